@@ -1,0 +1,158 @@
+#pragma once
+// The Goldilocks field, p = 2^64 - 2^32 + 1, with its own reduction: since 2^64 = 2^32 - 1 and
+// 2^96 = -1 (mod p), a 128-bit product reduces with a few 64-bit additions and no division.
+// Elements are stored as any 64-bit representative of their class (not necessarily < p); the
+// canonical value is taken only for equality and encoding, which keeps addition and
+// multiplication free of final comparisons.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "zkcnn/detail/bigint.hpp"
+#include "zkcnn/detail/random.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/field/pow.hpp"
+#include "zkcnn/field/sqrt.hpp"
+#include "zkcnn/field/wide_reduction.hpp"
+
+namespace zkcnn {
+
+/// Z/pZ for p = 2^64 - 2^32 + 1. Models PrimeField and TwoAdicField.
+class Goldilocks {
+ public:
+  static constexpr std::uint64_t modulus = 0xFFFFFFFF00000001ull;
+  static constexpr std::size_t modulus_bits = 64;
+  static constexpr std::size_t byte_size = 8;
+  static constexpr std::size_t uniform_bytes = byte_size + 16;
+  static constexpr unsigned two_adicity = 32;
+  static constexpr std::uint64_t quadratic_non_residue = 7;
+
+ private:
+  static constexpr std::uint64_t epsilon = 0xFFFFFFFFull;  // 2^64 mod p
+
+  static constexpr std::uint64_t reduce128(detail::u128 x) {
+    const auto low = static_cast<std::uint64_t>(x);
+    const auto high = static_cast<std::uint64_t>(x >> 64);
+    const std::uint64_t high_high = high >> 32;        // weight 2^96 = -1
+    const std::uint64_t high_low = high & epsilon;      // weight 2^64 = 2^32 - 1
+    std::uint64_t borrow = 0;
+    std::uint64_t t0 = detail::sub_with_borrow(low, high_high, borrow);
+    if (borrow != 0) t0 -= epsilon;  // wrapped by 2^64 = epsilon (mod p): correct by -epsilon
+    const std::uint64_t t1 = high_low * epsilon;        // < 2^64, exact
+    std::uint64_t carry = 0;
+    std::uint64_t result = detail::add_with_carry(t0, t1, carry);
+    if (carry != 0) result += epsilon;  // cannot carry again: t0 + t1 < 2^64 + 2^64 - 2^33
+    return result;
+  }
+
+  static constexpr std::uint64_t canonical(std::uint64_t x) { return x >= modulus ? x - modulus : x; }
+
+  // (p - 1) / 2^32 = 2^32 - 1; the sqrt exponent is (t - 1) / 2.
+  static constexpr std::array<std::uint64_t, 1> sqrt_exponent{(epsilon - 1) / 2};
+
+  struct RawTag {};
+  constexpr Goldilocks(RawTag, std::uint64_t value) : value_(value) {}
+
+ public:
+  constexpr Goldilocks() = default;
+
+  static constexpr Goldilocks zero() { return {}; }
+  static constexpr Goldilocks one() { return {RawTag{}, 1}; }
+  static constexpr Goldilocks from_u64(std::uint64_t value) { return {RawTag{}, value}; }
+  static constexpr Goldilocks from_i64(std::int64_t value) {
+    return value < 0 ? -from_u64(static_cast<std::uint64_t>(-(value + 1)) + 1) : from_u64(static_cast<std::uint64_t>(value));
+  }
+
+  /// The canonical value in [0, p).
+  constexpr std::uint64_t value() const { return canonical(value_); }
+
+  constexpr std::array<std::uint8_t, byte_size> to_bytes() const {
+    const std::uint64_t v = value();
+    std::array<std::uint8_t, byte_size> out{};
+    for (std::size_t i = 0; i < byte_size; ++i) out[i] = static_cast<std::uint8_t>(v >> (8 * i));
+    return out;
+  }
+
+  static Result<Goldilocks> from_bytes(std::span<const std::uint8_t> bytes) {
+    if (bytes.size() != byte_size) {
+      return make_error(Errc::invalid_encoding,
+                        "field element: expected 8 bytes, got " + std::to_string(bytes.size()));
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = byte_size; i-- > 0;) v = (v << 8) | bytes[i];
+    if (v >= modulus) return make_error(Errc::invalid_encoding, "field element: encoding is not canonical (value >= modulus)");
+    return from_u64(v);
+  }
+
+  static Goldilocks from_bytes_mod_order(std::span<const std::uint8_t> bytes) {
+    return detail::reduce_le_bytes<Goldilocks>(bytes);
+  }
+  static Goldilocks from_uniform_bytes(std::span<const std::uint8_t> bytes) { return from_bytes_mod_order(bytes); }
+
+  template <std::uniform_random_bit_generator Rng>
+  static Goldilocks random(Rng& rng) {
+    for (;;) {
+      const std::uint64_t v = detail::random_u64(rng);
+      if (v < modulus) return from_u64(v);
+    }
+  }
+
+  /// A primitive 2^k-th root of unity: 7^((p-1)/2^k).
+  static constexpr Goldilocks root_of_unity(unsigned k) {
+    if (k > two_adicity) throw std::invalid_argument("root_of_unity: order exceeds the field's two-adicity");
+    return pow(from_u64(quadratic_non_residue), (modulus - 1) >> k);
+  }
+
+  constexpr bool is_zero() const { return value() == 0; }
+  constexpr Goldilocks square() const { return *this * *this; }
+
+  constexpr std::optional<Goldilocks> inverse() const {
+    if (is_zero()) return std::nullopt;
+    return pow(*this, modulus - 2);
+  }
+
+  constexpr std::optional<Goldilocks> sqrt() const {
+    return detail::tonelli_shanks(*this, std::span<const std::uint64_t>(sqrt_exponent), two_adicity,
+                                  root_of_unity(two_adicity));
+  }
+
+  constexpr Goldilocks& operator+=(const Goldilocks& other) {
+    std::uint64_t carry = 0;
+    std::uint64_t sum = detail::add_with_carry(value_, other.value_, carry);
+    // A wrap past 2^64 drops 2^64 = epsilon (mod p): add it back (at most twice).
+    std::uint64_t carry2 = 0;
+    sum = detail::add_with_carry(sum, carry * epsilon, carry2);
+    value_ = sum + carry2 * epsilon;
+    return *this;
+  }
+  constexpr Goldilocks& operator-=(const Goldilocks& other) {
+    std::uint64_t borrow = 0;
+    std::uint64_t diff = detail::sub_with_borrow(value_, other.value_, borrow);
+    std::uint64_t borrow2 = 0;
+    diff = detail::sub_with_borrow(diff, borrow * epsilon, borrow2);
+    value_ = diff - borrow2 * epsilon;
+    return *this;
+  }
+  constexpr Goldilocks& operator*=(const Goldilocks& other) {
+    value_ = reduce128(detail::u128{value_} * other.value_);
+    return *this;
+  }
+  friend constexpr Goldilocks operator+(Goldilocks a, const Goldilocks& b) { return a += b; }
+  friend constexpr Goldilocks operator-(Goldilocks a, const Goldilocks& b) { return a -= b; }
+  friend constexpr Goldilocks operator*(Goldilocks a, const Goldilocks& b) { return a *= b; }
+  friend constexpr Goldilocks operator-(const Goldilocks& a) { return Goldilocks{} - a; }
+  friend constexpr bool operator==(const Goldilocks& a, const Goldilocks& b) { return a.value() == b.value(); }
+
+  friend std::ostream& operator<<(std::ostream& os, const Goldilocks& x) { return os << x.value(); }
+
+ private:
+  std::uint64_t value_ = 0;
+};
+
+}  // namespace zkcnn

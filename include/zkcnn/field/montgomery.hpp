@@ -1,0 +1,325 @@
+#pragma once
+// One prime-field template for any odd modulus fixed at compile time, in Montgomery form.
+//
+// Every constant (R mod p, R^2 mod p, -p^-1 mod 2^64, the two-adicity, a quadratic non-residue
+// and the roots of unity) is derived from the modulus during compilation: no runtime
+// initialisation and no global state. Multiplication is CIOS Montgomery multiplication (Koc,
+// Acar, Kaliski, "Analyzing and comparing Montgomery multiplication algorithms", 1996), with the
+// final-carry elimination that applies when the top limb of the modulus leaves a spare bit.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "zkcnn/detail/bigint.hpp"
+#include "zkcnn/detail/random.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/field/pow.hpp"
+#include "zkcnn/field/sqrt.hpp"
+#include "zkcnn/field/wide_reduction.hpp"
+
+namespace zkcnn {
+
+namespace detail {
+
+/// Limbs needed for a hexadecimal literal, ignoring a 0x prefix and leading zeros.
+constexpr std::size_t hex_limb_count(std::string_view hex) {
+  if (hex.starts_with("0x") || hex.starts_with("0X")) hex.remove_prefix(2);
+  while (!hex.empty() && hex.front() == '0') hex.remove_prefix(1);
+  return (hex.size() * 4 + 63) / 64;
+}
+
+}  // namespace detail
+
+/// Z/pZ for the odd prime p given by `Params::modulus`, a hexadecimal string literal.
+/// Models PrimeField and TwoAdicField.
+template <class Params>
+class MontgomeryField {
+ public:
+  static constexpr std::size_t limb_count = detail::hex_limb_count(Params::modulus);
+  using Limbs = detail::Limbs<limb_count>;
+
+  static constexpr Limbs modulus = detail::parse_hex<limb_count>(Params::modulus);
+  static constexpr std::size_t modulus_bits = detail::bit_length(modulus);
+  static constexpr std::size_t byte_size = (modulus_bits + 7) / 8;
+  /// Bytes a transcript squeezes per challenge: 128 bits beyond the modulus, so the reduced
+  /// value is within 2^-128 of uniform.
+  static constexpr std::size_t uniform_bytes = byte_size + 16;
+
+  static_assert(limb_count >= 1 && (modulus[0] & 1) == 1 && modulus_bits >= 3,
+                "MontgomeryField needs an odd modulus greater than 4");
+
+ private:
+  // -p^-1 mod 2^64 by Newton iteration: each step doubles the number of correct low bits.
+  static constexpr std::uint64_t compute_inv() {
+    std::uint64_t x = 1;
+    for (int i = 0; i < 6; ++i) x *= 2 - modulus[0] * x;
+    return ~x + 1;
+  }
+  static constexpr std::uint64_t inv = compute_inv();
+
+  // The spare-bit CIOS variant needs the top limb of p below (2^64 - 1) / 2 - 1.
+  static constexpr bool no_carry = modulus[limb_count - 1] < 0x7FFFFFFFFFFFFFFEull;
+
+  // a - p when a >= p, else a; for a < 2p. Branch-free: the comparison is data-dependent and
+  // unpredictable, so a select beats a branch.
+  static constexpr Limbs reduce_once(const Limbs& a, std::uint64_t high_carry = 0) {
+    Limbs reduced = a;
+    const std::uint64_t borrow = detail::sub_in_place(reduced, modulus);
+    const std::uint64_t keep_mask = (borrow & ~high_carry) == 0 ? std::uint64_t{0} : ~std::uint64_t{0};
+    for (std::size_t i = 0; i < limb_count; ++i) reduced[i] = (a[i] & keep_mask) | (reduced[i] & ~keep_mask);
+    return reduced;
+  }
+
+  static constexpr Limbs add_mod(Limbs a, const Limbs& b) {
+    const std::uint64_t carry = detail::add_in_place(a, b);
+    return reduce_once(a, carry);
+  }
+
+  static constexpr Limbs sub_mod(Limbs a, const Limbs& b) {
+    if (detail::sub_in_place(a, b) != 0) detail::add_in_place(a, modulus);
+    return a;
+  }
+
+  // 2^(64 * limb_count * power) mod p, by repeated doubling.
+  static constexpr Limbs power_of_r(std::size_t power) {
+    Limbs x{};
+    x[0] = 1;
+    for (std::size_t i = 0; i < 64 * limb_count * power; ++i) x = add_mod(x, x);
+    return x;
+  }
+  static constexpr Limbs r_mod_p = power_of_r(1);
+  static constexpr Limbs r2_mod_p = power_of_r(2);
+
+  // a * b * R^-1 mod p for a, b < p.
+  static constexpr Limbs montgomery_multiply(const Limbs& a, const Limbs& b) {
+    constexpr std::size_t n = limb_count;
+    if constexpr (no_carry) {
+      Limbs t{};
+      for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t a_carry = 0;
+        std::uint64_t m_carry = 0;
+        t[0] = detail::mul_add_with_carry(t[0], a[0], b[i], a_carry);
+        const std::uint64_t m = t[0] * inv;
+        (void)detail::mul_add_with_carry(t[0], m, modulus[0], m_carry);  // low word is zero
+        for (std::size_t j = 1; j < n; ++j) {
+          t[j] = detail::mul_add_with_carry(t[j], a[j], b[i], a_carry);
+          t[j - 1] = detail::mul_add_with_carry(t[j], m, modulus[j], m_carry);
+        }
+        t[n - 1] = m_carry + a_carry;
+      }
+      return reduce_once(t);
+    } else {
+      std::array<std::uint64_t, n + 2> t{};
+      for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t carry = 0;
+        for (std::size_t j = 0; j < n; ++j) t[j] = detail::mul_add_with_carry(t[j], a[j], b[i], carry);
+        std::uint64_t top = 0;
+        t[n] = detail::add_with_carry(t[n], carry, top);
+        t[n + 1] = top;
+        const std::uint64_t m = t[0] * inv;
+        carry = 0;
+        (void)detail::mul_add_with_carry(t[0], m, modulus[0], carry);
+        for (std::size_t j = 1; j < n; ++j) t[j - 1] = detail::mul_add_with_carry(t[j], m, modulus[j], carry);
+        top = 0;
+        t[n - 1] = detail::add_with_carry(t[n], carry, top);
+        t[n] = t[n + 1] + top;
+      }
+      Limbs out{};
+      for (std::size_t j = 0; j < n; ++j) out[j] = t[j];
+      return reduce_once(out, t[n]);
+    }
+  }
+
+  static constexpr Limbs montgomery_pow(Limbs base, const Limbs& exponent) {
+    Limbs result = r_mod_p;
+    for (std::size_t bit = detail::bit_length(exponent); bit-- > 0;) {
+      result = montgomery_multiply(result, result);
+      if (detail::test_bit(exponent, bit)) result = montgomery_multiply(result, base);
+    }
+    return result;
+  }
+
+  static constexpr Limbs p_minus_one = [] {
+    Limbs x = modulus;
+    x[0] -= 1;  // p is odd: no borrow
+    return x;
+  }();
+
+ public:
+  /// Largest s with 2^s | p - 1.
+  static constexpr unsigned two_adicity = static_cast<unsigned>(detail::trailing_zeros(p_minus_one));
+
+ private:
+  // p - 1 = 2^s * t with t odd.
+  static constexpr Limbs odd_part = detail::shift_right(p_minus_one, two_adicity);
+
+  static constexpr std::uint64_t find_non_residue() {
+    for (std::uint64_t z = 2;; ++z) {
+      if (detail::jacobi_small_over_big(z, modulus) == -1) return z;
+    }
+  }
+
+  static constexpr Limbs to_montgomery(const Limbs& canonical) { return montgomery_multiply(canonical, r2_mod_p); }
+
+ public:
+  /// The smallest quadratic non-residue; its odd-part power generates the 2-Sylow subgroup.
+  static constexpr std::uint64_t quadratic_non_residue = find_non_residue();
+
+ private:
+  static constexpr Limbs max_root_montgomery =
+      montgomery_pow(to_montgomery(Limbs{quadratic_non_residue}), odd_part);
+  static constexpr Limbs inverse_exponent = [] {
+    Limbs x = modulus;
+    x[0] -= 2;  // p > 4 and odd: no borrow
+    return x;
+  }();
+  static constexpr Limbs sqrt_exponent = detail::shift_right(odd_part, 1);  // (t - 1) / 2
+
+  struct RawTag {};
+  constexpr MontgomeryField(RawTag, const Limbs& montgomery) : value_(montgomery) {}
+
+ public:
+  /// Zero.
+  constexpr MontgomeryField() = default;
+
+  static constexpr MontgomeryField zero() { return {}; }
+  static constexpr MontgomeryField one() { return {RawTag{}, r_mod_p}; }
+
+  static constexpr MontgomeryField from_u64(std::uint64_t value) {
+    Limbs x{};
+    x[0] = (limb_count == 1 && value >= modulus[0]) ? value % modulus[0] : value;
+    return {RawTag{}, to_montgomery(x)};
+  }
+
+  /// A signed integer mapped as v -> v mod p (how quantized values enter the field).
+  static constexpr MontgomeryField from_i64(std::int64_t value) {
+    const auto magnitude = static_cast<std::uint64_t>(value < 0 ? -(value + 1) : value) + (value < 0 ? 1 : 0);
+    const MontgomeryField x = from_u64(magnitude);
+    return value < 0 ? -x : x;
+  }
+
+  /// The element whose canonical value is `canonical`; precondition: canonical < p.
+  static constexpr MontgomeryField from_canonical_limbs(const Limbs& canonical) {
+    return {RawTag{}, to_montgomery(canonical)};
+  }
+
+  /// The canonical value in [0, p) as little-endian limbs.
+  constexpr Limbs to_canonical_limbs() const {
+    Limbs one_limbs{};
+    one_limbs[0] = 1;
+    return montgomery_multiply(value_, one_limbs);
+  }
+
+  /// Canonical little-endian encoding of the value in [0, p).
+  constexpr std::array<std::uint8_t, byte_size> to_bytes() const {
+    const Limbs canonical = to_canonical_limbs();
+    std::array<std::uint8_t, byte_size> out{};
+    for (std::size_t i = 0; i < byte_size; ++i) out[i] = static_cast<std::uint8_t>(canonical[i / 8] >> (8 * (i % 8)));
+    return out;
+  }
+
+  /// Decodes exactly byte_size little-endian bytes; rejects values >= p.
+  static Result<MontgomeryField> from_bytes(std::span<const std::uint8_t> bytes) {
+    if (bytes.size() != byte_size) {
+      return make_error(Errc::invalid_encoding, "field element: expected " + std::to_string(byte_size) +
+                                                    " bytes, got " + std::to_string(bytes.size()));
+    }
+    Limbs x{};
+    for (std::size_t i = 0; i < byte_size; ++i) x[i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
+    if (!detail::less_than(x, modulus)) {
+      return make_error(Errc::invalid_encoding, "field element: encoding is not canonical (value >= modulus)");
+    }
+    return from_canonical_limbs(x);
+  }
+
+  /// The little-endian integer of any length `bytes` holds, reduced mod p.
+  static MontgomeryField from_bytes_mod_order(std::span<const std::uint8_t> bytes) {
+    return detail::reduce_le_bytes<MontgomeryField>(bytes);
+  }
+
+  /// A challenge from uniform_bytes uniform bytes (wide reduction).
+  static MontgomeryField from_uniform_bytes(std::span<const std::uint8_t> bytes) {
+    return from_bytes_mod_order(bytes);
+  }
+
+  /// A uniformly random element (rejection sampling: no modular bias).
+  template <std::uniform_random_bit_generator Rng>
+  static MontgomeryField random(Rng& rng) {
+    constexpr std::size_t top_bits = modulus_bits - 64 * (limb_count - 1);
+    constexpr std::uint64_t top_mask = top_bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << top_bits) - 1;
+    for (;;) {
+      Limbs x{};
+      for (auto& limb : x) limb = detail::random_u64(rng);
+      x[limb_count - 1] &= top_mask;
+      // Montgomery form is a bijection of [0, p), so a uniform x is a uniform element as is.
+      if (detail::less_than(x, modulus)) return {RawTag{}, x};
+    }
+  }
+
+  /// A primitive 2^k-th root of unity; k must not exceed two_adicity.
+  static constexpr MontgomeryField root_of_unity(unsigned k) {
+    if (k > two_adicity) throw std::invalid_argument("root_of_unity: order exceeds the field's two-adicity");
+    MontgomeryField root{RawTag{}, max_root_montgomery};
+    for (unsigned i = k; i < two_adicity; ++i) root = root.square();
+    return root;
+  }
+
+  constexpr bool is_zero() const { return detail::is_zero(value_); }
+
+  constexpr MontgomeryField square() const { return {RawTag{}, montgomery_multiply(value_, value_)}; }
+
+  /// The multiplicative inverse (Fermat: x^(p-2)), or nothing for zero.
+  constexpr std::optional<MontgomeryField> inverse() const {
+    if (is_zero()) return std::nullopt;
+    return MontgomeryField{RawTag{}, montgomery_pow(value_, inverse_exponent)};
+  }
+
+  /// A square root, or nothing for a non-residue.
+  constexpr std::optional<MontgomeryField> sqrt() const {
+    return detail::tonelli_shanks(*this, std::span<const std::uint64_t>(sqrt_exponent), two_adicity,
+                                  root_of_unity(two_adicity));
+  }
+
+  constexpr MontgomeryField& operator+=(const MontgomeryField& other) {
+    value_ = add_mod(value_, other.value_);
+    return *this;
+  }
+  constexpr MontgomeryField& operator-=(const MontgomeryField& other) {
+    value_ = sub_mod(value_, other.value_);
+    return *this;
+  }
+  constexpr MontgomeryField& operator*=(const MontgomeryField& other) {
+    value_ = montgomery_multiply(value_, other.value_);
+    return *this;
+  }
+  friend constexpr MontgomeryField operator+(MontgomeryField a, const MontgomeryField& b) { return a += b; }
+  friend constexpr MontgomeryField operator-(MontgomeryField a, const MontgomeryField& b) { return a -= b; }
+  friend constexpr MontgomeryField operator*(MontgomeryField a, const MontgomeryField& b) { return a *= b; }
+  friend constexpr MontgomeryField operator-(const MontgomeryField& a) { return MontgomeryField{} - a; }
+  friend constexpr bool operator==(const MontgomeryField&, const MontgomeryField&) = default;
+
+  /// Big-endian hexadecimal of the canonical value, for diagnostics.
+  friend std::ostream& operator<<(std::ostream& os, const MontgomeryField& x) {
+    static constexpr char digits[] = "0123456789abcdef";
+    const auto bytes = x.to_bytes();
+    std::string hex = "0x";
+    for (std::size_t i = byte_size; i-- > 0;) {
+      hex += digits[bytes[i] >> 4];
+      hex += digits[bytes[i] & 15];
+    }
+    return os << hex;
+  }
+
+ private:
+  Limbs value_{};  // a * R mod p, always fully reduced
+};
+
+}  // namespace zkcnn

@@ -1,0 +1,90 @@
+#pragma once
+// Appending and reading the fixed-width little-endian encodings that proofs and commitments
+// are serialized with. The reader treats its input as untrusted: every read is bounds-checked
+// and reports failure as an Error naming what was being read.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/bytes.hpp"
+#include "zkcnn/error.hpp"
+
+namespace zkcnn::io {
+
+class ByteWriter {
+ public:
+  void write_bytes(std::span<const std::uint8_t> data) { bytes_.insert(bytes_.end(), data.begin(), data.end()); }
+  void write_u8(std::uint8_t value) { bytes_.push_back(value); }
+  void write_u32(std::uint32_t value) {
+    const auto encoded = detail::le_bytes(value);
+    bytes_.insert(bytes_.end(), encoded.begin(), encoded.begin() + 4);
+  }
+  template <EncodableField F>
+  void write_field(const F& value) {
+    write_bytes(value.to_bytes());
+  }
+
+  std::vector<std::uint8_t> take() && { return std::move(bytes_); }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+
+  std::size_t remaining() const { return bytes_.size() - offset_; }
+
+  Result<std::span<const std::uint8_t>> read_bytes(std::size_t count, std::string_view what) {
+    if (remaining() < count) {
+      return make_error(Errc::invalid_encoding, std::string(what) + ": truncated (needs " + std::to_string(count) +
+                                                    " bytes, " + std::to_string(remaining()) + " left)");
+    }
+    const auto out = bytes_.subspan(offset_, count);
+    offset_ += count;
+    return out;
+  }
+
+  Result<std::uint8_t> read_u8(std::string_view what) {
+    auto bytes = read_bytes(1, what);
+    if (!bytes) return bytes.error();
+    return (*bytes)[0];
+  }
+
+  Result<std::uint32_t> read_u32(std::string_view what) {
+    auto bytes = read_bytes(4, what);
+    if (!bytes) return bytes.error();
+    std::uint32_t value = 0;
+    for (std::size_t i = 4; i-- > 0;) value = (value << 8) | (*bytes)[i];
+    return value;
+  }
+
+  template <EncodableField F>
+  Result<F> read_field(std::string_view what) {
+    auto bytes = read_bytes(F::byte_size, what);
+    if (!bytes) return bytes.error();
+    auto value = F::from_bytes(*bytes);
+    if (!value) return make_error(Errc::invalid_encoding, std::string(what) + ": " + value.error().message);
+    return value;
+  }
+
+  /// Fails unless every byte has been consumed: trailing bytes make an encoding non-canonical.
+  Status expect_end(std::string_view what) const {
+    if (remaining() != 0) {
+      return make_error(Errc::invalid_encoding,
+                        std::string(what) + ": " + std::to_string(remaining()) + " unexpected trailing bytes");
+    }
+    return {};
+  }
+
+ private:
+  std::span<const std::uint8_t> bytes_;
+  std::size_t offset_ = 0;
+};
+
+}  // namespace zkcnn::io

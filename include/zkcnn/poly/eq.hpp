@@ -1,0 +1,43 @@
+#pragma once
+// The multilinear equality polynomial eq(x, y) = prod_k (x_k y_k + (1 - x_k)(1 - y_k)).
+
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+
+namespace zkcnn {
+
+/// eq(x, y) for two points of equal dimension.
+template <Field F>
+F eq_eval(std::span<const F> x, std::span<const F> y) {
+  if (x.size() != y.size()) throw std::invalid_argument("eq_eval: points of different dimensions");
+  F result = F::one();
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    const F xy = x[k] * y[k];
+    result *= xy + xy + F::one() - x[k] - y[k];
+  }
+  return result;
+}
+
+/// The table j -> eq(point, bits(j)) over the hypercube, bits little-endian (point[0] is the
+/// weight of bit 0), built in 2^n multiplications by doubling from the highest variable down.
+template <Field F>
+std::vector<F> eq_table(std::span<const F> point) {
+  std::vector<F> table(std::size_t{1} << point.size());
+  table[0] = F::one();
+  std::size_t filled = 1;
+  for (std::size_t k = point.size(); k-- > 0;) {
+    // Interleave: the entry i becomes 2i (bit k = 0) and 2i + 1 (bit k = 1).
+    for (std::size_t i = filled; i-- > 0;) {
+      const F high = table[i] * point[k];
+      table[2 * i + 1] = high;
+      table[2 * i] = table[i] - high;
+    }
+    filled *= 2;
+  }
+  return table;
+}
+
+}  // namespace zkcnn

@@ -1,0 +1,49 @@
+#pragma once
+// The sumcheck verifier: O(d) field operations per round. It reduces the claim
+// sum_x g(x) = claimed_sum to a Subclaim on g at a random point, which the caller must check.
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/poly/univariate.hpp"
+#include "zkcnn/sumcheck/fiat_shamir.hpp"
+#include "zkcnn/sumcheck/proof.hpp"
+
+namespace zkcnn::sumcheck {
+
+/// Checks the proof's shape against the statement (num_vars rounds, d values each) and runs
+/// the rounds; returns the subclaim g(point) == expected_value, or why the proof is malformed.
+template <EncodableField F, class T>
+Result<Subclaim<F>> verify(const F& claimed_sum, std::size_t num_vars, std::size_t degree, const Proof<F>& proof,
+                           T& transcript) {
+  if (degree == 0) return make_error(Errc::invalid_argument, "sumcheck: degree must be at least 1");
+  if (proof.round_messages.size() != num_vars) {
+    return make_error(Errc::malformed_proof, "sumcheck: expected " + std::to_string(num_vars) + " rounds, got " +
+                                                 std::to_string(proof.round_messages.size()));
+  }
+  detail::absorb_statement(transcript, claimed_sum, num_vars, degree);
+  const UniformInterpolator<F> interpolator(degree);
+  Subclaim<F> subclaim{{}, claimed_sum};
+  subclaim.point.reserve(num_vars);
+  std::vector<F> values(degree + 1);
+  for (std::size_t round = 0; round < num_vars; ++round) {
+    const auto& message = proof.round_messages[round];
+    if (message.size() != degree) {
+      return make_error(Errc::malformed_proof, "sumcheck: round " + std::to_string(round) + " has " +
+                                                   std::to_string(message.size()) + " values, expected " +
+                                                   std::to_string(degree));
+    }
+    values[0] = message[0];
+    values[1] = subclaim.expected_value - message[0];
+    std::copy(message.begin() + 1, message.end(), values.begin() + 2);
+    const F r = detail::round_challenge<F>(transcript, std::span<const F>(message));
+    subclaim.expected_value = interpolator.evaluate(values, r);
+    subclaim.point.push_back(r);
+  }
+  return subclaim;
+}
+
+}  // namespace zkcnn::sumcheck

@@ -1,0 +1,32 @@
+#pragma once
+// The umbrella header: everything zkcnn offers.
+
+#include "zkcnn/version.hpp"
+#include "zkcnn/error.hpp"
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/concepts/hash.hpp"
+
+#include "zkcnn/field/batch_inverse.hpp"
+#include "zkcnn/field/bls12_381.hpp"
+#include "zkcnn/field/bn254.hpp"
+#include "zkcnn/field/goldilocks.hpp"
+#include "zkcnn/field/goldilocks_ext2.hpp"
+#include "zkcnn/field/montgomery.hpp"
+#include "zkcnn/field/ntt.hpp"
+#include "zkcnn/field/pow.hpp"
+#include "zkcnn/field/quadratic_extension.hpp"
+
+#include "zkcnn/io/byte_stream.hpp"
+
+#include "zkcnn/poly/eq.hpp"
+#include "zkcnn/poly/multilinear.hpp"
+#include "zkcnn/poly/univariate.hpp"
+
+#include "zkcnn/transcript/sha256.hpp"
+#include "zkcnn/transcript/transcript.hpp"
+
+#include "zkcnn/sumcheck/proof.hpp"
+#include "zkcnn/sumcheck/prover.hpp"
+#include "zkcnn/sumcheck/sum_of_products.hpp"
+#include "zkcnn/sumcheck/verifier.hpp"
