@@ -9,7 +9,7 @@
 
 namespace zkcnn::detail {
 
-using u128 = unsigned __int128;
+__extension__ using u128 = unsigned __int128;  // __extension__: a GNU type, accepted under -Wpedantic
 
 template <std::size_t N>
 using Limbs = std::array<std::uint64_t, N>;

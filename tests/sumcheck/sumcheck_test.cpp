@@ -1,0 +1,404 @@
+// The sumcheck protocol for sums of products of multilinear polynomials (PROTOCOL.md section 3):
+// completeness on random instances, the prover's round messages against direct computation, and
+// soundness against a wrong claim, every tampered proof element, malformed shapes, a wrong
+// final evaluation and a transcript that differs from the prover's.
+
+#include <zkcnn/field/bn254.hpp>
+#include <zkcnn/field/goldilocks.hpp>
+#include <zkcnn/field/goldilocks_ext2.hpp>
+#include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/sumcheck/proof.hpp>
+#include <zkcnn/sumcheck/prover.hpp>
+#include <zkcnn/sumcheck/sum_of_products.hpp>
+#include <zkcnn/sumcheck/verifier.hpp>
+#include <zkcnn/transcript/transcript.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/sumcheck_test_support.hpp"
+
+namespace {
+
+namespace sc = zkcnn::sumcheck;
+using zkcnn::Errc;
+using zkcnn::Sha256Transcript;
+using zkcnn_sumcheck_test::evaluate_instance;
+using zkcnn_sumcheck_test::hypercube_point;
+using zkcnn_sumcheck_test::prove_honestly;
+using zkcnn_sumcheck_test::random_instance;
+using zkcnn_sumcheck_test::test_domain;
+using zkcnn_sumcheck_test::verify_and_discharge;
+using zkcnn_sumcheck_test::verify_fresh;
+
+using Terms = std::vector<std::vector<std::size_t>>;
+
+struct Shape {
+  std::string name;
+  std::size_t factor_count;
+  Terms terms;
+};
+
+// Degrees 1..5, several terms with coefficients, factor reuse, and an unused factor.
+const std::vector<Shape>& shapes() {
+  static const std::vector<Shape> all{
+      {"degree 1", 1, {{0}}},
+      {"degree 2", 2, {{0, 1}}},
+      {"degree 3", 3, {{0, 1, 2}}},
+      {"degree 4", 4, {{0, 1, 2, 3}}},
+      {"degree 5", 5, {{0, 1, 2, 3, 4}}},
+      {"f0 * f0 * f1", 2, {{0, 0, 1}}},
+      {"f0^5", 1, {{0, 0, 0, 0, 0}}},
+      {"mixed terms", 4, {{0, 1, 2}, {1}, {3, 3}, {0, 0, 1}, {2, 3}}},
+      {"unused factor", 3, {{0, 2}, {2}}},
+      {"same factors in two terms", 2, {{0, 1}, {1, 0}}},
+  };
+  return all;
+}
+
+/// Table lengths for each factor: all full, all the same non-power-of-two length, or a mix
+/// (full, odd, one, empty, ...).
+std::vector<std::vector<std::size_t>> length_patterns(std::size_t num_vars, std::size_t factor_count,
+                                                      std::mt19937_64& rng) {
+  const std::size_t full = std::size_t{1} << num_vars;
+  std::vector<std::vector<std::size_t>> patterns;
+  patterns.emplace_back(factor_count, full);
+  if (num_vars >= 2) patterns.emplace_back(factor_count, full - full / 4 - 1);  // odd, not a power of two
+  std::vector<std::size_t> mixed;
+  for (std::size_t k = 0; k < factor_count; ++k) {
+    switch (k % 4) {
+      case 0: mixed.push_back(full); break;
+      case 1: mixed.push_back(std::uniform_int_distribution<std::size_t>(0, full)(rng)); break;
+      case 2: mixed.push_back(std::min<std::size_t>(1, full)); break;
+      default: mixed.push_back(0); break;
+    }
+  }
+  patterns.push_back(mixed);
+  if (num_vars >= 1) patterns.emplace_back(factor_count, full / 2 + 1);
+  return patterns;
+}
+
+template <class F>
+F naive_hypercube_sum(const sc::SumOfProducts<F>& g) {
+  const std::size_t n = g.shape().num_vars();
+  F total = F::zero();
+  std::vector<F> values(g.factors().size());
+  for (std::size_t x = 0; x < (std::size_t{1} << n); ++x) {
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      const auto& table = g.factors()[k];
+      values[k] = x < table.size() ? table[x] : F::zero();
+    }
+    total += g.shape().combine(values);
+  }
+  return total;
+}
+
+/// Runs prover and verifier on one instance and checks everything completeness promises.
+template <class F>
+void check_completeness(const sc::SumOfProducts<F>& g) {
+  const auto& shape = g.shape();
+  const F claimed_sum = g.sum_over_hypercube();
+  CHECK(claimed_sum == naive_hypercube_sum(g));
+
+  Sha256Transcript prover_transcript(test_domain);
+  const sc::ProverOutput<F> out = sc::prove<F>(g, claimed_sum, prover_transcript);
+  REQUIRE(out.proof.round_messages.size() == shape.num_vars());
+  for (const auto& message : out.proof.round_messages) CHECK(message.size() == shape.degree());
+  REQUIRE(out.point.size() == shape.num_vars());
+  REQUIRE(out.factor_values.size() == shape.factor_count());
+
+  Sha256Transcript verifier_transcript(test_domain);
+  auto subclaim = sc::verify<F>(claimed_sum, shape.num_vars(), shape.degree(), out.proof, verifier_transcript);
+  REQUIRE(subclaim.has_value());
+  CHECK(subclaim->point == out.point);
+  CHECK(prover_transcript.state_digest() == verifier_transcript.state_digest());
+
+  // The prover's factor values are the factors' MLEs at the point ...
+  for (std::size_t k = 0; k < shape.factor_count(); ++k) {
+    CAPTURE(k);
+    CHECK(out.factor_values[k] == zkcnn::evaluate_multilinear<F>(g.factors()[k], subclaim->point));
+  }
+  // ... and g at the point, computed either way, is what the subclaim expects.
+  const F actual = evaluate_instance(g, subclaim->point);
+  CHECK(subclaim->expected_value == actual);
+  CHECK(subclaim->expected_value == shape.combine(out.factor_values));
+  CHECK(sc::check_subclaim<F>(*subclaim, actual).has_value());
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("sumcheck completeness on random instances", "[sumcheck][completeness]", zkcnn::bn254::Fr,
+                   zkcnn::GoldilocksExt2, zkcnn::Goldilocks) {
+  using F = TestType;
+  std::mt19937_64 rng(0x73756d31);
+  for (const std::size_t n : {0, 1, 2, 5, 10}) {
+    for (const Shape& s : shapes()) {
+      for (const auto& lengths : length_patterns(n, s.factor_count, rng)) {
+        CAPTURE(n, s.name, lengths);
+        const auto g = random_instance<F>(rng, n, lengths, s.terms);
+        check_completeness(g);
+      }
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("sumcheck: round messages are the restricted sums g_i(t)", "[sumcheck][prover]",
+                   zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x73756d32);
+  // Round i's polynomial is g_i(t) = sum over x in {0,1}^(n-i-1) of g(r_1..r_{i}, t, x); check
+  // every sent value (t = 0, 2, ..., d) and the omitted one via g_i(0) + g_i(1) = running claim.
+  constexpr std::size_t n = 4;
+  const auto g = random_instance<F>(rng, n, {16, 11, 7, 16}, {{0, 1, 2}, {3}, {0, 3}});
+  const auto out = prove_honestly(g);
+  const std::size_t d = g.shape().degree();
+  REQUIRE(d == 3);
+  F running_claim = g.sum_over_hypercube();
+  for (std::size_t round = 0; round < n; ++round) {
+    CAPTURE(round);
+    const auto restricted = [&](const F& t) {
+      F total = F::zero();
+      const std::size_t rest = n - round - 1;
+      for (std::size_t x = 0; x < (std::size_t{1} << rest); ++x) {
+        std::vector<F> point(out.point.begin(), out.point.begin() + static_cast<std::ptrdiff_t>(round));
+        point.push_back(t);
+        const auto tail = hypercube_point<F>(x, rest);
+        point.insert(point.end(), tail.begin(), tail.end());
+        total += evaluate_instance(g, point);
+      }
+      return total;
+    };
+    const auto& message = out.proof.round_messages[round];
+    REQUIRE(message.size() == d);
+    CHECK(message[0] == restricted(F::zero()));
+    CHECK(message[0] + restricted(F::one()) == running_claim);
+    for (std::size_t t = 2; t <= d; ++t) CHECK(message[t - 1] == restricted(F::from_u64(t)));
+    running_claim = restricted(out.point[round]);
+  }
+  CHECK(running_claim == evaluate_instance(g, out.point));
+}
+
+TEST_CASE("sumcheck: sum_over_hypercube on a small hand-computed instance", "[sumcheck]") {
+  using F = zkcnn::bn254::Fr;
+  // g = 2 * f0 * f1 + f1 over 2 variables, f0 = [1, 2, 3, (0)], f1 = [4, 5, (0, 0)]:
+  // 2 * (1*4 + 2*5) + (4 + 5) = 37.
+  const sc::SumOfProducts<F> g(2, {{F::from_u64(1), F::from_u64(2), F::from_u64(3)}, {F::from_u64(4), F::from_u64(5)}},
+                               {{F::from_u64(2), {0, 1}}, {F::one(), {1}}});
+  CHECK(g.sum_over_hypercube() == F::from_u64(37));
+  CHECK(g.shape().degree() == 2);
+  CHECK(g.shape().factor_count() == 2);
+  CHECK(verify_and_discharge(g, F::from_u64(37), prove_honestly(g).proof).has_value());
+  // Negative coefficients and values wrap mod p.
+  const sc::SumOfProducts<F> h(1, {{F::from_i64(-3), F::from_i64(5)}}, {{F::from_i64(-1), {0}}});
+  CHECK(h.sum_over_hypercube() == F::from_i64(-2));
+}
+
+TEST_CASE("sumcheck: SumOfProducts rejects inconsistent shapes", "[sumcheck]") {
+  using F = zkcnn::bn254::Fr;
+  const std::vector<F> four(4, F::one());
+  CHECK_THROWS_AS(sc::SumOfProducts<F>(2, {four}, {{F::one(), {}}}), std::invalid_argument);
+  CHECK_THROWS_AS(sc::SumOfProducts<F>(2, {four}, {{F::one(), {1}}}), std::invalid_argument);
+  CHECK_THROWS_AS(sc::SumOfProducts<F>(1, {four}, {{F::one(), {0}}}), std::invalid_argument);
+  CHECK_NOTHROW(sc::SumOfProducts<F>(2, {four}, {{F::one(), {0}}}));
+  const sc::SumOfProductsShape<F> shape(2, 2, {{F::one(), {0, 1}}});
+  CHECK_THROWS_AS(shape.combine(std::vector<F>(1)), std::invalid_argument);
+  CHECK_THROWS_AS(shape.combine(std::vector<F>(3)), std::invalid_argument);
+  CHECK(shape.combine(std::vector<F>{F::from_u64(3), F::from_u64(5)}) == F::from_u64(15));
+}
+
+TEMPLATE_TEST_CASE("sumcheck soundness: a wrong claimed sum fails the subclaim check", "[sumcheck][soundness]",
+                   zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x73756d33);
+  for (const std::size_t n : {0, 1, 2, 5}) {
+    CAPTURE(n);
+    const std::size_t full = std::size_t{1} << n;
+    const auto g = random_instance<F>(rng, n, {full, full, full}, {{0, 1}, {1, 2, 2}});
+    const F true_sum = g.sum_over_hypercube();
+    const F wrong_sum = true_sum + F::one();
+
+    // An honest proof checked against a wrong claim.
+    const auto honest = prove_honestly(g);
+    CHECK(verify_and_discharge(g, true_sum, honest.proof).has_value());
+    auto status = verify_and_discharge(g, wrong_sum, honest.proof);
+    REQUIRE_FALSE(status.has_value());
+    CHECK(status.error().code == Errc::verification_failed);
+
+    // The prover itself run on the wrong claim (same transcript on both sides).
+    Sha256Transcript transcript(test_domain);
+    const auto lying = sc::prove<F>(g, wrong_sum, transcript);
+    status = verify_and_discharge(g, wrong_sum, lying.proof);
+    REQUIRE_FALSE(status.has_value());
+    CHECK(status.error().code == Errc::verification_failed);
+  }
+}
+
+TEMPLATE_TEST_CASE("sumcheck soundness: tampering with any element of any round message is caught",
+                   "[sumcheck][soundness]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x73756d34);
+  for (const Shape& s : {shapes()[0], shapes()[4], shapes()[7]}) {
+    constexpr std::size_t n = 5;
+    CAPTURE(s.name);
+    const auto g = random_instance<F>(rng, n, std::vector<std::size_t>(s.factor_count, 27), s.terms);
+    const F claimed_sum = g.sum_over_hypercube();
+    const auto proof = prove_honestly(g).proof;
+    REQUIRE(verify_and_discharge(g, claimed_sum, proof).has_value());
+    for (std::size_t round = 0; round < proof.round_messages.size(); ++round) {
+      for (std::size_t i = 0; i < proof.round_messages[round].size(); ++i) {
+        CAPTURE(round, i);
+        for (const F& delta : {F::one(), -F::one(), F::random(rng)}) {
+          auto tampered = proof;
+          tampered.round_messages[round][i] += delta;
+          // Well-formed, so the rounds run; the subclaim is what fails.
+          auto subclaim = verify_fresh<F>(claimed_sum, n, g.shape().degree(), tampered);
+          REQUIRE(subclaim.has_value());
+          const auto status = sc::check_subclaim<F>(*subclaim, evaluate_instance(g, subclaim->point));
+          REQUIRE_FALSE(status.has_value());
+          CHECK(status.error().code == Errc::verification_failed);
+        }
+      }
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("sumcheck soundness: a proof of the wrong shape is malformed", "[sumcheck][soundness]",
+                   zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x73756d35);
+  constexpr std::size_t n = 4;
+  const auto g = random_instance<F>(rng, n, {16, 16, 16}, {{0, 1, 2}, {0}});
+  const std::size_t d = g.shape().degree();
+  const F claimed_sum = g.sum_over_hypercube();
+  const auto proof = prove_honestly(g).proof;
+  REQUIRE(verify_fresh<F>(claimed_sum, n, d, proof).has_value());
+
+  const auto expect_malformed = [&](const sc::Proof<F>& bad, std::size_t num_vars, std::size_t degree) {
+    auto result = verify_fresh<F>(claimed_sum, num_vars, degree, bad);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == Errc::malformed_proof);
+  };
+
+  for (std::size_t round = 0; round < n; ++round) {
+    CAPTURE(round);
+    auto fewer_rounds = proof;
+    fewer_rounds.round_messages.erase(fewer_rounds.round_messages.begin() + static_cast<std::ptrdiff_t>(round));
+    expect_malformed(fewer_rounds, n, d);
+
+    auto fewer_values = proof;
+    fewer_values.round_messages[round].pop_back();
+    expect_malformed(fewer_values, n, d);
+
+    auto more_values = proof;
+    more_values.round_messages[round].push_back(F::one());
+    expect_malformed(more_values, n, d);
+
+    auto empty_round = proof;
+    empty_round.round_messages[round].clear();
+    expect_malformed(empty_round, n, d);
+  }
+  auto more_rounds = proof;
+  more_rounds.round_messages.push_back(proof.round_messages.back());
+  expect_malformed(more_rounds, n, d);
+  expect_malformed(sc::Proof<F>{}, n, d);
+
+  // The statement's shape must match the proof's.
+  expect_malformed(proof, n - 1, d);
+  expect_malformed(proof, n + 1, d);
+  expect_malformed(proof, n, d - 1);
+  expect_malformed(proof, n, d + 1);
+
+  // Degree 0 is not a sumcheck.
+  for (const std::size_t num_vars : {std::size_t{0}, n}) {
+    auto result = verify_fresh<F>(claimed_sum, num_vars, 0, sc::Proof<F>{std::vector<std::vector<F>>(num_vars)});
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == Errc::invalid_argument);
+  }
+}
+
+TEMPLATE_TEST_CASE("sumcheck soundness: the subclaim must be checked against the true evaluation",
+                   "[sumcheck][soundness]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x73756d36);
+  for (const std::size_t n : {0, 3, 6}) {
+    CAPTURE(n);
+    const std::size_t full = std::size_t{1} << n;
+    const auto g = random_instance<F>(rng, n, {full, full / 2 + 1}, {{0, 1}, {1}});
+    const F claimed_sum = g.sum_over_hypercube();
+    const auto proof = prove_honestly(g).proof;
+    auto subclaim = verify_fresh<F>(claimed_sum, n, g.shape().degree(), proof);
+    REQUIRE(subclaim.has_value());
+    const F actual = evaluate_instance(g, subclaim->point);
+    CHECK(sc::check_subclaim<F>(*subclaim, actual).has_value());
+    for (const F& wrong : {actual + F::one(), actual - F::one(), F::zero() == actual ? F::one() : F::zero()}) {
+      const auto status = sc::check_subclaim<F>(*subclaim, wrong);
+      REQUIRE_FALSE(status.has_value());
+      CHECK(status.error().code == Errc::verification_failed);
+    }
+
+    // g's proof does not discharge for another polynomial of the same shape (one table entry
+    // changed): the final evaluation is what ties the proof to g's tables.
+    if (n > 0) {
+      auto tables = std::vector<std::vector<F>>(g.factors().begin(), g.factors().end());
+      std::vector<sc::Term<F>> terms(g.shape().terms().begin(), g.shape().terms().end());
+      tables[0][0] += F::one();
+      const sc::SumOfProducts<F> other(n, std::move(tables), std::move(terms));
+      CHECK_FALSE(verify_and_discharge(other, claimed_sum, proof).has_value());
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("sumcheck soundness: the proof is bound to its transcript", "[sumcheck][soundness][transcript]",
+                   zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x73756d37);
+  constexpr std::size_t n = 5;
+  const auto g = random_instance<F>(rng, n, {32, 20, 32}, {{0, 1, 2}, {0, 0}});
+  const std::size_t d = g.shape().degree();
+  const F claimed_sum = g.sum_over_hypercube();
+
+  // The prover binds a statement element before running sumcheck.
+  Sha256Transcript prover_transcript(test_domain);
+  prover_transcript.absorb_bytes("statement", zkcnn_sumcheck_test::as_bytes("model A"));
+  const auto proof = sc::prove<F>(g, claimed_sum, prover_transcript).proof;
+
+  const auto discharge = [&](Sha256Transcript& verifier_transcript) -> zkcnn::Status {
+    auto subclaim = sc::verify<F>(claimed_sum, n, d, proof, verifier_transcript);
+    if (!subclaim) return subclaim.error();
+    return sc::check_subclaim<F>(*subclaim, evaluate_instance(g, subclaim->point));
+  };
+
+  {  // Same history: accepted, and both transcripts end in the same state.
+    Sha256Transcript t(test_domain);
+    t.absorb_bytes("statement", zkcnn_sumcheck_test::as_bytes("model A"));
+    CHECK(discharge(t).has_value());
+    CHECK(t.state_digest() == prover_transcript.state_digest());
+  }
+  {  // Another domain separator.
+    Sha256Transcript t("zkcnn sumcheck test v2");
+    t.absorb_bytes("statement", zkcnn_sumcheck_test::as_bytes("model A"));
+    CHECK_FALSE(discharge(t).has_value());
+  }
+  {  // Another statement absorbed before.
+    Sha256Transcript t(test_domain);
+    t.absorb_bytes("statement", zkcnn_sumcheck_test::as_bytes("model B"));
+    CHECK_FALSE(discharge(t).has_value());
+  }
+  {  // The statement left out (the "Frozen Heart" pitfall).
+    Sha256Transcript t(test_domain);
+    CHECK_FALSE(discharge(t).has_value());
+  }
+  {  // A challenge drawn before the sumcheck on the verifier side only.
+    Sha256Transcript t(test_domain);
+    t.absorb_bytes("statement", zkcnn_sumcheck_test::as_bytes("model A"));
+    (void)t.challenge<F>("extra");
+    CHECK_FALSE(discharge(t).has_value());
+  }
+}
