@@ -6,10 +6,12 @@
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/montgomery.hpp>
 #include <zkcnn/field/ntt.hpp>
+#include <zkcnn/field/pow.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string_view>
@@ -65,6 +67,12 @@ void inverse_ntt_in_place(std::vector<F>& v) {
 
 // A field with two-adicity 1 (p = 3 mod 4): only lengths 1 and 2 are transformable.
 using LowTwoAdicity = zkcnn::bn254::Fq;
+
+// A small Montgomery field with two-adicity 8 (p = 257).
+struct P257Params {
+  static constexpr std::string_view modulus = "0x101";
+};
+using P257 = zkcnn::MontgomeryField<P257Params>;
 
 }  // namespace
 
@@ -216,10 +224,6 @@ TEST_CASE("ntt: lengths beyond 2^two_adicity are rejected", "[field][ntt]") {
 
   // A small Montgomery field with two-adicity 8 (p = 257): 256 works against the naive DFT,
   // 512 does not.
-  struct P257Params {
-    static constexpr std::string_view modulus = "0x101";
-  };
-  using P257 = zkcnn::MontgomeryField<P257Params>;
   STATIC_REQUIRE(P257::two_adicity == 8);
   auto rng = make_rng(105);
   const std::vector<P257> input = random_elements<P257>(rng, 256);

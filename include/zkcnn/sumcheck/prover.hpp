@@ -1,14 +1,15 @@
 #pragma once
 // The sumcheck prover for sums of products of multilinear polynomials (PROTOCOL.md section 3;
 // Thaler, "Proofs, Arguments, and Zero-Knowledge", section 4.1). Each round costs
-// O(d * table length): the tables are folded in place, lowest variable first, and the round
-// polynomial is evaluated at 0, 2, ..., d from the folded pairs.
+// O(d * table length): the tables are folded in place, lowest variable first, and the next
+// round polynomial is evaluated at 0, 2, ..., d from the folded pairs in the same pass.
 
 #include <algorithm>
 #include <span>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/sumcheck/fiat_shamir.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
@@ -26,46 +27,91 @@ struct ProverOutput {
 
 namespace detail {
 
-// The round message from the current (folded) tables: sum over pairs j of g's restriction
-// to the line through (2j, 2j+1), at t = 0, 2, 3, ..., d.
+// Accumulates, for one pair of table entries per factor, g's restriction to the line through
+// them at t = 0, 2, 3, ..., d (t = 1 is not sent). `line` and `per_term` are scratch of size
+// factors * (d + 1) and terms * (d + 1); per_term accumulates products without coefficients.
 template <Field F>
-std::vector<F> round_message(const SumOfProductsShape<F>& shape, std::span<const std::vector<F>> tables,
-                             std::size_t pairs) {
-  const std::size_t d = shape.degree();
-  const std::size_t points = d + 1;
-  const auto terms = shape.terms();
-  std::vector<F> line(tables.size() * points);        // line[k * points + t] = f_k(t) on this pair
-  std::vector<F> per_term(terms.size() * points);     // per_term[i * points + t], without coefficient
-  for (std::size_t j = 0; j < pairs; ++j) {
-    for (std::size_t k = 0; k < tables.size(); ++k) {
-      const F low = tables[k][2 * j];
-      const F high = tables[k][2 * j + 1];
-      const F step = high - low;
-      F* values = &line[k * points];
-      values[0] = low;
-      values[1] = high;
-      for (std::size_t t = 2; t < points; ++t) values[t] = values[t - 1] + step;
-    }
+class RoundAccumulator {
+ public:
+  explicit RoundAccumulator(const SumOfProductsShape<F>& shape)
+      : shape_(shape),
+        points_(shape.degree() + 1),
+        line_(shape.factor_count() * points_),
+        per_term_(shape.terms().size() * points_) {}
+
+  void reset() { std::fill(per_term_.begin(), per_term_.end(), F::zero()); }
+
+  /// Sets factor k's values on the current pair.
+  void set_pair(std::size_t k, const F& low, const F& high) {
+    F* values = &line_[k * points_];
+    values[0] = low;
+    values[1] = high;
+    const F step = high - low;
+    for (std::size_t t = 2; t < points_; ++t) values[t] = values[t - 1] + step;
+  }
+
+  void accumulate() {
+    const auto terms = shape_.terms();
     for (std::size_t i = 0; i < terms.size(); ++i) {
       const auto& factors = terms[i].factors;
-      F* acc = &per_term[i * points];
-      for (std::size_t t = 0; t < points; ++t) {
-        if (t == 1) continue;  // not sent
-        F product = line[factors[0] * points + t];
-        for (std::size_t f = 1; f < factors.size(); ++f) product *= line[factors[f] * points + t];
+      F* acc = &per_term_[i * points_];
+      for (std::size_t t = 0; t < points_; t += (t == 0 ? 2 : 1)) {
+        F product = line_[factors[0] * points_ + t];
+        for (std::size_t f = 1; f < factors.size(); ++f) product *= line_[factors[f] * points_ + t];
         acc[t] += product;
       }
     }
   }
-  std::vector<F> message;
-  message.reserve(d);
-  for (std::size_t t = 0; t < points; ++t) {
-    if (t == 1) continue;
-    F value = F::zero();
-    for (std::size_t i = 0; i < terms.size(); ++i) value += terms[i].coefficient * per_term[i * points + t];
-    message.push_back(value);
+
+  /// The round message: values at 0, 2, ..., d.
+  std::vector<F> message() const {
+    const auto terms = shape_.terms();
+    std::vector<F> out;
+    out.reserve(points_ - 1);
+    for (std::size_t t = 0; t < points_; t += (t == 0 ? 2 : 1)) {
+      F value = F::zero();
+      for (std::size_t i = 0; i < terms.size(); ++i) value += terms[i].coefficient * per_term_[i * points_ + t];
+      out.push_back(value);
+    }
+    return out;
   }
-  return message;
+
+ private:
+  const SumOfProductsShape<F>& shape_;
+  std::size_t points_;
+  std::vector<F> line_;
+  std::vector<F> per_term_;
+};
+
+// The first round's message, from the unfolded tables (length even).
+template <Field F>
+std::vector<F> first_round_message(RoundAccumulator<F>& acc, std::span<std::vector<F>> tables, std::size_t length) {
+  acc.reset();
+  for (std::size_t j = 0; j < length / 2; ++j) {
+    for (std::size_t k = 0; k < tables.size(); ++k) acc.set_pair(k, tables[k][2 * j], tables[k][2 * j + 1]);
+    acc.accumulate();
+  }
+  return acc.message();
+}
+
+// Binds the lowest variable to r (length a multiple of 4) and, in the same pass over memory,
+// computes the next round's message from the folded pairs.
+template <Field F>
+std::vector<F> fold_and_next_message(RoundAccumulator<F>& acc, std::span<std::vector<F>> tables, std::size_t length,
+                                     const F& r) {
+  acc.reset();
+  for (std::size_t j = 0; j < length / 4; ++j) {
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+      F* table = tables[k].data();
+      const F low = table[4 * j] + r * (table[4 * j + 1] - table[4 * j]);
+      const F high = table[4 * j + 2] + r * (table[4 * j + 3] - table[4 * j + 2]);
+      table[2 * j] = low;  // 2j + 1 < 4j for j > 0, and j = 0 reads before it writes
+      table[2 * j + 1] = high;
+      acc.set_pair(k, low, high);
+    }
+    acc.accumulate();
+  }
+  return acc.message();
 }
 
 }  // namespace detail
@@ -85,19 +131,28 @@ ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript) {
 
   ProverOutput<F> out;
   out.point.reserve(shape.num_vars());
-  for (std::size_t round = 0; round < shape.num_vars(); ++round) {
-    length += length % 2;
+  detail::RoundAccumulator<F> accumulator(shape);
+  auto pad_tables = [&](std::size_t multiple) {
+    length = (length + multiple - 1) / multiple * multiple;
     for (auto& table : tables) table.resize(length, F::zero());
-    const std::size_t pairs = length / 2;
-    std::vector<F> message = detail::round_message(shape, std::span<const std::vector<F>>(tables), pairs);
-    const F r = detail::round_challenge<F>(transcript, message);
+  };
+  std::vector<F> message;
+  if (shape.num_vars() > 0) {
+    pad_tables(2);
+    message = detail::first_round_message(accumulator, std::span<std::vector<F>>(tables), length);
+  }
+  for (std::size_t round = 0; round < shape.num_vars(); ++round) {
+    const F r = detail::round_challenge<F>(transcript, std::span<const F>(message));
     out.proof.round_messages.push_back(std::move(message));
     out.point.push_back(r);
-    for (auto& table : tables) {
-      for (std::size_t j = 0; j < pairs; ++j) table[j] = table[2 * j] + r * (table[2 * j + 1] - table[2 * j]);
-      table.resize(pairs);
+    if (round + 1 < shape.num_vars()) {
+      pad_tables(4);
+      message = detail::fold_and_next_message(accumulator, std::span<std::vector<F>>(tables), length, r);
+    } else {
+      for (auto& table : tables) zkcnn::detail::fold_lowest_variable<F>(table, table, r);
     }
-    length = pairs;
+    length = (length + 1) / 2;
+    for (auto& table : tables) table.resize(length);
   }
   out.factor_values.reserve(tables.size());
   for (const auto& table : tables) out.factor_values.push_back(table.empty() ? F::zero() : table[0]);
