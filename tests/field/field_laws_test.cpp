@@ -22,6 +22,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <sstream>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -713,7 +714,21 @@ struct P257Params {  // a tiny prime with two-adicity 8, small enough to check e
   static constexpr std::string_view modulus = "0x101";
 };
 
+// Either side of the threshold (top limb < 0x7ffffffffffffffe) that selects the no-carry CIOS.
+struct P63Params {  // 2^63 - 25: one limb, no-carry path
+  static constexpr std::string_view modulus = "0x7fffffffffffffe7";
+};
+struct PTopFdParams {  // top limb 0x7ffffffffffffffd: the largest top limb on the no-carry path
+  static constexpr std::string_view modulus = "0x7ffffffffffffffdffffffffffffff9f";
+};
+struct PTopFeParams {  // top limb 0x7ffffffffffffffe: the smallest top limb on the carry path
+  static constexpr std::string_view modulus = "0x7ffffffffffffffeffffffffffffffdf";
+};
+
 using P64 = zkcnn::MontgomeryField<P64Params>;
+using P63 = zkcnn::MontgomeryField<P63Params>;
+using PTopFd = zkcnn::MontgomeryField<PTopFdParams>;
+using PTopFe = zkcnn::MontgomeryField<PTopFeParams>;
 using P127 = zkcnn::MontgomeryField<P127Params>;
 using P128 = zkcnn::MontgomeryField<P128Params>;
 using P257 = zkcnn::MontgomeryField<P257Params>;
@@ -928,6 +943,26 @@ TEST_CASE("field laws: Montgomery field mod 2^128 - 159 (two full-width limbs) m
   CHECK(two_64 * two_64 == P128::from_u64(159));
 }
 
+TEST_CASE("field laws: Montgomery fields on either side of the no-carry threshold match 128-bit arithmetic",
+          "[field][laws][montgomery]") {
+  auto rng = make_rng(20);
+  SECTION("2^63 - 25") {
+    const U128Mod ref{(u128{1} << 63) - 25};
+    check_against_reference<P63>(ref, rng, 5000);
+    check_structure<P63>(ref, rng, 1, 3, 63);
+  }
+  SECTION("0x7ffffffffffffffd ffffffffffffff9f") {
+    const U128Mod ref{(u128{0x7ffffffffffffffdull} << 64) | 0xffffffffffffff9full};
+    check_against_reference<PTopFd>(ref, rng, 2000);
+    check_structure<PTopFd>(ref, rng, 1, 17, 127);
+  }
+  SECTION("0x7ffffffffffffffe ffffffffffffffdf") {
+    const U128Mod ref{(u128{0x7ffffffffffffffeull} << 64) | 0xffffffffffffffdfull};
+    check_against_reference<PTopFe>(ref, rng, 2000);
+    check_structure<PTopFe>(ref, rng, 1, 3, 127);
+  }
+}
+
 TEST_CASE("field laws: Montgomery field mod 257, exhaustively against integer arithmetic",
           "[field][laws][montgomery]") {
   constexpr std::uint64_t p = 257;
@@ -975,4 +1010,53 @@ TEST_CASE("field laws: Montgomery field mod 257, exhaustively against integer ar
     const std::array<std::uint8_t, 2> bytes{static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8)};
     CHECK_FALSE(P257::from_bytes(std::span<const std::uint8_t>(bytes)).has_value());
   }
+}
+
+// =============================================================================================
+// Compile-time evaluation and diagnostics.
+
+TEST_CASE("field laws: arithmetic, inverse, sqrt and roots of unity are usable in constant expressions",
+          "[field][laws][constexpr]") {
+  using Fr = zkcnn::bn254::Fr;
+  using Fq381 = zkcnn::bls12_381::Fq;
+  using E = GoldilocksExt2;
+
+  constexpr Fr a = Fr::from_u64(6);
+  constexpr Fr b = Fr::from_i64(-7);
+  STATIC_REQUIRE(a * b == Fr::from_i64(-42));
+  STATIC_REQUIRE(a + b == -Fr::one());
+  STATIC_REQUIRE(a - b == Fr::from_u64(13));
+  STATIC_REQUIRE(a.square() == Fr::from_u64(36));
+  STATIC_REQUIRE(*a.inverse() * a == Fr::one());
+  STATIC_REQUIRE(!Fr::zero().inverse().has_value());
+  STATIC_REQUIRE(Fr::root_of_unity(1) == -Fr::one());
+  STATIC_REQUIRE(Fr::from_u64(36).sqrt()->square() == Fr::from_u64(36));
+  STATIC_REQUIRE(Fr::from_u64(258).to_bytes()[0] == 2);
+  STATIC_REQUIRE(Fr::from_u64(258).to_bytes()[1] == 1);
+  STATIC_REQUIRE(zkcnn::pow(Fr::from_u64(2), std::uint64_t{10}) == Fr::from_u64(1024));
+
+  STATIC_REQUIRE(*Fq381::from_u64(3).inverse() * Fq381::from_u64(3) == Fq381::one());
+
+  STATIC_REQUIRE(Goldilocks::from_u64(Goldilocks::modulus) == Goldilocks::zero());
+  STATIC_REQUIRE(Goldilocks::from_i64(-1).value() == Goldilocks::modulus - 1);
+  STATIC_REQUIRE(*Goldilocks::from_u64(7).inverse() * Goldilocks::from_u64(7) == Goldilocks::one());
+  STATIC_REQUIRE(Goldilocks::root_of_unity(1) == -Goldilocks::one());
+  STATIC_REQUIRE(Goldilocks::from_u64(49).sqrt()->square() == Goldilocks::from_u64(49));
+
+  constexpr E x(Goldilocks::zero(), Goldilocks::one());
+  STATIC_REQUIRE(x * x == E::from_u64(7));
+  STATIC_REQUIRE(*x.inverse() * x == E::one());
+}
+
+TEST_CASE("field laws: operator<< prints the canonical value", "[field][laws]") {
+  auto text = [](const auto& x) {
+    std::ostringstream os;
+    os << x;
+    return os.str();
+  };
+  CHECK(text(zkcnn::bn254::Fr::from_u64(0xabc)) ==
+        "0x0000000000000000000000000000000000000000000000000000000000000abc");
+  CHECK(text(-zkcnn::bn254::Fr::one()) == "0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000");
+  CHECK(text(Goldilocks::from_u64(Goldilocks::modulus + 5)) == "5");
+  CHECK(text(GoldilocksExt2(Goldilocks::from_u64(1), Goldilocks::from_u64(2))) == "(1 + 2 X)");
 }

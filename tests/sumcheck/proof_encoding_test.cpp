@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <optional>
 #include <random>
 #include <span>
 #include <vector>
@@ -54,8 +55,15 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+// Not inlined, so that GCC does not see operator new's memory reach free() and warn
+// (-Wmismatched-new-delete): pairing malloc with free is exactly right here.
+#if defined(__GNUC__)
+#define ZKCNN_TEST_NOINLINE __attribute__((noinline))
+#else
+#define ZKCNN_TEST_NOINLINE
+#endif
+ZKCNN_TEST_NOINLINE void operator delete(void* p) noexcept { std::free(p); }
+ZKCNN_TEST_NOINLINE void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 #define ZKCNN_TEST_TRACKS_ALLOCATIONS 1
 #endif
 
@@ -261,6 +269,9 @@ TEMPLATE_TEST_CASE("proof encoding: huge declared shapes are rejected without al
       {huge, 0, 0},
       {0, huge, 0},
       {0x80000000, 2, 0},
+      // rounds * per_round * byte_size wraps to 0 in 64 bits: only the shape bounds stop this
+      // from being read as an empty body with 2^62 values declared.
+      {0x80000000, 0x80000000, 0},
       {sc::max_rounds + 1, 1, sc::max_rounds + 1},  // just over the bounds, with a matching body
       {1, sc::max_degree + 1, sc::max_degree + 1},
   };
@@ -286,7 +297,15 @@ TEMPLATE_TEST_CASE("proof encoding: huge declared shapes are rejected without al
     const auto v = F::from_u64(i).to_bytes();
     bytes.insert(bytes.end(), v.begin(), v.end());
   }
-  auto decoded = sc::deserialize_proof<F>(bytes);
+  std::optional<zkcnn::Result<sc::Proof<F>>> result;
+  const std::size_t largest = largest_allocation_during([&] { result.emplace(sc::deserialize_proof<F>(bytes)); });
+#ifdef ZKCNN_TEST_TRACKS_ALLOCATIONS
+  // The tracker does see real allocations (the outer vector of 64 round messages).
+  CHECK(largest >= sc::max_rounds * sizeof(std::vector<F>));
+#else
+  (void)largest;
+#endif
+  auto& decoded = *result;
   REQUIRE(decoded.has_value());
   CHECK(decoded->round_messages.size() == sc::max_rounds);
   CHECK(decoded->round_messages.back().size() == sc::max_degree);
@@ -382,7 +401,7 @@ TEMPLATE_TEST_CASE("proof encoding: random bytes are rejected or never verify", 
     CHECK(decoded->round_messages.size() == rounds);
     CHECK_FALSE(verify_and_discharge(fx.g, fx.claimed_sum, *decoded).has_value());
   }
-  CHECK(reached_verifier > 50);
+  CHECK(reached_verifier > 25);  // about 1 in 7 of the non-fixed shapes declares 0 values per round
 }
 
 TEMPLATE_TEST_CASE("proof encoding: decoding is injective (each proof has one encoding)",

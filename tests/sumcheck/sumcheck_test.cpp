@@ -402,3 +402,37 @@ TEMPLATE_TEST_CASE("sumcheck soundness: the proof is bound to its transcript", "
     CHECK_FALSE(discharge(t).has_value());
   }
 }
+
+TEMPLATE_TEST_CASE("sumcheck soundness: the claimed sum is bound before the first challenge (Frozen Heart)",
+                   "[sumcheck][soundness][transcript]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x73756d38);
+  constexpr std::size_t n = 4;
+  const auto g = random_instance<F>(rng, n, {16, 16}, {{0, 1}, {1}});
+  const std::size_t d = g.shape().degree();
+  const F true_sum = g.sum_over_hypercube();
+  const auto proof = prove_honestly(g).proof;
+
+  // Different claims lead to different challenges.
+  {
+    Sha256Transcript a(test_domain), b(test_domain);
+    const auto pa = sc::prove<F>(g, true_sum, a).point;
+    const auto pb = sc::prove<F>(g, true_sum + F::one(), b).point;
+    CHECK(pa != pb);
+    CHECK(a.state_digest() != b.state_digest());
+  }
+
+  // The attack that works when the claim is not absorbed: with challenges independent of the
+  // claim, the final expected value is affine in the claim, e(H) = e(0) + H (e(1) - e(0)), so
+  // solving e(H) = g(r) for H forges a proof of a false sum. Bound claims defeat it.
+  auto at_zero = verify_fresh<F>(F::zero(), n, d, proof);
+  auto at_one = verify_fresh<F>(F::one(), n, d, proof);
+  REQUIRE(at_zero.has_value());
+  REQUIRE(at_one.has_value());
+  CHECK(at_zero->point != at_one->point);
+  const F slope = at_one->expected_value - at_zero->expected_value;
+  REQUIRE_FALSE(slope.is_zero());
+  const F forged = (evaluate_instance(g, at_zero->point) - at_zero->expected_value) * *slope.inverse();
+  REQUIRE(forged != true_sum);
+  CHECK_FALSE(verify_and_discharge(g, forged, proof).has_value());
+}

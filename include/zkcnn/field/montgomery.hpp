@@ -77,13 +77,17 @@ class MontgomeryField {
     return reduced;
   }
 
-  static constexpr Limbs add_mod(Limbs a, const Limbs& b) {
+  ZKCNN_ALWAYS_INLINE static constexpr Limbs add_mod(Limbs a, const Limbs& b) {
     const std::uint64_t carry = detail::add_in_place(a, b);
     return reduce_once(a, carry);
   }
 
-  static constexpr Limbs sub_mod(Limbs a, const Limbs& b) {
-    if (detail::sub_in_place(a, b) != 0) detail::add_in_place(a, modulus);
+  // a - b, adding p back (selected by mask, not by a branch) when it wrapped.
+  ZKCNN_ALWAYS_INLINE static constexpr Limbs sub_mod(Limbs a, const Limbs& b) {
+    const std::uint64_t wrap_mask = std::uint64_t{0} - detail::sub_in_place(a, b);
+    Limbs correction = modulus;
+    for (auto& limb : correction) limb &= wrap_mask;
+    detail::add_in_place(a, correction);
     return a;
   }
 

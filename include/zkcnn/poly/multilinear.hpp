@@ -70,7 +70,7 @@ class MultilinearPolynomial {
 
   /// The smallest number of variables that holds all the evaluations.
   explicit MultilinearPolynomial(std::vector<F> evaluations)
-      : MultilinearPolynomial(detail::ceil_log2(evaluations.size()), std::move(evaluations)) {}
+      : num_vars_(detail::ceil_log2(evaluations.size())), evaluations_(std::move(evaluations)) {}
 
   std::size_t num_vars() const { return num_vars_; }
   /// The stored evaluations (entries past the end are zero).

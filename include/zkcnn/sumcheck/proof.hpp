@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -47,12 +48,20 @@ inline constexpr std::uint32_t max_rounds = 64;
 inline constexpr std::uint32_t max_degree = 64;
 
 /// version (u8) || rounds (u32) || values per round (u32) || values, each canonical.
+/// Precondition: every round has the same number of values, within the bounds above (as every
+/// proof the prover makes does); otherwise std::invalid_argument.
 template <EncodableField F>
 std::vector<std::uint8_t> serialize(const Proof<F>& proof) {
+  const std::size_t per_round = proof.round_messages.empty() ? 0 : proof.round_messages.front().size();
+  if (proof.round_messages.size() > max_rounds || per_round > max_degree) {
+    throw std::invalid_argument("sumcheck::serialize: proof shape exceeds the encodable bounds");
+  }
+  for (const auto& message : proof.round_messages) {
+    if (message.size() != per_round) throw std::invalid_argument("sumcheck::serialize: rounds of different sizes");
+  }
   io::ByteWriter out;
   out.write_u8(proof_format_version);
   out.write_u32(static_cast<std::uint32_t>(proof.round_messages.size()));
-  const std::size_t per_round = proof.round_messages.empty() ? 0 : proof.round_messages.front().size();
   out.write_u32(static_cast<std::uint32_t>(per_round));
   for (const auto& message : proof.round_messages) {
     for (const F& value : message) out.write_field(value);
@@ -75,6 +84,9 @@ Result<Proof<F>> deserialize_proof(std::span<const std::uint8_t> bytes) {
   if (*rounds > max_rounds || *per_round > max_degree) {
     return make_error(Errc::invalid_encoding, "sumcheck proof: shape " + std::to_string(*rounds) + " x " +
                                                   std::to_string(*per_round) + " exceeds the supported bounds");
+  }
+  if (*rounds == 0 && *per_round != 0) {
+    return make_error(Errc::invalid_encoding, "sumcheck proof: an empty proof must declare 0 values per round");
   }
   if (in.remaining() != std::size_t{*rounds} * *per_round * F::byte_size) {
     return make_error(Errc::invalid_encoding, "sumcheck proof: length does not match its declared shape");

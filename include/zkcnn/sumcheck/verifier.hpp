@@ -11,11 +11,13 @@
 #include "zkcnn/poly/univariate.hpp"
 #include "zkcnn/sumcheck/fiat_shamir.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
+#include "zkcnn/sumcheck/sum_of_products.hpp"
 
 namespace zkcnn::sumcheck {
 
 /// Checks the proof's shape against the statement (num_vars rounds, d values each) and runs
 /// the rounds; returns the subclaim g(point) == expected_value, or why the proof is malformed.
+/// After an error the transcript is in an unspecified state: discard it.
 template <EncodableField F, class T>
 Result<Subclaim<F>> verify(const F& claimed_sum, std::size_t num_vars, std::size_t degree, const Proof<F>& proof,
                            T& transcript) {
@@ -44,6 +46,13 @@ Result<Subclaim<F>> verify(const F& claimed_sum, std::size_t num_vars, std::size
     subclaim.point.push_back(r);
   }
   return subclaim;
+}
+
+/// The same, with the number of variables and the degree taken from g's shape.
+template <EncodableField F, class T>
+Result<Subclaim<F>> verify(const F& claimed_sum, const SumOfProductsShape<F>& shape, const Proof<F>& proof,
+                           T& transcript) {
+  return verify(claimed_sum, shape.num_vars(), shape.degree(), proof, transcript);
 }
 
 }  // namespace zkcnn::sumcheck

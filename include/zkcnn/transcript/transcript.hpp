@@ -34,6 +34,9 @@ class HashTranscript {
   /// Absorbs a prover message or a statement element under a label.
   void absorb_bytes(std::string_view label, std::span<const std::uint8_t> data) { frame(Op::absorb, label, data); }
 
+  /// Absorbs text (names, descriptions of public parameters) as its bytes.
+  void absorb_string(std::string_view label, std::string_view text) { absorb_bytes(label, as_bytes(text)); }
+
   void absorb_u64(std::string_view label, std::uint64_t value) {
     absorb_bytes(label, detail::le_bytes(value));
   }
