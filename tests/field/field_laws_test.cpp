@@ -125,8 +125,8 @@ std::vector<std::vector<std::uint8_t>> non_canonical_encodings() {
 // =============================================================================================
 // Laws for every field.
 
-TEMPLATE_LIST_TEST_CASE("field laws: associativity, commutativity, distributivity, identities",
-                        "[field][laws]", zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: associativity, commutativity, distributivity, identities",
+                        "[field][laws]", ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(1);
   const F zero = F::zero();
@@ -158,7 +158,7 @@ TEMPLATE_LIST_TEST_CASE("field laws: associativity, commutativity, distributivit
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: negation and subtraction", "[field][laws]", zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: negation and subtraction", "[field][laws]", ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(2);
   CHECK(-F::one() + F::one() == F::zero());
@@ -184,8 +184,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: negation and subtraction", "[field][laws]",
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: x * x^-1 == 1 and zero has no inverse", "[field][laws]",
-                        zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: x * x^-1 == 1 and zero has no inverse", "[field][laws]",
+                        ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(3);
   CHECK_FALSE(F::zero().inverse().has_value());
@@ -214,8 +214,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: x * x^-1 == 1 and zero has no inverse", "[f
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: square equals self-multiplication", "[field][laws]",
-                        zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: square equals self-multiplication", "[field][laws]",
+                        ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(4);
   CHECK(F::zero().square() == F::zero());
@@ -230,8 +230,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: square equals self-multiplication", "[field
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: from_u64 and from_i64 are consistent ring maps", "[field][laws]",
-                        zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: from_u64 and from_i64 are consistent ring maps", "[field][laws]",
+                        ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(5);
   constexpr std::uint64_t u64_max = std::numeric_limits<std::uint64_t>::max();
@@ -272,8 +272,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: from_u64 and from_i64 are consistent ring m
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: batch_inverse matches element-wise inverse and keeps zeros", "[field][laws]",
-                        zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: batch_inverse matches element-wise inverse and keeps zeros", "[field][laws]",
+                        ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(6);
 
@@ -311,8 +311,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: batch_inverse matches element-wise inverse 
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: pow agrees with repeated multiplication and across overloads", "[field][laws]",
-                        zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: pow agrees with repeated multiplication and across overloads", "[field][laws]",
+                        ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(7);
   using Limbs = std::span<const std::uint64_t>;
@@ -356,8 +356,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: pow agrees with repeated multiplication and
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: Fermat's little theorem with multi-limb exponents", "[field][laws]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: Fermat's little theorem with multi-limb exponents", "[field][laws]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   auto rng = make_rng(8);
   const auto p_minus_one = p_minus_one_limbs<F>();
@@ -374,8 +374,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: Fermat's little theorem with multi-limb exp
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: to_bytes / from_bytes round trip", "[field][laws][encoding]",
-                        zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: to_bytes / from_bytes round trip", "[field][laws][encoding]",
+                        ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(9);
   std::vector<F> samples{F::zero(), F::one(), -F::one(), F::from_u64(2), F::from_i64(-2),
@@ -398,8 +398,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: to_bytes / from_bytes round trip", "[field]
   CHECK(std::all_of(one_bytes.begin() + 1, one_bytes.end(), [](std::uint8_t b) { return b == 0; }));
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: from_bytes rejects wrong lengths and non-canonical values",
-                        "[field][laws][encoding]", zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: from_bytes rejects wrong lengths and non-canonical values",
+                        "[field][laws][encoding]", ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   using Base = std::conditional_t<is_ext2<F>, Goldilocks, F>;
 
@@ -442,8 +442,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: from_bytes rejects wrong lengths and non-ca
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: random() draws canonical, distinct, reproducible values", "[field][laws][random]",
-                        zkcnn::testing::AllFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: random() draws canonical, distinct, reproducible values", "[field][laws][random]",
+                        ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   using Base = std::conditional_t<is_ext2<F>, Goldilocks, F>;
   const auto p = zkcnn::testing::modulus_le_bytes<Base>();
@@ -488,8 +488,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: random() draws canonical, distinct, reprodu
   CHECK(F::from_bytes(std::span<const std::uint8_t>(from32a.to_bytes())).has_value());
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: from_uniform_bytes equals from_bytes_mod_order", "[field][laws][encoding]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: from_uniform_bytes equals from_bytes_mod_order", "[field][laws][encoding]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   auto rng = make_rng(13);
   for (std::size_t trial = 0; trial < 64; ++trial) {
@@ -514,8 +514,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: from_uniform_bytes equals from_bytes_mod_or
   CHECK(F::from_bytes_mod_order({}).is_zero());
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: sqrt finds roots of squares and rejects non-residues", "[field][laws][sqrt]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: sqrt finds roots of squares and rejects non-residues", "[field][laws][sqrt]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   auto rng = make_rng(14);
 
@@ -561,8 +561,8 @@ TEMPLATE_LIST_TEST_CASE("field laws: sqrt finds roots of squares and rejects non
   CHECK((-F::one()).sqrt().has_value() == (F::two_adicity >= 2));
 }
 
-TEMPLATE_LIST_TEST_CASE("field laws: root_of_unity(k) has order exactly 2^k", "[field][laws][roots]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field laws: root_of_unity(k) has order exactly 2^k", "[field][laws][roots]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   STATIC_REQUIRE(zkcnn::TwoAdicField<F>);
   CHECK(F::root_of_unity(0) == F::one());
@@ -723,6 +723,10 @@ struct PTopFdParams {  // top limb 0x7ffffffffffffffd: the largest top limb on t
 };
 struct PTopFeParams {  // top limb 0x7ffffffffffffffe: the smallest top limb on the carry path
   static constexpr std::string_view modulus = "0x7ffffffffffffffeffffffffffffffdf";
+};
+
+struct P64UpperParams {  // the same modulus, spelt with an upper-case prefix, digits and leading zeros
+  static constexpr std::string_view modulus = "0X0000FFFFFFFFFFFFFFC5";
 };
 
 using P64 = zkcnn::MontgomeryField<P64Params>;
@@ -913,6 +917,9 @@ TEST_CASE("field laws: Montgomery field mod 2^64 - 59 (one full-width limb) matc
   const U128Mod ref{0xffffffffffffffc5ull};
   auto rng = make_rng(17);
   STATIC_REQUIRE(P64::limb_count == 1);
+  STATIC_REQUIRE(P64::modulus[0] == 0xffffffffffffffc5ull);
+  STATIC_REQUIRE(zkcnn::MontgomeryField<P64UpperParams>::limb_count == 1);
+  STATIC_REQUIRE(zkcnn::MontgomeryField<P64UpperParams>::modulus == P64::modulus);
   STATIC_REQUIRE(zkcnn::PrimeField<P64>);
   STATIC_REQUIRE(zkcnn::TwoAdicField<P64>);
   check_against_reference<P64>(ref, rng, 20000);

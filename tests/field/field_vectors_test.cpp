@@ -34,8 +34,8 @@ using zkcnn::testing::FieldVectors;
 using zkcnn::testing::from_be_hex;
 using zkcnn::testing::to_be_hex;
 
-TEMPLATE_LIST_TEST_CASE("field vectors: constants match the reference", "[field][vectors]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field vectors: constants match the reference", "[field][vectors]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   const auto& c = V::constants;
@@ -58,8 +58,8 @@ TEMPLATE_LIST_TEST_CASE("field vectors: constants match the reference", "[field]
   CHECK(F::from_bytes_mod_order(std::span<const std::uint8_t>(zkcnn::testing::modulus_le_bytes<F>())).is_zero());
 }
 
-TEMPLATE_LIST_TEST_CASE("field vectors: sum, difference, product, square, negation, inverse", "[field][vectors]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field vectors: sum, difference, product, square, negation, inverse", "[field][vectors]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   INFO("field " << V::name);
@@ -110,8 +110,8 @@ TEMPLATE_LIST_TEST_CASE("field vectors: sum, difference, product, square, negati
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field vectors: pow with 64-bit exponents", "[field][vectors]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field vectors: pow with 64-bit exponents", "[field][vectors]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   INFO("field " << V::name);
@@ -128,8 +128,8 @@ TEMPLATE_LIST_TEST_CASE("field vectors: pow with 64-bit exponents", "[field][vec
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field vectors: from_i64 maps v to v mod p", "[field][vectors]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field vectors: from_i64 maps v to v mod p", "[field][vectors]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   INFO("field " << V::name);
@@ -144,8 +144,8 @@ TEMPLATE_LIST_TEST_CASE("field vectors: from_i64 maps v to v mod p", "[field][ve
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("field vectors: wide reduction of little-endian byte strings", "[field][vectors]",
-                        zkcnn::testing::PrimeFieldTypes) {
+TEMPLATE_TEST_CASE("field vectors: wide reduction of little-endian byte strings", "[field][vectors]",
+                        ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   INFO("field " << V::name);

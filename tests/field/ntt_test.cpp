@@ -76,8 +76,8 @@ using P257 = zkcnn::MontgomeryField<P257Params>;
 
 }  // namespace
 
-TEMPLATE_LIST_TEST_CASE("ntt: matches the naive DFT for n = 1 .. 256", "[field][ntt]",
-                        zkcnn::testing::NttFieldTypes) {
+TEMPLATE_TEST_CASE("ntt: matches the naive DFT for n = 1 .. 256", "[field][ntt]",
+                        ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   auto rng = make_rng(101);
   for (std::size_t n = 1; n <= 256; n *= 2) {
@@ -94,8 +94,8 @@ TEMPLATE_LIST_TEST_CASE("ntt: matches the naive DFT for n = 1 .. 256", "[field][
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("ntt: transforms of a delta and of a constant", "[field][ntt]",
-                        zkcnn::testing::NttFieldTypes) {
+TEMPLATE_TEST_CASE("ntt: transforms of a delta and of a constant", "[field][ntt]",
+                        ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   const std::size_t n = 32;
   std::vector<F> delta(n, F::zero());
@@ -120,8 +120,8 @@ TEMPLATE_LIST_TEST_CASE("ntt: transforms of a delta and of a constant", "[field]
   for (std::size_t i = 0; i < n; ++i) CHECK(tone[i] == (i == 1 ? F::from_u64(n) : F::zero()));
 }
 
-TEMPLATE_LIST_TEST_CASE("ntt: inverse_ntt(ntt(a)) == a up to n = 2^12", "[field][ntt]",
-                        zkcnn::testing::NttFieldTypes) {
+TEMPLATE_TEST_CASE("ntt: inverse_ntt(ntt(a)) == a up to n = 2^12", "[field][ntt]",
+                        ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   auto rng = make_rng(102);
   for (std::size_t n = 1; n <= (std::size_t{1} << 12); n *= 2) {
@@ -138,8 +138,8 @@ TEMPLATE_LIST_TEST_CASE("ntt: inverse_ntt(ntt(a)) == a up to n = 2^12", "[field]
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("ntt: inverse_ntt matches the naive inverse DFT", "[field][ntt]",
-                        zkcnn::testing::NttFieldTypes) {
+TEMPLATE_TEST_CASE("ntt: inverse_ntt matches the naive inverse DFT", "[field][ntt]",
+                        ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   auto rng = make_rng(103);
   for (std::size_t n = 1; n <= 64; n *= 2) {
@@ -165,7 +165,7 @@ TEMPLATE_LIST_TEST_CASE("ntt: inverse_ntt matches the naive inverse DFT", "[fiel
   }
 }
 
-TEMPLATE_LIST_TEST_CASE("ntt: convolution theorem at n = 64", "[field][ntt]", zkcnn::testing::NttFieldTypes) {
+TEMPLATE_TEST_CASE("ntt: convolution theorem at n = 64", "[field][ntt]", ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   auto rng = make_rng(104);
   const std::size_t n = 64;
@@ -188,8 +188,8 @@ TEMPLATE_LIST_TEST_CASE("ntt: convolution theorem at n = 64", "[field][ntt]", zk
   CHECK(product == c);
 }
 
-TEMPLATE_LIST_TEST_CASE("ntt: lengths that are not powers of two are rejected", "[field][ntt]",
-                        zkcnn::testing::NttFieldTypes) {
+TEMPLATE_TEST_CASE("ntt: lengths that are not powers of two are rejected", "[field][ntt]",
+                        ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   for (std::size_t n : {3u, 5u, 6u, 7u, 12u, 100u}) {
     INFO("n = " << n);

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -41,6 +42,17 @@ using PrimeFieldTypes = std::tuple<bn254::Fr, bn254::Fq, bls12_381::Fr, bls12_38
 using AllFieldTypes = std::tuple<bn254::Fr, bn254::Fq, bls12_381::Fr, bls12_381::Fq, Goldilocks, GoldilocksExt2>;
 /// The fields with a large two-adicity, i.e. the ones NTTs are run over.
 using NttFieldTypes = std::tuple<bn254::Fr, bls12_381::Fr, Goldilocks>;
+
+// The same lists as macros, for TEMPLATE_TEST_CASE: its test names then carry the type name
+// ("... - zkcnn::bn254::Fr") rather than an index into a tuple.
+#define ZKCNN_TEST_PRIME_FIELDS \
+  zkcnn::bn254::Fr, zkcnn::bn254::Fq, zkcnn::bls12_381::Fr, zkcnn::bls12_381::Fq, zkcnn::Goldilocks
+#define ZKCNN_TEST_ALL_FIELDS ZKCNN_TEST_PRIME_FIELDS, zkcnn::GoldilocksExt2
+#define ZKCNN_TEST_NTT_FIELDS zkcnn::bn254::Fr, zkcnn::bls12_381::Fr, zkcnn::Goldilocks
+
+static_assert(std::is_same_v<PrimeFieldTypes, std::tuple<ZKCNN_TEST_PRIME_FIELDS>>);
+static_assert(std::is_same_v<AllFieldTypes, std::tuple<ZKCNN_TEST_ALL_FIELDS>>);
+static_assert(std::is_same_v<NttFieldTypes, std::tuple<ZKCNN_TEST_NTT_FIELDS>>);
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness.

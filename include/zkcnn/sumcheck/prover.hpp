@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/inline.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/sumcheck/fiat_shamir.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
@@ -37,12 +38,19 @@ class RoundAccumulator {
       : shape_(shape),
         points_(shape.degree() + 1),
         line_(shape.factor_count() * points_),
-        per_term_(shape.terms().size() * points_) {}
+        per_term_(shape.terms().size() * points_) {
+    // Each term's factors as offsets into line_, flattened, so the hot loop reads one array.
+    term_begin_.push_back(0);
+    for (const auto& term : shape.terms()) {
+      for (std::size_t f : term.factors) factor_offsets_.push_back(f * points_);
+      term_begin_.push_back(factor_offsets_.size());
+    }
+  }
 
   void reset() { std::fill(per_term_.begin(), per_term_.end(), F::zero()); }
 
   /// Sets factor k's values on the current pair.
-  void set_pair(std::size_t k, const F& low, const F& high) {
+  ZKCNN_ALWAYS_INLINE void set_pair(std::size_t k, const F& low, const F& high) {
     F* values = &line_[k * points_];
     values[0] = low;
     values[1] = high;
@@ -50,14 +58,16 @@ class RoundAccumulator {
     for (std::size_t t = 2; t < points_; ++t) values[t] = values[t - 1] + step;
   }
 
-  void accumulate() {
-    const auto terms = shape_.terms();
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-      const auto& factors = terms[i].factors;
-      F* acc = &per_term_[i * points_];
+  ZKCNN_ALWAYS_INLINE void accumulate() {
+    const F* line = line_.data();
+    const std::size_t* offsets = factor_offsets_.data();
+    F* acc = per_term_.data();
+    for (std::size_t i = 0; i + 1 < term_begin_.size(); ++i, acc += points_) {
+      const std::size_t begin = term_begin_[i];
+      const std::size_t end = term_begin_[i + 1];
       for (std::size_t t = 0; t < points_; t += (t == 0 ? 2 : 1)) {
-        F product = line_[factors[0] * points_ + t];
-        for (std::size_t f = 1; f < factors.size(); ++f) product *= line_[factors[f] * points_ + t];
+        F product = line[offsets[begin] + t];
+        for (std::size_t f = begin + 1; f < end; ++f) product *= line[offsets[f] + t];
         acc[t] += product;
       }
     }
@@ -79,8 +89,10 @@ class RoundAccumulator {
  private:
   const SumOfProductsShape<F>& shape_;
   std::size_t points_;
-  std::vector<F> line_;
-  std::vector<F> per_term_;
+  std::vector<F> line_;      // line_[k * points_ + t]: factor k on the current pair at t
+  std::vector<F> per_term_;  // per_term_[i * points_ + t]: term i's products, without coefficient
+  std::vector<std::size_t> factor_offsets_;
+  std::vector<std::size_t> term_begin_;
 };
 
 // The first round's message, from the unfolded tables (length even).
