@@ -468,7 +468,23 @@ TEMPLATE_TEST_CASE("field laws: random() draws canonical, distinct, reproducible
     seen.insert(zkcnn::testing::hex_from_bytes(bytes));
   }
   CHECK(seen.size() == draws);  // a collision among 256 draws has probability < 2^-40
-  CHECK(top_bit_seen);          // values of full bit length do occur (the top mask is not too tight)
+  CHECK(top_bit_seen);          // values of full bit length do occur
+
+  // A Montgomery field samples its internal representation x * R mod p (R = 2^(64 limbs))
+  // directly; that representation, too, must reach the full bit length, or the sampler's top
+  // mask is too tight and whole ranges of elements are never drawn (invisible in the canonical
+  // values, which are the representation times R^-1).
+  if constexpr (requires { F::limb_count; }) {
+    const F r = zkcnn::pow(F::from_u64(2), std::uint64_t{64 * F::limb_count});
+    auto rng_m = make_rng(10);
+    bool montgomery_top_bit_seen = false;
+    for (std::size_t i = 0; i < draws; ++i) {
+      const auto representation = (F::random(rng_m) * r).to_bytes();
+      const std::size_t top_bit = F::modulus_bits - 1;
+      if ((representation[top_bit / 8] >> (top_bit % 8)) & 1) montgomery_top_bit_seen = true;
+    }
+    CHECK(montgomery_top_bit_seen);
+  }
 
   // The same seed gives the same sequence; another seed another one.
   auto rng_a = make_rng(11);
@@ -1066,4 +1082,45 @@ TEST_CASE("field laws: operator<< prints the canonical value", "[field][laws]") 
   CHECK(text(-zkcnn::bn254::Fr::one()) == "0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000");
   CHECK(text(Goldilocks::from_u64(Goldilocks::modulus + 5)) == "5");
   CHECK(text(GoldilocksExt2(Goldilocks::from_u64(1), Goldilocks::from_u64(2))) == "(1 + 2 X)");
+}
+
+namespace {
+
+/// A chain of dependent products and sums starting near -1 (the largest residues).
+template <class F>
+constexpr std::array<F, 12> product_chain() {
+  std::array<F, 12> out{};
+  F x = -F::one();
+  F y = -F::from_u64(2);
+  for (auto& o : out) {
+    o = x * y;
+    x = o + x.square();
+    y = y * x - F::from_u64(0x9e3779b97f4a7c15ull);
+  }
+  return out;
+}
+
+// Not constexpr: calls from here are never constant-evaluated, so the run-time kernels run.
+template <class F>
+std::array<F, 12> product_chain_at_run_time() {
+  return product_chain<F>();
+}
+
+}  // namespace
+
+// Montgomery multiplication has a portable kernel (used in constant evaluation and for moduli
+// without a spare bit) and an add-with-carry CIOS kernel (run time, spare-bit moduli); both
+// must compute the same values.
+TEMPLATE_TEST_CASE("field laws: Montgomery products agree between compile time and run time",
+                   "[field][laws][montgomery][constexpr]", zkcnn::bn254::Fr, zkcnn::bn254::Fq, zkcnn::bls12_381::Fr,
+                   zkcnn::bls12_381::Fq, P63, PTopFd, PTopFe, P64, P127, P128, P257) {
+  using F = TestType;
+  constexpr std::array<F, 12> at_compile_time = product_chain<F>();
+  const std::array<F, 12> at_run_time = product_chain_at_run_time<F>();
+  for (std::size_t i = 0; i < at_compile_time.size(); ++i) {
+    INFO("step " << i);
+    CHECK(at_compile_time[i] == at_run_time[i]);
+  }
+  constexpr F compile_time_inverse = *F::from_u64(0x123456789ull).inverse();
+  CHECK(compile_time_inverse == *F::from_u64(0x123456789ull).inverse());
 }
