@@ -1,7 +1,8 @@
 // Algebraic laws, encodings, square roots and roots of unity, checked on random elements for
-// every shipped field, plus Montgomery fields over moduli without a spare bit (which take the
-// carry path of the CIOS multiplication) cross-checked against plain 128-bit integer
-// arithmetic, and an exhaustive check of a tiny Montgomery field.
+// every shipped field; plus Montgomery fields over custom moduli -- full-width ones without a
+// spare bit in the top limb, and ones on either side of the spare-bit threshold that selects
+// the multiplication kernel -- cross-checked against plain 128-bit integer arithmetic, and an
+// exhaustive check of a tiny Montgomery field.
 
 #include <zkcnn/field/batch_inverse.hpp>
 #include <zkcnn/field/bls12_381.hpp>
@@ -15,7 +16,6 @@
 
 #include <algorithm>
 #include <array>
-#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -44,7 +44,6 @@ using zkcnn::testing::le_less;
 using zkcnn::testing::le_sub_small;
 using zkcnn::testing::make_rng;
 using zkcnn::testing::random_bytes;
-using zkcnn::testing::to_be_hex;
 
 __extension__ typedef unsigned __int128 u128;
 
@@ -126,7 +125,7 @@ std::vector<std::vector<std::uint8_t>> non_canonical_encodings() {
 // Laws for every field.
 
 TEMPLATE_TEST_CASE("field laws: associativity, commutativity, distributivity, identities",
-                        "[field][laws]", ZKCNN_TEST_ALL_FIELDS) {
+                   "[field][laws]", ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(1);
   const F zero = F::zero();
@@ -185,7 +184,7 @@ TEMPLATE_TEST_CASE("field laws: negation and subtraction", "[field][laws]", ZKCN
 }
 
 TEMPLATE_TEST_CASE("field laws: x * x^-1 == 1 and zero has no inverse", "[field][laws]",
-                        ZKCNN_TEST_ALL_FIELDS) {
+                   ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(3);
   CHECK_FALSE(F::zero().inverse().has_value());
@@ -215,7 +214,7 @@ TEMPLATE_TEST_CASE("field laws: x * x^-1 == 1 and zero has no inverse", "[field]
 }
 
 TEMPLATE_TEST_CASE("field laws: square equals self-multiplication", "[field][laws]",
-                        ZKCNN_TEST_ALL_FIELDS) {
+                   ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(4);
   CHECK(F::zero().square() == F::zero());
@@ -231,7 +230,7 @@ TEMPLATE_TEST_CASE("field laws: square equals self-multiplication", "[field][law
 }
 
 TEMPLATE_TEST_CASE("field laws: from_u64 and from_i64 are consistent ring maps", "[field][laws]",
-                        ZKCNN_TEST_ALL_FIELDS) {
+                   ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(5);
   constexpr std::uint64_t u64_max = std::numeric_limits<std::uint64_t>::max();
@@ -273,7 +272,7 @@ TEMPLATE_TEST_CASE("field laws: from_u64 and from_i64 are consistent ring maps",
 }
 
 TEMPLATE_TEST_CASE("field laws: batch_inverse matches element-wise inverse and keeps zeros", "[field][laws]",
-                        ZKCNN_TEST_ALL_FIELDS) {
+                   ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(6);
 
@@ -312,7 +311,7 @@ TEMPLATE_TEST_CASE("field laws: batch_inverse matches element-wise inverse and k
 }
 
 TEMPLATE_TEST_CASE("field laws: pow agrees with repeated multiplication and across overloads", "[field][laws]",
-                        ZKCNN_TEST_ALL_FIELDS) {
+                   ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(7);
   using Limbs = std::span<const std::uint64_t>;
@@ -357,7 +356,7 @@ TEMPLATE_TEST_CASE("field laws: pow agrees with repeated multiplication and acro
 }
 
 TEMPLATE_TEST_CASE("field laws: Fermat's little theorem with multi-limb exponents", "[field][laws]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   auto rng = make_rng(8);
   const auto p_minus_one = p_minus_one_limbs<F>();
@@ -375,7 +374,7 @@ TEMPLATE_TEST_CASE("field laws: Fermat's little theorem with multi-limb exponent
 }
 
 TEMPLATE_TEST_CASE("field laws: to_bytes / from_bytes round trip", "[field][laws][encoding]",
-                        ZKCNN_TEST_ALL_FIELDS) {
+                   ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   auto rng = make_rng(9);
   std::vector<F> samples{F::zero(), F::one(), -F::one(), F::from_u64(2), F::from_i64(-2),
@@ -399,7 +398,7 @@ TEMPLATE_TEST_CASE("field laws: to_bytes / from_bytes round trip", "[field][laws
 }
 
 TEMPLATE_TEST_CASE("field laws: from_bytes rejects wrong lengths and non-canonical values",
-                        "[field][laws][encoding]", ZKCNN_TEST_ALL_FIELDS) {
+                   "[field][laws][encoding]", ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   using Base = std::conditional_t<is_ext2<F>, Goldilocks, F>;
 
@@ -443,7 +442,7 @@ TEMPLATE_TEST_CASE("field laws: from_bytes rejects wrong lengths and non-canonic
 }
 
 TEMPLATE_TEST_CASE("field laws: random() draws canonical, distinct, reproducible values", "[field][laws][random]",
-                        ZKCNN_TEST_ALL_FIELDS) {
+                   ZKCNN_TEST_ALL_FIELDS) {
   using F = TestType;
   using Base = std::conditional_t<is_ext2<F>, Goldilocks, F>;
   const auto p = zkcnn::testing::modulus_le_bytes<Base>();
@@ -505,7 +504,7 @@ TEMPLATE_TEST_CASE("field laws: random() draws canonical, distinct, reproducible
 }
 
 TEMPLATE_TEST_CASE("field laws: from_uniform_bytes equals from_bytes_mod_order", "[field][laws][encoding]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   auto rng = make_rng(13);
   for (std::size_t trial = 0; trial < 64; ++trial) {
@@ -531,7 +530,7 @@ TEMPLATE_TEST_CASE("field laws: from_uniform_bytes equals from_bytes_mod_order",
 }
 
 TEMPLATE_TEST_CASE("field laws: sqrt finds roots of squares and rejects non-residues", "[field][laws][sqrt]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   auto rng = make_rng(14);
 
@@ -578,7 +577,7 @@ TEMPLATE_TEST_CASE("field laws: sqrt finds roots of squares and rejects non-resi
 }
 
 TEMPLATE_TEST_CASE("field laws: root_of_unity(k) has order exactly 2^k", "[field][laws][roots]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   STATIC_REQUIRE(zkcnn::TwoAdicField<F>);
   CHECK(F::root_of_unity(0) == F::one());
@@ -712,8 +711,9 @@ TEST_CASE("field laws: GoldilocksExt2 structure (X^2 = 7, Frobenius, base embedd
 }
 
 // =============================================================================================
-// Montgomery fields whose modulus leaves no spare bit in the top limb: the CIOS multiplication
-// takes its carry path. Checked against a plain 128-bit integer reference.
+// Montgomery fields over custom moduli, some leaving no spare bit in the top limb (the case
+// Montgomery multiplication must handle with an extra carry). Checked against a plain 128-bit
+// integer reference.
 
 namespace {
 
@@ -730,14 +730,16 @@ struct P257Params {  // a tiny prime with two-adicity 8, small enough to check e
   static constexpr std::string_view modulus = "0x101";
 };
 
-// Either side of the threshold (top limb < 0x7ffffffffffffffe) that selects the no-carry CIOS.
-struct P63Params {  // 2^63 - 25: one limb, no-carry path
+// Moduli whose top limb sits just below 2^63 - 1, at the spare-bit thresholds Montgomery
+// kernels use to decide whether final carries can be dropped (0x7ffffffffffffffe or
+// 0x7fffffffffffffff, depending on the variant); P127 above has top limb 0x7fffffffffffffff.
+struct P63Params {  // 2^63 - 25: one limb
   static constexpr std::string_view modulus = "0x7fffffffffffffe7";
 };
-struct PTopFdParams {  // top limb 0x7ffffffffffffffd: the largest top limb on the no-carry path
+struct PTopFdParams {  // top limb 0x7ffffffffffffffd
   static constexpr std::string_view modulus = "0x7ffffffffffffffdffffffffffffff9f";
 };
-struct PTopFeParams {  // top limb 0x7ffffffffffffffe: the smallest top limb on the carry path
+struct PTopFeParams {  // top limb 0x7ffffffffffffffe
   static constexpr std::string_view modulus = "0x7ffffffffffffffeffffffffffffffdf";
 };
 
@@ -966,7 +968,7 @@ TEST_CASE("field laws: Montgomery field mod 2^128 - 159 (two full-width limbs) m
   CHECK(two_64 * two_64 == P128::from_u64(159));
 }
 
-TEST_CASE("field laws: Montgomery fields on either side of the no-carry threshold match 128-bit arithmetic",
+TEST_CASE("field laws: Montgomery fields with top limbs at the spare-bit thresholds match 128-bit arithmetic",
           "[field][laws][montgomery]") {
   auto rng = make_rng(20);
   SECTION("2^63 - 25") {
@@ -1108,9 +1110,9 @@ std::array<F, 12> product_chain_at_run_time() {
 
 }  // namespace
 
-// Montgomery multiplication has a portable kernel (used in constant evaluation and for moduli
-// without a spare bit) and an add-with-carry CIOS kernel (run time, spare-bit moduli); both
-// must compute the same values.
+// Montgomery multiplication may use a different kernel in constant evaluation (portable) than
+// at run time (e.g. add-with-carry intrinsics for spare-bit moduli); both must compute the
+// same values.
 TEMPLATE_TEST_CASE("field laws: Montgomery products agree between compile time and run time",
                    "[field][laws][montgomery][constexpr]", zkcnn::bn254::Fr, zkcnn::bn254::Fq, zkcnn::bls12_381::Fr,
                    zkcnn::bls12_381::Fq, P63, PTopFd, PTopFe, P64, P127, P128, P257) {

@@ -35,7 +35,7 @@ using zkcnn::testing::from_be_hex;
 using zkcnn::testing::to_be_hex;
 
 TEMPLATE_TEST_CASE("field vectors: constants match the reference", "[field][vectors]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   const auto& c = V::constants;
@@ -59,7 +59,7 @@ TEMPLATE_TEST_CASE("field vectors: constants match the reference", "[field][vect
 }
 
 TEMPLATE_TEST_CASE("field vectors: sum, difference, product, square, negation, inverse", "[field][vectors]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   INFO("field " << V::name);
@@ -111,7 +111,7 @@ TEMPLATE_TEST_CASE("field vectors: sum, difference, product, square, negation, i
 }
 
 TEMPLATE_TEST_CASE("field vectors: pow with 64-bit exponents", "[field][vectors]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   INFO("field " << V::name);
@@ -129,7 +129,7 @@ TEMPLATE_TEST_CASE("field vectors: pow with 64-bit exponents", "[field][vectors]
 }
 
 TEMPLATE_TEST_CASE("field vectors: from_i64 maps v to v mod p", "[field][vectors]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   INFO("field " << V::name);
@@ -145,7 +145,7 @@ TEMPLATE_TEST_CASE("field vectors: from_i64 maps v to v mod p", "[field][vectors
 }
 
 TEMPLATE_TEST_CASE("field vectors: wide reduction of little-endian byte strings", "[field][vectors]",
-                        ZKCNN_TEST_PRIME_FIELDS) {
+                   ZKCNN_TEST_PRIME_FIELDS) {
   using F = TestType;
   using V = FieldVectors<F>;
   INFO("field " << V::name);

@@ -77,7 +77,7 @@ using P257 = zkcnn::MontgomeryField<P257Params>;
 }  // namespace
 
 TEMPLATE_TEST_CASE("ntt: matches the naive DFT for n = 1 .. 256", "[field][ntt]",
-                        ZKCNN_TEST_NTT_FIELDS) {
+                   ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   auto rng = make_rng(101);
   for (std::size_t n = 1; n <= 256; n *= 2) {
@@ -95,7 +95,7 @@ TEMPLATE_TEST_CASE("ntt: matches the naive DFT for n = 1 .. 256", "[field][ntt]"
 }
 
 TEMPLATE_TEST_CASE("ntt: transforms of a delta and of a constant", "[field][ntt]",
-                        ZKCNN_TEST_NTT_FIELDS) {
+                   ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   const std::size_t n = 32;
   std::vector<F> delta(n, F::zero());
@@ -121,7 +121,7 @@ TEMPLATE_TEST_CASE("ntt: transforms of a delta and of a constant", "[field][ntt]
 }
 
 TEMPLATE_TEST_CASE("ntt: inverse_ntt(ntt(a)) == a up to n = 2^12", "[field][ntt]",
-                        ZKCNN_TEST_NTT_FIELDS) {
+                   ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   auto rng = make_rng(102);
   for (std::size_t n = 1; n <= (std::size_t{1} << 12); n *= 2) {
@@ -139,7 +139,7 @@ TEMPLATE_TEST_CASE("ntt: inverse_ntt(ntt(a)) == a up to n = 2^12", "[field][ntt]
 }
 
 TEMPLATE_TEST_CASE("ntt: inverse_ntt matches the naive inverse DFT", "[field][ntt]",
-                        ZKCNN_TEST_NTT_FIELDS) {
+                   ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   auto rng = make_rng(103);
   for (std::size_t n = 1; n <= 64; n *= 2) {
@@ -189,7 +189,7 @@ TEMPLATE_TEST_CASE("ntt: convolution theorem at n = 64", "[field][ntt]", ZKCNN_T
 }
 
 TEMPLATE_TEST_CASE("ntt: lengths that are not powers of two are rejected", "[field][ntt]",
-                        ZKCNN_TEST_NTT_FIELDS) {
+                   ZKCNN_TEST_NTT_FIELDS) {
   using F = TestType;
   for (std::size_t n : {3u, 5u, 6u, 7u, 12u, 100u}) {
     INFO("n = " << n);
