@@ -5,6 +5,7 @@
 #include "zkcnn/error.hpp"
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/concepts/group.hpp"
 #include "zkcnn/concepts/hash.hpp"
 
 #include "zkcnn/field/batch_inverse.hpp"
@@ -16,6 +17,10 @@
 #include "zkcnn/field/ntt.hpp"
 #include "zkcnn/field/pow.hpp"
 #include "zkcnn/field/quadratic_extension.hpp"
+
+#include "zkcnn/ec/bls12_381_g1.hpp"
+#include "zkcnn/ec/bn254_g1.hpp"
+#include "zkcnn/ec/short_weierstrass.hpp"
 
 #include "zkcnn/io/byte_stream.hpp"
 

@@ -142,9 +142,66 @@ inline constexpr std::array<InvalidEncodingVector, 14> invalid{{
     {.bytes = "877dc01e3400228ec38833eb6dd99579e4f6c579531b1cf3a59760a0e09accc696e9842f613f6fa7e19a85bbf624b6c8", .reason = "flags"},
     {.bytes = "ddb0b32a781f279041b4fe3f3da02d62fd853e29532cc9eb71b6d7e01ae6b83fb2f951ea9b46132edcb4259e85f2bc0d", .reason = "not on curve"},
     {.bytes = "ddb0b32a781f279041b4fe3f3da02d62fd853e29532cc9eb71b6d7e01ae6b83fb2f951ea9b46132edcb4259e85f2bc4d", .reason = "not on curve"},
-    {.bytes = "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000040", .reason = "not in subgroup"},
-    {.bytes = "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000", .reason = "not in subgroup"},
+    {.bytes = "040000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000", .reason = "not in subgroup"},
+    {.bytes = "040000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000040", .reason = "not in subgroup"},
 }};
 }  // namespace bls12_381_g1
+
+namespace toy_g1 {
+inline constexpr CurveConstants constants{
+    .p = "48d159e242af4ed3",
+    .r = "1234567890abd3b5",
+    .h = "4",
+    .a = 1,
+    .b = 0,
+    .generator_x = "0176c9fb092781d0",
+    .generator_y = "489c80faf8bbb8b5",
+    .encoded_size = 9,
+    .beta = "",
+};
+inline constexpr std::array<MultipleVector, 15> multiples{{
+    {.k = "0", .x = "", .y = "", .encoding = "000000000000000080"},
+    {.k = "1", .x = "0176c9fb092781d0", .y = "489c80faf8bbb8b5", .encoding = "d0812709fbc9760140"},
+    {.k = "2", .x = "147dffcbd4f608ad", .y = "035e0824ba170966", .encoding = "ad08f6d4cbff7d1400"},
+    {.k = "3", .x = "415400685c2fecb3", .y = "1cb22fd68539136d", .encoding = "b3ec2f5c6800544140"},
+    {.k = "5", .x = "2cf00ebeb9584422", .y = "207b4915ce68f63a", .encoding = "224458b9be0ef02c00"},
+    {.k = "7", .x = "0a4ae5f2ec380755", .y = "362753228d441981", .encoding = "550738ecf2e54a0a40"},
+    {.k = "1234567890abd3b4", .x = "0176c9fb092781d0", .y = "0034d8e749f3961e", .encoding = "d0812709fbc9760100"},
+    {.k = "1234567890abd3b3", .x = "147dffcbd4f608ad", .y = "457351bd8898456d", .encoding = "ad08f6d4cbff7d1440"},
+    {.k = "1234567890abd3b5", .x = "", .y = "", .encoding = "000000000000000080"},
+    {.k = "91a2b3c4855e9db", .x = "1b4e81b4d901bd91", .y = "2e0f4e8160853d29", .encoding = "91bd01d9b4814e1b40"},
+    {.k = "10be96f73920cc6c", .x = "3dc1924ce197cdbe", .y = "0cb5bd4d5e1c926c", .encoding = "becd97e14c92c13d00"},
+    {.k = "111bb302f669e7c5", .x = "4071ecd38470b8f2", .y = "4738f223ca7c07a9", .encoding = "f2b87084d3ec714040"},
+    {.k = "eda5db61fefce95", .x = "27c287799dc896b7", .y = "207a9d0ff6f7fb90", .encoding = "b796c89d7987c22700"},
+    {.k = "7cbd4e73fce45a9", .x = "06ae68a982a51564", .y = "44a1f80313e7ae1c", .encoding = "6415a582a968ae0600"},
+    {.k = "d5094ff2a03b44e2", .x = "024cc483c16f4603", .y = "08d896f7e12f3214", .encoding = "03466fc183c44c0200"},
+}};
+inline constexpr std::array<HashVector, 6> hashes{{
+    {.domain = "zkcnn test", .index = 0ULL, .counter = 2, .x = "268f22d88ce044e1", .y = "3152fcdcd76ccff4", .encoding = "e144e08cd8228f2600"},
+    {.domain = "zkcnn test", .index = 1ULL, .counter = 0, .x = "142deedee2cc3a70", .y = "267bbee31a4582c9", .encoding = "703acce2deee2d1440"},
+    {.domain = "zkcnn test", .index = 2ULL, .counter = 3, .x = "1225f41a74b6fd58", .y = "229d79a5efd3f120", .encoding = "58fdb6741af4251200"},
+    {.domain = "", .index = 0ULL, .counter = 1, .x = "243b85e41b13cc6f", .y = "2d3f55c33a5b343c", .encoding = "6fcc131be4853b2400"},
+    {.domain = "pedersen generators", .index = 7ULL, .counter = 1, .x = "0b444e71ffa9ac10", .y = "20c11f2f60820687", .encoding = "10aca9ff714e440b40"},
+    {.domain = "zkcnn test", .index = 18446744073709551615ULL, .counter = 0, .x = "41e60aa3283723df", .y = "2860bc3dff42d47f", .encoding = "df233728a30ae64140"},
+}};
+inline constexpr std::array<InvalidEncodingVector, 16> invalid{{
+    {.bytes = "527e2df5d6034221", .reason = "length"},
+    {.bytes = "527e2df5d60342210000", .reason = "length"},
+    {.bytes = "", .reason = "length"},
+    {.bytes = "d34eaf42e259d14800", .reason = "non-canonical x"},
+    {.bytes = "d44eaf42e259d14800", .reason = "non-canonical x"},
+    {.bytes = "d84eaf42e259d14840", .reason = "non-canonical x"},
+    {.bytes = "ffffffffffffffff3f", .reason = "reserved bits"},
+    {.bytes = "0000000000000000c0", .reason = "flags"},
+    {.bytes = "010000000000000080", .reason = "flags"},
+    {.bytes = "527e2df5d603422180", .reason = "flags"},
+    {.bytes = "567ebc20ed29b74300", .reason = "not on curve"},
+    {.bytes = "567ebc20ed29b74340", .reason = "not on curve"},
+    {.bytes = "000000000000000040", .reason = "flags"},
+    {.bytes = "000000000000000000", .reason = "not in subgroup"},
+    {.bytes = "030000000000000040", .reason = "not in subgroup"},
+    {.bytes = "030000000000000000", .reason = "not in subgroup"},
+}};
+}  // namespace toy_g1
 
 }  // namespace zkcnn::test_vectors::curves

@@ -8,6 +8,9 @@ A C++20 header (written to stdout) that defines, in namespace
 
     bn254_g1       y^2 = x^3 + 3 over the BN254 base field, prime order
     bls12_381_g1   y^2 = x^3 + 4 over the BLS12-381 base field, cofactor h
+    toy_g1         y^2 = x^3 + x over a 63-bit prime p = 4r - 1 (test-only: a != 0,
+                   cofactor 4, a point (0, 0) with y = 0, and a field too full
+                   for in-band flags, so the encoding has an extra flag byte)
 
 a ``constants`` record (p, r, h, a, b, the generator, encoded_size and, for
 BLS12-381, the cube root of unity beta of the subgroup check), and arrays of
@@ -279,6 +282,43 @@ def bls12_381():
     return curve
 
 
+def toy():
+    """y^2 = x^3 + x over p = 4r - 1, p = 3 mod 4 (supersingular: #E = p + 1 = 4r).
+
+    Test-only. It covers what the shipped curves cannot: a != 0, the generic
+    [r]P subgroup check with a cofactor, a 2-torsion point (0, 0) with y = 0, and
+    a 63-bit modulus in 8 bytes, which leaves one spare bit only, so the flags
+    go to an extra byte."""
+    r = 0x1234567890ABCDEF
+    while not (is_probable_prime(r) and is_probable_prime(4 * r - 1)):
+        r += 1
+    p = 4 * r - 1
+    assert p.bit_length() == 63 and p % 4 == 3
+    # Generator: [4](x, y) for the smallest x >= 1 on the curve, y the even root.
+    x = 1
+    while True:
+        rhs = (x ** 3 + x) % p
+        y = pow(rhs, (p + 1) // 4, p)
+        if y * y % p == rhs:
+            if y % 2:
+                y = p - y
+            break
+        x += 1
+    probe = Curve.__new__(Curve)
+    probe.p, probe.a = p, 1
+    G = probe.mul(4, (x, y))
+    assert G is not None and probe.mul(r, G) is None
+    curve = Curve("toy_g1", p, r, 4, 1, 0, G[0], G[1], 8)
+    assert not curve.flags_in_x and curve.encoded_size == 9
+    # #E = p + 1: [p + 1]Q = O for a few points Q.
+    for x in range(2, 50):
+        yy = curve.sqrt(curve.rhs(x))
+        if yy is not None:
+            assert curve.mul(p + 1, (x, yy)) is None
+    assert curve.on_curve((0, 0)) and curve.add((0, 0), (0, 0)) is None
+    return curve
+
+
 # ---------------------------------------------------------------------------
 # C++ formatting
 # ---------------------------------------------------------------------------
@@ -387,12 +427,19 @@ def emit_curve(out, c, rng):
         e[:bs] = x.to_bytes(bs, "little")
         e[-1] |= flag
         invalid.append((bytes(e), "not on curve"))
+    # the point (x, 0) of order 2, when there is one: with the "y odd" flag the encoding is
+    # not canonical, without it the point is outside the subgroup
+    if c.rhs(0) == 0:
+        e = bytearray(n)
+        e[-1] = 0x40
+        invalid.append((bytes(e), "flags"))
+        invalid.append((bytes(n), "not in subgroup"))
     # a point on the curve outside the prime-order subgroup (only when h > 1)
     if c.h != 1:
-        x = 0
+        x = 1
         while True:
             y = c.sqrt(c.rhs(x))
-            if y is not None and not c.in_subgroup((x, y)):
+            if y is not None and y != 0 and not c.in_subgroup((x, y)):
                 break
             x += 1
         for y_choice in (y, (-y) % c.p):
@@ -453,7 +500,7 @@ struct InvalidEncodingVector {
 def main():
     rng = random.Random(SEED)
     out = [HEADER]
-    for curve in (bn254(), bls12_381()):
+    for curve in (bn254(), bls12_381(), toy()):
         emit_curve(out, curve, rng)
     out.append("}  // namespace zkcnn::test_vectors::curves")
     print("\n".join(out))

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/concepts/group.hpp"
 #include "zkcnn/detail/bytes.hpp"
 #include "zkcnn/error.hpp"
 
@@ -26,6 +27,11 @@ class ByteWriter {
   template <EncodableField F>
   void write_field(const F& value) {
     write_bytes(value.to_bytes());
+  }
+
+  template <CommitmentGroup G>
+  void write_group(const G& point) {
+    write_bytes(group_traits<G>::encode(point));
   }
 
   std::vector<std::uint8_t> take() && { return std::move(bytes_); }
@@ -71,6 +77,16 @@ class ByteReader {
     auto value = F::from_bytes(*bytes);
     if (!value) return make_error(Errc::invalid_encoding, std::string(what) + ": " + value.error().message);
     return value;
+  }
+
+  /// A group element, validated by the backend's decoder (on the curve, in the subgroup).
+  template <CommitmentGroup G>
+  Result<G> read_group(std::string_view what) {
+    auto bytes = read_bytes(group_traits<G>::encoded_size, what);
+    if (!bytes) return bytes.error();
+    auto point = group_traits<G>::decode(*bytes);
+    if (!point) return make_error(Errc::invalid_encoding, std::string(what) + ": " + point.error().message);
+    return point;
   }
 
   /// Fails unless every byte has been consumed: trailing bytes make an encoding non-canonical.
