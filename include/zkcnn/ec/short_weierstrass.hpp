@@ -74,6 +74,7 @@
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/detail/bytes.hpp"
+#include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/transcript/sha256.hpp"
 
@@ -785,6 +786,18 @@ class ShortWeierstrassPoint {
   Base x_ = Base::one();
   Base y_ = Base::one();
   Base z_ = Base::zero();
+};
+
+/// The library's curves enter multi-scalar multiplications as affine points (one shared
+/// inversion), added into Jacobian buckets with the cheaper mixed formulas.
+template <class Params>
+struct msm_point_ops<ShortWeierstrassPoint<Params>> {
+  using Point = ShortWeierstrassPoint<Params>;
+  using Input = typename Point::Affine;
+  static std::vector<Input> prepare(std::span<const Point> points) { return Point::batch_to_affine(points); }
+  static void add(Point& bucket, const Input& point, bool negate) {
+    bucket = bucket.add_affine(negate ? -point : point);
+  }
 };
 
 }  // namespace zkcnn

@@ -1,0 +1,67 @@
+#pragma once
+// The library's one parallel loop. Work is split into contiguous chunks, one per thread; the
+// callers make each chunk's result independent of the split, so proofs are identical whatever
+// the number of threads. Define ZKCNN_SINGLE_THREADED to compile threading out entirely.
+
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <vector>
+
+#ifndef ZKCNN_SINGLE_THREADED
+#include <thread>
+#endif
+
+namespace zkcnn::detail {
+
+/// Threads to use by default: the hardware's, or 1 when threading is compiled out.
+inline std::size_t default_thread_count() {
+#ifdef ZKCNN_SINGLE_THREADED
+  return 1;
+#else
+  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+#endif
+}
+
+/// Calls body(begin_i, end_i) on `threads` disjoint chunks covering [begin, end), in parallel,
+/// and rethrows the first exception a chunk threw.
+template <class Body>
+void parallel_for(std::size_t begin, std::size_t end, Body&& body, std::size_t threads = default_thread_count()) {
+  const std::size_t count = end > begin ? end - begin : 0;
+  threads = std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(count, 1));
+  if (threads == 1) {
+    if (count > 0) body(begin, end);
+    return;
+  }
+#ifdef ZKCNN_SINGLE_THREADED
+  body(begin, end);
+#else
+  std::vector<std::exception_ptr> errors(threads);
+  {
+    std::vector<std::jthread> workers;
+    workers.reserve(threads - 1);
+    const std::size_t chunk = (count + threads - 1) / threads;
+    for (std::size_t t = 1; t < threads; ++t) {
+      const std::size_t lo = begin + std::min(count, t * chunk);
+      const std::size_t hi = begin + std::min(count, (t + 1) * chunk);
+      workers.emplace_back([&, t, lo, hi] {
+        try {
+          if (lo < hi) body(lo, hi);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      });
+    }
+    try {
+      body(begin, begin + std::min(count, chunk));
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
+  }  // joins
+  for (const auto& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+#endif
+}
+
+}  // namespace zkcnn::detail

@@ -1,0 +1,211 @@
+#pragma once
+// Multi-scalar multiplication sum_i k_i P_i (PROTOCOL.md section 7), the cost centre of every
+// commitment.
+//
+// A customization point: a backend whose group_traits<G> has
+//   static G msm(std::span<const G> points, std::span<const scalar_of<G>> scalars)
+// is used as is. Otherwise the library's Pippenger bucket method runs:
+// - scalars are read as signed values (k or -(p - k), whichever is smaller), so small negative
+//   integers (quantized weights) are as cheap as small positive ones;
+// - the window width c is chosen from the number of points and the largest scalar's bit length,
+//   minimising (windows) * (points + 2^(c-1)) additions; scalars of at most 1 bit skip the
+//   buckets entirely;
+// - digits are signed (in (-2^(c-1), 2^(c-1)]), halving the buckets;
+// - points are split across threads in contiguous chunks whose partial sums are added in a fixed
+//   order, so the result does not depend on the number of threads.
+// How a point is added into a bucket goes through msm_point_ops<G>, which a backend may
+// specialize (the library's curves add affine inputs into projective buckets).
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "zkcnn/concepts/group.hpp"
+#include "zkcnn/detail/parallel.hpp"
+
+namespace zkcnn {
+
+/// How MSM inputs enter buckets. Default: the group's own addition.
+template <CommitmentGroup G>
+struct msm_point_ops {
+  using Input = G;
+  static std::vector<Input> prepare(std::span<const G> points) { return {points.begin(), points.end()}; }
+  static void add(G& bucket, const Input& point, bool negate) {
+    bucket = group_traits<G>::add(bucket, negate ? group_traits<G>::negate(point) : point);
+  }
+};
+
+namespace detail {
+
+template <class G>
+concept HasCustomMsm = requires(std::span<const G> points, std::span<const scalar_of<G>> scalars) {
+  { group_traits<G>::msm(points, scalars) } -> std::same_as<G>;
+};
+
+/// A scalar as sign and magnitude, the magnitude as little-endian 64-bit words.
+template <std::size_t Words>
+struct SignedScalar {
+  std::array<std::uint64_t, Words> magnitude{};
+  bool negative = false;
+};
+
+template <PrimeField S>
+constexpr std::size_t scalar_words = (S::byte_size + 7) / 8;
+
+template <PrimeField S>
+SignedScalar<scalar_words<S>> to_signed(const S& k) {
+  // -k is the smaller representative exactly when k's canonical value exceeds (p - 1) / 2;
+  // compare encodings of k and -k numerically.
+  const S negated = -k;
+  const auto a = k.to_bytes();
+  const auto b = negated.to_bytes();
+  bool use_negated = false;
+  for (std::size_t i = S::byte_size; i-- > 0;) {
+    if (a[i] != b[i]) {
+      use_negated = b[i] < a[i];
+      break;
+    }
+  }
+  const auto& bytes = use_negated ? b : a;
+  SignedScalar<scalar_words<S>> out;
+  out.negative = use_negated;
+  for (std::size_t i = 0; i < S::byte_size; ++i) out.magnitude[i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
+  return out;
+}
+
+template <std::size_t Words>
+std::size_t magnitude_bits(const SignedScalar<Words>& s) {
+  for (std::size_t i = Words; i-- > 0;) {
+    if (s.magnitude[i] != 0) return 64 * i + 64 - static_cast<std::size_t>(__builtin_clzll(s.magnitude[i]));
+  }
+  return 0;
+}
+
+/// Bits [offset, offset + width) of the magnitude (width <= 32).
+template <std::size_t Words>
+std::uint64_t extract_bits(const SignedScalar<Words>& s, std::size_t offset, std::size_t width) {
+  const std::size_t word = offset / 64;
+  const std::size_t shift = offset % 64;
+  if (word >= Words) return 0;
+  std::uint64_t bits = s.magnitude[word] >> shift;
+  if (shift + width > 64 && word + 1 < Words) bits |= s.magnitude[word + 1] << (64 - shift);
+  return bits & ((std::uint64_t{1} << width) - 1);
+}
+
+/// The window width minimising windows * (points + buckets) additions.
+inline std::size_t choose_window(std::size_t points, std::size_t bits) {
+  std::size_t best = 1;
+  double best_cost = -1;
+  for (std::size_t c = 1; c <= 20; ++c) {
+    const double windows = static_cast<double>((bits + 1 + c - 1) / c);  // + 1: the signed carry
+    const double cost = windows * (static_cast<double>(points) + static_cast<double>(std::size_t{1} << (c - 1)));
+    if (best_cost < 0 || cost < best_cost) {
+      best_cost = cost;
+      best = c;
+    }
+  }
+  return best;
+}
+
+template <CommitmentGroup G, std::size_t Words>
+G pippenger_chunk(std::span<const typename msm_point_ops<G>::Input> points,
+                  std::span<const SignedScalar<Words>> scalars, std::size_t bits) {
+  using Traits = group_traits<G>;
+  using Ops = msm_point_ops<G>;
+  G result = Traits::identity();
+  if (bits == 0) return result;
+  if (bits == 1) {  // scalars in {-1, 0, 1}: one addition per non-zero scalar
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      if (scalars[i].magnitude[0] != 0) Ops::add(result, points[i], scalars[i].negative);
+    }
+    return result;
+  }
+  const std::size_t c = choose_window(points.size(), bits);
+  const std::size_t windows = (bits + 1 + c - 1) / c;
+  const std::uint64_t half = std::uint64_t{1} << (c - 1);
+  // Signed digits, computed once per scalar: digits[i * windows + w] in (-half, half]. The top
+  // window holds at most half (its top bit is zero), so the last carry is always zero.
+  std::vector<std::int32_t> digits(points.size() * windows);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    std::uint64_t carry = 0;
+    for (std::size_t w = 0; w < windows; ++w) {
+      const std::uint64_t raw = extract_bits(scalars[i], w * c, c) + carry;
+      carry = raw > half ? 1 : 0;
+      digits[i * windows + w] = static_cast<std::int32_t>(raw) - static_cast<std::int32_t>(carry << c);
+    }
+  }
+  std::vector<G> buckets(half);
+  for (std::size_t w = windows; w-- > 0;) {
+    for (std::size_t d = 0; d < c; ++d) result = Traits::doubled(result);
+    std::fill(buckets.begin(), buckets.end(), Traits::identity());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const std::int32_t digit = digits[i * windows + w];
+      if (digit == 0) continue;
+      const bool negative = (digit < 0) != scalars[i].negative;
+      Ops::add(buckets[static_cast<std::size_t>(digit < 0 ? -digit : digit) - 1], points[i], negative);
+    }
+    // sum_b (b + 1) * bucket_b by running sums from the top bucket down.
+    G running = Traits::identity();
+    G window_sum = Traits::identity();
+    for (std::size_t b = half; b-- > 0;) {
+      running = Traits::add(running, buckets[b]);
+      window_sum = Traits::add(window_sum, running);
+    }
+    result = Traits::add(result, window_sum);
+  }
+  return result;
+}
+
+}  // namespace detail
+
+/// sum_i scalars[i] * points[i]. The spans must have equal lengths.
+template <CommitmentGroup G>
+G msm(std::span<const G> points, std::span<const scalar_of<G>> scalars,
+      std::size_t threads = detail::default_thread_count()) {
+  if (points.size() != scalars.size()) throw std::invalid_argument("msm: points and scalars differ in number");
+  if constexpr (detail::HasCustomMsm<G>) {
+    return group_traits<G>::msm(points, scalars);
+  } else {
+    using S = scalar_of<G>;
+    using Ops = msm_point_ops<G>;
+    const auto inputs = Ops::prepare(points);
+    std::vector<detail::SignedScalar<detail::scalar_words<S>>> signed_scalars(scalars.size());
+    std::size_t bits = 0;
+    for (std::size_t i = 0; i < scalars.size(); ++i) {
+      signed_scalars[i] = detail::to_signed(scalars[i]);
+      bits = std::max(bits, detail::magnitude_bits(signed_scalars[i]));
+    }
+    // Below a few thousand points per thread, threads cost more than they save.
+    threads = std::clamp<std::size_t>(points.size() / 4096, 1, threads);
+    std::vector<G> partial(threads, group_traits<G>::identity());
+    const std::size_t chunk = (points.size() + threads - 1) / threads;
+    detail::parallel_for(
+        0, threads,
+        [&](std::size_t lo, std::size_t hi) {
+          for (std::size_t t = lo; t < hi; ++t) {
+            const std::size_t begin = std::min(points.size(), t * chunk);
+            const std::size_t end = std::min(points.size(), begin + chunk);
+            partial[t] = detail::pippenger_chunk<G>(
+                std::span<const typename Ops::Input>(inputs).subspan(begin, end - begin),
+                std::span<const detail::SignedScalar<detail::scalar_words<S>>>(signed_scalars)
+                    .subspan(begin, end - begin),
+                bits);
+          }
+        },
+        threads);
+    G total = group_traits<G>::identity();
+    for (const G& p : partial) total = group_traits<G>::add(total, p);
+    return total;
+  }
+}
+
+/// The same for vectors.
+template <CommitmentGroup G>
+G msm(const std::vector<G>& points, const std::vector<scalar_of<G>>& scalars,
+      std::size_t threads = detail::default_thread_count()) {
+  return msm<G>(std::span<const G>(points), std::span<const scalar_of<G>>(scalars), threads);
+}
+
+}  // namespace zkcnn
