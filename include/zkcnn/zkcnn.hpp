@@ -7,6 +7,7 @@
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/concepts/hash.hpp"
+#include "zkcnn/concepts/pcs.hpp"
 
 #include "zkcnn/field/batch_inverse.hpp"
 #include "zkcnn/field/bls12_381.hpp"
@@ -20,9 +21,15 @@
 
 #include "zkcnn/ec/bls12_381_g1.hpp"
 #include "zkcnn/ec/bn254_g1.hpp"
+#include "zkcnn/ec/msm.hpp"
 #include "zkcnn/ec/short_weierstrass.hpp"
 
 #include "zkcnn/io/byte_stream.hpp"
+
+#include "zkcnn/pcs/batch_opening.hpp"
+#include "zkcnn/pcs/hyrax.hpp"
+#include "zkcnn/pcs/inner_product.hpp"
+#include "zkcnn/pcs/pedersen.hpp"
 
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
@@ -30,6 +37,8 @@
 
 #include "zkcnn/transcript/sha256.hpp"
 #include "zkcnn/transcript/transcript.hpp"
+
+#include "zkcnn/random/os_rng.hpp"
 
 #include "zkcnn/sumcheck/proof.hpp"
 #include "zkcnn/sumcheck/prover.hpp"

@@ -1,0 +1,50 @@
+#pragma once
+// Concepts for multilinear polynomial commitment schemes (PROTOCOL.md section 7).
+
+#include <concepts>
+#include <random>
+#include <span>
+#include <utility>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/transcript/transcript.hpp"
+
+namespace zkcnn {
+
+/// commit / prove / verify for multilinear polynomials given by their evaluations. Commitments
+/// are bound into transcripts by the scheme's own absorb_commitment, which prover and verifier
+/// share; verify returns an Error for any proof or commitment it cannot accept.
+template <class P>
+concept MultilinearPCS =
+    requires(const P& pcs, std::span<const typename P::Scalar> evaluations, std::size_t num_vars,
+             std::mt19937_64& rng, const typename P::Commitment& commitment, const typename P::Opening& opening,
+             std::span<const typename P::Scalar> point, const typename P::Scalar& value,
+             const typename P::EvaluationProof& proof, Sha256Transcript& transcript) {
+      requires EncodableField<typename P::Scalar>;
+      {
+        pcs.commit(evaluations, num_vars, rng)
+      } -> std::same_as<std::pair<typename P::Commitment, typename P::Opening>>;
+      P::absorb_commitment(transcript, commitment);
+      {
+        pcs.prove(evaluations, opening, commitment, point, value, transcript, rng)
+      } -> std::same_as<typename P::EvaluationProof>;
+      { pcs.verify(commitment, point, value, proof, transcript) } -> std::same_as<Status>;
+    };
+
+/// A scheme whose commitments hide the polynomial and which can also prove an evaluation whose
+/// value stays hidden inside a commitment carried by the proof.
+template <class P>
+concept ZkMultilinearPCS =
+    MultilinearPCS<P> &&
+    requires(const P& pcs, std::span<const typename P::Scalar> evaluations, std::mt19937_64& rng,
+             const typename P::Commitment& commitment, const typename P::Opening& opening,
+             std::span<const typename P::Scalar> point, const typename P::Scalar& value,
+             const typename P::EvaluationProof& proof, Sha256Transcript& transcript) {
+      {
+        pcs.prove_hidden(evaluations, opening, commitment, point, value, transcript, rng)
+      } -> std::same_as<std::pair<typename P::EvaluationProof, typename P::Scalar>>;
+      { pcs.verify_hidden(commitment, point, proof, transcript) } -> std::same_as<Status>;
+    };
+
+}  // namespace zkcnn

@@ -1,0 +1,307 @@
+#pragma once
+// Hyrax commitments to multilinear polynomials (Wahby et al., S&P 2018, section 6;
+// PROTOCOL.md section 7).
+//
+// The 2^n evaluations are a 2^a x 2^b matrix M (row r, column c hold index r 2^b + c, so the
+// low b coordinates of a point select the column). Each row is committed with a hiding Pedersen
+// commitment C_r = <M_r, G> + rho_r H. At z = (z_col, z_row), M~(z) = <L^T M, R> with
+// L = eq(z_row, .) and R = eq(z_col, .): the verifier forms C' = sum_r L_r C_r, a commitment
+// to u = L^T M with blinding sum_r L_r rho_r, and the prover shows <u, R> = v with the
+// zero-knowledge inner-product argument, u never revealed. The value v is either public, or
+// hidden in V = v U + tau H. Both enter the argument as x V with a fresh challenge x, so the
+// prover cannot trade value for vector once C' and V are fixed.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "zkcnn/concepts/group.hpp"
+#include "zkcnn/ec/msm.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/pcs/inner_product.hpp"
+#include "zkcnn/pcs/pedersen.hpp"
+#include "zkcnn/poly/eq.hpp"
+
+namespace zkcnn {
+
+template <CommitmentGroup G>
+struct HyraxCommitment {
+  std::uint32_t num_vars = 0;
+  std::uint32_t column_vars = 0;
+  std::vector<G> rows;
+
+  friend bool operator==(const HyraxCommitment&, const HyraxCommitment&) = default;
+};
+
+/// The committer's secret: the rows' blinding factors.
+template <CommitmentGroup G>
+struct HyraxOpening {
+  std::vector<scalar_of<G>> row_blinds;
+};
+
+template <CommitmentGroup G>
+struct HyraxEvaluationProof {
+  /// V = v U + tau H when the value is hidden; absent when it is public.
+  std::optional<G> value_commitment;
+  InnerProductProof<G> inner_product;
+
+  friend bool operator==(const HyraxEvaluationProof&, const HyraxEvaluationProof&) = default;
+};
+
+template <CommitmentGroup G>
+class Hyrax {
+ public:
+  using Scalar = scalar_of<G>;
+  using Commitment = HyraxCommitment<G>;
+  using Opening = HyraxOpening<G>;
+  using EvaluationProof = HyraxEvaluationProof<G>;
+
+  /// A key for rows of up to 2^max_column_vars entries, derived from `domain`.
+  Hyrax(std::string_view domain, std::size_t max_column_vars)
+      : max_column_vars_(max_column_vars), key_(std::string(domain) + "/hyrax", std::size_t{1} << max_column_vars) {}
+
+  const PedersenKey<G>& key() const { return key_; }
+  std::size_t max_column_vars() const { return max_column_vars_; }
+
+  /// The square-ish shape: columns take the larger half of the variables, which balances the
+  /// commitment (2^a rows) against the verifier's multi-scalar multiplication (2^b columns).
+  static std::size_t balanced_column_vars(std::size_t num_vars) { return (num_vars + 1) / 2; }
+
+  /// Commits to the multilinear polynomial with the given evaluations (zero-padded to 2^n),
+  /// with `column_vars` columns' worth of variables (default: balanced).
+  template <class Rng>
+  std::pair<Commitment, Opening> commit(std::span<const Scalar> evaluations, std::size_t num_vars, Rng& rng,
+                                        std::optional<std::size_t> column_vars = std::nullopt) const {
+    const std::size_t b = column_vars.value_or(std::min(balanced_column_vars(num_vars), max_column_vars_));
+    if (b > num_vars || b > max_column_vars_ || num_vars >= 64 || evaluations.size() > (std::size_t{1} << num_vars)) {
+      throw std::invalid_argument("Hyrax::commit: shape does not fit the polynomial or the key");
+    }
+    const std::size_t columns = std::size_t{1} << b;
+    const std::size_t rows = std::size_t{1} << (num_vars - b);
+    Commitment commitment{static_cast<std::uint32_t>(num_vars), static_cast<std::uint32_t>(b), {}};
+    Opening opening;
+    commitment.rows.reserve(rows);
+    opening.row_blinds.reserve(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t begin = std::min(evaluations.size(), r * columns);
+      const std::size_t end = std::min(evaluations.size(), begin + columns);
+      opening.row_blinds.push_back(Scalar::random(rng));
+      commitment.rows.push_back(key_.commit(evaluations.subspan(begin, end - begin), opening.row_blinds.back()));
+    }
+    return {std::move(commitment), std::move(opening)};
+  }
+
+  /// Binds a commitment into a transcript; prover and verifier both call this.
+  template <class T>
+  static void absorb_commitment(T& transcript, const Commitment& commitment) {
+    transcript.absorb_u64("hyrax/num_vars", commitment.num_vars);
+    transcript.absorb_u64("hyrax/column_vars", commitment.column_vars);
+    io::ByteWriter rows;
+    for (const G& row : commitment.rows) rows.write_group(row);
+    transcript.absorb_bytes("hyrax/rows", std::move(rows).take());
+  }
+
+  /// Proves that the committed polynomial takes the value `value` at `point` (public value).
+  template <class T, class Rng>
+  EvaluationProof prove(std::span<const Scalar> evaluations, const Opening& opening, const Commitment& commitment,
+                        std::span<const Scalar> point, const Scalar& value, T& transcript, Rng& rng) const {
+    absorb_evaluation_claim(transcript, point, value);
+    return prove_after_claim(evaluations, opening, commitment, point, std::nullopt, Scalar::zero(), transcript, rng);
+  }
+
+  /// Proves an evaluation whose value stays hidden in V = value U + tau H (returned in the
+  /// proof); `tau` is returned for protocols that use V further.
+  template <class T, class Rng>
+  std::pair<EvaluationProof, Scalar> prove_hidden(std::span<const Scalar> evaluations, const Opening& opening,
+                                                  const Commitment& commitment, std::span<const Scalar> point,
+                                                  const Scalar& value, T& transcript, Rng& rng) const {
+    const Scalar tau = Scalar::random(rng);
+    const G value_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(key_.value_generator(), value),
+                                                    group_traits<G>::scalar_mul(key_.blinding_generator(), tau));
+    absorb_hidden_claim(transcript, point, value_commitment);
+    auto proof = prove_after_claim(evaluations, opening, commitment, point, value_commitment, tau, transcript, rng);
+    return {std::move(proof), tau};
+  }
+
+  /// Checks a public-value evaluation proof.
+  template <class T>
+  Status verify(const Commitment& commitment, std::span<const Scalar> point, const Scalar& value,
+                const EvaluationProof& proof, T& transcript) const {
+    if (proof.value_commitment) {
+      return make_error(Errc::malformed_proof, "hyrax: a public-value proof must not carry a value commitment");
+    }
+    absorb_evaluation_claim(transcript, point, value);
+    return verify_after_claim(commitment, point, key_.value_generator(), value, proof, transcript);
+  }
+
+  /// Checks a hidden-value evaluation proof: the committed polynomial's value at `point` is the
+  /// one committed in proof.value_commitment.
+  template <class T>
+  Status verify_hidden(const Commitment& commitment, std::span<const Scalar> point, const EvaluationProof& proof,
+                       T& transcript) const {
+    if (!proof.value_commitment) return make_error(Errc::malformed_proof, "hyrax: the value commitment is missing");
+    absorb_hidden_claim(transcript, point, *proof.value_commitment);
+    return verify_after_claim(commitment, point, *proof.value_commitment, Scalar::one(), proof, transcript);
+  }
+
+ private:
+  template <class T>
+  static void absorb_evaluation_claim(T& transcript, std::span<const Scalar> point, const Scalar& value) {
+    transcript.absorb_fields("hyrax/point", point);
+    transcript.absorb_field("hyrax/value", value);
+  }
+
+  template <class T>
+  static void absorb_hidden_claim(T& transcript, std::span<const Scalar> point, const G& value_commitment) {
+    transcript.absorb_fields("hyrax/point", point);
+    transcript.absorb_bytes("hyrax/value_commitment", group_traits<G>::encode(value_commitment));
+  }
+
+  template <class T>
+  static Scalar value_challenge(T& transcript) {
+    return transcript.template challenge<Scalar>("hyrax/value_challenge");
+  }
+
+  template <class T, class Rng>
+  EvaluationProof prove_after_claim(std::span<const Scalar> evaluations, const Opening& opening,
+                                    const Commitment& commitment, std::span<const Scalar> point,
+                                    std::optional<G> value_commitment, const Scalar& tau, T& transcript,
+                                    Rng& rng) const {
+    const std::size_t b = commitment.column_vars;
+    const std::size_t columns = std::size_t{1} << b;
+    if (point.size() != commitment.num_vars) throw std::invalid_argument("Hyrax::prove: point of the wrong dimension");
+    const auto row_weights = eq_table<Scalar>(point.subspan(b));
+    const auto column_weights = eq_table<Scalar>(point.first(b));
+    // u = L^T M and its blinding sum_r L_r rho_r.
+    std::vector<Scalar> u(columns, Scalar::zero());
+    Scalar blind = Scalar::zero();
+    for (std::size_t r = 0; r < row_weights.size(); ++r) {
+      blind += row_weights[r] * opening.row_blinds[r];
+      const std::size_t begin = std::min(evaluations.size(), r * columns);
+      const std::size_t end = std::min(evaluations.size(), begin + columns);
+      for (std::size_t c = 0; begin + c < end; ++c) u[c] += row_weights[r] * evaluations[begin + c];
+    }
+    const Scalar x = value_challenge(transcript);
+    const G value_base = group_traits<G>::scalar_mul(key_.value_generator(), x);
+    EvaluationProof proof;
+    proof.value_commitment = value_commitment;
+    proof.inner_product = prove_inner_product<G>(transcript, key_.generators().first(columns), value_base,
+                                                 key_.blinding_generator(), std::move(u), column_weights,
+                                                 blind + x * tau, rng);
+    return proof;
+  }
+
+  // The value enters as x * (value_scalar * value_point): public values as (U, v), hidden
+  // ones as (V, 1).
+  template <class T>
+  Status verify_after_claim(const Commitment& commitment, std::span<const Scalar> point, const G& value_point,
+                            const Scalar& value_scalar, const EvaluationProof& proof, T& transcript) const {
+    const std::size_t n = commitment.num_vars;
+    const std::size_t b = commitment.column_vars;
+    if (point.size() != n) return make_error(Errc::invalid_argument, "hyrax: point of the wrong dimension");
+    if (b > n || b > max_column_vars_ || n - b >= 40 || commitment.rows.size() != (std::size_t{1} << (n - b))) {
+      return make_error(Errc::malformed_proof, "hyrax: the commitment's shape is inconsistent or exceeds the key");
+    }
+    LinearCombination<G> statement;
+    statement.points = commitment.rows;
+    statement.scalars = eq_table<Scalar>(point.subspan(b));
+    const Scalar x = value_challenge(transcript);
+    statement.points.push_back(value_point);
+    statement.scalars.push_back(x * value_scalar);
+    const G value_base = group_traits<G>::scalar_mul(key_.value_generator(), x);
+    const auto column_weights = eq_table<Scalar>(point.first(b));
+    return verify_inner_product<G>(transcript, key_.generators().first(std::size_t{1} << b), value_base,
+                                   key_.blinding_generator(), column_weights, std::move(statement),
+                                   proof.inner_product);
+  }
+
+  std::size_t max_column_vars_;
+  PedersenKey<G> key_;
+};
+
+inline constexpr std::uint8_t hyrax_format_version = 1;
+
+/// version || num_vars (u32) || column_vars (u32) || rows (2^(num_vars - column_vars) points).
+template <CommitmentGroup G>
+std::vector<std::uint8_t> serialize(const HyraxCommitment<G>& commitment) {
+  io::ByteWriter out;
+  out.write_u8(hyrax_format_version);
+  out.write_u32(commitment.num_vars);
+  out.write_u32(commitment.column_vars);
+  for (const G& row : commitment.rows) out.write_group(row);
+  return std::move(out).take();
+}
+
+/// Decodes a commitment, validating every point; at most 2^max_row_vars rows are accepted.
+template <CommitmentGroup G>
+Result<HyraxCommitment<G>> deserialize_hyrax_commitment(std::span<const std::uint8_t> bytes,
+                                                       std::size_t max_row_vars = 24) {
+  io::ByteReader in(bytes);
+  auto version = in.read_u8("hyrax commitment version");
+  if (!version) return version.error();
+  if (*version != hyrax_format_version) {
+    return make_error(Errc::invalid_encoding, "hyrax commitment: unsupported format version " + std::to_string(*version));
+  }
+  auto num_vars = in.read_u32("hyrax commitment num_vars");
+  if (!num_vars) return num_vars.error();
+  auto column_vars = in.read_u32("hyrax commitment column_vars");
+  if (!column_vars) return column_vars.error();
+  if (*column_vars > *num_vars || *num_vars - *column_vars > max_row_vars) {
+    return make_error(Errc::invalid_encoding, "hyrax commitment: shape out of bounds");
+  }
+  const std::size_t rows = std::size_t{1} << (*num_vars - *column_vars);
+  if (in.remaining() != rows * group_traits<G>::encoded_size) {
+    return make_error(Errc::invalid_encoding, "hyrax commitment: length does not match its declared shape");
+  }
+  HyraxCommitment<G> commitment{*num_vars, *column_vars, {}};
+  commitment.rows.reserve(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    auto row = in.read_group<G>("hyrax commitment row");
+    if (!row) return row.error();
+    commitment.rows.push_back(*row);
+  }
+  return commitment;
+}
+
+/// version || has value commitment (u8: 0 or 1) || [value commitment] || inner-product proof.
+template <CommitmentGroup G>
+std::vector<std::uint8_t> serialize(const HyraxEvaluationProof<G>& proof) {
+  io::ByteWriter out;
+  out.write_u8(hyrax_format_version);
+  out.write_u8(proof.value_commitment ? 1 : 0);
+  if (proof.value_commitment) out.write_group(*proof.value_commitment);
+  write_inner_product_proof(out, proof.inner_product);
+  return std::move(out).take();
+}
+
+template <CommitmentGroup G>
+Result<HyraxEvaluationProof<G>> deserialize_hyrax_proof(std::span<const std::uint8_t> bytes) {
+  io::ByteReader in(bytes);
+  auto version = in.read_u8("hyrax proof version");
+  if (!version) return version.error();
+  if (*version != hyrax_format_version) {
+    return make_error(Errc::invalid_encoding, "hyrax proof: unsupported format version " + std::to_string(*version));
+  }
+  auto has_value = in.read_u8("hyrax proof value flag");
+  if (!has_value) return has_value.error();
+  if (*has_value > 1) return make_error(Errc::invalid_encoding, "hyrax proof: value flag must be 0 or 1");
+  HyraxEvaluationProof<G> proof;
+  if (*has_value == 1) {
+    auto value = in.read_group<G>("hyrax proof value commitment");
+    if (!value) return value.error();
+    proof.value_commitment = *value;
+  }
+  auto inner = read_inner_product_proof<G>(in);
+  if (!inner) return inner.error();
+  proof.inner_product = std::move(*inner);
+  if (auto end = in.expect_end("hyrax proof"); !end) return end.error();
+  return proof;
+}
+
+}  // namespace zkcnn

@@ -1,0 +1,72 @@
+#pragma once
+// A commitment scheme for tests only: the "commitment" is the polynomial itself, and the
+// verifier evaluates it. It is binding but neither hiding nor succinct, which makes it the
+// reference against which protocols built on a commitment scheme are tested in isolation.
+
+#include <cstdint>
+#include <random>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/poly/multilinear.hpp"
+
+namespace zkcnn::testing {
+
+template <EncodableField F>
+class PlainPCS {
+ public:
+  using Scalar = F;
+  struct Commitment {
+    std::uint32_t num_vars = 0;
+    std::vector<F> evaluations;
+    friend bool operator==(const Commitment&, const Commitment&) = default;
+  };
+  struct Opening {};
+  struct EvaluationProof {
+    friend bool operator==(const EvaluationProof&, const EvaluationProof&) = default;
+  };
+
+  template <class Rng>
+  std::pair<Commitment, Opening> commit(std::span<const F> evaluations, std::size_t num_vars, Rng&) const {
+    return {Commitment{static_cast<std::uint32_t>(num_vars), {evaluations.begin(), evaluations.end()}}, Opening{}};
+  }
+
+  template <class T>
+  static void absorb_commitment(T& transcript, const Commitment& commitment) {
+    transcript.absorb_u64("plain/num_vars", commitment.num_vars);
+    transcript.absorb_fields("plain/evaluations", std::span<const F>(commitment.evaluations));
+  }
+
+  template <class T, class Rng>
+  EvaluationProof prove(std::span<const F>, const Opening&, const Commitment&, std::span<const F> point,
+                        const F& value, T& transcript, Rng&) const {
+    absorb_claim(transcript, point, value);
+    return {};
+  }
+
+  template <class T>
+  Status verify(const Commitment& commitment, std::span<const F> point, const F& value, const EvaluationProof&,
+                T& transcript) const {
+    absorb_claim(transcript, point, value);
+    if (point.size() != commitment.num_vars || commitment.num_vars >= 64 ||
+        commitment.evaluations.size() > (std::size_t{1} << commitment.num_vars)) {
+      return make_error(Errc::malformed_proof, "plain commitment: shape does not match the point");
+    }
+    if (evaluate_multilinear<F>(commitment.evaluations, point) != value) {
+      return make_error(Errc::verification_failed, "plain commitment: wrong evaluation");
+    }
+    return {};
+  }
+
+ private:
+  template <class T>
+  static void absorb_claim(T& transcript, std::span<const F> point, const F& value) {
+    transcript.absorb_fields("plain/point", point);
+    transcript.absorb_field("plain/value", value);
+  }
+};
+
+}  // namespace zkcnn::testing
