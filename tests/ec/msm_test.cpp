@@ -150,3 +150,22 @@ TEST_CASE("msm rejects mismatched lengths", "[ec][msm]") {
   std::vector<G::Scalar> scalars(2, G::Scalar::one());
   CHECK_THROWS_AS(zkcnn::msm(points, scalars), std::invalid_argument);
 }
+
+TEMPLATE_TEST_CASE("msm: equal, opposite and identity points sharing buckets", "[ec][msm]", zkcnn::bn254::G1,
+                   zkcnn::bls12_381::G1) {
+  // Batched affine additions must handle doublings (P + P), cancellations (P + -P) and
+  // identities inside one bucket: equal scalars put these pairs side by side.
+  using G = TestType;
+  using F = zkcnn::scalar_of<G>;
+  std::mt19937_64 rng(0x6d7371);
+  const G p = G::hash_to_group("msm test", 0);
+  const G q = G::hash_to_group("msm test", 1);
+  for (const F& scalar : {F::one(), F::from_u64(5), -F::from_u64(3), F::random(rng)}) {
+    std::vector<G> points{p, p, -p, p, q, q, G::identity(), q, -q, -q, p.doubled(), p};
+    std::vector<F> scalars(points.size(), scalar);
+    CHECK(zkcnn::msm(points, scalars) == naive_msm(points, scalars));
+    // Opposite scalars on equal points cancel inside a bucket too.
+    for (std::size_t i = 0; i < scalars.size(); i += 2) scalars[i] = -scalar;
+    CHECK(zkcnn::msm(points, scalars) == naive_msm(points, scalars));
+  }
+}

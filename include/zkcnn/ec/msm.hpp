@@ -13,10 +13,12 @@
 // - digits are signed (in (-2^(c-1), 2^(c-1)]), halving the buckets;
 // - points are split across threads in contiguous chunks whose partial sums are added in a fixed
 //   order, so the result does not depend on the number of threads.
-// How a point is added into a bucket goes through msm_point_ops<G>, which a backend may
-// specialize (the library's curves add affine inputs into projective buckets).
+// - each window groups its inputs by bucket (a counting sort) and sums every bucket through
+//   msm_point_ops<G>::sum_buckets, which a backend may specialize: the library's curves sum
+//   affine points pairwise with one shared inversion per round (batched affine additions).
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -27,13 +29,19 @@
 
 namespace zkcnn {
 
-/// How MSM inputs enter buckets. Default: the group's own addition.
+/// How MSM inputs are summed into buckets. Default: the group's own addition.
 template <CommitmentGroup G>
 struct msm_point_ops {
   using Input = G;
   static std::vector<Input> prepare(std::span<const G> points) { return {points.begin(), points.end()}; }
-  static void add(G& bucket, const Input& point, bool negate) {
-    bucket = group_traits<G>::add(bucket, negate ? group_traits<G>::negate(point) : point);
+  static Input negate(const Input& point) { return group_traits<G>::negate(point); }
+  /// sums[b] = the sum of inputs[offsets[b] .. offsets[b + 1]); `inputs` may be overwritten.
+  static void sum_buckets(std::span<Input> inputs, std::span<const std::size_t> offsets, std::span<G> sums) {
+    for (std::size_t b = 0; b + 1 < offsets.size(); ++b) {
+      G sum = group_traits<G>::identity();
+      for (std::size_t i = offsets[b]; i < offsets[b + 1]; ++i) sum = group_traits<G>::add(sum, inputs[i]);
+      sums[b] = sum;
+    }
   }
 };
 
@@ -54,23 +62,21 @@ struct SignedScalar {
 template <PrimeField S>
 constexpr std::size_t scalar_words = (S::byte_size + 7) / 8;
 
+/// k as sign and magnitude, taking -(p - k) when k > (p - 1) / 2. `half` is (p - 1) / 2's
+/// encoding; one canonical conversion for non-negative values, two for negative ones.
 template <PrimeField S>
-SignedScalar<scalar_words<S>> to_signed(const S& k) {
-  // -k is the smaller representative exactly when k's canonical value exceeds (p - 1) / 2;
-  // compare encodings of k and -k numerically.
-  const S negated = -k;
-  const auto a = k.to_bytes();
-  const auto b = negated.to_bytes();
-  bool use_negated = false;
+SignedScalar<scalar_words<S>> to_signed(const S& k, const std::array<std::uint8_t, S::byte_size>& half) {
+  auto bytes = k.to_bytes();
+  bool negative = false;
   for (std::size_t i = S::byte_size; i-- > 0;) {
-    if (a[i] != b[i]) {
-      use_negated = b[i] < a[i];
+    if (bytes[i] != half[i]) {
+      negative = bytes[i] > half[i];
       break;
     }
   }
-  const auto& bytes = use_negated ? b : a;
+  if (negative) bytes = (-k).to_bytes();
   SignedScalar<scalar_words<S>> out;
-  out.negative = use_negated;
+  out.negative = negative;
   for (std::size_t i = 0; i < S::byte_size; ++i) out.magnitude[i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
   return out;
 }
@@ -114,12 +120,17 @@ G pippenger_chunk(std::span<const typename msm_point_ops<G>::Input> points,
                   std::span<const SignedScalar<Words>> scalars, std::size_t bits) {
   using Traits = group_traits<G>;
   using Ops = msm_point_ops<G>;
+  using Input = typename Ops::Input;
   G result = Traits::identity();
   if (bits == 0) return result;
-  if (bits == 1) {  // scalars in {-1, 0, 1}: one addition per non-zero scalar
+  std::vector<Input> work;
+  work.reserve(points.size());
+  if (bits == 1) {  // scalars in {-1, 0, 1}: one bucket
     for (std::size_t i = 0; i < points.size(); ++i) {
-      if (scalars[i].magnitude[0] != 0) Ops::add(result, points[i], scalars[i].negative);
+      if (scalars[i].magnitude[0] != 0) work.push_back(scalars[i].negative ? Ops::negate(points[i]) : points[i]);
     }
+    const std::array<std::size_t, 2> offsets{0, work.size()};
+    Ops::sum_buckets(work, offsets, std::span<G>(&result, 1));
     return result;
   }
   const std::size_t c = choose_window(points.size(), bits);
@@ -137,15 +148,27 @@ G pippenger_chunk(std::span<const typename msm_point_ops<G>::Input> points,
     }
   }
   std::vector<G> buckets(half);
+  std::vector<std::size_t> offsets(half + 1);
+  std::vector<std::size_t> cursor(half);
   for (std::size_t w = windows; w-- > 0;) {
     for (std::size_t d = 0; d < c; ++d) result = Traits::doubled(result);
-    std::fill(buckets.begin(), buckets.end(), Traits::identity());
+    // Group the inputs by bucket (a counting sort), signs applied, then sum every bucket.
+    std::fill(offsets.begin(), offsets.end(), 0);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const std::int32_t digit = digits[i * windows + w];
+      if (digit != 0) ++offsets[static_cast<std::size_t>(digit < 0 ? -digit : digit)];
+    }
+    for (std::size_t b = 1; b <= half; ++b) offsets[b] += offsets[b - 1];
+    std::copy(offsets.begin(), offsets.end() - 1, cursor.begin());
+    work.resize(offsets[half]);
     for (std::size_t i = 0; i < points.size(); ++i) {
       const std::int32_t digit = digits[i * windows + w];
       if (digit == 0) continue;
       const bool negative = (digit < 0) != scalars[i].negative;
-      Ops::add(buckets[static_cast<std::size_t>(digit < 0 ? -digit : digit) - 1], points[i], negative);
+      work[cursor[static_cast<std::size_t>(digit < 0 ? -digit : digit) - 1]++] =
+          negative ? Ops::negate(points[i]) : points[i];
     }
+    Ops::sum_buckets(work, offsets, buckets);
     // sum_b (b + 1) * bucket_b by running sums from the top bucket down.
     G running = Traits::identity();
     G window_sum = Traits::identity();
@@ -173,8 +196,9 @@ G msm(std::span<const G> points, std::span<const scalar_of<G>> scalars,
     const auto inputs = Ops::prepare(points);
     std::vector<detail::SignedScalar<detail::scalar_words<S>>> signed_scalars(scalars.size());
     std::size_t bits = 0;
+    const auto half = (-S::one() * *S::from_u64(2).inverse()).to_bytes();  // (p - 1) / 2
     for (std::size_t i = 0; i < scalars.size(); ++i) {
-      signed_scalars[i] = detail::to_signed(scalars[i]);
+      signed_scalars[i] = detail::to_signed(scalars[i], half);
       bits = std::max(bits, detail::magnitude_bits(signed_scalars[i]));
     }
     // Below a few thousand points per thread, threads cost more than they save.

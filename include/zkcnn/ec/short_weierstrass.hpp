@@ -563,7 +563,7 @@ class ShortWeierstrassPoint {
     Base running = Base::one();
     for (std::size_t i = 0; i < points.size(); ++i) {
       prefix[i] = running;
-      if (!points[i].is_identity()) running *= points[i].z_;
+      if (!points[i].is_identity() && !points[i].is_normalized()) running *= points[i].z_;
     }
     Base inverse = *running.inverse();  // a product of non-zero Z's
     for (std::size_t i = points.size(); i-- > 0;) {
@@ -572,6 +572,7 @@ class ShortWeierstrassPoint {
         p = ShortWeierstrassPoint{};
         continue;
       }
+      if (p.is_normalized()) continue;  // already affine: costs nothing (e.g. Pedersen generators)
       const Base z_inv = inverse * prefix[i];
       inverse *= p.z_;
       const Base z_inv2 = z_inv.square();
@@ -789,14 +790,87 @@ class ShortWeierstrassPoint {
 };
 
 /// The library's curves enter multi-scalar multiplications as affine points (one shared
-/// inversion), added into Jacobian buckets with the cheaper mixed formulas.
+/// inversion), and buckets are summed by batched affine additions: every round adds adjacent
+/// pairs within each bucket, all pairs of the round sharing one inversion, so an addition costs
+/// about six field multiplications instead of a mixed addition's eleven.
 template <class Params>
 struct msm_point_ops<ShortWeierstrassPoint<Params>> {
   using Point = ShortWeierstrassPoint<Params>;
+  using Base = typename Point::Base;
   using Input = typename Point::Affine;
+
   static std::vector<Input> prepare(std::span<const Point> points) { return Point::batch_to_affine(points); }
-  static void add(Point& bucket, const Input& point, bool negate) {
-    bucket = bucket.add_affine(negate ? -point : point);
+  static Input negate(const Input& point) { return -point; }
+
+  static void sum_buckets(std::span<Input> inputs, std::span<const std::size_t> offsets, std::span<Point> sums) {
+    const std::size_t buckets = offsets.size() - 1;
+    std::vector<std::size_t> length(buckets);
+    for (std::size_t b = 0; b < buckets; ++b) length[b] = offsets[b + 1] - offsets[b];
+    std::vector<Base> denominators;
+    std::vector<Base> prefix;
+    for (;;) {
+      // One round: pair (2i, 2i+1) of every bucket; the slope denominators share an inversion.
+      denominators.clear();
+      for (std::size_t b = 0; b < buckets; ++b) {
+        const Input* group = inputs.data() + offsets[b];
+        for (std::size_t i = 0; i + 1 < length[b]; i += 2) denominators.push_back(slope_denominator(group[i], group[i + 1]));
+      }
+      if (denominators.empty()) break;
+      invert_all(denominators, prefix);
+      std::size_t next = 0;
+      for (std::size_t b = 0; b < buckets; ++b) {
+        Input* group = inputs.data() + offsets[b];
+        const std::size_t pairs = length[b] / 2;
+        // Pair i lands at i: positions 2i and 2i + 1 are read before anything at or past i + 1
+        // is written.
+        for (std::size_t i = 0; i < pairs; ++i) group[i] = add_with_inverse(group[2 * i], group[2 * i + 1], denominators[next++]);
+        if (length[b] % 2 == 1) group[pairs] = group[length[b] - 1];
+        length[b] = pairs + length[b] % 2;
+      }
+    }
+    for (std::size_t b = 0; b < buckets; ++b) sums[b] = length[b] == 0 ? Point{} : Point(inputs[offsets[b]]);
+  }
+
+ private:
+  // The denominator of the slope of p + q: x_q - x_p, or 2 y_p for a doubling; 1 where no
+  // slope is needed (an identity input, or p = -q).
+  static Base slope_denominator(const Input& p, const Input& q) {
+    if (p.infinity || q.infinity) return Base::one();
+    if (p.x != q.x) return q.x - p.x;
+    if (p.y == q.y && !p.y.is_zero()) return p.y + p.y;
+    return Base::one();
+  }
+
+  // Montgomery's trick in place (no zeros occur: slope_denominator never returns zero).
+  static void invert_all(std::vector<Base>& values, std::vector<Base>& prefix) {
+    prefix.resize(values.size());
+    Base running = Base::one();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      prefix[i] = running;
+      running *= values[i];
+    }
+    Base inverse = *running.inverse();
+    for (std::size_t i = values.size(); i-- > 0;) {
+      const Base value = values[i];
+      values[i] = inverse * prefix[i];
+      inverse *= value;
+    }
+  }
+
+  static Input add_with_inverse(const Input& p, const Input& q, const Base& inverse_denominator) {
+    if (p.infinity) return q;
+    if (q.infinity) return p;
+    Base slope;
+    if (p.x != q.x) {
+      slope = (q.y - p.y) * inverse_denominator;
+    } else if (p.y == q.y && !p.y.is_zero()) {
+      const Base x2 = p.x.square();
+      slope = (x2 + x2 + x2 + Point::curve_a) * inverse_denominator;
+    } else {
+      return Input{};  // p = -q
+    }
+    const Base x = slope.square() - p.x - q.x;
+    return Input{x, slope * (p.x - x) - p.y, false};
   }
 };
 
