@@ -2,6 +2,7 @@
 // Concepts for multilinear polynomial commitment schemes (PROTOCOL.md section 7).
 
 #include <concepts>
+#include <cstddef>
 #include <random>
 #include <span>
 #include <utility>

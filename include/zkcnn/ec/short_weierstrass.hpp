@@ -551,6 +551,7 @@ class ShortWeierstrassPoint {
   /// The affine coordinates (one field inversion).
   Affine to_affine() const {
     if (is_identity()) return {};
+    if (is_normalized()) return Affine{x_, y_, false};
     const Base z_inv = *z_.inverse();
     const Base z_inv2 = z_inv.square();
     return Affine{x_ * z_inv2, y_ * z_inv2 * z_inv, false};

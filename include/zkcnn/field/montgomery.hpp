@@ -3,9 +3,11 @@
 //
 // Every constant (R mod p, R^2 mod p, -p^-1 mod 2^64, the two-adicity, a quadratic non-residue
 // and the roots of unity) is derived from the modulus during compilation: no runtime
-// initialisation and no global state. Multiplication is Montgomery multiplication in its
-// separated-operand-scanning form (Koc, Acar, Kaliski, "Analyzing and comparing Montgomery
-// multiplication algorithms", 1996).
+// initialisation and no global state. Multiplication is Montgomery multiplication (Koc, Acar,
+// Kaliski, "Analyzing and comparing Montgomery multiplication algorithms", 1996): separated
+// operand scanning in portable code; on x86-64, interleaved (CIOS) with add-with-carry
+// intrinsics, or, for four- and six-limb moduli with a spare bit on targets with BMI2 and ADX,
+// the MULX/ADCX/ADOX assembly of field/detail/montgomery_x86_64.hpp.
 
 #include <array>
 #include <cstddef>
@@ -23,6 +25,7 @@
 #include "zkcnn/detail/inline.hpp"
 #include "zkcnn/detail/random.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/detail/montgomery_x86_64.hpp"
 #include "zkcnn/field/pow.hpp"
 #include "zkcnn/field/sqrt.hpp"
 #include "zkcnn/field/wide_reduction.hpp"
@@ -37,6 +40,10 @@ constexpr std::size_t hex_limb_count(std::string_view hex) {
   while (!hex.empty() && hex.front() == '0') hex.remove_prefix(1);
   return (hex.size() * 4 + 63) / 64;
 }
+
+/// Declared, never defined here: a test may define it to reach a field's multiplication kernels.
+template <class Field>
+struct MontgomeryKernelAccess;
 
 }  // namespace detail
 
@@ -66,6 +73,7 @@ class MontgomeryField {
     return ~x + 1;
   }
   static constexpr std::uint64_t inv = compute_inv();
+  static constexpr detail::MontgomeryKernelConstants<limb_count> kernel_constants{modulus, inv};
 
   // a - p when a >= p, else a; for a < 2p. Branch-free: the comparison is data-dependent and
   // unpredictable, so a select beats a branch.
@@ -203,6 +211,13 @@ ZKCNN_UNROLL
 #endif
 
   ZKCNN_ALWAYS_INLINE static constexpr Limbs montgomery_multiply(const Limbs& a, const Limbs& b) {
+#if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
+    if constexpr (has_spare_bit && limb_count == 4) {
+      if (!std::is_constant_evaluated()) return detail::montgomery_multiply_x86_64_4(a, b, kernel_constants);
+    } else if constexpr (has_spare_bit && limb_count == 6) {
+      if (!std::is_constant_evaluated()) return detail::montgomery_multiply_x86_64_6(a, b, kernel_constants);
+    }
+#endif
 #if ZKCNN_HAS_ADDCARRY_INTRINSICS
     if constexpr (has_spare_bit) {
       if (!std::is_constant_evaluated()) return montgomery_multiply_cios(a, b);
@@ -375,7 +390,11 @@ ZKCNN_UNROLL
   }
   ZKCNN_ALWAYS_INLINE friend constexpr MontgomeryField operator+(MontgomeryField a, const MontgomeryField& b) { return a += b; }
   ZKCNN_ALWAYS_INLINE friend constexpr MontgomeryField operator-(MontgomeryField a, const MontgomeryField& b) { return a -= b; }
-  ZKCNN_ALWAYS_INLINE friend constexpr MontgomeryField operator*(MontgomeryField a, const MontgomeryField& b) { return a *= b; }
+  // Both operands by reference: the six-limb assembly kernel reads `a` from memory, and a copy
+  // made just before (by a by-value parameter) can defeat store-to-load forwarding.
+  ZKCNN_ALWAYS_INLINE friend constexpr MontgomeryField operator*(const MontgomeryField& a, const MontgomeryField& b) {
+    return {RawTag{}, montgomery_multiply(a.value_, b.value_)};
+  }
   ZKCNN_ALWAYS_INLINE friend constexpr MontgomeryField operator-(const MontgomeryField& a) { return MontgomeryField{} - a; }
   friend constexpr bool operator==(const MontgomeryField&, const MontgomeryField&) = default;
 
@@ -392,6 +411,9 @@ ZKCNN_UNROLL
   }
 
  private:
+  template <class>
+  friend struct detail::MontgomeryKernelAccess;
+
   Limbs value_{};  // a * R mod p, always fully reduced
 };
 

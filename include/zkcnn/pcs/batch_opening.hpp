@@ -52,6 +52,7 @@ BatchEvaluationProof<P> prove_batch(const P& pcs, std::span<const typename P::Sc
   using F = typename P::Scalar;
   if (claims.empty()) throw std::invalid_argument("prove_batch: no claims");
   const std::size_t num_vars = claims.front().point.size();
+  P::absorb_commitment(transcript, commitment);  // fixed before any challenge depends on it
   const F alpha = detail::batch::absorb_claims(transcript, claims);
   std::vector<F> combined_eq(std::size_t{1} << num_vars, F::zero());
   F claimed_sum = F::zero();
@@ -81,6 +82,7 @@ Status verify_batch(const P& pcs, const typename P::Commitment& commitment,
   for (const auto& claim : claims) {
     if (claim.point.size() != num_vars) return make_error(Errc::invalid_argument, "batch opening: claims of different dimensions");
   }
+  P::absorb_commitment(transcript, commitment);
   const F alpha = detail::batch::absorb_claims(transcript, claims);
   F claimed_sum = F::zero();
   F power = F::one();

@@ -97,21 +97,24 @@ class Hyrax {
     return {std::move(commitment), std::move(opening)};
   }
 
-  /// Binds a commitment into a transcript; prover and verifier both call this.
+  /// Binds a commitment into a transcript; prover and verifier both call this (and prove and
+  /// verify call it themselves before their first challenge, so no caller can forget it).
   template <class T>
   static void absorb_commitment(T& transcript, const Commitment& commitment) {
     transcript.absorb_u64("hyrax/num_vars", commitment.num_vars);
     transcript.absorb_u64("hyrax/column_vars", commitment.column_vars);
-    io::ByteWriter rows;
-    for (const G& row : commitment.rows) rows.write_group(row);
-    transcript.absorb_bytes("hyrax/rows", std::move(rows).take());
+    std::vector<G> rows = commitment.rows;
+    group_traits<G>::batch_normalize(rows);  // one shared inversion for all the encodings
+    io::ByteWriter encoded;
+    for (const G& row : rows) encoded.write_group(row);
+    transcript.absorb_bytes("hyrax/rows", std::move(encoded).take());
   }
 
   /// Proves that the committed polynomial takes the value `value` at `point` (public value).
   template <class T, class Rng>
   EvaluationProof prove(std::span<const Scalar> evaluations, const Opening& opening, const Commitment& commitment,
                         std::span<const Scalar> point, const Scalar& value, T& transcript, Rng& rng) const {
-    absorb_evaluation_claim(transcript, point, value);
+    absorb_evaluation_claim(transcript, commitment, point, value);
     return prove_after_claim(evaluations, opening, commitment, point, std::nullopt, Scalar::zero(), transcript, rng);
   }
 
@@ -124,7 +127,7 @@ class Hyrax {
     const Scalar tau = Scalar::random(rng);
     const G value_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(key_.value_generator(), value),
                                                     group_traits<G>::scalar_mul(key_.blinding_generator(), tau));
-    absorb_hidden_claim(transcript, point, value_commitment);
+    absorb_hidden_claim(transcript, commitment, point, value_commitment);
     auto proof = prove_after_claim(evaluations, opening, commitment, point, value_commitment, tau, transcript, rng);
     return {std::move(proof), tau};
   }
@@ -136,7 +139,7 @@ class Hyrax {
     if (proof.value_commitment) {
       return make_error(Errc::malformed_proof, "hyrax: a public-value proof must not carry a value commitment");
     }
-    absorb_evaluation_claim(transcript, point, value);
+    absorb_evaluation_claim(transcript, commitment, point, value);
     return verify_after_claim(commitment, point, key_.value_generator(), value, proof, transcript);
   }
 
@@ -146,19 +149,23 @@ class Hyrax {
   Status verify_hidden(const Commitment& commitment, std::span<const Scalar> point, const EvaluationProof& proof,
                        T& transcript) const {
     if (!proof.value_commitment) return make_error(Errc::malformed_proof, "hyrax: the value commitment is missing");
-    absorb_hidden_claim(transcript, point, *proof.value_commitment);
+    absorb_hidden_claim(transcript, commitment, point, *proof.value_commitment);
     return verify_after_claim(commitment, point, *proof.value_commitment, Scalar::one(), proof, transcript);
   }
 
  private:
   template <class T>
-  static void absorb_evaluation_claim(T& transcript, std::span<const Scalar> point, const Scalar& value) {
+  static void absorb_evaluation_claim(T& transcript, const Commitment& commitment, std::span<const Scalar> point,
+                                      const Scalar& value) {
+    absorb_commitment(transcript, commitment);
     transcript.absorb_fields("hyrax/point", point);
     transcript.absorb_field("hyrax/value", value);
   }
 
   template <class T>
-  static void absorb_hidden_claim(T& transcript, std::span<const Scalar> point, const G& value_commitment) {
+  static void absorb_hidden_claim(T& transcript, const Commitment& commitment, std::span<const Scalar> point,
+                                  const G& value_commitment) {
+    absorb_commitment(transcript, commitment);
     transcript.absorb_fields("hyrax/point", point);
     transcript.absorb_bytes("hyrax/value_commitment", group_traits<G>::encode(value_commitment));
   }
@@ -173,9 +180,16 @@ class Hyrax {
                                     const Commitment& commitment, std::span<const Scalar> point,
                                     std::optional<G> value_commitment, const Scalar& tau, T& transcript,
                                     Rng& rng) const {
+    const std::size_t n = commitment.num_vars;
     const std::size_t b = commitment.column_vars;
+    if (point.size() != n) throw std::invalid_argument("Hyrax::prove: point of the wrong dimension");
+    // The opening, table and commitment must belong together and fit the key (an opening of
+    // another shape would otherwise be read out of bounds).
+    if (b > n || b > max_column_vars_ || n - b >= 64 || commitment.rows.size() != (std::size_t{1} << (n - b)) ||
+        opening.row_blinds.size() != commitment.rows.size() || (n < 64 && evaluations.size() > (std::size_t{1} << n))) {
+      throw std::invalid_argument("Hyrax::prove: commitment, opening and evaluations do not match");
+    }
     const std::size_t columns = std::size_t{1} << b;
-    if (point.size() != commitment.num_vars) throw std::invalid_argument("Hyrax::prove: point of the wrong dimension");
     const auto row_weights = eq_table<Scalar>(point.subspan(b));
     const auto column_weights = eq_table<Scalar>(point.first(b));
     // u = L^T M and its blinding sum_r L_r rho_r.
@@ -252,7 +266,7 @@ Result<HyraxCommitment<G>> deserialize_hyrax_commitment(std::span<const std::uin
   if (!num_vars) return num_vars.error();
   auto column_vars = in.read_u32("hyrax commitment column_vars");
   if (!column_vars) return column_vars.error();
-  if (*column_vars > *num_vars || *num_vars - *column_vars > max_row_vars) {
+  if (*num_vars >= 64 || *column_vars > *num_vars || *num_vars - *column_vars > max_row_vars) {
     return make_error(Errc::invalid_encoding, "hyrax commitment: shape out of bounds");
   }
   const std::size_t rows = std::size_t{1} << (*num_vars - *column_vars);

@@ -14,6 +14,7 @@
 // and the whole check is one multi-scalar multiplication.
 
 #include <array>
+#include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -25,6 +26,9 @@
 #include "zkcnn/io/byte_stream.hpp"
 
 namespace zkcnn {
+
+/// The decoder's bound on the number of rounds (vectors of up to 2^40 entries).
+inline constexpr std::uint32_t max_inner_product_rounds = 40;
 
 template <CommitmentGroup G>
 struct InnerProductProof {
@@ -183,8 +187,13 @@ Status verify_inner_product(T& transcript, std::span<const G> generators, const 
   return {};
 }
 
+/// Precondition: as many L as R, at most 40 rounds (as every proof the prover makes has);
+/// otherwise std::invalid_argument, since the encoding could not be read back.
 template <CommitmentGroup G>
 void write_inner_product_proof(io::ByteWriter& out, const InnerProductProof<G>& proof) {
+  if (proof.left.size() != proof.right.size() || proof.left.size() > max_inner_product_rounds) {
+    throw std::invalid_argument("write_inner_product_proof: ragged or oversized proof");
+  }
   out.write_u32(static_cast<std::uint32_t>(proof.left.size()));
   for (std::size_t j = 0; j < proof.left.size(); ++j) {
     out.write_group(proof.left[j]);
@@ -199,7 +208,7 @@ template <CommitmentGroup G>
 Result<InnerProductProof<G>> read_inner_product_proof(io::ByteReader& in) {
   auto rounds = in.read_u32("inner product round count");
   if (!rounds) return rounds.error();
-  if (*rounds > 40) return make_error(Errc::invalid_encoding, "inner product: too many rounds");
+  if (*rounds > max_inner_product_rounds) return make_error(Errc::invalid_encoding, "inner product: too many rounds");
   InnerProductProof<G> proof;
   for (std::uint32_t j = 0; j < *rounds; ++j) {
     auto left = in.read_group<G>("inner product left");

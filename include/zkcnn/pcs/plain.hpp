@@ -41,16 +41,16 @@ class PlainPCS {
   }
 
   template <class T, class Rng>
-  EvaluationProof prove(std::span<const F>, const Opening&, const Commitment&, std::span<const F> point,
+  EvaluationProof prove(std::span<const F>, const Opening&, const Commitment& commitment, std::span<const F> point,
                         const F& value, T& transcript, Rng&) const {
-    absorb_claim(transcript, point, value);
+    absorb_claim(transcript, commitment, point, value);
     return {};
   }
 
   template <class T>
   Status verify(const Commitment& commitment, std::span<const F> point, const F& value, const EvaluationProof&,
                 T& transcript) const {
-    absorb_claim(transcript, point, value);
+    absorb_claim(transcript, commitment, point, value);
     if (point.size() != commitment.num_vars || commitment.num_vars >= 64 ||
         commitment.evaluations.size() > (std::size_t{1} << commitment.num_vars)) {
       return make_error(Errc::malformed_proof, "plain commitment: shape does not match the point");
@@ -63,7 +63,8 @@ class PlainPCS {
 
  private:
   template <class T>
-  static void absorb_claim(T& transcript, std::span<const F> point, const F& value) {
+  static void absorb_claim(T& transcript, const Commitment& commitment, std::span<const F> point, const F& value) {
+    absorb_commitment(transcript, commitment);
     transcript.absorb_fields("plain/point", point);
     transcript.absorb_field("plain/value", value);
   }

@@ -1,0 +1,287 @@
+#pragma once
+// Montgomery multiplication for four- and six-limb moduli with a spare bit, in x86-64 inline
+// assembly with MULX (BMI2) and ADCX/ADOX (ADX).
+//
+// Compiled only when the compiler targets both extensions (-mbmi2 -madx, or -march=native on a
+// CPU that has them, which the ZKCNN_NATIVE CMake option turns on for zkcnn's own targets) and
+// ZKCNN_NO_INLINE_ASM is not defined. MontgomeryField then uses it for its four- and six-limb
+// moduli with a spare bit, outside constant evaluation, instead of the add-with-carry
+// intrinsics: compilers lower those to MUL, whose fixed RAX/RDX operands cost moves around
+// every product.
+//
+// Algorithm: coarsely integrated operand scanning, CIOS (Koc, Acar, Kaliski, "Analyzing and
+// comparing Montgomery multiplication algorithms", IEEE Micro 16(3), 1996). With n limbs, for
+// i = 0..n-1:
+//     t += a * b[i];   m = t[0] * inv mod 2^64;   t = (t + m * p) / 2^64,
+// where inv = -p^-1 mod 2^64 makes the division exact. With a, b < p every row ends with
+// t < 2p, and in between t < 2^65 * p, below 2^(64 (n + 1)) when p < 2^(64 n - 1): t never
+// needs more than n + 1 limbs and the (n + 1)-limb additions never carry out. A final
+// conditional subtraction of p brings t < 2p into [0, p).
+//
+// Each multiply-accumulate "t += x * (y0, .., y(n-1))" uses the two carry chains of Ozturk,
+// Guilford, Gopal, Feghali, "New Instructions Supporting Large Integer Arithmetic on Intel
+// Architecture Processors" (Intel white paper, 2012): MULX forms x * yj as (hi_j, lo_j) without
+// touching the flags, ADCX adds lo_j into limb j on a chain carried in CF alone, ADOX adds hi_j
+// into limb j + 1 on a chain carried in OF alone. The two chains interleave, so neither half of
+// a product waits for the other half's carries. Each pair of chains starts from an XOR (which
+// clears CF and OF) and ends in the top limb: ADOX adds the last high half with OF, then ADC
+// adds the last CF (ADC also writes OF, but the OF chain is finished by then).
+//
+// Register allocation: t lives in a ring of n + 1 registers r0..rn. Row i finds t in
+// r(i)..r(i+n-1) (indices mod n + 1) and its top limb goes to r(i+n). The reduction leaves
+// t[0] = 0, so the shift by one limb is a renaming, not a move, and the zeroed register is the
+// next row's top limb: the high-half chain can add into it directly. RDX holds the multiplier
+// MULX requires (b[i], then m); lo and hi receive each product; b and the constants (modulus,
+// inv) are read through one pointer each. Four limbs keep a[0..3] in registers too (the operand
+// a dependent chain x = x * y carries): 14 registers in all. Six limbs read a through a pointer
+// as well (13 registers), and reuse the a and b pointers' registers in the final subtraction.
+// Both fit beside a frame pointer (15 general-purpose registers besides RSP, 14 with one).
+//
+// The templates are in AT&T syntax: translation units compiled with -masm=intel cannot use them
+// (define ZKCNN_NO_INLINE_ASM there).
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "zkcnn/detail/bigint.hpp"
+#include "zkcnn/detail/inline.hpp"
+
+#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(ZKCNN_NO_INLINE_ASM)
+#define ZKCNN_HAS_X86_64_MONTGOMERY_ASM 1
+#else
+#define ZKCNN_HAS_X86_64_MONTGOMERY_ASM 0
+#endif
+
+namespace zkcnn::detail {
+
+/// What a Montgomery kernel reads besides its operands, contiguous so that one register
+/// addresses all of it: the modulus p and inv = -p^-1 mod 2^64.
+template <std::size_t N>
+struct MontgomeryKernelConstants {
+  Limbs<N> modulus;
+  std::uint64_t inv;
+};
+
+}  // namespace zkcnn::detail
+
+#if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
+
+namespace zkcnn::detail {
+
+static_assert(std::is_standard_layout_v<MontgomeryKernelConstants<4>> &&
+                  offsetof(MontgomeryKernelConstants<4>, inv) == 32,
+              "the four-limb kernel reads p[j] at 8 * j and inv at 32");
+static_assert(std::is_standard_layout_v<MontgomeryKernelConstants<6>> &&
+                  offsetof(MontgomeryKernelConstants<6>, inv) == 48,
+              "the six-limb kernel reads p[j] at 8 * j and inv at 48");
+
+// t(T0..T4) = t(T0..T3) + a * b[i], where B_I is the byte offset of b[i] and T4 is zero on
+// entry (it held t[0] of the previous row, which its reduction cleared).
+#define ZKCNN_MONT4_MUL_ROW(B_I, T0, T1, T2, T3, T4) \
+  "xorl %k[lo], %k[lo]\n\t"                         \
+  "movq " B_I "(%[b]), %%rdx\n\t"                   \
+  "mulxq %[a0], %[lo], %[hi]\n\t"                   \
+  "adcxq %[lo], " T0 "\n\t"                         \
+  "adoxq %[hi], " T1 "\n\t"                         \
+  "mulxq %[a1], %[lo], %[hi]\n\t"                   \
+  "adcxq %[lo], " T1 "\n\t"                         \
+  "adoxq %[hi], " T2 "\n\t"                         \
+  "mulxq %[a2], %[lo], %[hi]\n\t"                   \
+  "adcxq %[lo], " T2 "\n\t"                         \
+  "adoxq %[hi], " T3 "\n\t"                         \
+  "mulxq %[a3], %[lo], %[hi]\n\t"                   \
+  "adcxq %[lo], " T3 "\n\t"                         \
+  "adoxq %[hi], " T4 "\n\t"                         \
+  "adcq $0, " T4 "\n\t"
+
+// t(T0..T4) += m * p with m = T0 * inv mod 2^64, which makes T0 zero (the low-half chain still
+// adds the low half of m * p[0] into it, for its carry: T0 != 0); t / 2^64 is then in T1..T4.
+#define ZKCNN_MONT4_REDUCE_ROW(T0, T1, T2, T3, T4) \
+  "movq " T0 ", %%rdx\n\t"                        \
+  "imulq 32(%[k]), %%rdx\n\t"                     \
+  "xorl %k[lo], %k[lo]\n\t"                       \
+  "mulxq (%[k]), %[lo], %[hi]\n\t"                \
+  "adcxq %[lo], " T0 "\n\t"                       \
+  "adoxq %[hi], " T1 "\n\t"                       \
+  "mulxq 8(%[k]), %[lo], %[hi]\n\t"               \
+  "adcxq %[lo], " T1 "\n\t"                       \
+  "adoxq %[hi], " T2 "\n\t"                       \
+  "mulxq 16(%[k]), %[lo], %[hi]\n\t"              \
+  "adcxq %[lo], " T2 "\n\t"                       \
+  "adoxq %[hi], " T3 "\n\t"                       \
+  "mulxq 24(%[k]), %[lo], %[hi]\n\t"              \
+  "adcxq %[lo], " T3 "\n\t"                       \
+  "adoxq %[hi], " T4 "\n\t"                       \
+  "adcq $0, " T4 "\n\t"
+
+/// a * b * 2^-256 mod p for a, b < p, with p = k.modulus odd and below 2^255 and
+/// k.inv = -p^-1 mod 2^64. The result may be stored over either input.
+ZKCNN_ALWAYS_INLINE Limbs<4> montgomery_multiply_x86_64_4(const Limbs<4>& a, const Limbs<4>& b,
+                                                           const MontgomeryKernelConstants<4>& k) {
+  std::uint64_t r0, r1, r2, r3, r4, lo, hi, rdx;
+  // Every output is early-clobber: each is written while inputs are still to be read. b and k
+  // are read through pointers, hence the "memory" clobber (per-limb "m" operands would each
+  // want an address register, more than some builds have left).
+  __asm__(
+      // Row 0: t = a * b[0]. t starts at zero, so MULX writes the high halves straight into
+      // t[1..4] and a single carry chain adds the low halves.
+      "movq (%[b]), %%rdx\n\t"
+      "mulxq %[a0], %[r0], %[r1]\n\t"
+      "mulxq %[a1], %[lo], %[r2]\n\t"
+      "addq %[lo], %[r1]\n\t"
+      "mulxq %[a2], %[lo], %[r3]\n\t"
+      "adcq %[lo], %[r2]\n\t"
+      "mulxq %[a3], %[lo], %[r4]\n\t"
+      "adcq %[lo], %[r3]\n\t"
+      "adcq $0, %[r4]\n\t"
+      ZKCNN_MONT4_REDUCE_ROW("%[r0]", "%[r1]", "%[r2]", "%[r3]", "%[r4]")
+      // Rows 1..3, each starting one register further along the ring.
+      ZKCNN_MONT4_MUL_ROW("8", "%[r1]", "%[r2]", "%[r3]", "%[r4]", "%[r0]")
+      ZKCNN_MONT4_REDUCE_ROW("%[r1]", "%[r2]", "%[r3]", "%[r4]", "%[r0]")
+      ZKCNN_MONT4_MUL_ROW("16", "%[r2]", "%[r3]", "%[r4]", "%[r0]", "%[r1]")
+      ZKCNN_MONT4_REDUCE_ROW("%[r2]", "%[r3]", "%[r4]", "%[r0]", "%[r1]")
+      ZKCNN_MONT4_MUL_ROW("24", "%[r3]", "%[r4]", "%[r0]", "%[r1]", "%[r2]")
+      ZKCNN_MONT4_REDUCE_ROW("%[r3]", "%[r4]", "%[r0]", "%[r1]", "%[r2]")
+      // t = (r4, r0, r1, r2) < 2p. t - p goes to (lo, hi, rdx, r3); a final borrow (CF) means
+      // t < p: keep t, otherwise take the difference.
+      "movq %[r4], %[lo]\n\t"
+      "subq (%[k]), %[lo]\n\t"
+      "movq %[r0], %[hi]\n\t"
+      "sbbq 8(%[k]), %[hi]\n\t"
+      "movq %[r1], %%rdx\n\t"
+      "sbbq 16(%[k]), %%rdx\n\t"
+      "movq %[r2], %[r3]\n\t"
+      "sbbq 24(%[k]), %[r3]\n\t"
+      "cmovncq %[lo], %[r4]\n\t"
+      "cmovncq %[hi], %[r0]\n\t"
+      "cmovncq %%rdx, %[r1]\n\t"
+      "cmovncq %[r3], %[r2]\n\t"
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [lo] "=&r"(lo),
+        [hi] "=&r"(hi), "=&d"(rdx)
+      : [a0] "r"(a[0]), [a1] "r"(a[1]), [a2] "r"(a[2]), [a3] "r"(a[3]), [b] "r"(b.data()), [k] "r"(&k)
+      : "cc", "memory");
+  return {r4, r0, r1, r2};
+}
+
+#undef ZKCNN_MONT4_MUL_ROW
+#undef ZKCNN_MONT4_REDUCE_ROW
+
+// The six-limb rows: as above, with a read through a pointer and inv at offset 48.
+#define ZKCNN_MONT6_MUL_ROW(B_I, T0, T1, T2, T3, T4, T5, T6) \
+  "xorl %k[lo], %k[lo]\n\t"                                 \
+  "movq " B_I "(%[b]), %%rdx\n\t"                           \
+  "mulxq (%[a]), %[lo], %[hi]\n\t"                          \
+  "adcxq %[lo], " T0 "\n\t"                                 \
+  "adoxq %[hi], " T1 "\n\t"                                 \
+  "mulxq 8(%[a]), %[lo], %[hi]\n\t"                         \
+  "adcxq %[lo], " T1 "\n\t"                                 \
+  "adoxq %[hi], " T2 "\n\t"                                 \
+  "mulxq 16(%[a]), %[lo], %[hi]\n\t"                        \
+  "adcxq %[lo], " T2 "\n\t"                                 \
+  "adoxq %[hi], " T3 "\n\t"                                 \
+  "mulxq 24(%[a]), %[lo], %[hi]\n\t"                        \
+  "adcxq %[lo], " T3 "\n\t"                                 \
+  "adoxq %[hi], " T4 "\n\t"                                 \
+  "mulxq 32(%[a]), %[lo], %[hi]\n\t"                        \
+  "adcxq %[lo], " T4 "\n\t"                                 \
+  "adoxq %[hi], " T5 "\n\t"                                 \
+  "mulxq 40(%[a]), %[lo], %[hi]\n\t"                        \
+  "adcxq %[lo], " T5 "\n\t"                                 \
+  "adoxq %[hi], " T6 "\n\t"                                 \
+  "adcq $0, " T6 "\n\t"
+
+#define ZKCNN_MONT6_REDUCE_ROW(T0, T1, T2, T3, T4, T5, T6) \
+  "movq " T0 ", %%rdx\n\t"                                \
+  "imulq 48(%[k]), %%rdx\n\t"                             \
+  "xorl %k[lo], %k[lo]\n\t"                               \
+  "mulxq (%[k]), %[lo], %[hi]\n\t"                        \
+  "adcxq %[lo], " T0 "\n\t"                               \
+  "adoxq %[hi], " T1 "\n\t"                               \
+  "mulxq 8(%[k]), %[lo], %[hi]\n\t"                       \
+  "adcxq %[lo], " T1 "\n\t"                               \
+  "adoxq %[hi], " T2 "\n\t"                               \
+  "mulxq 16(%[k]), %[lo], %[hi]\n\t"                      \
+  "adcxq %[lo], " T2 "\n\t"                               \
+  "adoxq %[hi], " T3 "\n\t"                               \
+  "mulxq 24(%[k]), %[lo], %[hi]\n\t"                      \
+  "adcxq %[lo], " T3 "\n\t"                               \
+  "adoxq %[hi], " T4 "\n\t"                               \
+  "mulxq 32(%[k]), %[lo], %[hi]\n\t"                      \
+  "adcxq %[lo], " T4 "\n\t"                               \
+  "adoxq %[hi], " T5 "\n\t"                               \
+  "mulxq 40(%[k]), %[lo], %[hi]\n\t"                      \
+  "adcxq %[lo], " T5 "\n\t"                               \
+  "adoxq %[hi], " T6 "\n\t"                               \
+  "adcq $0, " T6 "\n\t"
+
+/// a * b * 2^-384 mod p for a, b < p, with p = k.modulus odd and below 2^383 and
+/// k.inv = -p^-1 mod 2^64. The result may be stored over either input.
+ZKCNN_ALWAYS_INLINE Limbs<6> montgomery_multiply_x86_64_6(const Limbs<6>& a, const Limbs<6>& b,
+                                                           const MontgomeryKernelConstants<6>& k) {
+  std::uint64_t r0, r1, r2, r3, r4, r5, r6, lo, hi, rdx;
+  // The pointers to a and b are read-write operands: once the last row has read them, their
+  // registers hold two limbs of t - p.
+  const std::uint64_t* a_ptr = a.data();
+  const std::uint64_t* b_ptr = b.data();
+  __asm__(
+      // Row 0: t = a * b[0], as in the four-limb kernel.
+      "movq (%[b]), %%rdx\n\t"
+      "mulxq (%[a]), %[r0], %[r1]\n\t"
+      "mulxq 8(%[a]), %[lo], %[r2]\n\t"
+      "addq %[lo], %[r1]\n\t"
+      "mulxq 16(%[a]), %[lo], %[r3]\n\t"
+      "adcq %[lo], %[r2]\n\t"
+      "mulxq 24(%[a]), %[lo], %[r4]\n\t"
+      "adcq %[lo], %[r3]\n\t"
+      "mulxq 32(%[a]), %[lo], %[r5]\n\t"
+      "adcq %[lo], %[r4]\n\t"
+      "mulxq 40(%[a]), %[lo], %[r6]\n\t"
+      "adcq %[lo], %[r5]\n\t"
+      "adcq $0, %[r6]\n\t"
+      ZKCNN_MONT6_REDUCE_ROW("%[r0]", "%[r1]", "%[r2]", "%[r3]", "%[r4]", "%[r5]", "%[r6]")
+      // Rows 1..5, each starting one register further along the ring of seven.
+      ZKCNN_MONT6_MUL_ROW("8", "%[r1]", "%[r2]", "%[r3]", "%[r4]", "%[r5]", "%[r6]", "%[r0]")
+      ZKCNN_MONT6_REDUCE_ROW("%[r1]", "%[r2]", "%[r3]", "%[r4]", "%[r5]", "%[r6]", "%[r0]")
+      ZKCNN_MONT6_MUL_ROW("16", "%[r2]", "%[r3]", "%[r4]", "%[r5]", "%[r6]", "%[r0]", "%[r1]")
+      ZKCNN_MONT6_REDUCE_ROW("%[r2]", "%[r3]", "%[r4]", "%[r5]", "%[r6]", "%[r0]", "%[r1]")
+      ZKCNN_MONT6_MUL_ROW("24", "%[r3]", "%[r4]", "%[r5]", "%[r6]", "%[r0]", "%[r1]", "%[r2]")
+      ZKCNN_MONT6_REDUCE_ROW("%[r3]", "%[r4]", "%[r5]", "%[r6]", "%[r0]", "%[r1]", "%[r2]")
+      ZKCNN_MONT6_MUL_ROW("32", "%[r4]", "%[r5]", "%[r6]", "%[r0]", "%[r1]", "%[r2]", "%[r3]")
+      ZKCNN_MONT6_REDUCE_ROW("%[r4]", "%[r5]", "%[r6]", "%[r0]", "%[r1]", "%[r2]", "%[r3]")
+      ZKCNN_MONT6_MUL_ROW("40", "%[r5]", "%[r6]", "%[r0]", "%[r1]", "%[r2]", "%[r3]", "%[r4]")
+      ZKCNN_MONT6_REDUCE_ROW("%[r5]", "%[r6]", "%[r0]", "%[r1]", "%[r2]", "%[r3]", "%[r4]")
+      // t = (r6, r0, r1, r2, r3, r4) < 2p. t - p goes to (lo, hi, rdx, r5, a, b); a final
+      // borrow (CF) means t < p: keep t, otherwise take the difference.
+      "movq %[r6], %[lo]\n\t"
+      "subq (%[k]), %[lo]\n\t"
+      "movq %[r0], %[hi]\n\t"
+      "sbbq 8(%[k]), %[hi]\n\t"
+      "movq %[r1], %%rdx\n\t"
+      "sbbq 16(%[k]), %%rdx\n\t"
+      "movq %[r2], %[r5]\n\t"
+      "sbbq 24(%[k]), %[r5]\n\t"
+      "movq %[r3], %[a]\n\t"
+      "sbbq 32(%[k]), %[a]\n\t"
+      "movq %[r4], %[b]\n\t"
+      "sbbq 40(%[k]), %[b]\n\t"
+      "cmovncq %[lo], %[r6]\n\t"
+      "cmovncq %[hi], %[r0]\n\t"
+      "cmovncq %%rdx, %[r1]\n\t"
+      "cmovncq %[r5], %[r2]\n\t"
+      "cmovncq %[a], %[r3]\n\t"
+      "cmovncq %[b], %[r4]\n\t"
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
+        [r6] "=&r"(r6), [lo] "=&r"(lo), [hi] "=&r"(hi), "=&d"(rdx), [a] "+&r"(a_ptr), [b] "+&r"(b_ptr)
+      : [k] "r"(&k)
+      : "cc", "memory");
+  return {r6, r0, r1, r2, r3, r4};
+}
+
+#undef ZKCNN_MONT6_MUL_ROW
+#undef ZKCNN_MONT6_REDUCE_ROW
+
+}  // namespace zkcnn::detail
+
+#endif  // ZKCNN_HAS_X86_64_MONTGOMERY_ASM
