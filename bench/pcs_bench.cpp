@@ -181,6 +181,7 @@ BENCHMARK_CAPTURE(BM_Msm, bits1, ScalarKind::bits1)->Apply(msm_sizes)->Unit(benc
 BENCHMARK_CAPTURE(BM_Msm, random, ScalarKind::random)
     ->ArgNames({"log_n", "threads"})
     ->Args({18, 2})
+    ->Args({20, 2})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HyraxCommit)->ArgName("log_n")->Arg(16)->Arg(20)->Unit(benchmark::kMillisecond);

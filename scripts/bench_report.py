@@ -40,13 +40,13 @@ def main():
         context = data.get("context", {})
         print(f"### {path.stem}\n")
         print(f"{context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz, "
-              f"library build: {context.get('library_build_type', '?')}, date {context.get('date', '?')}\n")
+              f"date {context.get('date', '?')}\n")
         skip = {"name", "run_name", "run_type", "repetitions", "repetition_index", "threads", "iterations",
                 "real_time", "cpu_time", "time_unit", "family_index", "per_family_instance_index",
                 "aggregate_name", "aggregate_unit", "error_occurred", "error_message"}
         rows = data.get("benchmarks", [])
         counters = sorted({k for row in rows for k in row if k not in skip and isinstance(row[k], (int, float))})
-        print("| benchmark | CPU time | " + " | ".join(counters) + " |")
+        print("| " + " | ".join(["benchmark", "CPU time"] + counters) + " |")
         print("|---|---|" + "---|" * len(counters))
         for row in rows:
             cells = [row["name"], readable_time(row["cpu_time"], row.get("time_unit", "ns"))]
