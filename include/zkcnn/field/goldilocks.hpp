@@ -41,14 +41,14 @@ class Goldilocks {
     const auto high = static_cast<std::uint64_t>(x >> 64);
     const std::uint64_t high_high = high >> 32;        // weight 2^96 = -1
     const std::uint64_t high_low = high & epsilon;      // weight 2^64 = 2^32 - 1
+    // The corrections are masks, not branches: the carries are data-dependent and unpredictable.
     std::uint64_t borrow = 0;
     std::uint64_t t0 = detail::sub_with_borrow(low, high_high, borrow);
-    if (borrow != 0) t0 -= epsilon;  // wrapped by 2^64 = epsilon (mod p): correct by -epsilon
-    const std::uint64_t t1 = high_low * epsilon;        // < 2^64, exact
+    t0 -= epsilon & (std::uint64_t{0} - borrow);      // wrapped by 2^64 = epsilon (mod p)
+    const std::uint64_t t1 = (high_low << 32) - high_low;  // high_low * epsilon, < 2^64, exact
     std::uint64_t carry = 0;
-    std::uint64_t result = detail::add_with_carry(t0, t1, carry);
-    if (carry != 0) result += epsilon;  // cannot carry again: t0 + t1 < 2^64 + 2^64 - 2^33
-    return result;
+    const std::uint64_t result = detail::add_with_carry(t0, t1, carry);
+    return carry != 0 ? result + epsilon : result;  // a select; cannot carry again
   }
 
   static constexpr std::uint64_t canonical(std::uint64_t x) { return x >= modulus ? x - modulus : x; }
