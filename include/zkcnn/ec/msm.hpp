@@ -136,15 +136,17 @@ G pippenger_chunk(std::span<const typename msm_point_ops<G>::Input> points,
   const std::size_t c = choose_window(points.size(), bits);
   const std::size_t windows = (bits + 1 + c - 1) / c;
   const std::uint64_t half = std::uint64_t{1} << (c - 1);
-  // Signed digits, computed once per scalar: digits[i * windows + w] in (-half, half]. The top
-  // window holds at most half (its top bit is zero), so the last carry is always zero.
-  std::vector<std::int32_t> digits(points.size() * windows);
-  for (std::size_t i = 0; i < points.size(); ++i) {
+  // Signed digits, computed once per scalar: digits[w * n + i] in (-half, half], window-major
+  // so that each window reads its digits sequentially. The top window holds at most half (its
+  // top bit is zero), so the last carry is always zero.
+  const std::size_t n = points.size();
+  std::vector<std::int32_t> digits(n * windows);
+  for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t carry = 0;
     for (std::size_t w = 0; w < windows; ++w) {
       const std::uint64_t raw = extract_bits(scalars[i], w * c, c) + carry;
       carry = raw > half ? 1 : 0;
-      digits[i * windows + w] = static_cast<std::int32_t>(raw) - static_cast<std::int32_t>(carry << c);
+      digits[w * n + i] = static_cast<std::int32_t>(raw) - static_cast<std::int32_t>(carry << c);
     }
   }
   std::vector<G> buckets(half);
@@ -154,15 +156,16 @@ G pippenger_chunk(std::span<const typename msm_point_ops<G>::Input> points,
     for (std::size_t d = 0; d < c; ++d) result = Traits::doubled(result);
     // Group the inputs by bucket (a counting sort), signs applied, then sum every bucket.
     std::fill(offsets.begin(), offsets.end(), 0);
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      const std::int32_t digit = digits[i * windows + w];
+    const std::int32_t* window_digits = digits.data() + w * n;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t digit = window_digits[i];
       if (digit != 0) ++offsets[static_cast<std::size_t>(digit < 0 ? -digit : digit)];
     }
     for (std::size_t b = 1; b <= half; ++b) offsets[b] += offsets[b - 1];
     std::copy(offsets.begin(), offsets.end() - 1, cursor.begin());
     work.resize(offsets[half]);
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      const std::int32_t digit = digits[i * windows + w];
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t digit = window_digits[i];
       if (digit == 0) continue;
       const bool negative = (digit < 0) != scalars[i].negative;
       work[cursor[static_cast<std::size_t>(digit < 0 ? -digit : digit) - 1]++] =

@@ -585,6 +585,16 @@ class ShortWeierstrassPoint {
 
   /// The affine forms of `points`, with one shared inversion.
   static std::vector<Affine> batch_to_affine(std::span<const ShortWeierstrassPoint> points) {
+    const bool all_affine = std::all_of(points.begin(), points.end(), [](const ShortWeierstrassPoint& p) {
+      return p.is_identity() || p.is_normalized();
+    });
+    if (all_affine) {  // the common case of generators: no copy, no inversion
+      std::vector<Affine> out(points.size());
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        if (!points[i].is_identity()) out[i] = Affine{points[i].x_, points[i].y_, false};
+      }
+      return out;
+    }
     std::vector<ShortWeierstrassPoint> copy(points.begin(), points.end());
     batch_normalize(copy);
     std::vector<Affine> out(copy.size());
