@@ -41,14 +41,15 @@ class Goldilocks {
     const auto high = static_cast<std::uint64_t>(x >> 64);
     const std::uint64_t high_high = high >> 32;        // weight 2^96 = -1
     const std::uint64_t high_low = high & epsilon;      // weight 2^64 = 2^32 - 1
-    // The corrections are masks, not branches: the carries are data-dependent and unpredictable.
-    std::uint64_t borrow = 0;
-    std::uint64_t t0 = detail::sub_with_borrow(low, high_high, borrow);
-    t0 -= epsilon & (std::uint64_t{0} - borrow);      // wrapped by 2^64 = epsilon (mod p)
+    // low < high_high happens with probability about 2^-32 for uniform inputs, so its correction
+    // is a branch that is always predicted and costs nothing on the critical path.
+    std::uint64_t t0 = low - high_high;
+    if (low < high_high) [[unlikely]] t0 -= epsilon;  // wrapped by 2^64 = epsilon (mod p)
     const std::uint64_t t1 = (high_low << 32) - high_low;  // high_low * epsilon, < 2^64, exact
     std::uint64_t carry = 0;
     const std::uint64_t result = detail::add_with_carry(t0, t1, carry);
-    return carry != 0 ? result + epsilon : result;  // a select; cannot carry again
+    // This carry is unpredictable (about one in two): a select, not a branch.
+    return carry != 0 ? result + epsilon : result;  // cannot carry again
   }
 
   static constexpr std::uint64_t canonical(std::uint64_t x) { return x >= modulus ? x - modulus : x; }
