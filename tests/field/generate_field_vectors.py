@@ -52,7 +52,9 @@ Conventions (the C++ tests rely on these exactly)
 * pow uses 0^0 == 1.
 """
 
+import pathlib
 import random
+import sys
 
 SEED = 0x7A6B636E6E  # "zkcnn"
 
@@ -64,33 +66,8 @@ UINT64_MAX = (1 << 64) - 1
 # Primality
 # ---------------------------------------------------------------------------
 
-SMALL_PRIMES = [q for q in range(2, 400) if all(q % d for d in range(2, int(q ** 0.5) + 1))]
-
-
-def is_probable_prime(n: int) -> bool:
-    """Miller-Rabin with all primes < 400 as bases plus 32 pseudo-random bases."""
-    if n < 2:
-        return False
-    for q in SMALL_PRIMES:
-        if n % q == 0:
-            return n == q
-    d, r = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        r += 1
-    rng = random.Random(n)
-    bases = SMALL_PRIMES + [rng.randrange(2, n - 1) for _ in range(32)]
-    for a in bases:
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(r - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from reference_primes import is_probable_prime  # noqa: E402  (shared with the other reference)
 
 
 # Sanity check of the primality test itself.
