@@ -40,4 +40,26 @@ std::vector<F> eq_table(std::span<const F> point) {
   return table;
 }
 
+/// sum_{j < count} eq(point, bits(j)): the multilinear extension of the indicator of the first
+/// `count` entries of a table of 2^point.size(), in O(point.size()). It is how a verifier
+/// accounts for a tensor's padding (PROTOCOL.md section 2) without touching the table.
+template <Field F>
+F prefix_indicator(std::span<const F> point, std::size_t count) {
+  const std::size_t n = point.size();
+  if (n < 64 && count > (std::size_t{1} << n)) throw std::invalid_argument("prefix_indicator: count exceeds 2^n");
+  // From the top bit down: below a set bit of `count`, all lower entries are inside.
+  F result = F::zero();
+  F prefix = F::one();  // eq of the bits above k with count's bits
+  for (std::size_t k = n; k-- > 0;) {
+    if ((count >> k) & 1) {
+      result += prefix * (F::one() - point[k]);
+      prefix *= point[k];
+    } else {
+      prefix *= F::one() - point[k];
+    }
+  }
+  if (n < 64 && count == (std::size_t{1} << n)) return F::one();
+  return result;
+}
+
 }  // namespace zkcnn

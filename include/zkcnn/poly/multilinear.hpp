@@ -2,6 +2,7 @@
 // Dense multilinear extensions: a table of 2^n evaluations over the hypercube (little-endian
 // index bits), of which only a prefix need be stored; the rest is implicitly zero.
 
+#include <algorithm>
 #include <numeric>
 #include <span>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
+#include "zkcnn/poly/eq.hpp"
 
 namespace zkcnn {
 
@@ -95,6 +97,29 @@ class MultilinearPolynomial {
   std::size_t num_vars_ = 0;
   std::vector<F> evaluations_;
 };
+
+/// Binds the highest variables of `table` (a table of 2^(low_num_vars + high_point.size())
+/// entries, shorter ones zero-padded) to `high_point`: the table of the low variables,
+/// out[j] = sum_h eq(high_point, h) table[h * 2^low_num_vars + j], in O(table.size()). This is
+/// how a layer fixes a tensor's leading dimensions (the output channel of a kernel, the batch
+/// index of an activation) to a verifier's challenge.
+template <Field F>
+std::vector<F> bind_high_variables(std::span<const F> table, std::size_t low_num_vars, std::span<const F> high_point) {
+  const std::size_t row = std::size_t{1} << low_num_vars;
+  const std::size_t rows = (table.size() + row - 1) / row;
+  if (rows > (std::size_t{1} << high_point.size())) {
+    throw std::invalid_argument("bind_high_variables: table longer than 2^(low + high) entries");
+  }
+  const std::vector<F> weights = eq_table(high_point);
+  std::vector<F> out(row, F::zero());
+  for (std::size_t h = 0; h < rows; ++h) {
+    const F& weight = weights[h];
+    const std::size_t end = std::min(row, table.size() - h * row);
+    const F* source = table.data() + h * row;
+    for (std::size_t j = 0; j < end; ++j) out[j] += weight * source[j];
+  }
+  return out;
+}
 
 /// Splits a point on the MLE of a tensor of shape (d_1, ..., d_m), stored with each dimension
 /// padded to a power of two and the last dimension in the lowest bits, into one sub-point per

@@ -1,0 +1,97 @@
+#pragma once
+// Merging several claims on one table into one (PROTOCOL.md section 4). Given claims
+// V~(r_k) = v_k, the verifier draws alpha_k and the prover proves
+//   sum_x (sum_k alpha_k eq(r_k, x)) V(x) = sum_k alpha_k v_k
+// by one degree-2 sumcheck; at its final point s the prover sends V~(s), which the verifier
+// checks against the subclaim with sum_k alpha_k eq(r_k, s) computed itself. A false claim
+// survives with probability at most (K + 2n) / |F| (Schwartz-Zippel on the combination and the
+// sumcheck). Structured layers take one claim on their output; this reduces many to one.
+
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/gkr/claim.hpp"
+#include "zkcnn/gkr/sumcheck_step.hpp"
+#include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/poly/eq.hpp"
+#include "zkcnn/sumcheck/sum_of_products.hpp"
+
+namespace zkcnn::gkr {
+
+namespace detail {
+
+template <EncodableField F, class T>
+std::vector<F> merge_coefficients(T& transcript, std::span<const Claim<F>> claims) {
+  transcript.absorb_u64("gkr/merge/claim_count", claims.size());
+  for (const auto& claim : claims) absorb_claim(transcript, claim);
+  return transcript.template challenges<F>("gkr/merge/alpha", claims.size());
+}
+
+template <Field F>
+void check_claim_points(std::span<const Claim<F>> claims, std::size_t num_vars) {
+  if (claims.empty()) throw std::invalid_argument("merge_claims: no claims to merge");
+  for (const auto& claim : claims) {
+    if (claim.point.size() != num_vars) throw std::invalid_argument("merge_claims: a claim has the wrong dimension");
+  }
+}
+
+}  // namespace detail
+
+template <EncodableField F>
+struct MergedClaim {
+  /// Empty when there was a single claim (nothing to prove).
+  std::vector<SumcheckStep<F>> proof;
+  Claim<F> claim;
+};
+
+/// Reduces the claims on the extension of `table` (num_vars variables) to one.
+template <EncodableField F, class T>
+MergedClaim<F> prove_merge(std::span<const F> table, std::size_t num_vars, std::span<const Claim<F>> claims,
+                           T& transcript) {
+  detail::check_claim_points(claims, num_vars);
+  if (claims.size() == 1) return {{}, claims.front()};
+  const std::vector<F> alpha = detail::merge_coefficients(transcript, claims);
+  std::vector<F> weights(std::size_t{1} << num_vars, F::zero());
+  F sum = F::zero();
+  for (std::size_t k = 0; k < claims.size(); ++k) {
+    const std::vector<F> eq = eq_table(std::span<const F>(claims[k].point));
+    for (std::size_t x = 0; x < weights.size(); ++x) weights[x] += alpha[k] * eq[x];
+    sum += alpha[k] * claims[k].value;
+  }
+  std::vector<F> values(table.begin(), table.end());
+  sumcheck::SumOfProducts<F> g(num_vars, {std::move(weights), std::move(values)}, {{F::one(), {0, 1}}});
+  const std::size_t sent[] = {1};
+  auto proven = prove_step(std::move(g), sum, std::span<const std::size_t>(sent), transcript);
+  MergedClaim<F> out{{std::move(proven.step)}, {std::move(proven.point), proven.factor_values[1]}};
+  return out;
+}
+
+/// The verifier's side: the merged claim, or why the merge proof is rejected.
+template <EncodableField F, class T>
+Result<Claim<F>> verify_merge(std::size_t num_vars, std::span<const Claim<F>> claims,
+                              std::span<const SumcheckStep<F>> proof, T& transcript) {
+  detail::check_claim_points(claims, num_vars);
+  if (claims.size() == 1) {
+    if (!proof.empty()) return make_error(Errc::malformed_proof, "claim merge: unexpected proof for a single claim");
+    return claims.front();
+  }
+  if (proof.size() != 1) return make_error(Errc::malformed_proof, "claim merge: expected one sumcheck step");
+  const std::vector<F> alpha = detail::merge_coefficients(transcript, claims);
+  F sum = F::zero();
+  for (std::size_t k = 0; k < claims.size(); ++k) sum += alpha[k] * claims[k].value;
+  auto subclaim = verify_step(sum, num_vars, 2, 1, proof.front(), transcript);
+  if (!subclaim) return subclaim.error();
+  F weight = F::zero();
+  for (std::size_t k = 0; k < claims.size(); ++k) {
+    weight += alpha[k] * eq_eval(std::span<const F>(claims[k].point), std::span<const F>(subclaim->point));
+  }
+  const F value = proof.front().evaluations[0];
+  if (auto ok = check_step(*subclaim, weight * value, "claim merge"); !ok) return ok.error();
+  return Claim<F>{std::move(subclaim->point), value};
+}
+
+}  // namespace zkcnn::gkr
