@@ -24,7 +24,17 @@
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/ec/short_weierstrass.hpp"
 
+#include "zkcnn/gkr/circuit.hpp"
+#include "zkcnn/gkr/claim.hpp"
+#include "zkcnn/gkr/claim_merge.hpp"
+#include "zkcnn/gkr/gate_layer.hpp"
+#include "zkcnn/gkr/layer.hpp"
+#include "zkcnn/gkr/sumcheck_step.hpp"
+
 #include "zkcnn/io/byte_stream.hpp"
+
+#include "zkcnn/nn/conv2d_shape.hpp"
+#include "zkcnn/nn/tensor_shape.hpp"
 
 #include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/pcs/hyrax.hpp"
