@@ -1,0 +1,38 @@
+#pragma once
+// Quantized values are small signed integers; in the field they are v mod p (PROTOCOL.md
+// section 2). These helpers move between the two representations.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "zkcnn/concepts/field.hpp"
+
+namespace zkcnn::nn {
+
+/// The signed integer v with |v| < 2^62 that `value` represents, if there is one.
+template <EncodableField F>
+std::optional<std::int64_t> to_small_integer(const F& value) {
+  auto low_bits = [](const F& x) -> std::optional<std::uint64_t> {
+    const auto bytes = x.to_bytes();
+    for (std::size_t i = 8; i < bytes.size(); ++i) {
+      if (bytes[i] != 0) return std::nullopt;
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 8 && i < bytes.size(); ++i) v |= std::uint64_t{bytes[i]} << (8 * i);
+    if (v >= (std::uint64_t{1} << 62)) return std::nullopt;
+    return v;
+  };
+  if (auto positive = low_bits(value)) return static_cast<std::int64_t>(*positive);
+  if (auto negative = low_bits(-value)) return -static_cast<std::int64_t>(*negative);
+  return std::nullopt;
+}
+
+/// 2^k in the field, for k < 64.
+template <Field F>
+F power_of_two(std::size_t k) {
+  return F::from_u64(std::uint64_t{1} << k);
+}
+
+}  // namespace zkcnn::nn

@@ -1,0 +1,438 @@
+#pragma once
+// Pooling over non-overlapping square windows of side 2^t (stride = window), the pooling of
+// LeNet and VGG (PROTOCOL.md sections 5 and 6). The input is a tensor (..., H, W) with H and W
+// multiples of the window; the output is (..., H / w, W / w). Then an output position's
+// window is its index with t more low bits on the row and on the column, so the padded layouts
+// line up: entry o of the output and entry (o, t) of the input differ only in those bits.
+//
+// Sum pooling (average pooling before its rescale, which the next rescale-ReLU applies): a
+// multilinear f satisfies sum_{z in {0,1}^m} f(z) = 2^m f(1/2, ..., 1/2), so
+// S~(r) = w^2 A~(r with every window coordinate 1/2). The claim on S becomes one claim on A;
+// nothing is sent.
+//
+// Max pooling, applied to accumulators before the rescale-ReLU (both are monotone, so
+// max(ReLU(floor(a / 2^s))) = ReLU(floor(max(a) / 2^s)) and one bit decomposition serves both):
+// the prover commits the bits of D = M_up - A, M_up the maximum repeated over its window, with
+// D in [0, 2^Q). The layer proves
+//   (1) M~(r) = A~(r, z) + D~(r, z) for random window coordinates z: if A + D were not constant
+//       on every window its extension would depend on z, and the claim, fixed before z, would
+//       fail except with probability 2t / |F| (the bits are committed before any challenge);
+//   (2) prod_{t in window} D_t(o) = 0 for every output o, by a zero-check sumcheck
+//       sum_o eq(tau, o) prod_t D_t(o) = 0 of degree w^2 + 1, D_t the entries at offset t.
+// With D >= 0 these say M is at least every entry and equal to one of them: the maximum. The
+// prover sends A~ and the bits of D at the point of (1), the values D_t~(u) at the end of (2),
+// and the bits of D at the point that merges the D_t~(u) (random window coordinates zeta).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/bits.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/gkr/claim.hpp"
+#include "zkcnn/gkr/layer.hpp"
+#include "zkcnn/gkr/sumcheck_step.hpp"
+#include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/nn/integer.hpp"
+#include "zkcnn/nn/relu.hpp"
+#include "zkcnn/nn/tensor_shape.hpp"
+#include "zkcnn/poly/eq.hpp"
+#include "zkcnn/poly/multilinear.hpp"
+#include "zkcnn/sumcheck/sum_of_products.hpp"
+
+namespace zkcnn::nn {
+
+/// The window arithmetic shared by both poolings.
+class PoolGeometry {
+ public:
+  PoolGeometry(TensorShape input, std::size_t window) : input_(std::move(input)), window_(window), output_(pooled(input_, window)) {
+    window_bits_ = detail::ceil_log2(window);
+    const auto bits = input_.dimension_bits();
+    width_bits_ = bits[bits.size() - 1];
+    height_bits_ = bits[bits.size() - 2];
+  }
+
+  const TensorShape& input() const { return input_; }
+  const TensorShape& output() const { return output_; }
+  std::size_t window() const { return window_; }
+  /// t: the window is 2^t x 2^t.
+  std::size_t window_bits() const { return window_bits_; }
+  /// The 2^(2t) offsets inside a window.
+  std::size_t window_size() const { return window_ * window_; }
+
+  /// The input position of output position o at window offset (dy, dx), offset = dy * w + dx.
+  std::size_t input_index(std::size_t o, std::size_t offset) const {
+    const std::size_t t = window_bits_;
+    const std::size_t out_width_bits = width_bits_ - t, out_height_bits = height_bits_ - t;
+    const std::size_t x = o & ((std::size_t{1} << out_width_bits) - 1);
+    const std::size_t y = (o >> out_width_bits) & ((std::size_t{1} << out_height_bits) - 1);
+    const std::size_t lead = o >> (out_width_bits + out_height_bits);
+    const std::size_t dx = offset & (window_ - 1), dy = offset >> t;
+    return (((lead << height_bits_) | (y << t) | dy) << width_bits_) | (x << t) | dx;
+  }
+
+  /// The input point of output point r with window coordinates (zy, zx), t each.
+  template <Field F>
+  std::vector<F> input_point(std::span<const F> r, std::span<const F> zy, std::span<const F> zx) const {
+    const std::size_t t = window_bits_;
+    const std::size_t out_width_bits = width_bits_ - t;
+    std::vector<F> point;
+    point.reserve(r.size() + 2 * t);
+    point.insert(point.end(), zx.begin(), zx.end());
+    point.insert(point.end(), r.begin(), r.begin() + out_width_bits);
+    point.insert(point.end(), zy.begin(), zy.end());
+    point.insert(point.end(), r.begin() + out_width_bits, r.end());
+    return point;
+  }
+
+  /// The table of input entries at one window offset, over the output positions.
+  template <Field F>
+  std::vector<F> offset_table(std::span<const F> values, std::size_t offset) const {
+    std::vector<F> out(output_.padded_size());
+    for (std::size_t o = 0; o < out.size(); ++o) {
+      const std::size_t i = input_index(o, offset);
+      out[o] = i < values.size() ? values[i] : F::zero();
+    }
+    return out;
+  }
+
+ private:
+  static TensorShape pooled(const TensorShape& input, std::size_t window) {
+    const auto dims = input.dims();
+    if (dims.size() < 2) throw std::invalid_argument("pooling: the input needs a height and a width");
+    if (window < 2 || (window & (window - 1)) != 0) throw std::invalid_argument("pooling: the window must be a power of two, at least 2");
+    const std::size_t height = dims[dims.size() - 2], width = dims[dims.size() - 1];
+    if (height % window != 0 || width % window != 0) {
+      throw std::invalid_argument("pooling: the height and width must be multiples of the window");
+    }
+    std::vector<std::size_t> out(dims.begin(), dims.end());
+    out[out.size() - 2] = height / window;
+    out[out.size() - 1] = width / window;
+    return TensorShape(std::move(out));
+  }
+
+  TensorShape input_;
+  std::size_t window_;
+  TensorShape output_;
+  std::size_t window_bits_ = 0;
+  std::size_t width_bits_ = 0;
+  std::size_t height_bits_ = 0;
+};
+
+/// Sum over each window (average pooling without its division).
+template <EncodableField F>
+class SumPoolLayer {
+ public:
+  struct Proof {
+    friend bool operator==(const Proof&, const Proof&) = default;
+  };
+
+  SumPoolLayer(TensorShape input, std::size_t window) : geometry_(std::move(input), window) {}
+
+  const PoolGeometry& geometry() const { return geometry_; }
+  std::size_t input_count() const { return 1; }
+  std::size_t input_num_vars(std::size_t input) const {
+    if (input != 0) throw std::out_of_range("SumPoolLayer has one input");
+    return geometry_.input().num_vars();
+  }
+  std::size_t output_num_vars() const { return geometry_.output().num_vars(); }
+
+  std::vector<F> forward(std::span<const std::span<const F>> inputs) const {
+    if (inputs.size() != 1 || inputs[0].size() > geometry_.input().padded_size()) {
+      throw std::invalid_argument("SumPoolLayer: expected one input of the input shape");
+    }
+    std::vector<F> output(geometry_.output().padded_size(), F::zero());
+    for (std::size_t offset = 0; offset < geometry_.window_size(); ++offset) {
+      const auto part = geometry_.offset_table(inputs[0], offset);
+      for (std::size_t o = 0; o < output.size(); ++o) output[o] += part[o];
+    }
+    return output;
+  }
+
+  template <class T>
+  gkr::LayerProverOutput<Proof, F> prove(std::span<const std::span<const F>>, const gkr::Claim<F>& claim,
+                                         T& transcript) const {
+    return {Proof{}, input_claims(claim, transcript)};
+  }
+
+  template <class T>
+  Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof&, T& transcript) const {
+    return input_claims(claim, transcript);
+  }
+
+  void write_proof(const Proof&, io::ByteWriter&) const {}
+  Result<Proof> read_proof(io::ByteReader&) const { return Proof{}; }
+
+ private:
+  template <class T>
+  std::vector<gkr::InputClaim<F>> input_claims(const gkr::Claim<F>& claim, T& transcript) const {
+    if (claim.point.size() != output_num_vars()) throw std::invalid_argument("SumPoolLayer: claim of the wrong dimension");
+    gkr::absorb_claim(transcript, claim);
+    const std::vector<F> half(geometry_.window_bits(), F::from_u64(2).inverse().value());
+    const F scale = F::from_u64(geometry_.window_size()).inverse().value();
+    return {{0, {geometry_.input_point(std::span<const F>(claim.point), std::span<const F>(half), std::span<const F>(half)),
+                 claim.value * scale}}};
+  }
+
+  PoolGeometry geometry_;
+};
+
+/// Maximum over each window, of accumulators in [-2^(bits-1), 2^(bits-1)).
+template <EncodableField F>
+class MaxPoolLayer {
+ public:
+  struct Proof {
+    /// A~(r, z) followed by the Q bits of D at (r, z).
+    std::vector<F> upsampled;
+    /// The zero-check; sends D_t~(u) for every window offset t.
+    gkr::SumcheckStep<F> zero_check;
+    /// The Q bits of D at the point merging the D_t~(u).
+    std::vector<F> merged_bits;
+
+    friend bool operator==(const Proof&, const Proof&) = default;
+  };
+
+  /// Inputs: 0 the accumulators A (`input` shape), 1 the table of the bits of
+  /// D = M_up - A, as witness() makes it.
+  MaxPoolLayer(TensorShape input, std::size_t window, std::size_t bits)
+      : geometry_(std::move(input), window), bits_(bits), bit_index_vars_(detail::ceil_log2(bits)) {
+    if (bits < 2 || bits > 62) throw std::invalid_argument("MaxPoolLayer: the bit width must be in [2, 62]");
+  }
+
+  const PoolGeometry& geometry() const { return geometry_; }
+  std::size_t bits() const { return bits_; }
+  std::size_t input_count() const { return 2; }
+  std::size_t input_num_vars(std::size_t input) const {
+    if (input > 1) throw std::out_of_range("MaxPoolLayer has two inputs");
+    return geometry_.input().num_vars() + (input == 1 ? bit_index_vars_ : 0);
+  }
+  std::size_t output_num_vars() const { return geometry_.output().num_vars(); }
+
+  /// The auxiliary witness: the bits of D = M_up - A in [0, 2^bits). Fails, naming the
+  /// position, if a difference needs more bits.
+  Result<std::vector<F>> witness(std::span<const F> accumulators) const {
+    const std::size_t length = geometry_.input().padded_size();
+    std::vector<F> differences(length, F::zero());
+    const auto maxima = forward_values(accumulators);
+    if (!maxima) return maxima.error();
+    for (std::size_t o = 0; o < maxima->size(); ++o) {
+      for (std::size_t offset = 0; offset < geometry_.window_size(); ++offset) {
+        const std::size_t i = geometry_.input_index(o, offset);
+        const std::int64_t entry = i < accumulators.size() ? *to_small_integer(accumulators[i]) : 0;  // checked above
+        differences[i] = F::from_i64((*maxima)[o] - entry);
+      }
+    }
+    auto bits = BitDecomposition<F>::of_unsigned(differences, geometry_.input().num_vars(), bits_);
+    if (!bits) return make_error(bits.error().code, "max pooling: a difference from the window maximum: " + bits.error().message);
+    return bits;
+  }
+
+  std::vector<F> forward(std::span<const std::span<const F>> inputs) const {
+    check_inputs(inputs);
+    auto maxima = forward_values(inputs[0]);
+    if (!maxima) throw std::invalid_argument("MaxPoolLayer: " + maxima.error().message);
+    std::vector<F> output;
+    output.reserve(maxima->size());
+    for (std::int64_t m : *maxima) output.push_back(F::from_i64(m));
+    return output;
+  }
+
+  template <class T>
+  gkr::LayerProverOutput<Proof, F> prove(std::span<const std::span<const F>> inputs, const gkr::Claim<F>& claim,
+                                         T& transcript) const {
+    check_inputs(inputs);
+    check_claim(claim);
+    gkr::absorb_claim(transcript, claim);
+    const std::span<const F> accumulators = inputs[0], bits = inputs[1];
+    const std::size_t length = geometry_.input().padded_size();
+    gkr::LayerProverOutput<Proof, F> out;
+
+    // (1) The claim on M at window coordinates z.
+    const std::vector<F> upsampled_point = window_point(claim.point, transcript);
+    out.proof.upsampled.push_back(evaluate_multilinear(accumulators, std::span<const F>(upsampled_point)));
+    for (std::size_t k = 0; k < bits_; ++k) {
+      out.proof.upsampled.push_back(evaluate_multilinear(bit_row(bits, k, length), std::span<const F>(upsampled_point)));
+    }
+    gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.upsampled));
+
+    // (2) The zero-check over the output positions, on the differences D.
+    const std::vector<F> differences = recompose(bits, length);
+    const std::vector<F> tau = transcript.template challenges<F>("nn/maxpool/zero_check", output_num_vars());
+    std::vector<std::vector<F>> tables{eq_table(std::span<const F>(tau))};
+    std::vector<std::size_t> product{0};
+    for (std::size_t offset = 0; offset < geometry_.window_size(); ++offset) {
+      tables.push_back(geometry_.offset_table(std::span<const F>(differences), offset));
+      product.push_back(offset + 1);
+    }
+    sumcheck::SumOfProducts<F> g(output_num_vars(), std::move(tables), {{F::one(), std::move(product)}});
+    std::vector<std::size_t> sent(geometry_.window_size());
+    for (std::size_t offset = 0; offset < sent.size(); ++offset) sent[offset] = offset + 1;
+    auto proven = gkr::prove_step(std::move(g), F::zero(), std::span<const std::size_t>(sent), transcript);
+    out.proof.zero_check = std::move(proven.step);
+
+    // (3) The bits of D where the D_t~(u) merge.
+    const std::vector<F> merged_point = window_point(proven.point, transcript);
+    for (std::size_t k = 0; k < bits_; ++k) {
+      out.proof.merged_bits.push_back(evaluate_multilinear(bit_row(bits, k, length), std::span<const F>(merged_point)));
+    }
+    gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.merged_bits));
+    out.input_claims = input_claims(upsampled_point, merged_point, out.proof, transcript);
+    return out;
+  }
+
+  template <class T>
+  Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
+    check_claim(claim);
+    if (proof.upsampled.size() != bits_ + 1 || proof.merged_bits.size() != bits_) {
+      return make_error(Errc::malformed_proof, "max pooling: wrong number of evaluations");
+    }
+    gkr::absorb_claim(transcript, claim);
+    const std::vector<F> upsampled_point = window_point(claim.point, transcript);
+    gkr::absorb_evaluations(transcript, std::span<const F>(proof.upsampled));
+    // (1) M~(r) = A~(r, z) + D~(r, z).
+    if (claim.value != proof.upsampled[0] + recombine(std::span<const F>(proof.upsampled).subspan(1))) {
+      return make_error(Errc::verification_failed, "max pooling: the maximum does not match the window entries");
+    }
+    // (2) The zero-check.
+    const std::vector<F> tau = transcript.template challenges<F>("nn/maxpool/zero_check", output_num_vars());
+    auto subclaim = gkr::verify_step(F::zero(), output_num_vars(), geometry_.window_size() + 1, geometry_.window_size(),
+                                     proof.zero_check, transcript);
+    if (!subclaim) return subclaim.error();
+    F product = eq_eval(std::span<const F>(tau), std::span<const F>(subclaim->point));
+    for (const F& d : proof.zero_check.evaluations) product *= d;
+    if (auto ok = gkr::check_step(*subclaim, product, "max pooling zero-check"); !ok) return ok.error();
+    // (3) The D_t~(u) merged at random window coordinates must match the bits sent there.
+    const std::vector<F> merged_point = window_point(subclaim->point, transcript);
+    gkr::absorb_evaluations(transcript, std::span<const F>(proof.merged_bits));
+    if (merged_difference(merged_point, proof.zero_check.evaluations) != recombine(std::span<const F>(proof.merged_bits))) {
+      return make_error(Errc::verification_failed, "max pooling: the window differences do not match their bits");
+    }
+    return input_claims(upsampled_point, merged_point, proof, transcript);
+  }
+
+  void write_proof(const Proof& proof, io::ByteWriter& out) const {
+    for (const F& v : proof.upsampled) out.write_field(v);
+    gkr::write_step(out, proof.zero_check);
+    for (const F& v : proof.merged_bits) out.write_field(v);
+  }
+
+  Result<Proof> read_proof(io::ByteReader& in) const {
+    Proof proof;
+    auto read_values = [&](std::vector<F>& values, std::size_t count) -> Status {
+      for (std::size_t i = 0; i < count; ++i) {
+        auto v = in.read_field<F>("max pooling evaluation");
+        if (!v) return v.error();
+        values.push_back(*v);
+      }
+      return {};
+    };
+    if (auto ok = read_values(proof.upsampled, bits_ + 1); !ok) return ok.error();
+    auto step = gkr::read_step<F>(in, output_num_vars(), geometry_.window_size() + 1, geometry_.window_size());
+    if (!step) return step.error();
+    proof.zero_check = std::move(*step);
+    if (auto ok = read_values(proof.merged_bits, bits_); !ok) return ok.error();
+    return proof;
+  }
+
+ private:
+  void check_inputs(std::span<const std::span<const F>> inputs) const {
+    if (inputs.size() != 2 || inputs[0].size() > geometry_.input().padded_size() ||
+        inputs[1].size() > (geometry_.input().padded_size() << bit_index_vars_)) {
+      throw std::invalid_argument("MaxPoolLayer: expected the accumulators and the bits of the differences");
+    }
+  }
+  void check_claim(const gkr::Claim<F>& claim) const {
+    if (claim.point.size() != output_num_vars()) throw std::invalid_argument("MaxPoolLayer: claim of the wrong dimension");
+  }
+
+  Result<std::vector<std::int64_t>> forward_values(std::span<const F> accumulators) const {
+    std::vector<std::int64_t> maxima(geometry_.output().padded_size(), 0);
+    for (std::size_t o = 0; o < maxima.size(); ++o) {
+      for (std::size_t offset = 0; offset < geometry_.window_size(); ++offset) {
+        const std::size_t i = geometry_.input_index(o, offset);
+        std::int64_t value = 0;
+        if (i < accumulators.size()) {
+          const auto integer = to_small_integer(accumulators[i]);
+          if (!integer) return make_error(Errc::invalid_argument, "max pooling: entry " + std::to_string(i) + " is not a small integer");
+          value = *integer;
+        }
+        maxima[o] = offset == 0 ? value : std::max(maxima[o], value);
+      }
+    }
+    return maxima;
+  }
+
+  static std::span<const F> bit_row(std::span<const F> bits, std::size_t k, std::size_t length) {
+    const std::size_t begin = std::min(bits.size(), k * length);
+    return bits.subspan(begin, std::min(length, bits.size() - begin));
+  }
+
+  // D = sum_k 2^k b_k, entry by entry.
+  std::vector<F> recompose(std::span<const F> bits, std::size_t length) const {
+    std::vector<F> out(length, F::zero());
+    for (std::size_t k = 0; k < bits_; ++k) {
+      const auto row = bit_row(bits, k, length);
+      const F weight = power_of_two<F>(k);
+      for (std::size_t x = 0; x < row.size(); ++x) out[x] += weight * row[x];
+    }
+    return out;
+  }
+
+  F recombine(std::span<const F> bit_values) const {
+    F value = F::zero();
+    for (std::size_t k = 0; k < bits_; ++k) value += power_of_two<F>(k) * bit_values[k];
+    return value;
+  }
+
+  // The input point of output point r at fresh random window coordinates.
+  template <class T>
+  std::vector<F> window_point(std::span<const F> r, T& transcript) const {
+    const std::vector<F> z = transcript.template challenges<F>("nn/maxpool/window", 2 * geometry_.window_bits());
+    const std::span<const F> zs(z);
+    const std::size_t t = geometry_.window_bits();
+    return geometry_.input_point(r, zs.subspan(t, t), zs.first(t));
+  }
+
+  // sum_t eq(z, t) D_t~(u): D~ at the merged point, from the values at each offset.
+  F merged_difference(std::span<const F> merged_point, std::span<const F> offset_values) const {
+    const std::size_t t = geometry_.window_bits();
+    const std::size_t out_width_bits = geometry_.output().dimension_bits().back();
+    // The window coordinates sit at [0, t) (column) and [t + out_width_bits, 2t + out_width_bits) (row).
+    std::vector<F> z(merged_point.begin(), merged_point.begin() + static_cast<std::ptrdiff_t>(t));
+    z.insert(z.end(), merged_point.begin() + static_cast<std::ptrdiff_t>(t + out_width_bits),
+             merged_point.begin() + static_cast<std::ptrdiff_t>(2 * t + out_width_bits));
+    const std::vector<F> weights = eq_table(std::span<const F>(z));  // index dx + (dy << t)
+    F value = F::zero();
+    for (std::size_t offset = 0; offset < offset_values.size(); ++offset) value += weights[offset] * offset_values[offset];
+    return value;
+  }
+
+  template <class T>
+  std::vector<gkr::InputClaim<F>> input_claims(const std::vector<F>& upsampled_point, const std::vector<F>& merged_point,
+                                               const Proof& proof, T& transcript) const {
+    auto bits_claim = [&](const std::vector<F>& point, std::span<const F> bit_values) {
+      const std::vector<F> rho = transcript.template challenges<F>("nn/maxpool/bit_index", bit_index_vars_);
+      const std::vector<F> weights = eq_table(std::span<const F>(rho));
+      F value = F::zero();
+      for (std::size_t k = 0; k < bits_; ++k) value += weights[k] * bit_values[k];
+      std::vector<F> full(point);
+      full.insert(full.end(), rho.begin(), rho.end());
+      return gkr::Claim<F>{std::move(full), value};
+    };
+    std::vector<gkr::InputClaim<F>> claims{{0, {upsampled_point, proof.upsampled[0]}}};
+    claims.push_back({1, bits_claim(upsampled_point, std::span<const F>(proof.upsampled).subspan(1))});
+    claims.push_back({1, bits_claim(merged_point, std::span<const F>(proof.merged_bits))});
+    return claims;
+  }
+
+  PoolGeometry geometry_;
+  std::size_t bits_;
+  std::size_t bit_index_vars_;
+};
+
+}  // namespace zkcnn::nn

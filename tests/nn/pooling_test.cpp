@@ -1,0 +1,158 @@
+// Sum and max pooling over 2^t x 2^t windows (PROTOCOL.md sections 5, 6): window geometry,
+// forward passes against direct loops, the layers' proofs through check_layer, and max
+// pooling's two constraints each caught on its own: differences that do not vanish anywhere in
+// a window (a claimed maximum above every entry) and differences that are not constant
+// maxima (entries passed through unpooled).
+
+#include <zkcnn/field/bn254.hpp>
+#include <zkcnn/field/goldilocks.hpp>
+#include <zkcnn/nn/pooling.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <span>
+#include <vector>
+
+#include "support/layer_test_support.hpp"
+
+namespace {
+
+using namespace zkcnn_layer_test;
+using zkcnn::nn::MaxPoolLayer;
+using zkcnn::nn::SumPoolLayer;
+using zkcnn::nn::TensorShape;
+
+// An accumulator tensor of the given shape with entries in [-bound, bound), padding zero.
+template <class F>
+std::vector<F> random_tensor(std::mt19937_64& rng, const TensorShape& shape, std::int64_t bound) {
+  std::vector<F> table(shape.padded_size(), F::zero());
+  std::uniform_int_distribution<std::int64_t> dist(-bound, bound - 1);
+  const auto dims = shape.dims();
+  std::vector<std::size_t> index(dims.size(), 0);
+  for (std::size_t n = 0; n < shape.element_count(); ++n) {
+    std::size_t rest = n;
+    for (std::size_t d = dims.size(); d-- > 0;) {
+      index[d] = rest % dims[d];
+      rest /= dims[d];
+    }
+    table[shape.offset(std::span<const std::size_t>(index))] = F::from_i64(dist(rng));
+  }
+  return table;
+}
+
+// The pooled value of channel c at (y, x), by direct loops over the 3-D tensor (c, h, w).
+template <class F, class Combine>
+F pool_at(const TensorShape& shape, const std::vector<F>& values, std::size_t window, std::size_t c, std::size_t y,
+          std::size_t x, Combine combine) {
+  F result = values[shape.offset({c, y * window, x * window})];
+  for (std::size_t dy = 0; dy < window; ++dy) {
+    for (std::size_t dx = 0; dx < window; ++dx) {
+      if (dy == 0 && dx == 0) continue;
+      result = combine(result, values[shape.offset({c, y * window + dy, x * window + dx})]);
+    }
+  }
+  return result;
+}
+
+const std::vector<std::pair<std::vector<std::size_t>, std::size_t>> shapes{
+    {{3, 4, 4}, 2}, {{2, 6, 10}, 2}, {{1, 28, 28}, 2}, {{5, 8, 4}, 4}, {{1, 2, 2}, 2}};
+
+TEMPLATE_TEST_CASE("sum pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
+  using F = TestType;
+  std::mt19937_64 rng(51);
+  for (const auto& [dims, window] : shapes) {
+    const TensorShape shape(dims);
+    const SumPoolLayer<F> layer(shape, window);
+    const auto input = random_tensor<F>(rng, shape, 1000);
+    const std::vector<std::vector<F>> inputs{input};
+    const auto output = layer.forward(std::span<const std::span<const F>>(views(inputs)));
+    const auto& out_shape = layer.geometry().output();
+    for (std::size_t c = 0; c < dims[0]; ++c) {
+      for (std::size_t y = 0; y < out_shape.dim(1); ++y) {
+        for (std::size_t x = 0; x < out_shape.dim(2); ++x) {
+          CHECK(output[out_shape.offset({c, y, x})] ==
+                pool_at<F>(shape, input, window, c, y, x, [](F a, F b) { return a + b; }));
+        }
+      }
+    }
+    check_layer<F>(layer, inputs, claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars()));
+  }
+}
+
+TEMPLATE_TEST_CASE("max pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
+  using F = TestType;
+  std::mt19937_64 rng(52);
+  for (const auto& [dims, window] : shapes) {
+    const TensorShape shape(dims);
+    const MaxPoolLayer<F> layer(shape, window, 12);
+    const auto input = random_tensor<F>(rng, shape, 2048);
+    const auto bits = layer.witness(input);
+    REQUIRE(bits);
+    const std::vector<std::vector<F>> inputs{input, *bits};
+    const auto output = layer.forward(std::span<const std::span<const F>>(views(inputs)));
+    const auto& out_shape = layer.geometry().output();
+    auto max = [](F a, F b) { return *zkcnn::nn::to_small_integer(a) >= *zkcnn::nn::to_small_integer(b) ? a : b; };
+    for (std::size_t c = 0; c < dims[0]; ++c) {
+      for (std::size_t y = 0; y < out_shape.dim(1); ++y) {
+        for (std::size_t x = 0; x < out_shape.dim(2); ++x) {
+          CHECK(output[out_shape.offset({c, y, x})] == pool_at<F>(shape, input, window, c, y, x, max));
+        }
+      }
+    }
+    if (shape.padded_size() <= 256) {
+      check_layer<F>(layer, inputs, claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars()));
+    }
+  }
+}
+
+TEST_CASE("max pooling rejects a false maximum and unpooled entries", "[nn]") {
+  using F = zkcnn::bn254::Fr;
+  std::mt19937_64 rng(53);
+  const TensorShape shape{2, 4, 4};
+  const MaxPoolLayer<F> layer(shape, 2, 12);
+  const auto input = random_tensor<F>(rng, shape, 1000);
+  const auto honest_bits = layer.witness(input);
+  REQUIRE(honest_bits);
+  const std::vector<std::vector<F>> honest{input, *honest_bits};
+  auto output = layer.forward(std::span<const std::span<const F>>(views(honest)));
+
+  SECTION("a maximum one above the true one: every difference is positive") {
+    for (auto& m : output) m += F::one();
+    std::vector<F> differences(shape.padded_size(), F::zero());
+    const auto& geometry = layer.geometry();
+    for (std::size_t o = 0; o < output.size(); ++o) {
+      for (std::size_t t = 0; t < geometry.window_size(); ++t) {
+        const std::size_t i = geometry.input_index(o, t);
+        differences[i] = output[o] - input[i];
+      }
+    }
+    const auto bits = zkcnn::nn::BitDecomposition<F>::of_unsigned(differences, shape.num_vars(), 12);
+    REQUIRE(bits);
+    const std::vector<std::vector<F>> dishonest{input, *bits};
+    const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
+    auto t = transcript();
+    const auto proven = layer.prove(std::span<const std::span<const F>>(views(dishonest)), claim, t);
+    CHECK_FALSE(accepted<F>(layer, claim, proven.proof, dishonest));
+  }
+
+  SECTION("zero differences: the window product vanishes, but the entries are not a maximum") {
+    const std::vector<F> zero_bits(honest_bits->size(), F::zero());
+    const std::vector<std::vector<F>> dishonest{input, zero_bits};
+    const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
+    auto t = transcript();
+    const auto proven = layer.prove(std::span<const std::span<const F>>(views(dishonest)), claim, t);
+    CHECK_FALSE(accepted<F>(layer, claim, proven.proof, dishonest));
+  }
+}
+
+TEST_CASE("pooling rejects windows that do not tile the input", "[nn]") {
+  using F = zkcnn::bn254::Fr;
+  CHECK_THROWS_AS(SumPoolLayer<F>(TensorShape{1, 5, 4}, 2), std::invalid_argument);
+  CHECK_THROWS_AS(SumPoolLayer<F>(TensorShape{1, 6, 6}, 3), std::invalid_argument);
+  CHECK_THROWS_AS(MaxPoolLayer<F>(TensorShape{4}, 2, 8), std::invalid_argument);
+}
+
+}  // namespace
