@@ -3,9 +3,11 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <random>
 #include <span>
 #include <utility>
+#include <vector>
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/error.hpp"
@@ -46,6 +48,18 @@ concept ZkMultilinearPCS =
         pcs.prove_hidden(evaluations, opening, commitment, point, value, transcript, rng)
       } -> std::same_as<std::pair<typename P::EvaluationProof, typename P::Scalar>>;
       { pcs.verify_hidden(commitment, point, proof, transcript) } -> std::same_as<Status>;
+    };
+
+/// A scheme whose commitments and evaluation proofs have byte encodings, decoded as untrusted
+/// input (every group element validated).
+template <class P>
+concept SerializablePCS =
+    MultilinearPCS<P> && requires(const typename P::Commitment& commitment, const typename P::EvaluationProof& proof,
+                                  std::span<const std::uint8_t> bytes) {
+      { P::encode_commitment(commitment) } -> std::same_as<std::vector<std::uint8_t>>;
+      { P::decode_commitment(bytes) } -> std::same_as<Result<typename P::Commitment>>;
+      { P::encode_proof(proof) } -> std::same_as<std::vector<std::uint8_t>>;
+      { P::decode_proof(bytes) } -> std::same_as<Result<typename P::EvaluationProof>>;
     };
 
 }  // namespace zkcnn

@@ -51,7 +51,7 @@ namespace zkcnn::nn {
 class PoolGeometry {
  public:
   PoolGeometry(TensorShape input, std::size_t window) : input_(std::move(input)), window_(window), output_(pooled(input_, window)) {
-    window_bits_ = detail::ceil_log2(window);
+    window_bits_ = zkcnn::detail::ceil_log2(window);
     const auto bits = input_.dimension_bits();
     width_bits_ = bits[bits.size() - 1];
     height_bits_ = bits[bits.size() - 2];
@@ -200,7 +200,7 @@ class MaxPoolLayer {
   /// Inputs: 0 the accumulators A (`input` shape), 1 the table of the bits of
   /// D = M_up - A, as witness() makes it.
   MaxPoolLayer(TensorShape input, std::size_t window, std::size_t bits)
-      : geometry_(std::move(input), window), bits_(bits), bit_index_vars_(detail::ceil_log2(bits)) {
+      : geometry_(std::move(input), window), bits_(bits), bit_index_vars_(zkcnn::detail::ceil_log2(bits)) {
     if (bits < 2 || bits > 62) throw std::invalid_argument("MaxPoolLayer: the bit width must be in [2, 62]");
   }
 

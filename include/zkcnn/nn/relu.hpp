@@ -56,7 +56,7 @@ struct BitDecomposition {
   static Result<std::vector<F>> decompose(std::span<const F> values, std::size_t num_vars, std::size_t bits,
                                           bool is_signed) {
     const std::size_t length = std::size_t{1} << num_vars;
-    std::vector<F> table((std::size_t{1} << detail::ceil_log2(bits)) * length, F::zero());
+    std::vector<F> table((std::size_t{1} << zkcnn::detail::ceil_log2(bits)) * length, F::zero());
     const std::int64_t offset = is_signed ? std::int64_t{1} << (bits - 1) : 0;
     const std::int64_t lowest = -offset, highest = (std::int64_t{1} << bits) - offset;
     for (std::size_t x = 0; x < length; ++x) {
@@ -92,7 +92,7 @@ class RescaleReluLayer {
   /// A and R have `num_vars` variables; A's values lie in [-2^(bits-1), 2^(bits-1)), and the
   /// output is ReLU(floor(A / 2^shift)).
   RescaleReluLayer(std::size_t num_vars, std::size_t bits, std::size_t shift)
-      : num_vars_(num_vars), bits_(bits), shift_(shift), bit_index_vars_(detail::ceil_log2(bits)) {
+      : num_vars_(num_vars), bits_(bits), shift_(shift), bit_index_vars_(zkcnn::detail::ceil_log2(bits)) {
     if (bits < 2 || bits > 62) throw std::invalid_argument("RescaleReluLayer: the bit width must be in [2, 62]");
     if (shift > bits - 2) throw std::invalid_argument("RescaleReluLayer: the shift must leave at least one value bit");
   }

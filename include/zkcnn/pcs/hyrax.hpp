@@ -67,6 +67,12 @@ class Hyrax {
       : max_column_vars_(max_column_vars), key_(std::string(domain) + "/hyrax", std::size_t{1} << max_column_vars) {}
 
   const PedersenKey<G>& key() const { return key_; }
+
+  /// The byte encodings (defined below with the free functions they forward to).
+  static std::vector<std::uint8_t> encode_commitment(const Commitment& commitment);
+  static Result<Commitment> decode_commitment(std::span<const std::uint8_t> bytes);
+  static std::vector<std::uint8_t> encode_proof(const EvaluationProof& proof);
+  static Result<EvaluationProof> decode_proof(std::span<const std::uint8_t> bytes);
   std::size_t max_column_vars() const { return max_column_vars_; }
 
   /// The square-ish shape: columns take the larger half of the variables, which balances the
@@ -316,6 +322,23 @@ Result<HyraxEvaluationProof<G>> deserialize_hyrax_proof(std::span<const std::uin
   proof.inner_product = std::move(*inner);
   if (auto end = in.expect_end("hyrax proof"); !end) return end.error();
   return proof;
+}
+
+template <CommitmentGroup G>
+std::vector<std::uint8_t> Hyrax<G>::encode_commitment(const Commitment& commitment) {
+  return serialize(commitment);
+}
+template <CommitmentGroup G>
+Result<HyraxCommitment<G>> Hyrax<G>::decode_commitment(std::span<const std::uint8_t> bytes) {
+  return deserialize_hyrax_commitment<G>(bytes);
+}
+template <CommitmentGroup G>
+std::vector<std::uint8_t> Hyrax<G>::encode_proof(const EvaluationProof& proof) {
+  return serialize(proof);
+}
+template <CommitmentGroup G>
+Result<HyraxEvaluationProof<G>> Hyrax<G>::decode_proof(std::span<const std::uint8_t> bytes) {
+  return deserialize_hyrax_proof<G>(bytes);
 }
 
 }  // namespace zkcnn

@@ -1,0 +1,242 @@
+#pragma once
+// A quantized CNN: its public architecture and its private integer weights, with the
+// integer-only inference the proofs are about (the semantics are in nn/architecture.hpp).
+//
+// Layouts are the logical ones a user writes: an image is (channel, row, column) row-major,
+// a convolution kernel (out, in, row, column), a dense matrix (out, in) with `in` running
+// over the flattened input in PyTorch's order.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "zkcnn/error.hpp"
+#include "zkcnn/nn/architecture.hpp"
+
+namespace zkcnn::nn {
+
+/// The weights of one convolution or dense layer (empty for the other layers).
+struct LayerWeights {
+  std::vector<std::int64_t> kernel;
+  std::vector<std::int64_t> bias;
+  friend bool operator==(const LayerWeights&, const LayerWeights&) = default;
+};
+
+/// Values whose magnitude stays below 2^62, so that they have one meaning in every field the
+/// library ships and sums of a few of them cannot overflow 64 bits.
+inline constexpr std::int64_t max_magnitude = std::int64_t{1} << 62;
+
+struct QuantizedModel {
+  Architecture architecture;
+  /// One entry per layer of the architecture.
+  std::vector<LayerWeights> weights;
+
+  /// The number of kernel and bias entries each layer needs.
+  static Result<std::vector<std::pair<std::size_t, std::size_t>>> weight_sizes(const Architecture& architecture) {
+    auto shapes = architecture.shapes();
+    if (!shapes) return shapes.error();
+    std::vector<std::pair<std::size_t, std::size_t>> sizes;
+    for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
+      const auto& in = (*shapes)[i];
+      const auto& out = (*shapes)[i + 1];
+      if (const auto* conv = std::get_if<Conv2dSpec>(&architecture.layers[i])) {
+        sizes.emplace_back(out.channels * in.channels * conv->kernel * conv->kernel, out.channels);
+      } else if (std::holds_alternative<DenseSpec>(architecture.layers[i])) {
+        sizes.emplace_back(out.channels * in.element_count(), out.channels);
+      } else {
+        sizes.emplace_back(0, 0);
+      }
+    }
+    return sizes;
+  }
+
+  /// Fails, naming the layer, unless every layer has weights of the right sizes and
+  /// magnitudes.
+  Status validate() const {
+    auto sizes = weight_sizes(architecture);
+    if (!sizes) return sizes.error();
+    if (weights.size() != architecture.layers.size()) {
+      return make_error(Errc::invalid_argument, "model: expected weights for " + std::to_string(architecture.layers.size()) +
+                                                    " layers, got " + std::to_string(weights.size()));
+    }
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      const auto [kernel, bias] = (*sizes)[i];
+      const std::string where = "model: " + layer_name(architecture.layers[i], i) + ": ";
+      if (weights[i].kernel.size() != kernel || weights[i].bias.size() != bias) {
+        return make_error(Errc::invalid_argument, where + "expected " + std::to_string(kernel) + " weights and " +
+                                                      std::to_string(bias) + " biases, got " +
+                                                      std::to_string(weights[i].kernel.size()) + " and " +
+                                                      std::to_string(weights[i].bias.size()));
+      }
+      for (const auto* values : {&weights[i].kernel, &weights[i].bias}) {
+        for (std::int64_t w : *values) {
+          if (w <= -max_magnitude || w >= max_magnitude) return make_error(Errc::invalid_argument, where + "a weight is too large");
+        }
+      }
+    }
+    return {};
+  }
+};
+
+}  // namespace zkcnn::nn
+
+namespace zkcnn::detail {
+
+__extension__ using int128 = __int128;
+using namespace zkcnn::nn;  // the layer specs and shapes this interpreter dispatches on
+
+// Every activation, the input first; accumulators are checked against 2^62.
+class IntegerInference {
+ public:
+  IntegerInference(const QuantizedModel& model, std::vector<ActivationShape> shapes)
+      : model_(model), shapes_(std::move(shapes)) {}
+
+  Result<std::vector<std::vector<std::int64_t>>> run(std::span<const std::int64_t> input) const {
+    std::vector<std::vector<std::int64_t>> activations{{input.begin(), input.end()}};
+    for (std::size_t i = 0; i < model_.architecture.layers.size(); ++i) {
+      auto next = std::visit([&](const auto& spec) { return apply(spec, i, activations.back()); },
+                             model_.architecture.layers[i]);
+      if (!next) return next.error();
+      activations.push_back(std::move(*next));
+    }
+    return activations;
+  }
+
+ private:
+  using Values = std::vector<std::int64_t>;
+
+  Error overflow(std::size_t layer, const std::string& what) const {
+    return Error{Errc::invalid_argument, "inference: " + layer_name(model_.architecture.layers[layer], layer) + ": " + what};
+  }
+
+  Result<std::int64_t> narrow(int128 value, std::size_t layer) const {
+    if (value <= -max_magnitude || value >= max_magnitude) return overflow(layer, "an accumulator exceeds 2^62");
+    return static_cast<std::int64_t>(value);
+  }
+
+  Result<Values> apply(const Conv2dSpec& spec, std::size_t layer, const Values& x) const {
+    const auto& in = shapes_[layer];
+    const auto& out = shapes_[layer + 1];
+    const auto& w = model_.weights[layer];
+    const std::size_t k = spec.kernel;
+    Values y(out.element_count());
+    for (std::size_t o = 0; o < out.channels; ++o) {
+      for (std::size_t r = 0; r < out.height; ++r) {
+        for (std::size_t c = 0; c < out.width; ++c) {
+          int128 sum = w.bias[o];
+          for (std::size_t i = 0; i < in.channels; ++i) {
+            for (std::size_t a = 0; a < k; ++a) {
+              const std::size_t row = r * spec.stride + a;
+              if (row < spec.padding || row >= spec.padding + in.height) continue;
+              for (std::size_t b = 0; b < k; ++b) {
+                const std::size_t col = c * spec.stride + b;
+                if (col < spec.padding || col >= spec.padding + in.width) continue;
+                sum += int128{w.kernel[((o * in.channels + i) * k + a) * k + b]} *
+                       x[(i * in.height + row - spec.padding) * in.width + col - spec.padding];
+              }
+            }
+          }
+          auto value = narrow(sum, layer);
+          if (!value) return value.error();
+          y[(o * out.height + r) * out.width + c] = *value;
+        }
+      }
+    }
+    return y;
+  }
+
+  Result<Values> apply(const DenseSpec&, std::size_t layer, const Values& x) const {
+    const auto& w = model_.weights[layer];
+    const std::size_t outputs = shapes_[layer + 1].channels, inputs = x.size();
+    Values y(outputs);
+    for (std::size_t o = 0; o < outputs; ++o) {
+      int128 sum = w.bias[o];
+      for (std::size_t i = 0; i < inputs; ++i) sum += int128{w.kernel[o * inputs + i]} * x[i];
+      auto value = narrow(sum, layer);
+      if (!value) return value.error();
+      y[o] = *value;
+    }
+    return y;
+  }
+
+  Result<Values> apply(const RescaleReluSpec& spec, std::size_t layer, const Values& x) const {
+    const std::int64_t half = std::int64_t{1} << (spec.bits - 1);
+    Values y(x.size());
+    for (std::size_t j = 0; j < x.size(); ++j) {
+      if (x[j] < -half || x[j] >= half) {
+        return overflow(layer, "accumulator " + std::to_string(x[j]) + " at index " + std::to_string(j) +
+                                   " is outside the " + std::to_string(spec.bits) + "-bit range [-2^" +
+                                   std::to_string(spec.bits - 1) + ", 2^" + std::to_string(spec.bits - 1) + ")");
+      }
+      y[j] = std::max<std::int64_t>(0, x[j] >> spec.shift);  // >> of a negative value is floor division
+    }
+    return y;
+  }
+
+  template <class Pool>
+  Result<Values> pool(std::size_t window, std::size_t layer, const Values& x, Pool combine) const {
+    const auto& in = shapes_[layer];
+    const auto& out = shapes_[layer + 1];
+    Values y(out.element_count());
+    for (std::size_t c = 0; c < out.channels; ++c) {
+      for (std::size_t r = 0; r < out.height; ++r) {
+        for (std::size_t col = 0; col < out.width; ++col) {
+          std::int64_t value = x[(c * in.height + r * window) * in.width + col * window];
+          for (std::size_t t = 1; t < window * window; ++t) {
+            value = combine(value, x[(c * in.height + r * window + t / window) * in.width + col * window + t % window]);
+          }
+          y[(c * out.height + r) * out.width + col] = value;
+        }
+      }
+    }
+    return y;
+  }
+
+  Result<Values> apply(const MaxPoolSpec& spec, std::size_t layer, const Values& x) const {
+    return pool(spec.window, layer, x, [](std::int64_t a, std::int64_t b) { return std::max(a, b); });
+  }
+
+  Result<Values> apply(const AvgPoolSpec& spec, std::size_t layer, const Values& x) const {
+    // Inputs are ReLU outputs or pooled sums below 2^62 / window^2 in practice; check anyway.
+    const auto sum = pool(spec.window, layer, x, [](std::int64_t a, std::int64_t b) { return a + b; });
+    if (!sum) return sum;
+    for (std::int64_t v : *sum) {
+      if (v <= -max_magnitude || v >= max_magnitude) return overflow(layer, "a window sum exceeds 2^62");
+    }
+    return sum;
+  }
+
+  Result<Values> apply(const FlattenSpec&, std::size_t, const Values& x) const { return x; }
+
+  const QuantizedModel& model_;
+  std::vector<ActivationShape> shapes_;
+};
+
+}  // namespace zkcnn::detail
+
+namespace zkcnn::nn {
+
+/// Integer-only inference: every activation, the input first and the model's output last.
+/// Fails, naming the layer and the value, when an accumulator leaves its bit width.
+inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input) {
+  if (auto valid = model.validate(); !valid) return valid.error();
+  auto shapes = model.architecture.shapes();
+  if (!shapes) return shapes.error();
+  if (input.size() != shapes->front().element_count()) {
+    return make_error(Errc::invalid_argument, "inference: the input has " + std::to_string(input.size()) +
+                                                  " values, expected " + std::to_string(shapes->front().element_count()));
+  }
+  for (std::int64_t v : input) {
+    if (v <= -(std::int64_t{1} << 40) || v >= (std::int64_t{1} << 40)) {
+      return make_error(Errc::invalid_argument, "inference: an input value exceeds 2^40");
+    }
+  }
+  return zkcnn::detail::IntegerInference(model, std::move(*shapes)).run(input);
+}
+
+}  // namespace zkcnn::nn
