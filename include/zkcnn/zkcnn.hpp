@@ -33,8 +33,18 @@
 
 #include "zkcnn/io/byte_stream.hpp"
 
+#include "zkcnn/nn/architecture.hpp"
+#include "zkcnn/nn/bias.hpp"
+#include "zkcnn/nn/conv2d_direct.hpp"
+#include "zkcnn/nn/conv2d_fft.hpp"
 #include "zkcnn/nn/conv2d_shape.hpp"
+#include "zkcnn/nn/dense.hpp"
+#include "zkcnn/nn/integer.hpp"
+#include "zkcnn/nn/pooling.hpp"
+#include "zkcnn/nn/quantized_model.hpp"
+#include "zkcnn/nn/relu.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
+#include "zkcnn/nn/zoo.hpp"
 
 #include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/pcs/hyrax.hpp"
@@ -50,7 +60,12 @@
 
 #include "zkcnn/random/os_rng.hpp"
 
+#include "zkcnn/sumcheck/fft.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
 #include "zkcnn/sumcheck/prover.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
 #include "zkcnn/sumcheck/verifier.hpp"
+
+#include "zkcnn/zk/block_layout.hpp"
+#include "zkcnn/zk/model_circuit.hpp"
+#include "zkcnn/zk/model_proof.hpp"

@@ -42,6 +42,23 @@ F absorb_claims(T& transcript, std::span<const EvaluationClaim<F>> claims) {
   return transcript.template challenge<F>("batch/alpha");
 }
 
+// table += weight * eq(point, .). Claims on one block of a larger polynomial fix the block's
+// index in their highest coordinates to 0 or 1 (PROTOCOL.md section 7), so eq vanishes outside
+// that block: only the block's entries are touched, which makes opening many blocks at once
+// cost the blocks' total size instead of the number of claims times the polynomial's.
+template <EncodableField F>
+void add_scaled_eq(std::span<F> table, std::span<const F> point, const F& weight) {
+  std::size_t free_vars = point.size();
+  while (free_vars > 0 && (point[free_vars - 1] == F::zero() || point[free_vars - 1] == F::one())) --free_vars;
+  std::size_t offset = 0;
+  for (std::size_t k = free_vars; k < point.size(); ++k) {
+    if (point[k] == F::one()) offset |= std::size_t{1} << k;
+  }
+  const std::vector<F> eq = eq_table<F>(point.first(free_vars));
+  F* out = table.data() + offset;
+  for (std::size_t i = 0; i < eq.size(); ++i) out[i] += weight * eq[i];
+}
+
 }  // namespace detail::batch
 
 template <MultilinearPCS P, class T, class Rng>
@@ -59,8 +76,7 @@ BatchEvaluationProof<P> prove_batch(const P& pcs, std::span<const typename P::Sc
   F power = F::one();
   for (const auto& claim : claims) {
     if (claim.point.size() != num_vars) throw std::invalid_argument("prove_batch: claims of different dimensions");
-    const auto eq = eq_table<F>(claim.point);
-    for (std::size_t i = 0; i < eq.size(); ++i) combined_eq[i] += power * eq[i];
+    detail::batch::add_scaled_eq(std::span<F>(combined_eq), std::span<const F>(claim.point), power);
     claimed_sum += power * claim.value;
     power *= alpha;
   }

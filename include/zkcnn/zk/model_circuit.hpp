@@ -1,0 +1,330 @@
+#pragma once
+// A quantized CNN compiled into the layers the proof runs through (PROTOCOL.md sections 4-7).
+//
+// Every architecture layer becomes one or two structured layers over field tables:
+//   Conv2d       convolution (FFT or direct) of the activation and the committed kernel,
+//                then the committed bias;
+//   Dense        the matrix-multiplication layer, then the bias;
+//   RescaleRelu  the bit-decomposition layer on the accumulator and its committed bits; when a
+//                MaxPool follows, the max pooling runs first on the accumulators, with its own
+//                committed difference bits (both monotone, so the result is the same);
+//   AvgPool      sum pooling;
+//   Flatten      nothing: the flat vector keeps the image's padded layout, and the dense
+//                layer's weight columns are laid out to match.
+// Tables come from three places: activations (tensors, computed by the prover and never
+// committed: each is reduced to claims on the tables it was computed from), the model's
+// weights (one committed polynomial, one block per kernel and bias) and the proof's auxiliary
+// witness (one committed polynomial, one block per bit decomposition). Every tensor carries a
+// leading batch dimension: 1 for a prediction, the number of samples for an accuracy proof.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/bits.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/nn/architecture.hpp"
+#include "zkcnn/nn/bias.hpp"
+#include "zkcnn/nn/conv2d_direct.hpp"
+#include "zkcnn/nn/conv2d_fft.hpp"
+#include "zkcnn/nn/dense.hpp"
+#include "zkcnn/nn/pooling.hpp"
+#include "zkcnn/nn/quantized_model.hpp"
+#include "zkcnn/nn/relu.hpp"
+#include "zkcnn/nn/tensor_shape.hpp"
+#include "zkcnn/zk/block_layout.hpp"
+
+namespace zkcnn::zk {
+
+/// Where a layer's input table comes from.
+struct TableRef {
+  enum class Source : std::uint8_t { tensor, weights, aux };
+  Source source;
+  std::size_t index;
+};
+
+/// How an activation's logical entries (sample, index in the architecture's layout) sit in
+/// its padded table.
+struct TensorLayout {
+  nn::TensorShape physical;
+  nn::ActivationShape logical;
+
+  std::size_t position(std::size_t sample, std::size_t index) const {
+    const std::size_t w = index % logical.source_width;
+    const std::size_t h = (index / logical.source_width) % logical.source_height;
+    const std::size_t c = index / (logical.source_width * logical.source_height);
+    const std::size_t inner_bits = physical.num_vars() - physical.dimension_bits()[0];
+    const std::size_t w_bits = zkcnn::detail::ceil_log2(logical.source_width);
+    const std::size_t h_bits = zkcnn::detail::ceil_log2(logical.source_height);
+    return (sample << inner_bits) | (((c << h_bits) | h) << w_bits) | w;
+  }
+};
+
+template <TwoAdicField F>
+  requires EncodableField<F>
+class ModelCircuit {
+ public:
+  using Layer = std::variant<nn::Conv2dFftLayer<F>, nn::Conv2dDirectLayer<F>, nn::DenseLayer<F>, nn::BiasLayer<F>,
+                             nn::RescaleReluLayer<F>, nn::MaxPoolLayer<F>, nn::SumPoolLayer<F>>;
+
+  struct Step {
+    Layer layer;
+    std::vector<TableRef> inputs;
+    std::size_t output;  // tensor index
+    std::size_t spec;    // the architecture layer it belongs to
+  };
+
+  /// The tables of one proof: every tensor, the auxiliary witness, and the model's outputs.
+  struct Witness {
+    std::vector<std::vector<F>> tensors;
+    std::vector<F> aux;
+    std::vector<std::vector<std::int64_t>> outputs;
+  };
+
+  static Result<ModelCircuit> compile(const nn::Architecture& architecture, std::size_t batch) {
+    if (batch == 0 || batch > (std::size_t{1} << 20)) return make_error(Errc::invalid_argument, "model: batch size out of range");
+    auto shapes = architecture.shapes();
+    if (!shapes) return shapes.error();
+    const bool has_weights = std::any_of(architecture.layers.begin(), architecture.layers.end(), [](const nn::LayerSpec& spec) {
+      return std::holds_alternative<nn::Conv2dSpec>(spec) || std::holds_alternative<nn::DenseSpec>(spec);
+    });
+    if (!has_weights) return make_error(Errc::invalid_argument, "model: no convolution or dense layer to commit to");
+    return ModelCircuit(architecture, batch, std::move(*shapes));
+  }
+
+  const nn::Architecture& architecture() const { return architecture_; }
+  std::size_t batch() const { return batch_; }
+  std::span<const Step> steps() const { return steps_; }
+  const TensorLayout& tensor(std::size_t index) const { return tensors_.at(index); }
+  std::size_t tensor_count() const { return tensors_.size(); }
+  std::size_t input_tensor() const { return 0; }
+  std::size_t output_tensor() const { return output_tensor_; }
+  const BlockLayout& weights_layout() const { return weights_layout_; }
+  const BlockLayout& aux_layout() const { return aux_layout_; }
+
+  /// The committed polynomial of the model's weights.
+  std::vector<F> weights_table(const nn::QuantizedModel& model) const {
+    std::vector<F> table(weights_layout_.size(), F::zero());
+    for (const auto& [spec, kernel_block, bias_block] : weight_blocks_) {
+      const auto& weights = model.weights[spec];
+      const auto& in = shapes_[spec];
+      const auto& out = shapes_[spec + 1];
+      std::vector<F> kernel(std::size_t{1} << weights_layout_.block_num_vars(kernel_block), F::zero());
+      if (const auto* conv = std::get_if<nn::Conv2dSpec>(&architecture_.layers[spec])) {
+        const nn::TensorShape shape{out.channels, in.channels, conv->kernel, conv->kernel};
+        std::size_t n = 0;
+        for (std::size_t o = 0; o < out.channels; ++o)
+          for (std::size_t i = 0; i < in.channels; ++i)
+            for (std::size_t a = 0; a < conv->kernel; ++a)
+              for (std::size_t c = 0; c < conv->kernel; ++c) kernel[shape.offset({o, i, a, c})] = F::from_i64(weights.kernel[n++]);
+      } else {
+        // Dense: column j of the logical matrix is input entry j, wherever the input's layout puts it.
+        const TensorLayout& input = tensors_[dense_input_tensor_.at(spec)];
+        const std::size_t in_bits = input.physical.num_vars() - input.physical.dimension_bits()[0];
+        for (std::size_t o = 0; o < out.channels; ++o) {
+          for (std::size_t j = 0; j < in.element_count(); ++j) {
+            kernel[(o << in_bits) | input.position(0, j)] = F::from_i64(weights.kernel[o * in.element_count() + j]);
+          }
+        }
+      }
+      weights_layout_.place(kernel_block, std::span<const F>(kernel), std::span<F>(table));
+      std::vector<F> bias;
+      for (std::int64_t b : weights.bias) bias.push_back(F::from_i64(b));
+      weights_layout_.place(bias_block, std::span<const F>(bias), std::span<F>(table));
+    }
+    return table;
+  }
+
+  /// The padded table of a batch of logical activations of tensor `index`.
+  std::vector<F> tensor_table(std::size_t index, std::span<const std::vector<std::int64_t>> samples) const {
+    const TensorLayout& layout = tensors_.at(index);
+    std::vector<F> table(layout.physical.padded_size(), F::zero());
+    for (std::size_t b = 0; b < samples.size(); ++b) {
+      for (std::size_t j = 0; j < samples[b].size(); ++j) table[layout.position(b, j)] = F::from_i64(samples[b][j]);
+    }
+    return table;
+  }
+
+  /// Integer inference on every sample, then every table the proof needs. Fails, naming the
+  /// layer, when a value leaves its bit width.
+  Result<Witness> witness(const nn::QuantizedModel& model, std::span<const std::vector<std::int64_t>> samples) const {
+    if (model.architecture != architecture_) return make_error(Errc::invalid_argument, "model: the architecture does not match");
+    if (samples.size() != batch_) {
+      return make_error(Errc::invalid_argument, "model: expected " + std::to_string(batch_) + " samples, got " +
+                                                    std::to_string(samples.size()));
+    }
+    // activations[k][b]: activation k (0 the input) of sample b.
+    std::vector<std::vector<std::vector<std::int64_t>>> activations(shapes_.size());
+    for (const auto& sample : samples) {
+      auto trace = nn::infer(model, sample);
+      if (!trace) return trace.error();
+      for (std::size_t k = 0; k < trace->size(); ++k) activations[k].push_back(std::move((*trace)[k]));
+    }
+    Witness out;
+    out.tensors.resize(tensors_.size());
+    out.aux.assign(aux_layout_.size(), F::zero());
+    for (std::size_t t = 0; t < tensors_.size(); ++t) {
+      if (tensor_activation_[t] != no_activation) out.tensors[t] = tensor_table(t, activations[tensor_activation_[t]]);
+    }
+    // In forward order: the accumulators without their bias, the window maxima, and the bit
+    // decompositions of the auxiliary witness.
+    auto failure = [&](const Step& step, const Error& error) {
+      return make_error(Errc::invalid_argument,
+                        "witness: " + nn::layer_name(architecture_.layers[step.spec], step.spec) + ": " + error.message);
+    };
+    for (const Step& step : steps_) {
+      if (const auto* bias = std::get_if<nn::BiasLayer<F>>(&step.layer)) {
+        std::vector<F>& z = out.tensors[step.inputs[0].index];
+        z = out.tensors[step.output];
+        const auto& weights = model.weights[step.spec].bias;
+        const nn::TensorShape& shape = bias->shape();
+        const std::size_t channel_bits = shape.dimension_bits()[1];
+        const std::size_t inner = shape.num_vars() - shape.dimension_bits()[0] - channel_bits;
+        for (std::size_t position = 0; position < z.size(); ++position) {
+          const std::size_t channel = (position >> inner) & ((std::size_t{1} << channel_bits) - 1);
+          if (channel < weights.size() && is_real(shape, position)) z[position] -= F::from_i64(weights[channel]);
+        }
+      } else if (const auto* pool = std::get_if<nn::MaxPoolLayer<F>>(&step.layer)) {
+        const std::span<const F> accumulators(out.tensors[step.inputs[0].index]);
+        const std::span<const F> inputs[] = {accumulators, {}};
+        out.tensors[step.output] = pool->forward(std::span<const std::span<const F>>(inputs));
+        auto bits = pool->witness(accumulators);
+        if (!bits) return failure(step, bits.error());
+        aux_layout_.place(step.inputs[1].index, std::span<const F>(*bits), std::span<F>(out.aux));
+      } else if (const auto* relu = std::get_if<nn::RescaleReluLayer<F>>(&step.layer)) {
+        auto bits = nn::BitDecomposition<F>::of(std::span<const F>(out.tensors[step.inputs[0].index]),
+                                                relu->output_num_vars(), relu->bits());
+        if (!bits) return failure(step, bits.error());
+        aux_layout_.place(step.inputs[1].index, std::span<const F>(*bits), std::span<F>(out.aux));
+      }
+    }
+    out.outputs = std::move(activations.back());
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t no_activation = static_cast<std::size_t>(-1);
+
+  ModelCircuit(const nn::Architecture& architecture, std::size_t batch, std::vector<nn::ActivationShape> shapes)
+      : architecture_(architecture), batch_(batch), shapes_(std::move(shapes)) {
+    std::vector<std::size_t> weight_vars, aux_vars;
+    std::size_t current = add_tensor(shapes_[0], 0);
+    for (std::size_t i = 0; i < architecture_.layers.size(); ++i) {
+      const auto& in = shapes_[i];
+      const auto& out = shapes_[i + 1];
+      const auto& spec = architecture_.layers[i];
+      if (const auto* conv = std::get_if<nn::Conv2dSpec>(&spec)) {
+        const nn::Conv2dShape shape{batch_, in.channels, out.channels, in.height, in.width, conv->kernel, conv->padding, conv->stride};
+        const std::size_t kernel = weight_vars.size();
+        weight_vars.push_back(shape.kernel_shape().num_vars());
+        weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels));
+        weight_blocks_.push_back({i, kernel, kernel + 1});
+        const std::size_t z = add_tensor(out, no_activation);
+        if (conv->algorithm == nn::ConvAlgorithm::fft) {
+          steps_.push_back({nn::Conv2dFftLayer<F>(shape), {tensor_ref(current), weights_ref(kernel)}, z, i});
+        } else {
+          steps_.push_back({nn::Conv2dDirectLayer<F>(shape), {tensor_ref(current), weights_ref(kernel)}, z, i});
+        }
+        current = add_bias(i, out, z, kernel + 1);
+      } else if (std::holds_alternative<nn::DenseSpec>(spec)) {
+        const TensorLayout& input = tensors_[current];
+        const std::size_t in_features = input.physical.padded_size() >> input.physical.dimension_bits()[0];
+        const std::size_t kernel = weight_vars.size();
+        weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels) + zkcnn::detail::ceil_log2(in_features));
+        weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels));
+        weight_blocks_.push_back({i, kernel, kernel + 1});
+        dense_input_tensor_[i] = current;
+        const std::size_t z = add_tensor(out, no_activation);
+        steps_.push_back({nn::DenseLayer<F>(batch_, out.channels, in_features), {weights_ref(kernel), tensor_ref(current)}, z, i});
+        current = add_bias(i, out, z, kernel + 1);
+      } else if (const auto* relu = std::get_if<nn::RescaleReluSpec>(&spec)) {
+        std::size_t accumulators = current;
+        const bool pooled = i + 1 < architecture_.layers.size() && std::holds_alternative<nn::MaxPoolSpec>(architecture_.layers[i + 1]);
+        if (pooled) {
+          const std::size_t window = std::get<nn::MaxPoolSpec>(architecture_.layers[i + 1]).window;
+          nn::MaxPoolLayer<F> pool(tensors_[current].physical, window, relu->bits);
+          const std::size_t bits = aux_vars.size();
+          aux_vars.push_back(pool.input_num_vars(1));
+          nn::ActivationShape pooled_shape = shapes_[i + 2];
+          pooled_shape.scale_bits = in.scale_bits;
+          accumulators = add_tensor(pooled_shape, no_activation);
+          steps_.push_back({std::move(pool), {tensor_ref(current), aux_ref(bits)}, accumulators, i + 1});
+        }
+        const nn::ActivationShape& relu_out = pooled ? shapes_[i + 2] : out;
+        nn::RescaleReluLayer<F> layer(tensors_[accumulators].physical.num_vars(), relu->bits, relu->shift);
+        const std::size_t bits = aux_vars.size();
+        aux_vars.push_back(layer.input_num_vars(1));
+        current = add_tensor(relu_out, pooled ? i + 2 : i + 1);
+        steps_.push_back({std::move(layer), {tensor_ref(accumulators), aux_ref(bits)}, current, i});
+        if (pooled) ++i;
+      } else if (const auto* avg = std::get_if<nn::AvgPoolSpec>(&spec)) {
+        nn::SumPoolLayer<F> layer(tensors_[current].physical, avg->window);
+        const std::size_t pooled = add_tensor(out, i + 1);
+        steps_.push_back({std::move(layer), {tensor_ref(current)}, pooled, i});
+        current = pooled;
+      } else {
+        // Flatten: the same table, read as a flat vector.
+        tensors_[current].logical.flat = true;
+      }
+    }
+    output_tensor_ = current;
+    weights_layout_ = BlockLayout(std::move(weight_vars));
+    aux_layout_ = BlockLayout(std::move(aux_vars));
+  }
+
+  std::size_t add_tensor(const nn::ActivationShape& shape, std::size_t activation) {
+    const nn::TensorShape physical = shape.flat && shape.source_channels == shape.channels
+                                         ? nn::TensorShape{batch_, shape.channels}
+                                         : nn::TensorShape{batch_, shape.source_channels, shape.source_height, shape.source_width};
+    tensors_.push_back({physical, shape});
+    tensor_activation_.push_back(activation);
+    return tensors_.size() - 1;
+  }
+
+  std::size_t add_bias(std::size_t spec, const nn::ActivationShape& shape, std::size_t z, std::size_t block) {
+    const std::size_t accumulators = add_tensor(shape, spec + 1);
+    steps_.push_back({nn::BiasLayer<F>(tensors_[z].physical, 1), {tensor_ref(z), weights_ref(block)}, accumulators, spec});
+    return accumulators;
+  }
+
+  static bool is_real(const nn::TensorShape& shape, std::size_t position) {
+    const auto dims = shape.dims();
+    const auto bits = shape.dimension_bits();
+    for (std::size_t d = dims.size(); d-- > 0;) {
+      if ((position & ((std::size_t{1} << bits[d]) - 1)) >= dims[d]) return false;
+      position >>= bits[d];
+    }
+    return true;
+  }
+
+  static TableRef tensor_ref(std::size_t i) { return {TableRef::Source::tensor, i}; }
+  static TableRef weights_ref(std::size_t i) { return {TableRef::Source::weights, i}; }
+  static TableRef aux_ref(std::size_t i) { return {TableRef::Source::aux, i}; }
+
+  struct WeightBlocks {
+    std::size_t spec;
+    std::size_t kernel;
+    std::size_t bias;
+  };
+
+  nn::Architecture architecture_;
+  std::size_t batch_;
+  std::vector<nn::ActivationShape> shapes_;
+  std::vector<TensorLayout> tensors_;
+  std::vector<std::size_t> tensor_activation_;
+  std::vector<Step> steps_;
+  std::vector<WeightBlocks> weight_blocks_;
+  std::map<std::size_t, std::size_t> dense_input_tensor_;
+  std::size_t output_tensor_ = 0;
+  BlockLayout weights_layout_;
+  BlockLayout aux_layout_;
+};
+
+}  // namespace zkcnn::zk

@@ -1,0 +1,434 @@
+#pragma once
+// The proof that a committed model maps a batch of public inputs to public outputs (PROTOCOL.md
+// sections 1, 4-7 and 9). One transcript binds, before any challenge, the protocol's domain,
+// the architecture's digest, the model commitment, the batch's inputs and outputs; then the
+// prover commits the auxiliary witness (every bit decomposition) and the proof runs:
+//   1. a random point on the outputs' extension, whose value the verifier computes itself;
+//   2. the layers from the output to the input, each reducing the claims on its output (merged
+//      into one when there are several) to claims on its inputs: activations (the next layers
+//      to prove), blocks of the committed weights, blocks of the committed auxiliary witness,
+//      or the public input (checked by the verifier directly);
+//   3. one zero-check that every entry of the auxiliary witness is a bit;
+//   4. all claims on the weights opened at once against the model commitment, and all claims
+//      on the auxiliary witness against its commitment.
+// The proof is its byte string: the prover appends each message as it produces it and the
+// verifier reads each one just before checking it, so there is one encoding and one decoder.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "zkcnn/concepts/pcs.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/gkr/claim.hpp"
+#include "zkcnn/gkr/claim_merge.hpp"
+#include "zkcnn/gkr/sumcheck_step.hpp"
+#include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/nn/quantized_model.hpp"
+#include "zkcnn/pcs/batch_opening.hpp"
+#include "zkcnn/poly/eq.hpp"
+#include "zkcnn/poly/multilinear.hpp"
+#include "zkcnn/transcript/transcript.hpp"
+#include "zkcnn/zk/model_circuit.hpp"
+
+namespace zkcnn::zk {
+
+/// What a model proof needs of its commitment scheme.
+template <class P>
+concept ModelPCS = ZkMultilinearPCS<P> && SerializablePCS<P> && TwoAdicField<typename P::Scalar>;
+
+/// The public commitment to a model's weights, published once.
+template <ModelPCS P>
+struct ModelCommitment {
+  typename P::Commitment weights;
+
+  std::vector<std::uint8_t> serialize() const { return P::encode_commitment(weights); }
+  static Result<ModelCommitment> deserialize(std::span<const std::uint8_t> bytes) {
+    auto weights = P::decode_commitment(bytes);
+    if (!weights) return weights.error();
+    return ModelCommitment{std::move(*weights)};
+  }
+};
+
+/// The model owner's secret: the weights' table and the commitment's blinding.
+template <ModelPCS P>
+struct ModelProverState {
+  std::vector<typename P::Scalar> weights;
+  typename P::Opening opening;
+};
+
+/// Commits to a model's weights. `rng` must be a cryptographic generator (OsRng).
+template <ModelPCS P, class Rng>
+Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::QuantizedModel& model,
+                                                                       Rng& rng) {
+  using F = typename P::Scalar;
+  if (auto valid = model.validate(); !valid) return valid.error();
+  auto circuit = ModelCircuit<F>::compile(model.architecture, 1);
+  if (!circuit) return circuit.error();
+  std::vector<F> weights = circuit->weights_table(model);
+  auto [commitment, opening] = pcs.commit(std::span<const F>(weights), circuit->weights_layout().num_vars(), rng);
+  return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
+}
+
+inline constexpr std::uint8_t model_proof_version = 1;
+
+namespace detail {
+
+class Stopwatch {
+ public:
+  /// Seconds since the last lap (or construction).
+  double lap() {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    return seconds;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+template <EncodableField F, class T>
+void absorb_samples(T& transcript, std::string_view label, std::span<const std::vector<std::int64_t>> samples) {
+  transcript.absorb_u64(label, samples.size());
+  for (const auto& sample : samples) {
+    std::vector<F> values;
+    values.reserve(sample.size());
+    for (std::int64_t v : sample) values.push_back(F::from_i64(v));
+    transcript.absorb_fields(label, std::span<const F>(values));
+  }
+}
+
+/// The statement, bound before any challenge: the same function for prover and verifier.
+template <ModelPCS P, class T>
+void absorb_statement(T& transcript, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+                      std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs) {
+  using F = typename P::Scalar;
+  transcript.absorb_u64("zkcnn/proof_version", model_proof_version);
+  const auto digest = architecture.digest();
+  transcript.absorb_bytes("zkcnn/architecture", digest);
+  P::absorb_commitment(transcript, commitment.weights);
+  absorb_samples<F>(transcript, "zkcnn/inputs", inputs);
+  absorb_samples<F>(transcript, "zkcnn/outputs", outputs);
+}
+
+template <class Encoded>
+void write_blob(io::ByteWriter& out, const Encoded& bytes) {
+  out.write_u32(static_cast<std::uint32_t>(bytes.size()));
+  out.write_bytes(bytes);
+}
+
+inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::string_view what) {
+  auto size = in.read_u32(what);
+  if (!size) return size.error();
+  return in.read_bytes(*size, what);
+}
+
+template <EncodableField F>
+void write_fields(io::ByteWriter& out, std::span<const F> values) {
+  for (const F& v : values) out.write_field(v);
+}
+
+template <EncodableField F>
+Result<std::vector<F>> read_fields(io::ByteReader& in, std::size_t count, std::string_view what) {
+  if (in.remaining() / F::byte_size < count) return make_error(Errc::invalid_encoding, std::string(what) + ": truncated");
+  std::vector<F> values;
+  values.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto v = in.read_field<F>(what);
+    if (!v) return v.error();
+    values.push_back(*v);
+  }
+  return values;
+}
+
+/// Where the claims of a proof go while the layers are walked: per tensor, and on the two
+/// committed polynomials.
+template <EncodableField F>
+struct ClaimBook {
+  std::vector<std::vector<gkr::Claim<F>>> tensors;
+  std::vector<EvaluationClaim<F>> weights;
+  std::vector<EvaluationClaim<F>> aux;
+
+  template <class Circuit>
+  void route(const Circuit& circuit, const typename Circuit::Step& step, std::span<const gkr::InputClaim<F>> claims) {
+    for (const auto& c : claims) {
+      const TableRef& ref = step.inputs.at(c.input);
+      switch (ref.source) {
+        case TableRef::Source::tensor:
+          tensors[ref.index].push_back(c.claim);
+          break;
+        case TableRef::Source::weights:
+          weights.push_back({circuit.weights_layout().embed(ref.index, std::span<const F>(c.claim.point)), c.claim.value});
+          break;
+        case TableRef::Source::aux:
+          aux.push_back({circuit.aux_layout().embed(ref.index, std::span<const F>(c.claim.point)), c.claim.value});
+          break;
+      }
+    }
+  }
+};
+
+// The booleanity zero-check: sum_x eq(tau, x) (a(x)^2 - a(x)) = 0.
+template <EncodableField F>
+sumcheck::SumOfProducts<F> booleanity_polynomial(std::vector<F> tau_eq, std::vector<F> aux, std::size_t num_vars) {
+  return sumcheck::SumOfProducts<F>(num_vars, {std::move(tau_eq), std::move(aux)}, {{F::one(), {0, 1, 1}}, {-F::one(), {0, 1}}});
+}
+
+template <EncodableField F, class T>
+std::vector<F> booleanity_point(T& transcript, std::size_t num_vars) {
+  return transcript.template challenges<F>("zkcnn/booleanity", num_vars);
+}
+
+template <class P>
+void write_batch_opening(io::ByteWriter& out, const BatchEvaluationProof<P>& proof) {
+  using F = typename P::Scalar;
+  for (const auto& message : proof.reduction.round_messages) write_fields<F>(out, std::span<const F>(message));
+  out.write_field(proof.value_at_point);
+  write_blob(out, P::encode_proof(proof.opening));
+}
+
+template <class P>
+Result<BatchEvaluationProof<P>> read_batch_opening(io::ByteReader& in, std::size_t num_vars) {
+  using F = typename P::Scalar;
+  BatchEvaluationProof<P> proof;
+  for (std::size_t round = 0; round < num_vars; ++round) {
+    auto message = read_fields<F>(in, 2, "batch opening round");
+    if (!message) return message.error();
+    proof.reduction.round_messages.push_back(std::move(*message));
+  }
+  auto value = in.read_field<F>("batch opening value");
+  if (!value) return value.error();
+  proof.value_at_point = *value;
+  auto blob = read_blob(in, "batch opening proof");
+  if (!blob) return blob.error();
+  auto opening = P::decode_proof(*blob);
+  if (!opening) return opening.error();
+  proof.opening = std::move(*opening);
+  return proof;
+}
+
+}  // namespace detail
+
+/// A model proof: its bytes (the format is described at the top of this header).
+struct ModelProof {
+  std::vector<std::uint8_t> bytes;
+};
+
+/// Where a prover's time went, in seconds (for benchmarks and progress reports).
+struct ProverProfile {
+  double witness = 0;         ///< integer inference, field tables, bit decompositions
+  double aux_commitment = 0;  ///< committing the auxiliary witness
+  double layers = 0;          ///< the layers' sumchecks, output to input
+  double booleanity = 0;      ///< the zero-check that the auxiliary witness is bits
+  double openings = 0;        ///< opening the weights and the auxiliary witness
+};
+
+template <ModelPCS P>
+struct ProvenBatch {
+  /// The model's outputs, one vector per sample.
+  std::vector<std::vector<std::int64_t>> outputs;
+  ModelProof proof;
+  ProverProfile profile;
+};
+
+/// Proves the model's outputs on a batch of public inputs. Fails, naming the layer, when the
+/// model does not fit its architecture's bit widths on these inputs.
+template <ModelPCS P, class Rng>
+Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
+                                   const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
+                                   Rng& rng) {
+  using F = typename P::Scalar;
+  ProverProfile profile;
+  detail::Stopwatch clock;
+  auto circuit = ModelCircuit<F>::compile(model.architecture, inputs.size());
+  if (!circuit) return circuit.error();
+  auto witness = circuit->witness(model, inputs);
+  if (!witness) return witness.error();
+  profile.witness = clock.lap();
+
+  Sha256Transcript transcript("zkcnn/model");
+  detail::absorb_statement<P>(transcript, model.architecture, commitment, inputs, std::span(witness->outputs));
+  io::ByteWriter out;
+  out.write_u8(model_proof_version);
+  auto [aux_commitment, aux_opening] = pcs.commit(std::span<const F>(witness->aux), circuit->aux_layout().num_vars(), rng);
+  P::absorb_commitment(transcript, aux_commitment);
+  detail::write_blob(out, P::encode_commitment(aux_commitment));
+  profile.aux_commitment = clock.lap();
+
+  detail::ClaimBook<F> book;
+  book.tensors.resize(circuit->tensor_count());
+  const std::size_t output = circuit->output_tensor();
+  {
+    auto point = transcript.template challenges<F>("zkcnn/output_point", circuit->tensor(output).physical.num_vars());
+    const F value = evaluate_multilinear(std::span<const F>(witness->tensors[output]), std::span<const F>(point));
+    book.tensors[output].push_back({std::move(point), value});
+  }
+  std::vector<F> weight_view, aux_view;
+  for (std::size_t s = circuit->steps().size(); s-- > 0;) {
+    const auto& step = circuit->steps()[s];
+    const auto& table = witness->tensors[step.output];
+    auto merged = gkr::prove_merge(std::span<const F>(table), circuit->tensor(step.output).physical.num_vars(),
+                                   std::span<const gkr::Claim<F>>(book.tensors[step.output]), transcript);
+    for (const auto& merge : merged.proof) gkr::write_step(out, merge);
+    std::vector<std::vector<F>> block_tables;
+    std::vector<std::span<const F>> inputs_view;
+    for (const TableRef& ref : step.inputs) {
+      if (ref.source == TableRef::Source::tensor) {
+        inputs_view.emplace_back(witness->tensors[ref.index]);
+        continue;
+      }
+      const bool is_weights = ref.source == TableRef::Source::weights;
+      const BlockLayout& layout = is_weights ? circuit->weights_layout() : circuit->aux_layout();
+      const std::vector<F>& whole = is_weights ? state.weights : witness->aux;
+      const auto begin = whole.begin() + static_cast<std::ptrdiff_t>(layout.offset(ref.index));
+      inputs_view.emplace_back(&*begin, std::size_t{1} << layout.block_num_vars(ref.index));
+    }
+    std::visit(
+        [&](const auto& layer) {
+          auto proven = layer.prove(std::span<const std::span<const F>>(inputs_view), merged.claim, transcript);
+          layer.write_proof(proven.proof, out);
+          book.route(*circuit, step, std::span<const gkr::InputClaim<F>>(proven.input_claims));
+        },
+        step.layer);
+  }
+  profile.layers = clock.lap();
+
+  // Every entry of the auxiliary witness is a bit.
+  const std::size_t aux_vars = circuit->aux_layout().num_vars();
+  {
+    const auto tau = detail::booleanity_point<F>(transcript, aux_vars);
+    auto g = detail::booleanity_polynomial(eq_table(std::span<const F>(tau)), witness->aux, aux_vars);
+    const std::size_t sent[] = {1};
+    auto proven = gkr::prove_step(std::move(g), F::zero(), std::span<const std::size_t>(sent), transcript);
+    gkr::write_step(out, proven.step);
+    book.aux.push_back({std::move(proven.point), proven.factor_values[1]});
+  }
+  profile.booleanity = clock.lap();
+  auto weights_opening = prove_batch(pcs, std::span<const F>(state.weights), state.opening, commitment.weights,
+                                     std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
+  detail::write_batch_opening(out, weights_opening);
+  auto aux_opened = prove_batch(pcs, std::span<const F>(witness->aux), aux_opening, aux_commitment,
+                                std::span<const EvaluationClaim<F>>(book.aux), transcript, rng);
+  detail::write_batch_opening(out, aux_opened);
+  profile.openings = clock.lap();
+  return ProvenBatch<P>{std::move(witness->outputs), ModelProof{std::move(out).take()}, profile};
+}
+
+/// Checks a model proof for a batch of public inputs and claimed outputs; returns why it is
+/// rejected, if it is.
+template <ModelPCS P>
+Status verify_model(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+                    std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
+                    const ModelProof& proof) {
+  using F = typename P::Scalar;
+  auto circuit = ModelCircuit<F>::compile(architecture, inputs.size());
+  if (!circuit) return circuit.error();
+  if (outputs.size() != inputs.size()) return make_error(Errc::invalid_argument, "verify: one output per input expected");
+  const std::size_t input_size = circuit->tensor(circuit->input_tensor()).logical.element_count();
+  const std::size_t output_size = circuit->tensor(circuit->output_tensor()).logical.element_count();
+  for (std::size_t b = 0; b < inputs.size(); ++b) {
+    if (inputs[b].size() != input_size || outputs[b].size() != output_size) {
+      return make_error(Errc::invalid_argument, "verify: an input or output has the wrong size");
+    }
+    for (const auto* values : {&inputs[b], &outputs[b]}) {
+      for (std::int64_t v : *values) {
+        if (v <= -nn::max_magnitude || v >= nn::max_magnitude) return make_error(Errc::invalid_argument, "verify: a value exceeds 2^62");
+      }
+    }
+  }
+
+  Sha256Transcript transcript("zkcnn/model");
+  detail::absorb_statement<P>(transcript, architecture, commitment, inputs, outputs);
+  io::ByteReader in(proof.bytes);
+  auto version = in.read_u8("model proof version");
+  if (!version) return version.error();
+  if (*version != model_proof_version) {
+    return make_error(Errc::invalid_encoding, "model proof: unsupported version " + std::to_string(*version));
+  }
+  auto aux_blob = detail::read_blob(in, "auxiliary commitment");
+  if (!aux_blob) return aux_blob.error();
+  auto aux_commitment = P::decode_commitment(*aux_blob);
+  if (!aux_commitment) return aux_commitment.error();
+  P::absorb_commitment(transcript, *aux_commitment);
+
+  detail::ClaimBook<F> book;
+  book.tensors.resize(circuit->tensor_count());
+  const std::size_t output = circuit->output_tensor();
+  {
+    auto point = transcript.template challenges<F>("zkcnn/output_point", circuit->tensor(output).physical.num_vars());
+    const std::vector<F> table = circuit->tensor_table(output, outputs);
+    const F value = evaluate_multilinear(std::span<const F>(table), std::span<const F>(point));
+    book.tensors[output].push_back({std::move(point), value});
+  }
+  for (std::size_t s = circuit->steps().size(); s-- > 0;) {
+    const auto& step = circuit->steps()[s];
+    const std::size_t num_vars = circuit->tensor(step.output).physical.num_vars();
+    const auto& claims = book.tensors[step.output];
+    std::vector<gkr::SumcheckStep<F>> merge_proof;
+    if (claims.size() > 1) {
+      auto merge = gkr::read_step<F>(in, num_vars, 2, 1);
+      if (!merge) return merge.error();
+      merge_proof.push_back(std::move(*merge));
+    }
+    auto merged = gkr::verify_merge(num_vars, std::span<const gkr::Claim<F>>(claims),
+                                    std::span<const gkr::SumcheckStep<F>>(merge_proof), transcript);
+    if (!merged) return merged.error();
+    auto status = std::visit(
+        [&](const auto& layer) -> Status {
+          auto layer_proof = layer.read_proof(in);
+          if (!layer_proof) return layer_proof.error();
+          auto input_claims = layer.verify(*merged, *layer_proof, transcript);
+          if (!input_claims) return input_claims.error();
+          book.route(*circuit, step, std::span<const gkr::InputClaim<F>>(*input_claims));
+          return {};
+        },
+        step.layer);
+    if (!status) {
+      return make_error(status.error().code,
+                        nn::layer_name(architecture.layers[step.spec], step.spec) + ": " + status.error().message);
+    }
+  }
+  // The claims left on the public input.
+  {
+    const std::vector<F> table = circuit->tensor_table(circuit->input_tensor(), inputs);
+    for (const auto& claim : book.tensors[circuit->input_tensor()]) {
+      if (evaluate_multilinear(std::span<const F>(table), std::span<const F>(claim.point)) != claim.value) {
+        return make_error(Errc::verification_failed, "model proof: the claim on the input does not hold");
+      }
+    }
+  }
+  const std::size_t aux_vars = circuit->aux_layout().num_vars();
+  {
+    const auto tau = detail::booleanity_point<F>(transcript, aux_vars);
+    auto step = gkr::read_step<F>(in, aux_vars, 3, 1);
+    if (!step) return step.error();
+    auto subclaim = gkr::verify_step(F::zero(), aux_vars, 3, 1, *step, transcript);
+    if (!subclaim) return subclaim.error();
+    const F a = step->evaluations[0];
+    const F expected = eq_eval(std::span<const F>(tau), std::span<const F>(subclaim->point)) * (a * a - a);
+    if (auto ok = gkr::check_step(*subclaim, expected, "auxiliary witness booleanity"); !ok) return ok.error();
+    book.aux.push_back({std::move(subclaim->point), a});
+  }
+  auto weights_opening = detail::read_batch_opening<P>(in, circuit->weights_layout().num_vars());
+  if (!weights_opening) return weights_opening.error();
+  if (auto ok = verify_batch(pcs, commitment.weights, std::span<const EvaluationClaim<F>>(book.weights), *weights_opening,
+                             transcript);
+      !ok) {
+    return make_error(ok.error().code, "model weights: " + ok.error().message);
+  }
+  auto aux_opening = detail::read_batch_opening<P>(in, aux_vars);
+  if (!aux_opening) return aux_opening.error();
+  if (auto ok = verify_batch(pcs, *aux_commitment, std::span<const EvaluationClaim<F>>(book.aux), *aux_opening, transcript);
+      !ok) {
+    return make_error(ok.error().code, "auxiliary witness: " + ok.error().message);
+  }
+  return in.expect_end("model proof");
+}
+
+}  // namespace zkcnn::zk

@@ -1,0 +1,171 @@
+// Proofs that a committed CNN maps public inputs to public outputs (zk/model_proof.hpp): on a
+// small network with every layer kind (FFT and direct convolutions, rescale-ReLU, max and
+// average pooling, flatten, dense), completeness for single inputs and batches, and rejection
+// of a wrong output, a wrong input, another model's commitment, weights other than the
+// committed ones, another architecture, and tampered, truncated or random proof bytes;
+// witness overflow is reported with the layer's name.
+
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/nn/zoo.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/zk/model_proof.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace {
+
+using namespace zkcnn::nn;
+using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using Samples = std::vector<std::vector<std::int64_t>>;
+
+Architecture small_architecture() {
+  Architecture a;
+  a.name = "every-layer";
+  a.in_channels = 1, a.height = 8, a.width = 8;
+  a.layers = {Conv2dSpec{2, 3, 1}, RescaleReluSpec{}, MaxPoolSpec{2},
+              Conv2dSpec{3, 3, 1, 1, 0, ConvAlgorithm::direct}, RescaleReluSpec{}, AvgPoolSpec{2},
+              FlattenSpec{}, DenseSpec{5}, RescaleReluSpec{}, DenseSpec{3}};
+  return a;
+}
+
+QuantizedModel small_model(std::uint64_t seed) {
+  const auto architecture = small_architecture();
+  auto model = zoo::random_model(architecture, seed, zoo::random_input(architecture, 99, 4), 4, 5);
+  REQUIRE(model);
+  return *model;
+}
+
+const Pcs& pcs() {
+  static const Pcs scheme("zkcnn model proof test", 8);
+  return scheme;
+}
+
+struct Fixture {
+  QuantizedModel model = small_model(1);
+  std::mt19937_64 rng{7};
+  std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed =
+      zkcnn::zk::commit_model(pcs(), model, rng).value();
+
+  Samples inputs(std::size_t batch, std::uint64_t seed = 5) const {
+    Samples out;
+    for (std::size_t b = 0; b < batch; ++b) out.push_back(zoo::random_input(model.architecture, seed + b, 4));
+    return out;
+  }
+
+  zkcnn::zk::ProvenBatch<Pcs> prove(const Samples& x) {
+    auto proven = zkcnn::zk::prove_model(pcs(), model, committed.second, committed.first, std::span<const std::vector<std::int64_t>>(x), rng);
+    REQUIRE(proven);
+    return std::move(*proven);
+  }
+
+  zkcnn::Status verify(const Samples& x, const Samples& y, const zkcnn::zk::ModelProof& proof,
+                       const Architecture* architecture = nullptr) const {
+    return zkcnn::zk::verify_model(pcs(), architecture ? *architecture : model.architecture, committed.first,
+                                   std::span<const std::vector<std::int64_t>>(x), std::span<const std::vector<std::int64_t>>(y),
+                                   proof);
+  }
+};
+
+TEST_CASE("model proofs verify and carry the integer inference's outputs", "[zk]") {
+  Fixture f;
+  for (std::size_t batch : {1, 3}) {
+    const auto x = f.inputs(batch);
+    const auto proven = f.prove(x);
+    REQUIRE(proven.outputs.size() == batch);
+    for (std::size_t b = 0; b < batch; ++b) CHECK(proven.outputs[b] == infer(f.model, x[b])->back());
+    CHECK(f.verify(x, proven.outputs, proven.proof));
+  }
+}
+
+TEST_CASE("model proofs reject a wrong statement", "[zk]") {
+  Fixture f;
+  const auto x = f.inputs(1);
+  const auto proven = f.prove(x);
+  REQUIRE(f.verify(x, proven.outputs, proven.proof));
+
+  SECTION("every output entry changed") {
+    for (std::size_t k = 0; k < proven.outputs[0].size(); ++k) {
+      auto y = proven.outputs;
+      y[0][k] += 1;
+      CHECK_FALSE(f.verify(x, y, proven.proof));
+    }
+  }
+  SECTION("input entries changed") {
+    for (std::size_t k = 0; k < x[0].size(); k += 7) {
+      auto wrong = x;
+      wrong[0][k] += 1;
+      CHECK_FALSE(f.verify(wrong, proven.outputs, proven.proof));
+    }
+  }
+  SECTION("another architecture") {
+    auto other = f.model.architecture;
+    std::get<RescaleReluSpec>(other.layers[4]).shift += 1;
+    CHECK_FALSE(f.verify(x, proven.outputs, proven.proof, &other));
+    other = f.model.architecture;
+    other.name = "renamed";
+    CHECK_FALSE(f.verify(x, proven.outputs, proven.proof, &other));
+    other = f.model.architecture;
+    std::get<Conv2dSpec>(other.layers[0]).algorithm = ConvAlgorithm::direct;
+    CHECK_FALSE(f.verify(x, proven.outputs, proven.proof, &other));
+  }
+  SECTION("another model's commitment") {
+    Fixture g;
+    g.model = small_model(2);
+    g.committed = zkcnn::zk::commit_model(pcs(), g.model, g.rng).value();
+    CHECK_FALSE(g.verify(x, proven.outputs, proven.proof));
+  }
+  SECTION("weights other than the committed ones") {
+    // The prover holds model 2's weights but presents model 1's commitment.
+    auto other = small_model(2);
+    auto other_state = zkcnn::zk::commit_model(pcs(), other, f.rng).value().second;
+    auto forged = zkcnn::zk::prove_model(pcs(), other, other_state, f.committed.first,
+                                         std::span<const std::vector<std::int64_t>>(x), f.rng);
+    REQUIRE(forged);
+    CHECK_FALSE(f.verify(x, forged->outputs, forged->proof));
+  }
+}
+
+TEST_CASE("model proofs reject tampered, truncated and random bytes", "[zk]") {
+  Fixture f;
+  const auto x = f.inputs(1);
+  const auto proven = f.prove(x);
+  const auto& bytes = proven.proof.bytes;
+  for (std::size_t position = 0; position < bytes.size(); position += 61) {
+    auto tampered = proven.proof;
+    tampered.bytes[position] ^= 0x01;
+    INFO("byte " << position << " of " << bytes.size());
+    CHECK_FALSE(f.verify(x, proven.outputs, tampered));
+  }
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, bytes.size() / 3, bytes.size() - 1}) {
+    CHECK_FALSE(f.verify(x, proven.outputs, zkcnn::zk::ModelProof{{bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut)}}));
+  }
+  auto longer = proven.proof;
+  longer.bytes.push_back(0);
+  CHECK_FALSE(f.verify(x, proven.outputs, longer));
+  std::mt19937_64 noise(3);
+  for (int trial = 0; trial < 10; ++trial) {
+    zkcnn::zk::ModelProof random{std::vector<std::uint8_t>(bytes.size())};
+    for (auto& b : random.bytes) b = static_cast<std::uint8_t>(noise());
+    random.bytes[0] = zkcnn::zk::model_proof_version;
+    CHECK_FALSE(f.verify(x, proven.outputs, random));
+  }
+}
+
+TEST_CASE("witness generation names the layer whose accumulator overflows", "[zk]") {
+  Fixture f;
+  auto narrow = f.model;
+  std::get<RescaleReluSpec>(narrow.architecture.layers[4]).bits = 2;
+  std::get<RescaleReluSpec>(narrow.architecture.layers[4]).shift = 0;
+  const auto x = f.inputs(1);
+  auto proven = zkcnn::zk::prove_model(pcs(), narrow, f.committed.second, f.committed.first,
+                                       std::span<const std::vector<std::int64_t>>(x), f.rng);
+  REQUIRE_FALSE(proven);
+  CHECK_THAT(proven.error().message, Catch::Contains("layer 4 (rescale-relu)") && Catch::Contains("2-bit"));
+}
+
+}  // namespace
