@@ -156,6 +156,70 @@ TEST_CASE("model proofs reject tampered, truncated and random bytes", "[zk]") {
   }
 }
 
+TEST_CASE("entries in the padding of committed weights cannot change the outputs", "[zk]") {
+  // A hidden unit smuggled into the padding of a 3-unit dense layer: it reads input 3, has
+  // bias 100 and weight 1000 into output 0. A prover that computes with the padded rows claims
+  // outputs the architecture's model cannot produce; the verifier must reject them.
+  using F = Pcs::Scalar;
+  Architecture a;
+  a.name = "mlp";
+  a.in_channels = 4;
+  a.layers = {FlattenSpec{}, DenseSpec{3}, RescaleReluSpec{16, 0}, DenseSpec{2}};
+  QuantizedModel model{a, {{}, {{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, {0, 0, 0}}, {}, {{1, 1, 1, 1, -1, 0}, {0, 0}}}};
+  const auto circuit = zkcnn::zk::ModelCircuit<F>::compile(a, 1).value();
+  auto weights = circuit.weights_table(model);
+  const auto& layout = circuit.weights_layout();
+  weights[layout.offset(0) + ((3u << 2) | 3u)] = F::from_u64(1);
+  weights[layout.offset(1) + 3] = F::from_u64(100);
+  weights[layout.offset(2) + ((0u << 2) | 3u)] = F::from_u64(1000);
+  std::mt19937_64 rng(11);
+  auto [commitment, opening] = pcs().commit(std::span<const F>(weights), layout.num_vars(), rng);
+  const zkcnn::zk::ModelProverState<Pcs> state{weights, std::move(opening)};
+  const zkcnn::zk::ModelCommitment<Pcs> model_commitment{std::move(commitment)};
+
+  // The cheating witness: every layer computed over whole padded rows.
+  const Samples x{{3, 4, 5, 6}};
+  typename zkcnn::zk::ModelCircuit<F>::Witness witness;
+  witness.tensors.resize(circuit.tensor_count());
+  witness.aux.assign(circuit.aux_layout().size(), F::zero());
+  witness.tensors[0] = circuit.tensor_table(0, x);
+  for (const auto& step : circuit.steps()) {
+    if (const auto* dense = std::get_if<zkcnn::nn::DenseLayer<F>>(&step.layer)) {
+      const std::size_t row = dense->weight_shape().dim(1), outputs = dense->output_shape().padded_size();
+      const F* w = weights.data() + layout.offset(step.inputs[0].index);
+      const auto& input = witness.tensors[step.inputs[1].index];
+      std::vector<F> y(outputs, F::zero());
+      for (std::size_t o = 0; o < outputs; ++o)
+        for (std::size_t i = 0; i < row; ++i) y[o] += w[o * row + i] * input[i];
+      witness.tensors[step.output] = y;
+    } else if (const auto* bias = std::get_if<zkcnn::nn::BiasLayer<F>>(&step.layer)) {
+      const std::span<const F> inputs[] = {witness.tensors[step.inputs[0].index],
+                                           std::span<const F>(weights).subspan(layout.offset(step.inputs[1].index),
+                                                                                          std::size_t{1} << layout.block_num_vars(step.inputs[1].index))};
+      witness.tensors[step.output] = bias->forward(std::span<const std::span<const F>>(inputs));
+    } else if (const auto* relu = std::get_if<zkcnn::nn::RescaleReluLayer<F>>(&step.layer)) {
+      const auto bits = zkcnn::nn::BitDecomposition<F>::of(witness.tensors[step.inputs[0].index], relu->output_num_vars(),
+                                                           relu->bits()).value();
+      circuit.aux_layout().place(step.inputs[1].index, std::span<const F>(bits), std::span<F>(witness.aux));
+      const std::span<const F> inputs[] = {witness.tensors[step.inputs[0].index], bits};
+      witness.tensors[step.output] = relu->forward(std::span<const std::span<const F>>(inputs));
+    }
+  }
+  const auto& out = circuit.tensor(circuit.output_tensor());
+  witness.outputs = {{}};
+  for (std::size_t j = 0; j < 2; ++j) {
+    witness.outputs[0].push_back(*zkcnn::nn::to_small_integer(witness.tensors[circuit.output_tensor()][out.position(0, j)]));
+  }
+  REQUIRE(witness.outputs[0] != infer(model, x[0])->back());  // the smuggled unit changed them
+
+  zkcnn::zk::ProverProfile profile;
+  const auto proof = zkcnn::zk::detail::prove_with_witness(pcs(), circuit, state, model_commitment,
+                                                           std::span<const std::vector<std::int64_t>>(x), witness,
+                                                           profile, rng);
+  CHECK_FALSE(zkcnn::zk::verify_model(pcs(), a, model_commitment, std::span<const std::vector<std::int64_t>>(x),
+                                      std::span<const std::vector<std::int64_t>>(witness.outputs), proof));
+}
+
 TEST_CASE("witness generation names the layer whose accumulator overflows", "[zk]") {
   Fixture f;
   auto narrow = f.model;

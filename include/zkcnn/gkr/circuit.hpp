@@ -6,8 +6,9 @@
 // output. The proof starts from a random point on the public output's extension and walks the
 // layers from the output down: each layer is proven once, on all the claims the later layers
 // left on it (merged by a random linear combination), and passes claims to the layers it reads.
-// What remains are claims on the input's extension, returned to the caller: a public input is
-// checked directly (check_input_claims), a committed one by opening its commitment.
+// What remains are claims on the input's extension, which the verifier checks against the
+// public input. The statement (the circuit's description, the input and the output) is bound
+// into the transcript before the first challenge.
 
 #include <cstddef>
 #include <cstdint>
@@ -85,6 +86,7 @@ class Circuit {
   ProverOutput prove(std::span<const std::vector<F>> values, T& transcript) const {
     if (values.size() != layer_count()) throw std::invalid_argument("Circuit::prove: one table per layer expected");
     require_layers();
+    absorb_statement(transcript, std::span<const F>(values.front()), std::span<const F>(values.back()));
     std::vector<std::vector<Claim<F>>> claims(layer_count());
     claims.back().push_back(output_claim(std::span<const F>(values.back()), transcript));
     ProverOutput out;
@@ -98,11 +100,14 @@ class Circuit {
     return out;
   }
 
-  /// Checks the proof that `output` is the circuit's output; returns the claims on the input
-  /// the caller must check, or why the proof is rejected.
+  /// Checks the proof that the circuit maps the public `input` to `output`; returns why it is
+  /// rejected, if it is.
   template <class T>
-  Result<std::vector<Claim<F>>> verify(std::span<const F> output, const Proof& proof, T& transcript) const {
+  Status verify(std::span<const F> input, std::span<const F> output, const Proof& proof, T& transcript) const {
     require_layers();
+    if (input.size() > (std::size_t{1} << num_vars_.front())) {
+      return make_error(Errc::invalid_argument, "circuit: the input is longer than the input layer");
+    }
     if (output.size() != (std::size_t{1} << num_vars_.back())) {
       return make_error(Errc::invalid_argument, "circuit: the output has " + std::to_string(output.size()) +
                                                     " entries, expected " +
@@ -113,6 +118,9 @@ class Circuit {
       return make_error(Errc::malformed_proof, "circuit: expected " + std::to_string(proven.size()) +
                                                    " layer proofs, got " + std::to_string(proof.layers.size()));
     }
+    std::vector<F> padded_input(input.begin(), input.end());
+    padded_input.resize(std::size_t{1} << num_vars_.front(), F::zero());
+    absorb_statement(transcript, std::span<const F>(padded_input), output);
     std::vector<std::vector<Claim<F>>> claims(layer_count());
     claims.back().push_back(output_claim(output, transcript));
     for (std::size_t p = 0; p < proven.size(); ++p) {
@@ -123,13 +131,8 @@ class Circuit {
       }
       distribute(i, *input_claims, claims);
     }
-    return std::move(claims.front());
-  }
-
-  /// For a public input: fails unless every claim holds of it.
-  static Status check_input_claims(std::span<const Claim<F>> claims, std::span<const F> input) {
-    for (const auto& claim : claims) {
-      if (evaluate_multilinear(input, std::span<const F>(claim.point)) != claim.value) {
+    for (const auto& claim : claims.front()) {
+      if (evaluate_multilinear(std::span<const F>(padded_input), std::span<const F>(claim.point)) != claim.value) {
         return make_error(Errc::verification_failed, "circuit: a claim on the input does not hold");
       }
     }
@@ -175,10 +178,40 @@ class Circuit {
     return inputs;
   }
 
-  // The output is public: it is bound before the challenge that picks the point.
+  // The circuit's description, then the public input and output, before any challenge; prover
+  // and verifier both call this.
+  template <class T>
+  void absorb_statement(T& transcript, std::span<const F> input, std::span<const F> output) const {
+    io::ByteWriter description;
+    description.write_u32(static_cast<std::uint32_t>(layer_count()));
+    for (std::size_t i = 0; i < layer_count(); ++i) {
+      description.write_u32(static_cast<std::uint32_t>(num_vars_[i]));
+      if (i == 0) continue;
+      description.write_u32(static_cast<std::uint32_t>(sources_[i - 1].size()));
+      for (std::size_t source : sources_[i - 1]) description.write_u32(static_cast<std::uint32_t>(source));
+      const auto& l = layer(i);
+      description.write_u32(static_cast<std::uint32_t>(l.add_gates().size()));
+      for (const auto& g : l.add_gates()) {
+        for (std::size_t v : {g.output, g.input, g.index}) description.write_u32(static_cast<std::uint32_t>(v));
+        description.write_field(g.coefficient);
+      }
+      description.write_u32(static_cast<std::uint32_t>(l.mul_gates().size()));
+      for (const auto& g : l.mul_gates()) {
+        for (std::size_t v : {g.output, g.left_input, g.left_index, g.right_input, g.right_index}) {
+          description.write_u32(static_cast<std::uint32_t>(v));
+        }
+        description.write_field(g.coefficient);
+      }
+    }
+    const auto bytes = std::move(description).take();
+    transcript.absorb_bytes("gkr/circuit/description", bytes);
+    transcript.absorb_fields("gkr/circuit/input", input);
+    transcript.absorb_fields("gkr/circuit/output", output);
+  }
+
+  // The output is public and bound; the point is drawn from the transcript.
   template <class T>
   Claim<F> output_claim(std::span<const F> output, T& transcript) const {
-    transcript.absorb_fields("gkr/circuit/output", output);
     std::vector<F> point = transcript.template challenges<F>("gkr/circuit/output_point", num_vars_.back());
     const F value = evaluate_multilinear(output, std::span<const F>(point));
     return {std::move(point), value};

@@ -8,11 +8,15 @@
 //
 // Protocol. The claim Y~(r_b, r_o) = v (r_o the low out-bits of the point, r_b the high
 // batch-bits) is, by multilinearity in the output indices,
-//   v = sum_{i in {0,1}^n_in} W~(r_o, i) X~(r_b, i) [i < in]        (n_in = ceil(log2 in)).
-// One sumcheck over i proves it: degree 2 when `in` is a power of two (the indicator is 1), and
-// degree 3 with the indicator as a third factor otherwise. At its final point u the prover sends
-// W~(r_o, u) and X~(r_b, u); the verifier checks the subclaim against their product times
-// prefix_indicator(u, in) and leaves the claims W~(u, r_o), X~(u, r_b).
+//   v = sum_{i in {0,1}^n_in} W~(r_o, i) X~(r_b, i) [i real]
+// where the features have a shape of their own (a vector of `in` entries, or the (C, H, W) of
+// a flattened image, which keeps its padded layout) and n_in is that shape's number of
+// variables.
+// One sumcheck over i proves it: degree 2 when the layout has no padding (the indicator is 1),
+// and degree 3 with the shape's real-entry indicator as a third factor otherwise. At its final
+// point u the prover sends W~(r_o, u) and X~(r_b, u); the verifier checks the subclaim against
+// their product times the indicator's extension at u (TensorShape::indicator, closed form) and
+// leaves the claims W~(u, r_o), X~(u, r_b).
 //
 // Why the indicator: the contraction index must not reach padding. Padding is zero for honest
 // tables, but a committed weight table is the prover's choice; with the indicator, the real
@@ -54,17 +58,21 @@ class DenseLayer {
   using Proof = gkr::SumcheckStep<F>;
 
   DenseLayer(std::size_t batch, std::size_t out_features, std::size_t in_features)
-      : batch_(batch), out_(out_features), in_(in_features) {
-    if (batch == 0 || out_features == 0 || in_features == 0) {
-      throw std::invalid_argument("DenseLayer: every size must be positive");
-    }
+      : DenseLayer(batch, out_features, TensorShape{in_features}) {}
+
+  /// Input features with a shape of their own: a flattened image (C, H, W) keeps its padded
+  /// layout, and the contraction runs over its real entries only.
+  DenseLayer(std::size_t batch, std::size_t out_features, TensorShape features)
+      : batch_(batch), out_(out_features), features_(std::move(features)), in_(features_.element_count()) {
+    if (batch == 0 || out_features == 0) throw std::invalid_argument("DenseLayer: every size must be positive");
   }
 
   std::size_t batch() const { return batch_; }
   std::size_t out_features() const { return out_; }
   std::size_t in_features() const { return in_; }
-  TensorShape weight_shape() const { return TensorShape{out_, in_}; }
-  TensorShape input_shape() const { return TensorShape{batch_, in_}; }
+  const TensorShape& feature_shape() const { return features_; }
+  TensorShape weight_shape() const { return TensorShape{out_, row_length()}; }
+  TensorShape input_shape() const { return TensorShape{batch_, row_length()}; }
   TensorShape output_shape() const { return TensorShape{batch_, out_}; }
 
   std::size_t input_count() const { return 2; }
@@ -75,22 +83,21 @@ class DenseLayer {
   }
   std::size_t output_num_vars() const { return output_shape().num_vars(); }
 
-  /// Y[b][o] = sum_{i < in} W[o][i] X[b][i] over the real entries; the padding of Y is zero.
+  /// Y[b][o] = sum_i W[o][i] X[b][i] over the real feature entries; the padding of Y is zero.
   std::vector<F> forward(std::span<const std::span<const F>> inputs) const {
     check_inputs(inputs);
     const std::span<const F> w = inputs[0], x = inputs[1];
-    const std::size_t row = std::size_t{1} << in_bits();
+    const std::size_t row = row_length();
+    const std::vector<F> real = real_entries();
     const TensorShape out_shape = output_shape();
     std::vector<F> y(out_shape.padded_size(), F::zero());
+    auto at = [](std::span<const F> table, std::size_t i) { return i < table.size() ? table[i] : F::zero(); };
     for (std::size_t b = 0; b < batch_; ++b) {
-      const std::size_t x_begin = b * row;
-      const std::size_t x_end = std::min(x.size(), x_begin + in_);
-      if (x_begin >= x_end) continue;
       for (std::size_t o = 0; o < out_; ++o) {
-        const std::size_t w_begin = o * row;
-        const std::size_t n = std::min(x_end - x_begin, w.size() > w_begin ? w.size() - w_begin : 0);
         F sum = F::zero();
-        for (std::size_t i = 0; i < n; ++i) sum += w[w_begin + i] * x[x_begin + i];
+        for (std::size_t i = 0; i < row; ++i) {
+          if (real[i] != F::zero()) sum += at(w, o * row + i) * at(x, b * row + i);
+        }
         y[out_shape.offset({b, o})] = sum;
       }
     }
@@ -110,8 +117,8 @@ class DenseLayer {
     tables.push_back(bind_high_variables(inputs[0], in_bits(), r_o));
     tables.push_back(bind_high_variables(inputs[1], in_bits(), r_b));
     std::vector<std::size_t> factors{0, 1};
-    if (!in_is_power_of_two()) {
-      tables.emplace_back(in_, F::one());
+    if (!features_full()) {
+      tables.push_back(real_entries());
       factors.push_back(2);
     }
     sumcheck::SumOfProducts<F> g(in_bits(), std::move(tables), {{F::one(), std::move(factors)}});
@@ -129,7 +136,7 @@ class DenseLayer {
     if (!subclaim) return subclaim.error();
     const std::span<const F> u(subclaim->point);
     F expected = proof.evaluations[0] * proof.evaluations[1];
-    if (!in_is_power_of_two()) expected *= prefix_indicator(u, in_);
+    if (!features_full()) expected *= features_.indicator(u);
     if (auto ok = gkr::check_step(*subclaim, expected, "dense layer"); !ok) return ok.error();
     const auto parts = output_shape().split(std::span<const F>(claim.point));
     return input_claims(subclaim->point, proof.evaluations, parts[0], parts[1]);
@@ -139,9 +146,27 @@ class DenseLayer {
   Result<Proof> read_proof(io::ByteReader& in) const { return gkr::read_step<F>(in, in_bits(), degree(), 2); }
 
  private:
-  std::size_t in_bits() const { return zkcnn::detail::ceil_log2(in_); }
-  bool in_is_power_of_two() const { return in_ == (std::size_t{1} << in_bits()); }
-  std::size_t degree() const { return in_is_power_of_two() ? 2 : 3; }
+  std::size_t in_bits() const { return features_.num_vars(); }
+  std::size_t row_length() const { return features_.padded_size(); }
+  /// Whether every entry of the padded feature layout is a real one (no indicator needed).
+  bool features_full() const { return in_ == row_length(); }
+  std::size_t degree() const { return features_full() ? 2 : 3; }
+
+  // 1 at the real feature entries of the padded layout, 0 in its padding.
+  std::vector<F> real_entries() const {
+    std::vector<F> mask(row_length(), F::zero());
+    const auto dims = features_.dims();
+    std::vector<std::size_t> index(dims.size(), 0);
+    for (std::size_t n = 0; n < in_; ++n) {
+      std::size_t rest = n;
+      for (std::size_t d = dims.size(); d-- > 0;) {
+        index[d] = rest % dims[d];
+        rest /= dims[d];
+      }
+      mask[features_.offset(std::span<const std::size_t>(index))] = F::one();
+    }
+    return mask;
+  }
 
   void check_inputs(std::span<const std::span<const F>> inputs) const {
     if (inputs.size() != 2) throw std::invalid_argument("DenseLayer: expected two inputs (W, X)");
@@ -160,6 +185,7 @@ class DenseLayer {
     transcript.absorb_u64("nn/dense/batch", batch_);
     transcript.absorb_u64("nn/dense/out", out_);
     transcript.absorb_u64("nn/dense/in", in_);
+    for (std::size_t d : features_.dims()) transcript.absorb_u64("nn/dense/feature_dim", d);
     gkr::absorb_claim(transcript, claim);
   }
 
@@ -178,6 +204,7 @@ class DenseLayer {
 
   std::size_t batch_;
   std::size_t out_;
+  TensorShape features_;
   std::size_t in_;
 };
 

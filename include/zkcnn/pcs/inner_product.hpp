@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
@@ -85,7 +86,11 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
   if (u.size() != b.size() || u.size() != generators.size() || u.empty() || (u.size() & (u.size() - 1)) != 0) {
     throw std::invalid_argument("prove_inner_product: vectors must share one power-of-two length");
   }
+  // The folded generators are kept as scale * g: G' = x^-1 G_lo + x G_hi = x^-1 (G_lo + x^2 G_hi),
+  // so each round costs one scalar multiplication per element (by the same x^2) and the x^-1
+  // factors collect in `scale`, applied once per round to L and R.
   std::vector<G> g(generators.begin(), generators.end());
+  F scale = F::one();
   InnerProductProof<G> proof;
   for (std::size_t n = u.size(); n > 1; n /= 2) {
     const std::size_t h = n / 2;
@@ -94,10 +99,10 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
     const std::span<const G> g_lo(g.data(), h), g_hi(g.data() + h, h);
     const F l_blind = F::random(rng);
     const F r_blind = F::random(rng);
-    G left = msm<G>(g_hi, u_lo);
+    G left = Traits::scalar_mul(msm<G>(g_hi, u_lo), scale);
     left = Traits::add(left, Traits::scalar_mul(value_base, detail::ipa::inner_product(u_lo, b_hi)));
     left = Traits::add(left, Traits::scalar_mul(blinding_base, l_blind));
-    G right = msm<G>(g_lo, u_hi);
+    G right = Traits::scalar_mul(msm<G>(g_lo, u_hi), scale);
     right = Traits::add(right, Traits::scalar_mul(value_base, detail::ipa::inner_product(u_hi, b_lo)));
     right = Traits::add(right, Traits::scalar_mul(blinding_base, r_blind));
     const F x = detail::ipa::round_challenge(transcript, left, right);
@@ -105,21 +110,22 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
     if (!x_inverse) throw std::runtime_error("prove_inner_product: zero challenge (probability 2^-250)");
     proof.left.push_back(left);
     proof.right.push_back(right);
+    const F x2 = x.square();
     for (std::size_t i = 0; i < h; ++i) {
       u[i] = x * u[i] + *x_inverse * u[h + i];
       b[i] = *x_inverse * b[i] + x * b[h + i];
-      const std::array<G, 2> pair{g[i], g[h + i]};
-      const std::array<F, 2> coefficients{*x_inverse, x};
-      g[i] = msm<G>(std::span<const G>(pair), std::span<const F>(coefficients), 1);
     }
+    zkcnn::detail::parallel_for(0, h, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) g[i] = Traits::add(g[i], Traits::scalar_mul(g[h + i], x2));
+    });
+    scale *= *x_inverse;
     u.resize(h);
     b.resize(h);
     g.resize(h);
-    const F x2 = x.square();
     rho += x2 * l_blind + *(x2.inverse()) * r_blind;
   }
   // Schnorr proof of knowledge of (a, rho) with P' = a (g + beta U) + rho H.
-  const G base = Traits::add(g[0], Traits::scalar_mul(value_base, b[0]));
+  const G base = Traits::add(Traits::scalar_mul(g[0], scale), Traits::scalar_mul(value_base, b[0]));
   const F d = F::random(rng);
   const F s = F::random(rng);
   proof.schnorr_commitment = Traits::add(Traits::scalar_mul(base, d), Traits::scalar_mul(blinding_base, s));

@@ -10,6 +10,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/inline.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/sumcheck/fiat_shamir.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
@@ -48,6 +49,11 @@ class RoundAccumulator {
   }
 
   void reset() { std::fill(per_term_.begin(), per_term_.end(), F::zero()); }
+
+  /// Adds the sums another accumulator of the same shape collected (over other pairs).
+  void merge(const RoundAccumulator& other) {
+    for (std::size_t i = 0; i < per_term_.size(); ++i) per_term_[i] += other.per_term_[i];
+  }
 
   /// Sets factor k's values on the current pair.
   ZKCNN_ALWAYS_INLINE void set_pair(std::size_t k, const F& low, const F& high) {
@@ -95,34 +101,62 @@ class RoundAccumulator {
   std::vector<std::size_t> term_begin_;
 };
 
+// Pairs per chunk below which a round runs on one thread: thread start-up would cost more.
+inline constexpr std::size_t parallel_grain = std::size_t{1} << 12;
+
+// Runs body(accumulator, begin, end) over [0, pairs) in chunks, one accumulator per chunk, and
+// merges them into `acc` in chunk order. Field addition is exact, so the message does not
+// depend on the number of threads.
+template <Field F, class Body>
+void accumulate_chunks(RoundAccumulator<F>& acc, std::size_t pairs, Body body) {
+  acc.reset();
+  const std::size_t threads = std::min(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, pairs / parallel_grain));
+  if (threads <= 1) {
+    body(acc, 0, pairs);
+    return;
+  }
+  const std::size_t chunk = (pairs + threads - 1) / threads;
+  std::vector<RoundAccumulator<F>> partial(threads, acc);
+  zkcnn::detail::parallel_for(
+      0, threads,
+      [&](std::size_t first, std::size_t last) {
+        for (std::size_t t = first; t < last; ++t) body(partial[t], t * chunk, std::min(pairs, (t + 1) * chunk));
+      },
+      threads);
+  for (const auto& p : partial) acc.merge(p);
+}
+
 // The first round's message, from the unfolded tables (length even).
 template <Field F>
-std::vector<F> first_round_message(RoundAccumulator<F>& acc, std::span<std::vector<F>> tables, std::size_t length) {
-  acc.reset();
-  for (std::size_t j = 0; j < length / 2; ++j) {
-    for (std::size_t k = 0; k < tables.size(); ++k) acc.set_pair(k, tables[k][2 * j], tables[k][2 * j + 1]);
-    acc.accumulate();
-  }
+std::vector<F> first_round_message(RoundAccumulator<F>& acc, std::span<const std::vector<F>> tables, std::size_t length) {
+  accumulate_chunks(acc, length / 2, [&](RoundAccumulator<F>& local, std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j) {
+      for (std::size_t k = 0; k < tables.size(); ++k) local.set_pair(k, tables[k][2 * j], tables[k][2 * j + 1]);
+      local.accumulate();
+    }
+  });
   return acc.message();
 }
 
-// Binds the lowest variable to r (length a multiple of 4) and, in the same pass over memory,
-// computes the next round's message from the folded pairs.
+// Binds the lowest variable of `tables` (length a multiple of 4) to r into `folded` (length
+// / 2 each) and, in the same pass over memory, computes the next round's message from the
+// folded pairs.
 template <Field F>
-std::vector<F> fold_and_next_message(RoundAccumulator<F>& acc, std::span<std::vector<F>> tables, std::size_t length,
-                                     const F& r) {
-  acc.reset();
-  for (std::size_t j = 0; j < length / 4; ++j) {
-    for (std::size_t k = 0; k < tables.size(); ++k) {
-      F* table = tables[k].data();
-      const F low = table[4 * j] + r * (table[4 * j + 1] - table[4 * j]);
-      const F high = table[4 * j + 2] + r * (table[4 * j + 3] - table[4 * j + 2]);
-      table[2 * j] = low;  // 2j + 1 < 4j for j > 0, and j = 0 reads before it writes
-      table[2 * j + 1] = high;
-      acc.set_pair(k, low, high);
+std::vector<F> fold_and_next_message(RoundAccumulator<F>& acc, std::span<const std::vector<F>> tables,
+                                     std::span<std::vector<F>> folded, std::size_t length, const F& r) {
+  accumulate_chunks(acc, length / 4, [&](RoundAccumulator<F>& local, std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j) {
+      for (std::size_t k = 0; k < tables.size(); ++k) {
+        const F* table = tables[k].data();
+        const F low = table[4 * j] + r * (table[4 * j + 1] - table[4 * j]);
+        const F high = table[4 * j + 2] + r * (table[4 * j + 3] - table[4 * j + 2]);
+        folded[k][2 * j] = low;
+        folded[k][2 * j + 1] = high;
+        local.set_pair(k, low, high);
+      }
+      local.accumulate();
     }
-    acc.accumulate();
-  }
+  });
   return acc.message();
 }
 
@@ -151,15 +185,21 @@ ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript) {
   std::vector<F> message;
   if (shape.num_vars() > 0) {
     pad_tables(2);
-    message = detail::first_round_message(accumulator, std::span<std::vector<F>>(tables), length);
+    message = detail::first_round_message(accumulator, std::span<const std::vector<F>>(tables), length);
   }
+  // Folding writes into a second set of tables (swapped each round), so chunks of one round
+  // can run in parallel without reading what another chunk wrote.
+  std::vector<std::vector<F>> folded(tables.size());
   for (std::size_t round = 0; round < shape.num_vars(); ++round) {
     const F r = detail::round_challenge<F>(transcript, std::span<const F>(message));
     out.proof.round_messages.push_back(std::move(message));
     out.point.push_back(r);
     if (round + 1 < shape.num_vars()) {
       pad_tables(4);
-      message = detail::fold_and_next_message(accumulator, std::span<std::vector<F>>(tables), length, r);
+      for (auto& table : folded) table.resize(length / 2);
+      message = detail::fold_and_next_message(accumulator, std::span<const std::vector<F>>(tables),
+                                              std::span<std::vector<F>>(folded), length, r);
+      std::swap(tables, folded);
     } else {
       for (auto& table : tables) zkcnn::detail::fold_lowest_variable<F>(table, table, r);
     }

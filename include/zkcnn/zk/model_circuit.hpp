@@ -96,7 +96,15 @@ class ModelCircuit {
       return std::holds_alternative<nn::Conv2dSpec>(spec) || std::holds_alternative<nn::DenseSpec>(spec);
     });
     if (!has_weights) return make_error(Errc::invalid_argument, "model: no convolution or dense layer to commit to");
-    return ModelCircuit(architecture, batch, std::move(*shapes));
+    // Sizes the architecture allows but the field or the layouts cannot (an FFT longer than the
+    // field's two-adicity, a weight block beyond 2^48 entries) are reported, not thrown.
+    try {
+      return ModelCircuit(architecture, batch, std::move(*shapes));
+    } catch (const std::invalid_argument& e) {
+      return make_error(Errc::invalid_argument, std::string("model: ") + e.what());
+    } catch (const std::length_error& e) {
+      return make_error(Errc::invalid_argument, std::string("model: ") + e.what());
+    }
   }
 
   const nn::Architecture& architecture() const { return architecture_; }
@@ -234,15 +242,18 @@ class ModelCircuit {
         }
         current = add_bias(i, out, z, kernel + 1);
       } else if (std::holds_alternative<nn::DenseSpec>(spec)) {
+        // The features keep the layout of the tensor they come from: (C, H, W) for a flattened
+        // image, (N) for a vector; the layer contracts over their real entries only.
         const TensorLayout& input = tensors_[current];
-        const std::size_t in_features = input.physical.padded_size() >> input.physical.dimension_bits()[0];
+        const auto input_dims = input.physical.dims();
+        const nn::TensorShape features(std::vector<std::size_t>(input_dims.begin() + 1, input_dims.end()));
         const std::size_t kernel = weight_vars.size();
-        weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels) + zkcnn::detail::ceil_log2(in_features));
+        weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels) + features.num_vars());
         weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels));
         weight_blocks_.push_back({i, kernel, kernel + 1});
         dense_input_tensor_[i] = current;
         const std::size_t z = add_tensor(out, no_activation);
-        steps_.push_back({nn::DenseLayer<F>(batch_, out.channels, in_features), {weights_ref(kernel), tensor_ref(current)}, z, i});
+        steps_.push_back({nn::DenseLayer<F>(batch_, out.channels, features), {weights_ref(kernel), tensor_ref(current)}, z, i});
         current = add_bias(i, out, z, kernel + 1);
       } else if (const auto* relu = std::get_if<nn::RescaleReluSpec>(&spec)) {
         std::size_t accumulators = current;

@@ -237,6 +237,89 @@ struct ProvenBatch {
   ProverProfile profile;
 };
 
+namespace detail {
+
+/// The prover after witness generation: proves that `witness` (tables computed by whatever
+/// means) gives `witness.outputs`. prove_model is the honest caller; tests call it with
+/// tables a cheating prover might use.
+template <ModelPCS P, class Rng>
+ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
+                              const ModelProverState<P>& state, const ModelCommitment<P>& commitment,
+                              std::span<const std::vector<std::int64_t>> inputs,
+                              const typename ModelCircuit<typename P::Scalar>::Witness& witness, ProverProfile& profile,
+                              Rng& rng) {
+  using F = typename P::Scalar;
+  Stopwatch clock;
+  Sha256Transcript transcript("zkcnn/model");
+  absorb_statement<P>(transcript, circuit.architecture(), commitment, inputs, std::span(witness.outputs));
+  io::ByteWriter out;
+  out.write_u8(model_proof_version);
+  auto [aux_commitment, aux_opening] = pcs.commit(std::span<const F>(witness.aux), circuit.aux_layout().num_vars(), rng);
+  P::absorb_commitment(transcript, aux_commitment);
+  write_blob(out, P::encode_commitment(aux_commitment));
+  profile.aux_commitment = clock.lap();
+
+  ClaimBook<F> book;
+  book.tensors.resize(circuit.tensor_count());
+  const std::size_t output = circuit.output_tensor();
+  {
+    auto point = transcript.template challenges<F>("zkcnn/output_point", circuit.tensor(output).physical.num_vars());
+    const F value = evaluate_multilinear(std::span<const F>(witness.tensors[output]), std::span<const F>(point));
+    book.tensors[output].push_back({std::move(point), value});
+  }
+  std::vector<F> weight_view, aux_view;
+  for (std::size_t s = circuit.steps().size(); s-- > 0;) {
+    const auto& step = circuit.steps()[s];
+    const auto& table = witness.tensors[step.output];
+    auto merged = gkr::prove_merge(std::span<const F>(table), circuit.tensor(step.output).physical.num_vars(),
+                                   std::span<const gkr::Claim<F>>(book.tensors[step.output]), transcript);
+    for (const auto& merge : merged.proof) gkr::write_step(out, merge);
+    std::vector<std::vector<F>> block_tables;
+    std::vector<std::span<const F>> inputs_view;
+    for (const TableRef& ref : step.inputs) {
+      if (ref.source == TableRef::Source::tensor) {
+        inputs_view.emplace_back(witness.tensors[ref.index]);
+        continue;
+      }
+      const bool is_weights = ref.source == TableRef::Source::weights;
+      const BlockLayout& layout = is_weights ? circuit.weights_layout() : circuit.aux_layout();
+      const std::vector<F>& whole = is_weights ? state.weights : witness.aux;
+      const auto begin = whole.begin() + static_cast<std::ptrdiff_t>(layout.offset(ref.index));
+      inputs_view.emplace_back(&*begin, std::size_t{1} << layout.block_num_vars(ref.index));
+    }
+    std::visit(
+        [&](const auto& layer) {
+          auto proven = layer.prove(std::span<const std::span<const F>>(inputs_view), merged.claim, transcript);
+          layer.write_proof(proven.proof, out);
+          book.route(circuit, step, std::span<const gkr::InputClaim<F>>(proven.input_claims));
+        },
+        step.layer);
+  }
+  profile.layers = clock.lap();
+
+  // Every entry of the auxiliary witness is a bit.
+  const std::size_t aux_vars = circuit.aux_layout().num_vars();
+  {
+    const auto tau = booleanity_point<F>(transcript, aux_vars);
+    auto g = booleanity_polynomial(eq_table(std::span<const F>(tau)), witness.aux, aux_vars);
+    const std::size_t sent[] = {1};
+    auto proven = gkr::prove_step(std::move(g), F::zero(), std::span<const std::size_t>(sent), transcript);
+    gkr::write_step(out, proven.step);
+    book.aux.push_back({std::move(proven.point), proven.factor_values[1]});
+  }
+  profile.booleanity = clock.lap();
+  auto weights_opening = prove_batch(pcs, std::span<const F>(state.weights), state.opening, commitment.weights,
+                                     std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
+  write_batch_opening(out, weights_opening);
+  auto aux_opened = prove_batch(pcs, std::span<const F>(witness.aux), aux_opening, aux_commitment,
+                                std::span<const EvaluationClaim<F>>(book.aux), transcript, rng);
+  write_batch_opening(out, aux_opened);
+  profile.openings = clock.lap();
+  return ModelProof{std::move(out).take()};
+}
+
+}  // namespace detail
+
 /// Proves the model's outputs on a batch of public inputs. Fails, naming the layer, when the
 /// model does not fit its architecture's bit widths on these inputs.
 template <ModelPCS P, class Rng>
@@ -251,73 +334,8 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
   auto witness = circuit->witness(model, inputs);
   if (!witness) return witness.error();
   profile.witness = clock.lap();
-
-  Sha256Transcript transcript("zkcnn/model");
-  detail::absorb_statement<P>(transcript, model.architecture, commitment, inputs, std::span(witness->outputs));
-  io::ByteWriter out;
-  out.write_u8(model_proof_version);
-  auto [aux_commitment, aux_opening] = pcs.commit(std::span<const F>(witness->aux), circuit->aux_layout().num_vars(), rng);
-  P::absorb_commitment(transcript, aux_commitment);
-  detail::write_blob(out, P::encode_commitment(aux_commitment));
-  profile.aux_commitment = clock.lap();
-
-  detail::ClaimBook<F> book;
-  book.tensors.resize(circuit->tensor_count());
-  const std::size_t output = circuit->output_tensor();
-  {
-    auto point = transcript.template challenges<F>("zkcnn/output_point", circuit->tensor(output).physical.num_vars());
-    const F value = evaluate_multilinear(std::span<const F>(witness->tensors[output]), std::span<const F>(point));
-    book.tensors[output].push_back({std::move(point), value});
-  }
-  std::vector<F> weight_view, aux_view;
-  for (std::size_t s = circuit->steps().size(); s-- > 0;) {
-    const auto& step = circuit->steps()[s];
-    const auto& table = witness->tensors[step.output];
-    auto merged = gkr::prove_merge(std::span<const F>(table), circuit->tensor(step.output).physical.num_vars(),
-                                   std::span<const gkr::Claim<F>>(book.tensors[step.output]), transcript);
-    for (const auto& merge : merged.proof) gkr::write_step(out, merge);
-    std::vector<std::vector<F>> block_tables;
-    std::vector<std::span<const F>> inputs_view;
-    for (const TableRef& ref : step.inputs) {
-      if (ref.source == TableRef::Source::tensor) {
-        inputs_view.emplace_back(witness->tensors[ref.index]);
-        continue;
-      }
-      const bool is_weights = ref.source == TableRef::Source::weights;
-      const BlockLayout& layout = is_weights ? circuit->weights_layout() : circuit->aux_layout();
-      const std::vector<F>& whole = is_weights ? state.weights : witness->aux;
-      const auto begin = whole.begin() + static_cast<std::ptrdiff_t>(layout.offset(ref.index));
-      inputs_view.emplace_back(&*begin, std::size_t{1} << layout.block_num_vars(ref.index));
-    }
-    std::visit(
-        [&](const auto& layer) {
-          auto proven = layer.prove(std::span<const std::span<const F>>(inputs_view), merged.claim, transcript);
-          layer.write_proof(proven.proof, out);
-          book.route(*circuit, step, std::span<const gkr::InputClaim<F>>(proven.input_claims));
-        },
-        step.layer);
-  }
-  profile.layers = clock.lap();
-
-  // Every entry of the auxiliary witness is a bit.
-  const std::size_t aux_vars = circuit->aux_layout().num_vars();
-  {
-    const auto tau = detail::booleanity_point<F>(transcript, aux_vars);
-    auto g = detail::booleanity_polynomial(eq_table(std::span<const F>(tau)), witness->aux, aux_vars);
-    const std::size_t sent[] = {1};
-    auto proven = gkr::prove_step(std::move(g), F::zero(), std::span<const std::size_t>(sent), transcript);
-    gkr::write_step(out, proven.step);
-    book.aux.push_back({std::move(proven.point), proven.factor_values[1]});
-  }
-  profile.booleanity = clock.lap();
-  auto weights_opening = prove_batch(pcs, std::span<const F>(state.weights), state.opening, commitment.weights,
-                                     std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
-  detail::write_batch_opening(out, weights_opening);
-  auto aux_opened = prove_batch(pcs, std::span<const F>(witness->aux), aux_opening, aux_commitment,
-                                std::span<const EvaluationClaim<F>>(book.aux), transcript, rng);
-  detail::write_batch_opening(out, aux_opened);
-  profile.openings = clock.lap();
-  return ProvenBatch<P>{std::move(witness->outputs), ModelProof{std::move(out).take()}, profile};
+  ModelProof proof = detail::prove_with_witness(pcs, *circuit, state, commitment, inputs, *witness, profile, rng);
+  return ProvenBatch<P>{std::move(witness->outputs), std::move(proof), profile};
 }
 
 /// Checks a model proof for a batch of public inputs and claimed outputs; returns why it is
