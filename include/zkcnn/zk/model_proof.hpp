@@ -8,9 +8,9 @@
 //      into one when there are several) to claims on its inputs: activations (the next layers
 //      to prove), blocks of the committed weights, blocks of the committed auxiliary witness,
 //      or the public input (checked by the verifier directly);
-//   3. one zero-check that every entry of the auxiliary witness is a bit;
-//   4. all claims on the weights opened at once against the model commitment, and all claims
-//      on the auxiliary witness against its commitment.
+//   3. all claims on the weights opened at once against the model commitment;
+//   4. all claims on the auxiliary witness opened at once against its commitment, in the same
+//      sumcheck as the zero-check that every entry is a bit (zk/bits_opening.hpp).
 // The proof is its byte string: the prover appends each message as it produces it and the
 // verifier reads each one just before checking it, so there is one encoding and one decoder.
 
@@ -34,6 +34,7 @@
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/transcript/transcript.hpp"
+#include "zkcnn/zk/bits_opening.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 
 namespace zkcnn::zk {
@@ -174,17 +175,6 @@ struct ClaimBook {
   }
 };
 
-// The booleanity zero-check: sum_x eq(tau, x) (a(x)^2 - a(x)) = 0.
-template <EncodableField F>
-sumcheck::SumOfProducts<F> booleanity_polynomial(std::vector<F> tau_eq, std::vector<F> aux, std::size_t num_vars) {
-  return sumcheck::SumOfProducts<F>(num_vars, {std::move(tau_eq), std::move(aux)}, {{F::one(), {0, 1, 1}}, {-F::one(), {0, 1}}});
-}
-
-template <EncodableField F, class T>
-std::vector<F> booleanity_point(T& transcript, std::size_t num_vars) {
-  return transcript.template challenges<F>("zkcnn/booleanity", num_vars);
-}
-
 template <class P>
 void write_batch_opening(io::ByteWriter& out, const BatchEvaluationProof<P>& proof) {
   using F = typename P::Scalar;
@@ -225,8 +215,7 @@ struct ProverProfile {
   double witness = 0;         ///< integer inference, field tables, bit decompositions
   double aux_commitment = 0;  ///< committing the auxiliary witness
   double layers = 0;          ///< the layers' sumchecks, output to input
-  double booleanity = 0;      ///< the zero-check that the auxiliary witness is bits
-  double openings = 0;        ///< opening the weights and the auxiliary witness
+  double openings = 0;        ///< opening the weights, and the auxiliary witness with its booleanity
 };
 
 template <ModelPCS P>
@@ -297,23 +286,14 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   }
   profile.layers = clock.lap();
 
-  // Every entry of the auxiliary witness is a bit.
-  const std::size_t aux_vars = circuit.aux_layout().num_vars();
-  {
-    const auto tau = booleanity_point<F>(transcript, aux_vars);
-    auto g = booleanity_polynomial(eq_table(std::span<const F>(tau)), witness.aux, aux_vars);
-    const std::size_t sent[] = {1};
-    auto proven = gkr::prove_step(std::move(g), F::zero(), std::span<const std::size_t>(sent), transcript);
-    gkr::write_step(out, proven.step);
-    book.aux.push_back({std::move(proven.point), proven.factor_values[1]});
-  }
-  profile.booleanity = clock.lap();
   auto weights_opening = prove_batch(pcs, std::span<const F>(state.weights), state.opening, commitment.weights,
                                      std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
   write_batch_opening(out, weights_opening);
-  auto aux_opened = prove_batch(pcs, std::span<const F>(witness.aux), aux_opening, aux_commitment,
-                                std::span<const EvaluationClaim<F>>(book.aux), transcript, rng);
-  write_batch_opening(out, aux_opened);
+  // The auxiliary witness: its claims and its booleanity in one sumcheck and one opening.
+  auto bits_opening = prove_bits_opening(pcs, std::span<const F>(witness.aux), aux_opening, aux_commitment,
+                                         circuit.aux_layout().num_vars(), std::span<const EvaluationClaim<F>>(book.aux),
+                                         transcript, rng);
+  write_bits_opening(out, bits_opening);
   profile.openings = clock.lap();
   return ModelProof{std::move(out).take()};
 }
@@ -421,18 +401,6 @@ Status verify_model(const P& pcs, const nn::Architecture& architecture, const Mo
       }
     }
   }
-  const std::size_t aux_vars = circuit->aux_layout().num_vars();
-  {
-    const auto tau = detail::booleanity_point<F>(transcript, aux_vars);
-    auto step = gkr::read_step<F>(in, aux_vars, 3, 1);
-    if (!step) return step.error();
-    auto subclaim = gkr::verify_step(F::zero(), aux_vars, 3, 1, *step, transcript);
-    if (!subclaim) return subclaim.error();
-    const F a = step->evaluations[0];
-    const F expected = eq_eval(std::span<const F>(tau), std::span<const F>(subclaim->point)) * (a * a - a);
-    if (auto ok = gkr::check_step(*subclaim, expected, "auxiliary witness booleanity"); !ok) return ok.error();
-    book.aux.push_back({std::move(subclaim->point), a});
-  }
   auto weights_opening = detail::read_batch_opening<P>(in, circuit->weights_layout().num_vars());
   if (!weights_opening) return weights_opening.error();
   if (auto ok = verify_batch(pcs, commitment.weights, std::span<const EvaluationClaim<F>>(book.weights), *weights_opening,
@@ -440,9 +408,11 @@ Status verify_model(const P& pcs, const nn::Architecture& architecture, const Mo
       !ok) {
     return make_error(ok.error().code, "model weights: " + ok.error().message);
   }
-  auto aux_opening = detail::read_batch_opening<P>(in, aux_vars);
-  if (!aux_opening) return aux_opening.error();
-  if (auto ok = verify_batch(pcs, *aux_commitment, std::span<const EvaluationClaim<F>>(book.aux), *aux_opening, transcript);
+  const std::size_t aux_vars = circuit->aux_layout().num_vars();
+  auto bits_opening = read_bits_opening<P>(in, aux_vars);
+  if (!bits_opening) return bits_opening.error();
+  if (auto ok = verify_bits_opening(pcs, *aux_commitment, aux_vars, std::span<const EvaluationClaim<F>>(book.aux),
+                                    *bits_opening, transcript);
       !ok) {
     return make_error(ok.error().code, "auxiliary witness: " + ok.error().message);
   }
