@@ -66,6 +66,7 @@
 #include "zkcnn/sumcheck/sum_of_products.hpp"
 #include "zkcnn/sumcheck/verifier.hpp"
 
+#include "zkcnn/zk/bits_opening.hpp"
 #include "zkcnn/zk/block_layout.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 #include "zkcnn/zk/model_proof.hpp"
