@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -23,6 +24,7 @@
 #include "zkcnn/gkr/gate_layer.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/poly/multilinear.hpp"
+#include "zkcnn/transcript/sha256.hpp"
 
 namespace zkcnn::gkr {
 
@@ -58,6 +60,7 @@ class Circuit {
       source_vars.push_back(num_vars_[source]);
     }
     layers_.emplace_back(std::move(source_vars), output_num_vars, std::move(add_gates), std::move(mul_gates));
+    description_digest_.reset();
     sources_.push_back(std::move(sources));
     num_vars_.push_back(output_num_vars);
     return num_vars_.size() - 1;
@@ -182,6 +185,15 @@ class Circuit {
   // and verifier both call this.
   template <class T>
   void absorb_statement(T& transcript, std::span<const F> input, std::span<const F> output) const {
+    if (!description_digest_) description_digest_ = description_digest();
+    transcript.absorb_bytes("gkr/circuit/description", *description_digest_);
+    transcript.absorb_fields("gkr/circuit/input", input);
+    transcript.absorb_fields("gkr/circuit/output", output);
+  }
+
+  // SHA-256 of the circuit's canonical description (every layer's sources, sizes and gates),
+  // computed once per circuit: hashing the gates costs about as much as proving a small layer.
+  Sha256::Digest description_digest() const {
     io::ByteWriter description;
     description.write_u32(static_cast<std::uint32_t>(layer_count()));
     for (std::size_t i = 0; i < layer_count(); ++i) {
@@ -204,9 +216,9 @@ class Circuit {
       }
     }
     const auto bytes = std::move(description).take();
-    transcript.absorb_bytes("gkr/circuit/description", bytes);
-    transcript.absorb_fields("gkr/circuit/input", input);
-    transcript.absorb_fields("gkr/circuit/output", output);
+    Sha256 hash;
+    hash.update(bytes);
+    return hash.finalize();
   }
 
   // The output is public and bound; the point is drawn from the transcript.
@@ -243,6 +255,7 @@ class Circuit {
   std::vector<std::size_t> num_vars_;
   std::vector<GateLayer<F>> layers_;
   std::vector<std::vector<std::size_t>> sources_;
+  mutable std::optional<Sha256::Digest> description_digest_;  // a cache, reset by add_layer
 };
 
 }  // namespace zkcnn::gkr
