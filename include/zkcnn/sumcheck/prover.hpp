@@ -40,9 +40,6 @@ class RoundAccumulator {
         points_(shape.degree() + 1),
         line_(shape.factor_count() * points_),
         per_term_(shape.terms().size() * points_) {
-    const auto terms = shape.terms();
-    product_of_two_ = shape.factor_count() == 2 && terms.size() == 1 && terms[0].factors.size() == 2 &&
-                      terms[0].factors[0] != terms[0].factors[1];
     // Each term's factors as offsets into line_, flattened, so the hot loop reads one array.
     term_begin_.push_back(0);
     for (const auto& term : shape.terms()) {
@@ -52,16 +49,6 @@ class RoundAccumulator {
   }
 
   void reset() { std::fill(per_term_.begin(), per_term_.end(), F::zero()); }
-
-  /// Whether g is c * f_0 * f_1 (two distinct factors, nothing else), the most common shape
-  /// (matrix products, FFT, batch openings), which has a dedicated loop.
-  bool is_product_of_two() const { return product_of_two_; }
-
-  /// For g = c f_0 f_1: adds the pair's products at t = 0 and t = 2 (2 high - low).
-  ZKCNN_ALWAYS_INLINE void accumulate_product(const F& low0, const F& high0, const F& low1, const F& high1) {
-    per_term_[0] += low0 * low1;
-    per_term_[2] += (high0 + (high0 - low0)) * (high1 + (high1 - low1));
-  }
 
   /// Adds the sums another accumulator of the same shape collected (over other pairs).
   void merge(const RoundAccumulator& other) {
@@ -112,7 +99,6 @@ class RoundAccumulator {
   std::vector<F> per_term_;  // per_term_[i * points_ + t]: term i's products, without coefficient
   std::vector<std::size_t> factor_offsets_;
   std::vector<std::size_t> term_begin_;
-  bool product_of_two_ = false;
 };
 
 // Pairs per chunk below which a round runs on one thread: thread start-up would cost more.
@@ -144,12 +130,6 @@ void accumulate_chunks(RoundAccumulator<F>& acc, std::size_t pairs, Body body) {
 template <Field F>
 std::vector<F> first_round_message(RoundAccumulator<F>& acc, std::span<const std::vector<F>> tables, std::size_t length) {
   accumulate_chunks(acc, length / 2, [&](RoundAccumulator<F>& local, std::size_t begin, std::size_t end) {
-    if (local.is_product_of_two()) {
-      const F* a = tables[0].data();
-      const F* b = tables[1].data();
-      for (std::size_t j = begin; j < end; ++j) local.accumulate_product(a[2 * j], a[2 * j + 1], b[2 * j], b[2 * j + 1]);
-      return;
-    }
     for (std::size_t j = begin; j < end; ++j) {
       for (std::size_t k = 0; k < tables.size(); ++k) local.set_pair(k, tables[k][2 * j], tables[k][2 * j + 1]);
       local.accumulate();
@@ -165,24 +145,6 @@ template <Field F>
 std::vector<F> fold_and_next_message(RoundAccumulator<F>& acc, std::span<const std::vector<F>> tables,
                                      std::span<std::vector<F>> folded, std::size_t length, const F& r) {
   accumulate_chunks(acc, length / 4, [&](RoundAccumulator<F>& local, std::size_t begin, std::size_t end) {
-    if (local.is_product_of_two()) {
-      const F* a = tables[0].data();
-      const F* b = tables[1].data();
-      F* a_out = folded[0].data();
-      F* b_out = folded[1].data();
-      for (std::size_t j = begin; j < end; ++j) {
-        const F low0 = a[4 * j] + r * (a[4 * j + 1] - a[4 * j]);
-        const F high0 = a[4 * j + 2] + r * (a[4 * j + 3] - a[4 * j + 2]);
-        const F low1 = b[4 * j] + r * (b[4 * j + 1] - b[4 * j]);
-        const F high1 = b[4 * j + 2] + r * (b[4 * j + 3] - b[4 * j + 2]);
-        a_out[2 * j] = low0;
-        a_out[2 * j + 1] = high0;
-        b_out[2 * j] = low1;
-        b_out[2 * j + 1] = high1;
-        local.accumulate_product(low0, high0, low1, high1);
-      }
-      return;
-    }
     for (std::size_t j = begin; j < end; ++j) {
       for (std::size_t k = 0; k < tables.size(); ++k) {
         const F* table = tables[k].data();
