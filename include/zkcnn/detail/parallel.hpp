@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <exception>
 #include <vector>
 
@@ -14,11 +15,18 @@
 
 namespace zkcnn::detail {
 
-/// Threads to use by default: the hardware's, or 1 when threading is compiled out.
+/// Threads to use by default: the environment variable ZKCNN_THREADS when it holds a positive
+/// number (so a benchmark or a shared machine can pin it without recompiling), else the
+/// hardware's; 1 when threading is compiled out.
 inline std::size_t default_thread_count() {
 #ifdef ZKCNN_SINGLE_THREADED
   return 1;
 #else
+  if (const char* configured = std::getenv("ZKCNN_THREADS")) {
+    char* end = nullptr;
+    const unsigned long value = std::strtoul(configured, &end, 10);
+    if (end != configured && *end == '\0' && value > 0 && value <= 1024) return value;
+  }
   return std::max<std::size_t>(1, std::thread::hardware_concurrency());
 #endif
 }
