@@ -70,3 +70,4 @@
 #include "zkcnn/zk/block_layout.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 #include "zkcnn/zk/model_proof.hpp"
+#include "zkcnn/zk/prediction.hpp"

@@ -9,6 +9,7 @@
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/zk/model_proof.hpp>
+#include <zkcnn/zk/prediction.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -80,6 +81,21 @@ TEST_CASE("model proofs verify and carry the integer inference's outputs", "[zk]
     for (std::size_t b = 0; b < batch; ++b) CHECK(proven.outputs[b] == infer(f.model, x[b])->back());
     CHECK(f.verify(x, proven.outputs, proven.proof));
   }
+}
+
+TEST_CASE("prediction proofs are model proofs of one sample", "[zk]") {
+  Fixture f;
+  const auto x = f.inputs(1).front();
+  auto prediction = zkcnn::zk::prove_prediction(pcs(), f.model, f.committed.second, f.committed.first,
+                                                std::span<const std::int64_t>(x), f.rng);
+  REQUIRE(prediction);
+  CHECK(prediction->output == infer(f.model, x)->back());
+  CHECK(zkcnn::zk::verify_prediction(pcs(), f.model.architecture, f.committed.first, std::span<const std::int64_t>(x),
+                                     std::span<const std::int64_t>(prediction->output), prediction->proof));
+  auto wrong = prediction->output;
+  wrong[0] -= 1;
+  CHECK_FALSE(zkcnn::zk::verify_prediction(pcs(), f.model.architecture, f.committed.first, std::span<const std::int64_t>(x),
+                                           std::span<const std::int64_t>(wrong), prediction->proof));
 }
 
 TEST_CASE("model proofs reject a wrong statement", "[zk]") {

@@ -1,0 +1,47 @@
+#pragma once
+// Prediction proofs (PROTOCOL.md section 1): "the model committed to in C_model, with the public
+// architecture A, maps the public input x to the public output y". A batch of one sample of
+// the model proof (zk/model_proof.hpp), under the names a user looks for.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "zkcnn/error.hpp"
+#include "zkcnn/nn/architecture.hpp"
+#include "zkcnn/nn/quantized_model.hpp"
+#include "zkcnn/zk/model_proof.hpp"
+
+namespace zkcnn::zk {
+
+template <ModelPCS P>
+struct Prediction {
+  /// The model's output on the input (its logits, for a classifier).
+  std::vector<std::int64_t> output;
+  ModelProof proof;
+  ProverProfile profile;
+};
+
+/// Runs the model on `input` and proves the output. `rng` must be a cryptographic generator
+/// (OsRng) outside tests.
+template <ModelPCS P, class Rng>
+Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
+                                       const ModelCommitment<P>& commitment, std::span<const std::int64_t> input, Rng& rng) {
+  const std::vector<std::vector<std::int64_t>> inputs{{input.begin(), input.end()}};
+  auto proven = prove_model(pcs, model, state, commitment, std::span<const std::vector<std::int64_t>>(inputs), rng);
+  if (!proven) return proven.error();
+  return Prediction<P>{std::move(proven->outputs.front()), std::move(proven->proof), proven->profile};
+}
+
+/// Accepts, or says why the proof does not show that the committed model maps input to output.
+template <ModelPCS P>
+Status verify_prediction(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+                         std::span<const std::int64_t> input, std::span<const std::int64_t> output,
+                         const ModelProof& proof) {
+  const std::vector<std::vector<std::int64_t>> inputs{{input.begin(), input.end()}};
+  const std::vector<std::vector<std::int64_t>> outputs{{output.begin(), output.end()}};
+  return verify_model(pcs, architecture, commitment, std::span<const std::vector<std::int64_t>>(inputs),
+                      std::span<const std::vector<std::int64_t>>(outputs), proof);
+}
+
+}  // namespace zkcnn::zk
