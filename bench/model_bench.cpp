@@ -1,0 +1,241 @@
+// Whole-model proofs (zk/model_proof.hpp) for the paper's networks from nn::zoo: LeNet-5 on a
+// 1x32x32 input and VGG-11 / VGG-16 on a 3x32x32 input, random 8-bit weights with calibrated
+// rescales, one prediction (batch 1), Hyrax over BN254 G1 with a SHA-256 transcript, all the
+// library's threads. Per model, three benchmarks:
+//   BM_ModelCommit/<model>  commit_model: the weights' table and its Hyrax commitment;
+//   BM_ModelProve/<model>   prove_model, with ProverProfile's split as counters in
+//                           milliseconds (witness, aux_commitment, layers, booleanity if the
+//                           prover has that phase, openings);
+//   BM_ModelVerify/<model>  verify_model, the complete verifier (statement, every layer, the
+//                           openings of both committed polynomials with the booleanity check).
+// Counters: commitment_bytes (ModelCommitment::serialize), proof_bytes (ModelProof::bytes),
+// weights_vars / aux_vars (variables of the two committed polynomials), parameters, threads
+// (detail::default_thread_count) and peak_rss (the process's peak resident set, getrusage).
+//
+// Times are wall-clock (UseRealTime): the prover runs on several threads. Setup (the random
+// model and its calibration, and the commitment and proof a later benchmark needs) is outside
+// the timed loops and cached for one model at a time, so the models run from the smallest to
+// the largest and each one's peak_rss is, in practice, its own. To measure one model alone:
+//   model_bench --benchmark_filter=vgg16
+
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <zkcnn/detail/parallel.hpp>
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/nn/zoo.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/zk/model_proof.hpp>
+
+namespace {
+
+using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using Samples = std::vector<std::vector<std::int64_t>>;
+using Committed = std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>>;
+
+// Hyrax's balanced shape gives (num_vars + 1) / 2 column variables, capped by the key. VGG-16's
+// weights take 2^25 entries and its auxiliary witness 2^24, so a key of 2^13 generators keeps
+// every commitment balanced (smaller polynomials use a prefix of the key).
+constexpr std::size_t key_column_vars = 13;
+
+const Pcs& pcs() {
+  static const Pcs scheme("zkcnn model bench", key_column_vars);
+  return scheme;
+}
+
+struct ModelCase {
+  const char* name;
+  zkcnn::nn::Architecture (*architecture)();
+  // Iterations per benchmark: the big models are timed once (a VGG-16 proof takes tens of seconds).
+  int commit_iterations;
+  int prove_iterations;
+  int verify_iterations;
+};
+
+const ModelCase cases[] = {
+    {"lenet5", &zkcnn::nn::zoo::lenet5, 5, 3, 10},
+    {"vgg11", &zkcnn::nn::zoo::vgg11, 1, 1, 3},
+    {"vgg16", &zkcnn::nn::zoo::vgg16, 1, 1, 3},
+};
+
+/// Everything one model's benchmarks share, made on first use.
+struct Setup {
+  std::string name;
+  zkcnn::nn::QuantizedModel model;
+  Samples inputs;
+  // Benchmarks only: a seeded generator makes runs repeatable. Real commitments and proofs
+  // draw their blinding factors from zkcnn::OsRng.
+  std::mt19937_64 rng{2022};
+  std::optional<Committed> committed;
+  std::optional<zkcnn::zk::ProvenBatch<Pcs>> proven;
+
+  explicit Setup(const ModelCase& c) : name(c.name) {
+    const auto architecture = c.architecture();
+    // Weights from seed 1, calibrated on one random input; the proven input is another one.
+    auto random = zkcnn::nn::zoo::random_model(architecture, 1, zkcnn::nn::zoo::random_input(architecture, 2));
+    if (!random) throw std::runtime_error(random.error().message);
+    model = std::move(*random);
+    inputs.push_back(zkcnn::nn::zoo::random_input(architecture, 3));
+  }
+
+  std::span<const std::vector<std::int64_t>> batch() const { return inputs; }
+
+  const Committed& commitment() {
+    if (!committed) committed = zkcnn::zk::commit_model(pcs(), model, rng).value();
+    return *committed;
+  }
+
+  zkcnn::zk::ProvenBatch<Pcs> prove() {
+    const auto& [commitment, state] = this->commitment();
+    auto result = zkcnn::zk::prove_model(pcs(), model, state, commitment, batch(), rng);
+    if (!result) throw std::runtime_error(result.error().message);
+    return std::move(*result);
+  }
+
+  const zkcnn::zk::ProvenBatch<Pcs>& proof() {
+    if (!proven) proven = prove();
+    return *proven;
+  }
+};
+
+/// The one cached model: switching to another frees the previous one's tables first.
+Setup& setup(const ModelCase& c) {
+  static std::unique_ptr<Setup> current;
+  if (!current || current->name != c.name) {
+    current.reset();
+    current = std::make_unique<Setup>(c);
+  }
+  return *current;
+}
+
+double peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports KiB
+}
+
+std::size_t parameter_count(const zkcnn::nn::QuantizedModel& model) {
+  std::size_t n = 0;
+  for (const auto& w : model.weights) n += w.kernel.size() + w.bias.size();
+  return n;
+}
+
+void common_counters(benchmark::State& state, const Setup& s) {
+  const auto circuit = zkcnn::zk::ModelCircuit<Pcs::Scalar>::compile(s.model.architecture, 1).value();
+  state.counters["weights_vars"] = static_cast<double>(circuit.weights_layout().num_vars());
+  state.counters["aux_vars"] = static_cast<double>(circuit.aux_layout().num_vars());
+  state.counters["parameters"] = static_cast<double>(parameter_count(s.model));
+  state.counters["threads"] = static_cast<double>(zkcnn::detail::default_thread_count());
+  state.counters["peak_rss"] =
+      benchmark::Counter(peak_rss_bytes(), benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
+}
+
+void BM_ModelCommit(benchmark::State& state, const ModelCase* c) {
+  Setup& s = setup(*c);
+  (void)pcs();  // the key's generators are public parameters, made once outside the timing
+  std::size_t commitment_bytes = 0;
+  for (auto _ : state) {
+    auto committed = zkcnn::zk::commit_model(pcs(), s.model, s.rng).value();
+    commitment_bytes = committed.first.serialize().size();
+    benchmark::DoNotOptimize(committed);
+    state.PauseTiming();  // freeing a gigabyte of weights is not committing
+    if (!s.committed) s.committed = std::move(committed);
+    committed = {};
+    state.ResumeTiming();
+  }
+  state.counters["commitment_bytes"] = static_cast<double>(commitment_bytes);
+  common_counters(state, s);
+}
+
+// The prover's phases, summed over iterations. A prover that checks booleanity inside the
+// auxiliary witness's opening has no separate phase for it (its time is part of openings
+// then), so that phase is reported only where it exists. Templates, so that the branch for a
+// missing member is never instantiated.
+template <class Profile>
+void accumulate(Profile& total, const Profile& profile) {
+  total.witness += profile.witness;
+  total.aux_commitment += profile.aux_commitment;
+  total.layers += profile.layers;
+  if constexpr (requires { total.booleanity; }) total.booleanity += profile.booleanity;
+  total.openings += profile.openings;
+}
+
+template <class Profile>
+void profile_counters(benchmark::State& state, const Profile& total) {
+  auto ms = [](double seconds) { return benchmark::Counter(seconds * 1e3, benchmark::Counter::kAvgIterations); };
+  state.counters["witness_ms"] = ms(total.witness);
+  state.counters["aux_commitment_ms"] = ms(total.aux_commitment);
+  state.counters["layers_ms"] = ms(total.layers);
+  if constexpr (requires { total.booleanity; }) state.counters["booleanity_ms"] = ms(total.booleanity);
+  state.counters["openings_ms"] = ms(total.openings);
+}
+
+void BM_ModelProve(benchmark::State& state, const ModelCase* c) {
+  Setup& s = setup(*c);
+  (void)s.commitment();
+  zkcnn::zk::ProverProfile total;
+  std::size_t proof_bytes = 0;
+  for (auto _ : state) {
+    auto proven = s.prove();
+    state.PauseTiming();
+    accumulate(total, proven.profile);
+    proof_bytes = proven.proof.bytes.size();
+    if (!s.proven) s.proven = std::move(proven);
+    state.ResumeTiming();
+  }
+  profile_counters(state, total);
+  state.counters["proof_bytes"] = static_cast<double>(proof_bytes);
+  common_counters(state, s);
+}
+
+void BM_ModelVerify(benchmark::State& state, const ModelCase* c) {
+  Setup& s = setup(*c);
+  const auto& commitment = s.commitment().first;
+  const auto& proven = s.proof();
+  const Samples& outputs = proven.outputs;
+  for (auto _ : state) {
+    auto status = zkcnn::zk::verify_model(pcs(), s.model.architecture, commitment, s.batch(),
+                                          std::span<const std::vector<std::int64_t>>(outputs), proven.proof);
+    if (!status) {
+      state.SkipWithError(("verification failed: " + status.error().message).c_str());
+      break;
+    }
+  }
+  state.counters["proof_bytes"] = static_cast<double>(proven.proof.bytes.size());
+  state.counters["commitment_bytes"] = static_cast<double>(commitment.serialize().size());
+  common_counters(state, s);
+}
+
+[[maybe_unused]] const bool registered = [] {
+  for (const ModelCase& c : cases) {
+    const std::string name = c.name;
+    benchmark::RegisterBenchmark(("BM_ModelCommit/" + name).c_str(), BM_ModelCommit, &c)
+        ->Iterations(c.commit_iterations)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("BM_ModelProve/" + name).c_str(), BM_ModelProve, &c)
+        ->Iterations(c.prove_iterations)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("BM_ModelVerify/" + name).c_str(), BM_ModelVerify, &c)
+        ->Iterations(c.verify_iterations)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  return true;
+}();
+
+}  // namespace
+
+BENCHMARK_MAIN();
