@@ -4,8 +4,7 @@
 // library's threads. Per model, three benchmarks:
 //   BM_ModelCommit/<model>  commit_model: the weights' table and its Hyrax commitment;
 //   BM_ModelProve/<model>   prove_model, with ProverProfile's split as counters in
-//                           milliseconds (witness, aux_commitment, layers, booleanity if the
-//                           prover has that phase, openings);
+//                           milliseconds (witness, aux_commitment, layers, openings);
 //   BM_ModelVerify/<model>  verify_model, the complete verifier (statement, every layer, the
 //                           openings of both committed polynomials with the booleanity check).
 // Counters: commitment_bytes (ModelCommitment::serialize), proof_bytes (ModelProof::bytes),
@@ -158,26 +157,19 @@ void BM_ModelCommit(benchmark::State& state, const ModelCase* c) {
   common_counters(state, s);
 }
 
-// The prover's phases, summed over iterations. A prover that checks booleanity inside the
-// auxiliary witness's opening has no separate phase for it (its time is part of openings
-// then), so that phase is reported only where it exists. Templates, so that the branch for a
-// missing member is never instantiated.
-template <class Profile>
-void accumulate(Profile& total, const Profile& profile) {
+// The prover's phases, summed over iterations.
+void accumulate(zkcnn::zk::ProverProfile& total, const zkcnn::zk::ProverProfile& profile) {
   total.witness += profile.witness;
   total.aux_commitment += profile.aux_commitment;
   total.layers += profile.layers;
-  if constexpr (requires { total.booleanity; }) total.booleanity += profile.booleanity;
   total.openings += profile.openings;
 }
 
-template <class Profile>
-void profile_counters(benchmark::State& state, const Profile& total) {
+void profile_counters(benchmark::State& state, const zkcnn::zk::ProverProfile& total) {
   auto ms = [](double seconds) { return benchmark::Counter(seconds * 1e3, benchmark::Counter::kAvgIterations); };
   state.counters["witness_ms"] = ms(total.witness);
   state.counters["aux_commitment_ms"] = ms(total.aux_commitment);
   state.counters["layers_ms"] = ms(total.layers);
-  if constexpr (requires { total.booleanity; }) state.counters["booleanity_ms"] = ms(total.booleanity);
   state.counters["openings_ms"] = ms(total.openings);
 }
 
