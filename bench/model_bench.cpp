@@ -4,9 +4,11 @@
 // library's threads. Per model, three benchmarks:
 //   BM_ModelCommit/<model>  commit_model: the weights' table and its Hyrax commitment;
 //   BM_ModelProve/<model>   prove_model, with ProverProfile's split as counters in
-//                           milliseconds (witness, aux_commitment, layers, openings);
+//                           milliseconds (witness, aux_commitment, layers, weights_opening,
+//                           aux_opening);
 //   BM_ModelVerify/<model>  verify_model, the complete verifier (statement, every layer, the
-//                           openings of both committed polynomials with the booleanity check).
+//                           openings of both committed polynomials, the bits' booleanity
+//                           included).
 // Counters: commitment_bytes (ModelCommitment::serialize), proof_bytes (ModelProof::bytes),
 // weights_vars / aux_vars (variables of the two committed polynomials), parameters, threads
 // (detail::default_thread_count) and peak_rss (the process's peak resident set, getrusage).
@@ -162,7 +164,8 @@ void accumulate(zkcnn::zk::ProverProfile& total, const zkcnn::zk::ProverProfile&
   total.witness += profile.witness;
   total.aux_commitment += profile.aux_commitment;
   total.layers += profile.layers;
-  total.openings += profile.openings;
+  total.weights_opening += profile.weights_opening;
+  total.aux_opening += profile.aux_opening;
 }
 
 void profile_counters(benchmark::State& state, const zkcnn::zk::ProverProfile& total) {
@@ -170,7 +173,8 @@ void profile_counters(benchmark::State& state, const zkcnn::zk::ProverProfile& t
   state.counters["witness_ms"] = ms(total.witness);
   state.counters["aux_commitment_ms"] = ms(total.aux_commitment);
   state.counters["layers_ms"] = ms(total.layers);
-  state.counters["openings_ms"] = ms(total.openings);
+  state.counters["weights_opening_ms"] = ms(total.weights_opening);
+  state.counters["aux_opening_ms"] = ms(total.aux_opening);
 }
 
 void BM_ModelProve(benchmark::State& state, const ModelCase* c) {

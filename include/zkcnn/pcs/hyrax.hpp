@@ -21,9 +21,11 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/pcs/inner_product.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
 #include "zkcnn/poly/eq.hpp"
@@ -54,6 +56,18 @@ struct HyraxEvaluationProof {
   friend bool operator==(const HyraxEvaluationProof&, const HyraxEvaluationProof&) = default;
 };
 
+/// Several evaluation claims on one committed polynomial, opened at once (see prove_batch).
+template <CommitmentGroup G>
+struct HyraxBatchProof {
+  /// The sumcheck over the column variables: 2 values per round (at 0 and 2).
+  std::vector<std::vector<scalar_of<G>>> rounds;
+  /// M~(s, z_k,row) for every claim k, s the sumcheck's point.
+  std::vector<scalar_of<G>> row_values;
+  InnerProductProof<G> inner_product;
+
+  friend bool operator==(const HyraxBatchProof&, const HyraxBatchProof&) = default;
+};
+
 template <CommitmentGroup G>
 class Hyrax {
  public:
@@ -73,6 +87,9 @@ class Hyrax {
   static Result<Commitment> decode_commitment(std::span<const std::uint8_t> bytes);
   static std::vector<std::uint8_t> encode_proof(const EvaluationProof& proof);
   static Result<EvaluationProof> decode_proof(std::span<const std::uint8_t> bytes);
+  using BatchProof = HyraxBatchProof<G>;
+  static std::vector<std::uint8_t> encode_batch_proof(const BatchProof& proof);
+  static Result<BatchProof> decode_batch_proof(std::span<const std::uint8_t> bytes);
   std::size_t max_column_vars() const { return max_column_vars_; }
 
   /// The square-ish shape: columns take the larger half of the variables, which balances the
@@ -149,6 +166,118 @@ class Hyrax {
     return verify_after_claim(commitment, point, key_.value_generator(), value, proof, transcript);
   }
 
+  /// Opens K claims M~(z_k) = v_k at once, at the cost of one pass over the rows the claims
+  /// select plus one inner-product argument. Writing z_k = (c_k, w_k) (column and row
+  /// coordinates) and u_k = eq(w_k, .)^T M, the claims say sum_k alpha^k v_k =
+  /// sum_x sum_k alpha^k eq(c_k, x) u_k~(x) over the 2^b columns x: a sumcheck over the column
+  /// variables reduces this to the values u_k~(s) = M~(s, w_k) at one random s, which all share
+  /// their column point, so (sum_k gamma^k eq(w_k, .))^T M opens all of them with one argument.
+  /// The prover never runs a sumcheck over the whole table, and the verifier's work is one MSM
+  /// over the rows as for a single opening.
+  template <class T, class Rng>
+  HyraxBatchProof<G> prove_batch(std::span<const Scalar> evaluations, const Opening& opening,
+                                 const Commitment& commitment, std::span<const EvaluationClaim<Scalar>> claims,
+                                 T& transcript, Rng& rng) const {
+    check_opening(evaluations, opening, commitment);
+    for (const auto& claim : claims) {
+      if (claim.point.size() != commitment.num_vars) throw std::invalid_argument("Hyrax::prove_batch: claim of the wrong dimension");
+    }
+    const std::size_t b = commitment.column_vars;
+    const std::size_t columns = std::size_t{1} << b;
+    const Scalar alpha = absorb_batch(transcript, commitment, claims);
+    // u_k = L_k^T M for every claim, touching only the rows L_k selects.
+    std::vector<std::vector<Scalar>> partial;
+    partial.reserve(claims.size());
+    for (const auto& claim : claims) partial.push_back(row_combination(evaluations, commitment, row_weights(claim.point, b)));
+    // The sumcheck over the columns: g(x) = sum_k alpha^k eq(c_k, x) u_k(x).
+    std::vector<std::vector<Scalar>> tables;
+    std::vector<sumcheck::Term<Scalar>> terms;
+    Scalar sum = Scalar::zero(), power = Scalar::one();
+    for (std::size_t k = 0; k < claims.size(); ++k) {
+      tables.push_back(eq_table<Scalar>(std::span<const Scalar>(claims[k].point).first(b)));
+      tables.push_back(partial[k]);
+      terms.push_back({power, {2 * k, 2 * k + 1}});
+      sum += power * claims[k].value;
+      power *= alpha;
+    }
+    auto reduced = sumcheck::prove(sumcheck::SumOfProducts<Scalar>(b, std::move(tables), std::move(terms)), sum, transcript);
+    HyraxBatchProof<G> proof;
+    proof.rounds = std::move(reduced.proof.round_messages);
+    for (std::size_t k = 0; k < claims.size(); ++k) proof.row_values.push_back(reduced.factor_values[2 * k + 1]);
+    transcript.absorb_fields("hyrax/batch/row_values", std::span<const Scalar>(proof.row_values));
+    // One argument for sum_k gamma^k u_k at the column point s.
+    const Scalar gamma = transcript.template challenge<Scalar>("hyrax/batch/gamma");
+    std::vector<Scalar> u(columns, Scalar::zero());
+    Scalar blind = Scalar::zero();
+    power = Scalar::one();
+    for (std::size_t k = 0; k < claims.size(); ++k) {
+      for (std::size_t c = 0; c < columns; ++c) u[c] += power * partial[k][c];
+      const auto weights = row_weights(claims[k].point, b);
+      for (std::size_t r = 0; r < weights.size(); ++r) blind += power * weights[r] * opening.row_blinds[r];
+      power *= gamma;
+    }
+    const Scalar x = value_challenge(transcript);
+    proof.inner_product = prove_inner_product<G>(transcript, key_.generators().first(columns),
+                                                 group_traits<G>::scalar_mul(key_.value_generator(), x),
+                                                 key_.blinding_generator(), std::move(u),
+                                                 eq_table<Scalar>(std::span<const Scalar>(reduced.point)), blind, rng);
+    return proof;
+  }
+
+  template <class T>
+  Status verify_batch(const Commitment& commitment, std::span<const EvaluationClaim<Scalar>> claims,
+                      const HyraxBatchProof<G>& proof, T& transcript) const {
+    const std::size_t n = commitment.num_vars;
+    const std::size_t b = commitment.column_vars;
+    if (b > n || b > max_column_vars_ || n - b >= 40 || commitment.rows.size() != (std::size_t{1} << (n - b))) {
+      return make_error(Errc::malformed_proof, "hyrax: the commitment's shape is inconsistent or exceeds the key");
+    }
+    if (claims.empty()) return make_error(Errc::invalid_argument, "hyrax batch: no claims");
+    for (const auto& claim : claims) {
+      if (claim.point.size() != n) return make_error(Errc::invalid_argument, "hyrax batch: a claim of the wrong dimension");
+    }
+    if (proof.rounds.size() != b || proof.row_values.size() != claims.size()) {
+      return make_error(Errc::malformed_proof, "hyrax batch: the proof's shape does not match the claims");
+    }
+    const Scalar alpha = absorb_batch(transcript, commitment, claims);
+    Scalar sum = Scalar::zero(), power = Scalar::one();
+    for (const auto& claim : claims) {
+      sum += power * claim.value;
+      power *= alpha;
+    }
+    auto subclaim = sumcheck::verify(sum, b, 2, sumcheck::Proof<Scalar>{proof.rounds}, transcript);
+    if (!subclaim) return subclaim.error();
+    const std::span<const Scalar> s(subclaim->point);
+    Scalar expected = Scalar::zero();
+    power = Scalar::one();
+    for (std::size_t k = 0; k < claims.size(); ++k) {
+      expected += power * eq_eval(std::span<const Scalar>(claims[k].point).first(b), s) * proof.row_values[k];
+      power *= alpha;
+    }
+    if (auto ok = sumcheck::check_subclaim(*subclaim, expected); !ok) {
+      return make_error(Errc::verification_failed, "hyrax batch: " + ok.error().message);
+    }
+    transcript.absorb_fields("hyrax/batch/row_values", std::span<const Scalar>(proof.row_values));
+    const Scalar gamma = transcript.template challenge<Scalar>("hyrax/batch/gamma");
+    LinearCombination<G> statement;
+    statement.points = commitment.rows;
+    statement.scalars.assign(commitment.rows.size(), Scalar::zero());
+    Scalar value = Scalar::zero();
+    power = Scalar::one();
+    for (std::size_t k = 0; k < claims.size(); ++k) {
+      const auto weights = eq_table<Scalar>(std::span<const Scalar>(claims[k].point).subspan(b));
+      for (std::size_t r = 0; r < weights.size(); ++r) statement.scalars[r] += power * weights[r];
+      value += power * proof.row_values[k];
+      power *= gamma;
+    }
+    const Scalar x = value_challenge(transcript);
+    statement.points.push_back(key_.value_generator());
+    statement.scalars.push_back(x * value);
+    return verify_inner_product<G>(transcript, key_.generators().first(std::size_t{1} << b),
+                                   group_traits<G>::scalar_mul(key_.value_generator(), x), key_.blinding_generator(),
+                                   eq_table<Scalar>(s), std::move(statement), proof.inner_product);
+  }
+
   /// Checks a hidden-value evaluation proof: the committed polynomial's value at `point` is the
   /// one committed in proof.value_commitment.
   template <class T>
@@ -160,6 +289,50 @@ class Hyrax {
   }
 
  private:
+  // The opening, table and commitment must belong together and fit the key (an opening of
+  // another shape would otherwise be read out of bounds).
+  void check_opening(std::span<const Scalar> evaluations, const Opening& opening, const Commitment& commitment) const {
+    const std::size_t n = commitment.num_vars;
+    const std::size_t b = commitment.column_vars;
+    if (b > n || b > max_column_vars_ || n - b >= 64 || commitment.rows.size() != (std::size_t{1} << (n - b)) ||
+        opening.row_blinds.size() != commitment.rows.size() || (n < 64 && evaluations.size() > (std::size_t{1} << n))) {
+      throw std::invalid_argument("Hyrax: commitment, opening and evaluations do not match");
+    }
+  }
+
+  template <class T>
+  static Scalar absorb_batch(T& transcript, const Commitment& commitment, std::span<const EvaluationClaim<Scalar>> claims) {
+    absorb_commitment(transcript, commitment);
+    transcript.absorb_u64("hyrax/batch/claims", claims.size());
+    for (const auto& claim : claims) {
+      transcript.absorb_fields("hyrax/batch/point", std::span<const Scalar>(claim.point));
+      transcript.absorb_field("hyrax/batch/value", claim.value);
+    }
+    return transcript.template challenge<Scalar>("hyrax/batch/alpha");
+  }
+
+  static std::vector<Scalar> row_weights(std::span<const Scalar> point, std::size_t column_vars) {
+    return eq_table<Scalar>(point.subspan(column_vars));
+  }
+
+  // L^T M: the rows combined with the weights L, skipping rows of weight zero (a claim on one
+  // block of a larger polynomial selects only that block's rows). Columns are split between
+  // threads, so the sums do not depend on their number.
+  static std::vector<Scalar> row_combination(std::span<const Scalar> evaluations, const Commitment& commitment,
+                                             std::span<const Scalar> weights) {
+    const std::size_t columns = std::size_t{1} << commitment.column_vars;
+    std::vector<Scalar> u(columns, Scalar::zero());
+    zkcnn::detail::parallel_for(0, columns, [&](std::size_t first, std::size_t last) {
+      for (std::size_t r = 0; r < weights.size(); ++r) {
+        if (weights[r] == Scalar::zero()) continue;
+        const std::size_t begin = r * columns;
+        const std::size_t end = std::min(evaluations.size(), begin + last);
+        for (std::size_t c = begin + first; c < end; ++c) u[c - begin] += weights[r] * evaluations[c];
+      }
+    });
+    return u;
+  }
+
   template <class T>
   static void absorb_evaluation_claim(T& transcript, const Commitment& commitment, std::span<const Scalar> point,
                                       const Scalar& value) {
@@ -189,24 +362,14 @@ class Hyrax {
     const std::size_t n = commitment.num_vars;
     const std::size_t b = commitment.column_vars;
     if (point.size() != n) throw std::invalid_argument("Hyrax::prove: point of the wrong dimension");
-    // The opening, table and commitment must belong together and fit the key (an opening of
-    // another shape would otherwise be read out of bounds).
-    if (b > n || b > max_column_vars_ || n - b >= 64 || commitment.rows.size() != (std::size_t{1} << (n - b)) ||
-        opening.row_blinds.size() != commitment.rows.size() || (n < 64 && evaluations.size() > (std::size_t{1} << n))) {
-      throw std::invalid_argument("Hyrax::prove: commitment, opening and evaluations do not match");
-    }
+    check_opening(evaluations, opening, commitment);
     const std::size_t columns = std::size_t{1} << b;
-    const auto row_weights = eq_table<Scalar>(point.subspan(b));
+    const auto weights = row_weights(point, b);
     const auto column_weights = eq_table<Scalar>(point.first(b));
     // u = L^T M and its blinding sum_r L_r rho_r.
-    std::vector<Scalar> u(columns, Scalar::zero());
+    std::vector<Scalar> u = row_combination(evaluations, commitment, weights);
     Scalar blind = Scalar::zero();
-    for (std::size_t r = 0; r < row_weights.size(); ++r) {
-      blind += row_weights[r] * opening.row_blinds[r];
-      const std::size_t begin = std::min(evaluations.size(), r * columns);
-      const std::size_t end = std::min(evaluations.size(), begin + columns);
-      for (std::size_t c = 0; begin + c < end; ++c) u[c] += row_weights[r] * evaluations[begin + c];
-    }
+    for (std::size_t r = 0; r < weights.size(); ++r) blind += weights[r] * opening.row_blinds[r];
     const Scalar x = value_challenge(transcript);
     const G value_base = group_traits<G>::scalar_mul(key_.value_generator(), x);
     EvaluationProof proof;
@@ -339,6 +502,62 @@ std::vector<std::uint8_t> Hyrax<G>::encode_proof(const EvaluationProof& proof) {
 template <CommitmentGroup G>
 Result<HyraxEvaluationProof<G>> Hyrax<G>::decode_proof(std::span<const std::uint8_t> bytes) {
   return deserialize_hyrax_proof<G>(bytes);
+}
+
+/// version || rounds (u32) || claims (u32) || 2 values per round || one value per claim ||
+/// inner-product proof. The decoder bounds both counts before allocating.
+template <CommitmentGroup G>
+std::vector<std::uint8_t> Hyrax<G>::encode_batch_proof(const BatchProof& proof) {
+  io::ByteWriter out;
+  out.write_u8(hyrax_format_version);
+  out.write_u32(static_cast<std::uint32_t>(proof.rounds.size()));
+  out.write_u32(static_cast<std::uint32_t>(proof.row_values.size()));
+  for (const auto& round : proof.rounds) {
+    if (round.size() != 2) throw std::invalid_argument("Hyrax::encode_batch_proof: a round without two values");
+    for (const Scalar& v : round) out.write_field(v);
+  }
+  for (const Scalar& v : proof.row_values) out.write_field(v);
+  write_inner_product_proof(out, proof.inner_product);
+  return std::move(out).take();
+}
+
+template <CommitmentGroup G>
+Result<HyraxBatchProof<G>> Hyrax<G>::decode_batch_proof(std::span<const std::uint8_t> bytes) {
+  io::ByteReader in(bytes);
+  auto version = in.read_u8("hyrax batch proof version");
+  if (!version) return version.error();
+  if (*version != hyrax_format_version) {
+    return make_error(Errc::invalid_encoding, "hyrax batch proof: unsupported format version " + std::to_string(*version));
+  }
+  auto rounds = in.read_u32("hyrax batch proof rounds");
+  if (!rounds) return rounds.error();
+  auto claims = in.read_u32("hyrax batch proof claims");
+  if (!claims) return claims.error();
+  if (*rounds > 40 || in.remaining() / Scalar::byte_size < 2 * std::size_t{*rounds} + *claims) {
+    return make_error(Errc::invalid_encoding, "hyrax batch proof: shape out of bounds or truncated");
+  }
+  HyraxBatchProof<G> proof;
+  auto read = [&](Scalar& v) -> Status {
+    auto decoded = in.read_field<Scalar>("hyrax batch proof value");
+    if (!decoded) return decoded.error();
+    v = *decoded;
+    return {};
+  };
+  proof.rounds.assign(*rounds, std::vector<Scalar>(2));
+  for (auto& round : proof.rounds) {
+    for (Scalar& v : round) {
+      if (auto ok = read(v); !ok) return ok.error();
+    }
+  }
+  proof.row_values.resize(*claims);
+  for (Scalar& v : proof.row_values) {
+    if (auto ok = read(v); !ok) return ok.error();
+  }
+  auto inner = read_inner_product_proof<G>(in);
+  if (!inner) return inner.error();
+  proof.inner_product = std::move(*inner);
+  if (auto end = in.expect_end("hyrax batch proof"); !end) return end.error();
+  return proof;
 }
 
 }  // namespace zkcnn

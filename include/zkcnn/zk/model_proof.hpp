@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -39,9 +40,21 @@
 
 namespace zkcnn::zk {
 
-/// What a model proof needs of its commitment scheme.
+/// What a model proof needs of its commitment scheme: hiding commitments with byte encodings,
+/// a two-adic scalar field (for the FFT convolutions), and an opening of many claims on one
+/// polynomial at once (the claims on every layer's weights).
 template <class P>
-concept ModelPCS = ZkMultilinearPCS<P> && SerializablePCS<P> && TwoAdicField<typename P::Scalar>;
+concept ModelPCS =
+    ZkMultilinearPCS<P> && SerializablePCS<P> && TwoAdicField<typename P::Scalar> &&
+    requires(const P& pcs, std::span<const typename P::Scalar> evaluations, const typename P::Opening& opening,
+             const typename P::Commitment& commitment, std::span<const EvaluationClaim<typename P::Scalar>> claims,
+             const typename P::BatchProof& proof, Sha256Transcript& transcript, std::mt19937_64& rng,
+             std::span<const std::uint8_t> bytes) {
+      { pcs.prove_batch(evaluations, opening, commitment, claims, transcript, rng) } -> std::same_as<typename P::BatchProof>;
+      { pcs.verify_batch(commitment, claims, proof, transcript) } -> std::same_as<Status>;
+      { P::encode_batch_proof(proof) } -> std::same_as<std::vector<std::uint8_t>>;
+      { P::decode_batch_proof(bytes) } -> std::same_as<Result<typename P::BatchProof>>;
+    };
 
 /// The public commitment to a model's weights, published once.
 template <ModelPCS P>
@@ -130,24 +143,6 @@ inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::
   return in.read_bytes(*size, what);
 }
 
-template <EncodableField F>
-void write_fields(io::ByteWriter& out, std::span<const F> values) {
-  for (const F& v : values) out.write_field(v);
-}
-
-template <EncodableField F>
-Result<std::vector<F>> read_fields(io::ByteReader& in, std::size_t count, std::string_view what) {
-  if (in.remaining() / F::byte_size < count) return make_error(Errc::invalid_encoding, std::string(what) + ": truncated");
-  std::vector<F> values;
-  values.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    auto v = in.read_field<F>(what);
-    if (!v) return v.error();
-    values.push_back(*v);
-  }
-  return values;
-}
-
 /// Where the claims of a proof go while the layers are walked: per tensor, and on the two
 /// committed polynomials.
 template <EncodableField F>
@@ -175,34 +170,6 @@ struct ClaimBook {
   }
 };
 
-template <class P>
-void write_batch_opening(io::ByteWriter& out, const BatchEvaluationProof<P>& proof) {
-  using F = typename P::Scalar;
-  for (const auto& message : proof.reduction.round_messages) write_fields<F>(out, std::span<const F>(message));
-  out.write_field(proof.value_at_point);
-  write_blob(out, P::encode_proof(proof.opening));
-}
-
-template <class P>
-Result<BatchEvaluationProof<P>> read_batch_opening(io::ByteReader& in, std::size_t num_vars) {
-  using F = typename P::Scalar;
-  BatchEvaluationProof<P> proof;
-  for (std::size_t round = 0; round < num_vars; ++round) {
-    auto message = read_fields<F>(in, 2, "batch opening round");
-    if (!message) return message.error();
-    proof.reduction.round_messages.push_back(std::move(*message));
-  }
-  auto value = in.read_field<F>("batch opening value");
-  if (!value) return value.error();
-  proof.value_at_point = *value;
-  auto blob = read_blob(in, "batch opening proof");
-  if (!blob) return blob.error();
-  auto opening = P::decode_proof(*blob);
-  if (!opening) return opening.error();
-  proof.opening = std::move(*opening);
-  return proof;
-}
-
 }  // namespace detail
 
 /// A model proof: its bytes (the format is described at the top of this header).
@@ -215,7 +182,8 @@ struct ProverProfile {
   double witness = 0;         ///< integer inference, field tables, bit decompositions
   double aux_commitment = 0;  ///< committing the auxiliary witness
   double layers = 0;          ///< the layers' sumchecks, output to input
-  double openings = 0;        ///< opening the weights, and the auxiliary witness with its booleanity
+  double weights_opening = 0;  ///< opening every claim on the model's weights
+  double aux_opening = 0;      ///< opening the auxiliary witness, with its booleanity
 };
 
 template <ModelPCS P>
@@ -286,15 +254,16 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   }
   profile.layers = clock.lap();
 
-  auto weights_opening = prove_batch(pcs, std::span<const F>(state.weights), state.opening, commitment.weights,
-                                     std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
-  write_batch_opening(out, weights_opening);
+  auto weights_opening = pcs.prove_batch(std::span<const F>(state.weights), state.opening, commitment.weights,
+                                         std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
+  write_blob(out, P::encode_batch_proof(weights_opening));
+  profile.weights_opening = clock.lap();
   // The auxiliary witness: its claims and its booleanity in one sumcheck and one opening.
   auto bits_opening = prove_bits_opening(pcs, std::span<const F>(witness.aux), aux_opening, aux_commitment,
                                          circuit.aux_layout().num_vars(), std::span<const EvaluationClaim<F>>(book.aux),
                                          transcript, rng);
   write_bits_opening(out, bits_opening);
-  profile.openings = clock.lap();
+  profile.aux_opening = clock.lap();
   return ModelProof{std::move(out).take()};
 }
 
@@ -401,10 +370,12 @@ Status verify_model(const P& pcs, const nn::Architecture& architecture, const Mo
       }
     }
   }
-  auto weights_opening = detail::read_batch_opening<P>(in, circuit->weights_layout().num_vars());
+  auto weights_blob = detail::read_blob(in, "weights opening");
+  if (!weights_blob) return weights_blob.error();
+  auto weights_opening = P::decode_batch_proof(*weights_blob);
   if (!weights_opening) return weights_opening.error();
-  if (auto ok = verify_batch(pcs, commitment.weights, std::span<const EvaluationClaim<F>>(book.weights), *weights_opening,
-                             transcript);
+  if (auto ok = pcs.verify_batch(commitment.weights, std::span<const EvaluationClaim<F>>(book.weights), *weights_opening,
+                                 transcript);
       !ok) {
     return make_error(ok.error().code, "model weights: " + ok.error().message);
   }
