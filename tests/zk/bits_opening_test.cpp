@@ -1,6 +1,6 @@
-// The auxiliary witness's opening (zk/bits_opening.hpp): claims and booleanity in one
-// sumcheck. Honest bits and claims verify; an entry that is not a bit, a false claim, or any
-// changed element of the reduction is rejected.
+// The auxiliary witness's opening (zk/bits_opening.hpp): a booleanity zero-check, then every
+// claim in one batch opening. Honest bits and claims verify; an entry that is not a bit, a
+// false claim, or any changed element of the zero-check is rejected.
 
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
@@ -42,7 +42,7 @@ Claims claims_on(const std::vector<F>& table, std::mt19937_64& rng, std::size_t 
 bool verifies(const zkcnn::HyraxCommitment<zkcnn::bn254::G1>& commitment, const Claims& claims,
               const zkcnn::zk::BitsOpeningProof<Pcs>& proof) {
   zkcnn::Sha256Transcript t("bits test");
-  return static_cast<bool>(zkcnn::zk::verify_bits_opening(pcs(), commitment, num_vars, std::span<const zkcnn::EvaluationClaim<F>>(claims), proof, t));
+  return static_cast<bool>(zkcnn::zk::verify_bits_opening(pcs(), commitment, num_vars, claims, proof, t));
 }
 
 zkcnn::zk::BitsOpeningProof<Pcs> prove(const std::vector<F>& table, const zkcnn::HyraxOpening<zkcnn::bn254::G1>& opening,
@@ -50,7 +50,7 @@ zkcnn::zk::BitsOpeningProof<Pcs> prove(const std::vector<F>& table, const zkcnn:
                                        std::mt19937_64& rng) {
   zkcnn::Sha256Transcript t("bits test");
   return zkcnn::zk::prove_bits_opening(pcs(), std::span<const F>(table), opening, commitment, num_vars,
-                                       std::span<const zkcnn::EvaluationClaim<F>>(claims), t, rng);
+                                       claims, t, rng);
 }
 
 TEST_CASE("bits opening: honest bits and claims verify, everything else is rejected", "[zk]") {
@@ -69,16 +69,16 @@ TEST_CASE("bits opening: honest bits and claims verify, everything else is rejec
       CHECK_FALSE(verifies(commitment, wrong, proof));
     }
   }
-  SECTION("every element of the reduction changed") {
+  SECTION("every element of the zero-check changed") {
     for (std::size_t round = 0; round < num_vars; ++round) {
       for (std::size_t i = 0; i < 3; ++i) {
         auto tampered = proof;
-        tampered.reduction.sumcheck.round_messages[round][i] += F::one();
+        tampered.booleanity.sumcheck.round_messages[round][i] += F::one();
         CHECK_FALSE(verifies(commitment, claims, tampered));
       }
     }
     auto tampered = proof;
-    tampered.reduction.evaluations[0] += F::one();
+    tampered.booleanity.evaluations[0] += F::one();
     CHECK_FALSE(verifies(commitment, claims, tampered));
   }
   SECTION("an entry that is not a bit, with true claims on it") {

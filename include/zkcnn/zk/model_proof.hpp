@@ -9,8 +9,8 @@
 //      to prove), blocks of the committed weights, blocks of the committed auxiliary witness,
 //      or the public input (checked by the verifier directly);
 //   3. all claims on the weights opened at once against the model commitment;
-//   4. all claims on the auxiliary witness opened at once against its commitment, in the same
-//      sumcheck as the zero-check that every entry is a bit (zk/bits_opening.hpp).
+//   4. a zero-check that every entry of the auxiliary witness is a bit, and all claims on it
+//      opened at once against its commitment (zk/bits_opening.hpp).
 // The proof is its byte string: the prover appends each message as it produces it and the
 // verifier reads each one just before checking it, so there is one encoding and one decoder.
 
@@ -258,9 +258,9 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
                                          std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
   write_blob(out, P::encode_batch_proof(weights_opening));
   profile.weights_opening = clock.lap();
-  // The auxiliary witness: its claims and its booleanity in one sumcheck and one opening.
+  // The auxiliary witness: its booleanity, then all its claims in one opening.
   auto bits_opening = prove_bits_opening(pcs, std::span<const F>(witness.aux), aux_opening, aux_commitment,
-                                         circuit.aux_layout().num_vars(), std::span<const EvaluationClaim<F>>(book.aux),
+                                         circuit.aux_layout().num_vars(), std::move(book.aux),
                                          transcript, rng);
   write_bits_opening(out, bits_opening);
   profile.aux_opening = clock.lap();
@@ -382,7 +382,7 @@ Status verify_model(const P& pcs, const nn::Architecture& architecture, const Mo
   const std::size_t aux_vars = circuit->aux_layout().num_vars();
   auto bits_opening = read_bits_opening<P>(in, aux_vars);
   if (!bits_opening) return bits_opening.error();
-  if (auto ok = verify_bits_opening(pcs, *aux_commitment, aux_vars, std::span<const EvaluationClaim<F>>(book.aux),
+  if (auto ok = verify_bits_opening(pcs, *aux_commitment, aux_vars, std::move(book.aux),
                                     *bits_opening, transcript);
       !ok) {
     return make_error(ok.error().code, "auxiliary witness: " + ok.error().message);
