@@ -96,12 +96,23 @@ class Hyrax {
   /// commitment (2^a rows) against the verifier's multi-scalar multiplication (2^b columns).
   static std::size_t balanced_column_vars(std::size_t num_vars) { return (num_vars + 1) / 2; }
 
+  /// Rows a default-shaped commitment keeps to when the key allows (2^11 rows: 64 KiB on
+  /// BN254), because commitments made per proof travel inside the proof.
+  static constexpr std::size_t max_default_row_vars = 11;
+
+  /// The default shape: balanced, or with more columns when that keeps the commitment within
+  /// 2^max_default_row_vars rows, as far as the key allows.
+  std::size_t default_column_vars(std::size_t num_vars) const {
+    const std::size_t wide = num_vars > max_default_row_vars ? num_vars - max_default_row_vars : 0;
+    return std::min(std::max(balanced_column_vars(num_vars), wide), max_column_vars_);
+  }
+
   /// Commits to the multilinear polynomial with the given evaluations (zero-padded to 2^n),
-  /// with `column_vars` columns' worth of variables (default: balanced).
+  /// with `column_vars` columns' worth of variables (default: default_column_vars).
   template <class Rng>
   std::pair<Commitment, Opening> commit(std::span<const Scalar> evaluations, std::size_t num_vars, Rng& rng,
                                         std::optional<std::size_t> column_vars = std::nullopt) const {
-    const std::size_t b = column_vars.value_or(std::min(balanced_column_vars(num_vars), max_column_vars_));
+    const std::size_t b = column_vars.value_or(default_column_vars(num_vars));
     if (b > num_vars || b > max_column_vars_ || num_vars >= 64 || evaluations.size() > (std::size_t{1} << num_vars)) {
       throw std::invalid_argument("Hyrax::commit: shape does not fit the polynomial or the key");
     }
