@@ -22,6 +22,7 @@ namespace {
 
 using zkcnn::nn::BiasLayer;
 using zkcnn::nn::TensorShape;
+using zkcnn_layer_test::check_agrees_with_gate_list;
 using zkcnn_layer_test::check_layer;
 using zkcnn_layer_test::claim_at_random_point;
 using zkcnn_layer_test::input_claims_hold;
@@ -163,20 +164,6 @@ TEST_CASE("BiasLayer agrees with the broadcast addition as a gate list", "[nn][b
     const zkcnn::gkr::GateLayer<F> gate_layer({shape.num_vars(), layer.bias_shape().num_vars()}, shape.num_vars(),
                                               std::move(gates), {});
     const std::vector<std::vector<F>> inputs{random_tensor<F>(rng, shape), random_tensor<F>(rng, layer.bias_shape())};
-    const auto y = layer.forward(views(inputs));
-    CHECK(gate_layer.forward(views(inputs)) == y);
-    const auto claim = claim_at_random_point<F>(rng, y, shape.num_vars());
-    auto t1 = transcript();
-    const auto bias = layer.prove(views(inputs), claim, t1);
-    auto t2 = transcript();
-    const auto generic = gate_layer.prove(views(inputs), claim, t2);
-    auto v1 = transcript();
-    const auto bias_claims = layer.verify(claim, bias.proof, v1);
-    auto v2 = transcript();
-    const auto generic_claims = gate_layer.verify(claim, generic.proof, v2);
-    REQUIRE(bias_claims);
-    REQUIRE(generic_claims);
-    CHECK(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*bias_claims), inputs));
-    CHECK(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*generic_claims), inputs));
+    check_agrees_with_gate_list<F>(layer, gate_layer, inputs, rng);
   }
 }

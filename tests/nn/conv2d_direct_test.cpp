@@ -30,6 +30,7 @@ namespace {
 using zkcnn::nn::Conv2dDirectLayer;
 using zkcnn::nn::Conv2dShape;
 using zkcnn::nn::TensorShape;
+using zkcnn_layer_test::check_agrees_with_gate_list;
 using zkcnn_layer_test::check_layer;
 using zkcnn_layer_test::claim_at_random_point;
 using zkcnn_layer_test::input_claims_hold;
@@ -235,21 +236,7 @@ TEST_CASE("Conv2dDirectLayer agrees with the convolution as a gate list", "[nn][
     }
     const zkcnn::gkr::GateLayer<F> gate_layer({in.num_vars(), ker.num_vars()}, out.num_vars(), {}, std::move(gates));
     const std::vector<std::vector<F>> inputs{random_tensor<F>(rng, in, false), random_tensor<F>(rng, ker, false)};
-    const auto y = layer.forward(views(inputs));
-    CHECK(gate_layer.forward(views(inputs)) == y);
-    const auto claim = claim_at_random_point<F>(rng, y, out.num_vars());
-    auto t1 = transcript();
-    const auto direct = layer.prove(views(inputs), claim, t1);
-    auto t2 = transcript();
-    const auto generic = gate_layer.prove(views(inputs), claim, t2);
-    auto v1 = transcript();
-    const auto direct_claims = layer.verify(claim, direct.proof, v1);
-    auto v2 = transcript();
-    const auto generic_claims = gate_layer.verify(claim, generic.proof, v2);
-    REQUIRE(direct_claims);
-    REQUIRE(generic_claims);
-    CHECK(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*direct_claims), inputs));
-    CHECK(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*generic_claims), inputs));
+    check_agrees_with_gate_list<F>(layer, gate_layer, inputs, rng);
   }
 }
 

@@ -341,27 +341,7 @@ TEMPLATE_TEST_CASE("conv2d fft: agrees with the gate-list layer", "[fft]", zkcnn
     const Conv2dFftLayer<F> fft_layer(shape);
     const auto gate_layer = conv_as_gates<F>(shape);
     const auto inputs = random_conv_inputs<F>(rng, shape);
-    const auto output = fft_layer.forward(views(inputs));
-    REQUIRE(gate_layer.forward(views(inputs)) == output);
-    const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), fft_layer.output_num_vars());
-    for (int which = 0; which < 2; ++which) {
-      auto prover_transcript = transcript();
-      auto verifier_transcript = transcript();
-      bool ok = false;
-      if (which == 0) {
-        const auto proven =
-            fft_layer.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
-        const auto verified = fft_layer.verify(claim, proven.proof, verifier_transcript);
-        ok = verified && input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*verified), inputs);
-      } else {
-        const auto proven =
-            gate_layer.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
-        const auto verified = gate_layer.verify(claim, proven.proof, verifier_transcript);
-        ok = verified && input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*verified), inputs);
-      }
-      INFO((which == 0 ? "fft layer" : "gate layer"));
-      CHECK(ok);
-    }
+    check_agrees_with_gate_list<F>(fft_layer, gate_layer, inputs, rng);
   }
 }
 

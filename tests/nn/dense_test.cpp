@@ -22,6 +22,7 @@ namespace {
 
 using zkcnn::nn::DenseLayer;
 using zkcnn::nn::TensorShape;
+using zkcnn_layer_test::check_agrees_with_gate_list;
 using zkcnn_layer_test::check_layer;
 using zkcnn_layer_test::claim_at_random_point;
 using zkcnn_layer_test::input_claims_hold;
@@ -159,21 +160,7 @@ TEST_CASE("DenseLayer agrees with the matrix product as a gate list", "[nn][dens
     const zkcnn::gkr::GateLayer<F> gate_layer({w_shape.num_vars(), x_shape.num_vars()}, y_shape.num_vars(), {},
                                               std::move(gates));
     const std::vector<std::vector<F>> inputs{random_matrix<F>(rng, s.out, s.in), random_matrix<F>(rng, s.batch, s.in)};
-    const auto y = layer.forward(views(inputs));
-    CHECK(gate_layer.forward(views(inputs)) == y);
-    const auto claim = claim_at_random_point<F>(rng, y, y_shape.num_vars());
-    auto t1 = transcript();
-    const auto dense = layer.prove(views(inputs), claim, t1);
-    auto t2 = transcript();
-    const auto generic = gate_layer.prove(views(inputs), claim, t2);
-    auto v1 = transcript();
-    const auto dense_claims = layer.verify(claim, dense.proof, v1);
-    auto v2 = transcript();
-    const auto generic_claims = gate_layer.verify(claim, generic.proof, v2);
-    REQUIRE(dense_claims);
-    REQUIRE(generic_claims);
-    CHECK(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*dense_claims), inputs));
-    CHECK(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*generic_claims), inputs));
+    check_agrees_with_gate_list<F>(layer, gate_layer, inputs, rng);
   }
 }
 
