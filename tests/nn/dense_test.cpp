@@ -24,6 +24,7 @@ using zkcnn::nn::DenseLayer;
 using zkcnn::nn::TensorShape;
 using zkcnn_layer_test::check_agrees_with_gate_list;
 using zkcnn_layer_test::check_layer;
+using zkcnn_layer_test::proves_and_verifies;
 using zkcnn_layer_test::claim_at_random_point;
 using zkcnn_layer_test::input_claims_hold;
 using zkcnn_layer_test::transcript;
@@ -132,13 +133,7 @@ TEST_CASE("DenseLayer: garbage in the padding of the contracted index does not c
     const std::vector<std::vector<F>> inputs{matrix<F>(s.out, s.in, value, garbage_columns(s.out)),
                                              matrix<F>(s.batch, s.in, value, garbage_columns(s.batch))};
     const auto y = layer.forward(views(inputs));
-    const auto claim = claim_at_random_point<F>(rng, y, layer.output_num_vars());
-    auto pt = transcript();
-    const auto proven = layer.prove(views(inputs), claim, pt);
-    auto vt = transcript();
-    const auto verified = layer.verify(claim, proven.proof, vt);
-    REQUIRE(verified);
-    CHECK(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*verified), inputs));
+    CHECK(proves_and_verifies<F>(layer, inputs, claim_at_random_point<F>(rng, y, layer.output_num_vars())));
   }
 }
 

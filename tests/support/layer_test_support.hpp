@@ -101,6 +101,14 @@ bool accepted(const L& layer, const zkcnn::gkr::Claim<F>& claim, const typename 
   return result && input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*result), inputs);
 }
 
+/// Proves a true claim honestly (fresh transcripts) and checks that the proof is accepted.
+template <class F, class L>
+bool proves_and_verifies(const L& layer, const std::vector<std::vector<F>>& inputs, const zkcnn::gkr::Claim<F>& claim) {
+  auto prover_transcript = transcript();
+  const auto proven = layer.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
+  return accepted<F>(layer, claim, proven.proof, inputs);
+}
+
 /// A structured layer against the gate-list version of the same computation (PROTOCOL.md
 /// section 4): equal forward outputs, and both layers' proofs verify for the same output claim,
 /// leaving input claims that hold.
@@ -110,13 +118,8 @@ void check_agrees_with_gate_list(const L& layer, const Gates& gates, const std::
   const auto output = layer.forward(std::span<const std::span<const F>>(views(inputs)));
   REQUIRE(gates.forward(std::span<const std::span<const F>>(views(inputs))) == output);
   const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
-  auto proves = [&](const auto& any) {
-    auto prover_transcript = transcript();
-    const auto proven = any.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
-    return accepted<F>(any, claim, proven.proof, inputs);
-  };
-  CHECK(proves(layer));
-  CHECK(proves(gates));
+  CHECK(proves_and_verifies<F>(layer, inputs, claim));
+  CHECK(proves_and_verifies<F>(gates, inputs, claim));
 }
 
 /// Runs every check above on one layer, its inputs and a true claim on its output. Returns the

@@ -5,6 +5,9 @@
 
 #include <cstddef>
 #include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
@@ -28,6 +31,13 @@ struct InputClaim {
 
   friend bool operator==(const InputClaim&, const InputClaim&) = default;
 };
+
+/// Throws std::invalid_argument unless the claim has `num_vars` coordinates. A mismatch is a
+/// programming error: claims come from the protocol's public structure, never from proof bytes.
+template <Field F>
+void require_dimension(const Claim<F>& claim, std::size_t num_vars, std::string_view layer) {
+  if (claim.point.size() != num_vars) throw std::invalid_argument(std::string(layer) + ": claim of the wrong dimension");
+}
 
 /// Binds a claim into the transcript before the challenges of the proof that reduces it.
 template <EncodableField F, class T>

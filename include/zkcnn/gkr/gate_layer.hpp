@@ -280,7 +280,7 @@ class GateLayer {
   void check_claims(std::span<const Claim<F>> claims) const {
     if (claims.empty()) throw std::invalid_argument("GateLayer: no claim to prove");
     for (const auto& claim : claims) {
-      if (claim.point.size() != output_num_vars_) throw std::invalid_argument("GateLayer: claim of the wrong dimension");
+      require_dimension(claim, output_num_vars_, "GateLayer");
     }
   }
 

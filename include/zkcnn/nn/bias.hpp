@@ -153,7 +153,7 @@ class BiasLayer {
     }
   }
   void check_claim(const gkr::Claim<F>& claim) const {
-    if (claim.point.size() != output_num_vars()) throw std::invalid_argument("BiasLayer: claim of the wrong dimension");
+    gkr::require_dimension(claim, output_num_vars(), "BiasLayer");
   }
 
   template <class T>

@@ -243,9 +243,7 @@ class Conv2dDirectLayer {
     }
   }
   void check_claim(const gkr::Claim<F>& claim) const {
-    if (claim.point.size() != output_num_vars()) {
-      throw std::invalid_argument("Conv2dDirectLayer: claim of the wrong dimension");
-    }
+    gkr::require_dimension(claim, output_num_vars(), "Conv2dDirectLayer");
   }
 
   template <class T>

@@ -337,8 +337,7 @@ class Conv2dFftLayer {
   }
 
   void check_claim(const gkr::Claim<F>& claim) const {
-    if (claim.point.size() != output_.num_vars())
-      throw std::invalid_argument("Conv2dFftLayer: claim of the wrong dimension");
+    gkr::require_dimension(claim, output_.num_vars(), "Conv2dFftLayer");
   }
 
   // The transforms of the channels of `folded` (channel-major, 2^spatial_vars entries per

@@ -175,7 +175,7 @@ class DenseLayer {
     }
   }
   void check_claim(const gkr::Claim<F>& claim) const {
-    if (claim.point.size() != output_num_vars()) throw std::invalid_argument("DenseLayer: claim of the wrong dimension");
+    gkr::require_dimension(claim, output_num_vars(), "DenseLayer");
   }
 
   /// The layer's public shape and the claim, before any challenge; both sides call this.

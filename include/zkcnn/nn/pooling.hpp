@@ -171,7 +171,7 @@ class SumPoolLayer {
  private:
   template <class T>
   std::vector<gkr::InputClaim<F>> input_claims(const gkr::Claim<F>& claim, T& transcript) const {
-    if (claim.point.size() != output_num_vars()) throw std::invalid_argument("SumPoolLayer: claim of the wrong dimension");
+    gkr::require_dimension(claim, output_num_vars(), "SumPoolLayer");
     gkr::absorb_claim(transcript, claim);
     const std::vector<F> half(geometry_.window_bits(), F::from_u64(2).inverse().value());
     const F scale = F::from_u64(geometry_.window_size()).inverse().value();
@@ -347,7 +347,7 @@ class MaxPoolLayer {
     }
   }
   void check_claim(const gkr::Claim<F>& claim) const {
-    if (claim.point.size() != output_num_vars()) throw std::invalid_argument("MaxPoolLayer: claim of the wrong dimension");
+    gkr::require_dimension(claim, output_num_vars(), "MaxPoolLayer");
   }
 
   Result<std::vector<std::int64_t>> forward_values(std::span<const F> accumulators) const {

@@ -170,7 +170,7 @@ class RescaleReluLayer {
     }
   }
   void check_claim(const gkr::Claim<F>& claim) const {
-    if (claim.point.size() != num_vars_) throw std::invalid_argument("RescaleReluLayer: claim of the wrong dimension");
+    gkr::require_dimension(claim, num_vars_, "RescaleReluLayer");
   }
 
   static std::span<const F> bit_row(std::span<const F> bits, std::size_t k, std::size_t length) {

@@ -204,7 +204,7 @@ class FourierLayer {
   static std::string name() { return D == Direction::forward ? "fft layer" : "inverse fft layer"; }
 
   void check_claim(const gkr::Claim<F>& claim) const {
-    if (claim.point.size() != num_vars_) throw std::invalid_argument("FourierLayer: claim of the wrong dimension");
+    gkr::require_dimension(claim, num_vars_, "FourierLayer");
   }
 
   std::vector<F> padded_input(std::span<const std::span<const F>> inputs) const {
