@@ -87,11 +87,11 @@ TEMPLATE_TEST_CASE("max pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   std::mt19937_64 rng(52);
   for (const auto& [dims, window] : shapes) {
     const TensorShape shape(dims);
-    const MaxPoolLayer<F> layer(shape, window, 12);
+    const MaxPoolLayer<F> layer(shape, window, 12, 5);
     const auto input = random_tensor<F>(rng, shape, 2048);
-    const auto bits = layer.witness(input);
-    REQUIRE(bits);
-    const std::vector<std::vector<F>> inputs{input, *bits};
+    const auto digits = layer.witness(input);
+    REQUIRE(digits);
+    const std::vector<std::vector<F>> inputs{input, *digits};
     const auto output = layer.forward(std::span<const std::span<const F>>(views(inputs)));
     const auto& out_shape = layer.geometry().output();
     auto max = [](F a, F b) { return *zkcnn::nn::to_small_integer(a) >= *zkcnn::nn::to_small_integer(b) ? a : b; };
@@ -112,11 +112,11 @@ TEST_CASE("max pooling rejects a false maximum and unpooled entries", "[nn]") {
   using F = zkcnn::bn254::Fr;
   std::mt19937_64 rng(53);
   const TensorShape shape{2, 4, 4};
-  const MaxPoolLayer<F> layer(shape, 2, 12);
+  const MaxPoolLayer<F> layer(shape, 2, 12, 4);
   const auto input = random_tensor<F>(rng, shape, 1000);
-  const auto honest_bits = layer.witness(input);
-  REQUIRE(honest_bits);
-  const std::vector<std::vector<F>> honest{input, *honest_bits};
+  const auto honest_digits = layer.witness(input);
+  REQUIRE(honest_digits);
+  const std::vector<std::vector<F>> honest{input, *honest_digits};
   auto output = layer.forward(std::span<const std::span<const F>>(views(honest)));
 
   SECTION("a maximum one above the true one: every difference is positive") {
@@ -129,9 +129,9 @@ TEST_CASE("max pooling rejects a false maximum and unpooled entries", "[nn]") {
         differences[i] = output[o] - input[i];
       }
     }
-    const auto bits = zkcnn::nn::BitDecomposition<F>::of_unsigned(differences, shape.num_vars(), 12);
-    REQUIRE(bits);
-    const std::vector<std::vector<F>> dishonest{input, *bits};
+    const auto digits = zkcnn::nn::digit_table(layer.digits(), std::span<const F>(differences), shape.num_vars(), 0);
+    REQUIRE(digits);
+    const std::vector<std::vector<F>> dishonest{input, *digits};
     const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
     auto t = transcript();
     const auto proven = layer.prove(std::span<const std::span<const F>>(views(dishonest)), claim, t);
@@ -139,8 +139,8 @@ TEST_CASE("max pooling rejects a false maximum and unpooled entries", "[nn]") {
   }
 
   SECTION("zero differences: the window product vanishes, but the entries are not a maximum") {
-    const std::vector<F> zero_bits(honest_bits->size(), F::zero());
-    const std::vector<std::vector<F>> dishonest{input, zero_bits};
+    const std::vector<F> zero_digits(honest_digits->size(), F::zero());
+    const std::vector<std::vector<F>> dishonest{input, zero_digits};
     const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
     auto t = transcript();
     const auto proven = layer.prove(std::span<const std::span<const F>>(views(dishonest)), claim, t);
@@ -152,7 +152,7 @@ TEST_CASE("pooling rejects windows that do not tile the input", "[nn]") {
   using F = zkcnn::bn254::Fr;
   CHECK_THROWS_AS(SumPoolLayer<F>(TensorShape{1, 5, 4}, 2), std::invalid_argument);
   CHECK_THROWS_AS(SumPoolLayer<F>(TensorShape{1, 6, 6}, 3), std::invalid_argument);
-  CHECK_THROWS_AS(MaxPoolLayer<F>(TensorShape{4}, 2, 8), std::invalid_argument);
+  CHECK_THROWS_AS(MaxPoolLayer<F>(TensorShape{4}, 2, 8, 4), std::invalid_argument);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Rescale + ReLU by one bit decomposition (PROTOCOL.md section 6): the decomposition and its
-// overflow error, the forward pass against integer arithmetic, and the layer's proof through
-// check_layer (completeness, encoding, false claims, every tampered element).
+// Digit decompositions and rescale + ReLU by one of them (PROTOCOL.md section 6): the layouts,
+// the decomposition and its overflow error, the forward pass against integer arithmetic, and
+// the layer's proof through check_layer (completeness, encoding, false claims, every tampered
+// element) for several digit widths.
 
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
@@ -10,6 +11,8 @@
 
 #include <cstdint>
 #include <random>
+#include <stdexcept>
+#include <utility>
 #include <span>
 #include <vector>
 
@@ -18,7 +21,7 @@
 namespace {
 
 using namespace zkcnn_layer_test;
-using zkcnn::nn::BitDecomposition;
+using zkcnn::nn::DigitLayout;
 using zkcnn::nn::RescaleReluLayer;
 
 template <class F>
@@ -28,23 +31,49 @@ std::vector<F> field_values(const std::vector<std::int64_t>& values) {
   return out;
 }
 
-TEMPLATE_TEST_CASE("bit decomposition of signed values", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
+TEST_CASE("digit layouts split each part into its own digits, low digits full", "[nn]") {
+  const DigitLayout layout({5, 7, 1}, 3);
+  // 5 = 3 + 2, 7 = 3 + 3 + 1, 1: six digits, padded to eight rows.
+  CHECK(layout.total_bits() == 13);
+  CHECK(layout.digit_count() == 6);
+  CHECK(layout.row_count() == 8);
+  CHECK(layout.row_vars() == 3);
+  const std::vector<std::size_t> widths{3, 2, 3, 3, 1, 1, 0, 0}, offsets{0, 3, 5, 8, 11, 12, 13, 13};
+  for (std::size_t j = 0; j < 8; ++j) {
+    CHECK(layout.width(j) == widths[j]);
+    CHECK(layout.offset(j) == offsets[j]);
+  }
+  CHECK(layout.part_rows(0) == std::pair<std::size_t, std::size_t>{0, 2});
+  CHECK(layout.part_rows(1) == std::pair<std::size_t, std::size_t>{2, 5});
+  CHECK(layout.part_rows(2) == std::pair<std::size_t, std::size_t>{5, 6});
+  const DigitLayout empty_part({0, 4, 1}, 16);
+  CHECK(empty_part.part_rows(0).first == empty_part.part_rows(0).second);
+  CHECK(empty_part.digit_count() == 2);
+  CHECK_THROWS_AS(DigitLayout({4}, 0), std::invalid_argument);
+  CHECK_THROWS_AS(DigitLayout({4}, 17), std::invalid_argument);
+  CHECK_THROWS_AS(DigitLayout({40, 30}, 16), std::invalid_argument);
+}
+
+TEMPLATE_TEST_CASE("digit decomposition of signed values", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
   const std::vector<std::int64_t> values{-128, -1, 0, 1, 5, 127, -77};
-  const auto table = BitDecomposition<F>::of(field_values<F>(values), 3, 8);
+  const DigitLayout layout({2, 5, 1}, 3);
+  const auto table = zkcnn::nn::digit_table(layout, std::span<const F>(field_values<F>(values)), 3, 128);
   REQUIRE(table);
-  REQUIRE(table->size() == 8 * 8);
+  REQUIRE(table->size() == layout.row_count() * 8);
   for (std::size_t x = 0; x < 8; ++x) {
     std::int64_t recomposed = -128;
-    for (std::size_t k = 0; k < 8; ++k) {
-      const F bit = (*table)[k * 8 + x];
-      REQUIRE((bit == F::zero() || bit == F::one()));
-      if (bit == F::one()) recomposed += std::int64_t{1} << k;
+    for (std::size_t j = 0; j < layout.row_count(); ++j) {
+      const auto digit = zkcnn::nn::to_small_integer((*table)[j * 8 + x]);
+      REQUIRE(digit);
+      REQUIRE(*digit >= 0);
+      REQUIRE(*digit < (std::int64_t{1} << layout.width(j)));
+      recomposed += *digit << layout.offset(j);
     }
     CHECK(recomposed == (x < values.size() ? values[x] : 0));
   }
   for (std::int64_t outside : {std::int64_t{128}, std::int64_t{-129}, std::int64_t{1} << 40}) {
-    const auto overflow = BitDecomposition<F>::of(field_values<F>({3, outside}), 1, 8);
+    const auto overflow = zkcnn::nn::digit_table(layout, std::span<const F>(field_values<F>({3, outside})), 1, 128);
     REQUIRE_FALSE(overflow);
     CHECK_THAT(overflow.error().message, Catch::Contains(std::to_string(outside)) && Catch::Contains("position 1") &&
                                              Catch::Contains("8-bit"));
@@ -56,6 +85,7 @@ TEMPLATE_TEST_CASE("rescale-ReLU layer", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldil
   std::mt19937_64 rng(41);
   const std::size_t bits = GENERATE(2, 5, 12, 16);
   const std::size_t shift = GENERATE(0, 1, 3);
+  const std::size_t digit_bits = GENERATE(1, 3, 16);
   if (shift > bits - 2) return;
   const std::size_t num_vars = 5;
   const std::int64_t half = std::int64_t{1} << (bits - 1);
@@ -64,9 +94,9 @@ TEMPLATE_TEST_CASE("rescale-ReLU layer", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldil
   for (auto& a : accumulator) a = dist(rng);
   accumulator[0] = -half;
   accumulator[1] = half - 1;
-  const RescaleReluLayer<F> layer(num_vars, bits, shift);
+  const RescaleReluLayer<F> layer(num_vars, bits, shift, digit_bits);
   const auto a = field_values<F>(accumulator);
-  const auto b = BitDecomposition<F>::of(a, num_vars, bits);
+  const auto b = layer.witness(a);
   REQUIRE(b);
   const std::vector<std::vector<F>> inputs{a, *b};
   const auto output = layer.forward(std::span<const std::span<const F>>(views(inputs)));
@@ -77,18 +107,19 @@ TEMPLATE_TEST_CASE("rescale-ReLU layer", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldil
   check_layer<F>(layer, inputs, claim_at_random_point<F>(rng, std::span<const F>(output), num_vars));
 }
 
-TEST_CASE("rescale-ReLU layer rejects bits that do not decompose the accumulator", "[nn]") {
+TEST_CASE("rescale-ReLU layer rejects digits that do not decompose the accumulator", "[nn]") {
   using F = zkcnn::bn254::Fr;
   std::mt19937_64 rng(42);
-  const RescaleReluLayer<F> layer(3, 8, 2);
+  const RescaleReluLayer<F> layer(3, 8, 2, 3);
   const auto a = field_values<F>({100, -3, 7, 0, 12, -128, 127, 1});
-  auto b = BitDecomposition<F>::of(a, 3, 8);
+  auto b = layer.witness(a);
   REQUIRE(b);
-  // Bits of a different accumulator give the same-shaped proof, but its claim on A is false.
+  // Digits of a different accumulator give the same-shaped proof, but its claim on A is false.
   auto other = a;
   other[2] += F::one();
-  const auto wrong_bits = BitDecomposition<F>::of(other, 3, 8);
-  const std::vector<std::vector<F>> honest{a, *b}, dishonest{a, *wrong_bits};
+  const auto wrong_digits = layer.witness(other);
+  REQUIRE(wrong_digits);
+  const std::vector<std::vector<F>> honest{a, *b}, dishonest{a, *wrong_digits};
   const auto output = layer.forward(std::span<const std::span<const F>>(views(dishonest)));
   const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), 3);
   auto t = transcript();

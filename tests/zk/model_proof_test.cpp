@@ -214,13 +214,15 @@ TEST_CASE("entries in the padding of committed weights cannot change the outputs
                                                                                           std::size_t{1} << layout.block_num_vars(step.inputs[1].index))};
       witness.tensors[step.output] = bias->forward(std::span<const std::span<const F>>(inputs));
     } else if (const auto* relu = std::get_if<zkcnn::nn::RescaleReluLayer<F>>(&step.layer)) {
-      const auto bits = zkcnn::nn::BitDecomposition<F>::of(witness.tensors[step.inputs[0].index], relu->output_num_vars(),
-                                                           relu->bits()).value();
-      circuit.aux_layout().place(step.inputs[1].index, std::span<const F>(bits), std::span<F>(witness.aux));
-      const std::span<const F> inputs[] = {witness.tensors[step.inputs[0].index], bits};
+      const auto digits = relu->witness(witness.tensors[step.inputs[0].index]).value();
+      circuit.aux_layout().place(step.inputs[1].index, std::span<const F>(digits), std::span<F>(witness.aux));
+      const std::span<const F> inputs[] = {witness.tensors[step.inputs[0].index], digits};
       witness.tensors[step.output] = relu->forward(std::span<const std::span<const F>>(inputs));
     }
   }
+  const auto& range = circuit.range_layout();
+  const auto multiplicities = range.multiplicities(circuit.aux_layout(), std::span<const F>(witness.aux));
+  circuit.aux_layout().place(range.multiplicity_block, std::span<const F>(multiplicities), std::span<F>(witness.aux));
   const auto& out = circuit.tensor(circuit.output_tensor());
   witness.outputs = {{}};
   for (std::size_t j = 0; j < 2; ++j) {

@@ -12,16 +12,17 @@
 //
 // Max pooling, applied to accumulators before the rescale-ReLU (both are monotone, so
 // max(ReLU(floor(a / 2^s))) = ReLU(floor(max(a) / 2^s)) and one bit decomposition serves both):
-// the prover commits the bits of D = M_up - A, M_up the maximum repeated over its window, with
-// D in [0, 2^Q). The layer proves
+// the prover commits the digits of D = M_up - A, M_up the maximum repeated over its window,
+// with D in [0, 2^Q) (nn/digits.hpp; the model proof checks the digits' ranges). The layer
+// proves
 //   (1) M~(r) = A~(r, z) + D~(r, z) for random window coordinates z: if A + D were not constant
 //       on every window its extension would depend on z, and the claim, fixed before z, would
-//       fail except with probability 2t / |F| (the bits are committed before any challenge);
+//       fail except with probability 2t / |F| (the digits are committed before any challenge);
 //   (2) prod_{t in window} D_t(o) = 0 for every output o, by a zero-check sumcheck
 //       sum_o eq(tau, o) prod_t D_t(o) = 0 of degree w^2 + 1, D_t the entries at offset t.
 // With D >= 0 these say M is at least every entry and equal to one of them: the maximum. The
-// prover sends A~ and the bits of D at the point of (1), the values D_t~(u) at the end of (2),
-// and the bits of D at the point that merges the D_t~(u) (random window coordinates zeta).
+// prover sends A~ and the digits of D at the point of (1), the values D_t~(u) at the end of
+// (2), and the digits of D at the point that merges the D_t~(u) (random window coordinates).
 
 #include <algorithm>
 #include <cstddef>
@@ -38,8 +39,8 @@
 #include "zkcnn/gkr/layer.hpp"
 #include "zkcnn/gkr/sumcheck_step.hpp"
 #include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/nn/digits.hpp"
 #include "zkcnn/nn/integer.hpp"
-#include "zkcnn/nn/relu.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
@@ -187,33 +188,32 @@ template <EncodableField F>
 class MaxPoolLayer {
  public:
   struct Proof {
-    /// A~(r, z) followed by the Q bits of D at (r, z).
+    /// A~(r, z) followed by the digits of D at (r, z).
     std::vector<F> upsampled;
     /// The zero-check; sends D_t~(u) for every window offset t.
     gkr::SumcheckStep<F> zero_check;
-    /// The Q bits of D at the point merging the D_t~(u).
-    std::vector<F> merged_bits;
+    /// The digits of D at the point merging the D_t~(u).
+    std::vector<F> merged_digits;
 
     friend bool operator==(const Proof&, const Proof&) = default;
   };
 
-  /// Inputs: 0 the accumulators A (`input` shape), 1 the table of the bits of
-  /// D = M_up - A, as witness() makes it.
-  MaxPoolLayer(TensorShape input, std::size_t window, std::size_t bits)
-      : geometry_(std::move(input), window), bits_(bits), bit_index_vars_(zkcnn::detail::ceil_log2(bits)) {
-    if (bits < 2 || bits > 62) throw std::invalid_argument("MaxPoolLayer: the bit width must be in [2, 62]");
-  }
+  /// Inputs: 0 the accumulators A (`input` shape), 1 the digit table of D = M_up - A, as
+  /// witness() makes it, with D in [0, 2^bits) and digits of at most `digit_bits` bits.
+  MaxPoolLayer(TensorShape input, std::size_t window, std::size_t bits, std::size_t digit_bits)
+      : geometry_(std::move(input), window), digits_(layout(bits, digit_bits)) {}
 
   const PoolGeometry& geometry() const { return geometry_; }
-  std::size_t bits() const { return bits_; }
+  std::size_t bits() const { return digits_.total_bits(); }
+  const DigitLayout& digits() const { return digits_; }
   std::size_t input_count() const { return 2; }
   std::size_t input_num_vars(std::size_t input) const {
     if (input > 1) throw std::out_of_range("MaxPoolLayer has two inputs");
-    return geometry_.input().num_vars() + (input == 1 ? bit_index_vars_ : 0);
+    return geometry_.input().num_vars() + (input == 1 ? digits_.row_vars() : 0);
   }
   std::size_t output_num_vars() const { return geometry_.output().num_vars(); }
 
-  /// The auxiliary witness: the bits of D = M_up - A in [0, 2^bits). Fails, naming the
+  /// The auxiliary witness: the digits of D = M_up - A in [0, 2^bits). Fails, naming the
   /// position, if a difference needs more bits.
   Result<std::vector<F>> witness(std::span<const F> accumulators) const {
     const std::size_t length = geometry_.input().padded_size();
@@ -227,9 +227,9 @@ class MaxPoolLayer {
         differences[i] = F::from_i64((*maxima)[o] - entry);
       }
     }
-    auto bits = BitDecomposition<F>::of_unsigned(differences, geometry_.input().num_vars(), bits_);
-    if (!bits) return make_error(bits.error().code, "max pooling: a difference from the window maximum: " + bits.error().message);
-    return bits;
+    auto digits = digit_table(digits_, std::span<const F>(differences), geometry_.input().num_vars(), 0);
+    if (!digits) return make_error(digits.error().code, "max pooling: a difference from the window maximum: " + digits.error().message);
+    return digits;
   }
 
   std::vector<F> forward(std::span<const std::span<const F>> inputs) const {
@@ -248,20 +248,20 @@ class MaxPoolLayer {
     check_inputs(inputs);
     check_claim(claim);
     gkr::absorb_claim(transcript, claim);
-    const std::span<const F> accumulators = inputs[0], bits = inputs[1];
+    const std::span<const F> accumulators = inputs[0], digits = inputs[1];
     const std::size_t length = geometry_.input().padded_size();
     gkr::LayerProverOutput<Proof, F> out;
 
     // (1) The claim on M at window coordinates z.
     const std::vector<F> upsampled_point = window_point(claim.point, transcript);
     out.proof.upsampled.push_back(evaluate_multilinear(accumulators, std::span<const F>(upsampled_point)));
-    for (std::size_t k = 0; k < bits_; ++k) {
-      out.proof.upsampled.push_back(evaluate_multilinear(bit_row(bits, k, length), std::span<const F>(upsampled_point)));
+    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
+      out.proof.upsampled.push_back(evaluate_multilinear(digit_row(digits, j, length), std::span<const F>(upsampled_point)));
     }
     gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.upsampled));
 
     // (2) The zero-check over the output positions, on the differences D.
-    const std::vector<F> differences = recompose(bits, length);
+    const std::vector<F> differences = recompose(digits, length);
     const std::vector<F> tau = transcript.template challenges<F>("nn/maxpool/zero_check", output_num_vars());
     std::vector<std::vector<F>> tables{eq_table(std::span<const F>(tau))};
     std::vector<std::size_t> product{0};
@@ -275,12 +275,12 @@ class MaxPoolLayer {
     auto proven = gkr::prove_step(std::move(g), F::zero(), std::span<const std::size_t>(sent), transcript);
     out.proof.zero_check = std::move(proven.step);
 
-    // (3) The bits of D where the D_t~(u) merge.
+    // (3) The digits of D where the D_t~(u) merge.
     const std::vector<F> merged_point = window_point(proven.point, transcript);
-    for (std::size_t k = 0; k < bits_; ++k) {
-      out.proof.merged_bits.push_back(evaluate_multilinear(bit_row(bits, k, length), std::span<const F>(merged_point)));
+    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
+      out.proof.merged_digits.push_back(evaluate_multilinear(digit_row(digits, j, length), std::span<const F>(merged_point)));
     }
-    gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.merged_bits));
+    gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.merged_digits));
     out.input_claims = input_claims(upsampled_point, merged_point, out.proof, transcript);
     return out;
   }
@@ -288,14 +288,14 @@ class MaxPoolLayer {
   template <class T>
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
     check_claim(claim);
-    if (proof.upsampled.size() != bits_ + 1 || proof.merged_bits.size() != bits_) {
+    if (proof.upsampled.size() != digits_.digit_count() + 1 || proof.merged_digits.size() != digits_.digit_count()) {
       return make_error(Errc::malformed_proof, "max pooling: wrong number of evaluations");
     }
     gkr::absorb_claim(transcript, claim);
     const std::vector<F> upsampled_point = window_point(claim.point, transcript);
     gkr::absorb_evaluations(transcript, std::span<const F>(proof.upsampled));
     // (1) M~(r) = A~(r, z) + D~(r, z).
-    if (claim.value != proof.upsampled[0] + recombine(std::span<const F>(proof.upsampled).subspan(1))) {
+    if (claim.value != proof.upsampled[0] + digits_.recompose(std::span<const F>(proof.upsampled).subspan(1))) {
       return make_error(Errc::verification_failed, "max pooling: the maximum does not match the window entries");
     }
     // (2) The zero-check.
@@ -306,11 +306,11 @@ class MaxPoolLayer {
     F product = eq_eval(std::span<const F>(tau), std::span<const F>(subclaim->point));
     for (const F& d : proof.zero_check.evaluations) product *= d;
     if (auto ok = gkr::check_step(*subclaim, product, "max pooling zero-check"); !ok) return ok.error();
-    // (3) The D_t~(u) merged at random window coordinates must match the bits sent there.
+    // (3) The D_t~(u) merged at random window coordinates must match the digits sent there.
     const std::vector<F> merged_point = window_point(subclaim->point, transcript);
-    gkr::absorb_evaluations(transcript, std::span<const F>(proof.merged_bits));
-    if (merged_difference(merged_point, proof.zero_check.evaluations) != recombine(std::span<const F>(proof.merged_bits))) {
-      return make_error(Errc::verification_failed, "max pooling: the window differences do not match their bits");
+    gkr::absorb_evaluations(transcript, std::span<const F>(proof.merged_digits));
+    if (merged_difference(merged_point, proof.zero_check.evaluations) != digits_.recompose(std::span<const F>(proof.merged_digits))) {
+      return make_error(Errc::verification_failed, "max pooling: the window differences do not match their digits");
     }
     return input_claims(upsampled_point, merged_point, proof, transcript);
   }
@@ -318,7 +318,7 @@ class MaxPoolLayer {
   void write_proof(const Proof& proof, io::ByteWriter& out) const {
     for (const F& v : proof.upsampled) out.write_field(v);
     gkr::write_step(out, proof.zero_check);
-    for (const F& v : proof.merged_bits) out.write_field(v);
+    for (const F& v : proof.merged_digits) out.write_field(v);
   }
 
   Result<Proof> read_proof(io::ByteReader& in) const {
@@ -331,19 +331,24 @@ class MaxPoolLayer {
       }
       return {};
     };
-    if (auto ok = read_values(proof.upsampled, bits_ + 1); !ok) return ok.error();
+    if (auto ok = read_values(proof.upsampled, digits_.digit_count() + 1); !ok) return ok.error();
     auto step = gkr::read_step<F>(in, output_num_vars(), geometry_.window_size() + 1, geometry_.window_size());
     if (!step) return step.error();
     proof.zero_check = std::move(*step);
-    if (auto ok = read_values(proof.merged_bits, bits_); !ok) return ok.error();
+    if (auto ok = read_values(proof.merged_digits, digits_.digit_count()); !ok) return ok.error();
     return proof;
   }
 
  private:
+  static DigitLayout layout(std::size_t bits, std::size_t digit_bits) {
+    if (bits < 2 || bits > 62) throw std::invalid_argument("MaxPoolLayer: the bit width must be in [2, 62]");
+    return DigitLayout({bits}, digit_bits);
+  }
+
   void check_inputs(std::span<const std::span<const F>> inputs) const {
     if (inputs.size() != 2 || inputs[0].size() > geometry_.input().padded_size() ||
-        inputs[1].size() > (geometry_.input().padded_size() << bit_index_vars_)) {
-      throw std::invalid_argument("MaxPoolLayer: expected the accumulators and the bits of the differences");
+        inputs[1].size() > (geometry_.input().padded_size() << digits_.row_vars())) {
+      throw std::invalid_argument("MaxPoolLayer: expected the accumulators and the digits of the differences");
     }
   }
   void check_claim(const gkr::Claim<F>& claim) const {
@@ -367,26 +372,15 @@ class MaxPoolLayer {
     return maxima;
   }
 
-  static std::span<const F> bit_row(std::span<const F> bits, std::size_t k, std::size_t length) {
-    const std::size_t begin = std::min(bits.size(), k * length);
-    return bits.subspan(begin, std::min(length, bits.size() - begin));
-  }
-
-  // D = sum_k 2^k b_k, entry by entry.
-  std::vector<F> recompose(std::span<const F> bits, std::size_t length) const {
+  // D = sum_j 2^(offset_j) d_j, entry by entry.
+  std::vector<F> recompose(std::span<const F> digits, std::size_t length) const {
     std::vector<F> out(length, F::zero());
-    for (std::size_t k = 0; k < bits_; ++k) {
-      const auto row = bit_row(bits, k, length);
-      const F weight = power_of_two<F>(k);
+    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
+      const auto row = digit_row(digits, j, length);
+      const F weight = power_of_two<F>(digits_.offset(j));
       for (std::size_t x = 0; x < row.size(); ++x) out[x] += weight * row[x];
     }
     return out;
-  }
-
-  F recombine(std::span<const F> bit_values) const {
-    F value = F::zero();
-    for (std::size_t k = 0; k < bits_; ++k) value += power_of_two<F>(k) * bit_values[k];
-    return value;
   }
 
   // The input point of output point r at fresh random window coordinates.
@@ -415,24 +409,23 @@ class MaxPoolLayer {
   template <class T>
   std::vector<gkr::InputClaim<F>> input_claims(const std::vector<F>& upsampled_point, const std::vector<F>& merged_point,
                                                const Proof& proof, T& transcript) const {
-    auto bits_claim = [&](const std::vector<F>& point, std::span<const F> bit_values) {
-      const std::vector<F> rho = transcript.template challenges<F>("nn/maxpool/bit_index", bit_index_vars_);
+    auto digits_claim = [&](const std::vector<F>& point, std::span<const F> digit_values) {
+      const std::vector<F> rho = transcript.template challenges<F>("nn/maxpool/digit_index", digits_.row_vars());
       const std::vector<F> weights = eq_table(std::span<const F>(rho));
       F value = F::zero();
-      for (std::size_t k = 0; k < bits_; ++k) value += weights[k] * bit_values[k];
+      for (std::size_t j = 0; j < digits_.digit_count(); ++j) value += weights[j] * digit_values[j];
       std::vector<F> full(point);
       full.insert(full.end(), rho.begin(), rho.end());
       return gkr::Claim<F>{std::move(full), value};
     };
     std::vector<gkr::InputClaim<F>> claims{{0, {upsampled_point, proof.upsampled[0]}}};
-    claims.push_back({1, bits_claim(upsampled_point, std::span<const F>(proof.upsampled).subspan(1))});
-    claims.push_back({1, bits_claim(merged_point, std::span<const F>(proof.merged_bits))});
+    claims.push_back({1, digits_claim(upsampled_point, std::span<const F>(proof.upsampled).subspan(1))});
+    claims.push_back({1, digits_claim(merged_point, std::span<const F>(proof.merged_digits))});
     return claims;
   }
 
   PoolGeometry geometry_;
-  std::size_t bits_;
-  std::size_t bit_index_vars_;
+  DigitLayout digits_;
 };
 
 }  // namespace zkcnn::nn

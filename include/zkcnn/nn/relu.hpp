@@ -1,34 +1,38 @@
 #pragma once
-// Rescale and ReLU with one bit decomposition (PROTOCOL.md section 6; zkCNN section 5).
+// Rescale and ReLU with one digit decomposition (PROTOCOL.md section 6; zkCNN section 5).
 //
 // The accumulator A of a convolution or dense layer, a tensor of signed integers in
-// [-2^(Q-1), 2^(Q-1)), is decomposed into the bits b_0..b_{Q-1} of A + 2^(Q-1) (two's
-// complement with the sign bit flipped). Then b_{Q-1} = 1 exactly when A >= 0, and
-//   R = ReLU(floor(A / 2^s)) = b_{Q-1} * sum_{k=s}^{Q-2} 2^(k-s) b_k.
-// The bits are committed by the prover (the auxiliary witness), stored as one table
-// B[k][x] (k in the highest variables). This layer reduces a claim R~(r) = v by one degree-3
-// sumcheck, sum_x eq(r, x) b_{Q-1}(x) L(x) with L = sum_{k=s}^{Q-2} 2^(k-s) b_k, after which the
-// prover sends every b_k~(u). The verifier recombines them into
-//   a claim on B at (u, rho), rho random: B~(u, rho) = sum_k eq(rho, k) b_k~(u), and
-//   a claim on A at u:                    A~(u) = sum_k 2^k b_k~(u) - 2^(Q-1).
-// The second ties the bits to the accumulator the previous layer proves; that the bits are
-// bits (b(b - 1) = 0) is one zero-check over the whole auxiliary witness, done by the model
-// proof, not per layer. Padding entries of A are zero, so their bits encode 2^(Q-1).
+// [-2^(Q-1), 2^(Q-1)), is shifted to A + 2^(Q-1) in [0, 2^Q) (two's complement with the sign
+// bit flipped) and split into three parts: the remainder of the rescale (the s low bits), the
+// magnitude M (the next Q - s - 1 bits) and the sign bit b, so that b = 1 exactly when A >= 0
+// and
+//   R = ReLU(floor(A / 2^s)) = b * M.
+// The parts' digits are committed by the prover (the auxiliary witness, nn/digits.hpp), one
+// table D[j][x] (the digit index j in the highest variables); the model proof checks every
+// digit's range (zk/range_check.hpp), and the exact part widths make the decomposition unique.
+// This layer reduces a claim R~(r) = v by one degree-3 sumcheck, sum_x eq(r, x) b(x) M(x),
+// after which the prover sends every digit d_j~(u). The verifier recombines them into
+//   a claim on D at (u, rho), rho random: D~(u, rho) = sum_j eq(rho, j) d_j~(u), and
+//   a claim on A at u:                    A~(u) = sum_j 2^(offset_j) d_j~(u) - 2^(Q-1).
+// The second ties the digits to the accumulator the previous layer proves. Padding entries of
+// A are zero, so their digits encode 2^(Q-1).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
-#include "zkcnn/detail/bits.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/gkr/layer.hpp"
 #include "zkcnn/gkr/sumcheck_step.hpp"
 #include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/nn/digits.hpp"
 #include "zkcnn/nn/integer.hpp"
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
@@ -36,78 +40,38 @@
 
 namespace zkcnn::nn {
 
-/// Bit decompositions of integer tensors: the auxiliary witness of range checks.
-template <EncodableField F>
-struct BitDecomposition {
-  /// The table B[k][x] of the bits of values[x] + 2^(bits-1), k in the highest variables
-  /// (bits padded to a power of two with zero rows); entries of `values` past its end, up to
-  /// 2^num_vars, are decomposed as zeros. Fails, naming the position and the value, when a
-  /// value is outside [-2^(bits-1), 2^(bits-1)).
-  static Result<std::vector<F>> of(std::span<const F> values, std::size_t num_vars, std::size_t bits) {
-    return decompose(values, num_vars, bits, true);
-  }
-
-  /// The same for values in [0, 2^bits), decomposed as they are.
-  static Result<std::vector<F>> of_unsigned(std::span<const F> values, std::size_t num_vars, std::size_t bits) {
-    return decompose(values, num_vars, bits, false);
-  }
-
- private:
-  static Result<std::vector<F>> decompose(std::span<const F> values, std::size_t num_vars, std::size_t bits,
-                                          bool is_signed) {
-    const std::size_t length = std::size_t{1} << num_vars;
-    std::vector<F> table((std::size_t{1} << zkcnn::detail::ceil_log2(bits)) * length, F::zero());
-    const std::int64_t offset = is_signed ? std::int64_t{1} << (bits - 1) : 0;
-    const std::int64_t lowest = -offset, highest = (std::int64_t{1} << bits) - offset;
-    for (std::size_t x = 0; x < length; ++x) {
-      std::int64_t value = 0;
-      if (x < values.size()) {
-        const auto integer = to_small_integer(values[x]);
-        if (!integer || *integer < lowest || *integer >= highest) {
-          return make_error(Errc::invalid_argument,
-                            "value " + (integer ? std::to_string(*integer) : std::string("(not a small integer)")) +
-                                " at position " + std::to_string(x) + " is outside the " + std::to_string(bits) +
-                                "-bit range [" + std::to_string(lowest) + ", " + std::to_string(highest) + ")");
-        }
-        value = *integer;
-      }
-      const auto shifted = static_cast<std::uint64_t>(value + offset);
-      for (std::size_t k = 0; k < bits; ++k) {
-        if ((shifted >> k) & 1) table[k * length + x] = F::one();
-      }
-    }
-    return table;
-  }
-};
-
 template <EncodableField F>
 class RescaleReluLayer {
  public:
   struct Proof {
-    gkr::SumcheckStep<F> product;  // sends b_k~(u) for k = 0..Q-1
+    gkr::SumcheckStep<F> product;  // sends d_j~(u) for every digit j
 
     friend bool operator==(const Proof&, const Proof&) = default;
   };
 
   /// A and R have `num_vars` variables; A's values lie in [-2^(bits-1), 2^(bits-1)), and the
-  /// output is ReLU(floor(A / 2^shift)).
-  RescaleReluLayer(std::size_t num_vars, std::size_t bits, std::size_t shift)
-      : num_vars_(num_vars), bits_(bits), shift_(shift), bit_index_vars_(zkcnn::detail::ceil_log2(bits)) {
-    if (bits < 2 || bits > 62) throw std::invalid_argument("RescaleReluLayer: the bit width must be in [2, 62]");
-    if (shift > bits - 2) throw std::invalid_argument("RescaleReluLayer: the shift must leave at least one value bit");
-  }
+  /// output is ReLU(floor(A / 2^shift)). Digits have at most `digit_bits` bits.
+  RescaleReluLayer(std::size_t num_vars, std::size_t bits, std::size_t shift, std::size_t digit_bits)
+      : num_vars_(num_vars), digits_(layout(bits, shift, digit_bits)), shift_(shift) {}
 
   std::size_t input_count() const { return 2; }
-  /// Input 0 is the accumulator A, input 1 the bit table B.
+  /// Input 0 is the accumulator A, input 1 the digit table D.
   std::size_t input_num_vars(std::size_t input) const {
     if (input > 1) throw std::out_of_range("RescaleReluLayer has two inputs");
-    return input == 0 ? num_vars_ : num_vars_ + bit_index_vars_;
+    return input == 0 ? num_vars_ : num_vars_ + digits_.row_vars();
   }
   std::size_t output_num_vars() const { return num_vars_; }
-  std::size_t bits() const { return bits_; }
+  std::size_t bits() const { return digits_.total_bits(); }
   std::size_t shift() const { return shift_; }
+  const DigitLayout& digits() const { return digits_; }
 
-  /// R from the bits (what the proof is about); with B = BitDecomposition::of(A), this is
+  /// The auxiliary witness: the digit table of the accumulators. Fails, naming the position,
+  /// if an accumulator is outside [-2^(bits-1), 2^(bits-1)).
+  Result<std::vector<F>> witness(std::span<const F> accumulators) const {
+    return digit_table(digits_, accumulators, num_vars_, sign_offset());
+  }
+
+  /// R from the digits (what the proof is about); with D = witness(A), this is
   /// ReLU(floor(A / 2^shift)).
   std::vector<F> forward(std::span<const std::span<const F>> inputs) const {
     check_inputs(inputs);
@@ -130,9 +94,9 @@ class RescaleReluLayer {
     gkr::LayerProverOutput<Proof, F> out;
     out.proof.product.sumcheck = std::move(proven.proof);
     const std::size_t length = std::size_t{1} << num_vars_;
-    for (std::size_t k = 0; k < bits_; ++k) {
+    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
       out.proof.product.evaluations.push_back(
-          evaluate_multilinear(bit_row(inputs[1], k, length), std::span<const F>(proven.point)));
+          evaluate_multilinear(digit_row(inputs[1], j, length), std::span<const F>(proven.point)));
     }
     gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.product.evaluations));
     out.input_claims = input_claims(proven.point, out.proof.product.evaluations, transcript);
@@ -143,29 +107,39 @@ class RescaleReluLayer {
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
     check_claim(claim);
     gkr::absorb_claim(transcript, claim);
-    auto subclaim = gkr::verify_step(claim.value, num_vars_, 3, bits_, proof.product, transcript);
+    auto subclaim = gkr::verify_step(claim.value, num_vars_, 3, digits_.digit_count(), proof.product, transcript);
     if (!subclaim) return subclaim.error();
-    const auto& b = proof.product.evaluations;
-    F magnitude = F::zero();
-    for (std::size_t k = shift_; k + 1 < bits_; ++k) magnitude += power_of_two<F>(k - shift_) * b[k];
-    const F expected = eq_eval(std::span<const F>(claim.point), std::span<const F>(subclaim->point)) * b[bits_ - 1] * magnitude;
+    const std::span<const F> d(proof.product.evaluations);
+    const F expected = eq_eval(std::span<const F>(claim.point), std::span<const F>(subclaim->point)) *
+                       d[digits_.part_rows(sign_part).first] * digits_.part_value(magnitude_part, d);
     if (auto ok = gkr::check_step(*subclaim, expected, "rescale-ReLU"); !ok) return ok.error();
-    return input_claims(subclaim->point, b, transcript);
+    return input_claims(subclaim->point, d, transcript);
   }
 
   void write_proof(const Proof& proof, io::ByteWriter& out) const { gkr::write_step(out, proof.product); }
 
   Result<Proof> read_proof(io::ByteReader& in) const {
-    auto step = gkr::read_step<F>(in, num_vars_, 3, bits_);
+    auto step = gkr::read_step<F>(in, num_vars_, 3, digits_.digit_count());
     if (!step) return step.error();
     return Proof{std::move(*step)};
   }
 
  private:
+  // The parts of A + 2^(Q-1): remainder, magnitude, sign.
+  static constexpr std::size_t magnitude_part = 1, sign_part = 2;
+
+  static DigitLayout layout(std::size_t bits, std::size_t shift, std::size_t digit_bits) {
+    if (bits < 2 || bits > 62) throw std::invalid_argument("RescaleReluLayer: the bit width must be in [2, 62]");
+    if (shift > bits - 2) throw std::invalid_argument("RescaleReluLayer: the shift must leave at least one value bit");
+    return DigitLayout({shift, bits - shift - 1, 1}, digit_bits);
+  }
+
+  std::int64_t sign_offset() const { return std::int64_t{1} << (digits_.total_bits() - 1); }
+
   void check_inputs(std::span<const std::span<const F>> inputs) const {
-    if (inputs.size() != 2) throw std::invalid_argument("RescaleReluLayer: expected the accumulator and its bits");
+    if (inputs.size() != 2) throw std::invalid_argument("RescaleReluLayer: expected the accumulator and its digits");
     if (inputs[0].size() > (std::size_t{1} << num_vars_) ||
-        inputs[1].size() > (std::size_t{1} << (num_vars_ + bit_index_vars_))) {
+        inputs[1].size() > (std::size_t{1} << (num_vars_ + digits_.row_vars()))) {
       throw std::invalid_argument("RescaleReluLayer: an input is longer than its shape");
     }
   }
@@ -173,44 +147,37 @@ class RescaleReluLayer {
     gkr::require_dimension(claim, num_vars_, "RescaleReluLayer");
   }
 
-  static std::span<const F> bit_row(std::span<const F> bits, std::size_t k, std::size_t length) {
-    const std::size_t begin = std::min(bits.size(), k * length);
-    return bits.subspan(begin, std::min(length, bits.size() - begin));
-  }
-
-  // The sign bit b_{Q-1} and L = sum_{k=s}^{Q-2} 2^(k-s) b_k, over the whole hypercube.
-  std::pair<std::vector<F>, std::vector<F>> product_tables(std::span<const F> bits) const {
+  // The sign bit b and the magnitude M, over the whole hypercube.
+  std::pair<std::vector<F>, std::vector<F>> product_tables(std::span<const F> digits) const {
     const std::size_t length = std::size_t{1} << num_vars_;
     std::vector<F> sign(length, F::zero()), magnitude(length, F::zero());
-    const auto top = bit_row(bits, bits_ - 1, length);
+    const auto top = digit_row(digits, digits_.part_rows(sign_part).first, length);
     std::copy(top.begin(), top.end(), sign.begin());
-    for (std::size_t k = shift_; k + 1 < bits_; ++k) {
-      const auto row = bit_row(bits, k, length);
-      const F weight = power_of_two<F>(k - shift_);
+    const auto [first, last] = digits_.part_rows(magnitude_part);
+    for (std::size_t j = first; j < last; ++j) {
+      const auto row = digit_row(digits, j, length);
+      const F weight = power_of_two<F>(digits_.offset(j) - digits_.offset(first));
       for (std::size_t x = 0; x < row.size(); ++x) magnitude[x] += weight * row[x];
     }
     return {std::move(sign), std::move(magnitude)};
   }
 
-  // From the bits' values at u: the claim on B at (u, rho) and the claim on A at u.
+  // From the digits' values at u: the claim on D at (u, rho) and the claim on A at u.
   template <class T>
-  std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> u, std::span<const F> b, T& transcript) const {
-    const std::vector<F> rho = transcript.template challenges<F>("nn/relu/bit_index", bit_index_vars_);
+  std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> u, std::span<const F> d, T& transcript) const {
+    const std::vector<F> rho = transcript.template challenges<F>("nn/relu/digit_index", digits_.row_vars());
     const std::vector<F> rho_weights = eq_table(std::span<const F>(rho));
-    F bits_value = F::zero(), accumulator = -power_of_two<F>(bits_ - 1);
-    for (std::size_t k = 0; k < bits_; ++k) {
-      bits_value += rho_weights[k] * b[k];
-      accumulator += power_of_two<F>(k) * b[k];
-    }
-    std::vector<F> bits_point(u.begin(), u.end());
-    bits_point.insert(bits_point.end(), rho.begin(), rho.end());
-    return {{0, {std::vector<F>(u.begin(), u.end()), accumulator}}, {1, {std::move(bits_point), bits_value}}};
+    F digits_value = F::zero();
+    for (std::size_t j = 0; j < digits_.digit_count(); ++j) digits_value += rho_weights[j] * d[j];
+    const F accumulator = digits_.recompose(d) - F::from_i64(sign_offset());
+    std::vector<F> digits_point(u.begin(), u.end());
+    digits_point.insert(digits_point.end(), rho.begin(), rho.end());
+    return {{0, {std::vector<F>(u.begin(), u.end()), accumulator}}, {1, {std::move(digits_point), digits_value}}};
   }
 
   std::size_t num_vars_;
-  std::size_t bits_;
+  DigitLayout digits_;
   std::size_t shift_;
-  std::size_t bit_index_vars_;
 };
 
 }  // namespace zkcnn::nn

@@ -5,24 +5,30 @@
 //   Conv2d       convolution (FFT or direct) of the activation and the committed kernel,
 //                then the committed bias;
 //   Dense        the matrix-multiplication layer, then the bias;
-//   RescaleRelu  the bit-decomposition layer on the accumulator and its committed bits; when a
-//                MaxPool follows, the max pooling runs first on the accumulators, with its own
-//                committed difference bits (both monotone, so the result is the same);
+//   RescaleRelu  the digit-decomposition layer on the accumulator and its committed digits;
+//                when a MaxPool follows, the max pooling runs first on the accumulators, with
+//                its own committed difference digits (both monotone, so the result is the
+//                same);
 //   AvgPool      sum pooling;
 //   Flatten      nothing: the flat vector keeps the image's padded layout, and the dense
 //                layer's weight columns are laid out to match.
 // Tables come from three places: activations (tensors, computed by the prover and never
 // committed: each is reduced to claims on the tables it was computed from), the model's
 // weights (one committed polynomial, one block per kernel and bias) and the proof's auxiliary
-// witness (one committed polynomial, one block per bit decomposition). Every tensor carries a
-// leading batch dimension: 1 for a prediction, the number of samples for an accuracy proof.
+// witness (one committed polynomial: one block per digit decomposition, and the multiplicities
+// of the range check's table, zk/range_check.hpp). The digit width is the one, up to
+// nn::max_digit_bits, that makes the auxiliary witness smallest: a public function of the
+// architecture and the batch. Every tensor carries a leading batch dimension: 1 for a
+// prediction, the number of samples for an accuracy proof.
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <span>
+#include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -35,11 +41,13 @@
 #include "zkcnn/nn/conv2d_direct.hpp"
 #include "zkcnn/nn/conv2d_fft.hpp"
 #include "zkcnn/nn/dense.hpp"
+#include "zkcnn/nn/digits.hpp"
 #include "zkcnn/nn/pooling.hpp"
 #include "zkcnn/nn/quantized_model.hpp"
 #include "zkcnn/nn/relu.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/zk/block_layout.hpp"
+#include "zkcnn/zk/range_check.hpp"
 
 namespace zkcnn::zk {
 
@@ -116,6 +124,7 @@ class ModelCircuit {
   std::size_t output_tensor() const { return output_tensor_; }
   const BlockLayout& weights_layout() const { return weights_layout_; }
   const BlockLayout& aux_layout() const { return aux_layout_; }
+  const RangeCheckLayout& range_layout() const { return range_layout_; }
 
   /// The committed polynomial of the model's weights.
   std::vector<F> weights_table(const nn::QuantizedModel& model) const {
@@ -181,7 +190,7 @@ class ModelCircuit {
     for (std::size_t t = 0; t < tensors_.size(); ++t) {
       if (tensor_activation_[t] != no_activation) out.tensors[t] = tensor_table(t, activations[tensor_activation_[t]]);
     }
-    // In forward order: the accumulators without their bias, the window maxima, and the bit
+    // In forward order: the accumulators without their bias, the window maxima, and the digit
     // decompositions of the auxiliary witness.
     auto failure = [&](const Step& step, const Error& error) {
       return make_error(Errc::invalid_argument,
@@ -203,16 +212,17 @@ class ModelCircuit {
         const std::span<const F> accumulators(out.tensors[step.inputs[0].index]);
         const std::span<const F> inputs[] = {accumulators, {}};
         out.tensors[step.output] = pool->forward(std::span<const std::span<const F>>(inputs));
-        auto bits = pool->witness(accumulators);
-        if (!bits) return failure(step, bits.error());
-        aux_layout_.place(step.inputs[1].index, std::span<const F>(*bits), std::span<F>(out.aux));
+        auto digits = pool->witness(accumulators);
+        if (!digits) return failure(step, digits.error());
+        aux_layout_.place(step.inputs[1].index, std::span<const F>(*digits), std::span<F>(out.aux));
       } else if (const auto* relu = std::get_if<nn::RescaleReluLayer<F>>(&step.layer)) {
-        auto bits = nn::BitDecomposition<F>::of(std::span<const F>(out.tensors[step.inputs[0].index]),
-                                                relu->output_num_vars(), relu->bits());
-        if (!bits) return failure(step, bits.error());
-        aux_layout_.place(step.inputs[1].index, std::span<const F>(*bits), std::span<F>(out.aux));
+        auto digits = relu->witness(std::span<const F>(out.tensors[step.inputs[0].index]));
+        if (!digits) return failure(step, digits.error());
+        aux_layout_.place(step.inputs[1].index, std::span<const F>(*digits), std::span<F>(out.aux));
       }
     }
+    const auto multiplicities = range_layout_.multiplicities(aux_layout_, std::span<const F>(out.aux));
+    aux_layout_.place(range_layout_.multiplicity_block, std::span<const F>(multiplicities), std::span<F>(out.aux));
     out.outputs = std::move(activations.back());
     return out;
   }
@@ -222,7 +232,7 @@ class ModelCircuit {
 
   ModelCircuit(const nn::Architecture& architecture, std::size_t batch, std::vector<nn::ActivationShape> shapes)
       : architecture_(architecture), batch_(batch), shapes_(std::move(shapes)) {
-    std::vector<std::size_t> weight_vars, aux_vars;
+    std::vector<std::size_t> weight_vars;
     std::size_t current = add_tensor(shapes_[0], 0);
     for (std::size_t i = 0; i < architecture_.layers.size(); ++i) {
       const auto& in = shapes_[i];
@@ -260,20 +270,18 @@ class ModelCircuit {
         const bool pooled = i + 1 < architecture_.layers.size() && std::holds_alternative<nn::MaxPoolSpec>(architecture_.layers[i + 1]);
         if (pooled) {
           const std::size_t window = std::get<nn::MaxPoolSpec>(architecture_.layers[i + 1]).window;
-          nn::MaxPoolLayer<F> pool(tensors_[current].physical, window, relu->bits);
-          const std::size_t bits = aux_vars.size();
-          aux_vars.push_back(pool.input_num_vars(1));
+          nn::MaxPoolLayer<F> pool(tensors_[current].physical, window, relu->bits, nn::max_digit_bits);
           nn::ActivationShape pooled_shape = shapes_[i + 2];
           pooled_shape.scale_bits = in.scale_bits;
           accumulators = add_tensor(pooled_shape, no_activation);
-          steps_.push_back({std::move(pool), {tensor_ref(current), aux_ref(bits)}, accumulators, i + 1});
+          steps_.push_back({std::move(pool), {tensor_ref(current), aux_ref(range_checked_.size())}, accumulators, i + 1});
+          range_checked_.push_back(steps_.size() - 1);
         }
         const nn::ActivationShape& relu_out = pooled ? shapes_[i + 2] : out;
-        nn::RescaleReluLayer<F> layer(tensors_[accumulators].physical.num_vars(), relu->bits, relu->shift);
-        const std::size_t bits = aux_vars.size();
-        aux_vars.push_back(layer.input_num_vars(1));
+        nn::RescaleReluLayer<F> layer(tensors_[accumulators].physical.num_vars(), relu->bits, relu->shift, nn::max_digit_bits);
         current = add_tensor(relu_out, pooled ? i + 2 : i + 1);
-        steps_.push_back({std::move(layer), {tensor_ref(accumulators), aux_ref(bits)}, current, i});
+        steps_.push_back({std::move(layer), {tensor_ref(accumulators), aux_ref(range_checked_.size())}, current, i});
+        range_checked_.push_back(steps_.size() - 1);
         if (pooled) ++i;
       } else if (const auto* avg = std::get_if<nn::AvgPoolSpec>(&spec)) {
         nn::SumPoolLayer<F> layer(tensors_[current].physical, avg->window);
@@ -287,7 +295,53 @@ class ModelCircuit {
     }
     output_tensor_ = current;
     weights_layout_ = BlockLayout(std::move(weight_vars));
+    set_digit_bits(smallest_witness_digit_bits());
+  }
+
+  // The range-checked layers (max pooling, rescale-ReLU) with digits of at most `digit_bits`
+  // bits: their aux blocks 0..k-1 in step order, then the multiplicities.
+  void set_digit_bits(std::size_t digit_bits) {
+    std::vector<std::size_t> aux_vars;
+    RangeCheckLayout range{digit_bits, {}, range_checked_.size()};
+    for (std::size_t step : range_checked_) {
+      std::visit(
+          [&](auto& layer) {
+            using L = std::decay_t<decltype(layer)>;
+            if constexpr (std::is_same_v<L, nn::RescaleReluLayer<F>>) {
+              layer = L(layer.output_num_vars(), layer.bits(), layer.shift(), digit_bits);
+              range.digit_blocks.push_back({aux_vars.size(), layer.digits(), layer.output_num_vars()});
+            } else if constexpr (std::is_same_v<L, nn::MaxPoolLayer<F>>) {
+              layer = L(layer.geometry().input(), layer.geometry().window(), layer.bits(), digit_bits);
+              range.digit_blocks.push_back({aux_vars.size(), layer.digits(), layer.geometry().input().num_vars()});
+            } else {
+              throw std::logic_error("ModelCircuit: a range-checked step of another kind");
+            }
+            aux_vars.push_back(layer.input_num_vars(1));
+          },
+          steps_[step].layer);
+    }
+    aux_vars.push_back(RangeCheckLayout::table_vars(digit_bits));
     aux_layout_ = BlockLayout(std::move(aux_vars));
+    range_layout_ = std::move(range);
+  }
+
+  // The digit width with the smallest auxiliary witness: first its padded size (what the
+  // commitment, the lookup and the opening cost), then its entries, then the fewest digits.
+  std::size_t smallest_witness_digit_bits() {
+    std::size_t best = nn::max_digit_bits;
+    std::tuple<std::size_t, std::size_t, std::size_t> best_cost{static_cast<std::size_t>(-1), 0, 0};
+    for (std::size_t digit_bits = 1; digit_bits <= nn::max_digit_bits; ++digit_bits) {
+      set_digit_bits(digit_bits);
+      std::size_t entries = 0, digits = 0;
+      for (std::size_t block = 0; block < aux_layout_.block_count(); ++block) entries += std::size_t{1} << aux_layout_.block_num_vars(block);
+      for (const DigitBlock& b : range_layout_.digit_blocks) digits += b.digits.digit_count();
+      const std::tuple cost{aux_layout_.size(), entries, digits};
+      if (cost < best_cost) {
+        best_cost = cost;
+        best = digit_bits;
+      }
+    }
+    return best;
   }
 
   std::size_t add_tensor(const nn::ActivationShape& shape, std::size_t activation) {
@@ -332,10 +386,12 @@ class ModelCircuit {
   std::vector<std::size_t> tensor_activation_;
   std::vector<Step> steps_;
   std::vector<WeightBlocks> weight_blocks_;
+  std::vector<std::size_t> range_checked_;  // steps, in the order of their aux blocks
   std::map<std::size_t, std::size_t> dense_input_tensor_;
   std::size_t output_tensor_ = 0;
   BlockLayout weights_layout_;
   BlockLayout aux_layout_;
+  RangeCheckLayout range_layout_;
 };
 
 }  // namespace zkcnn::zk

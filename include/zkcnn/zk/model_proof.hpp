@@ -2,15 +2,16 @@
 // The proof that a committed model maps a batch of public inputs to public outputs (PROTOCOL.md
 // sections 1, 4-7 and 9). One transcript binds, before any challenge, the protocol's domain,
 // the architecture's digest, the model commitment, the batch's inputs and outputs; then the
-// prover commits the auxiliary witness (every bit decomposition) and the proof runs:
+// prover commits the auxiliary witness (every digit decomposition and the range check's
+// multiplicities) and the proof runs:
 //   1. a random point on the outputs' extension, whose value the verifier computes itself;
 //   2. the layers from the output to the input, each reducing the claims on its output (merged
 //      into one when there are several) to claims on its inputs: activations (the next layers
 //      to prove), blocks of the committed weights, blocks of the committed auxiliary witness,
 //      or the public input (checked by the verifier directly);
 //   3. all claims on the weights opened at once against the model commitment;
-//   4. a zero-check that every entry of the auxiliary witness is a bit, and all claims on it
-//      opened at once against its commitment (zk/bits_opening.hpp).
+//   4. the range check of every digit of the auxiliary witness, and all claims on it opened at
+//      once against its commitment (zk/range_check.hpp).
 // The proof is its byte string: the prover appends each message as it produces it and the
 // verifier reads each one just before checking it, so there is one encoding and one decoder.
 
@@ -35,8 +36,8 @@
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/transcript/transcript.hpp"
-#include "zkcnn/zk/bits_opening.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
+#include "zkcnn/zk/range_check.hpp"
 
 namespace zkcnn::zk {
 
@@ -89,7 +90,7 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
-inline constexpr std::uint8_t model_proof_version = 1;
+inline constexpr std::uint8_t model_proof_version = 2;
 
 namespace detail {
 
@@ -179,11 +180,11 @@ struct ModelProof {
 
 /// Where a prover's time went, in seconds (for benchmarks and progress reports).
 struct ProverProfile {
-  double witness = 0;         ///< integer inference, field tables, bit decompositions
+  double witness = 0;         ///< integer inference, field tables, digit decompositions
   double aux_commitment = 0;  ///< committing the auxiliary witness
   double layers = 0;          ///< the layers' sumchecks, output to input
   double weights_opening = 0;  ///< opening every claim on the model's weights
-  double aux_opening = 0;      ///< opening the auxiliary witness, with its booleanity
+  double aux_opening = 0;      ///< the range check and the opening of the auxiliary witness
 };
 
 template <ModelPCS P>
@@ -258,11 +259,10 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
                                          std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
   write_blob(out, P::encode_batch_proof(weights_opening));
   profile.weights_opening = clock.lap();
-  // The auxiliary witness: its booleanity, then all its claims in one opening.
-  auto bits_opening = prove_bits_opening(pcs, std::span<const F>(witness.aux), aux_opening, aux_commitment,
-                                         circuit.aux_layout().num_vars(), std::move(book.aux),
-                                         transcript, rng);
-  write_bits_opening(out, bits_opening);
+  // The auxiliary witness: its digits' ranges, then all its claims in one opening.
+  auto range_check = prove_range_check(pcs, circuit.aux_layout(), circuit.range_layout(), std::span<const F>(witness.aux),
+                                       aux_opening, aux_commitment, std::move(book.aux), transcript, rng);
+  write_range_check(out, range_check);
   profile.aux_opening = clock.lap();
   return ModelProof{std::move(out).take()};
 }
@@ -379,11 +379,10 @@ Status verify_model(const P& pcs, const nn::Architecture& architecture, const Mo
       !ok) {
     return make_error(ok.error().code, "model weights: " + ok.error().message);
   }
-  const std::size_t aux_vars = circuit->aux_layout().num_vars();
-  auto bits_opening = read_bits_opening<P>(in, aux_vars);
-  if (!bits_opening) return bits_opening.error();
-  if (auto ok = verify_bits_opening(pcs, *aux_commitment, aux_vars, std::move(book.aux),
-                                    *bits_opening, transcript);
+  auto range_check = read_range_check<P>(in, circuit->aux_layout(), circuit->range_layout());
+  if (!range_check) return range_check.error();
+  if (auto ok = verify_range_check(pcs, circuit->aux_layout(), circuit->range_layout(), *aux_commitment,
+                                   std::move(book.aux), *range_check, transcript);
       !ok) {
     return make_error(ok.error().code, "auxiliary witness: " + ok.error().message);
   }

@@ -1,0 +1,200 @@
+#pragma once
+// The sum of fractions sum_i p_i / q_i over 2^n leaves, proven by a binary tree of fraction
+// additions, one GKR layer per level (PROTOCOL.md section 6; the GKR form of the logarithmic
+// derivative lookup argument, "logUp-GKR"). Level k of the tree has 2^k nodes; node x of level
+// k adds nodes x and x + 2^k of level k + 1:
+//   p_k(x) = p_{k+1}(x, 0) q_{k+1}(x, 1) + p_{k+1}(x, 1) q_{k+1}(x, 0),
+//   q_k(x) = q_{k+1}(x, 0) q_{k+1}(x, 1),
+// (the new variable is the highest, so (x, 0) and (x, 1) are the two halves of level k + 1),
+// and the root p_0 / q_0 is the sum. Nothing is committed: the prover sends the two nodes of
+// level 1, then, for every level, the claims p_k~(r) + lambda q_k~(r) are reduced by one
+// degree-3 sumcheck
+//   sum_x eq(r, x) [p0 q1 + p1 q0 + lambda q0 q1](x),   p0(x) = p_{k+1}~(x, 0), ...,
+// after which the prover sends p0, p1, q0, q1 at the final point rho and the verifier moves to
+// (rho, mu), mu random, on level k + 1. What is left is one claim on the leaves' extensions at
+// a random point, which the caller checks against its own definition of the leaves. A false
+// root survives with probability at most (n + sum_k 3k) / |F| (Schwartz-Zippel per level).
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/gkr/claim.hpp"
+#include "zkcnn/gkr/sumcheck_step.hpp"
+#include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/poly/eq.hpp"
+#include "zkcnn/sumcheck/sum_of_products.hpp"
+
+namespace zkcnn::gkr {
+
+template <EncodableField F>
+struct FractionSumProof {
+  /// p_1(0), p_1(1), q_1(0), q_1(1): the two nodes under the root.
+  std::array<F, 4> top;
+  /// One step per level k = 1..n-1, each sending p0, p1, q0, q1 at its final point.
+  std::vector<SumcheckStep<F>> levels;
+
+  friend bool operator==(const FractionSumProof&, const FractionSumProof&) = default;
+};
+
+/// The root fraction and the claims left on the leaves' extensions p~ and q~ at `point`.
+template <Field F>
+struct FractionSumClaims {
+  F root_numerator;
+  F root_denominator;
+  std::vector<F> point;
+  F numerator;
+  F denominator;
+};
+
+template <EncodableField F>
+struct ProvenFractionSum {
+  FractionSumProof<F> proof;
+  FractionSumClaims<F> claims;
+};
+
+namespace detail {
+
+inline constexpr std::size_t fraction_level_values = 4;
+
+// The next claim from the values at (rho, 0) and (rho, 1): the line through them at mu.
+template <EncodableField F, class T>
+void descend(std::vector<F>& point, F& numerator, F& denominator, std::span<const F> values, T& transcript) {
+  const F mu = transcript.template challenge<F>("gkr/fraction_sum/mu");
+  numerator = values[0] + mu * (values[1] - values[0]);
+  denominator = values[2] + mu * (values[3] - values[2]);
+  point.push_back(mu);
+}
+
+// Level k (2^k nodes) from level k + 1.
+template <Field F>
+std::pair<std::vector<F>, std::vector<F>> parent_level(std::span<const F> p, std::span<const F> q) {
+  const std::size_t half = p.size() / 2;
+  std::vector<F> parent_p(half), parent_q(half);
+  zkcnn::detail::parallel_for(0, half, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t x = begin; x < end; ++x) {
+      parent_p[x] = p[x] * q[x + half] + p[x + half] * q[x];
+      parent_q[x] = q[x] * q[x + half];
+    }
+  });
+  return {std::move(parent_p), std::move(parent_q)};
+}
+
+// eq (p0 q1 + p1 q0 + lambda q0 q1), over the factors eq, p0, p1, q0, q1.
+template <Field F>
+std::vector<sumcheck::Term<F>> level_terms(const F& lambda) {
+  return {{F::one(), {0, 1, 4}}, {F::one(), {0, 2, 3}}, {lambda, {0, 3, 4}}};
+}
+
+}  // namespace detail
+
+/// Proves the tree over leaves p and q (2^num_vars entries each, num_vars >= 1).
+template <EncodableField F, class T>
+ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std::size_t num_vars, T& transcript) {
+  if (num_vars == 0 || p.size() != (std::size_t{1} << num_vars) || q.size() != p.size()) {
+    throw std::invalid_argument("prove_fraction_sum: the leaves must fill 2^num_vars entries, num_vars >= 1");
+  }
+  transcript.absorb_u64("gkr/fraction_sum/num_vars", num_vars);
+  // levels[k] = (p_k, q_k) for k = 1..num_vars.
+  std::vector<std::pair<std::vector<F>, std::vector<F>>> levels(num_vars + 1);
+  levels[num_vars] = {std::move(p), std::move(q)};
+  for (std::size_t k = num_vars; k > 1; --k) {
+    levels[k - 1] = detail::parent_level<F>(levels[k].first, levels[k].second);
+  }
+  ProvenFractionSum<F> out;
+  const auto& [p1, q1] = levels[1];
+  out.proof.top = {p1[0], p1[1], q1[0], q1[1]};
+  out.claims.root_numerator = p1[0] * q1[1] + p1[1] * q1[0];
+  out.claims.root_denominator = q1[0] * q1[1];
+  absorb_evaluations(transcript, std::span<const F>(out.proof.top));
+  std::vector<F> point;
+  F numerator, denominator;
+  detail::descend(point, numerator, denominator, std::span<const F>(out.proof.top), transcript);
+  levels[1] = {};
+  for (std::size_t k = 1; k < num_vars; ++k) {
+    const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
+    auto [child_p, child_q] = std::move(levels[k + 1]);
+    const std::size_t half = std::size_t{1} << k;
+    std::vector<F> p0(child_p.begin(), child_p.begin() + static_cast<std::ptrdiff_t>(half));
+    std::vector<F> p1_half(child_p.begin() + static_cast<std::ptrdiff_t>(half), child_p.end());
+    std::vector<F> q0(child_q.begin(), child_q.begin() + static_cast<std::ptrdiff_t>(half));
+    std::vector<F> q1_half(child_q.begin() + static_cast<std::ptrdiff_t>(half), child_q.end());
+    child_p = {};
+    child_q = {};
+    sumcheck::SumOfProducts<F> g(
+        k, {eq_table(std::span<const F>(point)), std::move(p0), std::move(p1_half), std::move(q0), std::move(q1_half)},
+        detail::level_terms(lambda));
+    const std::size_t sent[] = {1, 2, 3, 4};
+    auto proven = prove_step(std::move(g), numerator + lambda * denominator, std::span<const std::size_t>(sent), transcript);
+    point = std::move(proven.point);
+    detail::descend(point, numerator, denominator, std::span<const F>(proven.step.evaluations), transcript);
+    out.proof.levels.push_back(std::move(proven.step));
+  }
+  out.claims.point = std::move(point);
+  out.claims.numerator = numerator;
+  out.claims.denominator = denominator;
+  return out;
+}
+
+/// Replays the proof: the root it proves and the claims left on the leaves, or why it is
+/// rejected. The caller checks the root (for a lookup, numerator zero and denominator not) and
+/// the leaf claims.
+template <EncodableField F, class T>
+Result<FractionSumClaims<F>> verify_fraction_sum(std::size_t num_vars, const FractionSumProof<F>& proof, T& transcript) {
+  if (num_vars == 0) throw std::invalid_argument("verify_fraction_sum: num_vars >= 1");
+  if (proof.levels.size() != num_vars - 1) return make_error(Errc::malformed_proof, "fraction sum: wrong number of levels");
+  transcript.absorb_u64("gkr/fraction_sum/num_vars", num_vars);
+  const auto& top = proof.top;
+  FractionSumClaims<F> out;
+  out.root_numerator = top[0] * top[3] + top[1] * top[2];
+  out.root_denominator = top[2] * top[3];
+  absorb_evaluations(transcript, std::span<const F>(top));
+  F numerator, denominator;
+  detail::descend(out.point, numerator, denominator, std::span<const F>(top), transcript);
+  for (std::size_t k = 1; k < num_vars; ++k) {
+    const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
+    const auto& step = proof.levels[k - 1];
+    auto subclaim = verify_step(numerator + lambda * denominator, k, 3, detail::fraction_level_values, step, transcript);
+    if (!subclaim) return subclaim.error();
+    const auto& v = step.evaluations;  // p0, p1, q0, q1
+    const F expected = eq_eval(std::span<const F>(out.point), std::span<const F>(subclaim->point)) *
+                       (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]);
+    if (auto ok = check_step(*subclaim, expected, "fraction sum level " + std::to_string(k)); !ok) return ok.error();
+    out.point = std::move(subclaim->point);
+    detail::descend(out.point, numerator, denominator, std::span<const F>(v), transcript);
+  }
+  out.numerator = numerator;
+  out.denominator = denominator;
+  return out;
+}
+
+template <EncodableField F>
+void write_fraction_sum(io::ByteWriter& out, const FractionSumProof<F>& proof) {
+  for (const F& value : proof.top) out.write_field(value);
+  for (const auto& level : proof.levels) write_step(out, level);
+}
+
+template <EncodableField F>
+Result<FractionSumProof<F>> read_fraction_sum(io::ByteReader& in, std::size_t num_vars) {
+  FractionSumProof<F> proof;
+  for (F& value : proof.top) {
+    auto decoded = in.read_field<F>("fraction sum root values");
+    if (!decoded) return decoded.error();
+    value = *decoded;
+  }
+  for (std::size_t k = 1; k < num_vars; ++k) {
+    auto level = read_step<F>(in, k, 3, detail::fraction_level_values);
+    if (!level) return level.error();
+    proof.levels.push_back(std::move(*level));
+  }
+  return proof;
+}
+
+}  // namespace zkcnn::gkr

@@ -1,0 +1,294 @@
+#pragma once
+// Opening the auxiliary witness (PROTOCOL.md sections 6 and 7): every claim the layers left on
+// it, and the fact that every digit lies in its range.
+//
+// The auxiliary witness is one committed polynomial of blocks (zk/block_layout.hpp): digit
+// tables (nn/digits.hpp), whose row j holds digits of width w_j <= D, and one block of
+// multiplicities m over the table T of every (width, value) pair, w <= D and 0 <= v < 2^w: entry
+// i in [2^w, 2^(w+1)) stands for (w, i - 2^w), entry 0 for (0, 0) again. With gamma and alpha
+// drawn after the commitment, a digit d of width w is looked up as the key d + gamma w, and
+// the range check is the lookup identity (logUp)
+//   sum_{digits} 1 / (alpha - d - gamma w) = sum_{i in T} m_i / (alpha - v_i - gamma w_i),
+// which fails, unless every digit's (w, d) is in T, except with probability about
+// (N + |T|) / |F| over alpha and N |T| / |F| over gamma (N digits). Both sides are one sum of
+// fractions over the witness's index space (gkr/fraction_sum.hpp), with leaves
+//   digit entry:        p = 1,    q = alpha - d - gamma w(row),
+//   multiplicity entry: p = -m_i, q = alpha - v_i - gamma w_i,
+//   unused entry:       p = 0,    q = 1,
+// and a root numerator of zero. At the leaves' random point r the prover sends each block's
+// value at r's low coordinates; the verifier rebuilds p~(r) and q~(r) from them (the widths,
+// the table and the block positions are public: O(blocks * n) work) and the values become
+// claims on the witness. Every claim is then opened at once by the scheme's batch opening.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "zkcnn/concepts/pcs.hpp"
+#include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/gkr/claim.hpp"
+#include "zkcnn/gkr/fraction_sum.hpp"
+#include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/nn/digits.hpp"
+#include "zkcnn/nn/integer.hpp"
+#include "zkcnn/poly/eq.hpp"
+#include "zkcnn/poly/multilinear.hpp"
+#include "zkcnn/zk/block_layout.hpp"
+
+namespace zkcnn::zk {
+
+/// A digit table in the auxiliary witness: block `block` of the layout, 2^column_vars entries
+/// per digit row.
+struct DigitBlock {
+  std::size_t block;
+  nn::DigitLayout digits;
+  std::size_t column_vars;
+};
+
+/// Which blocks of the auxiliary witness are digits, and where the multiplicities are.
+struct RangeCheckLayout {
+  /// D: the widest digit.
+  std::size_t digit_bits = 0;
+  std::vector<DigitBlock> digit_blocks;
+  /// A block of digit_bits + 1 variables: one multiplicity per table entry.
+  std::size_t multiplicity_block = 0;
+
+  static std::size_t table_vars(std::size_t digit_bits) { return digit_bits + 1; }
+
+  /// The table entry of a digit of width w: 2^w + d.
+  static std::size_t table_index(std::size_t width, std::uint64_t digit) {
+    return (std::size_t{1} << width) + static_cast<std::size_t>(digit);
+  }
+
+  /// The multiplicities of every table entry among the digits of `witness`.
+  template <EncodableField F>
+  std::vector<F> multiplicities(const BlockLayout& layout, std::span<const F> witness) const {
+    std::vector<std::uint64_t> counts(std::size_t{1} << table_vars(digit_bits), 0);
+    for (const DigitBlock& b : digit_blocks) {
+      const std::size_t length = std::size_t{1} << b.column_vars;
+      for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
+        const std::size_t begin = layout.offset(b.block) + row * length;
+        for (std::size_t x = 0; x < length; ++x) {
+          const auto digit = nn::to_small_integer(witness[begin + x]);
+          if (!digit || *digit < 0 || *digit >= (std::int64_t{1} << b.digits.width(row))) {
+            throw std::invalid_argument("RangeCheckLayout: a digit outside its width");
+          }
+          ++counts[table_index(b.digits.width(row), static_cast<std::uint64_t>(*digit))];
+        }
+      }
+    }
+    std::vector<F> out(counts.size());
+    for (std::size_t i = 0; i < counts.size(); ++i) out[i] = F::from_u64(counts[i]);
+    return out;
+  }
+};
+
+template <class P>
+struct RangeCheckProof {
+  gkr::FractionSumProof<typename P::Scalar> lookup;
+  /// Each digit block's value at the leaves' point, then the multiplicities' value.
+  std::vector<typename P::Scalar> block_values;
+  typename P::BatchProof opening;
+};
+
+namespace detail {
+
+template <EncodableField F>
+struct LookupChallenges {
+  F gamma;  // separates the widths
+  F alpha;  // the fractions' pole
+};
+
+template <EncodableField F, class T>
+LookupChallenges<F> lookup_challenges(T& transcript) {
+  const F gamma = transcript.template challenge<F>("zkcnn/range/gamma");
+  const F alpha = transcript.template challenge<F>("zkcnn/range/alpha");
+  return {gamma, alpha};
+}
+
+// The key v + gamma w of table entry i.
+template <Field F>
+F table_key(std::size_t i, const F& gamma) {
+  if (i == 0) return F::zero();
+  const std::size_t width = static_cast<std::size_t>(std::bit_width(i)) - 1;
+  return F::from_u64(i - (std::size_t{1} << width)) + gamma * F::from_u64(width);
+}
+
+// The table's keys' extension at r (table_vars coordinates): with S_w = sum over
+// [2^w, 2^(w+1)) of eq(r, i) = r_w prod_{k > w} (1 - r_k),
+//   sum_i eq(r, i) key(i) = sum_k 2^k r_k - sum_w 2^w S_w + gamma sum_w w S_w.
+template <Field F>
+F table_key_extension(std::span<const F> r, const F& gamma) {
+  F value = F::zero(), above = F::one();  // above = prod_{k > w} (1 - r_k)
+  for (std::size_t w = r.size(); w-- > 0;) {
+    const F s = r[w] * above;
+    value += nn::power_of_two<F>(w) * (r[w] - s) + gamma * F::from_u64(w) * s;
+    above *= F::one() - r[w];
+  }
+  return value;
+}
+
+// eq(r_hi, index) for a block of `block_vars` variables at `offset`: the weight of the block's
+// entries in an extension at r.
+template <Field F>
+F block_weight(std::span<const F> r, std::size_t block_vars, std::size_t offset) {
+  F weight = F::one();
+  const std::size_t index = offset >> block_vars;
+  for (std::size_t k = block_vars; k < r.size(); ++k) weight *= ((index >> (k - block_vars)) & 1) ? r[k] : F::one() - r[k];
+  return weight;
+}
+
+template <Field F>
+std::vector<F> block_point(std::span<const F> r, std::size_t block_vars) {
+  return {r.begin(), r.begin() + static_cast<std::ptrdiff_t>(block_vars)};
+}
+
+// The leaves p and q over the witness's index space.
+template <EncodableField F>
+std::pair<std::vector<F>, std::vector<F>> lookup_leaves(const BlockLayout& layout, const RangeCheckLayout& range,
+                                                        std::span<const F> witness, const LookupChallenges<F>& c) {
+  std::vector<F> p(layout.size(), F::zero()), q(layout.size(), F::one());
+  for (const DigitBlock& b : range.digit_blocks) {
+    const std::size_t length = std::size_t{1} << b.column_vars;
+    for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
+      const F shift = c.alpha - c.gamma * F::from_u64(b.digits.width(row));
+      const std::size_t begin = layout.offset(b.block) + row * length;
+      zkcnn::detail::parallel_for(begin, begin + length, [&](std::size_t first, std::size_t last) {
+        for (std::size_t i = first; i < last; ++i) {
+          p[i] = F::one();
+          q[i] = shift - witness[i];
+        }
+      });
+    }
+  }
+  const std::size_t begin = layout.offset(range.multiplicity_block);
+  for (std::size_t i = 0; i < (std::size_t{1} << RangeCheckLayout::table_vars(range.digit_bits)); ++i) {
+    p[begin + i] = -witness[begin + i];
+    q[begin + i] = c.alpha - table_key(i, c.gamma);
+  }
+  return {std::move(p), std::move(q)};
+}
+
+// The blocks whose values are sent, in order: the digit blocks, then the multiplicities.
+inline std::vector<std::size_t> sent_blocks(const RangeCheckLayout& range) {
+  std::vector<std::size_t> blocks;
+  for (const DigitBlock& b : range.digit_blocks) blocks.push_back(b.block);
+  blocks.push_back(range.multiplicity_block);
+  return blocks;
+}
+
+// p~(r) and q~(r) from the blocks' values at r (in sent_blocks order).
+template <Field F>
+std::pair<F, F> leaves_at(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> r,
+                          std::span<const F> block_values, const LookupChallenges<F>& c) {
+  F p = F::zero(), q = F::one();
+  for (std::size_t k = 0; k < range.digit_blocks.size(); ++k) {
+    const DigitBlock& b = range.digit_blocks[k];
+    const std::size_t vars = layout.block_num_vars(b.block);
+    const F weight = block_weight(r, vars, layout.offset(b.block));
+    const std::vector<F> row_weights = eq_table(r.subspan(b.column_vars, b.digits.row_vars()));
+    F widths = F::zero();
+    for (std::size_t row = 0; row < b.digits.row_count(); ++row) widths += row_weights[row] * F::from_u64(b.digits.width(row));
+    p += weight;
+    q += weight * (c.alpha - F::one() - c.gamma * widths - block_values[k]);
+  }
+  const std::size_t vars = layout.block_num_vars(range.multiplicity_block);
+  const F weight = block_weight(r, vars, layout.offset(range.multiplicity_block));
+  p -= weight * block_values.back();
+  q += weight * (c.alpha - F::one() - table_key_extension(r.first(vars), c.gamma));
+  return {p, q};
+}
+
+}  // namespace detail
+
+/// `claims` are the layers' claims on the witness; the range check's are added to them.
+template <class P, class T, class Rng>
+RangeCheckProof<P> prove_range_check(const P& pcs, const BlockLayout& layout, const RangeCheckLayout& range,
+                                     std::span<const typename P::Scalar> witness, const typename P::Opening& opening,
+                                     const typename P::Commitment& commitment,
+                                     std::vector<EvaluationClaim<typename P::Scalar>> claims, T& transcript, Rng& rng) {
+  using F = typename P::Scalar;
+  P::absorb_commitment(transcript, commitment);
+  const auto challenges = detail::lookup_challenges<F>(transcript);
+  auto [p, q] = detail::lookup_leaves(layout, range, witness, challenges);
+  auto proven = gkr::prove_fraction_sum(std::move(p), std::move(q), layout.num_vars(), transcript);
+  RangeCheckProof<P> out;
+  out.lookup = std::move(proven.proof);
+  const std::span<const F> r(proven.claims.point);
+  for (std::size_t block : detail::sent_blocks(range)) {
+    const std::size_t vars = layout.block_num_vars(block);
+    const auto begin = witness.begin() + static_cast<std::ptrdiff_t>(layout.offset(block));
+    std::vector<F> point = detail::block_point(r, vars);
+    const F value = evaluate_multilinear(std::span<const F>(&*begin, std::size_t{1} << vars), std::span<const F>(point));
+    out.block_values.push_back(value);
+    claims.push_back({layout.embed(block, std::span<const F>(point)), value});
+  }
+  gkr::absorb_evaluations(transcript, std::span<const F>(out.block_values));
+  out.opening = pcs.prove_batch(witness, opening, commitment, std::span<const EvaluationClaim<F>>(claims), transcript, rng);
+  return out;
+}
+
+template <class P, class T>
+Status verify_range_check(const P& pcs, const BlockLayout& layout, const RangeCheckLayout& range,
+                          const typename P::Commitment& commitment,
+                          std::vector<EvaluationClaim<typename P::Scalar>> claims, const RangeCheckProof<P>& proof,
+                          T& transcript) {
+  using F = typename P::Scalar;
+  P::absorb_commitment(transcript, commitment);
+  const auto challenges = detail::lookup_challenges<F>(transcript);
+  auto lookup = gkr::verify_fraction_sum(layout.num_vars(), proof.lookup, transcript);
+  if (!lookup) return lookup.error();
+  if (lookup->root_numerator != F::zero() || lookup->root_denominator == F::zero()) {
+    return make_error(Errc::verification_failed, "range check: a digit is outside its range");
+  }
+  const auto blocks = detail::sent_blocks(range);
+  if (proof.block_values.size() != blocks.size()) return make_error(Errc::malformed_proof, "range check: wrong number of block values");
+  const std::span<const F> r(lookup->point);
+  const auto [p, q] = detail::leaves_at(layout, range, r, std::span<const F>(proof.block_values), challenges);
+  if (p != lookup->numerator || q != lookup->denominator) {
+    return make_error(Errc::verification_failed, "range check: the leaves do not match the committed digits");
+  }
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    const std::vector<F> point = detail::block_point(r, layout.block_num_vars(blocks[k]));
+    claims.push_back({layout.embed(blocks[k], std::span<const F>(point)), proof.block_values[k]});
+  }
+  gkr::absorb_evaluations(transcript, std::span<const F>(proof.block_values));
+  return pcs.verify_batch(commitment, std::span<const EvaluationClaim<F>>(claims), proof.opening, transcript);
+}
+
+template <class P>
+void write_range_check(io::ByteWriter& out, const RangeCheckProof<P>& proof) {
+  gkr::write_fraction_sum(out, proof.lookup);
+  for (const auto& value : proof.block_values) out.write_field(value);
+  const auto opening = P::encode_batch_proof(proof.opening);
+  out.write_u32(static_cast<std::uint32_t>(opening.size()));
+  out.write_bytes(opening);
+}
+
+template <class P>
+Result<RangeCheckProof<P>> read_range_check(io::ByteReader& in, const BlockLayout& layout, const RangeCheckLayout& range) {
+  using F = typename P::Scalar;
+  auto lookup = gkr::read_fraction_sum<F>(in, layout.num_vars());
+  if (!lookup) return lookup.error();
+  RangeCheckProof<P> proof{std::move(*lookup), {}, {}};
+  for (std::size_t k = 0; k < range.digit_blocks.size() + 1; ++k) {
+    auto value = in.read_field<F>("range check block value");
+    if (!value) return value.error();
+    proof.block_values.push_back(*value);
+  }
+  auto size = in.read_u32("auxiliary opening proof length");
+  if (!size) return size.error();
+  auto bytes = in.read_bytes(*size, "auxiliary opening proof");
+  if (!bytes) return bytes.error();
+  auto opening = P::decode_batch_proof(*bytes);
+  if (!opening) return opening.error();
+  proof.opening = std::move(*opening);
+  return proof;
+}
+
+}  // namespace zkcnn::zk

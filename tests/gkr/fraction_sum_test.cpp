@@ -1,0 +1,136 @@
+// The sum of fractions by a GKR tree (gkr/fraction_sum.hpp): the root equals the sum computed
+// directly, the leaf claims are the leaves' extensions at the final point, the encoding round
+// trips and rejects truncation, and every sent element changed is caught (by the verifier or,
+// for the root values, by a root or leaf check the caller makes).
+
+#include <zkcnn/field/bn254.hpp>
+#include <zkcnn/field/goldilocks_ext2.hpp>
+#include <zkcnn/gkr/fraction_sum.hpp>
+#include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/transcript/transcript.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <span>
+#include <vector>
+
+namespace {
+
+zkcnn::Sha256Transcript transcript() {
+  return zkcnn::Sha256Transcript("fraction sum test");
+}
+
+template <class F>
+struct Leaves {
+  std::vector<F> p, q;
+};
+
+template <class F>
+Leaves<F> random_leaves(std::mt19937_64& rng, std::size_t num_vars) {
+  Leaves<F> leaves;
+  for (std::size_t i = 0; i < (std::size_t{1} << num_vars); ++i) {
+    leaves.p.push_back(F::random(rng));
+    leaves.q.push_back(F::random(rng));
+  }
+  return leaves;
+}
+
+// The claims a verifier accepts, with the leaf claims checked against the true leaves.
+template <class F>
+bool accepted(const Leaves<F>& leaves, std::size_t num_vars, const zkcnn::gkr::FractionSumProof<F>& proof, const F& root_p,
+              const F& root_q) {
+  auto t = transcript();
+  auto claims = zkcnn::gkr::verify_fraction_sum(num_vars, proof, t);
+  if (!claims) return false;
+  const std::span<const F> point(claims->point);
+  return claims->root_numerator * root_q == root_p * claims->root_denominator &&
+         claims->numerator == zkcnn::evaluate_multilinear(std::span<const F>(leaves.p), point) &&
+         claims->denominator == zkcnn::evaluate_multilinear(std::span<const F>(leaves.q), point);
+}
+
+TEMPLATE_TEST_CASE("fraction sum: the tree proves sum p_i / q_i", "[gkr]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(71);
+  const std::size_t num_vars = GENERATE(1, 2, 5, 9);
+  const auto leaves = random_leaves<F>(rng, num_vars);
+  F sum = F::zero();
+  for (std::size_t i = 0; i < leaves.p.size(); ++i) sum += leaves.p[i] * *leaves.q[i].inverse();
+
+  auto t = transcript();
+  const auto proven = zkcnn::gkr::prove_fraction_sum(leaves.p, leaves.q, num_vars, t);
+  CHECK(proven.claims.root_numerator == sum * proven.claims.root_denominator);
+  CHECK(accepted(leaves, num_vars, proven.proof, sum, F::one()));
+
+  // The verifier's claims are the prover's, and the transcripts end in the same state.
+  auto tv = transcript();
+  const auto claims = zkcnn::gkr::verify_fraction_sum(num_vars, proven.proof, tv);
+  REQUIRE(claims);
+  CHECK(claims->point == proven.claims.point);
+  CHECK(claims->numerator == proven.claims.numerator);
+  CHECK(claims->denominator == proven.claims.denominator);
+  CHECK(t.template challenge<F>("after") == tv.template challenge<F>("after"));
+
+  SECTION("encoding round trip, truncation") {
+    zkcnn::io::ByteWriter out;
+    zkcnn::gkr::write_fraction_sum(out, proven.proof);
+    const auto bytes = std::move(out).take();
+    zkcnn::io::ByteReader in(bytes);
+    const auto decoded = zkcnn::gkr::read_fraction_sum<F>(in, num_vars);
+    REQUIRE(decoded);
+    CHECK(*decoded == proven.proof);
+    CHECK(in.remaining() == 0);
+    for (std::size_t cut : {std::size_t{0}, bytes.size() / 2, bytes.size() - 1}) {
+      zkcnn::io::ByteReader truncated(std::span<const std::uint8_t>(bytes).first(cut));
+      CHECK_FALSE(zkcnn::gkr::read_fraction_sum<F>(truncated, num_vars));
+    }
+  }
+
+  SECTION("every sent element changed") {
+    for (std::size_t i = 0; i < 4; ++i) {
+      auto tampered = proven.proof;
+      tampered.top[i] += F::one();
+      CHECK_FALSE(accepted(leaves, num_vars, tampered, sum, F::one()));
+    }
+    for (std::size_t level = 0; level < proven.proof.levels.size(); ++level) {
+      const auto& step = proven.proof.levels[level];
+      for (std::size_t round = 0; round < step.sumcheck.round_messages.size(); ++round) {
+        for (std::size_t i = 0; i < step.sumcheck.round_messages[round].size(); ++i) {
+          auto tampered = proven.proof;
+          tampered.levels[level].sumcheck.round_messages[round][i] += F::one();
+          CHECK_FALSE(accepted(leaves, num_vars, tampered, sum, F::one()));
+        }
+      }
+      for (std::size_t i = 0; i < step.evaluations.size(); ++i) {
+        auto tampered = proven.proof;
+        tampered.levels[level].evaluations[i] += F::one();
+        CHECK_FALSE(accepted(leaves, num_vars, tampered, sum, F::one()));
+      }
+    }
+    auto short_proof = proven.proof;
+    if (!short_proof.levels.empty()) {
+      short_proof.levels.pop_back();
+      auto tv2 = transcript();
+      CHECK_FALSE(zkcnn::gkr::verify_fraction_sum(num_vars, short_proof, tv2));
+    }
+  }
+}
+
+TEST_CASE("fraction sum: a changed leaf changes the root or fails the leaf check", "[gkr]") {
+  using F = zkcnn::bn254::Fr;
+  std::mt19937_64 rng(72);
+  const std::size_t num_vars = 6;
+  const auto leaves = random_leaves<F>(rng, num_vars);
+  F sum = F::zero();
+  for (std::size_t i = 0; i < leaves.p.size(); ++i) sum += leaves.p[i] * *leaves.q[i].inverse();
+  for (std::size_t i : {std::size_t{0}, std::size_t{17}, std::size_t{63}}) {
+    // The proof is made over other leaves, and checked against the true leaves and the true sum.
+    auto other = leaves;
+    other.q[i] += F::one();
+    auto t = transcript();
+    const auto proven = zkcnn::gkr::prove_fraction_sum(other.p, other.q, num_vars, t);
+    CHECK_FALSE(accepted(leaves, num_vars, proven.proof, sum, F::one()));
+  }
+}
+
+}  // namespace
