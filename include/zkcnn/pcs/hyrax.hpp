@@ -120,14 +120,19 @@ class Hyrax {
     const std::size_t rows = std::size_t{1} << (num_vars - b);
     Commitment commitment{static_cast<std::uint32_t>(num_vars), static_cast<std::uint32_t>(b), {}};
     Opening opening;
-    commitment.rows.reserve(rows);
     opening.row_blinds.reserve(rows);
-    for (std::size_t r = 0; r < rows; ++r) {
-      const std::size_t begin = std::min(evaluations.size(), r * columns);
-      const std::size_t end = std::min(evaluations.size(), begin + columns);
-      opening.row_blinds.push_back(Scalar::random(rng));
-      commitment.rows.push_back(key_.commit(evaluations.subspan(begin, end - begin), opening.row_blinds.back()));
-    }
+    for (std::size_t r = 0; r < rows; ++r) opening.row_blinds.push_back(Scalar::random(rng));
+    // Rows are independent: with as many rows as threads, each row's MSM runs on one thread.
+    commitment.rows.resize(rows);
+    const std::size_t threads = detail::default_thread_count();
+    const std::size_t msm_threads = rows >= threads ? 1 : threads;
+    detail::parallel_for(0, rows, [&](std::size_t first, std::size_t last) {
+      for (std::size_t r = first; r < last; ++r) {
+        const std::size_t begin = std::min(evaluations.size(), r * columns);
+        const std::size_t end = std::min(evaluations.size(), begin + columns);
+        commitment.rows[r] = key_.commit(evaluations.subspan(begin, end - begin), opening.row_blinds[r], msm_threads);
+      }
+    }, rows >= threads ? threads : 1);
     return {std::move(commitment), std::move(opening)};
   }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/ec/msm.hpp"
 
 namespace zkcnn {
@@ -39,9 +40,10 @@ class PedersenKey {
   const G& value_generator() const { return value_base_; }
 
   /// <message, G[0..len)> + blind * H; the message may be shorter than the key.
-  G commit(std::span<const Scalar> message, const Scalar& blind) const {
+  G commit(std::span<const Scalar> message, const Scalar& blind,
+           std::size_t threads = detail::default_thread_count()) const {
     if (message.size() > generators_.size()) throw std::invalid_argument("PedersenKey::commit: message longer than the key");
-    const G body = msm<G>(std::span<const G>(generators_).first(message.size()), message);
+    const G body = msm<G>(std::span<const G>(generators_).first(message.size()), message, threads);
     return group_traits<G>::add(body, group_traits<G>::scalar_mul(blinding_, blind));
   }
 
