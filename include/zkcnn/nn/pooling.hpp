@@ -11,7 +11,7 @@
 // nothing is sent.
 //
 // Max pooling, applied to accumulators before the rescale-ReLU (both are monotone, so
-// max(ReLU(floor(a / 2^s))) = ReLU(floor(max(a) / 2^s)) and one bit decomposition serves both):
+// max(ReLU(floor(a / 2^s))) = ReLU(floor(max(a) / 2^s)) and one digit decomposition serves both):
 // the prover commits the digits of D = M_up - A, M_up the maximum repeated over its window,
 // with D in [0, 2^Q) (nn/digits.hpp; the model proof checks the digits' ranges). The layer
 // proves

@@ -36,6 +36,7 @@
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/nn/digits.hpp"
 #include "zkcnn/nn/integer.hpp"
+#include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/zk/block_layout.hpp"
