@@ -68,6 +68,8 @@
 #include "zkcnn/sumcheck/sum_of_products.hpp"
 #include "zkcnn/sumcheck/verifier.hpp"
 
+#include "zkcnn/zk/accuracy.hpp"
+#include "zkcnn/zk/argmax.hpp"
 #include "zkcnn/zk/block_layout.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 #include "zkcnn/zk/model_proof.hpp"

@@ -232,7 +232,7 @@ TEST_CASE("entries in the padding of committed weights cannot change the outputs
 
   zkcnn::zk::ProverProfile profile;
   const auto proof = zkcnn::zk::detail::prove_with_witness(pcs(), circuit, state, model_commitment,
-                                                           std::span<const std::vector<std::int64_t>>(x), witness,
+                                                           std::span<const std::vector<std::int64_t>>(x), witness, {},
                                                            profile, rng);
   CHECK_FALSE(zkcnn::zk::verify_model(pcs(), a, model_commitment, std::span<const std::vector<std::int64_t>>(x),
                                       std::span<const std::vector<std::int64_t>>(witness.outputs), proof));

@@ -15,6 +15,7 @@
 // a random point, which the caller checks against its own definition of the leaves. A false
 // root survives with probability at most (n + sum_k 3k) / |F| (Schwartz-Zippel per level).
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
@@ -30,7 +31,8 @@
 #include "zkcnn/gkr/sumcheck_step.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/poly/eq.hpp"
-#include "zkcnn/sumcheck/sum_of_products.hpp"
+#include "zkcnn/poly/multilinear.hpp"
+#include "zkcnn/sumcheck/fiat_shamir.hpp"
 
 namespace zkcnn::gkr {
 
@@ -87,10 +89,79 @@ std::pair<std::vector<F>, std::vector<F>> parent_level(std::span<const F> p, std
   return {std::move(parent_p), std::move(parent_q)};
 }
 
-// eq (p0 q1 + p1 q0 + lambda q0 q1), over the factors eq, p0, p1, q0, q1.
-template <Field F>
-std::vector<sumcheck::Term<F>> level_terms(const F& lambda) {
-  return {{F::one(), {0, 1, 4}}, {F::one(), {0, 2, 3}}, {lambda, {0, 3, 4}}};
+// One level's sumcheck, sum_x eq(r, x) f(x) with f = p0 q1 + p1 q0 + lambda q0 q1, by a prover
+// made for it (the sumcheck's hot loop: about half of an auxiliary witness's opening). The eq
+// factor is never folded: in round i, eq(r, x) = C eq(r_i, x_i) eq(r_{>i}, x_{>i}) with C the
+// bound rounds' product, so the round polynomial is C eq(r_i, t) g(t), where
+// g(t) = sum_j eq(r_{>i}, j) f(t, j) has degree 2 and needs three evaluations per pair. The
+// messages, challenges and sent values are those of sumcheck::prove on the same polynomial, so
+// the verifier is the generic one.
+template <EncodableField F, class T>
+ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim, std::array<std::vector<F>, 4> tables,
+                          T& transcript) {
+  // Named references, not a structured binding: lambdas below capture them.
+  std::vector<F>& p0 = tables[0];
+  std::vector<F>& p1 = tables[1];
+  std::vector<F>& q0 = tables[2];
+  std::vector<F>& q1 = tables[3];
+  const std::size_t k = r.size();
+  sumcheck::detail::absorb_statement(transcript, claim, k, 3);
+  ProvenStep<F> out;
+  F bound = F::one();  // C
+  for (std::size_t i = 0; i < k; ++i) {
+    const std::size_t pairs = p0.size() / 2;
+    const std::vector<F> rest = eq_table(r.subspan(i + 1));
+    // g(0), g(1), g(2), accumulated per chunk and added (field sums do not depend on the split).
+    const std::size_t chunks = std::min<std::size_t>(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, pairs >> 12));
+    std::vector<std::array<F, 3>> partial(chunks, {F::zero(), F::zero(), F::zero()});
+    const std::size_t chunk = (pairs + chunks - 1) / chunks;
+    zkcnn::detail::parallel_for(
+        0, chunks,
+        [&](std::size_t first, std::size_t last) {
+          for (std::size_t c = first; c < last; ++c) {
+            std::array<F, 3> g{F::zero(), F::zero(), F::zero()};
+            for (std::size_t j = c * chunk; j < std::min(pairs, (c + 1) * chunk); ++j) {
+              const F a0 = p0[2 * j], a1 = p1[2 * j], b0 = q0[2 * j], b1 = q1[2 * j];
+              const F c0 = p0[2 * j + 1], c1 = p1[2 * j + 1], d0 = q0[2 * j + 1], d1 = q1[2 * j + 1];
+              // At t = 2: 2 high - low.
+              const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
+              const F& w = rest[j];
+              g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
+              g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
+              g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
+            }
+            partial[c] = g;
+          }
+        },
+        chunks);
+    std::array<F, 3> g{F::zero(), F::zero(), F::zero()};
+    for (const auto& part : partial) {
+      for (std::size_t t = 0; t < 3; ++t) g[t] += part[t];
+    }
+    const F g3 = g[0] - F::from_u64(3) * g[1] + F::from_u64(3) * g[2];
+    // eq(r_i, t) = 1 - r_i - t + 2 r_i t at t = 0, 2, 3.
+    const F& ri = r[i];
+    std::vector<F> message{bound * (F::one() - ri) * g[0], bound * (F::from_u64(3) * ri - F::one()) * g[2],
+                           bound * (F::from_u64(5) * ri - F::from_u64(2)) * g3};
+    const F challenge = sumcheck::detail::round_challenge<F>(transcript, std::span<const F>(message));
+    out.step.sumcheck.round_messages.push_back(std::move(message));
+    out.point.push_back(challenge);
+    bound *= F::one() - ri - challenge + (ri + ri) * challenge;
+    // Folded out of place, so that chunks can run in parallel.
+    std::array<std::vector<F>, 4> folded;
+    for (auto& table : folded) table.resize(pairs);
+    zkcnn::detail::parallel_for(0, pairs, [&](std::size_t first, std::size_t last) {
+      for (std::size_t t = 0; t < 4; ++t) {
+        zkcnn::detail::fold_lowest_variable<F>(std::span<const F>(tables[t]).subspan(2 * first, 2 * (last - first)),
+                                               std::span<F>(folded[t]).subspan(first, last - first), challenge);
+      }
+    });
+    tables = std::move(folded);
+  }
+  out.step.evaluations = {p0[0], p1[0], q0[0], q1[0]};
+  out.factor_values = out.step.evaluations;
+  absorb_evaluations(transcript, std::span<const F>(out.step.evaluations));
+  return out;
 }
 
 }  // namespace detail
@@ -128,11 +199,8 @@ ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std:
     std::vector<F> q1_half(child_q.begin() + static_cast<std::ptrdiff_t>(half), child_q.end());
     child_p = {};
     child_q = {};
-    sumcheck::SumOfProducts<F> g(
-        k, {eq_table(std::span<const F>(point)), std::move(p0), std::move(p1_half), std::move(q0), std::move(q1_half)},
-        detail::level_terms(lambda));
-    const std::size_t sent[] = {1, 2, 3, 4};
-    auto proven = prove_step(std::move(g), numerator + lambda * denominator, std::span<const std::size_t>(sent), transcript);
+    auto proven = detail::prove_level(std::span<const F>(point), lambda, numerator + lambda * denominator,
+                                      {std::move(p0), std::move(p1_half), std::move(q0), std::move(q1_half)}, transcript);
     point = std::move(proven.point);
     detail::descend(point, numerator, denominator, std::span<const F>(proven.step.evaluations), transcript);
     out.proof.levels.push_back(std::move(proven.step));

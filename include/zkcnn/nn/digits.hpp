@@ -38,7 +38,10 @@ class DigitLayout {
  public:
   /// `parts` are bit counts, low part first; each is split into digits of at most
   /// `digit_bits` bits. A part of 0 bits has no digit.
-  DigitLayout(std::initializer_list<std::size_t> parts, std::size_t digit_bits) {
+  DigitLayout(std::initializer_list<std::size_t> parts, std::size_t digit_bits)
+      : DigitLayout(std::span<const std::size_t>(parts.begin(), parts.size()), digit_bits) {}
+
+  DigitLayout(std::span<const std::size_t> parts, std::size_t digit_bits) {
     if (digit_bits == 0 || digit_bits > max_digit_bits) throw std::invalid_argument("DigitLayout: digit width out of range");
     for (std::size_t part : parts) {
       const std::size_t first = widths_.size();
@@ -50,7 +53,6 @@ class DigitLayout {
       total_bits_ += part;
     }
     if (widths_.empty()) throw std::invalid_argument("DigitLayout: no digit");
-    if (total_bits_ > 62) throw std::invalid_argument("DigitLayout: more than 62 bits");
     digit_count_ = widths_.size();
     row_vars_ = zkcnn::detail::ceil_log2(digit_count_);
     widths_.resize(std::size_t{1} << row_vars_, 0);
@@ -76,18 +78,26 @@ class DigitLayout {
   /// value per row: the part's value from its digits' values.
   template <Field F>
   F part_value(std::size_t part, std::span<const F> row_values) const {
+    require_integer_width();
     const auto [first, last] = part_rows(part);
     F value = F::zero();
     for (std::size_t j = first; j < last; ++j) value += power_of_two<F>(offsets_[j] - offsets_[first]) * row_values[j];
     return value;
   }
 
-  /// The integer from one value per row.
+  /// The integer from one value per row (integers of at most 62 bits).
   template <Field F>
   F recompose(std::span<const F> row_values) const {
+    require_integer_width();
     F value = F::zero();
     for (std::size_t j = 0; j < digit_count_; ++j) value += power_of_two<F>(offsets_[j]) * row_values[j];
     return value;
+  }
+
+  /// Throws unless the decomposed integers fit the 62 bits of nn's integers: digit tables of
+  /// wider layouts (a one-hot vector of many 1-bit parts) are not integers.
+  void require_integer_width() const {
+    if (total_bits_ > 62) throw std::invalid_argument("DigitLayout: more than 62 bits is not an integer decomposition");
   }
 
   friend bool operator==(const DigitLayout&, const DigitLayout&) = default;
@@ -114,6 +124,7 @@ std::span<const F> digit_row(std::span<const F> table, std::size_t row, std::siz
 template <EncodableField F>
 Result<std::vector<F>> digit_table(const DigitLayout& layout, std::span<const F> values, std::size_t num_vars,
                                    std::int64_t offset) {
+  layout.require_integer_width();
   const std::size_t length = std::size_t{1} << num_vars;
   if (values.size() > length) throw std::invalid_argument("digit_table: more values than entries");
   std::vector<F> table(layout.row_count() * length, F::zero());

@@ -19,7 +19,9 @@
 // of the range check's table, zk/range_check.hpp). The digit width is the one, up to
 // nn::max_digit_bits, that makes the auxiliary witness smallest: a public function of the
 // architecture and the batch. Every tensor carries a leading batch dimension: 1 for a
-// prediction, the number of samples for an accuracy proof.
+// prediction, the number of samples for an accuracy proof. A circuit compiled for accuracy
+// proofs ends in the argmax gadget (zk/argmax.hpp), whose one-hot table and differences are two
+// more digit blocks of the auxiliary witness.
 
 #include <algorithm>
 #include <cstddef>
@@ -46,6 +48,7 @@
 #include "zkcnn/nn/quantized_model.hpp"
 #include "zkcnn/nn/relu.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
+#include "zkcnn/zk/argmax.hpp"
 #include "zkcnn/zk/block_layout.hpp"
 #include "zkcnn/zk/range_check.hpp"
 
@@ -75,6 +78,10 @@ struct TensorLayout {
   }
 };
 
+/// What a proof concludes about the batch: its outputs, or how many samples the model
+/// classifies as labelled.
+enum class Conclusion : std::uint8_t { outputs, accuracy };
+
 template <TwoAdicField F>
   requires EncodableField<F>
 class ModelCircuit {
@@ -94,9 +101,12 @@ class ModelCircuit {
     std::vector<std::vector<F>> tensors;
     std::vector<F> aux;
     std::vector<std::vector<std::int64_t>> outputs;
+    /// Accuracy circuits: the samples classified as labelled.
+    std::size_t correct = 0;
   };
 
-  static Result<ModelCircuit> compile(const nn::Architecture& architecture, std::size_t batch) {
+  static Result<ModelCircuit> compile(const nn::Architecture& architecture, std::size_t batch,
+                                      Conclusion conclusion = Conclusion::outputs) {
     if (batch == 0 || batch > (std::size_t{1} << 20)) return make_error(Errc::invalid_argument, "model: batch size out of range");
     auto shapes = architecture.shapes();
     if (!shapes) return shapes.error();
@@ -107,7 +117,7 @@ class ModelCircuit {
     // Sizes the architecture allows but the field or the layouts cannot (an FFT longer than the
     // field's two-adicity, a weight block beyond 2^48 entries) are reported, not thrown.
     try {
-      return ModelCircuit(architecture, batch, std::move(*shapes));
+      return ModelCircuit(architecture, batch, conclusion, std::move(*shapes));
     } catch (const std::invalid_argument& e) {
       return make_error(Errc::invalid_argument, std::string("model: ") + e.what());
     } catch (const std::length_error& e) {
@@ -125,6 +135,11 @@ class ModelCircuit {
   const BlockLayout& weights_layout() const { return weights_layout_; }
   const BlockLayout& aux_layout() const { return aux_layout_; }
   const RangeCheckLayout& range_layout() const { return range_layout_; }
+  Conclusion conclusion() const { return conclusion_; }
+  /// Accuracy circuits only: the gadget and its two aux blocks (one-hot table, differences).
+  const ArgmaxGadget<F>& argmax() const { return argmax_.at(0); }
+  std::size_t choice_block() const { return range_checked_.size(); }
+  std::size_t difference_block() const { return range_checked_.size() + 1; }
 
   /// The committed polynomial of the model's weights.
   std::vector<F> weights_table(const nn::QuantizedModel& model) const {
@@ -169,9 +184,11 @@ class ModelCircuit {
     return table;
   }
 
-  /// Integer inference on every sample, then every table the proof needs. Fails, naming the
-  /// layer, when a value leaves its bit width.
-  Result<Witness> witness(const nn::QuantizedModel& model, std::span<const std::vector<std::int64_t>> samples) const {
+  /// Integer inference on every sample, then every table the proof needs (`labels`: one per
+  /// sample for accuracy circuits, none otherwise). Fails, naming the layer, when a value
+  /// leaves its bit width.
+  Result<Witness> witness(const nn::QuantizedModel& model, std::span<const std::vector<std::int64_t>> samples,
+                          std::span<const std::size_t> labels = {}) const {
     if (model.architecture != architecture_) return make_error(Errc::invalid_argument, "model: the architecture does not match");
     if (samples.size() != batch_) {
       return make_error(Errc::invalid_argument, "model: expected " + std::to_string(batch_) + " samples, got " +
@@ -221,6 +238,13 @@ class ModelCircuit {
         aux_layout_.place(step.inputs[1].index, std::span<const F>(*digits), std::span<F>(out.aux));
       }
     }
+    if (conclusion_ == Conclusion::accuracy) {
+      auto chosen = argmax().witness(std::span<const F>(out.tensors[output_tensor_]), labels);
+      if (!chosen) return chosen.error();
+      aux_layout_.place(choice_block(), std::span<const F>(chosen->choices), std::span<F>(out.aux));
+      aux_layout_.place(difference_block(), std::span<const F>(chosen->differences), std::span<F>(out.aux));
+      out.correct = chosen->correct;
+    }
     const auto multiplicities = range_layout_.multiplicities(aux_layout_, std::span<const F>(out.aux));
     aux_layout_.place(range_layout_.multiplicity_block, std::span<const F>(multiplicities), std::span<F>(out.aux));
     out.outputs = std::move(activations.back());
@@ -230,8 +254,9 @@ class ModelCircuit {
  private:
   static constexpr std::size_t no_activation = static_cast<std::size_t>(-1);
 
-  ModelCircuit(const nn::Architecture& architecture, std::size_t batch, std::vector<nn::ActivationShape> shapes)
-      : architecture_(architecture), batch_(batch), shapes_(std::move(shapes)) {
+  ModelCircuit(const nn::Architecture& architecture, std::size_t batch, Conclusion conclusion,
+               std::vector<nn::ActivationShape> shapes)
+      : architecture_(architecture), batch_(batch), conclusion_(conclusion), shapes_(std::move(shapes)) {
     std::vector<std::size_t> weight_vars;
     std::size_t current = add_tensor(shapes_[0], 0);
     for (std::size_t i = 0; i < architecture_.layers.size(); ++i) {
@@ -295,6 +320,13 @@ class ModelCircuit {
     }
     output_tensor_ = current;
     weights_layout_ = BlockLayout(std::move(weight_vars));
+    if (conclusion_ == Conclusion::accuracy) {
+      const TensorLayout& logits = tensors_[output_tensor_];
+      if (logits.physical.dims().size() != 2) {
+        throw std::invalid_argument("accuracy proofs need a model whose output is a vector of class scores");
+      }
+      argmax_.emplace_back(batch_, logits.physical.dim(1), nn::max_digit_bits);
+    }
     set_digit_bits(smallest_witness_digit_bits());
   }
 
@@ -320,6 +352,15 @@ class ModelCircuit {
           },
           steps_[step].layer);
     }
+    if (conclusion_ == Conclusion::accuracy) {
+      const ArgmaxGadget<F> gadget(batch_, argmax().classes(), digit_bits);
+      range.digit_blocks.push_back({aux_vars.size(), gadget.choice_digits(), gadget.choice_column_vars()});
+      aux_vars.push_back(gadget.choice_num_vars());
+      range.digit_blocks.push_back({aux_vars.size(), gadget.difference_digits(), gadget.difference_column_vars()});
+      aux_vars.push_back(gadget.difference_num_vars());
+      argmax_.front() = gadget;
+    }
+    range.multiplicity_block = aux_vars.size();
     aux_vars.push_back(RangeCheckLayout::table_vars(digit_bits));
     aux_layout_ = BlockLayout(std::move(aux_vars));
     range_layout_ = std::move(range);
@@ -381,6 +422,7 @@ class ModelCircuit {
 
   nn::Architecture architecture_;
   std::size_t batch_;
+  Conclusion conclusion_;
   std::vector<nn::ActivationShape> shapes_;
   std::vector<TensorLayout> tensors_;
   std::vector<std::size_t> tensor_activation_;
@@ -392,6 +434,7 @@ class ModelCircuit {
   BlockLayout weights_layout_;
   BlockLayout aux_layout_;
   RangeCheckLayout range_layout_;
+  std::vector<ArgmaxGadget<F>> argmax_;  // one for accuracy circuits, none otherwise
 };
 
 }  // namespace zkcnn::zk

@@ -1,10 +1,12 @@
 #pragma once
 // The proof that a committed model maps a batch of public inputs to public outputs (PROTOCOL.md
 // sections 1, 4-7 and 9). One transcript binds, before any challenge, the protocol's domain,
-// the architecture's digest, the model commitment, the batch's inputs and outputs; then the
-// prover commits the auxiliary witness (every digit decomposition and the range check's
-// multiplicities) and the proof runs:
-//   1. a random point on the outputs' extension, whose value the verifier computes itself;
+// the architecture's digest, the model commitment, the batch's inputs and what is claimed of
+// them: the outputs, or (accuracy proofs, zk/accuracy.hpp) the labels and the number of samples
+// classified as labelled. Then the prover commits the auxiliary witness (every digit
+// decomposition and the range check's multiplicities) and the proof runs:
+//   1. a random point on the outputs' extension, whose value the verifier computes itself, or
+//      the argmax gadget (zk/argmax.hpp), which leaves claims on the outputs' extension;
 //   2. the layers from the output to the input, each reducing the claims on its output (merged
 //      into one when there are several) to claims on its inputs: activations (the next layers
 //      to prove), blocks of the committed weights, blocks of the committed auxiliary witness,
@@ -36,6 +38,7 @@
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/transcript/transcript.hpp"
+#include "zkcnn/zk/argmax.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 #include "zkcnn/zk/range_check.hpp"
 
@@ -119,17 +122,32 @@ void absorb_samples(T& transcript, std::string_view label, std::span<const std::
   }
 }
 
+/// What a proof claims of its batch beyond the inputs: the outputs, or the labels and how many
+/// samples the model classifies as labelled.
+struct ClaimedResult {
+  Conclusion conclusion = Conclusion::outputs;
+  std::span<const std::vector<std::int64_t>> outputs;  // Conclusion::outputs
+  std::span<const std::size_t> labels;                 // Conclusion::accuracy
+  std::size_t correct = 0;                             // Conclusion::accuracy
+};
+
 /// The statement, bound before any challenge: the same function for prover and verifier.
 template <ModelPCS P, class T>
 void absorb_statement(T& transcript, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
-                      std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs) {
+                      std::span<const std::vector<std::int64_t>> inputs, const ClaimedResult& result) {
   using F = typename P::Scalar;
   transcript.absorb_u64("zkcnn/proof_version", model_proof_version);
   const auto digest = architecture.digest();
   transcript.absorb_bytes("zkcnn/architecture", digest);
   P::absorb_commitment(transcript, commitment.weights);
   absorb_samples<F>(transcript, "zkcnn/inputs", inputs);
-  absorb_samples<F>(transcript, "zkcnn/outputs", outputs);
+  transcript.absorb_u64("zkcnn/conclusion", static_cast<std::uint64_t>(result.conclusion));
+  if (result.conclusion == Conclusion::outputs) {
+    absorb_samples<F>(transcript, "zkcnn/outputs", result.outputs);
+  } else {
+    for (std::size_t label : result.labels) transcript.absorb_u64("zkcnn/label", label);
+    transcript.absorb_u64("zkcnn/correct", result.correct);
+  }
 }
 
 template <class Encoded>
@@ -144,6 +162,18 @@ inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::
   return in.read_bytes(*size, what);
 }
 
+/// Labels are public inputs: one per sample, each a class of the model's output.
+inline Status check_labels(std::span<const std::size_t> labels, std::size_t samples, std::size_t classes) {
+  if (labels.size() != samples) return make_error(Errc::invalid_argument, "accuracy: one label per sample expected");
+  for (std::size_t label : labels) {
+    if (label >= classes) {
+      return make_error(Errc::invalid_argument, "accuracy: label " + std::to_string(label) + " is not one of the model's " +
+                                                    std::to_string(classes) + " classes");
+    }
+  }
+  return {};
+}
+
 /// Where the claims of a proof go while the layers are walked: per tensor, and on the two
 /// committed polynomials.
 template <EncodableField F>
@@ -151,6 +181,16 @@ struct ClaimBook {
   std::vector<std::vector<gkr::Claim<F>>> tensors;
   std::vector<EvaluationClaim<F>> weights;
   std::vector<EvaluationClaim<F>> aux;
+
+  /// The argmax gadget's claims: on the outputs, the one-hot table and the differences.
+  template <class Circuit>
+  void route(const Circuit& circuit, const typename ArgmaxGadget<F>::Claims& claims) {
+    for (const auto& c : claims.logits) tensors[circuit.output_tensor()].push_back(c);
+    for (const auto& c : claims.choices) aux.push_back({circuit.aux_layout().embed(circuit.choice_block(), std::span<const F>(c.point)), c.value});
+    for (const auto& c : claims.differences) {
+      aux.push_back({circuit.aux_layout().embed(circuit.difference_block(), std::span<const F>(c.point)), c.value});
+    }
+  }
 
   template <class Circuit>
   void route(const Circuit& circuit, const typename Circuit::Step& step, std::span<const gkr::InputClaim<F>> claims) {
@@ -204,12 +244,13 @@ template <ModelPCS P, class Rng>
 ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
                               const ModelProverState<P>& state, const ModelCommitment<P>& commitment,
                               std::span<const std::vector<std::int64_t>> inputs,
-                              const typename ModelCircuit<typename P::Scalar>::Witness& witness, ProverProfile& profile,
-                              Rng& rng) {
+                              const typename ModelCircuit<typename P::Scalar>::Witness& witness,
+                              std::span<const std::size_t> labels, ProverProfile& profile, Rng& rng) {
   using F = typename P::Scalar;
   Stopwatch clock;
   Sha256Transcript transcript("zkcnn/model");
-  absorb_statement<P>(transcript, circuit.architecture(), commitment, inputs, std::span(witness.outputs));
+  const ClaimedResult result{circuit.conclusion(), std::span(witness.outputs), labels, witness.correct};
+  absorb_statement<P>(transcript, circuit.architecture(), commitment, inputs, result);
   io::ByteWriter out;
   out.write_u8(model_proof_version);
   auto [aux_commitment, aux_opening] = pcs.commit(std::span<const F>(witness.aux), circuit.aux_layout().num_vars(), rng);
@@ -220,19 +261,26 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   ClaimBook<F> book;
   book.tensors.resize(circuit.tensor_count());
   const std::size_t output = circuit.output_tensor();
-  {
+  if (circuit.conclusion() == Conclusion::outputs) {
     auto point = transcript.template challenges<F>("zkcnn/output_point", circuit.tensor(output).physical.num_vars());
     const F value = evaluate_multilinear(std::span<const F>(witness.tensors[output]), std::span<const F>(point));
     book.tensors[output].push_back({std::move(point), value});
+  } else {
+    const auto& layout = circuit.aux_layout();
+    auto block = [&](std::size_t index) {
+      return std::span<const F>(witness.aux).subspan(layout.offset(index), std::size_t{1} << layout.block_num_vars(index));
+    };
+    auto [argmax, claims] = circuit.argmax().prove(std::span<const F>(witness.tensors[output]), block(circuit.choice_block()),
+                                                   block(circuit.difference_block()), labels, witness.correct, transcript);
+    circuit.argmax().write_proof(argmax, out);
+    book.route(circuit, claims);
   }
-  std::vector<F> weight_view, aux_view;
   for (std::size_t s = circuit.steps().size(); s-- > 0;) {
     const auto& step = circuit.steps()[s];
     const auto& table = witness.tensors[step.output];
     auto merged = gkr::prove_merge(std::span<const F>(table), circuit.tensor(step.output).physical.num_vars(),
                                    std::span<const gkr::Claim<F>>(book.tensors[step.output]), transcript);
     for (const auto& merge : merged.proof) gkr::write_step(out, merge);
-    std::vector<std::vector<F>> block_tables;
     std::vector<std::span<const F>> inputs_view;
     for (const TableRef& ref : step.inputs) {
       if (ref.source == TableRef::Source::tensor) {
@@ -283,55 +331,71 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
   auto witness = circuit->witness(model, inputs);
   if (!witness) return witness.error();
   profile.witness = clock.lap();
-  ModelProof proof = detail::prove_with_witness(pcs, *circuit, state, commitment, inputs, *witness, profile, rng);
+  ModelProof proof = detail::prove_with_witness(pcs, *circuit, state, commitment, inputs, *witness, {}, profile, rng);
   return ProvenBatch<P>{std::move(witness->outputs), std::move(proof), profile};
 }
 
-/// Checks a model proof for a batch of public inputs and claimed outputs; returns why it is
-/// rejected, if it is.
+namespace detail {
+
+/// Checks a model proof of `result` on a batch of public inputs; returns why it is rejected, if
+/// it is.
 template <ModelPCS P>
-Status verify_model(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
-                    std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
-                    const ModelProof& proof) {
+Status verify_statement(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+                        std::span<const std::vector<std::int64_t>> inputs, const ClaimedResult& result,
+                        const ModelProof& proof) {
   using F = typename P::Scalar;
-  auto circuit = ModelCircuit<F>::compile(architecture, inputs.size());
+  auto circuit = ModelCircuit<F>::compile(architecture, inputs.size(), result.conclusion);
   if (!circuit) return circuit.error();
-  if (outputs.size() != inputs.size()) return make_error(Errc::invalid_argument, "verify: one output per input expected");
   const std::size_t input_size = circuit->tensor(circuit->input_tensor()).logical.element_count();
   const std::size_t output_size = circuit->tensor(circuit->output_tensor()).logical.element_count();
-  for (std::size_t b = 0; b < inputs.size(); ++b) {
-    if (inputs[b].size() != input_size || outputs[b].size() != output_size) {
-      return make_error(Errc::invalid_argument, "verify: an input or output has the wrong size");
+  auto check_values = [](std::span<const std::int64_t> values) -> Status {
+    for (std::int64_t v : values) {
+      if (v <= -nn::max_magnitude || v >= nn::max_magnitude) return make_error(Errc::invalid_argument, "verify: a value exceeds 2^62");
     }
-    for (const auto* values : {&inputs[b], &outputs[b]}) {
-      for (std::int64_t v : *values) {
-        if (v <= -nn::max_magnitude || v >= nn::max_magnitude) return make_error(Errc::invalid_argument, "verify: a value exceeds 2^62");
-      }
+    return {};
+  };
+  for (const auto& input : inputs) {
+    if (input.size() != input_size) return make_error(Errc::invalid_argument, "verify: an input has the wrong size");
+    if (auto ok = check_values(input); !ok) return ok;
+  }
+  if (result.conclusion == Conclusion::outputs) {
+    if (result.outputs.size() != inputs.size()) return make_error(Errc::invalid_argument, "verify: one output per input expected");
+    for (const auto& output : result.outputs) {
+      if (output.size() != output_size) return make_error(Errc::invalid_argument, "verify: an output has the wrong size");
+      if (auto ok = check_values(output); !ok) return ok;
     }
+  } else if (auto ok = check_labels(result.labels, inputs.size(), output_size); !ok) {
+    return ok;
   }
 
   Sha256Transcript transcript("zkcnn/model");
-  detail::absorb_statement<P>(transcript, architecture, commitment, inputs, outputs);
+  absorb_statement<P>(transcript, architecture, commitment, inputs, result);
   io::ByteReader in(proof.bytes);
   auto version = in.read_u8("model proof version");
   if (!version) return version.error();
   if (*version != model_proof_version) {
     return make_error(Errc::invalid_encoding, "model proof: unsupported version " + std::to_string(*version));
   }
-  auto aux_blob = detail::read_blob(in, "auxiliary commitment");
+  auto aux_blob = read_blob(in, "auxiliary commitment");
   if (!aux_blob) return aux_blob.error();
   auto aux_commitment = P::decode_commitment(*aux_blob);
   if (!aux_commitment) return aux_commitment.error();
   P::absorb_commitment(transcript, *aux_commitment);
 
-  detail::ClaimBook<F> book;
+  ClaimBook<F> book;
   book.tensors.resize(circuit->tensor_count());
   const std::size_t output = circuit->output_tensor();
-  {
+  if (result.conclusion == Conclusion::outputs) {
     auto point = transcript.template challenges<F>("zkcnn/output_point", circuit->tensor(output).physical.num_vars());
-    const std::vector<F> table = circuit->tensor_table(output, outputs);
+    const std::vector<F> table = circuit->tensor_table(output, result.outputs);
     const F value = evaluate_multilinear(std::span<const F>(table), std::span<const F>(point));
     book.tensors[output].push_back({std::move(point), value});
+  } else {
+    auto argmax = circuit->argmax().read_proof(in);
+    if (!argmax) return argmax.error();
+    auto claims = circuit->argmax().verify(result.labels, result.correct, *argmax, transcript);
+    if (!claims) return make_error(claims.error().code, "accuracy: " + claims.error().message);
+    book.route(*circuit, *claims);
   }
   for (std::size_t s = circuit->steps().size(); s-- > 0;) {
     const auto& step = circuit->steps()[s];
@@ -370,7 +434,7 @@ Status verify_model(const P& pcs, const nn::Architecture& architecture, const Mo
       }
     }
   }
-  auto weights_blob = detail::read_blob(in, "weights opening");
+  auto weights_blob = read_blob(in, "weights opening");
   if (!weights_blob) return weights_blob.error();
   auto weights_opening = P::decode_batch_proof(*weights_blob);
   if (!weights_opening) return weights_opening.error();
@@ -387,6 +451,17 @@ Status verify_model(const P& pcs, const nn::Architecture& architecture, const Mo
     return make_error(ok.error().code, "auxiliary witness: " + ok.error().message);
   }
   return in.expect_end("model proof");
+}
+
+}  // namespace detail
+
+/// Checks a model proof for a batch of public inputs and claimed outputs; returns why it is
+/// rejected, if it is.
+template <ModelPCS P>
+Status verify_model(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+                    std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
+                    const ModelProof& proof) {
+  return detail::verify_statement(pcs, architecture, commitment, inputs, {Conclusion::outputs, outputs, {}, 0}, proof);
 }
 
 }  // namespace zkcnn::zk

@@ -1,0 +1,206 @@
+// Accuracy proofs (zk/accuracy.hpp): "the committed model classifies k of these n labelled
+// samples correctly", one proof over the whole batch. Two families, Hyrax over BN254 G1 with a
+// SHA-256 transcript, all the library's threads:
+//   lenet5/<n>  the shipped LeNet-5 trained on Fashion-MNIST (examples/models), quantized to
+//               8 bits on 100 training images, on the first n test images of Debian's
+//               dataset-fashion-mnist (n = 1, 10, 100);
+//   vgg16/<n>   VGG-16 of nn::zoo with random calibrated 8-bit weights on n random 3x32x32
+//               inputs with random labels (n = 1, 5, 20).
+// BM_AccuracyProve reports the prover's split (ProverProfile, milliseconds), per_sample_ms,
+// correct (k), proof_bytes and peak_rss; BM_AccuracyVerify the complete verifier. Times are
+// wall-clock. Setup (import, quantization, commitment) is not timed. One family at a time:
+//   accuracy_bench --benchmark_filter=lenet5
+//   accuracy_bench --benchmark_filter=vgg16     (minutes, and several GB of memory)
+// The data directory can be moved with ZKCNN_FASHION_MNIST (default
+// /usr/share/datasets/fashion-mnist).
+
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/nn/zoo.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/zk/accuracy.hpp>
+
+#include "idx.hpp"
+#include "onnx_import.hpp"
+
+namespace {
+
+using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using Samples = std::vector<std::vector<std::int64_t>>;
+
+// VGG-16's weights take 2^25 entries: a key of 2^13 generators keeps its commitment balanced.
+const Pcs& pcs() {
+  static const Pcs scheme("zkcnn accuracy bench", 13);
+  return scheme;
+}
+
+template <class T>
+T value_or_throw(zkcnn::Result<T> result) {
+  if (!result) throw std::runtime_error(result.error().message);
+  return std::move(*result);
+}
+
+struct Workload {
+  zkcnn::nn::QuantizedModel model;
+  Samples samples;
+  std::vector<std::size_t> labels;
+};
+
+Workload trained_lenet5(std::size_t count) {
+  const char* configured = std::getenv("ZKCNN_FASHION_MNIST");
+  const std::string directory = configured ? configured : "/usr/share/datasets/fashion-mnist";
+  const auto float_model = value_or_throw(zkcnn::onnx_import::load_onnx(ZKCNN_MODELS_DIR "/lenet5_fashion_mnist.onnx"));
+  auto pad = [&](const zkcnn::data::LabelledImages& images) {
+    return value_or_throw(zkcnn::data::pad_to_input(images, float_model.channels, float_model.height, float_model.width));
+  };
+  const auto train = pad(value_or_throw(zkcnn::data::load_fashion_mnist(directory, zkcnn::data::Split::train)));
+  const auto test = pad(value_or_throw(zkcnn::data::load_fashion_mnist(directory, zkcnn::data::Split::test)));
+  std::vector<std::vector<double>> calibration;
+  for (std::size_t i = 0; i < 100; ++i) calibration.push_back(zkcnn::data::to_unit_interval(train.image(i)));
+  const zkcnn::onnx_import::QuantizationOptions options;
+  Workload w{value_or_throw(zkcnn::onnx_import::quantize(float_model, calibration, options)), {}, {}};
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto input = zkcnn::data::to_unit_interval(test.image(i));
+    w.samples.push_back(value_or_throw(zkcnn::onnx_import::quantize_input(input, options.input_scale_bits)));
+    w.labels.push_back(test.labels[i]);
+  }
+  return w;
+}
+
+Workload random_vgg16(std::size_t count) {
+  const auto architecture = zkcnn::nn::zoo::vgg16();
+  Workload w{value_or_throw(zkcnn::nn::zoo::random_model(architecture, 1, zkcnn::nn::zoo::random_input(architecture, 2))), {}, {}};
+  std::mt19937_64 rng(3);
+  for (std::size_t i = 0; i < count; ++i) {
+    w.samples.push_back(zkcnn::nn::zoo::random_input(architecture, 100 + i));
+    w.labels.push_back(rng() % 10);
+  }
+  return w;
+}
+
+/// One workload with its commitment and a proof for the verifier benchmark, made on first use
+/// and kept while the same one is asked for (so each family's peak_rss is its own).
+struct Setup {
+  std::string key;
+  Workload workload;
+  // Benchmarks only: a seeded generator makes runs repeatable. Real commitments and proofs
+  // draw their blinding factors from zkcnn::OsRng.
+  std::mt19937_64 rng{2022};
+  std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed;
+  std::unique_ptr<zkcnn::zk::AccuracyProof<Pcs>> proven;
+
+  Setup(std::string k, Workload w)
+      : key(std::move(k)), workload(std::move(w)), committed(zkcnn::zk::commit_model(pcs(), workload.model, rng).value()) {}
+
+  zkcnn::zk::AccuracyProof<Pcs> prove() {
+    return value_or_throw(zkcnn::zk::prove_accuracy(pcs(), workload.model, committed.second, committed.first,
+                                                    std::span<const std::vector<std::int64_t>>(workload.samples),
+                                                    std::span<const std::size_t>(workload.labels), rng));
+  }
+};
+
+Setup& setup(const std::string& family, std::size_t count) {
+  static std::unique_ptr<Setup> current;
+  const std::string key = family + "/" + std::to_string(count);
+  if (!current || current->key != key) {
+    current.reset();
+    current = std::make_unique<Setup>(key, family == "lenet5" ? trained_lenet5(count) : random_vgg16(count));
+  }
+  return *current;
+}
+
+double peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports KiB
+}
+
+void BM_AccuracyProve(benchmark::State& state, const char* family) {
+  const auto count = static_cast<std::size_t>(state.range(0));
+  Setup& s = setup(family, count);
+  zkcnn::zk::ProverProfile total;
+  std::size_t proof_bytes = 0, correct = 0;
+  for (auto _ : state) {
+    auto proven = s.prove();
+    state.PauseTiming();
+    total.witness += proven.profile.witness;
+    total.aux_commitment += proven.profile.aux_commitment;
+    total.layers += proven.profile.layers;
+    total.weights_opening += proven.profile.weights_opening;
+    total.aux_opening += proven.profile.aux_opening;
+    proof_bytes = proven.proof.bytes.size();
+    correct = proven.correct;
+    if (!s.proven) s.proven = std::make_unique<zkcnn::zk::AccuracyProof<Pcs>>(std::move(proven));
+    state.ResumeTiming();
+  }
+  auto ms = [](double seconds) { return benchmark::Counter(seconds * 1e3, benchmark::Counter::kAvgIterations); };
+  state.counters["witness_ms"] = ms(total.witness);
+  state.counters["aux_commitment_ms"] = ms(total.aux_commitment);
+  state.counters["layers_ms"] = ms(total.layers);
+  state.counters["weights_opening_ms"] = ms(total.weights_opening);
+  state.counters["aux_opening_ms"] = ms(total.aux_opening);
+  const double total_seconds = total.witness + total.aux_commitment + total.layers + total.weights_opening + total.aux_opening;
+  state.counters["per_sample_ms"] =
+      benchmark::Counter(total_seconds * 1e3 / static_cast<double>(count), benchmark::Counter::kAvgIterations);
+  state.counters["samples"] = static_cast<double>(count);
+  state.counters["correct"] = static_cast<double>(correct);
+  state.counters["proof_bytes"] = static_cast<double>(proof_bytes);
+  state.counters["peak_rss"] = benchmark::Counter(peak_rss_bytes(), benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
+}
+
+void BM_AccuracyVerify(benchmark::State& state, const char* family) {
+  const auto count = static_cast<std::size_t>(state.range(0));
+  Setup& s = setup(family, count);
+  if (!s.proven) s.proven = std::make_unique<zkcnn::zk::AccuracyProof<Pcs>>(s.prove());
+  for (auto _ : state) {
+    auto status = zkcnn::zk::verify_accuracy(pcs(), s.workload.model.architecture, s.committed.first,
+                                             std::span<const std::vector<std::int64_t>>(s.workload.samples),
+                                             std::span<const std::size_t>(s.workload.labels), s.proven->correct,
+                                             s.proven->proof);
+    if (!status) state.SkipWithError(status.error().message.c_str());
+  }
+  state.counters["samples"] = static_cast<double>(count);
+  state.counters["proof_bytes"] = static_cast<double>(s.proven->proof.bytes.size());
+}
+
+// Prove then verify for each size, so that one setup serves both.
+void register_family(const char* family, std::initializer_list<std::int64_t> counts, int prove_iterations) {
+  for (std::int64_t count : counts) {
+    benchmark::RegisterBenchmark((std::string("BM_AccuracyProve/") + family).c_str(), BM_AccuracyProve, family)
+        ->Arg(count)
+        ->Iterations(prove_iterations)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark((std::string("BM_AccuracyVerify/") + family).c_str(), BM_AccuracyVerify, family)
+        ->Arg(count)
+        ->Iterations(3)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  register_family("lenet5", {1, 10, 100}, 2);
+  register_family("vgg16", {1, 5, 20}, 1);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  (void)pcs();  // the key's generators are public parameters, made once outside the timing
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,60 @@
+#pragma once
+// Accuracy proofs (PROTOCOL.md section 1): "the model committed to in C_model, with the public
+// architecture A, classifies k of the n public samples as their public labels". One model
+// proof over the whole batch (every layer's sumchecks run once over the batch dimension, with
+// the same committed weights for every sample), ending in the argmax gadget (zk/argmax.hpp)
+// instead of public outputs: the predictions stay with the prover. A sample's predicted class
+// is the first class of largest score.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "zkcnn/error.hpp"
+#include "zkcnn/nn/architecture.hpp"
+#include "zkcnn/nn/quantized_model.hpp"
+#include "zkcnn/zk/model_proof.hpp"
+
+namespace zkcnn::zk {
+
+template <ModelPCS P>
+struct AccuracyProof {
+  /// k: the samples whose predicted class is their label.
+  std::size_t correct = 0;
+  ModelProof proof;
+  ProverProfile profile;
+};
+
+/// Classifies every sample and proves how many match their labels. `rng` must be a
+/// cryptographic generator (OsRng) outside tests.
+template <ModelPCS P, class Rng>
+Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
+                                        const ModelCommitment<P>& commitment,
+                                        std::span<const std::vector<std::int64_t>> samples,
+                                        std::span<const std::size_t> labels, Rng& rng) {
+  using F = typename P::Scalar;
+  ProverProfile profile;
+  detail::Stopwatch clock;
+  auto circuit = ModelCircuit<F>::compile(model.architecture, samples.size(), Conclusion::accuracy);
+  if (!circuit) return circuit.error();
+  const std::size_t classes = circuit->tensor(circuit->output_tensor()).logical.element_count();
+  if (auto ok = detail::check_labels(labels, samples.size(), classes); !ok) return ok.error();
+  auto witness = circuit->witness(model, samples, labels);
+  if (!witness) return witness.error();
+  profile.witness = clock.lap();
+  ModelProof proof = detail::prove_with_witness(pcs, *circuit, state, commitment, samples, *witness, labels, profile, rng);
+  return AccuracyProof<P>{witness->correct, std::move(proof), profile};
+}
+
+/// Accepts, or says why the proof does not show that the committed model classifies exactly
+/// `correct` of the samples as labelled.
+template <ModelPCS P>
+Status verify_accuracy(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+                       std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
+                       std::size_t correct, const ModelProof& proof) {
+  if (correct > samples.size()) return make_error(Errc::verification_failed, "accuracy: more correct samples than samples");
+  return detail::verify_statement(pcs, architecture, commitment, samples, {Conclusion::accuracy, {}, labels, correct}, proof);
+}
+
+}  // namespace zkcnn::zk
