@@ -136,7 +136,7 @@ Result<LabelledImages> load_fashion_mnist(const std::filesystem::path& directory
   if (!images) return images.error();
   auto labels = read_idx_file(directory / (prefix + "-labels-idx1-ubyte.gz"));
   if (!labels) return labels.error();
-  auto set = make_labelled_images(std::move(*images), std::move(*labels), 10);
+  auto set = make_labelled_images(std::move(*images), std::move(*labels), fashion_mnist_classes.size());
   if (!set) return Error{set.error().code, "fashion-mnist " + prefix + ": " + set.error().message};
   return set;
 }
@@ -159,6 +159,19 @@ LabelledImages pad_images(const LabelledImages& images, std::size_t border) {
     }
   }
   return padded;
+}
+
+Result<LabelledImages> pad_to_input(const LabelledImages& images, std::size_t channels, std::size_t height,
+                                    std::size_t width) {
+  const bool fits = channels == 1 && height >= images.height && width >= images.width &&
+                    height - images.height == width - images.width && (height - images.height) % 2 == 0;
+  if (!fits) {
+    return make_error(Errc::invalid_argument, "the model takes " + std::to_string(channels) + "x" + std::to_string(height) +
+                                                  "x" + std::to_string(width) + " inputs, which " +
+                                                  std::to_string(images.height) + "x" + std::to_string(images.width) +
+                                                  " grayscale images cannot be padded to");
+  }
+  return pad_images(images, (height - images.height) / 2);
 }
 
 }  // namespace zkcnn::data

@@ -4,11 +4,13 @@
 // as a u32) followed by the values. Only unsigned bytes (type 0x08) are supported, which is
 // what image and label files use. Every check reports a zkcnn::Error; no input crashes.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zkcnn/error.hpp>
@@ -55,6 +57,10 @@ Result<LabelledImages> make_labelled_images(IdxArray images, IdxArray labels, st
 
 enum class Split { train, test };
 
+/// Fashion-MNIST's class names, indexed by label.
+inline constexpr std::array<std::string_view, 10> fashion_mnist_classes = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+
 /// Fashion-MNIST from the directory of its four gzipped IDX files (Debian's
 /// dataset-fashion-mnist installs them in /usr/share/datasets/fashion-mnist).
 Result<LabelledImages> load_fashion_mnist(const std::filesystem::path& directory, Split split);
@@ -64,5 +70,11 @@ std::vector<double> to_unit_interval(std::span<const std::uint8_t> pixels);
 
 /// Surrounds every image with `border` pixels of zero (LeNet-5 takes the 28x28 images as 32x32).
 LabelledImages pad_images(const LabelledImages& images, std::size_t border);
+
+/// The images as a model's (channels, height, width) inputs: padded with the same border of
+/// zeros on every side. Fails, giving both shapes, unless the model takes one channel and such a
+/// border exists.
+Result<LabelledImages> pad_to_input(const LabelledImages& images, std::size_t channels, std::size_t height,
+                                    std::size_t width);
 
 }  // namespace zkcnn::data

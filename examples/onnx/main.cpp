@@ -16,7 +16,6 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "idx.hpp"
@@ -24,7 +23,6 @@
 
 namespace {
 
-namespace nn = zkcnn::nn;
 namespace data = zkcnn::data;
 namespace onnx_import = zkcnn::onnx_import;
 
@@ -96,37 +94,11 @@ Options parse_options(int argc, char** argv) {
 /// The first `count` images of `set` as the model's float inputs, padded to its size.
 zkcnn::Result<std::vector<std::vector<double>>> model_inputs(const data::LabelledImages& set, std::size_t count,
                                                              const onnx_import::FloatModel& model) {
-  if (model.channels != 1 || model.height != model.width || model.height < set.height || (model.height - set.height) % 2 != 0) {
-    return zkcnn::make_error(zkcnn::Errc::invalid_argument,
-                             fmt::format("the model takes {}x{}x{} inputs, which {}x{} grayscale images cannot be padded to",
-                                         model.channels, model.height, model.width, set.height, set.width));
-  }
-  const auto padded = data::pad_images(set, (model.height - set.height) / 2);
+  const auto padded = data::pad_to_input(set, model.channels, model.height, model.width);
+  if (!padded) return padded.error();
   std::vector<std::vector<double>> inputs;
-  for (std::size_t i = 0; i < std::min(count, padded.count); ++i) inputs.push_back(data::to_unit_interval(padded.image(i)));
+  for (std::size_t i = 0; i < std::min(count, padded->count); ++i) inputs.push_back(data::to_unit_interval(padded->image(i)));
   return inputs;
-}
-
-std::string describe(const nn::LayerSpec& spec) {
-  return std::visit(
-      [](const auto& s) -> std::string {
-        using S = std::decay_t<decltype(s)>;
-        if constexpr (std::is_same_v<S, nn::Conv2dSpec>) {
-          return fmt::format("conv2d {} channels, {}x{}, padding {}, stride {}, weights at 2^{}", s.out_channels, s.kernel,
-                             s.kernel, s.padding, s.stride, s.weight_scale_bits);
-        } else if constexpr (std::is_same_v<S, nn::DenseSpec>) {
-          return fmt::format("dense {} outputs, weights at 2^{}", s.out_features, s.weight_scale_bits);
-        } else if constexpr (std::is_same_v<S, nn::RescaleReluSpec>) {
-          return fmt::format("rescale-relu: {}-bit accumulators, shift {}", s.bits, s.shift);
-        } else if constexpr (std::is_same_v<S, nn::MaxPoolSpec>) {
-          return fmt::format("maxpool {}x{}", s.window, s.window);
-        } else if constexpr (std::is_same_v<S, nn::AvgPoolSpec>) {
-          return fmt::format("avgpool {}x{}", s.window, s.window);
-        } else {
-          return "flatten";
-        }
-      },
-      spec);
 }
 
 int fail(const std::string& what, const zkcnn::Error& error) {
@@ -158,7 +130,7 @@ int main(int argc, char** argv) {
              quantized->architecture.name, model->channels, model->height, model->width, q.input_scale_bits, q.weight_bits,
              q.activation_bits, q.accumulator_margin_bits, calibration->size());
   for (std::size_t i = 0; i < quantized->architecture.layers.size(); ++i) {
-    fmt::print("  {:2}  {}\n", i, describe(quantized->architecture.layers[i]));
+    fmt::print("  {:2}  {}\n", i, onnx_import::describe_layer(quantized->architecture.layers[i]));
   }
 
   auto inputs = model_inputs(*test, options.limit == 0 ? test->count : options.limit, *model);

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace zkcnn::onnx_import {
@@ -1012,6 +1013,30 @@ Result<nn::QuantizedModel> quantize(const FloatModel& model, std::span<const std
   }
   if (auto valid = q.validate(); !valid) return Error{valid.error().code, "quantize: " + valid.error().message};
   return q;
+}
+
+std::string describe_layer(const nn::LayerSpec& spec) {
+  using std::to_string;
+  return std::visit(
+      [](const auto& s) -> std::string {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, nn::Conv2dSpec>) {
+          return "conv2d " + to_string(s.out_channels) + " channels, " + to_string(s.kernel) + "x" + to_string(s.kernel) +
+                 ", padding " + to_string(s.padding) + ", stride " + to_string(s.stride) + ", weights at 2^" +
+                 to_string(s.weight_scale_bits);
+        } else if constexpr (std::is_same_v<S, nn::DenseSpec>) {
+          return "dense " + to_string(s.out_features) + " outputs, weights at 2^" + to_string(s.weight_scale_bits);
+        } else if constexpr (std::is_same_v<S, nn::RescaleReluSpec>) {
+          return "rescale-relu: " + to_string(s.bits) + "-bit accumulators, shift " + to_string(s.shift);
+        } else if constexpr (std::is_same_v<S, nn::MaxPoolSpec>) {
+          return "maxpool " + to_string(s.window) + "x" + to_string(s.window);
+        } else if constexpr (std::is_same_v<S, nn::AvgPoolSpec>) {
+          return "avgpool " + to_string(s.window) + "x" + to_string(s.window);
+        } else {
+          return "flatten";
+        }
+      },
+      spec);
 }
 
 Result<AccuracyReport> compare_accuracy(const FloatModel& float_model, const nn::QuantizedModel& quantized,

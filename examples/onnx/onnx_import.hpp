@@ -102,6 +102,10 @@ Result<std::vector<std::int64_t>> quantize_input(std::span<const double> input, 
 Result<nn::QuantizedModel> quantize(const FloatModel& model, std::span<const std::vector<double>> calibration,
                                     const QuantizationOptions& options);
 
+/// A quantized layer in words, for reports: "conv2d 6 channels, 5x5, padding 0, stride 1,
+/// weights at 2^7", "rescale-relu: 19-bit accumulators, shift 9", ...
+std::string describe_layer(const nn::LayerSpec& spec);
+
 struct AccuracyReport {
   std::size_t samples = 0;
   std::size_t float_correct = 0;

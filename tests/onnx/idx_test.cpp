@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "idx.hpp"
@@ -150,6 +151,15 @@ TEST_CASE("IDX reader: images and labels are paired and checked", "[idx]") {
   CHECK(padded.width == 4);
   CHECK(std::vector<std::uint8_t>(padded.image(0).begin(), padded.image(0).end()) ==
         std::vector<std::uint8_t>{0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 0});
+
+  // A model's input: one channel, the same border on every side.
+  const auto fitted = zkcnn::data::pad_to_input(*set, 1, 4, 4);
+  REQUIRE(fitted);
+  CHECK(fitted->pixels == padded.pixels);
+  CHECK(zkcnn::data::pad_to_input(*set, 1, 2, 2).value().pixels == set->pixels);
+  for (const auto& [channels, height, width] : {std::tuple{3, 4, 4}, {1, 3, 3}, {1, 4, 6}, {1, 1, 1}}) {
+    require_error(zkcnn::data::pad_to_input(*set, channels, height, width), "cannot be padded to");
+  }
 }
 
 TEST_CASE("IDX reader: a Fashion-MNIST directory is loaded, and a damaged one rejected", "[idx]") {

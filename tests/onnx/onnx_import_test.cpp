@@ -319,6 +319,18 @@ TEST_CASE("ONNX import: damaged or foreign bytes are clear errors, never crashes
   }
 }
 
+TEST_CASE("ONNX import: layers are described in words", "[onnx]") {
+  CHECK(onnx_import::describe_layer(nn::Conv2dSpec{.out_channels = 6, .kernel = 5, .weight_scale_bits = 7}) ==
+        "conv2d 6 channels, 5x5, padding 0, stride 1, weights at 2^7");
+  CHECK(onnx_import::describe_layer(nn::DenseSpec{.out_features = 10, .weight_scale_bits = 7}) ==
+        "dense 10 outputs, weights at 2^7");
+  CHECK(onnx_import::describe_layer(nn::RescaleReluSpec{.bits = 19, .shift = 9}) ==
+        "rescale-relu: 19-bit accumulators, shift 9");
+  CHECK(onnx_import::describe_layer(nn::MaxPoolSpec{.window = 2}) == "maxpool 2x2");
+  CHECK(onnx_import::describe_layer(nn::AvgPoolSpec{.window = 4}) == "avgpool 4x4");
+  CHECK(onnx_import::describe_layer(nn::FlattenSpec{}) == "flatten");
+}
+
 TEST_CASE("ONNX import: quantization and accuracy reject bad arguments", "[onnx]") {
   const auto model = onnx_import::load_onnx(lenet5_path);
   REQUIRE(model);

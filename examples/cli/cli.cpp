@@ -1,0 +1,89 @@
+#include "cli.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <zkcnn/field/bn254.hpp>
+#include <zkcnn/zk/model_circuit.hpp>
+
+namespace zkcnn::cli {
+
+namespace {
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+JsonObject& JsonObject::add_json(std::string_view key, std::string_view json) {
+  if (!members_.empty()) members_ += ",";
+  members_ += json_string(key) + ":" + std::string(json);
+  return *this;
+}
+
+JsonObject& JsonObject::add(std::string_view key, std::string_view value) { return add_json(key, json_string(value)); }
+
+JsonObject& JsonObject::add(std::string_view key, double value) {
+  return add_json(key, std::isfinite(value) ? fmt::format("{:.6g}", value) : "null");
+}
+
+JsonObject& JsonObject::add(std::string_view key, std::span<const std::int64_t> values) {
+  std::vector<std::string> items;
+  for (std::int64_t v : values) items.push_back(std::to_string(v));
+  return add_json(key, json_array(items));
+}
+
+std::string json_array(std::span<const std::string> values) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i == 0 ? "" : ",") + values[i];
+  return out + "]";
+}
+
+void print_json(const JsonObject& object) { fmt::print("{}\n", object.str()); }
+
+Result<std::size_t> key_column_vars(const nn::Architecture& architecture) {
+  auto circuit = zk::ModelCircuit<Scalar>::compile(architecture, 1);
+  if (!circuit) return circuit.error();
+  // Hyrax's default shape without the key's bound: balanced, or wider to stay within
+  // 2^max_default_row_vars rows.
+  auto preferred = [](std::size_t num_vars) {
+    const std::size_t wide = num_vars > Pcs::max_default_row_vars ? num_vars - Pcs::max_default_row_vars : 0;
+    return std::max(Pcs::balanced_column_vars(num_vars), wide);
+  };
+  const std::size_t column_vars =
+      std::max(preferred(circuit->weights_layout().num_vars()), preferred(circuit->aux_layout().num_vars()));
+  if (column_vars > max_key_column_vars) {
+    return make_error(Errc::invalid_argument, "the model needs a key of 2^" + std::to_string(column_vars) +
+                                                  " generators, more than the 2^" + std::to_string(max_key_column_vars) +
+                                                  " this tool accepts");
+  }
+  return column_vars;
+}
+
+Pcs make_key(std::size_t column_vars) { return Pcs(key_domain, column_vars); }
+
+std::size_t argmax(std::span<const std::int64_t> values) {
+  return static_cast<std::size_t>(std::max_element(values.begin(), values.end()) - values.begin());
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace zkcnn::cli

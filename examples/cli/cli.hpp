@@ -1,0 +1,139 @@
+#pragma once
+// What every subcommand of the `zkcnn` command-line tool shares: exit codes and the failure
+// that carries one, progress and result output, and the commitment scheme with its key.
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/error.hpp>
+#include <zkcnn/nn/architecture.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
+
+namespace zkcnn::cli {
+
+/// The exit codes, the same for every subcommand.
+enum class ExitCode : int {
+  success = 0,    ///< done, or verified
+  rejected = 1,   ///< the proof does not show the statement
+  bad_input = 2,  ///< bad usage, or a file or an input that cannot be used
+  internal_error = 3,  ///< an exception no check foresaw: a bug in this tool
+};
+
+/// Ends a subcommand with `code` and a message for a person; main prints it on stderr.
+class Failure : public std::runtime_error {
+ public:
+  Failure(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ExitCode code() const { return code_; }
+
+ private:
+  ExitCode code_;
+};
+
+/// A bad-input failure: "<what>: <the library's message>".
+[[noreturn]] inline void fail(const std::string& what, const Error& error) {
+  throw Failure(ExitCode::bad_input, what + ": " + error.message);
+}
+
+/// The value of a result, or a bad-input failure naming `what`.
+template <class T>
+T take(Result<T> result, const std::string& what) {
+  if (!result) fail(what, result.error());
+  return std::move(*result);
+}
+
+/// Where a subcommand reports: progress (stderr, unless quiet), and its result on stdout,
+/// either for a person or as one JSON object (--json).
+class Output {
+ public:
+  Output(bool quiet, bool json) : quiet_(quiet), json_(json) {}
+
+  bool json() const { return json_; }
+
+  template <class... Args>
+  void progress(fmt::format_string<Args...> format, Args&&... args) const {
+    if (quiet_) return;
+    fmt::print(stderr, format, std::forward<Args>(args)...);
+    std::fputc('\n', stderr);
+  }
+
+  /// A line of the human-readable result (nothing with --json).
+  template <class... Args>
+  void line(fmt::format_string<Args...> format, Args&&... args) const {
+    if (json_) return;
+    fmt::print(format, std::forward<Args>(args)...);
+    std::fputc('\n', stdout);
+  }
+
+ private:
+  bool quiet_;
+  bool json_;
+};
+
+/// A JSON object built member by member, in order; values are numbers, strings, booleans,
+/// arrays of integers, or JSON already built.
+class JsonObject {
+ public:
+  JsonObject& add(std::string_view key, std::string_view value);
+  JsonObject& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
+  JsonObject& add(std::string_view key, bool value) { return add_json(key, value ? "true" : "false"); }
+  JsonObject& add(std::string_view key, double value);
+  JsonObject& add(std::string_view key, std::int64_t value) { return add_json(key, std::to_string(value)); }
+  JsonObject& add(std::string_view key, std::size_t value) { return add_json(key, std::to_string(value)); }
+  JsonObject& add(std::string_view key, std::span<const std::int64_t> values);
+  JsonObject& add_json(std::string_view key, std::string_view json);
+
+  std::string str() const { return "{" + members_ + "}"; }
+
+ private:
+  std::string members_;
+};
+
+/// A JSON array of already-built values.
+std::string json_array(std::span<const std::string> values);
+
+/// Prints the object on stdout, one line.
+void print_json(const JsonObject& object);
+
+// ---------------------------------------------------------------------------------------------
+// The commitment scheme: Hyrax over BN254 G1. Its key is the generators hash_to_group derives
+// from one fixed public domain string, so anyone rebuilds it from the number of column
+// variables alone (stored in the commitment file); no one knows relations between them.
+
+using Group = bn254::G1;
+using Pcs = Hyrax<Group>;
+using Scalar = Pcs::Scalar;
+
+/// The key's domain: part of the commitment format (another string gives other generators).
+inline constexpr std::string_view key_domain = "zkcnn command-line tool/bn254/v1";
+
+/// The largest key a commitment file may ask for: 2^16 generators (a model of 2^38 weights
+/// would fit in 2^22 rows; hostile files must not make the verifier derive millions).
+inline constexpr std::size_t max_key_column_vars = 16;
+
+/// The smallest key with which the library's default commitment shape
+/// (Hyrax::default_column_vars) fits both polynomials a prediction proof commits: the model's
+/// weights and a proof's auxiliary witness. Fails when the architecture does not compile or
+/// needs more than max_key_column_vars.
+Result<std::size_t> key_column_vars(const nn::Architecture& architecture);
+
+/// Derives the key's 2^column_vars generators (the commitment's and every proof's).
+Pcs make_key(std::size_t column_vars);
+
+/// The index of the largest value, the first one on ties: a classifier's predicted class.
+std::size_t argmax(std::span<const std::int64_t> values);
+
+/// Seconds since `start` (steady clock).
+double seconds_since(std::chrono::steady_clock::time_point start);
+
+}  // namespace zkcnn::cli

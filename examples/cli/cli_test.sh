@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The `zkcnn` command line end to end (ctest: example.cli), on the shipped LeNet-5 and a real
+# Fashion-MNIST test image: commit, prove, verify; every tampered statement, proof and
+# commitment rejected (exit 1); truncated, garbage and mistaken files and bad usage refused
+# (exit 2), never a crash.
+#
+#   cli_test.sh ZKCNN_BINARY MODEL.onnx FASHION_MNIST_DIR WORK_DIR
+set -uo pipefail
+
+if (($# != 4)); then
+    echo "usage: $0 ZKCNN_BINARY MODEL.onnx FASHION_MNIST_DIR WORK_DIR" >&2
+    exit 2
+fi
+zkcnn=$(realpath "$1") model=$(realpath "$2") data=$(realpath "$3") work=$4
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
+
+failures=0
+checks=0
+
+# expect STATUS DESCRIPTION COMMAND...: runs the command, which must exit with STATUS.
+expect() {
+    local want=$1 what=$2
+    shift 2
+    checks=$((checks + 1))
+    "$@" >out.txt 2>err.txt
+    local got=$?
+    if ((got != want)); then
+        failures=$((failures + 1))
+        echo "FAIL: $what: exit $got, expected $want"
+        echo "  command: $*"
+        sed 's/^/  stdout: /' out.txt
+        sed 's/^/  stderr: /' err.txt
+    elif ((got == 0)); then
+        echo "ok:   $what"
+    else
+        # The reason: the last line printed (a rejection on stdout, an error on stderr).
+        echo "ok:   $what (exit $got: $(cat err.txt out.txt | grep . | tail -n1))"
+    fi
+}
+
+not() { ! "$@"; }
+
+# byte FILE OFFSET: the byte's value. set_byte FILE OFFSET VALUE: overwrites it.
+byte() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }
+set_byte() { printf "$(printf '\\%03o' "$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+# flipped SOURCE TARGET OFFSET: a copy of SOURCE with one bit of the byte at OFFSET changed.
+flipped() {
+    cp "$1" "$2"
+    set_byte "$2" "$3" $(($(byte "$2" "$3") ^ 1))
+}
+
+header=13 # magic (8) + version (1) + payload length (4)
+
+echo "== commit, prove, verify"
+expect 0 "commit" "$zkcnn" commit --model "$model" --data "$data" --out-commitment c1 --out-secret s1 --quiet
+expect 0 "secret file readable by its owner only" test "$(stat -c %a s1)" = 600
+expect 0 "prove test image 0" "$zkcnn" prove --secret s1 --commitment c1 --image 0 --data "$data" \
+    --out-proof p --out-statement t --threads 1
+expect 0 "verify" "$zkcnn" verify --commitment c1 --statement t --proof p
+expect 0 "verify --json says verified" grep -q '"verified":true' \
+    <("$zkcnn" verify --commitment c1 --statement t --proof p --json --quiet)
+if ((failures > 0)); then
+    echo "the round trip failed: nothing else to check"
+    exit 1
+fi
+expect 0 "inspect the commitment" "$zkcnn" inspect --commitment c1
+expect 0 "inspect --json" grep -q '"multiply_accumulates"' <("$zkcnn" inspect --commitment c1 --json --quiet)
+
+echo "== rejections (exit 1)"
+size=$(stat -c %s p)
+for offset in $((header)) $((header + 100)) $((size / 2)) $((size - 1)); do
+    flipped p p.bad "$offset"
+    expect 1 "proof with byte $offset of $size changed" "$zkcnn" verify --commitment c1 --statement t --proof p.bad
+done
+# The statement: input count (4) and 32x32 inputs (8 bytes each), output count (4), 10 logits.
+first_logit=$((header + 4 + 1024 * 8 + 4))
+flipped t t.output "$first_logit"
+expect 1 "statement with a changed logit" "$zkcnn" verify --commitment c1 --statement t.output --proof p
+flipped t t.input $((header + 4 + 8 * 500))
+expect 1 "statement with a changed input pixel" "$zkcnn" verify --commitment c1 --statement t.input --proof p
+cp t t.class
+set_byte t.class $((first_logit + 80)) $((($(byte t $((first_logit + 80))) + 1) % 10))
+expect 1 "statement with another predicted class" "$zkcnn" verify --commitment c1 --statement t.class --proof p
+expect 0 "prove test image 1" "$zkcnn" prove --secret s1 --commitment c1 --image 1 --out-proof p1 --out-statement t1 \
+    --data "$data" --quiet
+expect 1 "another image's statement" "$zkcnn" verify --commitment c1 --statement t1 --proof p
+expect 0 "commit again" "$zkcnn" commit --model "$model" --data "$data" --out-commitment c2 --out-secret s2 --quiet
+expect 0 "committing again gives another commitment (fresh blinds)" not cmp -s c1 c2
+expect 1 "another commitment of the same model" "$zkcnn" verify --commitment c2 --statement t --proof p
+
+echo "== bad input and bad usage (exit 2)"
+expect 2 "a secret with another model's commitment" "$zkcnn" prove --secret s2 --commitment c1 --image 0 \
+    --data "$data" --out-proof x --out-statement y
+head -c 5000 c1 >c1.short
+expect 2 "truncated commitment" "$zkcnn" verify --commitment c1.short --statement t --proof p
+head -c $((size - 1)) p >p.short
+expect 2 "truncated proof" "$zkcnn" verify --commitment c1 --statement t --proof p.short
+head -c 100 t >t.short
+expect 2 "truncated statement" "$zkcnn" verify --commitment c1 --statement t.short --proof p
+head -c 300000 s1 >s1.short
+expect 2 "truncated secret" "$zkcnn" prove --secret s1.short --commitment c1 --image 0 --data "$data" \
+    --out-proof x --out-statement y
+head -c 4096 /dev/urandom >garbage
+: >empty
+expect 2 "garbage commitment" "$zkcnn" verify --commitment garbage --statement t --proof p
+expect 2 "garbage proof" "$zkcnn" verify --commitment c1 --statement t --proof garbage
+expect 2 "empty statement" "$zkcnn" verify --commitment c1 --statement empty --proof p
+expect 2 "garbage secret" "$zkcnn" prove --secret garbage --commitment c1 --image 0 --out-proof x --out-statement y
+expect 2 "a statement given as the proof" "$zkcnn" verify --commitment c1 --statement t --proof t
+cp c1 c1.version && set_byte c1.version 8 9
+expect 2 "unknown commitment format version" "$zkcnn" verify --commitment c1.version --statement t --proof p
+# The commitment's payload: key size (4), architecture length (4), the architecture, ...
+cp c1 c1.key && set_byte c1.key $((header + 3)) 1
+expect 2 "a commitment asking for a huge key" "$zkcnn" verify --commitment c1.key --statement t --proof p
+cp c1 c1.architecture && set_byte c1.architecture $((header + 8)) 7 # the architecture's format version
+expect 2 "a corrupt architecture" "$zkcnn" inspect --commitment c1.architecture
+# The last byte of the last row's point: its flags, set to "infinity" with more bits set.
+cp c1 c1.point && set_byte c1.point $(($(stat -c %s c1) - 1)) 255
+expect 2 "a commitment point that is no point" "$zkcnn" verify --commitment c1.point --statement t --proof p
+expect 2 "the secret and the commitment written to one file" "$zkcnn" commit --model "$model" \
+    --out-commitment same --out-secret ./same
+expect 2 "missing file" "$zkcnn" verify --commitment nowhere --statement t --proof p
+expect 2 "a directory" "$zkcnn" verify --commitment . --statement t --proof p
+expect 2 "no command" "$zkcnn"
+expect 2 "unknown command" "$zkcnn" accuracy
+expect 2 "unknown option" "$zkcnn" verify --commitment c1 --statement t --proof p --fast
+expect 2 "missing option" "$zkcnn" verify --commitment c1 --statement t
+expect 2 "option without its value" "$zkcnn" verify --commitment c1 --statement t --proof
+expect 2 "option given twice" "$zkcnn" verify --commitment c1 --commitment c1 --statement t --proof p
+expect 2 "--threads 0" "$zkcnn" verify --commitment c1 --statement t --proof p --threads 0
+expect 2 "--image and --input both" "$zkcnn" prove --secret s1 --commitment c1 --image 0 --input t \
+    --out-proof x --out-statement y
+expect 2 "an image past the test set" "$zkcnn" prove --secret s1 --commitment c1 --image 10000 --data "$data" \
+    --out-proof x --out-statement y
+echo "1 2 3" >short_input.txt
+expect 2 "an input file of the wrong size" "$zkcnn" prove --secret s1 --commitment c1 --input short_input.txt \
+    --out-proof x --out-statement y
+expect 2 "an input file that is not integers" "$zkcnn" prove --secret s1 --commitment c1 --input t \
+    --out-proof x --out-statement y
+expect 2 "a model that is not ONNX" "$zkcnn" inspect --model c1 --data "$data"
+
+echo "== input from a file; help"
+for ((i = 0; i < 1024; ++i)); do echo $((i % 7 * 40)); done >input.txt
+expect 0 "prove on an input file" "$zkcnn" prove --secret s1 --commitment c1 --input input.txt \
+    --out-proof p.file --out-statement t.file --quiet
+expect 0 "verify it" "$zkcnn" verify --commitment c1 --statement t.file --proof p.file
+for command in commit prove verify inspect; do
+    expect 0 "$command --help" "$zkcnn" "$command" --help
+done
+expect 0 "--help" "$zkcnn" --help
+
+echo "$checks checks, $failures failed"
+((failures == 0))

@@ -1,0 +1,99 @@
+#pragma once
+// The files of the `zkcnn` command-line tool, and reading and writing them.
+//
+// Every file is a frame around its payload:
+//   magic (8 ASCII bytes naming the kind of file) || format version (u8) || payload length (u32)
+//   || payload
+// little-endian, as the library's own encodings (io/byte_stream.hpp). The payloads:
+//   commitment  key column variables (u32) || architecture (u32 length || nn::Architecture
+//               encoding) || model commitment (u32 length || zk::ModelCommitment encoding)
+//   secret      architecture (as above) || per layer: kernel and bias (each u32 count || i64
+//               values) || row blinds of the commitment (u32 count || BN254 scalars) ||
+//               SHA-256 of the commitment file's payload the blinds belong to
+//   statement   input (u32 count || i64 values) || output (the same) || predicted class (u32)
+//   proof       the model proof's bytes (zk::ModelProof, versioned itself)
+// Every reader treats the bytes as untrusted: it checks the frame, bounds every count before
+// allocating, rejects trailing bytes, and reports each problem as an Error naming the file's
+// part; it never asserts.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include <zkcnn/error.hpp>
+#include <zkcnn/nn/architecture.hpp>
+#include <zkcnn/nn/quantized_model.hpp>
+#include <zkcnn/transcript/sha256.hpp>
+#include <zkcnn/zk/model_proof.hpp>
+
+#include "cli.hpp"
+
+namespace zkcnn::cli {
+
+/// What `zkcnn commit` publishes: everything a verifier needs besides a statement and a proof.
+struct CommitmentFile {
+  /// The Hyrax key has 2^key_column_vars generators, derived from key_domain.
+  std::size_t key_column_vars = 0;
+  nn::Architecture architecture;
+  zk::ModelCommitment<Pcs> commitment;
+};
+
+/// What `zkcnn commit` keeps for the model owner: the quantized model, and the commitment's
+/// blinding factors, so that every later proof is about the published commitment.
+struct SecretFile {
+  nn::QuantizedModel model;
+  Pcs::Opening opening;
+  /// The commitment these blinds made (commitment_digest of its file).
+  Sha256::Digest commitment_digest{};
+};
+
+/// The public statement of a prediction proof: "the committed model maps input to output".
+struct StatementFile {
+  /// The model's integer input (its scale is the architecture's input scale).
+  std::vector<std::int64_t> input;
+  /// The model's output: a classifier's logits.
+  std::vector<std::int64_t> output;
+  /// The index of the largest logit (the first on ties).
+  std::size_t predicted_class = 0;
+};
+
+std::vector<std::uint8_t> encode(const CommitmentFile& file);
+std::vector<std::uint8_t> encode(const SecretFile& file);
+std::vector<std::uint8_t> encode(const StatementFile& file);
+std::vector<std::uint8_t> encode(const zk::ModelProof& proof);
+
+Result<CommitmentFile> decode_commitment(std::span<const std::uint8_t> bytes);
+Result<SecretFile> decode_secret(std::span<const std::uint8_t> bytes);
+Result<StatementFile> decode_statement(std::span<const std::uint8_t> bytes);
+Result<zk::ModelProof> decode_proof(std::span<const std::uint8_t> bytes);
+
+/// SHA-256 of a commitment file's canonical payload: what a secret file is tied to.
+Sha256::Digest commitment_digest(const CommitmentFile& file);
+
+/// A whole file (at most 1 GiB).
+Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path);
+
+enum class Visibility { shared, owner_only };
+
+/// Writes (replaces) a file; owner_only files are created readable by their owner alone.
+Status write_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes, Visibility visibility);
+
+/// Fails (bad usage) when two output paths name the same file: the second would replace the
+/// first (a lost secret, say).
+void require_distinct_outputs(const std::filesystem::path& first, const std::filesystem::path& second);
+
+}  // namespace zkcnn::cli
+
+namespace zkcnn::cli {
+
+/// Reads and decodes a file (decode_commitment, decode_secret, ...); a bad-input failure names
+/// the file otherwise.
+template <class Decode>
+auto load(const std::filesystem::path& path, Decode decode) {
+  const auto bytes = take(read_file(path), path.string());
+  return take(decode(std::span<const std::uint8_t>(bytes)), path.string());
+}
+
+}  // namespace zkcnn::cli

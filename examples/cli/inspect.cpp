@@ -1,0 +1,164 @@
+// zkcnn inspect: a model's architecture and what each layer costs in a prediction proof.
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <zkcnn/zk/model_circuit.hpp>
+
+#include "commands.hpp"
+#include "files.hpp"
+#include "model_source.hpp"
+#include "onnx_import.hpp"
+
+namespace zkcnn::cli {
+
+namespace {
+
+/// One architecture layer's share of a prediction proof.
+struct LayerCost {
+  std::string description;
+  std::string output_shape;
+  std::size_t parameters = 0;
+  std::size_t multiply_accumulates = 0;
+  /// Entries of the committed weight polynomial its kernel and bias take (padded).
+  std::size_t weight_entries = 0;
+  /// Entries of a proof's auxiliary witness its range checks take (padded digit tables).
+  std::size_t aux_entries = 0;
+  /// Digits each range-checked value is split into (summed over the layer's range checks).
+  std::size_t digits_per_value = 0;
+};
+
+struct ModelCost {
+  std::vector<LayerCost> layers;
+  std::size_t weight_vars = 0;
+  std::size_t aux_vars = 0;
+  std::size_t digit_bits = 0;
+};
+
+std::string shape_text(const nn::ActivationShape& shape) {
+  return shape.flat ? std::to_string(shape.channels)
+                    : fmt::format("{}x{}x{}", shape.channels, shape.height, shape.width);
+}
+
+ModelCost model_cost(const nn::Architecture& architecture) {
+  const auto shapes = take(architecture.shapes(), "architecture");
+  const auto sizes = take(nn::QuantizedModel::weight_sizes(architecture), "architecture");
+  const auto circuit = take(zk::ModelCircuit<Scalar>::compile(architecture, 1), "architecture");
+  ModelCost cost{{}, circuit.weights_layout().num_vars(), circuit.aux_layout().num_vars(), circuit.range_layout().digit_bits};
+  for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
+    const auto& in = shapes[i];
+    const auto& out = shapes[i + 1];
+    LayerCost layer{onnx_import::describe_layer(architecture.layers[i]), shape_text(out)};
+    layer.parameters = sizes[i].first + sizes[i].second;
+    if (const auto* conv = std::get_if<nn::Conv2dSpec>(&architecture.layers[i])) {
+      layer.multiply_accumulates = out.element_count() * in.channels * conv->kernel * conv->kernel;
+    } else if (std::holds_alternative<nn::DenseSpec>(architecture.layers[i])) {
+      layer.multiply_accumulates = out.element_count() * in.element_count();
+    }
+    cost.layers.push_back(std::move(layer));
+  }
+  for (const auto& step : circuit.steps()) {
+    LayerCost& layer = cost.layers[step.spec];
+    for (const zk::TableRef& ref : step.inputs) {
+      if (ref.source == zk::TableRef::Source::weights) {
+        layer.weight_entries += std::size_t{1} << circuit.weights_layout().block_num_vars(ref.index);
+      } else if (ref.source == zk::TableRef::Source::aux) {
+        layer.aux_entries += std::size_t{1} << circuit.aux_layout().block_num_vars(ref.index);
+        for (const zk::DigitBlock& block : circuit.range_layout().digit_blocks) {
+          if (block.block == ref.index) layer.digits_per_value += block.digits.digit_count();
+        }
+      }
+    }
+  }
+  return cost;
+}
+
+ExitCode run(const Arguments& arguments, const Output& output) {
+  arguments.require_one_of({"--model", "--commitment"});
+  std::optional<CommitmentFile> published;
+  nn::Architecture architecture;
+  if (arguments.has("--model")) {
+    architecture = import_model(arguments, output).architecture;
+  } else {
+    published = load(arguments.required("--commitment"), decode_commitment);
+    architecture = published->architecture;
+  }
+  const ModelCost cost = model_cost(architecture);
+  const std::size_t column_vars = published ? published->key_column_vars : take(key_column_vars(architecture), "model");
+
+  LayerCost total;
+  for (const auto& layer : cost.layers) {
+    total.parameters += layer.parameters;
+    total.multiply_accumulates += layer.multiply_accumulates;
+    total.weight_entries += layer.weight_entries;
+    total.aux_entries += layer.aux_entries;
+  }
+  if (output.json()) {
+    std::vector<std::string> layers;
+    for (const auto& layer : cost.layers) {
+      layers.push_back(JsonObject()
+                           .add("layer", layer.description)
+                           .add("output_shape", layer.output_shape)
+                           .add("parameters", layer.parameters)
+                           .add("multiply_accumulates", layer.multiply_accumulates)
+                           .add("weight_entries", layer.weight_entries)
+                           .add("aux_entries", layer.aux_entries)
+                           .add("digits_per_value", layer.digits_per_value)
+                           .str());
+    }
+    JsonObject json;
+    json.add("model", architecture.name)
+        .add("input_shape", fmt::format("{}x{}x{}", architecture.in_channels, architecture.height, architecture.width))
+        .add("input_scale_bits", architecture.input_scale_bits)
+        .add_json("layers", json_array(layers))
+        .add("parameters", total.parameters)
+        .add("multiply_accumulates", total.multiply_accumulates)
+        .add("weight_polynomial_entries", std::size_t{1} << cost.weight_vars)
+        .add("aux_polynomial_entries", std::size_t{1} << cost.aux_vars)
+        .add("digit_bits", cost.digit_bits)
+        .add("key_generators", std::size_t{1} << column_vars);
+    if (published) json.add("commitment_bytes", encode(*published).size());
+    print_json(json);
+    return ExitCode::success;
+  }
+  output.line("{}: {}x{}x{} input at scale 2^{}", architecture.name, architecture.in_channels, architecture.height,
+              architecture.width, architecture.input_scale_bits);
+  output.line("{:>3}  {:<58} {:>9} {:>10} {:>11} {:>9} {:>9} {:>7}", "#", "layer", "output", "parameters", "MACs",
+              "weights", "aux", "digits");
+  for (std::size_t i = 0; i < cost.layers.size(); ++i) {
+    const auto& l = cost.layers[i];
+    output.line("{:>3}  {:<58} {:>9} {:>10} {:>11} {:>9} {:>9} {:>7}", i, l.description, l.output_shape, l.parameters,
+                l.multiply_accumulates, l.weight_entries, l.aux_entries, l.digits_per_value);
+  }
+  output.line("{:>3}  {:<58} {:>9} {:>10} {:>11} {:>9} {:>9}", "", "total", "", total.parameters,
+              total.multiply_accumulates, total.weight_entries, total.aux_entries);
+  output.line("");
+  output.line("weights, aux:  committed table entries (padded blocks); digits: range-check digits per value, of at most");
+  output.line("               {} bits (the width the library chose for this model)", cost.digit_bits);
+  output.line("committed weights: one polynomial of 2^{} entries; each proof commits 2^{} auxiliary entries",
+              cost.weight_vars, cost.aux_vars);
+  output.line("commitment key:    2^{} generators (domain \"{}\")", column_vars, key_domain);
+  if (published) output.line("commitment file:   {} bytes", encode(*published).size());
+  return ExitCode::success;
+}
+
+}  // namespace
+
+Command inspect_command() {
+  CommandSpec spec{
+      "inspect",
+      "(--model M.onnx [quantization options] | --commitment C)",
+      "show a model's layers and their proof costs",
+      "Prints the architecture of a trained model (imported and quantized as `zkcnn commit` does)\n"
+      "or of a commitment file, and for each layer its output shape, its parameters, its\n"
+      "multiply-accumulates, the committed table entries it takes (weights, and the auxiliary\n"
+      "witness of its range checks) and the digits its range checks split each value into.",
+      {{"--model", "M.onnx", "a trained model (ONNX)"}, {"--commitment", "C", "a commitment file"}},
+  };
+  for (auto& option : quantization_options()) spec.options.push_back(std::move(option));
+  return {std::move(spec), run};
+}
+
+}  // namespace zkcnn::cli

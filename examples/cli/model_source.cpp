@@ -1,0 +1,117 @@
+#include "model_source.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <string_view>
+
+#include "files.hpp"
+#include "idx.hpp"
+#include "onnx_import.hpp"
+
+namespace zkcnn::cli {
+
+namespace {
+
+/// A quantized input's bound (nn::infer rejects inputs of 2^40 and more).
+constexpr std::int64_t max_input_magnitude = std::int64_t{1} << 40;
+
+/// Whole numbers in a byte range, or the first word that is not one.
+Result<std::vector<std::int64_t>> parse_integers(std::string_view text) {
+  std::vector<std::int64_t> values;
+  auto is_separator = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ','; };
+  std::size_t i = 0;
+  while (true) {
+    while (i < text.size() && is_separator(text[i])) ++i;
+    if (i == text.size()) return values;
+    std::size_t end = i;
+    while (end < text.size() && !is_separator(text[end])) ++end;
+    const std::string_view word = text.substr(i, end - i);
+    std::int64_t value = 0;
+    const auto parsed = std::from_chars(word.data(), word.data() + word.size(), value);
+    if (parsed.ec != std::errc() || parsed.ptr != word.data() + word.size() || value <= -max_input_magnitude ||
+        value >= max_input_magnitude) {
+      return make_error(Errc::invalid_argument, "value " + std::to_string(values.size()) + " ('" +
+                                                    std::string(word.substr(0, 40)) +
+                                                    "') is not a whole number of magnitude below 2^40");
+    }
+    values.push_back(value);
+    i = end;
+  }
+}
+
+}  // namespace
+
+OptionSpec data_option() {
+  return {"--data", "DIR", "Fashion-MNIST's directory (default " + std::string(default_data_directory) + ")"};
+}
+
+std::vector<OptionSpec> quantization_options() {
+  return {
+      {"--weight-bits", "N", "weights are N-bit integers (default 8)"},
+      {"--activation-bits", "N", "activations use at most N bits on the calibration images (default 8)"},
+      {"--input-bits", "N", "the input is quantized at scale 2^N (default 8)"},
+      {"--margin-bits", "N", "headroom bits of every accumulator over calibration (default 1)"},
+      {"--calibration", "N", "calibrate on the first N Fashion-MNIST training images (default 1000)"},
+      data_option(),
+  };
+}
+
+nn::QuantizedModel import_model(const Arguments& arguments, const Output& output) {
+  const std::string path = arguments.required("--model");
+  onnx_import::QuantizationOptions options;
+  options.weight_bits = arguments.number("--weight-bits", options.weight_bits, 2, 32);
+  options.activation_bits = arguments.number("--activation-bits", options.activation_bits, 1, 32);
+  options.input_scale_bits = arguments.number("--input-bits", options.input_scale_bits, 0, 32);
+  options.accumulator_margin_bits = arguments.number("--margin-bits", options.accumulator_margin_bits, 0, 16);
+  const std::size_t calibration_count = arguments.number("--calibration", 1000, 1, 60000);
+  const std::string data = arguments.optional("--data").value_or(std::string(default_data_directory));
+
+  const auto start = std::chrono::steady_clock::now();
+  output.progress("importing {}", path);
+  const auto float_model = take(onnx_import::load_onnx(path), "--model");
+  output.progress("reading {} Fashion-MNIST training images for calibration ({})", calibration_count, data);
+  const auto train = take(data::load_fashion_mnist(data, data::Split::train), "data");
+  const auto padded = take(data::pad_to_input(train, float_model.channels, float_model.height, float_model.width), "--model");
+  std::vector<std::vector<double>> calibration;
+  for (std::size_t i = 0; i < std::min(calibration_count, padded.count); ++i) {
+    calibration.push_back(data::to_unit_interval(padded.image(i)));
+  }
+  output.progress("quantizing: {}-bit weights, {}-bit activations", options.weight_bits, options.activation_bits);
+  auto model = take(onnx_import::quantize(float_model, calibration, options), "quantize");
+  output.progress("imported {} ({} layers) in {:.2f} s", model.architecture.name, model.architecture.layers.size(),
+                  seconds_since(start));
+  return model;
+}
+
+ModelInput test_image(const std::filesystem::path& directory, std::size_t index, const nn::Architecture& architecture) {
+  const auto test = take(data::load_fashion_mnist(directory, data::Split::test), "data");
+  if (index >= test.count) {
+    throw Failure(ExitCode::bad_input, "--image: Fashion-MNIST has " + std::to_string(test.count) + " test images (0 to " +
+                                           std::to_string(test.count - 1) + "), not " + std::to_string(index));
+  }
+  // The one image, padded as the model's training padded it.
+  data::LabelledImages one{1, test.height, test.width, {}, {test.labels[index]}};
+  const auto pixels = test.image(index);
+  one.pixels.assign(pixels.begin(), pixels.end());
+  const auto padded =
+      take(data::pad_to_input(one, architecture.in_channels, architecture.height, architecture.width), "--image");
+  auto values = take(onnx_import::quantize_input(data::to_unit_interval(padded.image(0)), architecture.input_scale_bits),
+                     "--image");
+  return {std::move(values), "Fashion-MNIST test image " + std::to_string(index), test.labels[index],
+          data::fashion_mnist_classes};
+}
+
+ModelInput input_file(const std::filesystem::path& path, const nn::Architecture& architecture) {
+  const auto bytes = take(read_file(path), path.string());
+  auto values = take(parse_integers({reinterpret_cast<const char*>(bytes.data()), bytes.size()}), path.string());
+  const std::size_t expected = architecture.in_channels * architecture.height * architecture.width;
+  if (values.size() != expected) {
+    throw Failure(ExitCode::bad_input, path.string() + ": " + std::to_string(values.size()) + " values, the model takes " +
+                                           std::to_string(expected) + " (" + std::to_string(architecture.in_channels) + "x" +
+                                           std::to_string(architecture.height) + "x" +
+                                           std::to_string(architecture.width) + ")");
+  }
+  return {std::move(values), path.string(), std::nullopt, {}};
+}
+
+}  // namespace zkcnn::cli

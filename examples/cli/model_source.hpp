@@ -1,0 +1,57 @@
+#pragma once
+// Where models and inputs come from: a trained ONNX model imported and quantized
+// (examples/onnx, calibrated on Fashion-MNIST training images), Fashion-MNIST test images, or
+// a text file of integers.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <zkcnn/nn/quantized_model.hpp>
+
+#include "arguments.hpp"
+#include "cli.hpp"
+
+namespace zkcnn::cli {
+
+/// Debian's dataset-fashion-mnist.
+inline constexpr std::string_view default_data_directory = "/usr/share/datasets/fashion-mnist";
+
+/// --data DIR, shared by the subcommands that read Fashion-MNIST.
+OptionSpec data_option();
+
+/// --weight-bits, --activation-bits, --input-bits, --margin-bits, --calibration and --data.
+std::vector<OptionSpec> quantization_options();
+
+/// Imports --model and quantizes it as the quantization options say.
+nn::QuantizedModel import_model(const Arguments& arguments, const Output& output);
+
+/// A model input and where it came from.
+struct ModelInput {
+  std::vector<std::int64_t> values;
+  /// "Fashion-MNIST test image 7", or the file's name.
+  std::string source;
+  /// The true class of a data set image.
+  std::optional<std::size_t> label;
+  /// The data set's class names, by label (none for a file).
+  std::span<const std::string_view> class_names;
+
+  std::optional<std::string_view> class_name(std::size_t label) const {
+    if (label >= class_names.size()) return std::nullopt;
+    return class_names[label];
+  }
+};
+
+/// Test image `index` of Fashion-MNIST in `directory`, padded and quantized for the model.
+ModelInput test_image(const std::filesystem::path& directory, std::size_t index, const nn::Architecture& architecture);
+
+/// A text file of integers separated by whitespace or commas: the model's input at its input
+/// scale, channel by channel, each row-major.
+ModelInput input_file(const std::filesystem::path& path, const nn::Architecture& architecture);
+
+}  // namespace zkcnn::cli

@@ -1,0 +1,66 @@
+// zkcnn verify: check a proof of a statement against a model commitment.
+
+#include <chrono>
+
+#include <zkcnn/zk/prediction.hpp>
+
+#include "commands.hpp"
+#include "files.hpp"
+
+namespace zkcnn::cli {
+
+namespace {
+
+ExitCode run(const Arguments& arguments, const Output& output) {
+  const auto published = load(arguments.required("--commitment"), decode_commitment);
+  const auto statement = load(arguments.required("--statement"), decode_statement);
+  const auto proof = load(arguments.required("--proof"), decode_proof);
+
+  output.progress("deriving the commitment key: 2^{} generators", published.key_column_vars);
+  const Pcs pcs = make_key(published.key_column_vars);
+  output.progress("verifying");
+  const auto start = std::chrono::steady_clock::now();
+  // The predicted class is a claim about the output: check it as part of the statement.
+  const std::size_t largest = argmax(statement.output);
+  Status verdict = statement.predicted_class == largest
+                       ? zk::verify_prediction(pcs, published.architecture, published.commitment, statement.input,
+                                               statement.output, proof)
+                       : Status(make_error(Errc::verification_failed,
+                                           "the statement's predicted class " + std::to_string(statement.predicted_class) +
+                                               " is not its largest output (class " + std::to_string(largest) + ")"));
+  const double seconds = seconds_since(start);
+
+  if (output.json()) {
+    JsonObject json;
+    json.add("verified", verdict.has_value());
+    if (!verdict) json.add("reason", verdict.error().message);
+    print_json(json.add("model", published.architecture.name)
+                   .add("predicted_class", statement.predicted_class)
+                   .add("verify_seconds", seconds));
+  }
+  if (!verdict) {
+    output.line("REJECTED: {}", verdict.error().message);
+    return ExitCode::rejected;
+  }
+  output.line("verified: the model committed to in this commitment ({}) predicts class {} on this input ({:.3f} s)",
+              published.architecture.name, statement.predicted_class, seconds);
+  return ExitCode::success;
+}
+
+}  // namespace
+
+Command verify_command() {
+  return {{"verify",
+           "--commitment C --statement T --proof P",
+           "check a prediction proof",
+           "Checks that the proof P shows the statement T (an input, the model's output on it, and the\n"
+           "predicted class) for the model committed to in C. Needs neither the model nor its secret.\n"
+           "Exits 0 when the proof verifies, 1 when it is rejected (the reason is printed), 2 when a\n"
+           "file cannot be read.",
+           {{"--commitment", "C", "the model's commitment file"},
+            {"--statement", "T", "the statement file of `zkcnn prove`"},
+            {"--proof", "P", "the proof file of `zkcnn prove`"}}},
+          run};
+}
+
+}  // namespace zkcnn::cli
