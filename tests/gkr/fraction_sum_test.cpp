@@ -116,6 +116,28 @@ TEMPLATE_TEST_CASE("fraction sum: the tree proves sum p_i / q_i", "[gkr]", zkcnn
   }
 }
 
+TEST_CASE("fraction sum: a prefix of leaves proves the tree with the rest empty (0/1)", "[gkr]") {
+  using F = zkcnn::bn254::Fr;
+  std::mt19937_64 rng(73);
+  const std::size_t num_vars = 6;
+  for (std::size_t live : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{33}, std::size_t{63}, std::size_t{64}}) {
+    auto prefix = random_leaves<F>(rng, num_vars);
+    prefix.p.resize(live);
+    prefix.q.resize(live);
+    auto full = prefix;
+    full.p.resize(std::size_t{1} << num_vars, F::zero());
+    full.q.resize(std::size_t{1} << num_vars, F::one());
+    F sum = F::zero();
+    for (std::size_t i = 0; i < live; ++i) sum += prefix.p[i] * *prefix.q[i].inverse();
+    auto t = transcript();
+    const auto from_prefix = zkcnn::gkr::prove_fraction_sum(prefix.p, prefix.q, num_vars, t);
+    auto t_full = transcript();
+    const auto from_full = zkcnn::gkr::prove_fraction_sum(full.p, full.q, num_vars, t_full);
+    CHECK(from_prefix.proof == from_full.proof);
+    CHECK(accepted(full, num_vars, from_prefix.proof, sum, F::one()));
+  }
+}
+
 TEST_CASE("fraction sum: a changed leaf changes the root or fails the leaf check", "[gkr]") {
   using F = zkcnn::bn254::Fr;
   std::mt19937_64 rng(72);

@@ -14,6 +14,10 @@
 // (rho, mu), mu random, on level k + 1. What is left is one claim on the leaves' extensions at
 // a random point, which the caller checks against its own definition of the leaves. A false
 // root survives with probability at most (n + sum_k 3k) / |F| (Schwartz-Zippel per level).
+//
+// The prover is given the leaves up to the last one that matters: the rest are the empty
+// fraction 0/1, which adds nothing, and stay 0/1 up the tree and through every fold, so each
+// level stores and works on its live prefix only and accounts for the tail in closed form.
 
 #include <algorithm>
 #include <array>
@@ -75,18 +79,34 @@ void descend(std::vector<F>& point, F& numerator, F& denominator, std::span<cons
   point.push_back(mu);
 }
 
-// Level k (2^k nodes) from level k + 1.
+// The live prefix of level k (2^k nodes, `half` of them) from that of level k + 1: node x adds
+// x and x + half, and a missing x + half is 0/1, which leaves x unchanged.
 template <Field F>
-std::pair<std::vector<F>, std::vector<F>> parent_level(std::span<const F> p, std::span<const F> q) {
-  const std::size_t half = p.size() / 2;
-  std::vector<F> parent_p(half), parent_q(half);
-  zkcnn::detail::parallel_for(0, half, [&](std::size_t begin, std::size_t end) {
+std::pair<std::vector<F>, std::vector<F>> parent_level(std::span<const F> p, std::span<const F> q, std::size_t half) {
+  const std::size_t live = std::min(p.size(), half);
+  std::vector<F> parent_p(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(live));
+  std::vector<F> parent_q(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(live));
+  const std::size_t paired = p.size() > half ? p.size() - half : 0;
+  zkcnn::detail::parallel_for(0, paired, [&](std::size_t begin, std::size_t end) {
     for (std::size_t x = begin; x < end; ++x) {
       parent_p[x] = p[x] * q[x + half] + p[x + half] * q[x];
       parent_q[x] = q[x] * q[x + half];
     }
   });
   return {std::move(parent_p), std::move(parent_q)};
+}
+
+// The two halves of a level's live prefix, each as long as the first (at least one entry),
+// the missing ones filled with the empty fraction 0/1.
+template <Field F>
+std::array<std::vector<F>, 4> split_level(const std::vector<F>& p, const std::vector<F>& q, std::size_t half) {
+  const std::size_t live = std::max<std::size_t>(1, std::min(p.size(), half));
+  auto part = [&](const std::vector<F>& table, std::size_t begin, const F& empty) {
+    std::vector<F> out(live, empty);
+    for (std::size_t x = begin; x < std::min(table.size(), begin + live); ++x) out[x - begin] = table[x];
+    return out;
+  };
+  return {part(p, 0, F::zero()), part(p, half, F::zero()), part(q, 0, F::one()), part(q, half, F::one())};
 }
 
 // One level's sumcheck, sum_x eq(r, x) f(x) with f = p0 q1 + p1 q0 + lambda q0 q1, by a prover
@@ -96,6 +116,8 @@ std::pair<std::vector<F>, std::vector<F>> parent_level(std::span<const F> p, std
 // g(t) = sum_j eq(r_{>i}, j) f(t, j) has degree 2 and needs three evaluations per pair. The
 // messages, challenges and sent values are those of sumcheck::prove on the same polynomial, so
 // the verifier is the generic one.
+// `tables` hold the live prefix of p0, p1, q0, q1; past it every pair is 0/1 on both halves,
+// where f = lambda, so the tail adds lambda times the sum of its eq weights.
 template <EncodableField F, class T>
 ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim, std::array<std::vector<F>, 4> tables,
                           T& transcript) {
@@ -108,7 +130,12 @@ ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
   sumcheck::detail::absorb_statement(transcript, claim, k, 3);
   ProvenStep<F> out;
   F bound = F::one();  // C
+  const std::array<F, 4> empty{F::zero(), F::zero(), F::one(), F::one()};
   for (std::size_t i = 0; i < k; ++i) {
+    // An even live length (one more 0/1 entry if needed), at most the level's size.
+    if (p0.size() % 2 == 1 && p0.size() < (std::size_t{1} << (k - i))) {
+      for (std::size_t t = 0; t < 4; ++t) tables[t].push_back(empty[t]);
+    }
     const std::size_t pairs = p0.size() / 2;
     const std::vector<F> rest = eq_table(r.subspan(i + 1));
     // g(0), g(1), g(2), accumulated per chunk and added (field sums do not depend on the split).
@@ -134,7 +161,10 @@ ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
           }
         },
         chunks);
-    std::array<F, 3> g{F::zero(), F::zero(), F::zero()};
+    F live_weight = F::zero();
+    for (std::size_t j = 0; j < pairs; ++j) live_weight += rest[j];
+    const F tail = lambda * (F::one() - live_weight);  // the eq weights sum to one
+    std::array<F, 3> g{tail, tail, tail};
     for (const auto& part : partial) {
       for (std::size_t t = 0; t < 3; ++t) g[t] += part[t];
     }
@@ -166,24 +196,28 @@ ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
 
 }  // namespace detail
 
-/// Proves the tree over leaves p and q (2^num_vars entries each, num_vars >= 1).
+/// Proves the tree over 2^num_vars leaves (num_vars >= 1), of which p and q give a prefix (at
+/// least one entry); the others are 0/1.
 template <EncodableField F, class T>
 ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std::size_t num_vars, T& transcript) {
-  if (num_vars == 0 || p.size() != (std::size_t{1} << num_vars) || q.size() != p.size()) {
-    throw std::invalid_argument("prove_fraction_sum: the leaves must fill 2^num_vars entries, num_vars >= 1");
+  if (num_vars == 0 || p.empty() || p.size() > (std::size_t{1} << num_vars) || q.size() != p.size()) {
+    throw std::invalid_argument("prove_fraction_sum: between 1 and 2^num_vars leaves, num_vars >= 1");
   }
   transcript.absorb_u64("gkr/fraction_sum/num_vars", num_vars);
   // levels[k] = (p_k, q_k) for k = 1..num_vars.
   std::vector<std::pair<std::vector<F>, std::vector<F>>> levels(num_vars + 1);
   levels[num_vars] = {std::move(p), std::move(q)};
   for (std::size_t k = num_vars; k > 1; --k) {
-    levels[k - 1] = detail::parent_level<F>(levels[k].first, levels[k].second);
+    levels[k - 1] = detail::parent_level<F>(levels[k].first, levels[k].second, std::size_t{1} << (k - 1));
   }
   ProvenFractionSum<F> out;
-  const auto& [p1, q1] = levels[1];
-  out.proof.top = {p1[0], p1[1], q1[0], q1[1]};
-  out.claims.root_numerator = p1[0] * q1[1] + p1[1] * q1[0];
-  out.claims.root_denominator = q1[0] * q1[1];
+  {
+    const auto [p1_0, p1_1, q1_0, q1_1] = detail::split_level(levels[1].first, levels[1].second, 1);
+    out.proof.top = {p1_0[0], p1_1[0], q1_0[0], q1_1[0]};
+  }
+  const auto& top = out.proof.top;
+  out.claims.root_numerator = top[0] * top[3] + top[1] * top[2];
+  out.claims.root_denominator = top[2] * top[3];
   absorb_evaluations(transcript, std::span<const F>(out.proof.top));
   std::vector<F> point;
   F numerator, denominator;
@@ -191,16 +225,10 @@ ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std:
   levels[1] = {};
   for (std::size_t k = 1; k < num_vars; ++k) {
     const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
-    auto [child_p, child_q] = std::move(levels[k + 1]);
-    const std::size_t half = std::size_t{1} << k;
-    std::vector<F> p0(child_p.begin(), child_p.begin() + static_cast<std::ptrdiff_t>(half));
-    std::vector<F> p1_half(child_p.begin() + static_cast<std::ptrdiff_t>(half), child_p.end());
-    std::vector<F> q0(child_q.begin(), child_q.begin() + static_cast<std::ptrdiff_t>(half));
-    std::vector<F> q1_half(child_q.begin() + static_cast<std::ptrdiff_t>(half), child_q.end());
-    child_p = {};
-    child_q = {};
+    auto halves = detail::split_level(levels[k + 1].first, levels[k + 1].second, std::size_t{1} << k);
+    levels[k + 1] = {};
     auto proven = detail::prove_level(std::span<const F>(point), lambda, numerator + lambda * denominator,
-                                      {std::move(p0), std::move(p1_half), std::move(q0), std::move(q1_half)}, transcript);
+                                      std::move(halves), transcript);
     point = std::move(proven.point);
     detail::descend(point, numerator, denominator, std::span<const F>(proven.step.evaluations), transcript);
     out.proof.levels.push_back(std::move(proven.step));

@@ -33,6 +33,7 @@ class BlockLayout {
       offsets_[block] = end;
       end += std::size_t{1} << block_vars_[block];
     }
+    used_ = end;
     while ((std::size_t{1} << num_vars_) < end) ++num_vars_;
   }
 
@@ -42,6 +43,8 @@ class BlockLayout {
   /// Variables of the whole polynomial.
   std::size_t num_vars() const { return num_vars_; }
   std::size_t size() const { return std::size_t{1} << num_vars_; }
+  /// Entries up to the end of the last block: everything after is padding.
+  std::size_t used_size() const { return used_; }
 
   /// The point on the whole polynomial for a point on one block.
   template <Field F>
@@ -68,6 +71,7 @@ class BlockLayout {
   std::vector<std::size_t> block_vars_;
   std::vector<std::size_t> offsets_;
   std::size_t num_vars_ = 0;
+  std::size_t used_ = 0;
 };
 
 }  // namespace zkcnn::zk

@@ -149,11 +149,12 @@ std::vector<F> block_point(std::span<const F> r, std::size_t block_vars) {
   return {r.begin(), r.begin() + static_cast<std::ptrdiff_t>(block_vars)};
 }
 
-// The leaves p and q over the witness's index space.
+// The leaves p and q over the witness's index space, up to the end of its last block (the
+// padding after it is the empty fraction 0/1, which the fraction tree fills in itself).
 template <EncodableField F>
 std::pair<std::vector<F>, std::vector<F>> lookup_leaves(const BlockLayout& layout, const RangeCheckLayout& range,
                                                         std::span<const F> witness, const LookupChallenges<F>& c) {
-  std::vector<F> p(layout.size(), F::zero()), q(layout.size(), F::one());
+  std::vector<F> p(layout.used_size(), F::zero()), q(layout.used_size(), F::one());
   for (const DigitBlock& b : range.digit_blocks) {
     const std::size_t length = std::size_t{1} << b.column_vars;
     for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
