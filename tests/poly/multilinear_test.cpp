@@ -283,3 +283,18 @@ TEMPLATE_TEST_CASE("split_point on a (3, 5, 2) tensor: sub-points in dimension o
   CHECK(parts[2].size() == 1);
   CHECK(parts[2].data() == point3.data());
 }
+
+TEST_CASE("evaluate_multilinear folds large tables on all threads to the same value", "[poly]") {
+  using F = zkcnn::Goldilocks;
+  std::mt19937_64 rng(91);
+  constexpr std::size_t num_vars = 17;  // above the size where folds are split across threads
+  const std::vector<F> point = random_vector<F>(rng, num_vars);
+  const std::vector<F> weights = zkcnn::eq_table(std::span<const F>(point));
+  for (std::size_t size : {std::size_t{1} << num_vars, (std::size_t{1} << num_vars) - 2, (std::size_t{1} << num_vars) - 3,
+                           (std::size_t{1} << 15) + 6}) {
+    const std::vector<F> table = random_vector<F>(rng, size);
+    F expected = F::zero();
+    for (std::size_t x = 0; x < size; ++x) expected += weights[x] * table[x];
+    CHECK(zkcnn::evaluate_multilinear(std::span<const F>(table), std::span<const F>(point)) == expected);
+  }
+}

@@ -11,6 +11,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/poly/eq.hpp"
 
 namespace zkcnn {
@@ -36,7 +37,9 @@ void fold_lowest_variable(std::span<const F> in, std::span<F> out, const F& r) {
 }  // namespace detail
 
 /// Evaluates the multilinear extension of `table` (zero-padded to 2^point.size() entries) at
-/// `point`, in O(table.size()). The table must not be longer than 2^point.size().
+/// `point`, in O(table.size()). The table must not be longer than 2^point.size(). Large tables
+/// are folded on all threads (each entry of a fold depends on two entries of the previous one,
+/// so the result does not depend on the split).
 template <Field F>
 F evaluate_multilinear(std::span<const F> table, std::span<const F> point) {
   if (point.size() < 64 && table.size() > (std::size_t{1} << point.size())) {
@@ -44,10 +47,32 @@ F evaluate_multilinear(std::span<const F> table, std::span<const F> point) {
   }
   if (table.empty()) return F::zero();
   if (point.empty()) return table[0];
+  // Below this many entries a fold is not worth starting threads for.
+  constexpr std::size_t parallel_fold_size = std::size_t{1} << 15;
+  auto parallel_fold = [](std::span<const F> in, std::span<F> out, const F& r) {
+    const std::size_t pairs = in.size() / 2;  // in.size() is even here
+    zkcnn::detail::parallel_for(0, pairs, [&](std::size_t first, std::size_t last) {
+      detail::fold_lowest_variable<F>(in.subspan(2 * first, 2 * (last - first)), out.subspan(first, last - first), r);
+    });
+  };
   std::vector<F> scratch((table.size() + 1) / 2);
-  detail::fold_lowest_variable<F>(table, scratch, point[0]);
+  if (table.size() >= parallel_fold_size && table.size() % 2 == 0) {
+    parallel_fold(table, scratch, point[0]);
+  } else {
+    detail::fold_lowest_variable<F>(table, scratch, point[0]);
+  }
   std::size_t size = scratch.size();
-  for (std::size_t k = 1; k < point.size(); ++k) {
+  std::size_t k = 1;
+  // Out of place between two buffers while large (in-place folds cannot be split), then in place.
+  if (size >= parallel_fold_size && size % 2 == 0) {
+    std::vector<F> other(size / 2);
+    for (; k < point.size() && size >= parallel_fold_size && size % 2 == 0; ++k) {
+      parallel_fold(std::span<const F>(scratch.data(), size), std::span<F>(other.data(), size / 2), point[k]);
+      size /= 2;
+      std::swap(scratch, other);
+    }
+  }
+  for (; k < point.size(); ++k) {
     const std::size_t next = (size + 1) / 2;
     detail::fold_lowest_variable<F>(std::span<const F>(scratch.data(), size), std::span<F>(scratch.data(), next),
                                     point[k]);
