@@ -15,7 +15,6 @@
 // /usr/share/datasets/fashion-mnist).
 
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -34,6 +33,7 @@
 #include <zkcnn/zk/accuracy.hpp>
 
 #include "idx.hpp"
+#include "model_bench_support.hpp"
 #include "onnx_import.hpp"
 
 namespace {
@@ -122,12 +122,6 @@ Setup& setup(const std::string& family, std::size_t count) {
   return *current;
 }
 
-double peak_rss_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports KiB
-}
-
 void BM_AccuracyProve(benchmark::State& state, const char* family) {
   const auto count = static_cast<std::size_t>(state.range(0));
   Setup& s = setup(family, count);
@@ -136,29 +130,19 @@ void BM_AccuracyProve(benchmark::State& state, const char* family) {
   for (auto _ : state) {
     auto proven = s.prove();
     state.PauseTiming();
-    total.witness += proven.profile.witness;
-    total.aux_commitment += proven.profile.aux_commitment;
-    total.layers += proven.profile.layers;
-    total.weights_opening += proven.profile.weights_opening;
-    total.aux_opening += proven.profile.aux_opening;
+    total += proven.profile;
     proof_bytes = proven.proof.bytes.size();
     correct = proven.correct;
     if (!s.proven) s.proven = std::make_unique<zkcnn::zk::AccuracyProof<Pcs>>(std::move(proven));
     state.ResumeTiming();
   }
-  auto ms = [](double seconds) { return benchmark::Counter(seconds * 1e3, benchmark::Counter::kAvgIterations); };
-  state.counters["witness_ms"] = ms(total.witness);
-  state.counters["aux_commitment_ms"] = ms(total.aux_commitment);
-  state.counters["layers_ms"] = ms(total.layers);
-  state.counters["weights_opening_ms"] = ms(total.weights_opening);
-  state.counters["aux_opening_ms"] = ms(total.aux_opening);
-  const double total_seconds = total.witness + total.aux_commitment + total.layers + total.weights_opening + total.aux_opening;
+  zkcnn_bench::profile_counters(state, total);
   state.counters["per_sample_ms"] =
-      benchmark::Counter(total_seconds * 1e3 / static_cast<double>(count), benchmark::Counter::kAvgIterations);
+      benchmark::Counter(total.total() * 1e3 / static_cast<double>(count), benchmark::Counter::kAvgIterations);
   state.counters["samples"] = static_cast<double>(count);
   state.counters["correct"] = static_cast<double>(correct);
   state.counters["proof_bytes"] = static_cast<double>(proof_bytes);
-  state.counters["peak_rss"] = benchmark::Counter(peak_rss_bytes(), benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
+  state.counters["peak_rss"] = zkcnn_bench::peak_rss();
 }
 
 void BM_AccuracyVerify(benchmark::State& state, const char* family) {

@@ -20,7 +20,6 @@
 //   model_bench --benchmark_filter=vgg16
 
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +37,8 @@
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/zk/model_proof.hpp>
+
+#include "model_bench_support.hpp"
 
 namespace {
 
@@ -120,12 +121,6 @@ Setup& setup(const ModelCase& c) {
   return *current;
 }
 
-double peak_rss_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports KiB
-}
-
 std::size_t parameter_count(const zkcnn::nn::QuantizedModel& model) {
   std::size_t n = 0;
   for (const auto& w : model.weights) n += w.kernel.size() + w.bias.size();
@@ -138,8 +133,7 @@ void common_counters(benchmark::State& state, const Setup& s) {
   state.counters["aux_vars"] = static_cast<double>(circuit.aux_layout().num_vars());
   state.counters["parameters"] = static_cast<double>(parameter_count(s.model));
   state.counters["threads"] = static_cast<double>(zkcnn::detail::default_thread_count());
-  state.counters["peak_rss"] =
-      benchmark::Counter(peak_rss_bytes(), benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
+  state.counters["peak_rss"] = zkcnn_bench::peak_rss();
 }
 
 void BM_ModelCommit(benchmark::State& state, const ModelCase* c) {
@@ -159,24 +153,6 @@ void BM_ModelCommit(benchmark::State& state, const ModelCase* c) {
   common_counters(state, s);
 }
 
-// The prover's phases, summed over iterations.
-void accumulate(zkcnn::zk::ProverProfile& total, const zkcnn::zk::ProverProfile& profile) {
-  total.witness += profile.witness;
-  total.aux_commitment += profile.aux_commitment;
-  total.layers += profile.layers;
-  total.weights_opening += profile.weights_opening;
-  total.aux_opening += profile.aux_opening;
-}
-
-void profile_counters(benchmark::State& state, const zkcnn::zk::ProverProfile& total) {
-  auto ms = [](double seconds) { return benchmark::Counter(seconds * 1e3, benchmark::Counter::kAvgIterations); };
-  state.counters["witness_ms"] = ms(total.witness);
-  state.counters["aux_commitment_ms"] = ms(total.aux_commitment);
-  state.counters["layers_ms"] = ms(total.layers);
-  state.counters["weights_opening_ms"] = ms(total.weights_opening);
-  state.counters["aux_opening_ms"] = ms(total.aux_opening);
-}
-
 void BM_ModelProve(benchmark::State& state, const ModelCase* c) {
   Setup& s = setup(*c);
   (void)s.commitment();
@@ -185,12 +161,12 @@ void BM_ModelProve(benchmark::State& state, const ModelCase* c) {
   for (auto _ : state) {
     auto proven = s.prove();
     state.PauseTiming();
-    accumulate(total, proven.profile);
+    total += proven.profile;
     proof_bytes = proven.proof.bytes.size();
     if (!s.proven) s.proven = std::move(proven);
     state.ResumeTiming();
   }
-  profile_counters(state, total);
+  zkcnn_bench::profile_counters(state, total);
   state.counters["proof_bytes"] = static_cast<double>(proof_bytes);
   common_counters(state, s);
 }

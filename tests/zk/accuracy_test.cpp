@@ -18,6 +18,8 @@
 #include <span>
 #include <vector>
 
+#include "support/model_test_support.hpp"
+
 namespace {
 
 using namespace zkcnn::nn;
@@ -31,16 +33,6 @@ const Pcs& pcs() {
   return scheme;
 }
 
-Architecture small_architecture() {
-  Architecture a;
-  a.name = "every-layer";
-  a.in_channels = 1, a.height = 8, a.width = 8;
-  a.layers = {Conv2dSpec{2, 3, 1}, RescaleReluSpec{}, MaxPoolSpec{2},
-              Conv2dSpec{3, 3, 1, 1, 0, ConvAlgorithm::direct}, RescaleReluSpec{}, AvgPoolSpec{2},
-              FlattenSpec{}, DenseSpec{5}, RescaleReluSpec{}, DenseSpec{3}};
-  return a;
-}
-
 std::size_t predicted_class(const std::vector<std::int64_t>& scores) {
   return static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
 }
@@ -51,7 +43,7 @@ struct Fixture {
   std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed;
 
   explicit Fixture(QuantizedModel m) : model(std::move(m)), committed(zkcnn::zk::commit_model(pcs(), model, rng).value()) {}
-  Fixture() : Fixture(zoo::random_model(small_architecture(), 1, zoo::random_input(small_architecture(), 99, 4), 4, 5).value()) {}
+  Fixture() : Fixture(zkcnn_model_test::every_layer_model(1)) {}
 
   Samples samples(std::size_t batch) const {
     Samples out;
@@ -119,7 +111,7 @@ TEST_CASE("accuracy proofs reject a changed statement and tampered proofs", "[zk
     }
   }
   SECTION("another model's commitment") {
-    Fixture g(zoo::random_model(small_architecture(), 2, zoo::random_input(small_architecture(), 99, 4), 4, 5).value());
+    Fixture g(zkcnn_model_test::every_layer_model(2));
     CHECK_FALSE(f.verifies(x, labels, proven.correct, proven.proof, &g.committed.first));
   }
   SECTION("a prediction proof is not an accuracy proof") {

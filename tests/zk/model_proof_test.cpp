@@ -18,28 +18,13 @@
 #include <span>
 #include <vector>
 
+#include "support/model_test_support.hpp"
+
 namespace {
 
 using namespace zkcnn::nn;
 using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
 using Samples = std::vector<std::vector<std::int64_t>>;
-
-Architecture small_architecture() {
-  Architecture a;
-  a.name = "every-layer";
-  a.in_channels = 1, a.height = 8, a.width = 8;
-  a.layers = {Conv2dSpec{2, 3, 1}, RescaleReluSpec{}, MaxPoolSpec{2},
-              Conv2dSpec{3, 3, 1, 1, 0, ConvAlgorithm::direct}, RescaleReluSpec{}, AvgPoolSpec{2},
-              FlattenSpec{}, DenseSpec{5}, RescaleReluSpec{}, DenseSpec{3}};
-  return a;
-}
-
-QuantizedModel small_model(std::uint64_t seed) {
-  const auto architecture = small_architecture();
-  auto model = zoo::random_model(architecture, seed, zoo::random_input(architecture, 99, 4), 4, 5);
-  REQUIRE(model);
-  return *model;
-}
 
 const Pcs& pcs() {
   static const Pcs scheme("zkcnn model proof test", 8);
@@ -47,7 +32,7 @@ const Pcs& pcs() {
 }
 
 struct Fixture {
-  QuantizedModel model = small_model(1);
+  QuantizedModel model = zkcnn_model_test::every_layer_model(1);
   std::mt19937_64 rng{7};
   std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed =
       zkcnn::zk::commit_model(pcs(), model, rng).value();
@@ -131,13 +116,13 @@ TEST_CASE("model proofs reject a wrong statement", "[zk]") {
   }
   SECTION("another model's commitment") {
     Fixture g;
-    g.model = small_model(2);
+    g.model = zkcnn_model_test::every_layer_model(2);
     g.committed = zkcnn::zk::commit_model(pcs(), g.model, g.rng).value();
     CHECK_FALSE(g.verify(x, proven.outputs, proven.proof));
   }
   SECTION("weights other than the committed ones") {
     // The prover holds model 2's weights but presents model 1's commitment.
-    auto other = small_model(2);
+    auto other = zkcnn_model_test::every_layer_model(2);
     auto other_state = zkcnn::zk::commit_model(pcs(), other, f.rng).value().second;
     auto forged = zkcnn::zk::prove_model(pcs(), other, other_state, f.committed.first,
                                          std::span<const std::vector<std::int64_t>>(x), f.rng);

@@ -225,6 +225,17 @@ struct ProverProfile {
   double layers = 0;          ///< the layers' sumchecks, output to input
   double weights_opening = 0;  ///< opening every claim on the model's weights
   double aux_opening = 0;      ///< the range check and the opening of the auxiliary witness
+
+  double total() const { return witness + aux_commitment + layers + weights_opening + aux_opening; }
+
+  ProverProfile& operator+=(const ProverProfile& other) {
+    witness += other.witness;
+    aux_commitment += other.aux_commitment;
+    layers += other.layers;
+    weights_opening += other.weights_opening;
+    aux_opening += other.aux_opening;
+    return *this;
+  }
 };
 
 template <ModelPCS P>
