@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/nn/architecture.hpp"
 
@@ -119,11 +120,26 @@ class IntegerInference {
     return static_cast<std::int64_t>(value);
   }
 
+  static std::int64_t largest_magnitude(std::span<const std::int64_t> values) {
+    std::int64_t largest = 0;
+    for (std::int64_t v : values) largest = std::max(largest, v < 0 ? -v : v);
+    return largest;
+  }
+
+  // Whether no partial sum of `terms` products of a weight and an input, plus a bias, can reach
+  // 2^62: then 64-bit accumulators are exact and nothing needs checking.
+  static bool fits_in_64_bits(const LayerWeights& w, std::span<const std::int64_t> x, std::size_t terms) {
+    const int128 bound = int128{largest_magnitude(w.kernel)} * largest_magnitude(x) * static_cast<int128>(terms) +
+                         largest_magnitude(w.bias);
+    return bound < max_magnitude;
+  }
+
   Result<Values> apply(const Conv2dSpec& spec, std::size_t layer, const Values& x) const {
     const auto& in = shapes_[layer];
     const auto& out = shapes_[layer + 1];
     const auto& w = model_.weights[layer];
     const std::size_t k = spec.kernel;
+    if (fits_in_64_bits(w, x, in.channels * k * k)) return convolve_64(spec, layer, x);
     Values y(out.element_count());
     for (std::size_t o = 0; o < out.channels; ++o) {
       for (std::size_t r = 0; r < out.height; ++r) {
@@ -150,9 +166,55 @@ class IntegerInference {
     return y;
   }
 
+  // The convolution with 64-bit accumulators (fits_in_64_bits holds), one output channel per
+  // task: for each kernel tap, a multiply-add over whole rows of the output plane.
+  Values convolve_64(const Conv2dSpec& spec, std::size_t layer, const Values& x) const {
+    const auto& in = shapes_[layer];
+    const auto& out = shapes_[layer + 1];
+    const auto& w = model_.weights[layer];
+    const std::size_t k = spec.kernel, plane = out.height * out.width;
+    Values y(out.element_count());
+    parallel_for(0, out.channels, [&](std::size_t first, std::size_t last) {
+      for (std::size_t o = first; o < last; ++o) {
+        std::int64_t* y_plane = y.data() + o * plane;
+        std::fill(y_plane, y_plane + plane, w.bias[o]);
+        for (std::size_t i = 0; i < in.channels; ++i) {
+          for (std::size_t a = 0; a < k; ++a) {
+            for (std::size_t b = 0; b < k; ++b) {
+              const std::int64_t weight = w.kernel[((o * in.channels + i) * k + a) * k + b];
+              if (weight == 0) continue;
+              for (std::size_t r = 0; r < out.height; ++r) {
+                const std::size_t row = r * spec.stride + a;
+                if (row < spec.padding || row >= spec.padding + in.height) continue;
+                const std::int64_t* x_row = x.data() + (i * in.height + row - spec.padding) * in.width;
+                std::int64_t* y_row = y_plane + r * out.width;
+                for (std::size_t c = 0; c < out.width; ++c) {
+                  const std::size_t col = c * spec.stride + b;
+                  if (col >= spec.padding && col < spec.padding + in.width) y_row[c] += weight * x_row[col - spec.padding];
+                }
+              }
+            }
+          }
+        }
+      }
+    });
+    return y;
+  }
+
   Result<Values> apply(const DenseSpec&, std::size_t layer, const Values& x) const {
     const auto& w = model_.weights[layer];
     const std::size_t outputs = shapes_[layer + 1].channels, inputs = x.size();
+    if (fits_in_64_bits(w, x, inputs)) {
+      Values y(outputs);
+      parallel_for(0, outputs, [&](std::size_t first, std::size_t last) {
+        for (std::size_t o = first; o < last; ++o) {
+          std::int64_t sum = w.bias[o];
+          for (std::size_t i = 0; i < inputs; ++i) sum += w.kernel[o * inputs + i] * x[i];
+          y[o] = sum;
+        }
+      });
+      return y;
+    }
     Values y(outputs);
     for (std::size_t o = 0; o < outputs; ++o) {
       int128 sum = w.bias[o];
