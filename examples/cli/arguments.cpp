@@ -97,6 +97,11 @@ std::size_t Arguments::number(std::string_view option, std::size_t fallback, std
   return value;
 }
 
+std::size_t Arguments::required_number(std::string_view option, std::size_t min, std::size_t max) const {
+  required(option);
+  return number(option, min, min, max);
+}
+
 void Arguments::require_one_of(std::initializer_list<std::string_view> options) const {
   const auto given = std::count_if(options.begin(), options.end(), [&](std::string_view o) { return has(o); });
   if (given == 1) return;

@@ -49,6 +49,8 @@ class Arguments {
   std::string required(std::string_view option) const;
   /// An unsigned number in [min, max], or `fallback` when the option is absent.
   std::size_t number(std::string_view option, std::size_t fallback, std::size_t min, std::size_t max) const;
+  /// An unsigned number in [min, max]; a bad-usage failure when the option is absent.
+  std::size_t required_number(std::string_view option, std::size_t min, std::size_t max) const;
   /// Fails unless exactly one of the options is given.
   void require_one_of(std::initializer_list<std::string_view> options) const;
 

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include <zkcnn/field/bn254.hpp>
-#include <zkcnn/zk/model_circuit.hpp>
 
 namespace zkcnn::cli {
 
@@ -37,6 +36,12 @@ JsonObject& JsonObject::add_json(std::string_view key, std::string_view json) {
   return *this;
 }
 
+JsonObject& JsonObject::add_members(const JsonObject& other) {
+  if (!members_.empty() && !other.members_.empty()) members_ += ",";
+  members_ += other.members_;
+  return *this;
+}
+
 JsonObject& JsonObject::add(std::string_view key, std::string_view value) { return add_json(key, json_string(value)); }
 
 JsonObject& JsonObject::add(std::string_view key, double value) {
@@ -57,8 +62,40 @@ std::string json_array(std::span<const std::string> values) {
 
 void print_json(const JsonObject& object) { fmt::print("{}\n", object.str()); }
 
-Result<std::size_t> key_column_vars(const nn::Architecture& architecture) {
-  auto circuit = zk::ModelCircuit<Scalar>::compile(architecture, 1);
+std::string profile_text(const zk::ProverProfile& p) {
+  return fmt::format("witness {:.3f} s, auxiliary commitment {:.3f} s, layers {:.3f} s, weights opening {:.3f} s, "
+                     "range check and auxiliary opening {:.3f} s",
+                     p.witness, p.aux_commitment, p.layers, p.weights_opening, p.aux_opening);
+}
+
+std::string profile_json(const zk::ProverProfile& p) {
+  return JsonObject()
+      .add("witness", p.witness)
+      .add("aux_commitment", p.aux_commitment)
+      .add("layers", p.layers)
+      .add("weights_opening", p.weights_opening)
+      .add("aux_opening", p.aux_opening)
+      .str();
+}
+
+ExitCode report_verdict(const Output& output, const Status& verdict, const JsonObject& details,
+                        std::string_view verified_line) {
+  if (output.json()) {
+    JsonObject json;
+    json.add("verified", verdict.has_value());
+    if (!verdict) json.add("reason", verdict.error().message);
+    print_json(json.add_members(details));
+  }
+  if (!verdict) {
+    output.line("REJECTED: {}", verdict.error().message);
+    return ExitCode::rejected;
+  }
+  output.line("{}", verified_line);
+  return ExitCode::success;
+}
+
+Result<std::size_t> key_column_vars(const nn::Architecture& architecture, std::size_t batch, zk::Conclusion conclusion) {
+  auto circuit = zk::ModelCircuit<Scalar>::compile(architecture, batch, conclusion);
   if (!circuit) return circuit.error();
   // Hyrax's default shape without the key's bound: balanced, or wider to stay within
   // 2^max_default_row_vars rows.
@@ -69,7 +106,8 @@ Result<std::size_t> key_column_vars(const nn::Architecture& architecture) {
   const std::size_t column_vars =
       std::max(preferred(circuit->weights_layout().num_vars()), preferred(circuit->aux_layout().num_vars()));
   if (column_vars > max_key_column_vars) {
-    return make_error(Errc::invalid_argument, "the model needs a key of 2^" + std::to_string(column_vars) +
+    return make_error(Errc::invalid_argument, "a proof over " + std::to_string(batch) + (batch == 1 ? " sample" : " samples") +
+                                                  " needs a key of 2^" + std::to_string(column_vars) +
                                                   " generators, more than the 2^" + std::to_string(max_key_column_vars) +
                                                   " this tool accepts");
   }

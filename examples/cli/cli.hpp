@@ -19,6 +19,8 @@
 #include <zkcnn/error.hpp>
 #include <zkcnn/nn/architecture.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/zk/model_circuit.hpp>
+#include <zkcnn/zk/model_proof.hpp>
 
 namespace zkcnn::cli {
 
@@ -92,6 +94,8 @@ class JsonObject {
   JsonObject& add(std::string_view key, std::size_t value) { return add_json(key, std::to_string(value)); }
   JsonObject& add(std::string_view key, std::span<const std::int64_t> values);
   JsonObject& add_json(std::string_view key, std::string_view json);
+  /// Appends every member of `other`, in order.
+  JsonObject& add_members(const JsonObject& other);
 
   std::string str() const { return "{" + members_ + "}"; }
 
@@ -105,10 +109,21 @@ std::string json_array(std::span<const std::string> values);
 /// Prints the object on stdout, one line.
 void print_json(const JsonObject& object);
 
+/// A prover's time per phase, for people and as JSON.
+std::string profile_text(const zk::ProverProfile& profile);
+std::string profile_json(const zk::ProverProfile& profile);
+
+/// Ends a verifying subcommand: with --json one object ("verified", a rejection's "reason",
+/// then `details`), else the rejection's reason or `verified_line`. Returns success or
+/// rejected.
+ExitCode report_verdict(const Output& output, const Status& verdict, const JsonObject& details,
+                        std::string_view verified_line);
+
 // ---------------------------------------------------------------------------------------------
 // The commitment scheme: Hyrax over BN254 G1. Its key is the generators hash_to_group derives
 // from one fixed public domain string, so anyone rebuilds it from the number of column
-// variables alone (stored in the commitment file); no one knows relations between them.
+// variables alone (stored in the commitment file; an accuracy proof's larger key is derived
+// from its batch, see accuracy.cpp); no one knows relations between them.
 
 using Group = bn254::G1;
 using Pcs = Hyrax<Group>;
@@ -122,10 +137,12 @@ inline constexpr std::string_view key_domain = "zkcnn command-line tool/bn254/v1
 inline constexpr std::size_t max_key_column_vars = 16;
 
 /// The smallest key with which the library's default commitment shape
-/// (Hyrax::default_column_vars) fits both polynomials a prediction proof commits: the model's
-/// weights and a proof's auxiliary witness. Fails when the architecture does not compile or
-/// needs more than max_key_column_vars.
-Result<std::size_t> key_column_vars(const nn::Architecture& architecture);
+/// (Hyrax::default_column_vars) fits both polynomials a proof over `batch` samples ending in
+/// `conclusion` commits: the model's weights and the proof's auxiliary witness. The default is
+/// the key of `zkcnn commit`, sized for one-sample prediction proofs. Fails when the
+/// architecture does not compile for that batch or needs more than max_key_column_vars.
+Result<std::size_t> key_column_vars(const nn::Architecture& architecture, std::size_t batch = 1,
+                                    zk::Conclusion conclusion = zk::Conclusion::outputs);
 
 /// Derives the key's 2^column_vars generators (the commitment's and every proof's).
 Pcs make_key(std::size_t column_vars);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The `zkcnn` command line end to end (ctest: example.cli), on the shipped LeNet-5 and a real
-# Fashion-MNIST test image: commit, prove, verify; every tampered statement, proof and
-# commitment rejected (exit 1); truncated, garbage and mistaken files and bad usage refused
-# (exit 2), never a crash.
+# The `zkcnn` command line end to end (ctest: example.cli), on the shipped LeNet-5 and real
+# Fashion-MNIST test images: commit, prove, verify, and an accuracy proof over 8 images; every
+# tampered statement, proof and commitment rejected (exit 1); truncated, garbage and mistaken
+# files and bad usage refused (exit 2), never a crash.
 #
 #   cli_test.sh ZKCNN_BINARY MODEL.onnx FASHION_MNIST_DIR WORK_DIR
 set -uo pipefail
@@ -43,6 +43,12 @@ not() { ! "$@"; }
 # byte FILE OFFSET: the byte's value. set_byte FILE OFFSET VALUE: overwrites it.
 byte() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }
 set_byte() { printf "$(printf '\\%03o' "$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+# u32 FILE OFFSET: the little-endian 32-bit number there. set_u32 FILE OFFSET VALUE: overwrites it.
+u32() { echo $(($(byte "$1" "$2") | $(byte "$1" $(($2 + 1))) << 8 | $(byte "$1" $(($2 + 2))) << 16 | $(byte "$1" $(($2 + 3))) << 24)); }
+set_u32() {
+    local i
+    for i in 0 1 2 3; do set_byte "$1" $(($2 + i)) $((($3 >> (8 * i)) & 255)); done
+}
 # flipped SOURCE TARGET OFFSET: a copy of SOURCE with one bit of the byte at OFFSET changed.
 flipped() {
     cp "$1" "$2"
@@ -139,12 +145,81 @@ expect 2 "an input file that is not integers" "$zkcnn" prove --secret s1 --commi
     --out-proof x --out-statement y
 expect 2 "a model that is not ONNX" "$zkcnn" inspect --model c1 --data "$data"
 
+echo "== accuracy over 8 test images"
+expect 0 "accuracy-prove" "$zkcnn" accuracy-prove --secret s1 --commitment c1 --images 8 --first 0 --data "$data" \
+    --out-proof ap --out-statement at --threads 1
+expect 0 "accuracy-verify" "$zkcnn" accuracy-verify --commitment c1 --statement at --proof ap
+expect 0 "accuracy-verify --json says verified" grep -q '"verified":true' \
+    <("$zkcnn" accuracy-verify --commitment c1 --statement at --proof ap --json --quiet)
+# The accuracy statement: sample count (4), 8 samples of a count (4) and 32x32 inputs (8 bytes
+# each), label count (4), 8 labels (4 bytes each), the count k of correct samples (4).
+sample_bytes=$((4 + 1024 * 8))
+first_label=$((header + 4 + 8 * sample_bytes + 4))
+count_offset=$((first_label + 8 * 4))
+correct=$(byte at "$count_offset")
+cp at at.count && set_byte at.count "$count_offset" $((correct < 8 ? correct + 1 : correct - 1))
+expect 1 "accuracy statement claiming another count k" "$zkcnn" accuracy-verify --commitment c1 --statement at.count \
+    --proof ap
+cp at at.label && set_byte at.label "$first_label" $((($(byte at "$first_label") + 1) % 10))
+expect 1 "accuracy statement with a changed label" "$zkcnn" accuracy-verify --commitment c1 --statement at.label \
+    --proof ap
+flipped at at.sample $((header + 4 + 3 * sample_bytes + 4 + 8 * 500))
+expect 1 "accuracy statement with a changed sample pixel" "$zkcnn" accuracy-verify --commitment c1 \
+    --statement at.sample --proof ap
+size=$(stat -c %s ap)
+for offset in $((header + 50)) $((size / 2)) $((size - 1)); do
+    flipped ap ap.bad "$offset"
+    expect 1 "accuracy proof with byte $offset of $size changed" "$zkcnn" accuracy-verify --commitment c1 \
+        --statement at --proof ap.bad
+done
+expect 1 "accuracy proof against another commitment" "$zkcnn" accuracy-verify --commitment c2 --statement at --proof ap
+expect 1 "a prediction proof as the accuracy proof" "$zkcnn" accuracy-verify --commitment c1 --statement at --proof p
+head -c 1000 at >at.short
+expect 2 "truncated accuracy statement" "$zkcnn" accuracy-verify --commitment c1 --statement at.short --proof ap
+expect 2 "empty accuracy statement" "$zkcnn" accuracy-verify --commitment c1 --statement empty --proof ap
+expect 2 "garbage accuracy statement" "$zkcnn" accuracy-verify --commitment c1 --statement garbage --proof ap
+expect 2 "a prediction statement as the accuracy statement" "$zkcnn" accuracy-verify --commitment c1 --statement t \
+    --proof ap
+expect 2 "an accuracy statement as the prediction statement" "$zkcnn" verify --commitment c1 --statement at --proof p
+cp at at.none && set_byte at.none "$header" 0
+expect 2 "accuracy statement of no samples" "$zkcnn" accuracy-verify --commitment c1 --statement at.none --proof ap
+cp at at.many && set_u32 at.many "$header" 4294967295
+expect 2 "accuracy statement claiming 2^32-1 samples" "$zkcnn" accuracy-verify --commitment c1 --statement at.many \
+    --proof ap
+cp at at.labels && set_byte at.labels $((first_label - 4)) 7
+expect 2 "accuracy statement of 7 labels for 8 samples" "$zkcnn" accuracy-verify --commitment c1 \
+    --statement at.labels --proof ap
+cp at at.k && set_byte at.k "$count_offset" 9
+expect 2 "accuracy statement of 9 correct of 8" "$zkcnn" accuracy-verify --commitment c1 --statement at.k --proof ap
+cp at at.class && set_byte at.class "$first_label" 10
+expect 2 "accuracy statement with label 10 of 10 classes" "$zkcnn" accuracy-verify --commitment c1 \
+    --statement at.class --proof ap
+# The last sample without its last value: its count and the payload length say so.
+{ head -c $((first_label - 4 - 8)) at && tail -c +$((first_label - 4 + 1)) at; } >at.width
+set_u32 at.width $((header + 4 + 7 * sample_bytes)) 1023
+set_u32 at.width $((header - 4)) $(($(u32 at $((header - 4))) - 8))
+expect 2 "accuracy statement with a sample of the wrong size" "$zkcnn" accuracy-verify --commitment c1 \
+    --statement at.width --proof ap
+cp at at.trailing && printf x >>at.trailing
+expect 2 "accuracy statement with a trailing byte" "$zkcnn" accuracy-verify --commitment c1 --statement at.trailing \
+    --proof ap
+expect 2 "accuracy-prove without --images" "$zkcnn" accuracy-prove --secret s1 --commitment c1 --data "$data" \
+    --out-proof x --out-statement y
+expect 2 "accuracy-prove on 0 images" "$zkcnn" accuracy-prove --secret s1 --commitment c1 --images 0 --data "$data" \
+    --out-proof x --out-statement y
+expect 2 "accuracy-prove past the test set" "$zkcnn" accuracy-prove --secret s1 --commitment c1 --images 2 \
+    --first 9999 --data "$data" --out-proof x --out-statement y
+expect 2 "accuracy-prove on more images than the largest key allows" "$zkcnn" accuracy-prove --secret s1 \
+    --commitment c1 --images 5000 --data "$data" --out-proof x --out-statement y
+expect 2 "accuracy-prove with another commitment's secret" "$zkcnn" accuracy-prove --secret s2 --commitment c1 \
+    --images 2 --data "$data" --out-proof x --out-statement y
+
 echo "== input from a file; help"
 for ((i = 0; i < 1024; ++i)); do echo $((i % 7 * 40)); done >input.txt
 expect 0 "prove on an input file" "$zkcnn" prove --secret s1 --commitment c1 --input input.txt \
     --out-proof p.file --out-statement t.file --quiet
 expect 0 "verify it" "$zkcnn" verify --commitment c1 --statement t.file --proof p.file
-for command in commit prove verify inspect; do
+for command in commit prove verify accuracy-prove accuracy-verify inspect; do
     expect 0 "$command --help" "$zkcnn" "$command" --help
 done
 expect 0 "--help" "$zkcnn" --help

@@ -1,7 +1,9 @@
 #pragma once
 // The subcommands of `zkcnn`. Each is a CommandSpec (its options and help) and a function that
-// runs it; main looks them up by name. A new subcommand (an accuracy proof, say) is one more
-// entry in commands(), with its own file formats in files.hpp.
+// runs it; main looks them up by name. A new subcommand is one more entry in commands(), with
+// its own file formats in files.hpp. The accuracy proof's two are accuracy-prove and
+// accuracy-verify rather than one `accuracy` command with subcommands of its own: each stays one
+// flat entry with its own options and --help, as prove and verify.
 
 #include <span>
 
@@ -20,6 +22,8 @@ Command commit_command();
 Command prove_command();
 Command verify_command();
 Command inspect_command();
+Command accuracy_prove_command();
+Command accuracy_verify_command();
 
 /// Every subcommand, in the order `zkcnn --help` lists them.
 std::span<const Command> commands();

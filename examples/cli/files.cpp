@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include <zkcnn/io/byte_stream.hpp>
+#include <zkcnn/zk/model_circuit.hpp>
 
 namespace zkcnn::cli {
 
@@ -27,8 +28,9 @@ struct Kind {
 constexpr Kind commitment_kind{"zkcnnCMT", "commitment"};
 constexpr Kind secret_kind{"zkcnnSEC", "secret prover"};
 constexpr Kind statement_kind{"zkcnnSTM", "statement"};
+constexpr Kind accuracy_statement_kind{"zkcnnACC", "accuracy statement"};
 constexpr Kind proof_kind{"zkcnnPRF", "proof"};
-constexpr std::array<Kind, 4> kinds{commitment_kind, secret_kind, statement_kind, proof_kind};
+constexpr std::array<Kind, 5> kinds{commitment_kind, secret_kind, statement_kind, accuracy_statement_kind, proof_kind};
 
 constexpr std::size_t max_file_bytes = std::size_t{1} << 30;
 
@@ -166,6 +168,21 @@ Sha256::Digest commitment_digest(const CommitmentFile& file) {
   return hash.finalize();
 }
 
+zk::ModelProverState<Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published) {
+  const auto mismatch = [](const std::string& why) {
+    return Failure(ExitCode::bad_input, "the secret file does not belong to this commitment: " + why);
+  };
+  if (secret.commitment_digest != commitment_digest(published)) throw mismatch("it was made for another commitment");
+  if (secret.model.architecture != published.architecture) throw mismatch("another architecture");
+  const auto circuit = take(zk::ModelCircuit<Scalar>::compile(published.architecture, 1), "architecture");
+  const auto& weights = published.commitment.weights;
+  if (weights.num_vars != circuit.weights_layout().num_vars() || weights.column_vars > published.key_column_vars ||
+      secret.opening.row_blinds.size() != weights.rows.size()) {
+    throw mismatch("its blinding factors do not fit the commitment's shape");
+  }
+  return {circuit.weights_table(secret.model), secret.opening};
+}
+
 std::vector<std::uint8_t> encode(const SecretFile& file) {
   io::ByteWriter out;
   write_blob(out, file.model.architecture.serialize());
@@ -241,6 +258,53 @@ Result<StatementFile> decode_statement(std::span<const std::uint8_t> bytes) {
     }
     file.predicted_class = *predicted;
     if (auto end = in.expect_end("statement"); !end) return end.error();
+    return file;
+  }());
+}
+
+std::vector<std::uint8_t> encode(const AccuracyStatementFile& file) {
+  io::ByteWriter out;
+  out.write_u32(static_cast<std::uint32_t>(file.samples.size()));
+  for (const auto& sample : file.samples) write_integers(out, sample);
+  out.write_u32(static_cast<std::uint32_t>(file.labels.size()));
+  for (std::size_t label : file.labels) out.write_u32(static_cast<std::uint32_t>(label));
+  out.write_u32(static_cast<std::uint32_t>(file.correct));
+  return frame(accuracy_statement_kind, std::move(out).take());
+}
+
+Result<AccuracyStatementFile> decode_accuracy_statement(std::span<const std::uint8_t> bytes) {
+  auto payload = unframe(accuracy_statement_kind, bytes);
+  if (!payload) return payload.error();
+  return named(accuracy_statement_kind, [&]() -> Result<AccuracyStatementFile> {
+    io::ByteReader in(*payload);
+    AccuracyStatementFile file;
+    auto count = in.read_u32("sample count");
+    if (!count) return count.error();
+    if (*count == 0 || *count > max_accuracy_samples) {
+      return invalid(std::to_string(*count) + " samples, expected 1 to " + std::to_string(max_accuracy_samples));
+    }
+    for (std::uint32_t i = 0; i < *count; ++i) {
+      auto sample = read_integers(in, "sample " + std::to_string(i));
+      if (!sample) return sample.error();
+      file.samples.push_back(std::move(*sample));
+    }
+    auto labels = in.read_u32("label count");
+    if (!labels) return labels.error();
+    if (*labels != *count) {
+      return invalid(std::to_string(*labels) + " labels for " + std::to_string(*count) + " samples");
+    }
+    for (std::uint32_t i = 0; i < *labels; ++i) {
+      auto label = in.read_u32("label");
+      if (!label) return label.error();
+      file.labels.push_back(*label);
+    }
+    auto correct = in.read_u32("correct samples");
+    if (!correct) return correct.error();
+    if (*correct > *count) {
+      return invalid(std::to_string(*correct) + " correct samples of " + std::to_string(*count));
+    }
+    file.correct = *correct;
+    if (auto end = in.expect_end("accuracy statement"); !end) return end.error();
     return file;
   }());
 }

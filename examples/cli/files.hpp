@@ -11,7 +11,12 @@
 //               values) || row blinds of the commitment (u32 count || BN254 scalars) ||
 //               SHA-256 of the commitment file's payload the blinds belong to
 //   statement   input (u32 count || i64 values) || output (the same) || predicted class (u32)
-//   proof       the model proof's bytes (zk::ModelProof, versioned itself)
+//   accuracy statement
+//               sample count (u32, 1 to max_accuracy_samples) || per sample: u32 count || i64
+//               values || labels (u32 count, equal to the sample count || u32 values) ||
+//               correct samples (u32, at most the sample count)
+//   proof       the model proof's bytes (zk::ModelProof, versioned itself; a prediction proof
+//               and an accuracy proof are both one)
 // Every reader treats the bytes as untrusted: it checks the frame, bounds every count before
 // allocating, rejects trailing bytes, and reports each problem as an Error naming the file's
 // part; it never asserts.
@@ -59,18 +64,41 @@ struct StatementFile {
   std::size_t predicted_class = 0;
 };
 
+/// The most samples an accuracy statement holds: Fashion-MNIST's test set. It keeps a hostile
+/// count from allocating before anything else is checked; the largest key allows fewer
+/// (2048 LeNet-5 samples), which key_column_vars reports.
+inline constexpr std::size_t max_accuracy_samples = 10000;
+
+/// The public statement of an accuracy proof: "the committed model classifies `correct` of
+/// these samples as labelled". The predictions themselves are not in it: they stay secret.
+struct AccuracyStatementFile {
+  /// The model's integer inputs (at the architecture's input scale).
+  std::vector<std::vector<std::int64_t>> samples;
+  /// The true class of each sample.
+  std::vector<std::size_t> labels;
+  /// k: the samples whose predicted class (the first of largest score) is their label.
+  std::size_t correct = 0;
+};
+
 std::vector<std::uint8_t> encode(const CommitmentFile& file);
 std::vector<std::uint8_t> encode(const SecretFile& file);
 std::vector<std::uint8_t> encode(const StatementFile& file);
+std::vector<std::uint8_t> encode(const AccuracyStatementFile& file);
 std::vector<std::uint8_t> encode(const zk::ModelProof& proof);
 
 Result<CommitmentFile> decode_commitment(std::span<const std::uint8_t> bytes);
 Result<SecretFile> decode_secret(std::span<const std::uint8_t> bytes);
 Result<StatementFile> decode_statement(std::span<const std::uint8_t> bytes);
+Result<AccuracyStatementFile> decode_accuracy_statement(std::span<const std::uint8_t> bytes);
 Result<zk::ModelProof> decode_proof(std::span<const std::uint8_t> bytes);
 
 /// SHA-256 of a commitment file's canonical payload: what a secret file is tied to.
 Sha256::Digest commitment_digest(const CommitmentFile& file);
+
+/// The owner's state for proofs about `published`, from a secret file that must belong to it
+/// (a mismatched opening would otherwise only show as a rejected proof, or make Hyrax throw);
+/// a bad-input failure otherwise.
+zk::ModelProverState<Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published);
 
 /// A whole file (at most 1 GiB).
 Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path);

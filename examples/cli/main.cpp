@@ -1,5 +1,5 @@
-// zkcnn: commit to a trained CNN once, prove its predictions, verify them (zkCNN, Liu, Xie and
-// Zhang, CCS 2021). Each subcommand has --help; commands.hpp lists them.
+// zkcnn: commit to a trained CNN once, prove its predictions and its accuracy, verify them
+// (zkCNN, Liu, Xie and Zhang, CCS 2021). Each subcommand has --help; commands.hpp lists them.
 
 #include <algorithm>
 #include <cstdlib>
@@ -18,7 +18,7 @@ using zkcnn::cli::ExitCode;
 void print_usage(std::FILE* stream) {
   fmt::print(stream, "usage: zkcnn <command> [options]\n\ncommands:\n");
   for (const auto& command : zkcnn::cli::commands()) {
-    fmt::print(stream, "  {:<10} {}\n", command.spec.name, command.spec.summary);
+    fmt::print(stream, "  {:<16} {}\n", command.spec.name, command.spec.summary);
   }
   fmt::print(stream, "\n`zkcnn <command> --help` describes a command and its options.\n");
 }

@@ -83,21 +83,35 @@ nn::QuantizedModel import_model(const Arguments& arguments, const Output& output
   return model;
 }
 
-ModelInput test_image(const std::filesystem::path& directory, std::size_t index, const nn::Architecture& architecture) {
+LabelledInputs test_images(const std::filesystem::path& directory, std::size_t first, std::size_t count,
+                           const nn::Architecture& architecture, const std::string& option) {
   const auto test = take(data::load_fashion_mnist(directory, data::Split::test), "data");
-  if (index >= test.count) {
-    throw Failure(ExitCode::bad_input, "--image: Fashion-MNIST has " + std::to_string(test.count) + " test images (0 to " +
-                                           std::to_string(test.count - 1) + "), not " + std::to_string(index));
+  if (first >= test.count || count > test.count - first) {
+    throw Failure(ExitCode::bad_input, option + ": Fashion-MNIST has " + std::to_string(test.count) + " test images (0 to " +
+                                           std::to_string(test.count - 1) + "), not " + std::to_string(first) +
+                                           (count == 1 ? "" : " to " + std::to_string(first + count - 1)));
   }
-  // The one image, padded as the model's training padded it.
-  data::LabelledImages one{1, test.height, test.width, {}, {test.labels[index]}};
-  const auto pixels = test.image(index);
-  one.pixels.assign(pixels.begin(), pixels.end());
+  // The chosen images alone, padded as the model's training padded them.
+  const std::size_t image_size = test.height * test.width;
+  data::LabelledImages chosen{count, test.height, test.width, {}, {}};
+  chosen.pixels.assign(test.pixels.begin() + static_cast<std::ptrdiff_t>(first * image_size),
+                       test.pixels.begin() + static_cast<std::ptrdiff_t>((first + count) * image_size));
+  chosen.labels.assign(test.labels.begin() + static_cast<std::ptrdiff_t>(first),
+                       test.labels.begin() + static_cast<std::ptrdiff_t>(first + count));
   const auto padded =
-      take(data::pad_to_input(one, architecture.in_channels, architecture.height, architecture.width), "--image");
-  auto values = take(onnx_import::quantize_input(data::to_unit_interval(padded.image(0)), architecture.input_scale_bits),
-                     "--image");
-  return {std::move(values), "Fashion-MNIST test image " + std::to_string(index), test.labels[index],
+      take(data::pad_to_input(chosen, architecture.in_channels, architecture.height, architecture.width), option);
+  LabelledInputs inputs;
+  for (std::size_t i = 0; i < count; ++i) {
+    inputs.values.push_back(take(
+        onnx_import::quantize_input(data::to_unit_interval(padded.image(i)), architecture.input_scale_bits), option));
+    inputs.labels.push_back(chosen.labels[i]);
+  }
+  return inputs;
+}
+
+ModelInput test_image(const std::filesystem::path& directory, std::size_t index, const nn::Architecture& architecture) {
+  auto chosen = test_images(directory, index, 1, architecture, "--image");
+  return {std::move(chosen.values[0]), "Fashion-MNIST test image " + std::to_string(index), chosen.labels[0],
           data::fashion_mnist_classes};
 }
 

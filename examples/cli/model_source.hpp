@@ -47,6 +47,17 @@ struct ModelInput {
   }
 };
 
+/// Labelled model inputs.
+struct LabelledInputs {
+  std::vector<std::vector<std::int64_t>> values;
+  std::vector<std::size_t> labels;
+};
+
+/// Test images first to first + count - 1 of Fashion-MNIST in `directory`, padded and
+/// quantized for the model; `option` names the option that chose them in errors.
+LabelledInputs test_images(const std::filesystem::path& directory, std::size_t first, std::size_t count,
+                           const nn::Architecture& architecture, const std::string& option);
+
 /// Test image `index` of Fashion-MNIST in `directory`, padded and quantized for the model.
 ModelInput test_image(const std::filesystem::path& directory, std::size_t index, const nn::Architecture& architecture);
 

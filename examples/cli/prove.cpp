@@ -4,7 +4,6 @@
 #include <limits>
 
 #include <zkcnn/random/os_rng.hpp>
-#include <zkcnn/zk/model_circuit.hpp>
 #include <zkcnn/zk/prediction.hpp>
 
 #include "commands.hpp"
@@ -14,23 +13,6 @@
 namespace zkcnn::cli {
 
 namespace {
-
-/// The owner's state for proofs about `published`, from a secret file that must belong to it
-/// (a mismatched opening would otherwise only show as a rejected proof, or make Hyrax throw).
-zk::ModelProverState<Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published) {
-  const auto mismatch = [](const std::string& why) {
-    return Failure(ExitCode::bad_input, "the secret file does not belong to this commitment: " + why);
-  };
-  if (secret.commitment_digest != commitment_digest(published)) throw mismatch("it was made for another commitment");
-  if (secret.model.architecture != published.architecture) throw mismatch("another architecture");
-  const auto circuit = take(zk::ModelCircuit<Scalar>::compile(published.architecture, 1), "architecture");
-  const auto& weights = published.commitment.weights;
-  if (weights.num_vars != circuit.weights_layout().num_vars() || weights.column_vars > published.key_column_vars ||
-      secret.opening.row_blinds.size() != weights.rows.size()) {
-    throw mismatch("its blinding factors do not fit the commitment's shape");
-  }
-  return {circuit.weights_table(secret.model), secret.opening};
-}
 
 ExitCode run(const Arguments& arguments, const Output& output) {
   arguments.require_one_of({"--image", "--input"});
@@ -55,10 +37,7 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const auto proven =
       take(zk::prove_prediction(pcs, secret.model, state, published.commitment, input.values, rng), "prove");
   const double seconds = seconds_since(start);
-  const zk::ProverProfile& p = proven.profile;
-  output.progress("proved in {:.3f} s: witness {:.3f} s, auxiliary commitment {:.3f} s, layers {:.3f} s, weights opening "
-                  "{:.3f} s, range check and auxiliary opening {:.3f} s",
-                  seconds, p.witness, p.aux_commitment, p.layers, p.weights_opening, p.aux_opening);
+  output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
 
   const StatementFile statement{input.values, proven.output, argmax(proven.output)};
   const auto proof_bytes = encode(proven.proof);
@@ -73,13 +52,7 @@ ExitCode run(const Arguments& arguments, const Output& output) {
     if (auto name = input.label ? input.class_name(*input.label) : std::nullopt) json.add("true_name", *name);
     json.add("output", std::span<const std::int64_t>(statement.output))
         .add("prove_seconds", seconds)
-        .add_json("profile", JsonObject()
-                                 .add("witness", p.witness)
-                                 .add("aux_commitment", p.aux_commitment)
-                                 .add("layers", p.layers)
-                                 .add("weights_opening", p.weights_opening)
-                                 .add("aux_opening", p.aux_opening)
-                                 .str())
+        .add_json("profile", profile_json(proven.profile))
         .add("proof_bytes", proof_bytes.size())
         .add("proof", proof_path)
         .add("statement", statement_path);

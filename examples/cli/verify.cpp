@@ -30,21 +30,14 @@ ExitCode run(const Arguments& arguments, const Output& output) {
                                                " is not its largest output (class " + std::to_string(largest) + ")"));
   const double seconds = seconds_since(start);
 
-  if (output.json()) {
-    JsonObject json;
-    json.add("verified", verdict.has_value());
-    if (!verdict) json.add("reason", verdict.error().message);
-    print_json(json.add("model", published.architecture.name)
-                   .add("predicted_class", statement.predicted_class)
-                   .add("verify_seconds", seconds));
-  }
-  if (!verdict) {
-    output.line("REJECTED: {}", verdict.error().message);
-    return ExitCode::rejected;
-  }
-  output.line("verified: the model committed to in this commitment ({}) predicts class {} on this input ({:.3f} s)",
-              published.architecture.name, statement.predicted_class, seconds);
-  return ExitCode::success;
+  return report_verdict(output, verdict,
+                        JsonObject()
+                            .add("model", published.architecture.name)
+                            .add("predicted_class", statement.predicted_class)
+                            .add("verify_seconds", seconds),
+                        fmt::format("verified: the model committed to in this commitment ({}) predicts class {} on this "
+                                    "input ({:.3f} s)",
+                                    published.architecture.name, statement.predicted_class, seconds));
 }
 
 }  // namespace
