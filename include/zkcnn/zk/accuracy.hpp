@@ -38,8 +38,7 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
   detail::Stopwatch clock;
   auto circuit = ModelCircuit<F>::compile(model.architecture, samples.size(), Conclusion::accuracy);
   if (!circuit) return circuit.error();
-  const std::size_t classes = circuit->tensor(circuit->output_tensor()).logical.element_count();
-  if (auto ok = detail::check_labels(labels, samples.size(), classes); !ok) return ok.error();
+  if (auto ok = circuit->argmax().check_labels(labels); !ok) return ok.error();
   auto witness = circuit->witness(model, samples, labels);
   if (!witness) return witness.error();
   profile.witness = clock.lap();

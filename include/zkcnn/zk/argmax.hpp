@@ -99,10 +99,25 @@ class ArgmaxGadget {
   std::size_t difference_num_vars() const { return logits_num_vars() + difference_digits_.row_vars(); }
   std::size_t difference_column_vars() const { return logits_num_vars(); }
 
+  /// Labels are public inputs, checked before use: one per sample, each a class.
+  Status check_labels(std::span<const std::size_t> labels) const {
+    if (labels.size() != batch_) {
+      return make_error(Errc::invalid_argument, "accuracy: " + std::to_string(labels.size()) + " labels for " +
+                                                    std::to_string(batch_) + " samples");
+    }
+    for (std::size_t label : labels) {
+      if (label >= classes_) {
+        return make_error(Errc::invalid_argument, "accuracy: label " + std::to_string(label) + " is not one of the model's " +
+                                                      std::to_string(classes_) + " classes");
+      }
+    }
+    return {};
+  }
+
   /// The predicted classes, one-hot, and the differences' digits, from the logits' table;
   /// `correct` counts the samples whose predicted class is their label.
   Result<Witness> witness(std::span<const F> logits, std::span<const std::size_t> labels) const {
-    check_labels(labels);
+    if (auto ok = check_labels(labels); !ok) return ok.error();
     const std::size_t columns = std::size_t{1} << batch_vars_;
     Witness out;
     out.choices.assign(choice_digits_.row_count() * columns, F::zero());
@@ -130,7 +145,8 @@ class ArgmaxGadget {
   template <class T>
   std::pair<Proof, Claims> prove(std::span<const F> logits, std::span<const F> choices, std::span<const F> difference_digits,
                                  std::span<const std::size_t> labels, std::size_t correct, T& transcript) const {
-    check_labels(labels);
+    // Precondition (prove_accuracy checks it): the labels fit.
+    if (auto ok = check_labels(labels); !ok) throw std::invalid_argument(ok.error().message);
     absorb_statement(transcript, labels, correct);
     const std::size_t length = std::size_t{1} << logits_num_vars();
     std::vector<F> z(length, F::zero());
@@ -212,7 +228,7 @@ class ArgmaxGadget {
 
   template <class T>
   Result<Claims> verify(std::span<const std::size_t> labels, std::size_t correct, const Proof& proof, T& transcript) const {
-    check_labels(labels);
+    if (auto ok = check_labels(labels); !ok) return ok.error();
     if (proof.difference_digits.size() != difference_digits_.digit_count()) {
       return make_error(Errc::malformed_proof, "argmax: wrong number of difference digits");
     }
@@ -322,15 +338,6 @@ class ArgmaxGadget {
 
  private:
   std::size_t index(std::size_t b, std::size_t c) const { return (b << class_vars_) | c; }
-
-  // Labels are public inputs: a wrong count of them or a label past the last class is the
-  // caller's error.
-  void check_labels(std::span<const std::size_t> labels) const {
-    if (labels.size() != batch_) throw std::invalid_argument("ArgmaxGadget: one label per sample expected");
-    for (std::size_t label : labels) {
-      if (label >= classes_) throw std::invalid_argument("ArgmaxGadget: a label is not a class");
-    }
-  }
 
   template <class T>
   void absorb_statement(T& transcript, std::span<const std::size_t> labels, std::size_t correct) const {

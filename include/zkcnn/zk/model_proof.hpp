@@ -162,18 +162,6 @@ inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::
   return in.read_bytes(*size, what);
 }
 
-/// Labels are public inputs: one per sample, each a class of the model's output.
-inline Status check_labels(std::span<const std::size_t> labels, std::size_t samples, std::size_t classes) {
-  if (labels.size() != samples) return make_error(Errc::invalid_argument, "accuracy: one label per sample expected");
-  for (std::size_t label : labels) {
-    if (label >= classes) {
-      return make_error(Errc::invalid_argument, "accuracy: label " + std::to_string(label) + " is not one of the model's " +
-                                                    std::to_string(classes) + " classes");
-    }
-  }
-  return {};
-}
-
 /// Where the claims of a proof go while the layers are walked: per tensor, and on the two
 /// committed polynomials.
 template <EncodableField F>
@@ -375,7 +363,7 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
       if (output.size() != output_size) return make_error(Errc::invalid_argument, "verify: an output has the wrong size");
       if (auto ok = check_values(output); !ok) return ok;
     }
-  } else if (auto ok = check_labels(result.labels, inputs.size(), output_size); !ok) {
+  } else if (auto ok = circuit->argmax().check_labels(result.labels); !ok) {
     return ok;
   }
 
