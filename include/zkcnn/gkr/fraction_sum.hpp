@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -121,23 +122,27 @@ std::array<std::vector<F>, 4> split_level(const std::vector<F>& p, const std::ve
 template <EncodableField F, class T>
 ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim, std::array<std::vector<F>, 4> tables,
                           T& transcript) {
-  // Named references, not a structured binding: lambdas below capture them.
-  std::vector<F>& p0 = tables[0];
-  std::vector<F>& p1 = tables[1];
-  std::vector<F>& q0 = tables[2];
-  std::vector<F>& q1 = tables[3];
   const std::size_t k = r.size();
   sumcheck::detail::absorb_statement(transcript, claim, k, 3);
   ProvenStep<F> out;
   F bound = F::one();  // C
   const std::array<F, 4> empty{F::zero(), F::zero(), F::one(), F::one()};
+  // From round 1 on, `tables` still hold the previous round's entries and `pending` its
+  // challenge: one sweep folds them and evaluates the new pairs (four raw entries per pair).
+  std::optional<F> pending;
   for (std::size_t i = 0; i < k; ++i) {
-    // An even live length (one more 0/1 entry if needed), at most the level's size.
-    if (p0.size() % 2 == 1 && p0.size() < (std::size_t{1} << (k - i))) {
+    const std::size_t raw_per_pair = pending ? 4 : 2;
+    // A whole number of pairs: 0/1 entries appended, within the level (whose size is a
+    // multiple of raw_per_pair).
+    while (tables[0].size() % raw_per_pair != 0) {
       for (std::size_t t = 0; t < 4; ++t) tables[t].push_back(empty[t]);
     }
-    const std::size_t pairs = p0.size() / 2;
+    const std::size_t pairs = tables[0].size() / raw_per_pair;
     const std::vector<F> rest = eq_table(r.subspan(i + 1));
+    std::array<std::vector<F>, 4> folded;
+    if (pending) {
+      for (auto& table : folded) table.resize(2 * pairs);
+    }
     // g(0), g(1), g(2), accumulated per chunk and added (field sums do not depend on the split).
     const std::size_t chunks = std::min<std::size_t>(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, pairs >> 12));
     std::vector<std::array<F, 3>> partial(chunks, {F::zero(), F::zero(), F::zero()});
@@ -147,9 +152,22 @@ ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
         [&](std::size_t first, std::size_t last) {
           for (std::size_t c = first; c < last; ++c) {
             std::array<F, 3> g{F::zero(), F::zero(), F::zero()};
+            std::array<F, 4> low, high;
             for (std::size_t j = c * chunk; j < std::min(pairs, (c + 1) * chunk); ++j) {
-              const F a0 = p0[2 * j], a1 = p1[2 * j], b0 = q0[2 * j], b1 = q1[2 * j];
-              const F c0 = p0[2 * j + 1], c1 = p1[2 * j + 1], d0 = q0[2 * j + 1], d1 = q1[2 * j + 1];
+              for (std::size_t t = 0; t < 4; ++t) {
+                const F* raw = tables[t].data() + raw_per_pair * j;
+                if (pending) {
+                  low[t] = raw[0] + *pending * (raw[1] - raw[0]);
+                  high[t] = raw[2] + *pending * (raw[3] - raw[2]);
+                  folded[t][2 * j] = low[t];
+                  folded[t][2 * j + 1] = high[t];
+                } else {
+                  low[t] = raw[0];
+                  high[t] = raw[1];
+                }
+              }
+              const auto& [a0, a1, b0, b1] = low;   // p0, p1, q0, q1 at t = 0
+              const auto& [c0, c1, d0, d1] = high;  // at t = 1
               // At t = 2: 2 high - low.
               const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
               const F& w = rest[j];
@@ -161,6 +179,7 @@ ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
           }
         },
         chunks);
+    if (pending) tables = std::move(folded);
     F live_weight = F::zero();
     for (std::size_t j = 0; j < pairs; ++j) live_weight += rest[j];
     const F tail = lambda * (F::one() - live_weight);  // the eq weights sum to one
@@ -177,18 +196,10 @@ ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
     out.step.sumcheck.round_messages.push_back(std::move(message));
     out.point.push_back(challenge);
     bound *= F::one() - ri - challenge + (ri + ri) * challenge;
-    // Folded out of place, so that chunks can run in parallel.
-    std::array<std::vector<F>, 4> folded;
-    for (auto& table : folded) table.resize(pairs);
-    zkcnn::detail::parallel_for(0, pairs, [&](std::size_t first, std::size_t last) {
-      for (std::size_t t = 0; t < 4; ++t) {
-        zkcnn::detail::fold_lowest_variable<F>(std::span<const F>(tables[t]).subspan(2 * first, 2 * (last - first)),
-                                               std::span<F>(folded[t]).subspan(first, last - first), challenge);
-      }
-    });
-    tables = std::move(folded);
+    pending = challenge;
   }
-  out.step.evaluations = {p0[0], p1[0], q0[0], q1[0]};
+  // The last challenge, on the one pair left.
+  for (auto& table : tables) out.step.evaluations.push_back(table[0] + *pending * (table[1] - table[0]));
   out.factor_values = out.step.evaluations;
   absorb_evaluations(transcript, std::span<const F>(out.step.evaluations));
   return out;
