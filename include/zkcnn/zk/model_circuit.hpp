@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -137,7 +138,7 @@ class ModelCircuit {
   const RangeCheckLayout& range_layout() const { return range_layout_; }
   Conclusion conclusion() const { return conclusion_; }
   /// Accuracy circuits only: the gadget and its two aux blocks (one-hot table, differences).
-  const ArgmaxGadget<F>& argmax() const { return argmax_.at(0); }
+  const ArgmaxGadget<F>& argmax() const { return argmax_.value(); }
   std::size_t choice_block() const { return range_checked_.size(); }
   std::size_t difference_block() const { return range_checked_.size() + 1; }
 
@@ -325,7 +326,7 @@ class ModelCircuit {
       if (logits.physical.dims().size() != 2) {
         throw std::invalid_argument("accuracy proofs need a model whose output is a vector of class scores");
       }
-      argmax_.emplace_back(batch_, logits.physical.dim(1), nn::max_digit_bits);
+      argmax_.emplace(batch_, logits.physical.dim(1), nn::max_digit_bits);
     }
     set_digit_bits(smallest_witness_digit_bits());
   }
@@ -358,7 +359,7 @@ class ModelCircuit {
       aux_vars.push_back(gadget.choice_num_vars());
       range.digit_blocks.push_back({aux_vars.size(), gadget.difference_digits(), gadget.difference_column_vars()});
       aux_vars.push_back(gadget.difference_num_vars());
-      argmax_.front() = gadget;
+      argmax_ = gadget;
     }
     range.multiplicity_block = aux_vars.size();
     aux_vars.push_back(RangeCheckLayout::table_vars(digit_bits));
@@ -434,7 +435,7 @@ class ModelCircuit {
   BlockLayout weights_layout_;
   BlockLayout aux_layout_;
   RangeCheckLayout range_layout_;
-  std::vector<ArgmaxGadget<F>> argmax_;  // one for accuracy circuits, none otherwise
+  std::optional<ArgmaxGadget<F>> argmax_;  // accuracy circuits only
 };
 
 }  // namespace zkcnn::zk

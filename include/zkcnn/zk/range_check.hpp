@@ -250,6 +250,7 @@ Status verify_range_check(const P& pcs, const BlockLayout& layout, const RangeCh
   }
   const auto blocks = detail::sent_blocks(range);
   if (proof.block_values.size() != blocks.size()) return make_error(Errc::malformed_proof, "range check: wrong number of block values");
+  gkr::absorb_evaluations(transcript, std::span<const F>(proof.block_values));
   const std::span<const F> r(lookup->point);
   const auto [p, q] = detail::leaves_at(layout, range, r, std::span<const F>(proof.block_values), challenges);
   if (p != lookup->numerator || q != lookup->denominator) {
@@ -259,7 +260,6 @@ Status verify_range_check(const P& pcs, const BlockLayout& layout, const RangeCh
     const std::vector<F> point = detail::block_point(r, layout.block_num_vars(blocks[k]));
     claims.push_back({layout.embed(blocks[k], std::span<const F>(point)), proof.block_values[k]});
   }
-  gkr::absorb_evaluations(transcript, std::span<const F>(proof.block_values));
   return pcs.verify_batch(commitment, std::span<const EvaluationClaim<F>>(claims), proof.opening, transcript);
 }
 
