@@ -2,6 +2,7 @@
 // shared layer checks on many sizes (powers of two and not, 1 included), input padding holding
 // garbage, and agreement with the same product written as a gate list.
 
+#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/gkr/gate_layer.hpp>
@@ -106,6 +107,9 @@ TEMPLATE_TEST_CASE("DenseLayer: completeness, encoding and soundness on many siz
     const auto y = layer.forward(views(inputs));
     const auto claim = claim_at_random_point<F>(rng, y, layer.output_num_vars());
     const auto proven = check_layer<F>(layer, inputs, claim);
+    if constexpr (std::is_same_v<F, zkcnn::bn254::Fr>) {
+      zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(layer, inputs, claim, rng);
+    }
     const std::size_t in_bits = zkcnn::detail::ceil_log2(s.in);
     const std::size_t degree = (std::size_t{1} << in_bits) == s.in ? 2 : 3;
     CHECK(zkcnn_layer_test::encode_proof<F>(layer, proven.proof).size() == F::byte_size * (in_bits * degree + 2));

@@ -12,6 +12,7 @@
 #include <zkcnn/io/byte_stream.hpp>
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/transcript/transcript.hpp>
+#include <zkcnn/zk/mask_commitment.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -84,8 +85,10 @@ std::vector<std::uint8_t> encode_proof(const L& layer, const typename L::Proof& 
 
 /// Decodes a whole proof: read_proof, then nothing may be left over.
 template <class F, class L>
-zkcnn::Result<typename L::Proof> decode_proof(const L& layer, std::span<const std::uint8_t> bytes) {
+zkcnn::Result<typename L::Proof> decode_proof(const L& layer, std::span<const std::uint8_t> bytes,
+                                              bool zero_knowledge = false) {
   zkcnn::io::ByteReader reader(bytes);
+  reader.set_zero_knowledge(zero_knowledge);
   auto proof = layer.read_proof(reader);
   if (!proof) return proof.error();
   if (auto end = reader.expect_end("layer proof"); !end) return end.error();
@@ -167,6 +170,137 @@ auto check_layer(const L& layer, const std::vector<std::vector<F>>& inputs, cons
     CHECK_FALSE(accepted<F>(layer, claim, *proof, inputs));
   }
   return proven;
+}
+
+// --- zero knowledge (PROTOCOL.md section 8) ----------------------------------------------
+
+/// The mask commitment's side of a zero-knowledge layer test: a Pedersen key on BN254-like
+/// groups is not needed by the layers themselves, only by the test's commitment.
+template <class G>
+struct MaskedRun {
+  using F = zkcnn::scalar_of<G>;
+  using Prover = zkcnn::zk::MaskProver<G, std::mt19937_64>;
+  using Verifier = zkcnn::zk::MaskVerifier<G>;
+  static constexpr std::size_t width = 32;
+
+  static const zkcnn::PedersenKey<G>& key() {
+    static const zkcnn::PedersenKey<G> k("zkcnn layer test masks", width);
+    return k;
+  }
+
+  /// Whether every claim holds of the committed mask values.
+  static bool mask_claims_hold(std::span<const zkcnn::gkr::LinearClaim<F>> claims, const Prover& masks) {
+    for (const auto& claim : claims) {
+      F value = F::zero();
+      for (const auto& [entry, coefficient] : claim.terms) {
+        if (entry >= masks.values().size()) return false;
+        value += coefficient * masks.value(entry);
+      }
+      if (value != claim.value) return false;
+    }
+    return true;
+  }
+
+  /// A claimed value's true value: the masked value minus its mask terms.
+  static F unmasked(const zkcnn::gkr::Claim<F>& claim, const Prover& masks) {
+    F value = claim.value;
+    for (const auto& term : claim.masks) {
+      value -= term.coefficient * (masks.value(term.mask) + masks.value(term.mask) + masks.value(term.mask + 1));
+    }
+    return value;
+  }
+
+  static bool input_claims_hold(std::span<const zkcnn::gkr::InputClaim<F>> claims, const std::vector<std::vector<F>>& inputs,
+                                const Prover& masks) {
+    for (const auto& c : claims) {
+      if (c.input >= inputs.size()) return false;
+      if (zkcnn::evaluate_multilinear(std::span<const F>(inputs[c.input]), std::span<const F>(c.claim.point)) !=
+          unmasked(c.claim, masks)) {
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+/// The layer in zero knowledge: the output claim is masked (as a later layer leaves it), the
+/// prover and verifier agree, every input claim holds once unmasked and every claim on the
+/// masks holds; no field element of the proof is a true evaluation of an input at a point
+/// the proof reaches; the encoding round trips; and every field element tampered with makes
+/// the verifier reject, or leaves a false input claim or a false claim on the masks.
+template <class G, class L>
+void check_layer_zero_knowledge(const L& layer, const std::vector<std::vector<zkcnn::scalar_of<G>>>& inputs,
+                                const zkcnn::gkr::Claim<zkcnn::scalar_of<G>>& true_claim, std::mt19937_64& rng) {
+  using Run = MaskedRun<G>;
+  using F = zkcnn::scalar_of<G>;
+  typename Run::Prover masks(Run::key(), Run::width, rng);
+  zkcnn::zk::MaskingTranscript<typename Run::Prover> prover_transcript("zkcnn layer test", &masks);
+  // A masked output claim: true value + kappa S for a committed line.
+  const std::size_t line = masks.draw(2, prover_transcript);
+  const F kappa = F::random(rng);
+  auto claim = true_claim;
+  claim.value += kappa * (masks.value(line) + masks.value(line) + masks.value(line + 1));
+  claim.masks.push_back({kappa, line});
+  auto proven = layer.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
+  const std::vector<G> rows(masks.rows().begin(), masks.rows().end());
+
+  auto verify = [&](const typename L::Proof& proof, const zkcnn::gkr::Claim<F>& output_claim) {
+    typename Run::Verifier verifier(Run::width, rows);
+    zkcnn::zk::MaskingTranscript<typename Run::Verifier> t("zkcnn layer test", &verifier);
+    auto drawn = verifier.draw(2, t);
+    REQUIRE(drawn);
+    auto result = layer.verify(output_claim, proof, t);
+    if (!result) return false;
+    return verifier.exhausted() && Run::mask_claims_hold(verifier.claims(), masks) &&
+           Run::input_claims_hold(std::span<const zkcnn::gkr::InputClaim<F>>(*result), inputs, masks);
+  };
+
+  {
+    typename Run::Verifier verifier(Run::width, rows);
+    zkcnn::zk::MaskingTranscript<typename Run::Verifier> t("zkcnn layer test", &verifier);
+    REQUIRE(verifier.draw(2, t));
+    auto verified = layer.verify(claim, proven.proof, t);
+    REQUIRE(verified);
+    CHECK(*verified == proven.input_claims);
+    CHECK(t.state_digest() == prover_transcript.state_digest());
+    CHECK(verifier.exhausted());
+    CHECK(Run::mask_claims_hold(masks.claims(), masks));
+    CHECK(Run::input_claims_hold(std::span<const zkcnn::gkr::InputClaim<F>>(proven.input_claims), inputs, masks));
+  }
+
+  // No true evaluation of an input at an input claim's point appears in the proof.
+  const auto bytes = encode_proof<F>(layer, proven.proof);
+  REQUIRE(bytes.size() % F::byte_size == 0);
+  std::vector<F> elements;
+  for (std::size_t offset = 0; offset < bytes.size(); offset += F::byte_size) {
+    auto value = F::from_bytes(std::span<const std::uint8_t>(bytes.data() + offset, F::byte_size));
+    REQUIRE(value);
+    elements.push_back(*value);
+  }
+  for (const auto& c : proven.input_claims) {
+    const F truth = zkcnn::evaluate_multilinear(std::span<const F>(inputs[c.input]), std::span<const F>(c.claim.point));
+    for (const F& e : elements) CHECK(e != truth);
+  }
+
+  auto decoded = decode_proof<F>(layer, bytes, true);
+  REQUIRE(decoded);
+  CHECK(encode_proof<F>(layer, *decoded) == bytes);
+  for (std::size_t cut = 0; cut < bytes.size(); cut += 1 + bytes.size() / 16) {
+    CHECK_FALSE(decode_proof<F>(layer, std::span<const std::uint8_t>(bytes.data(), cut), true));
+  }
+
+  auto false_claim = claim;
+  false_claim.value += F::one();
+  CHECK_FALSE(verify(proven.proof, false_claim));
+  for (std::size_t offset = 0; offset < bytes.size(); offset += F::byte_size) {
+    auto tampered = bytes;
+    const auto changed = (elements[offset / F::byte_size] + F::one()).to_bytes();
+    std::copy(changed.begin(), changed.end(), tampered.begin() + static_cast<std::ptrdiff_t>(offset));
+    auto proof = decode_proof<F>(layer, tampered, true);
+    REQUIRE(proof);
+    INFO("tampered field element at byte " << offset);
+    CHECK_FALSE(verify(*proof, claim));
+  }
 }
 
 }  // namespace zkcnn_layer_test

@@ -123,7 +123,7 @@ template <EncodableField F, class T>
 ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim, std::array<std::vector<F>, 4> tables,
                           T& transcript) {
   const std::size_t k = r.size();
-  sumcheck::detail::absorb_statement(transcript, claim, k, 3);
+  sumcheck::detail::absorb_statement(transcript, claim, k, 3, 3);
   ProvenStep<F> out;
   F bound = F::one();  // C
   const std::array<F, 4> empty{F::zero(), F::zero(), F::one(), F::one()};

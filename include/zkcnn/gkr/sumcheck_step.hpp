@@ -3,15 +3,35 @@
 // (PROTOCOL.md sections 3 and 4). Layers chain such steps: the verifier checks the final
 // subclaim against the sent evaluations and its own closed-form wiring, and the evaluations
 // become claims on the next tables.
+//
+// Zero knowledge (PROTOCOL.md section 8; Libra, section 4). When the transcript carries a mask
+// commitment (transcript.masks(), zk/mask_commitment.hpp), every step is masked:
+//   1. the prover draws fresh committed randomness: the mask m(x) = sum_i m_i(x_i) (each m_i
+//      of the round's degree, no constant term) and one random line R_k(w) = c_k + d_k w per
+//      sent factor;
+//   2. it sends G = sum_x m(x), and the verifier draws rho;
+//   3. the sumcheck runs on f + rho m + sum_t kappa_t R_t(x_1) / 2^(n-1), where the last sum
+//      discharges the claimed sum's mask terms kappa_t S_t (S_t = R_t(0) + R_t(1)), and each
+//      sent factor f_k carries S_k Z(x) (sumcheck/masking.hpp);
+//   4. the prover sends the sent factors' masked values f_k(r) + S_k Z(r), then
+//      u(r) = rho m(r) + sum_t kappa_t R_t(r_1) / 2^(n-1); the verifier checks the final value
+//      against f(r) + u(r).
+// G and u(r) are linear in the committed randomness and become claims on the mask commitment,
+// opened at the end of the proof. The sent values are claims carrying the mask term
+// (Z(r), k), discharged by whichever step proves them.
 
+#include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/sumcheck/masking.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
 #include "zkcnn/sumcheck/prover.hpp"
 #include "zkcnn/sumcheck/verifier.hpp"
@@ -23,6 +43,8 @@ struct SumcheckStep {
   sumcheck::Proof<F> sumcheck;
   /// Factor values at the sumcheck's final point that the verifier cannot compute itself.
   std::vector<F> evaluations;
+  /// Zero-knowledge steps only: G, then u(r).
+  std::vector<F> masking;
 
   friend bool operator==(const SumcheckStep&, const SumcheckStep&) = default;
 };
@@ -32,39 +54,270 @@ struct ProvenStep {
   SumcheckStep<F> step;
   /// The sumcheck's final point.
   std::vector<F> point;
-  /// Every factor's value at `point`, in factor order (the sent ones among them).
+  /// Every factor's value at `point`, in factor order (the sent ones among them, masked).
   std::vector<F> factor_values;
+  /// Each sent value's mask terms (empty outside zero knowledge).
+  std::vector<std::vector<MaskTerm<F>>> sent_masks;
+
+  /// Sent value `index` with its mask terms.
+  MaskedValue<F> sent(std::size_t index) const { return {step.evaluations.at(index), sent_masks.at(index)}; }
 };
 
-/// Proves sum_x g(x) = claimed_sum and sends the values of the factors listed in `sent`, in
-/// that order, binding them into the transcript.
+/// What verify_step leaves: the subclaim, with u(r) already taken off its expected value, and
+/// each sent value's mask terms.
+template <Field F>
+struct StepSubclaim : sumcheck::Subclaim<F> {
+  std::vector<std::vector<MaskTerm<F>>> sent_masks;
+};
+
+/// The transcript's mask commitment, or null when the proof is not zero-knowledge.
+template <class T>
+auto* masks_of(T& transcript) {
+  if constexpr (requires { transcript.masks(); }) {
+    return transcript.masks();
+  } else {
+    return static_cast<void*>(nullptr);
+  }
+}
+
+namespace detail {
+
+inline constexpr std::size_t mask_line_size = 2;  // R(w) = c + d w
+
+// A masked step's last round: each sent factor carries Z and can raise the degree by one, so
+// the message has degree + sent values (the exact degree may be lower; the extra values keep
+// the encoding's shape independent of the layer's terms).
+inline std::size_t masked_last_degree(std::size_t degree, std::size_t sent) { return degree + sent; }
+
+// The number of committed mask entries a step draws: the mask's coefficients, then one line
+// per sent factor.
+inline std::size_t step_mask_size(std::size_t num_vars, std::size_t degree, std::size_t last_degree, std::size_t sent) {
+  return (num_vars - 1) * degree + last_degree + mask_line_size * sent;
+}
+
+template <Field F>
+F power_of_two(std::size_t exponent) {
+  F value = F::one();
+  for (std::size_t i = 0; i < exponent; ++i) value += value;
+  return value;
+}
+
+// The offsets of m_i's coefficients (x^1 .. x^deg_i) inside the step's block.
+inline std::size_t mask_coefficient_offset(std::size_t round, std::size_t degree) { return round * degree; }
+
+// G = sum_x m(x) = 2^(n-1) sum_i m_i(1): the claim on the committed coefficients.
+template <Field F>
+LinearClaim<F> mask_sum_claim(std::size_t first, std::size_t coefficients, std::size_t num_vars, const F& sum) {
+  LinearClaim<F> claim{{}, sum};
+  const F scale = power_of_two<F>(num_vars - 1);
+  for (std::size_t j = 0; j < coefficients; ++j) claim.terms.emplace_back(first + j, scale);
+  return claim;
+}
+
+// u(r) = rho m(r) + sum_t kappa_t (c_t + d_t r_1) / 2^(n-1).
+template <Field F>
+LinearClaim<F> additive_value_claim(std::size_t first, std::size_t degree, std::size_t last_degree,
+                                    std::span<const F> point, const F& rho, std::span<const MaskTerm<F>> claimed_masks,
+                                    const F& value) {
+  LinearClaim<F> claim{{}, value};
+  const std::size_t n = point.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t round_degree = i + 1 == n ? last_degree : degree;
+    F power = rho;
+    for (std::size_t a = 0; a < round_degree; ++a) {
+      power *= point[i];
+      claim.terms.emplace_back(first + mask_coefficient_offset(i, degree) + a, power);
+    }
+  }
+  const F inverse_scale = *power_of_two<F>(n - 1).inverse();
+  for (const auto& term : claimed_masks) {
+    const F kappa = term.coefficient * inverse_scale;
+    claim.terms.emplace_back(term.mask, kappa);
+    claim.terms.emplace_back(term.mask + 1, kappa * point[0]);
+  }
+  return claim;
+}
+
+// A sum over no variable, g(), masked as the sum over one variable of g() / 2 with every table
+// constant in it: the factors keep their values, and the masks get a variable to vanish in.
+template <Field F>
+sumcheck::SumOfProducts<F> lift_to_one_variable(sumcheck::SumOfProducts<F> g) {
+  const auto shape = g.shape();
+  std::vector<sumcheck::Term<F>> terms(shape.terms().begin(), shape.terms().end());
+  const F half = *F::from_u64(2).inverse();
+  for (auto& term : terms) term.coefficient *= half;
+  std::vector<std::vector<F>> tables = std::move(g).take_factors();
+  for (auto& table : tables) table.assign(2, table.empty() ? F::zero() : table[0]);
+  return sumcheck::SumOfProducts<F>(1, std::move(tables), std::move(terms));
+}
+
 template <EncodableField F, class T>
-ProvenStep<F> prove_step(sumcheck::SumOfProducts<F> g, const F& claimed_sum, std::span<const std::size_t> sent,
-                         T& transcript) {
-  auto proven = sumcheck::prove(std::move(g), claimed_sum, transcript);
-  ProvenStep<F> out{{std::move(proven.proof), {}}, std::move(proven.point), std::move(proven.factor_values)};
-  out.step.evaluations.reserve(sent.size());
+ProvenStep<F> prove_plain_step(sumcheck::SumOfProducts<F> g, const MaskedValue<F>& claimed,
+                               std::span<const std::size_t> sent, T& transcript) {
+  if (!claimed.masks.empty()) throw std::logic_error("prove_step: a masked claim outside a zero-knowledge proof");
+  auto proven = sumcheck::prove(std::move(g), claimed.value, transcript);
+  ProvenStep<F> out{{std::move(proven.proof), {}, {}}, std::move(proven.point), std::move(proven.factor_values), {}};
   for (std::size_t factor : sent) out.step.evaluations.push_back(out.factor_values[factor]);
+  out.sent_masks.resize(sent.size());
   absorb_evaluations(transcript, std::span<const F>(out.step.evaluations));
   return out;
 }
 
-/// Replays a step: checks its shape (num_vars rounds of degree values, evaluation_count sent
-/// values), runs the sumcheck rounds and binds the sent values. Returns the subclaim, which the
-/// caller checks against the sent values and its own wiring.
+}  // namespace detail
+
+/// Proves sum_x g(x) = claimed (up to its mask terms) and sends the values of the factors
+/// listed in `sent`, in that order, binding them into the transcript. Zero-knowledge when the
+/// transcript carries a mask commitment (see the top of this header).
 template <EncodableField F, class T>
-Result<sumcheck::Subclaim<F>> verify_step(const F& claimed_sum, std::size_t num_vars, std::size_t degree,
-                                          std::size_t evaluation_count, const SumcheckStep<F>& step,
-                                          T& transcript) {
+ProvenStep<F> prove_step(sumcheck::SumOfProducts<F> g, const MaskedValue<F>& claimed, std::span<const std::size_t> sent,
+                         T& transcript) {
+  auto* masks = masks_of(transcript);
+  if constexpr (std::is_same_v<decltype(masks), void*>) {
+    return detail::prove_plain_step(std::move(g), claimed, sent, transcript);
+  } else {
+    if (masks == nullptr) return detail::prove_plain_step(std::move(g), claimed, sent, transcript);
+    const bool lifted = g.shape().num_vars() == 0;
+    if (lifted) g = detail::lift_to_one_variable(std::move(g));
+    const auto shape = g.shape();
+    const std::size_t n = shape.num_vars();
+    sumcheck::Masking<F> masking;
+    masking.masked.assign(shape.factor_count(), false);
+    for (std::size_t factor : sent) masking.masked.at(factor) = true;
+    const std::size_t degree = shape.degree();
+    masking.last_degree = detail::masked_last_degree(shape.degree(), sent.size());
+    const std::size_t last_degree = masking.last_degree;
+    const std::size_t coefficients = (n - 1) * degree + last_degree;
+    const std::size_t first = masks->draw(detail::step_mask_size(n, degree, last_degree, sent.size()), transcript);
+
+    F mask_sum = F::zero();
+    for (std::size_t j = 0; j < coefficients; ++j) mask_sum += masks->value(first + j);
+    mask_sum *= detail::power_of_two<F>(n - 1);
+    transcript.absorb_field("gkr/zk/mask_sum", mask_sum);
+    const F rho = transcript.template challenge<F>("gkr/zk/rho");
+
+    masking.additive.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t round_degree = i + 1 == n ? last_degree : degree;
+      masking.additive[i].assign(round_degree + 1, F::zero());
+      for (std::size_t a = 0; a < round_degree; ++a) {
+        masking.additive[i][a + 1] = rho * masks->value(first + detail::mask_coefficient_offset(i, degree) + a);
+      }
+    }
+    const F inverse_scale = *detail::power_of_two<F>(n - 1).inverse();
+    for (const auto& term : claimed.masks) {
+      const F kappa = term.coefficient * inverse_scale;
+      masking.additive[0][0] += kappa * masks->value(term.mask);
+      masking.additive[0][1] += kappa * masks->value(term.mask + 1);
+    }
+    masking.factor_masks.assign(shape.factor_count(), F::zero());
+    for (std::size_t s = 0; s < sent.size(); ++s) {
+      const std::size_t line = first + coefficients + detail::mask_line_size * s;
+      masking.factor_masks[sent[s]] = masks->value(line) + masks->value(line) + masks->value(line + 1);
+    }
+
+    auto proven = sumcheck::prove(std::move(g), claimed.value + rho * mask_sum, transcript, masking);
+    ProvenStep<F> out{{std::move(proven.proof), {}, {mask_sum, proven.additive_value}},
+                      std::move(proven.point),
+                      std::move(proven.factor_values),
+                      {}};
+    const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
+    for (std::size_t s = 0; s < sent.size(); ++s) {
+      out.step.evaluations.push_back(out.factor_values[sent[s]]);
+      out.sent_masks.push_back({{z, first + coefficients + detail::mask_line_size * s}});
+    }
+    absorb_evaluations(transcript, std::span<const F>(out.step.evaluations));
+    transcript.absorb_field("gkr/zk/additive_value", proven.additive_value);
+    masks->claim(detail::mask_sum_claim(first, coefficients, n, mask_sum));
+    masks->claim(detail::additive_value_claim(first, degree, last_degree, std::span<const F>(out.point), rho,
+                                              std::span<const MaskTerm<F>>(claimed.masks), proven.additive_value));
+    if (lifted) out.point.clear();
+    return out;
+  }
+}
+
+/// An unmasked claimed sum (a public value, or any value outside zero knowledge).
+template <EncodableField F, class T>
+ProvenStep<F> prove_step(sumcheck::SumOfProducts<F> g, const F& claimed_sum, std::span<const std::size_t> sent,
+                         T& transcript) {
+  return prove_step(std::move(g), MaskedValue<F>{claimed_sum}, sent, transcript);
+}
+
+/// Replays a step: checks its shape (num_vars rounds of degree values, evaluation_count sent
+/// values; in zero knowledge a last round of degree + evaluation_count values), runs the
+/// sumcheck rounds and binds the sent values. Returns the subclaim, which the caller checks
+/// against the sent values and its own wiring.
+template <EncodableField F, class T>
+Result<StepSubclaim<F>> verify_step(const MaskedValue<F>& claimed, std::size_t num_vars, std::size_t degree,
+                                    std::size_t evaluation_count, const SumcheckStep<F>& step, T& transcript) {
   if (step.evaluations.size() != evaluation_count) {
     return make_error(Errc::malformed_proof, "layer proof: expected " + std::to_string(evaluation_count) +
                                                  " evaluations after a sumcheck, got " +
                                                  std::to_string(step.evaluations.size()));
   }
-  auto subclaim = sumcheck::verify(claimed_sum, num_vars, degree, step.sumcheck, transcript);
-  if (!subclaim) return subclaim.error();
-  absorb_evaluations(transcript, std::span<const F>(step.evaluations));
-  return subclaim;
+  auto* masks = masks_of(transcript);
+  constexpr bool can_mask = !std::is_same_v<decltype(masks), void*>;
+  const bool masked = can_mask && masks != nullptr;
+  if (step.masking.size() != (masked ? 2u : 0u)) {
+    return make_error(Errc::malformed_proof, masked ? "layer proof: a zero-knowledge step lacks its mask values"
+                                                    : "layer proof: unexpected mask values in a step");
+  }
+  if (!masked) {
+    if (!claimed.masks.empty()) throw std::logic_error("verify_step: a masked claim outside a zero-knowledge proof");
+    auto subclaim = sumcheck::verify(claimed.value, num_vars, degree, step.sumcheck, transcript);
+    if (!subclaim) return subclaim.error();
+    absorb_evaluations(transcript, std::span<const F>(step.evaluations));
+    StepSubclaim<F> out{*subclaim, {}};
+    out.sent_masks.resize(evaluation_count);
+    return out;
+  }
+  if constexpr (can_mask) {
+    // A sum over no variable is proven over one (see lift_to_one_variable).
+    const bool lifted = num_vars == 0;
+    if (lifted) num_vars = 1;
+    if (step.sumcheck.round_messages.size() != num_vars) {
+      return make_error(Errc::malformed_proof, "layer proof: a zero-knowledge step has the wrong number of rounds");
+    }
+    const std::size_t last_degree = detail::masked_last_degree(degree, evaluation_count);
+    const std::size_t coefficients = (num_vars - 1) * degree + last_degree;
+    auto first = masks->draw(detail::step_mask_size(num_vars, degree, last_degree, evaluation_count), transcript);
+    if (!first) return first.error();
+    const F mask_sum = step.masking[0];
+    const F additive_value = step.masking[1];
+    transcript.absorb_field("gkr/zk/mask_sum", mask_sum);
+    const F rho = transcript.template challenge<F>("gkr/zk/rho");
+    auto subclaim =
+        sumcheck::verify(claimed.value + rho * mask_sum, num_vars, degree, last_degree, step.sumcheck, transcript);
+    if (!subclaim) return subclaim.error();
+    absorb_evaluations(transcript, std::span<const F>(step.evaluations));
+    transcript.absorb_field("gkr/zk/additive_value", additive_value);
+    masks->claim(detail::mask_sum_claim(*first, coefficients, num_vars, mask_sum));
+    masks->claim(detail::additive_value_claim(*first, degree, last_degree, std::span<const F>(subclaim->point), rho,
+                                              std::span<const MaskTerm<F>>(claimed.masks), additive_value));
+    StepSubclaim<F> out{*subclaim, {}};
+    out.expected_value -= additive_value;
+    const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
+    for (std::size_t s = 0; s < evaluation_count; ++s) {
+      out.sent_masks.push_back({{z, *first + coefficients + detail::mask_line_size * s}});
+    }
+    if (lifted) {
+      out.expected_value += out.expected_value;
+      out.point.clear();
+    }
+    return out;
+  }
+  return make_error(Errc::malformed_proof, "layer proof: unreachable");
+}
+
+template <EncodableField F, class T>
+Result<StepSubclaim<F>> verify_step(const F& claimed_sum, std::size_t num_vars, std::size_t degree,
+                                    std::size_t evaluation_count, const SumcheckStep<F>& step, T& transcript) {
+  return verify_step(MaskedValue<F>{claimed_sum}, num_vars, degree, evaluation_count, step, transcript);
+}
+
+/// Sent value `index` of a verified step, with its mask terms.
+template <EncodableField F>
+MaskedValue<F> sent_value(const SumcheckStep<F>& step, const StepSubclaim<F>& subclaim, std::size_t index) {
+  return {step.evaluations.at(index), subclaim.sent_masks.at(index)};
 }
 
 /// Fails unless the subclaim holds for the value the verifier recomputed from the sent
@@ -77,37 +330,47 @@ Status check_step(const sumcheck::Subclaim<F>& subclaim, const F& recomputed, co
   return {};
 }
 
-/// The step's bytes: round messages, then the sent evaluations. The shape is not written: the
-/// reader knows it from the public layer.
+/// The step's bytes: the round messages, the sent evaluations, then G and u(r) in zero
+/// knowledge. The shape is not written: the reader knows it from the public layer, and whether
+/// steps are masked from the proof's header (ByteReader::zero_knowledge).
 template <EncodableField F>
 void write_step(io::ByteWriter& out, const SumcheckStep<F>& step) {
   for (const auto& message : step.sumcheck.round_messages) {
     for (const F& value : message) out.write_field(value);
   }
   for (const F& value : step.evaluations) out.write_field(value);
+  for (const F& value : step.masking) out.write_field(value);
 }
 
 template <EncodableField F>
 Result<SumcheckStep<F>> read_step(io::ByteReader& in, std::size_t num_vars, std::size_t degree,
                                   std::size_t evaluation_count) {
-  if (in.remaining() / F::byte_size < num_vars * degree + evaluation_count) {
+  const bool masked = in.zero_knowledge();
+  const std::size_t last_degree = masked ? detail::masked_last_degree(degree, evaluation_count) : degree;
+  if (masked && num_vars == 0) num_vars = 1;  // see lift_to_one_variable
+  const std::size_t mask_values = masked ? 2 : 0;
+  const std::size_t round_values = num_vars == 0 ? 0 : (num_vars - 1) * degree + last_degree;
+  if (in.remaining() / F::byte_size < round_values + evaluation_count + mask_values) {
     return make_error(Errc::invalid_encoding, "layer proof: truncated sumcheck step");
   }
   SumcheckStep<F> step;
   step.sumcheck.round_messages.assign(num_vars, std::vector<F>(degree));
-  for (auto& message : step.sumcheck.round_messages) {
-    for (F& value : message) {
-      auto decoded = in.read_field<F>("sumcheck round value");
+  if (num_vars > 0) step.sumcheck.round_messages.back().resize(last_degree);
+  auto read_into = [&](std::vector<F>& values, std::string_view what) -> Status {
+    for (F& value : values) {
+      auto decoded = in.read_field<F>(what);
       if (!decoded) return decoded.error();
       value = *decoded;
     }
+    return {};
+  };
+  for (auto& message : step.sumcheck.round_messages) {
+    if (auto ok = read_into(message, "sumcheck round value"); !ok) return ok.error();
   }
   step.evaluations.resize(evaluation_count);
-  for (F& value : step.evaluations) {
-    auto decoded = in.read_field<F>("layer evaluation");
-    if (!decoded) return decoded.error();
-    value = *decoded;
-  }
+  if (auto ok = read_into(step.evaluations, "layer evaluation"); !ok) return ok.error();
+  step.masking.resize(mask_values);
+  if (auto ok = read_into(step.masking, "step mask value"); !ok) return ok.error();
   return step;
 }
 

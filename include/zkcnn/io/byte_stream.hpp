@@ -46,6 +46,12 @@ class ByteReader {
 
   std::size_t remaining() const { return bytes_.size() - offset_; }
 
+  /// Whether the bytes encode a zero-knowledge proof, whose sumcheck steps carry mask values
+  /// (gkr/sumcheck_step.hpp): a property of the whole encoding, set by the proof's reader from
+  /// its header.
+  bool zero_knowledge() const { return zero_knowledge_; }
+  void set_zero_knowledge(bool on) { zero_knowledge_ = on; }
+
   Result<std::span<const std::uint8_t>> read_bytes(std::size_t count, std::string_view what) {
     if (remaining() < count) {
       return make_error(Errc::invalid_encoding, std::string(what) + ": truncated (needs " + std::to_string(count) +
@@ -101,6 +107,8 @@ class ByteReader {
  private:
   std::span<const std::uint8_t> bytes_;
   std::size_t offset_ = 0;
+  bool zero_knowledge_ = false;
 };
 
 }  // namespace zkcnn::io
+

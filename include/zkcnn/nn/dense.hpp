@@ -32,6 +32,7 @@
 // d * n_in / |F| (the sumcheck; the final check itself is exact).
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -123,8 +124,8 @@ class DenseLayer {
     }
     sumcheck::SumOfProducts<F> g(in_bits(), std::move(tables), {{F::one(), std::move(factors)}});
     const std::size_t sent[] = {0, 1};
-    auto proven = gkr::prove_step(std::move(g), claim.value, std::span<const std::size_t>(sent), transcript);
-    auto claims = input_claims(proven.point, proven.step.evaluations, r_b, r_o);
+    auto proven = gkr::prove_step(std::move(g), claim.masked_value(), std::span<const std::size_t>(sent), transcript);
+    auto claims = input_claims(proven.point, {proven.sent(0), proven.sent(1)}, r_b, r_o);
     return {std::move(proven.step), std::move(claims)};
   }
 
@@ -132,14 +133,15 @@ class DenseLayer {
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
     check_claim(claim);
     absorb_statement(transcript, claim);
-    auto subclaim = gkr::verify_step(claim.value, in_bits(), degree(), 2, proof, transcript);
+    auto subclaim = gkr::verify_step(claim.masked_value(), in_bits(), degree(), 2, proof, transcript);
     if (!subclaim) return subclaim.error();
     const std::span<const F> u(subclaim->point);
     F expected = proof.evaluations[0] * proof.evaluations[1];
     if (!features_full()) expected *= features_.indicator(u);
     if (auto ok = gkr::check_step(*subclaim, expected, "dense layer"); !ok) return ok.error();
     const auto parts = output_shape().split(std::span<const F>(claim.point));
-    return input_claims(subclaim->point, proof.evaluations, parts[0], parts[1]);
+    return input_claims(subclaim->point, {gkr::sent_value(proof, *subclaim, 0), gkr::sent_value(proof, *subclaim, 1)},
+                        parts[0], parts[1]);
   }
 
   void write_proof(const Proof& proof, io::ByteWriter& out) const { gkr::write_step(out, proof); }
@@ -189,7 +191,7 @@ class DenseLayer {
     gkr::absorb_claim(transcript, claim);
   }
 
-  static std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> u, std::span<const F> values,
+  static std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> u, std::array<gkr::MaskedValue<F>, 2> values,
                                                       std::span<const F> r_b, std::span<const F> r_o) {
     auto concat = [&](std::span<const F> high) {
       std::vector<F> point(u.begin(), u.end());
@@ -197,8 +199,8 @@ class DenseLayer {
       return point;
     };
     std::vector<gkr::InputClaim<F>> claims;
-    claims.push_back({0, {concat(r_o), values[0]}});
-    claims.push_back({1, {concat(r_b), values[1]}});
+    claims.push_back({0, gkr::make_claim(concat(r_o), std::move(values[0]))});
+    claims.push_back({1, gkr::make_claim(concat(r_b), std::move(values[1]))});
     return claims;
   }
 

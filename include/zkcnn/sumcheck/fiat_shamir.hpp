@@ -9,11 +9,14 @@
 
 namespace zkcnn::sumcheck::detail {
 
-/// Binds the statement (claimed sum and shape) before the first challenge.
+/// Binds the statement (claimed sum and shape) before the first challenge. The last round's
+/// degree differs only in zero-knowledge sumchecks with masked factors (masking.hpp).
 template <EncodableField F, class T>
-void absorb_statement(T& transcript, const F& claimed_sum, std::size_t num_vars, std::size_t degree) {
+void absorb_statement(T& transcript, const F& claimed_sum, std::size_t num_vars, std::size_t degree,
+                      std::size_t last_degree) {
   transcript.absorb_u64("sumcheck/num_vars", num_vars);
   transcript.absorb_u64("sumcheck/degree", degree);
+  if (last_degree != degree) transcript.absorb_u64("sumcheck/last_degree", last_degree);
   transcript.absorb_field("sumcheck/claimed_sum", claimed_sum);
 }
 

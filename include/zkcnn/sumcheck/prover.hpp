@@ -13,6 +13,7 @@
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/sumcheck/fiat_shamir.hpp"
+#include "zkcnn/sumcheck/masking.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
 
@@ -23,8 +24,11 @@ struct ProverOutput {
   Proof<F> proof;
   /// The challenges r_1..r_n: the point the claim was reduced to.
   std::vector<F> point;
-  /// Each factor's multilinear extension evaluated at `point`, in factor order.
+  /// Each factor's value at `point`, in factor order: its multilinear extension, plus S_k Z(point)
+  /// for a masked factor.
   std::vector<F> factor_values;
+  /// The additive polynomial u at `point` (zero without one).
+  F additive_value = F::zero();
 };
 
 namespace detail {
@@ -160,15 +164,47 @@ std::vector<F> fold_and_next_message(RoundAccumulator<F>& acc, std::span<const s
   return acc.message();
 }
 
+// The last round's message when factors are masked: every table is down to one pair, and
+// factor k's line gains c_k t (1 - t), c_k = S_k * prod_{j<n} r_j (1 - r_j).
+template <Field F>
+std::vector<F> masked_last_message(const SumOfProductsShape<F>& shape, std::span<const std::vector<F>> tables,
+                                   std::span<const F> corrections, std::size_t degree) {
+  std::vector<F> message;
+  message.reserve(degree);
+  for (std::size_t t = 0; t <= degree; t += (t == 0 ? 2 : 1)) {
+    const F x = F::from_u64(t);
+    const F bump = x * (F::one() - x);
+    std::vector<F> values(tables.size());
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+      const F low = tables[k].empty() ? F::zero() : tables[k][0];
+      const F high = tables[k].size() < 2 ? F::zero() : tables[k][1];
+      values[k] = low + x * (high - low) + corrections[k] * bump;
+    }
+    message.push_back(shape.combine(std::span<const F>(values)));
+  }
+  return message;
+}
+
 }  // namespace detail
 
-/// Proves sum_x g(x) = g.sum_over_hypercube() (which the caller has already bound into the
-/// transcript or passes to the verifier as the claim). Consumes g's tables.
+/// Proves sum_x g(x) + u(x) = claimed_sum, g's masked factors carrying S_k Z(x) (see
+/// masking.hpp; an empty masking proves sum_x g(x)). The caller has bound the claimed sum into
+/// the transcript or passes it to the verifier as the claim. Consumes g's tables.
 template <EncodableField F, class T>
-ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript) {
+ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript, const Masking<F>& masking = {}) {
   const SumOfProductsShape<F> shape = g.shape();
-  detail::absorb_statement(transcript, claimed_sum, shape.num_vars(), shape.degree());
+  const std::size_t n = shape.num_vars();
+  const bool masks_factors = masking.masks_factors();
+  if ((!masking.additive.empty() && masking.additive.size() != n) ||
+      (!masking.masked.empty() && masking.factor_masks.size() != shape.factor_count())) {
+    throw std::invalid_argument("sumcheck::prove: masking of the wrong shape");
+  }
+  if (!masking.empty() && n == 0) throw std::invalid_argument("sumcheck::prove: cannot mask a sum without variables");
+  const std::size_t last_degree = std::max(last_round_degree(shape, masking.masked), masking.last_degree);
+  detail::absorb_statement(transcript, claimed_sum, n, shape.degree(), last_degree);
   std::vector<std::vector<F>> tables = std::move(g).take_factors();
+  // The last round is computed on its own when it differs from the others.
+  const bool own_last_round = masks_factors || last_degree != shape.degree();
 
   // All tables share one even working length: the longest table, not 2^n, so padding costs
   // nothing beyond one element per round.
@@ -176,25 +212,38 @@ ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript) {
   for (const auto& table : tables) length = std::max(length, table.size());
 
   ProverOutput<F> out;
-  out.point.reserve(shape.num_vars());
+  out.point.reserve(n);
   detail::RoundAccumulator<F> accumulator(shape);
   auto pad_tables = [&](std::size_t multiple) {
     length = (length + multiple - 1) / multiple * multiple;
     for (auto& table : tables) table.resize(length, F::zero());
   };
+  // Factor k's last-round correction S_k * prod_{j<n} r_j (1 - r_j), from the challenges so far.
+  auto last_message = [&]() {
+    const F z = vanishing_value<F>(std::span<const F>(out.point));
+    std::vector<F> corrections(tables.size(), F::zero());
+    for (std::size_t k = 0; k < tables.size(); ++k) {
+      if (masks_factors && masking.masked[k]) corrections[k] = masking.factor_masks[k] * z;
+    }
+    return detail::masked_last_message(shape, std::span<const std::vector<F>>(tables), std::span<const F>(corrections),
+                                       last_degree);
+  };
   std::vector<F> message;
-  if (shape.num_vars() > 0) {
+  if (n > 0) {
     pad_tables(2);
-    message = detail::first_round_message(accumulator, std::span<const std::vector<F>>(tables), length);
+    message = own_last_round && n == 1
+                  ? last_message()
+                  : detail::first_round_message(accumulator, std::span<const std::vector<F>>(tables), length);
+    detail::add_additive_part(message, masking.additive, 0, std::span<const F>(out.point));
   }
   // Folding writes into a second set of tables (swapped each round), so chunks of one round
   // can run in parallel without reading what another chunk wrote.
   std::vector<std::vector<F>> folded(tables.size());
-  for (std::size_t round = 0; round < shape.num_vars(); ++round) {
+  for (std::size_t round = 0; round < n; ++round) {
     const F r = detail::round_challenge<F>(transcript, std::span<const F>(message));
     out.proof.round_messages.push_back(std::move(message));
     out.point.push_back(r);
-    if (round + 1 < shape.num_vars()) {
+    if (round + 1 < n && !(own_last_round && round + 2 == n)) {
       pad_tables(4);
       for (auto& table : folded) table.resize(length / 2);
       message = detail::fold_and_next_message(accumulator, std::span<const std::vector<F>>(tables),
@@ -205,9 +254,22 @@ ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript) {
     }
     length = (length + 1) / 2;
     for (auto& table : tables) table.resize(length);
+    if (round + 1 < n) {
+      if (own_last_round && round + 2 == n) {
+        pad_tables(2);
+        message = last_message();
+      }
+      detail::add_additive_part(message, masking.additive, round + 1, std::span<const F>(out.point));
+    }
   }
   out.factor_values.reserve(tables.size());
-  for (const auto& table : tables) out.factor_values.push_back(table.empty() ? F::zero() : table[0]);
+  const F z = vanishing_value<F>(std::span<const F>(out.point));
+  for (std::size_t k = 0; k < tables.size(); ++k) {
+    F value = tables[k].empty() ? F::zero() : tables[k][0];
+    if (masks_factors && masking.masked[k]) value += masking.factor_masks[k] * z;
+    out.factor_values.push_back(value);
+  }
+  out.additive_value = additive_value(masking.additive, std::span<const F>(out.point));
   return out;
 }
 
