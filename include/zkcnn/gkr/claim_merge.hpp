@@ -6,6 +6,11 @@
 // checks against the subclaim with sum_k alpha_k eq(r_k, s) computed itself. A false claim
 // survives with probability at most (K + 2n) / |F| (Schwartz-Zippel on the combination and the
 // sumcheck). Structured layers take one claim on their output; this reduces many to one.
+//
+// Claims on a public table (the model's input) are checked by the verifier directly, except
+// in zero knowledge, where their values are masked: the same sumcheck then proves the
+// combination, with nothing sent, and the verifier evaluates the public table itself at the
+// final point.
 
 #include <span>
 #include <stdexcept>
@@ -18,6 +23,7 @@
 #include "zkcnn/gkr/sumcheck_step.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/poly/eq.hpp"
+#include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
 
 namespace zkcnn::gkr {
@@ -39,6 +45,38 @@ void check_claim_points(std::span<const Claim<F>> claims, std::size_t num_vars) 
   }
 }
 
+// sum_k alpha_k v_k, mask terms included.
+template <Field F>
+MaskedValue<F> combined_value(std::span<const Claim<F>> claims, std::span<const F> alpha) {
+  MaskedValue<F> sum{F::zero()};
+  for (std::size_t k = 0; k < claims.size(); ++k) sum.add(alpha[k], claims[k].masked_value());
+  return sum;
+}
+
+// sum_k alpha_k eq(r_k, s).
+template <Field F>
+F combined_weight(std::span<const Claim<F>> claims, std::span<const F> alpha, std::span<const F> s) {
+  F weight = F::zero();
+  for (std::size_t k = 0; k < claims.size(); ++k) weight += alpha[k] * eq_eval(std::span<const F>(claims[k].point), s);
+  return weight;
+}
+
+// The sumcheck of sum_x (sum_k alpha_k eq(r_k, x)) V(x), sending V's value when `send_table`.
+template <EncodableField F, class T>
+ProvenStep<F> prove_combination(std::span<const F> table, std::size_t num_vars, std::span<const Claim<F>> claims,
+                                std::span<const F> alpha, bool send_table, T& transcript) {
+  std::vector<F> weights(std::size_t{1} << num_vars, F::zero());
+  for (std::size_t k = 0; k < claims.size(); ++k) {
+    const std::vector<F> eq = eq_table(std::span<const F>(claims[k].point));
+    for (std::size_t x = 0; x < weights.size(); ++x) weights[x] += alpha[k] * eq[x];
+  }
+  std::vector<F> values(table.begin(), table.end());
+  sumcheck::SumOfProducts<F> g(num_vars, {std::move(weights), std::move(values)}, {{F::one(), {0, 1}}});
+  const std::size_t sent[] = {1};
+  return prove_step(std::move(g), combined_value(claims, alpha),
+                    send_table ? std::span<const std::size_t>(sent) : std::span<const std::size_t>(), transcript);
+}
+
 }  // namespace detail
 
 template <EncodableField F>
@@ -55,19 +93,9 @@ MergedClaim<F> prove_merge(std::span<const F> table, std::size_t num_vars, std::
   detail::check_claim_points(claims, num_vars);
   if (claims.size() == 1) return {{}, claims.front()};
   const std::vector<F> alpha = detail::merge_coefficients(transcript, claims);
-  std::vector<F> weights(std::size_t{1} << num_vars, F::zero());
-  F sum = F::zero();
-  for (std::size_t k = 0; k < claims.size(); ++k) {
-    const std::vector<F> eq = eq_table(std::span<const F>(claims[k].point));
-    for (std::size_t x = 0; x < weights.size(); ++x) weights[x] += alpha[k] * eq[x];
-    sum += alpha[k] * claims[k].value;
-  }
-  std::vector<F> values(table.begin(), table.end());
-  sumcheck::SumOfProducts<F> g(num_vars, {std::move(weights), std::move(values)}, {{F::one(), {0, 1}}});
-  const std::size_t sent[] = {1};
-  auto proven = prove_step(std::move(g), sum, std::span<const std::size_t>(sent), transcript);
-  MergedClaim<F> out{{std::move(proven.step)}, {std::move(proven.point), proven.factor_values[1]}};
-  return out;
+  auto proven = detail::prove_combination(table, num_vars, claims, std::span<const F>(alpha), true, transcript);
+  Claim<F> merged = make_claim(std::move(proven.point), proven.sent(0));
+  return {{std::move(proven.step)}, std::move(merged)};
 }
 
 /// The verifier's side: the merged claim, or why the merge proof is rejected.
@@ -81,17 +109,54 @@ Result<Claim<F>> verify_merge(std::size_t num_vars, std::span<const Claim<F>> cl
   }
   if (proof.size() != 1) return make_error(Errc::malformed_proof, "claim merge: expected one sumcheck step");
   const std::vector<F> alpha = detail::merge_coefficients(transcript, claims);
-  F sum = F::zero();
-  for (std::size_t k = 0; k < claims.size(); ++k) sum += alpha[k] * claims[k].value;
-  auto subclaim = verify_step(sum, num_vars, 2, 1, proof.front(), transcript);
+  auto subclaim = verify_step(detail::combined_value(claims, std::span<const F>(alpha)), num_vars, 2, 1, proof.front(), transcript);
   if (!subclaim) return subclaim.error();
-  F weight = F::zero();
-  for (std::size_t k = 0; k < claims.size(); ++k) {
-    weight += alpha[k] * eq_eval(std::span<const F>(claims[k].point), std::span<const F>(subclaim->point));
-  }
   const F value = proof.front().evaluations[0];
+  const F weight = detail::combined_weight(claims, std::span<const F>(alpha), std::span<const F>(subclaim->point));
   if (auto ok = check_step(*subclaim, weight * value, "claim merge"); !ok) return ok.error();
-  return Claim<F>{std::move(subclaim->point), value};
+  return make_claim(std::move(subclaim->point), sent_value(proof.front(), *subclaim, 0));
+}
+
+/// Whether claims on a public table need a proof: only masked ones do.
+template <Field F>
+bool public_claims_need_proof(std::span<const Claim<F>> claims) {
+  for (const auto& claim : claims) {
+    if (!claim.masks.empty()) return true;
+  }
+  return false;
+}
+
+/// Proves claims on a public table (see the top of this header): no proof when none is masked.
+template <EncodableField F, class T>
+std::vector<SumcheckStep<F>> prove_public_claims(std::span<const F> table, std::size_t num_vars,
+                                                 std::span<const Claim<F>> claims, T& transcript) {
+  detail::check_claim_points(claims, num_vars);
+  if (!public_claims_need_proof(claims)) return {};
+  const std::vector<F> alpha = detail::merge_coefficients(transcript, claims);
+  return {detail::prove_combination(table, num_vars, claims, std::span<const F>(alpha), false, transcript).step};
+}
+
+/// Checks claims on a public table: directly when none is masked, else through the proof.
+template <EncodableField F, class T>
+Status verify_public_claims(std::span<const F> table, std::size_t num_vars, std::span<const Claim<F>> claims,
+                            std::span<const SumcheckStep<F>> proof, T& transcript) {
+  detail::check_claim_points(claims, num_vars);
+  if (!public_claims_need_proof(claims)) {
+    if (!proof.empty()) return make_error(Errc::malformed_proof, "public claims: unexpected proof");
+    for (const auto& claim : claims) {
+      if (evaluate_multilinear(table, std::span<const F>(claim.point)) != claim.value) {
+        return make_error(Errc::verification_failed, "public claims: a claim on a public table does not hold");
+      }
+    }
+    return {};
+  }
+  if (proof.size() != 1) return make_error(Errc::malformed_proof, "public claims: expected one sumcheck step");
+  const std::vector<F> alpha = detail::merge_coefficients(transcript, claims);
+  auto subclaim = verify_step(detail::combined_value(claims, std::span<const F>(alpha)), num_vars, 2, 0, proof.front(), transcript);
+  if (!subclaim) return subclaim.error();
+  const std::span<const F> s(subclaim->point);
+  return check_step(*subclaim, detail::combined_weight(claims, std::span<const F>(alpha), s) * evaluate_multilinear(table, s),
+                    "public claims");
 }
 
 }  // namespace zkcnn::gkr

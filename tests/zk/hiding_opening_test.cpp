@@ -1,0 +1,158 @@
+// The zero-knowledge opening of every committed claim at once (zk/hiding_opening.hpp): claims
+// on two Hyrax-committed tables (with mask terms) and linear claims on committed masks verify
+// together; a false value anywhere, every field element of the proof changed, and a claim
+// moved to another matrix are rejected; the encoding round trips.
+
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/transcript/transcript.hpp>
+#include <zkcnn/zk/hiding_opening.hpp>
+#include <zkcnn/zk/mask_commitment.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <span>
+#include <vector>
+
+namespace {
+
+using G = zkcnn::bn254::G1;
+using Pcs = zkcnn::Hyrax<G>;
+using F = Pcs::Scalar;
+using Claim = zkcnn::zk::CommittedClaim<F>;
+using Linear = zkcnn::gkr::LinearClaim<F>;
+constexpr std::size_t column_vars = 3;
+
+const Pcs& pcs() {
+  static const Pcs scheme("zkcnn hiding opening test", 4);
+  return scheme;
+}
+
+std::vector<F> random_vector(std::size_t size, std::mt19937_64& rng) {
+  std::vector<F> v(size);
+  for (auto& x : v) x = F::random(rng);
+  return v;
+}
+
+struct Setup {
+  std::mt19937_64 rng{11};
+  std::vector<F> first = random_vector(40, rng);   // 6 variables: 8 rows of 8, short table
+  std::vector<F> second = random_vector(16, rng);  // 4 variables: 2 rows of 8
+  Pcs::Commitment first_commitment, second_commitment;
+  Pcs::Opening first_opening, second_opening;
+  zkcnn::zk::MaskProver<G, std::mt19937_64> masks{pcs().key(), 8, rng};
+  std::vector<Claim> claims;
+  std::vector<Linear> linear;
+
+  Setup() {
+    std::tie(first_commitment, first_opening) = pcs().commit(std::span<const F>(first), 6, rng, column_vars);
+    std::tie(second_commitment, second_opening) = pcs().commit(std::span<const F>(second), 4, rng, column_vars);
+    zkcnn::Sha256Transcript scratch("draws");
+    const std::size_t a = masks.draw(5, scratch);
+    const std::size_t b = masks.draw(6, scratch);  // spans two rows
+    // Linear claims on the masks.
+    linear.push_back({{{a, F::from_u64(3)}, {b + 5, F::from_u64(7)}}, F::from_u64(3) * masks.value(a) + F::from_u64(7) * masks.value(b + 5)});
+    linear.push_back({{{a + 4, F::one()}}, masks.value(a + 4)});
+    // Claims on the tables, one of them masked by the line at entries b, b + 1.
+    auto point = [&](std::size_t n) { return random_vector(n, rng); };
+    auto p1 = point(6), p2 = point(6), p3 = point(4);
+    claims.push_back({0, p1, {zkcnn::evaluate_multilinear(std::span<const F>(first), std::span<const F>(p1))}});
+    const F kappa = F::random(rng);
+    const F masked = zkcnn::evaluate_multilinear(std::span<const F>(first), std::span<const F>(p2)) +
+                     kappa * (masks.value(b) + masks.value(b) + masks.value(b + 1));
+    claims.push_back({0, p2, {masked, {{kappa, b}}}});
+    claims.push_back({1, p3, {zkcnn::evaluate_multilinear(std::span<const F>(second), std::span<const F>(p3))}});
+  }
+
+  std::vector<G> mask_rows() const { return masks.row_commitments(); }
+
+  zkcnn::zk::HidingOpeningProof<G> prove() {
+    const auto blinds = masks.row_blinds();
+    const auto rows = mask_rows();
+    const zkcnn::zk::OpenedMatrix<G> matrices[] = {
+        {first_commitment.rows, first, first_opening.row_blinds},
+        {second_commitment.rows, second, second_opening.row_blinds},
+        {rows, masks.values(), blinds}};
+    zkcnn::Sha256Transcript t("opening");
+    return zkcnn::zk::prove_hiding_opening<G>(pcs().key(), column_vars, std::span<const zkcnn::zk::OpenedMatrix<G>>(matrices), 2,
+                                              std::span<const Claim>(claims), std::span<const Linear>(linear), t, rng);
+  }
+
+  bool verify(const zkcnn::zk::HidingOpeningProof<G>& proof, const std::vector<Claim>& c, const std::vector<Linear>& l) const {
+    const auto rows = mask_rows();
+    const zkcnn::zk::CommittedMatrix<G> matrices[] = {{first_commitment.rows}, {second_commitment.rows}, {rows}};
+    zkcnn::Sha256Transcript t("opening");
+    return static_cast<bool>(zkcnn::zk::verify_hiding_opening<G>(pcs().key(), column_vars,
+                                                                 std::span<const zkcnn::zk::CommittedMatrix<G>>(matrices), 2,
+                                                                 std::span<const Claim>(c), std::span<const Linear>(l), proof, t));
+  }
+};
+
+std::vector<std::uint8_t> encode(const zkcnn::zk::HidingOpeningProof<G>& proof) {
+  zkcnn::io::ByteWriter out;
+  zkcnn::zk::write_hiding_opening(out, proof);
+  return std::move(out).take();
+}
+
+}  // namespace
+
+TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs are rejected") {
+  Setup setup;
+  const auto proof = setup.prove();
+  CHECK(setup.verify(proof, setup.claims, setup.linear));
+
+  for (std::size_t k = 0; k < setup.claims.size(); ++k) {
+    auto wrong = setup.claims;
+    wrong[k].value.value += F::one();
+    CHECK_FALSE(setup.verify(proof, wrong, setup.linear));
+  }
+  for (std::size_t k = 0; k < setup.linear.size(); ++k) {
+    auto wrong = setup.linear;
+    wrong[k].value += F::one();
+    CHECK_FALSE(setup.verify(proof, setup.claims, wrong));
+  }
+  {
+    auto moved = setup.claims;
+    moved[2].matrix = 0;
+    moved[2].point.resize(6, F::zero());
+    CHECK_FALSE(setup.verify(proof, moved, setup.linear));
+  }
+  {
+    auto unmasked = setup.claims;
+    unmasked[1].value.masks.clear();
+    CHECK_FALSE(setup.verify(proof, unmasked, setup.linear));
+  }
+
+  const auto bytes = encode(proof);
+  zkcnn::io::ByteReader reader(bytes);
+  auto decoded = zkcnn::zk::read_hiding_opening<G>(reader, column_vars);
+  REQUIRE(decoded);
+  CHECK(reader.remaining() == 0);
+  CHECK(*decoded == proof);
+  for (std::size_t cut = 0; cut < bytes.size(); cut += 7) {
+    zkcnn::io::ByteReader short_reader(std::span<const std::uint8_t>(bytes.data(), cut));
+    CHECK_FALSE(zkcnn::zk::read_hiding_opening<G>(short_reader, column_vars));
+  }
+  // Every scalar of the proof changed.
+  auto tampered = proof;
+  tampered.blinding_value += F::one();
+  CHECK_FALSE(setup.verify(tampered, setup.claims, setup.linear));
+  for (std::size_t r = 0; r < proof.rounds.size(); ++r) {
+    for (std::size_t i = 0; i < proof.rounds[r].size(); ++i) {
+      auto t = proof;
+      t.rounds[r][i] += F::one();
+      CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
+    }
+  }
+  auto t1 = proof;
+  t1.inner_product.opening_response += F::one();
+  CHECK_FALSE(setup.verify(t1, setup.claims, setup.linear));
+  auto t2 = proof;
+  t2.blinding_row = zkcnn::group_traits<G>::add(t2.blinding_row, pcs().key().value_generator());
+  CHECK_FALSE(setup.verify(t2, setup.claims, setup.linear));
+
+  // Two openings of the same claims differ (fresh blinding).
+  CHECK_FALSE(setup.prove() == proof);
+}
