@@ -64,7 +64,7 @@ TEST_CASE("a masked step verifies, and a masked claim it sends chains into the n
   auto second = zkcnn::gkr::prove_step(std::move(h), proven.sent(0), std::span<const std::size_t>(sent_a), prover_transcript);
   CHECK(claims_hold(masks));
 
-  Verifier verifier(16, std::vector<G>(masks.rows().begin(), masks.rows().end()));
+  Verifier verifier(16, std::vector<G>(masks.pieces().begin(), masks.pieces().end()));
   zkcnn::zk::MaskingTranscript<Verifier> verifier_transcript("test", &verifier);
   auto first = zkcnn::gkr::verify_step(F(sum), n, 2, 2, proven.step, verifier_transcript);
   REQUIRE(first);
