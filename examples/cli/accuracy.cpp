@@ -83,7 +83,7 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   OsRng rng;  // the proof's blinding factors: never a seeded generator
   const auto proven = take(zk::prove_accuracy(pcs, secret.model, state, published.commitment,
                                               std::span<const std::vector<std::int64_t>>(images.values),
-                                              std::span<const std::size_t>(images.labels), rng),
+                                              std::span<const std::size_t>(images.labels), rng, prover_options(arguments)),
                            "prove");
   const double seconds = seconds_since(start);
   output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
@@ -166,7 +166,8 @@ Command accuracy_prove_command() {
             {"--first", "K", "starting at test image K (default 0)"},
             data_option(),
             {"--out-proof", "P", "where to write the proof"},
-            {"--out-statement", "T", "where to write the accuracy statement"}}},
+            {"--out-statement", "T", "where to write the accuracy statement"},
+            no_zero_knowledge_option()}},
           prove};
 }
 

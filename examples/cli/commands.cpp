@@ -11,4 +11,14 @@ std::span<const Command> commands() {
   return all;
 }
 
+OptionSpec no_zero_knowledge_option() {
+  return {"--no-zero-knowledge", "",
+          "prove without zero knowledge: the proof reveals evaluations of the weights and activations "
+          "(benchmarks and debugging only)"};
+}
+
+zk::ProverOptions prover_options(const Arguments& arguments) {
+  return {.zero_knowledge = !arguments.has("--no-zero-knowledge")};
+}
+
 }  // namespace zkcnn::cli

@@ -7,6 +7,8 @@
 
 #include <span>
 
+#include <zkcnn/zk/model_proof.hpp>
+
 #include "arguments.hpp"
 #include "cli.hpp"
 
@@ -27,5 +29,10 @@ Command accuracy_verify_command();
 
 /// Every subcommand, in the order `zkcnn --help` lists them.
 std::span<const Command> commands();
+
+/// The provers' --no-zero-knowledge flag (benchmarks and debugging only), and the options it
+/// selects.
+OptionSpec no_zero_knowledge_option();
+zk::ProverOptions prover_options(const Arguments& arguments);
 
 }  // namespace zkcnn::cli

@@ -35,7 +35,8 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const auto start = std::chrono::steady_clock::now();
   OsRng rng;  // the proof's blinding factors: never a seeded generator
   const auto proven =
-      take(zk::prove_prediction(pcs, secret.model, state, published.commitment, input.values, rng), "prove");
+      take(zk::prove_prediction(pcs, secret.model, state, published.commitment, input.values, rng, prover_options(arguments)),
+           "prove");
   const double seconds = seconds_since(start);
   output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
 
@@ -86,7 +87,8 @@ Command prove_command() {
             data_option(),
             {"--input", "FILE", "prove on the integers in FILE"},
             {"--out-proof", "P", "where to write the proof"},
-            {"--out-statement", "T", "where to write the statement"}}},
+            {"--out-statement", "T", "where to write the statement"},
+            no_zero_knowledge_option()}},
           run};
 }
 

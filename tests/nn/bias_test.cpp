@@ -1,7 +1,8 @@
 // The bias layer (nn/bias.hpp): forward against the naive broadcast, the shared layer checks on
 // several shapes and channel dimensions, padding holding garbage, and agreement with the same
-// addition written as a gate list.
+// addition written as a gate list; in zero knowledge (BN254) on a few shapes.
 
+#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/gkr/gate_layer.hpp>
@@ -14,6 +15,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "support/layer_test_support.hpp"
@@ -101,7 +103,8 @@ TEST_CASE("BiasLayer::forward adds the bias along its dimension at the real entr
 TEMPLATE_TEST_CASE("BiasLayer: completeness, encoding and soundness", "[nn][bias]", ZKCNN_NN_FIELDS) {
   using F = TestType;
   std::mt19937_64 rng(0x62696132);
-  for (const auto& c : kCases) {
+  for (std::size_t n = 0; n < kCases.size(); ++n) {
+    const auto& c = kCases[n];
     INFO(describe(c));
     const TensorShape shape{std::vector<std::size_t>(c.dims)};
     const BiasLayer<F> layer(shape, c.channel);
@@ -109,6 +112,9 @@ TEMPLATE_TEST_CASE("BiasLayer: completeness, encoding and soundness", "[nn][bias
     const auto y = layer.forward(views(inputs));
     const auto claim = claim_at_random_point<F>(rng, y, layer.output_num_vars());
     const auto proven = check_layer<F>(layer, inputs, claim);
+    if constexpr (std::is_same_v<F, zkcnn::bn254::Fr>) {
+      if (n % 3 == 0) zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(layer, inputs, claim, rng);
+    }
     CHECK(zkcnn_layer_test::encode_proof<F>(layer, proven.proof).size() == 2 * F::byte_size);
     // Either input claim alone being false is caught by the next layer: changing only one of
     // the sent values must break the verifier's equation.

@@ -1,8 +1,10 @@
 // The direct-convolution layer (nn/conv2d_direct.hpp): its forward pass against an integer
 // convolution, its wiring helpers against naive sums, the shared layer checks (completeness,
 // encoding, false claims, every proof element tampered with) on many shapes, padding that holds
-// garbage, and agreement with the same convolution written as a gate list.
+// garbage, and agreement with the same convolution written as a gate list; in zero knowledge
+// (BN254) on a few shapes.
 
+#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/gkr/gate_layer.hpp>
@@ -19,6 +21,7 @@
 #include <random>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -170,6 +173,12 @@ TEMPLATE_TEST_CASE("Conv2dDirectLayer: completeness, encoding and soundness on m
     const auto y = layer.forward(views(inputs));
     const auto claim = claim_at_random_point<F>(rng, y, layer.output_num_vars());
     const auto proven = check_layer<F>(layer, inputs, claim);
+    if constexpr (std::is_same_v<F, zkcnn::bn254::Fr>) {
+      // Shape 0 has no variable in either step; 10 none in the kernel's spatial part.
+      if (n == 0 || n == 2 || n == 4 || n == 10) {
+        zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(layer, inputs, claim, rng);
+      }
+    }
     // The documented proof size.
     const std::size_t kernel_vars = layer.input_num_vars(1) - zkcnn::detail::ceil_log2(shape.out_channels);
     const auto bytes = zkcnn_layer_test::encode_proof<F>(layer, proven.proof);

@@ -2,9 +2,10 @@
 // convolution at the layer's row stride and length equals the direct convolution at the output
 // positions), the verifier's wiring sums against their definition, the layer through the
 // shared layer checks on many shapes (kernel 1/3/5/7, padding 0-3, stride 1/2, channels 1-16,
-// non-square inputs, batch 1 and 3, both fields), tampering on larger shapes, and agreement
-// with the generic gate-list layer.
+// non-square inputs, batch 1 and 3, both fields), in zero knowledge on a few small shapes,
+// tampering on larger shapes, and agreement with the generic gate-list layer.
 
+#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/ntt.hpp>
@@ -24,6 +25,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "support/layer_test_support.hpp"
@@ -185,6 +187,23 @@ TEMPLATE_TEST_CASE("conv2d fft: layer checks on small shapes", "[fft]", zkcnn::b
     REQUIRE(proven.input_claims.size() == 2);
     CHECK(proven.input_claims[0].input == 0);
     CHECK(proven.input_claims[1].input == 1);
+  }
+}
+
+TEST_CASE("conv2d fft: zero knowledge on small shapes", "[fft]") {
+  using F = zkcnn::bn254::Fr;
+  std::mt19937_64 rng(208);
+  // N = 1 (every step over no variable), a 1x1 kernel, padding with stride 2, several channels.
+  const Conv2dShape shapes[] = {
+      {1, 1, 1, 1, 1, 1, 0, 1}, {1, 1, 1, 4, 4, 3, 0, 1}, {1, 2, 3, 5, 7, 3, 1, 1}, {3, 2, 2, 6, 7, 3, 1, 2},
+      {3, 5, 3, 3, 6, 1, 2, 2}};
+  for (const auto& shape : shapes) {
+    INFO(describe(shape));
+    const Conv2dFftLayer<F> layer(shape);
+    const auto inputs = random_conv_inputs<F>(rng, shape);
+    const auto output = layer.forward(views(inputs));
+    const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
+    zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(layer, inputs, claim, rng);
   }
 }
 

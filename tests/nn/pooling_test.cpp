@@ -1,9 +1,11 @@
 // Sum and max pooling over 2^t x 2^t windows (PROTOCOL.md sections 5, 6): window geometry,
-// forward passes against direct loops, the layers' proofs through check_layer, and max
+// forward passes against direct loops, the layers' proofs through check_layer (and, on BN254,
+// check_layer_zero_knowledge), and max
 // pooling's two constraints each caught on its own: differences that do not vanish anywhere in
 // a window (a claimed maximum above every entry) and differences that are not constant
 // maxima (entries passed through unpooled).
 
+#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/nn/pooling.hpp>
@@ -14,6 +16,8 @@
 #include <cstdint>
 #include <random>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "support/layer_test_support.hpp"
@@ -57,6 +61,25 @@ F pool_at(const TensorShape& shape, const std::vector<F>& values, std::size_t wi
   return result;
 }
 
+// A dishonest prover's proof in zero knowledge: proven and verified with masked steps (an
+// unmasked output claim); true when the verifier accepts, every claim on the masks holds and
+// every input claim holds once unmasked.
+template <class L>
+bool accepted_in_zero_knowledge(const L& layer, const zkcnn::gkr::Claim<zkcnn::bn254::Fr>& claim,
+                                const std::vector<std::vector<zkcnn::bn254::Fr>>& inputs, std::mt19937_64& rng) {
+  using Run = MaskedRun<zkcnn::bn254::G1>;
+  using F = zkcnn::bn254::Fr;
+  typename Run::Prover masks(Run::key(), Run::width, rng);
+  zkcnn::zk::MaskingTranscript<typename Run::Prover> prover_transcript("zkcnn pooling test", &masks);
+  const auto proven = layer.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
+  std::vector<zkcnn::bn254::G1> pieces(masks.pieces().begin(), masks.pieces().end());
+  typename Run::Verifier verifier(Run::width, std::move(pieces));
+  zkcnn::zk::MaskingTranscript<typename Run::Verifier> t("zkcnn pooling test", &verifier);
+  const auto result = layer.verify(claim, proven.proof, t);
+  return result && verifier.exhausted() && Run::mask_claims_hold(verifier.claims(), masks) &&
+         Run::input_claims_hold(std::span<const zkcnn::gkr::InputClaim<F>>(*result), inputs, masks);
+}
+
 const std::vector<std::pair<std::vector<std::size_t>, std::size_t>> shapes{
     {{3, 4, 4}, 2}, {{2, 6, 10}, 2}, {{1, 28, 28}, 2}, {{5, 8, 4}, 4}, {{1, 2, 2}, 2}};
 
@@ -78,7 +101,13 @@ TEMPLATE_TEST_CASE("sum pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
         }
       }
     }
-    check_layer<F>(layer, inputs, claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars()));
+    const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
+    check_layer<F>(layer, inputs, claim);
+    if constexpr (std::is_same_v<F, zkcnn::bn254::Fr>) {
+      if (shape.padded_size() <= 128) {
+        zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(layer, inputs, claim, rng);
+      }
+    }
   }
 }
 
@@ -103,7 +132,11 @@ TEMPLATE_TEST_CASE("max pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
       }
     }
     if (shape.padded_size() <= 256) {
-      check_layer<F>(layer, inputs, claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars()));
+      const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
+      check_layer<F>(layer, inputs, claim);
+      if constexpr (std::is_same_v<F, zkcnn::bn254::Fr>) {
+        zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(layer, inputs, claim, rng);
+      }
     }
   }
 }
@@ -118,6 +151,8 @@ TEST_CASE("max pooling rejects a false maximum and unpooled entries", "[nn]") {
   REQUIRE(honest_digits);
   const std::vector<std::vector<F>> honest{input, *honest_digits};
   auto output = layer.forward(std::span<const std::span<const F>>(views(honest)));
+  CHECK(accepted_in_zero_knowledge(
+      layer, claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars()), honest, rng));
 
   SECTION("a maximum one above the true one: every difference is positive") {
     for (auto& m : output) m += F::one();
@@ -136,6 +171,7 @@ TEST_CASE("max pooling rejects a false maximum and unpooled entries", "[nn]") {
     auto t = transcript();
     const auto proven = layer.prove(std::span<const std::span<const F>>(views(dishonest)), claim, t);
     CHECK_FALSE(accepted<F>(layer, claim, proven.proof, dishonest));
+    CHECK_FALSE(accepted_in_zero_knowledge(layer, claim, dishonest, rng));
   }
 
   SECTION("zero differences: the window product vanishes, but the entries are not a maximum") {
@@ -145,6 +181,7 @@ TEST_CASE("max pooling rejects a false maximum and unpooled entries", "[nn]") {
     auto t = transcript();
     const auto proven = layer.prove(std::span<const std::span<const F>>(views(dishonest)), claim, t);
     CHECK_FALSE(accepted<F>(layer, claim, proven.proof, dishonest));
+    CHECK_FALSE(accepted_in_zero_knowledge(layer, claim, dishonest, rng));
   }
 }
 

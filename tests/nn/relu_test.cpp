@@ -1,8 +1,9 @@
 // Digit decompositions and rescale + ReLU by one of them (PROTOCOL.md section 6): the layouts,
 // the decomposition and its overflow error, the forward pass against integer arithmetic, and
 // the layer's proof through check_layer (completeness, encoding, false claims, every tampered
-// element) for several digit widths.
+// element) for several digit widths, and in zero knowledge (BN254) for a few of them.
 
+#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/nn/relu.hpp>
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <random>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 #include <span>
 #include <vector>
@@ -104,7 +106,15 @@ TEMPLATE_TEST_CASE("rescale-ReLU layer", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldil
     const std::int64_t value = x < accumulator.size() ? accumulator[x] : 0;
     CHECK(output[x] == F::from_i64(std::max<std::int64_t>(0, value >> shift)));
   }
-  check_layer<F>(layer, inputs, claim_at_random_point<F>(rng, std::span<const F>(output), num_vars));
+  const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), num_vars);
+  check_layer<F>(layer, inputs, claim);
+  if constexpr (std::is_same_v<F, zkcnn::bn254::Fr>) {
+    // One magnitude digit, several, one bit per digit, and the smallest layout.
+    const bool representative = (bits == 16 && shift == 1 && digit_bits == 16) ||
+                                (bits == 12 && shift == 3 && digit_bits == 3) ||
+                                (bits == 5 && shift == 0 && digit_bits == 1) || (bits == 2 && digit_bits == 1);
+    if (representative) zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(layer, inputs, claim, rng);
+  }
 }
 
 TEST_CASE("rescale-ReLU layer rejects digits that do not decompose the accumulator", "[nn]") {

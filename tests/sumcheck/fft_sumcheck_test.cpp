@@ -1,8 +1,10 @@
 // The FFT sumcheck (sumcheck/fft.hpp): the product-tree table F(r, .) against its definition,
 // the single-position product, the closed form F~(r, v) against the double sum that defines
 // it, the identity A~(r) = sum_x F(r, x) a[x] that the proof rests on, and the FFT and IFFT
-// layers through the shared layer checks (completeness, encoding, soundness).
+// layers through the shared layer checks (completeness, encoding, soundness; in zero knowledge
+// on BN254).
 
+#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/ntt.hpp>
@@ -17,6 +19,7 @@
 #include <cstdint>
 #include <random>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "support/layer_test_support.hpp"
@@ -138,8 +141,16 @@ TEMPLATE_TEST_CASE("fft and inverse fft layers", "[fft]", zkcnn::bn254::Fr, zkcn
     padded.resize(size, F::zero());
     CHECK(back == padded);
 
-    check_layer<F>(fft, inputs, claim_at_random_point<F>(rng, std::span<const F>(spectrum), n));
-    check_layer<F>(ifft, spectra, claim_at_random_point<F>(rng, std::span<const F>(back), n));
+    const auto fft_claim = claim_at_random_point<F>(rng, std::span<const F>(spectrum), n);
+    const auto ifft_claim = claim_at_random_point<F>(rng, std::span<const F>(back), n);
+    check_layer<F>(fft, inputs, fft_claim);
+    check_layer<F>(ifft, spectra, ifft_claim);
+    if constexpr (std::is_same_v<F, zkcnn::bn254::Fr>) {
+      if (n <= 5) {
+        zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(fft, inputs, fft_claim, rng);
+        zkcnn_layer_test::check_layer_zero_knowledge<zkcnn::bn254::G1>(ifft, spectra, ifft_claim, rng);
+      }
+    }
   }
 }
 

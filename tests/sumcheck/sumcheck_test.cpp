@@ -436,3 +436,336 @@ TEMPLATE_TEST_CASE("sumcheck soundness: the claimed sum is bound before the firs
   REQUIRE(forged != true_sum);
   CHECK_FALSE(verify_and_discharge(g, forged, proof).has_value());
 }
+
+// --- masked sumchecks (sumcheck/masking.hpp) -----------------------------------------------
+// The zero-knowledge engine proves sum_x g(x) + u(x) where u(x) = sum_i u_i(x_i) and each
+// masked factor f_k is replaced by f_k + S_k Z(x), Z(x) = prod_j x_j (1 - x_j). Everything is
+// checked against definitions computed here by brute force from the tables.
+
+namespace {
+
+/// A polynomial given by its coefficients (constant first), by its definition.
+template <class F>
+F polynomial_at(const std::vector<F>& coefficients, const F& x) {
+  F value = F::zero();
+  F power = F::one();
+  for (const F& c : coefficients) {
+    value += c * power;
+    power *= x;
+  }
+  return value;
+}
+
+/// u(point) = sum_i u_i(point_i).
+template <class F>
+F naive_additive(const std::vector<std::vector<F>>& additive, std::span<const F> point) {
+  F value = F::zero();
+  for (std::size_t i = 0; i < additive.size(); ++i) value += polynomial_at(additive[i], point[i]);
+  return value;
+}
+
+template <class F>
+F naive_vanishing(std::span<const F> point) {
+  F value = F::one();
+  for (const F& x : point) value *= x - x * x;
+  return value;
+}
+
+/// Each factor's value at `point`: its MLE, plus S_k Z(point) when it is masked.
+template <class F>
+std::vector<F> masked_factor_values(const sc::SumOfProducts<F>& g, const sc::Masking<F>& masking,
+                                    std::span<const F> point) {
+  const F z = naive_vanishing(point);
+  std::vector<F> values;
+  for (std::size_t k = 0; k < g.factors().size(); ++k) {
+    F value = zkcnn::evaluate_multilinear<F>(g.factors()[k], point);
+    if (!masking.masked.empty() && masking.masked[k]) value += masking.factor_masks[k] * z;
+    values.push_back(value);
+  }
+  return values;
+}
+
+/// The polynomial the masked sumcheck runs on, at any point:
+/// sum_t c_t prod_k (f_k(x) + S_k Z(x)) + u(x).
+template <class F>
+F masked_polynomial(const sc::SumOfProducts<F>& g, const sc::Masking<F>& masking, std::span<const F> point) {
+  return g.shape().combine(masked_factor_values(g, masking, point)) + naive_additive(masking.additive, point);
+}
+
+/// The last round's exact degree from its definition: a term with m factors, j of them masked
+/// (counted with multiplicity), has degree m + j in the last variable (Z contributes
+/// x_n (1 - x_n) to each masked factor); the other rounds keep the shape's degree.
+template <class F>
+std::size_t exact_last_degree(const sc::SumOfProductsShape<F>& shape, const std::vector<bool>& masked) {
+  std::size_t degree = shape.degree();
+  for (const auto& term : shape.terms()) {
+    std::size_t d = 0;
+    for (std::size_t f : term.factors) d += (!masked.empty() && masked[f]) ? 2 : 1;
+    degree = std::max(degree, d);
+  }
+  return degree;
+}
+
+enum class MaskKind { additive, factors, both, both_raised };
+
+template <class F>
+struct MaskedInstance {
+  sc::SumOfProducts<F> g;
+  sc::Masking<F> masking;
+  std::size_t degree;       // every round but the last
+  std::size_t last_degree;  // what the verifier must be told
+};
+
+/// A random g in n >= 1 variables (1-4 factors, 1-3 terms of degree 1-3, factors may repeat,
+/// tables of random lengths up to 2^n), with a random masking of the given kind: u_i of random
+/// degree up to its round's degree, constant terms included; random flags and S_k.
+template <class F>
+MaskedInstance<F> random_masked_instance(std::mt19937_64& rng, std::size_t n, MaskKind kind) {
+  auto uniform = [&](std::size_t lo, std::size_t hi) { return std::uniform_int_distribution<std::size_t>(lo, hi)(rng); };
+  const std::size_t full = std::size_t{1} << n;
+  const std::size_t factor_count = uniform(1, 4);
+  std::vector<std::size_t> lengths;
+  for (std::size_t k = 0; k < factor_count; ++k) lengths.push_back(uniform(0, 1) == 0 ? full : uniform(0, full));
+  std::vector<std::vector<std::size_t>> terms(uniform(1, 3));
+  for (auto& term : terms) {
+    term.resize(uniform(1, 3));
+    for (auto& f : term) f = uniform(0, factor_count - 1);
+  }
+  auto g = random_instance<F>(rng, n, lengths, terms);
+
+  sc::Masking<F> masking;
+  if (kind != MaskKind::additive) {
+    masking.masked.resize(factor_count);
+    masking.factor_masks.assign(factor_count, F::zero());
+    for (std::size_t k = 0; k < factor_count; ++k) {
+      masking.masked[k] = uniform(0, 2) != 0;
+      if (masking.masked[k]) masking.factor_masks[k] = F::random(rng);
+    }
+  }
+  const std::size_t degree = g.shape().degree();
+  std::size_t last_degree = exact_last_degree(g.shape(), masking.masked);
+  if (kind == MaskKind::both_raised) {
+    last_degree += uniform(1, 2);
+    masking.last_degree = last_degree;
+  }
+  if (kind != MaskKind::factors) {
+    masking.additive.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t round_degree = i + 1 == n ? last_degree : degree;
+      masking.additive[i] = zkcnn_sumcheck_test::random_vector<F>(rng, uniform(0, round_degree) + 1);
+    }
+  }
+  return {std::move(g), std::move(masking), degree, last_degree};
+}
+
+template <class F>
+F brute_force_additive_sum(const std::vector<std::vector<F>>& additive, std::size_t n) {
+  F total = F::zero();
+  for (std::size_t x = 0; x < (std::size_t{1} << n); ++x) {
+    const auto point = hypercube_point<F>(x, n);
+    total += naive_additive<F>(additive, point);
+  }
+  return total;
+}
+
+/// Completeness of one masked instance, against brute force: the sum, the round messages, the
+/// final point's value, the factor values and u(r).
+template <class F>
+void check_masked_completeness(const MaskedInstance<F>& instance) {
+  const auto& g = instance.g;
+  const auto& masking = instance.masking;
+  const std::size_t n = g.shape().num_vars();
+
+  // The masked factors do not change the sum: every hypercube point has Z = 0.
+  const F plain_sum = naive_hypercube_sum(g);
+  const F additive_sum = brute_force_additive_sum(masking.additive, n);
+  CHECK(sc::additive_sum(masking.additive) == additive_sum);
+  const F claimed_sum = plain_sum + additive_sum;
+  {
+    F masked_sum = F::zero();
+    for (std::size_t x = 0; x < (std::size_t{1} << n); ++x) {
+      const auto point = hypercube_point<F>(x, n);
+      masked_sum += masked_polynomial<F>(g, masking, point);
+    }
+    CHECK(masked_sum == claimed_sum);
+  }
+  CHECK(sc::last_round_degree(g.shape(), masking.masked) == exact_last_degree(g.shape(), masking.masked));
+
+  Sha256Transcript prover_transcript(test_domain);
+  const auto out = sc::prove<F>(g, claimed_sum, prover_transcript, masking);
+  REQUIRE(out.proof.round_messages.size() == n);
+  for (std::size_t round = 0; round < n; ++round) {
+    CAPTURE(round);
+    CHECK(out.proof.round_messages[round].size() == (round + 1 == n ? instance.last_degree : instance.degree));
+  }
+
+  // (a) the plain verifier, told the per-round degrees, accepts.
+  Sha256Transcript verifier_transcript(test_domain);
+  auto subclaim =
+      sc::verify<F>(claimed_sum, n, instance.degree, instance.last_degree, out.proof, verifier_transcript);
+  REQUIRE(subclaim.has_value());
+  CHECK(subclaim->point == out.point);
+  CHECK(prover_transcript.state_digest() == verifier_transcript.state_digest());
+
+  // (b) the final value is the masked polynomial at the point, computed from the tables; the
+  // prover's factor values and u(r) are the definitions' values.
+  const std::span<const F> r(subclaim->point);
+  const F expected = masked_polynomial<F>(g, masking, r);
+  CHECK(subclaim->expected_value == expected);
+  CHECK(sc::check_subclaim<F>(*subclaim, expected).has_value());
+  const auto factor_values = masked_factor_values<F>(g, masking, r);
+  REQUIRE(out.factor_values.size() == factor_values.size());
+  for (std::size_t k = 0; k < factor_values.size(); ++k) {
+    CAPTURE(k);
+    CHECK(out.factor_values[k] == factor_values[k]);
+  }
+  CHECK(out.additive_value == naive_additive<F>(masking.additive, r));
+  CHECK(out.additive_value == sc::additive_value(masking.additive, r));
+  CHECK(g.shape().combine(out.factor_values) + out.additive_value == subclaim->expected_value);
+
+  // Every round message is the restricted sum of the masked polynomial at 0, 2, ..., degree.
+  F running = claimed_sum;
+  for (std::size_t round = 0; round < n; ++round) {
+    CAPTURE(round);
+    const std::size_t rest = n - round - 1;
+    const auto restricted = [&](const F& t) {
+      F total = F::zero();
+      for (std::size_t x = 0; x < (std::size_t{1} << rest); ++x) {
+        std::vector<F> point(out.point.begin(), out.point.begin() + static_cast<std::ptrdiff_t>(round));
+        point.push_back(t);
+        const auto tail = hypercube_point<F>(x, rest);
+        point.insert(point.end(), tail.begin(), tail.end());
+        total += masked_polynomial<F>(g, masking, point);
+      }
+      return total;
+    };
+    const auto& message = out.proof.round_messages[round];
+    CHECK(message[0] == restricted(F::zero()));
+    CHECK(message[0] + restricted(F::one()) == running);
+    for (std::size_t t = 2; t <= message.size(); ++t) CHECK(message[t - 1] == restricted(F::from_u64(t)));
+    running = restricted(out.point[round]);
+  }
+  CHECK(running == expected);
+
+  // (d) soundness: a wrong claimed sum, checked against the honest proof or proven by the
+  // prover itself, fails the final check; so does any tampered round value.
+  const F wrong_sum = claimed_sum + F::one();
+  {
+    Sha256Transcript t(test_domain);
+    auto wrong = sc::verify<F>(wrong_sum, n, instance.degree, instance.last_degree, out.proof, t);
+    REQUIRE(wrong.has_value());
+    CHECK_FALSE(sc::check_subclaim<F>(*wrong, masked_polynomial<F>(g, masking, wrong->point)).has_value());
+  }
+  {
+    Sha256Transcript pt(test_domain);
+    const auto lying = sc::prove<F>(g, wrong_sum, pt, masking);
+    Sha256Transcript t(test_domain);
+    auto wrong = sc::verify<F>(wrong_sum, n, instance.degree, instance.last_degree, lying.proof, t);
+    REQUIRE(wrong.has_value());
+    CHECK_FALSE(sc::check_subclaim<F>(*wrong, masked_polynomial<F>(g, masking, wrong->point)).has_value());
+  }
+  for (std::size_t round = 0; round < n; ++round) {
+    for (std::size_t i = 0; i < out.proof.round_messages[round].size(); ++i) {
+      CAPTURE(round, i);
+      auto tampered = out.proof;
+      tampered.round_messages[round][i] += F::one();
+      Sha256Transcript t(test_domain);
+      auto result = sc::verify<F>(claimed_sum, n, instance.degree, instance.last_degree, tampered, t);
+      REQUIRE(result.has_value());
+      CHECK_FALSE(sc::check_subclaim<F>(*result, masked_polynomial<F>(g, masking, result->point)).has_value());
+    }
+  }
+  // The verifier must be told the last round's degree: any other is malformed.
+  for (const std::size_t other : {instance.last_degree - 1, instance.last_degree + 1}) {
+    if (other < instance.degree || other == instance.last_degree) continue;
+    Sha256Transcript t(test_domain);
+    auto result = sc::verify<F>(claimed_sum, n, instance.degree, other, out.proof, t);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == Errc::malformed_proof);
+  }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("masked sumcheck: completeness and soundness against brute force", "[sumcheck][masking]",
+                   zkcnn::bn254::Fr, zkcnn::Goldilocks, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x6d61736b);
+  for (std::size_t n = 1; n <= 5; ++n) {
+    for (const MaskKind kind : {MaskKind::additive, MaskKind::factors, MaskKind::both, MaskKind::both_raised}) {
+      for (int repeat = 0; repeat < 3; ++repeat) {
+        CAPTURE(n, static_cast<int>(kind), repeat);
+        check_masked_completeness(random_masked_instance<F>(rng, n, kind));
+      }
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("masked sumcheck: a raised last degree (last_degree override) still verifies",
+                   "[sumcheck][masking]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
+  using F = TestType;
+  std::mt19937_64 rng(0x72616973);
+  for (std::size_t n = 1; n <= 4; ++n) {
+    const std::size_t full = std::size_t{1} << n;
+    // f0 * f1 + f2, f1 masked: exact last degree 3.
+    auto g = random_instance<F>(rng, n, {full, full, full - 1}, {{0, 1}, {2}});
+    sc::Masking<F> exact;
+    exact.masked = {false, true, false};
+    exact.factor_masks = {F::zero(), F::random(rng), F::zero()};
+    REQUIRE(sc::last_round_degree(g.shape(), exact.masked) == 3);
+    // The override only raises: one below the exact degree is ignored.
+    for (const std::size_t override_degree : {std::size_t{0}, std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{7}}) {
+      CAPTURE(n, override_degree);
+      auto masking = exact;
+      masking.last_degree = override_degree;
+      const std::size_t last = std::max<std::size_t>(3, override_degree);
+      // Only the override, without any mask at all, also raises the last round.
+      for (const bool masks_nothing : {false, true}) {
+        auto m = masks_nothing ? sc::Masking<F>{} : masking;
+        if (masks_nothing) m.last_degree = override_degree;
+        const std::size_t expected_last = masks_nothing ? std::max<std::size_t>(2, override_degree) : last;
+        const F sum = g.sum_over_hypercube();
+        Sha256Transcript pt(test_domain);
+        const auto out = sc::prove<F>(g, sum, pt, m);
+        REQUIRE(out.proof.round_messages.back().size() == expected_last);
+        Sha256Transcript vt(test_domain);
+        auto subclaim = sc::verify<F>(sum, n, 2, expected_last, out.proof, vt);
+        REQUIRE(subclaim.has_value());
+        CHECK(subclaim->expected_value == masked_polynomial<F>(g, m, subclaim->point));
+        CHECK(subclaim->expected_value == g.shape().combine(out.factor_values));
+      }
+    }
+  }
+}
+
+TEST_CASE("masked sumcheck: the prover rejects a masking of the wrong shape", "[sumcheck][masking]") {
+  using F = zkcnn::bn254::Fr;
+  std::mt19937_64 rng(0x73686170);
+  const auto g = random_instance<F>(rng, 3, {8, 8}, {{0, 1}});
+  const auto prove = [&](const sc::SumOfProducts<F>& instance, const sc::Masking<F>& masking) {
+    Sha256Transcript t(test_domain);
+    return sc::prove<F>(instance, instance.sum_over_hypercube(), t, masking);
+  };
+  sc::Masking<F> wrong_additive;
+  wrong_additive.additive.assign(2, {F::one()});
+  CHECK_THROWS_AS(prove(g, wrong_additive), std::invalid_argument);
+  sc::Masking<F> wrong_flags;
+  wrong_flags.masked = {true};
+  wrong_flags.factor_masks = {F::one()};
+  CHECK_THROWS_AS(prove(g, wrong_flags), std::invalid_argument);
+  sc::Masking<F> wrong_masks;
+  wrong_masks.masked = {true, false};
+  wrong_masks.factor_masks = {F::one()};
+  CHECK_THROWS_AS(prove(g, wrong_masks), std::invalid_argument);
+  // A sum without variables has nowhere to put a mask (the GKR step lifts it first).
+  const auto constant = random_instance<F>(rng, 0, {1}, {{0}});
+  sc::Masking<F> additive_zero;
+  additive_zero.masked = {true};
+  additive_zero.factor_masks = {F::one()};
+  CHECK_THROWS_AS(prove(constant, additive_zero), std::invalid_argument);
+  sc::Masking<F> good;
+  good.masked = {true, false};
+  good.factor_masks = {F::one(), F::zero()};
+  good.additive.assign(3, {F::one(), F::one()});
+  CHECK_NOTHROW(prove(g, good));
+}

@@ -58,12 +58,19 @@ struct Setup {
     // Claims on the tables, one of them masked by the line at entries b, b + 1.
     auto point = [&](std::size_t n) { return random_vector(n, rng); };
     auto p1 = point(6), p2 = point(6), p3 = point(4);
-    claims.push_back({0, p1, {zkcnn::evaluate_multilinear(std::span<const F>(first), std::span<const F>(p1))}});
+    claims.push_back(Claim::at(0, p1, {zkcnn::evaluate_multilinear(std::span<const F>(first), std::span<const F>(p1))}));
     const F kappa = F::random(rng);
     const F masked = zkcnn::evaluate_multilinear(std::span<const F>(first), std::span<const F>(p2)) +
                      kappa * (masks.value(b) + masks.value(b) + masks.value(b + 1));
-    claims.push_back({0, p2, {masked, {{kappa, b}}}});
-    claims.push_back({1, p3, {zkcnn::evaluate_multilinear(std::span<const F>(second), std::span<const F>(p3))}});
+    claims.push_back(Claim::at(0, p2, {masked, {{kappa, b}}}));
+    // Two terms: 3 second~(p3) - first~(p1).
+    claims.push_back({1,
+                      {{F::from_u64(3), p3}},
+                      {F::from_u64(3) * zkcnn::evaluate_multilinear(std::span<const F>(second), std::span<const F>(p3))}});
+    claims.push_back({0,
+                      {{F::one(), p2}, {-F::one(), p1}},
+                      {zkcnn::evaluate_multilinear(std::span<const F>(first), std::span<const F>(p2)) -
+                       zkcnn::evaluate_multilinear(std::span<const F>(first), std::span<const F>(p1))}});
   }
 
   std::vector<G> mask_rows() const { return masks.row_commitments(); }
@@ -116,7 +123,7 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
   {
     auto moved = setup.claims;
     moved[2].matrix = 0;
-    moved[2].point.resize(6, F::zero());
+    moved[2].terms[0].point.resize(6, F::zero());
     CHECK_FALSE(setup.verify(proof, moved, setup.linear));
   }
   {

@@ -18,6 +18,13 @@
 // The prover is given the leaves up to the last one that matters: the rest are the empty
 // fraction 0/1, which adds nothing, and stay 0/1 up the tree and through every fold, so each
 // level stores and works on its live prefix only and accounts for the tail in closed form.
+//
+// Zero knowledge (a transcript with a mask commitment, gkr/sumcheck_step.hpp): no node is sent
+// in clear. The root's numerator is the public claim of a first, variable-free step over the
+// two nodes under the root (lambda = 0: the root's denominator is neither sent nor checked),
+// every level is a masked step, and the claims passed down are masked. Without the check that
+// the root's denominator is not zero, a lookup stays sound: its denominators are alpha minus
+// keys fixed before alpha was drawn, so one vanishes with probability at most (leaves) / |F|.
 
 #include <algorithm>
 #include <array>
@@ -43,22 +50,25 @@ namespace zkcnn::gkr {
 
 template <EncodableField F>
 struct FractionSumProof {
-  /// p_1(0), p_1(1), q_1(0), q_1(1): the two nodes under the root.
-  std::array<F, 4> top;
-  /// One step per level k = 1..n-1, each sending p0, p1, q0, q1 at its final point.
+  /// p_1(0), p_1(1), q_1(0), q_1(1): the two nodes under the root (plain proofs; zero in
+  /// zero knowledge, where they are not sent).
+  std::array<F, 4> top{};
+  /// One step per level k = 1..n-1 (k = 0..n-1 in zero knowledge), each sending p0, p1, q0, q1
+  /// at its final point.
   std::vector<SumcheckStep<F>> levels;
 
   friend bool operator==(const FractionSumProof&, const FractionSumProof&) = default;
 };
 
-/// The root fraction and the claims left on the leaves' extensions p~ and q~ at `point`.
+/// The root fraction and the claims left on the leaves' extensions p~ and q~ at `point`. In
+/// zero knowledge the numerator is proven zero and the denominator is not revealed.
 template <Field F>
 struct FractionSumClaims {
   F root_numerator;
-  F root_denominator;
+  std::optional<F> root_denominator;
   std::vector<F> point;
-  F numerator;
-  F denominator;
+  MaskedValue<F> numerator;
+  MaskedValue<F> denominator;
 };
 
 template <EncodableField F>
@@ -73,11 +83,34 @@ inline constexpr std::size_t fraction_level_values = 4;
 
 // The next claim from the values at (rho, 0) and (rho, 1): the line through them at mu.
 template <EncodableField F, class T>
-void descend(std::vector<F>& point, F& numerator, F& denominator, std::span<const F> values, T& transcript) {
+void descend(std::vector<F>& point, MaskedValue<F>& numerator, MaskedValue<F>& denominator,
+             const std::array<MaskedValue<F>, 4>& values, T& transcript) {
   const F mu = transcript.template challenge<F>("gkr/fraction_sum/mu");
-  numerator = values[0] + mu * (values[1] - values[0]);
-  denominator = values[2] + mu * (values[3] - values[2]);
+  numerator = MaskedValue<F>{F::zero()}.add(F::one() - mu, values[0]).add(mu, values[1]);
+  denominator = MaskedValue<F>{F::zero()}.add(F::one() - mu, values[2]).add(mu, values[3]);
   point.push_back(mu);
+}
+
+template <Field F>
+std::array<MaskedValue<F>, 4> plain_values(std::span<const F> values) {
+  return {MaskedValue<F>{values[0]}, MaskedValue<F>{values[1]}, MaskedValue<F>{values[2]}, MaskedValue<F>{values[3]}};
+}
+
+// A level's polynomial for the generic (masked) prover: eq(r, x) (p0 q1 + p1 q0 + lambda q0 q1),
+// the halves padded to the whole level with the empty fraction 0/1.
+template <Field F>
+sumcheck::SumOfProducts<F> level_polynomial(std::span<const F> r, const F& lambda, std::array<std::vector<F>, 4> halves) {
+  const std::size_t size = std::size_t{1} << r.size();
+  for (std::size_t t = 0; t < 4; ++t) halves[t].resize(size, t < 2 ? F::zero() : F::one());
+  std::vector<std::vector<F>> tables{eq_table(r)};
+  for (auto& half : halves) tables.push_back(std::move(half));
+  return sumcheck::SumOfProducts<F>(r.size(), std::move(tables),
+                                    {{F::one(), {0, 1, 4}}, {F::one(), {0, 2, 3}}, {lambda, {0, 3, 4}}});
+}
+
+template <EncodableField F>
+F level_value(std::span<const F> point, std::span<const F> final_point, const F& lambda, std::span<const F> v) {
+  return eq_eval(point, final_point) * (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]);
 }
 
 // The live prefix of level k (2^k nodes, `half` of them) from that of level k + 1: node x adds
@@ -222,31 +255,50 @@ ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std:
     levels[k - 1] = detail::parent_level<F>(levels[k].first, levels[k].second, std::size_t{1} << (k - 1));
   }
   ProvenFractionSum<F> out;
-  {
-    const auto [p1_0, p1_1, q1_0, q1_1] = detail::split_level(levels[1].first, levels[1].second, 1);
-    out.proof.top = {p1_0[0], p1_1[0], q1_0[0], q1_1[0]};
-  }
-  const auto& top = out.proof.top;
-  out.claims.root_numerator = top[0] * top[3] + top[1] * top[2];
-  out.claims.root_denominator = top[2] * top[3];
-  absorb_evaluations(transcript, std::span<const F>(out.proof.top));
   std::vector<F> point;
-  F numerator, denominator;
-  detail::descend(point, numerator, denominator, std::span<const F>(out.proof.top), transcript);
-  levels[1] = {};
-  for (std::size_t k = 1; k < num_vars; ++k) {
-    const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
-    auto halves = detail::split_level(levels[k + 1].first, levels[k + 1].second, std::size_t{1} << k);
-    levels[k + 1] = {};
-    auto proven = detail::prove_level(std::span<const F>(point), lambda, numerator + lambda * denominator,
-                                      std::move(halves), transcript);
-    point = std::move(proven.point);
-    detail::descend(point, numerator, denominator, std::span<const F>(proven.step.evaluations), transcript);
-    out.proof.levels.push_back(std::move(proven.step));
+  MaskedValue<F> numerator{F::zero()}, denominator{F::zero()};
+  if (masks_of(transcript) != nullptr) {
+    levels[0] = detail::parent_level<F>(levels[1].first, levels[1].second, 1);
+    out.claims.root_numerator = levels[0].first[0];
+    for (std::size_t k = 0; k < num_vars; ++k) {
+      const F lambda = k == 0 ? F::zero() : transcript.template challenge<F>("gkr/fraction_sum/lambda");
+      auto halves = detail::split_level(levels[k + 1].first, levels[k + 1].second, std::size_t{1} << k);
+      levels[k + 1] = {};
+      const std::size_t sent[] = {1, 2, 3, 4};
+      auto proven = prove_step(detail::level_polynomial(std::span<const F>(point), lambda, std::move(halves)),
+                               MaskedValue<F>(numerator).add(lambda, denominator), std::span<const std::size_t>(sent),
+                               transcript);
+      point = std::move(proven.point);
+      detail::descend(point, numerator, denominator, {proven.sent(0), proven.sent(1), proven.sent(2), proven.sent(3)},
+                      transcript);
+      out.proof.levels.push_back(std::move(proven.step));
+    }
+  } else {
+    {
+      const auto [p1_0, p1_1, q1_0, q1_1] = detail::split_level(levels[1].first, levels[1].second, 1);
+      out.proof.top = {p1_0[0], p1_1[0], q1_0[0], q1_1[0]};
+    }
+    const auto& top = out.proof.top;
+    out.claims.root_numerator = top[0] * top[3] + top[1] * top[2];
+    out.claims.root_denominator = top[2] * top[3];
+    absorb_evaluations(transcript, std::span<const F>(out.proof.top));
+    detail::descend(point, numerator, denominator, detail::plain_values(std::span<const F>(top)), transcript);
+    levels[1] = {};
+    for (std::size_t k = 1; k < num_vars; ++k) {
+      const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
+      auto halves = detail::split_level(levels[k + 1].first, levels[k + 1].second, std::size_t{1} << k);
+      levels[k + 1] = {};
+      auto proven = detail::prove_level(std::span<const F>(point), lambda, numerator.value + lambda * denominator.value,
+                                        std::move(halves), transcript);
+      point = std::move(proven.point);
+      detail::descend(point, numerator, denominator, detail::plain_values(std::span<const F>(proven.step.evaluations)),
+                      transcript);
+      out.proof.levels.push_back(std::move(proven.step));
+    }
   }
   out.claims.point = std::move(point);
-  out.claims.numerator = numerator;
-  out.claims.denominator = denominator;
+  out.claims.numerator = std::move(numerator);
+  out.claims.denominator = std::move(denominator);
   return out;
 }
 
@@ -256,47 +308,65 @@ ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std:
 template <EncodableField F, class T>
 Result<FractionSumClaims<F>> verify_fraction_sum(std::size_t num_vars, const FractionSumProof<F>& proof, T& transcript) {
   if (num_vars == 0) throw std::invalid_argument("verify_fraction_sum: num_vars >= 1");
-  if (proof.levels.size() != num_vars - 1) return make_error(Errc::malformed_proof, "fraction sum: wrong number of levels");
+  const bool masked = masks_of(transcript) != nullptr;
+  if (proof.levels.size() != (masked ? num_vars : num_vars - 1)) {
+    return make_error(Errc::malformed_proof, "fraction sum: wrong number of levels");
+  }
   transcript.absorb_u64("gkr/fraction_sum/num_vars", num_vars);
-  const auto& top = proof.top;
   FractionSumClaims<F> out;
-  out.root_numerator = top[0] * top[3] + top[1] * top[2];
-  out.root_denominator = top[2] * top[3];
-  absorb_evaluations(transcript, std::span<const F>(top));
-  F numerator, denominator;
-  detail::descend(out.point, numerator, denominator, std::span<const F>(top), transcript);
-  for (std::size_t k = 1; k < num_vars; ++k) {
-    const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
-    const auto& step = proof.levels[k - 1];
-    auto subclaim = verify_step(numerator + lambda * denominator, k, 3, detail::fraction_level_values, step, transcript);
+  MaskedValue<F> numerator{F::zero()}, denominator{F::zero()};
+  std::size_t first_level = 0;
+  if (masked) {
+    out.root_numerator = F::zero();
+  } else {
+    const auto& top = proof.top;
+    out.root_numerator = top[0] * top[3] + top[1] * top[2];
+    out.root_denominator = top[2] * top[3];
+    absorb_evaluations(transcript, std::span<const F>(top));
+    detail::descend(out.point, numerator, denominator, detail::plain_values(std::span<const F>(top)), transcript);
+    first_level = 1;
+  }
+  for (std::size_t k = first_level; k < num_vars; ++k) {
+    const F lambda = k == 0 ? F::zero() : transcript.template challenge<F>("gkr/fraction_sum/lambda");
+    const auto& step = proof.levels[k - first_level];
+    auto subclaim = verify_step(MaskedValue<F>(numerator).add(lambda, denominator), k, 3, detail::fraction_level_values,
+                                step, transcript);
     if (!subclaim) return subclaim.error();
-    const auto& v = step.evaluations;  // p0, p1, q0, q1
-    const F expected = eq_eval(std::span<const F>(out.point), std::span<const F>(subclaim->point)) *
-                       (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]);
+    const F expected = detail::level_value(std::span<const F>(out.point), std::span<const F>(subclaim->point), lambda,
+                                           std::span<const F>(step.evaluations));
     if (auto ok = check_step(*subclaim, expected, "fraction sum level " + std::to_string(k)); !ok) return ok.error();
     out.point = std::move(subclaim->point);
-    detail::descend(out.point, numerator, denominator, std::span<const F>(v), transcript);
+    detail::descend(out.point, numerator, denominator,
+                    {sent_value(step, *subclaim, 0), sent_value(step, *subclaim, 1), sent_value(step, *subclaim, 2),
+                     sent_value(step, *subclaim, 3)},
+                    transcript);
   }
-  out.numerator = numerator;
-  out.denominator = denominator;
+  out.numerator = std::move(numerator);
+  out.denominator = std::move(denominator);
   return out;
 }
 
+/// The root's two children (plain proofs only), then every level's step.
 template <EncodableField F>
 void write_fraction_sum(io::ByteWriter& out, const FractionSumProof<F>& proof) {
-  for (const F& value : proof.top) out.write_field(value);
+  const bool masked = !proof.levels.empty() && !proof.levels.front().masking.empty();
+  if (!masked) {
+    for (const F& value : proof.top) out.write_field(value);
+  }
   for (const auto& level : proof.levels) write_step(out, level);
 }
 
 template <EncodableField F>
 Result<FractionSumProof<F>> read_fraction_sum(io::ByteReader& in, std::size_t num_vars) {
-  FractionSumProof<F> proof;
-  for (F& value : proof.top) {
-    auto decoded = in.read_field<F>("fraction sum root values");
-    if (!decoded) return decoded.error();
-    value = *decoded;
+  FractionSumProof<F> proof{};
+  if (!in.zero_knowledge()) {
+    for (F& value : proof.top) {
+      auto decoded = in.read_field<F>("fraction sum root values");
+      if (!decoded) return decoded.error();
+      value = *decoded;
+    }
   }
-  for (std::size_t k = 1; k < num_vars; ++k) {
+  for (std::size_t k = in.zero_knowledge() ? 0 : 1; k < num_vars; ++k) {
     auto level = read_step<F>(in, k, 3, detail::fraction_level_values);
     if (!level) return level.error();
     proof.levels.push_back(std::move(*level));

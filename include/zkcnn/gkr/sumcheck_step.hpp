@@ -6,9 +6,9 @@
 //
 // Zero knowledge (PROTOCOL.md section 8; Libra, section 4). When the transcript carries a mask
 // commitment (transcript.masks(), zk/mask_commitment.hpp), every step is masked:
-//   1. the prover draws fresh committed randomness: the mask m(x) = sum_i m_i(x_i) (each m_i
-//      of the round's degree, no constant term) and one random line R_k(w) = c_k + d_k w per
-//      sent factor;
+//   1. the prover draws fresh committed randomness: the mask m(x) = a_0 + sum_i m_i(x_i) (each
+//      m_i of the round's degree without constant term) and one random line R_k(w) = c_k + d_k w
+//      per sent factor;
 //   2. it sends G = sum_x m(x), and the verifier draws rho;
 //   3. the sumcheck runs on f + rho m + sum_t kappa_t R_t(x_1) / 2^(n-1), where the last sum
 //      discharges the claimed sum's mask terms kappa_t S_t (S_t = R_t(0) + R_t(1)), and each
@@ -89,10 +89,15 @@ inline constexpr std::size_t mask_line_size = 2;  // R(w) = c + d w
 // the encoding's shape independent of the layer's terms).
 inline std::size_t masked_last_degree(std::size_t degree, std::size_t sent) { return degree + sent; }
 
+// The mask's coefficients: a_0, then m_i's (x^1 .. x^deg_i) round by round.
+inline std::size_t mask_coefficient_count(std::size_t num_vars, std::size_t degree, std::size_t last_degree) {
+  return 1 + (num_vars - 1) * degree + last_degree;
+}
+
 // The number of committed mask entries a step draws: the mask's coefficients, then one line
 // per sent factor.
 inline std::size_t step_mask_size(std::size_t num_vars, std::size_t degree, std::size_t last_degree, std::size_t sent) {
-  return (num_vars - 1) * degree + last_degree + mask_line_size * sent;
+  return mask_coefficient_count(num_vars, degree, last_degree) + mask_line_size * sent;
 }
 
 template <Field F>
@@ -102,15 +107,16 @@ F power_of_two(std::size_t exponent) {
   return value;
 }
 
-// The offsets of m_i's coefficients (x^1 .. x^deg_i) inside the step's block.
-inline std::size_t mask_coefficient_offset(std::size_t round, std::size_t degree) { return round * degree; }
+// The offsets of m_i's coefficients (x^1 .. x^deg_i) inside the step's block, after a_0.
+inline std::size_t mask_coefficient_offset(std::size_t round, std::size_t degree) { return 1 + round * degree; }
 
-// G = sum_x m(x) = 2^(n-1) sum_i m_i(1): the claim on the committed coefficients.
+// G = sum_x m(x) = 2^n a_0 + 2^(n-1) sum_i m_i(1): the claim on the committed coefficients.
 template <Field F>
 LinearClaim<F> mask_sum_claim(std::size_t first, std::size_t coefficients, std::size_t num_vars, const F& sum) {
   LinearClaim<F> claim{{}, sum};
   const F scale = power_of_two<F>(num_vars - 1);
-  for (std::size_t j = 0; j < coefficients; ++j) claim.terms.emplace_back(first + j, scale);
+  claim.terms.emplace_back(first, scale + scale);
+  for (std::size_t j = 1; j < coefficients; ++j) claim.terms.emplace_back(first + j, scale);
   return claim;
 }
 
@@ -121,6 +127,7 @@ LinearClaim<F> additive_value_claim(std::size_t first, std::size_t degree, std::
                                     const F& value) {
   LinearClaim<F> claim{{}, value};
   const std::size_t n = point.size();
+  claim.terms.emplace_back(first, rho);
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t round_degree = i + 1 == n ? last_degree : degree;
     F power = rho;
@@ -186,12 +193,17 @@ ProvenStep<F> prove_step(sumcheck::SumOfProducts<F> g, const MaskedValue<F>& cla
     const std::size_t degree = shape.degree();
     masking.last_degree = detail::masked_last_degree(shape.degree(), sent.size());
     const std::size_t last_degree = masking.last_degree;
-    const std::size_t coefficients = (n - 1) * degree + last_degree;
+    // The encoding fixes the last round at degree + sent values: each sent factor may occur
+    // once per term.
+    if (sumcheck::last_round_degree(shape, masking.masked) > last_degree) {
+      throw std::logic_error("prove_step: a sent factor occurs twice in one term");
+    }
+    const std::size_t coefficients = detail::mask_coefficient_count(n, degree, last_degree);
     const std::size_t first = masks->draw(detail::step_mask_size(n, degree, last_degree, sent.size()), transcript);
 
     F mask_sum = F::zero();
-    for (std::size_t j = 0; j < coefficients; ++j) mask_sum += masks->value(first + j);
-    mask_sum *= detail::power_of_two<F>(n - 1);
+    for (std::size_t j = 1; j < coefficients; ++j) mask_sum += masks->value(first + j);
+    mask_sum = detail::power_of_two<F>(n - 1) * (mask_sum + masks->value(first) + masks->value(first));
     transcript.absorb_field("gkr/zk/mask_sum", mask_sum);
     const F rho = transcript.template challenge<F>("gkr/zk/rho");
 
@@ -203,6 +215,7 @@ ProvenStep<F> prove_step(sumcheck::SumOfProducts<F> g, const MaskedValue<F>& cla
         masking.additive[i][a + 1] = rho * masks->value(first + detail::mask_coefficient_offset(i, degree) + a);
       }
     }
+    masking.additive[0][0] += rho * masks->value(first);  // a_0
     const F inverse_scale = *detail::power_of_two<F>(n - 1).inverse();
     for (const auto& term : claimed.masks) {
       const F kappa = term.coefficient * inverse_scale;
@@ -278,7 +291,7 @@ Result<StepSubclaim<F>> verify_step(const MaskedValue<F>& claimed, std::size_t n
       return make_error(Errc::malformed_proof, "layer proof: a zero-knowledge step has the wrong number of rounds");
     }
     const std::size_t last_degree = detail::masked_last_degree(degree, evaluation_count);
-    const std::size_t coefficients = (num_vars - 1) * degree + last_degree;
+    const std::size_t coefficients = detail::mask_coefficient_count(num_vars, degree, last_degree);
     auto first = masks->draw(detail::step_mask_size(num_vars, degree, last_degree, evaluation_count), transcript);
     if (!first) return first.error();
     const F mask_sum = step.masking[0];
@@ -312,6 +325,40 @@ template <EncodableField F, class T>
 Result<StepSubclaim<F>> verify_step(const F& claimed_sum, std::size_t num_vars, std::size_t degree,
                                     std::size_t evaluation_count, const SumcheckStep<F>& step, T& transcript) {
   return verify_step(MaskedValue<F>{claimed_sum}, num_vars, degree, evaluation_count, step, transcript);
+}
+
+/// Sends a value the verifier may not learn outside a sumcheck: in zero knowledge it is masked
+/// by a fresh committed line R (value + S, S = R(0) + R(1)) and carries that mask term, which
+/// the step proving the value discharges; otherwise it is sent as it is. Binds the sent value.
+template <EncodableField F, class T>
+MaskedValue<F> send_value(const F& value, T& transcript) {
+  MaskedValue<F> out{value};
+  auto* masks = masks_of(transcript);
+  if constexpr (!std::is_same_v<decltype(masks), void*>) {
+    if (masks != nullptr) {
+      const std::size_t line = masks->draw(detail::mask_line_size, transcript);
+      out.value += masks->value(line) + masks->value(line) + masks->value(line + 1);
+      out.masks.push_back({F::one(), line});
+    }
+  }
+  transcript.absorb_field("gkr/sent_value", out.value);
+  return out;
+}
+
+/// The verifier's side of send_value.
+template <EncodableField F, class T>
+Result<MaskedValue<F>> receive_value(const F& sent, T& transcript) {
+  MaskedValue<F> out{sent};
+  auto* masks = masks_of(transcript);
+  if constexpr (!std::is_same_v<decltype(masks), void*>) {
+    if (masks != nullptr) {
+      auto line = masks->draw(detail::mask_line_size, transcript);
+      if (!line) return line.error();
+      out.masks.push_back({F::one(), *line});
+    }
+  }
+  transcript.absorb_field("gkr/sent_value", out.value);
+  return out;
 }
 
 /// Sent value `index` of a verified step, with its mask terms.

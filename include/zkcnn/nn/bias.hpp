@@ -16,13 +16,25 @@
 // Padding: the entries j with j_c >= d_c (and every other index real) receive bias[j_c], the
 // bias table's padding (zero for an honest table). Only the padding of Y depends on it.
 //
+// Zero knowledge (PROTOCOL.md section 8). With a mask commitment on the transcript
+// (gkr::masks_of) the prover draws two fresh committed lines and sends z' = z + S_z and
+// beta' = beta + S_b (S = R(0) + R(1) for a line R, gkr/claim.hpp), uniformly random; the claims
+// it leaves carry the mask terms (1, line) for the layers that prove them to discharge. The
+// equation can no longer be checked on the sent values: it holds of the true values,
+//   v - sum_t kappa_t S_t = (z' - S_z) + B (beta' - S_b),   B = prod_d prefix_indicator(r_d, d_d),
+// with kappa_t S_t the output claim's mask terms, and is linear in the committed entries, so both
+// sides record it as a claim on the mask commitment (gkr::LinearClaim), opened with the others at
+// the end of the proof. The proof keeps its two field elements.
+//
 // Costs: prover O(|Z| + d_c) (two multilinear evaluations), verifier O(num_vars(Z)),
 // proof 2 field elements.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -30,6 +42,7 @@
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/gkr/layer.hpp"
+#include "zkcnn/gkr/sumcheck_step.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/poly/eq.hpp"
@@ -107,8 +120,21 @@ class BiasLayer {
     const auto parts = shape_.split(std::span<const F>(claim.point));
     Proof proof{evaluate_multilinear(inputs[0], std::span<const F>(claim.point)),
                 evaluate_multilinear(inputs[1], parts[channel_dim_])};
+    SentMasks sent_masks;
+    auto* masks = gkr::masks_of(transcript);
+    if constexpr (!std::is_same_v<decltype(masks), void*>) {
+      if (masks != nullptr) {
+        const std::size_t first = masks->draw(2 * line_entries, transcript);
+        sent_masks = line_masks(first);
+        proof.input_value += line_sum(*masks, first);
+        proof.bias_value += line_sum(*masks, first + line_entries);
+      }
+    }
     absorb_proof(transcript, proof);
-    auto claims = input_claims(claim, proof);
+    if constexpr (!std::is_same_v<decltype(masks), void*>) {
+      if (masks != nullptr) masks->claim(relation_claim(claim, proof, sent_masks));
+    }
+    auto claims = input_claims(claim, proof, sent_masks);
     return {std::move(proof), std::move(claims)};
   }
 
@@ -116,16 +142,27 @@ class BiasLayer {
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
     check_claim(claim);
     absorb_statement(transcript, claim);
+    SentMasks sent_masks;
+    auto* masks = gkr::masks_of(transcript);
+    if constexpr (!std::is_same_v<decltype(masks), void*>) {
+      if (masks != nullptr) {
+        auto first = masks->draw(2 * line_entries, transcript);
+        if (!first) return first.error();
+        sent_masks = line_masks(*first);
+      }
+    }
     absorb_proof(transcript, proof);
-    const auto parts = shape_.split(std::span<const F>(claim.point));
-    F broadcast = F::one();
-    for (std::size_t d = 0; d < parts.size(); ++d) {
-      if (d != channel_dim_) broadcast *= prefix_indicator(parts[d], shape_.dim(d));
+    const bool masked = !sent_masks[0].empty();
+    if (!masked) {
+      if (!claim.masks.empty()) throw std::logic_error("BiasLayer: a masked claim outside a zero-knowledge proof");
+      if (claim.value != proof.input_value + proof.bias_value * broadcast(claim)) {
+        return make_error(Errc::verification_failed, "bias layer: the output claim is not Z~(r) + bias~(r_c)");
+      }
     }
-    if (claim.value != proof.input_value + proof.bias_value * broadcast) {
-      return make_error(Errc::verification_failed, "bias layer: the output claim is not Z~(r) + bias~(r_c)");
+    if constexpr (!std::is_same_v<decltype(masks), void*>) {
+      if (masked) masks->claim(relation_claim(claim, proof, sent_masks));
     }
-    return input_claims(claim, proof);
+    return input_claims(claim, proof, sent_masks);
   }
 
   void write_proof(const Proof& proof, io::ByteWriter& out) const {
@@ -141,6 +178,49 @@ class BiasLayer {
   }
 
  private:
+  // A committed line R(w) = c + d w takes two entries (gkr::MaskTerm); the prover draws one per
+  // sent value.
+  static constexpr std::size_t line_entries = 2;
+
+  // The mask terms of the sent values (Z~(r), bias~(r_c)): none outside zero knowledge.
+  using SentMasks = std::array<std::vector<gkr::MaskTerm<F>>, 2>;
+
+  static SentMasks line_masks(std::size_t first) {
+    return {std::vector<gkr::MaskTerm<F>>{{F::one(), first}},
+            std::vector<gkr::MaskTerm<F>>{{F::one(), first + line_entries}}};
+  }
+
+  // S = R(0) + R(1) = 2 c + d for the committed line R(w) = c + d w at entries (line, line + 1).
+  template <class Masks>
+  static F line_sum(const Masks& masks, std::size_t line) {
+    return masks.value(line) + masks.value(line) + masks.value(line + 1);
+  }
+
+  // B = prod_{d != c} prefix_indicator(r_d, d_d): the broadcast's weight at the claim's point.
+  F broadcast(const gkr::Claim<F>& claim) const {
+    const auto parts = shape_.split(std::span<const F>(claim.point));
+    F value = F::one();
+    for (std::size_t d = 0; d < parts.size(); ++d) {
+      if (d != channel_dim_) value *= prefix_indicator(parts[d], shape_.dim(d));
+    }
+    return value;
+  }
+
+  // The equation v = z + B beta on masked values: v' - z' - B beta' equals the same combination
+  // of the mask terms, a claim on the committed entries (2 c + d per term's line).
+  gkr::LinearClaim<F> relation_claim(const gkr::Claim<F>& claim, const Proof& proof,
+                                     const SentMasks& sent_masks) const {
+    gkr::MaskedValue<F> residual = claim.masked_value();
+    residual.add(-F::one(), {proof.input_value, sent_masks[0]});
+    residual.add(-broadcast(claim), {proof.bias_value, sent_masks[1]});
+    gkr::LinearClaim<F> out{{}, residual.value};
+    for (const auto& term : residual.masks) {
+      out.terms.emplace_back(term.mask, term.coefficient + term.coefficient);
+      out.terms.emplace_back(term.mask + 1, term.coefficient);
+    }
+    return out;
+  }
+
   static std::size_t channel_size(const TensorShape& shape, std::size_t channel_dim) {
     if (channel_dim >= shape.dims().size()) throw std::invalid_argument("BiasLayer: channel dimension out of range");
     return shape.dim(channel_dim);
@@ -170,12 +250,13 @@ class BiasLayer {
     gkr::absorb_evaluations(transcript, std::span<const F>(values));
   }
 
-  std::vector<gkr::InputClaim<F>> input_claims(const gkr::Claim<F>& claim, const Proof& proof) const {
+  std::vector<gkr::InputClaim<F>> input_claims(const gkr::Claim<F>& claim, const Proof& proof,
+                                               const SentMasks& sent_masks) const {
     const auto parts = shape_.split(std::span<const F>(claim.point));
     const auto r_c = parts[channel_dim_];
     std::vector<gkr::InputClaim<F>> claims;
-    claims.push_back({0, {claim.point, proof.input_value}});
-    claims.push_back({1, {std::vector<F>(r_c.begin(), r_c.end()), proof.bias_value}});
+    claims.push_back({0, gkr::make_claim(claim.point, {proof.input_value, sent_masks[0]})});
+    claims.push_back({1, gkr::make_claim(std::vector<F>(r_c.begin(), r_c.end()), {proof.bias_value, sent_masks[1]})});
     return claims;
   }
 

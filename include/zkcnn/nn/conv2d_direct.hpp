@@ -27,6 +27,12 @@
 //    W_h~(t_h) = sum_{y,a} eq(r_y, y) eq(e_a, a) eq(t_h, y*s + a - pad) from the table W_h.
 // The layer leaves the claims X~(t) (input 0) and K~(e_c, e_a, e_i, r_o) (input 1).
 //
+// Zero knowledge (PROTOCOL.md section 8): both steps are masked (gkr/sumcheck_step.hpp). Step 1
+// discharges the output claim's mask terms; the sent T~(e) is masked and becomes step 2's
+// claimed sum with its mask term, which step 2 discharges; the claims on X and K carry the mask
+// terms of the values steps 2 and 1 send. The final checks are unchanged: they take the sent
+// (masked) values, which the masked sumchecks are consistent with.
+//
 // Padding. With the real-range restrictions, the real outputs depend only on the real entries
 // of X and K, whatever their padding holds (K's padding output channels reach only Y's padding).
 //
@@ -157,8 +163,8 @@ class Conv2dDirectLayer {
     std::vector<F> t = contract_input(x_table, r_b, r_y, r_x);
     sumcheck::SumOfProducts<F> g1(kernel_step_vars(), {std::move(kernel_bound), std::move(t)}, {{F::one(), {0, 1}}});
     const std::size_t sent1[] = {0, 1};
-    auto step1 = gkr::prove_step(std::move(g1), claim.value, std::span<const std::size_t>(sent1), transcript);
-    const F t_value = step1.step.evaluations[1];
+    auto step1 =
+        gkr::prove_step(std::move(g1), claim.masked_value(), std::span<const std::size_t>(sent1), transcript);
 
     // Step 2: T~(e) = sum_{b,i,h,w} X[b][i][h][w] G(b, i, h, w).
     std::vector<F> g = input_wiring_table(std::span<const F>(step1.point), r_b, r_y, r_x);
@@ -166,9 +172,9 @@ class Conv2dDirectLayer {
     sumcheck::SumOfProducts<F> g2(shape_.input_shape().num_vars(), {std::move(x_copy), std::move(g)},
                                   {{F::one(), {0, 1}}});
     const std::size_t sent2[] = {0};
-    auto step2 = gkr::prove_step(std::move(g2), t_value, std::span<const std::size_t>(sent2), transcript);
+    auto step2 = gkr::prove_step(std::move(g2), step1.sent(1), std::span<const std::size_t>(sent2), transcript);
 
-    auto claims = input_claims(step2.point, step2.step.evaluations[0], step1.point, step1.step.evaluations[0], r_o);
+    auto claims = input_claims(step2.point, step2.sent(0), step1.point, step1.sent(0), r_o);
     return {Proof{std::move(step1.step), std::move(step2.step)}, std::move(claims)};
   }
 
@@ -179,7 +185,7 @@ class Conv2dDirectLayer {
     const auto r = shape_.output_shape().split(std::span<const F>(claim.point));
     const std::span<const F> r_b = r[0], r_o = r[1], r_y = r[2], r_x = r[3];
 
-    auto sub1 = gkr::verify_step(claim.value, kernel_step_vars(), 2, 2, proof.kernel_step, transcript);
+    auto sub1 = gkr::verify_step(claim.masked_value(), kernel_step_vars(), 2, 2, proof.kernel_step, transcript);
     if (!sub1) return sub1.error();
     const F k_value = proof.kernel_step.evaluations[0];
     const F t_value = proof.kernel_step.evaluations[1];
@@ -188,7 +194,9 @@ class Conv2dDirectLayer {
     }
 
     const TensorShape in = shape_.input_shape();
-    auto sub2 = gkr::verify_step(t_value, in.num_vars(), 2, 1, proof.input_step, transcript);
+    // Step 2's claimed sum is step 1's sent T~(e), with its mask terms.
+    auto sub2 = gkr::verify_step(gkr::sent_value(proof.kernel_step, *sub1, 1), in.num_vars(), 2, 1, proof.input_step,
+                                 transcript);
     if (!sub2) return sub2.error();
     const F x_value = proof.input_step.evaluations[0];
     const auto t = in.split(std::span<const F>(sub2->point));
@@ -205,7 +213,8 @@ class Conv2dDirectLayer {
     if (auto ok = gkr::check_step(*sub2, x_value * wiring, "direct convolution (input sumcheck)"); !ok) {
       return ok.error();
     }
-    return input_claims(sub2->point, x_value, sub1->point, k_value, r_o);
+    return input_claims(sub2->point, gkr::sent_value(proof.input_step, *sub2, 0), sub1->point,
+                        gkr::sent_value(proof.kernel_step, *sub1, 0), r_o);
   }
 
   void write_proof(const Proof& proof, io::ByteWriter& out) const {
@@ -344,14 +353,14 @@ class Conv2dDirectLayer {
     return g;
   }
 
-  std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> x_point, const F& x_value,
-                                               std::span<const F> kernel_point, const F& k_value,
+  std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> x_point, gkr::MaskedValue<F> x_value,
+                                               std::span<const F> kernel_point, gkr::MaskedValue<F> k_value,
                                                std::span<const F> r_o) const {
     std::vector<F> k_point(kernel_point.begin(), kernel_point.end());
     k_point.insert(k_point.end(), r_o.begin(), r_o.end());
     std::vector<gkr::InputClaim<F>> claims;
-    claims.push_back({0, {std::vector<F>(x_point.begin(), x_point.end()), x_value}});
-    claims.push_back({1, {std::move(k_point), k_value}});
+    claims.push_back({0, gkr::make_claim(std::vector<F>(x_point.begin(), x_point.end()), std::move(x_value))});
+    claims.push_back({1, gkr::make_claim(std::move(k_point), std::move(k_value))});
     return claims;
   }
 

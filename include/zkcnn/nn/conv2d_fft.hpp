@@ -54,6 +54,11 @@
 // Costs: prover O(|X| + |K| + C N log N); proof 3 (n + log C) + 2 (nh + nw + 2 log k) + 4 field
 // elements. Soundness error (3 (n + log C) + 2 (nh + nw + 2 log k)) / |F| from the sumchecks.
 //
+// Zero knowledge (PROTOCOL.md section 8): every step is masked (gkr/sumcheck_step.hpp). Step 1
+// discharges the output claim's mask terms; the sent XF~ and KF~ are masked, and each becomes
+// the claimed sum of its transform step with its mask term, which that step discharges; the
+// claims left on X and K carry the mask terms of the values steps 2 and 3 send.
+//
 // Padding. The statement is Y[b][o][y][x] = sum_{i < C, a, c < k} K[o][i][a][c] Xpad[b][i][..]
 // for y < outH, x < outW and zero elsewhere, for every b and o of the padded tables: the batch
 // and output channel pass through, so in padded b (o) the output is the convolution of X's
@@ -246,8 +251,9 @@ class Conv2dFftLayer {
                                        {std::move(wiring), std::move(x_freq), std::move(k_freq)},
                                        {{F::one(), {0, 1, 2}}});
     const std::size_t product_sent[] = {1, 2};
-    auto proven =
-        gkr::prove_step(std::move(product), claim.value, std::span<const std::size_t>(product_sent), transcript);
+    auto proven = gkr::prove_step(std::move(product), claim.masked_value(), std::span<const std::size_t>(product_sent),
+                                  transcript);
+    const gkr::MaskedValue<F> x_freq_value = proven.sent(0), k_freq_value = proven.sent(1);
     gkr::LayerProverOutput<Proof, F> out;
     out.proof.product = std::move(proven.step);
     const std::span<const F> c_j = std::span<const F>(proven.point).first(log_n_);
@@ -256,10 +262,10 @@ class Conv2dFftLayer {
     // Steps 2 and 3: the transforms of the input and the kernel at (c_i, c_j).
     const std::vector<F> fourier = fft::fourier_table(c_j, root_);
     out.input_claims.push_back(prove_transform(0, std::span<const F>(fourier), x_folded, image_vars, input_grid_,
-                                               input_.dimension_bits()[3], c_i, out_point[0], proven.factor_values[1],
+                                               input_.dimension_bits()[3], c_i, out_point[0], x_freq_value,
                                                out.proof.input, transcript));
     out.input_claims.push_back(prove_transform(1, std::span<const F>(fourier), k_folded, patch_vars, kernel_grid_,
-                                               kernel_.dimension_bits()[3], c_i, out_point[1], proven.factor_values[2],
+                                               kernel_.dimension_bits()[3], c_i, out_point[1], k_freq_value,
                                                out.proof.kernel, transcript));
     return out;
   }
@@ -272,7 +278,8 @@ class Conv2dFftLayer {
     const std::size_t image_vars = input_.dimension_bits()[2] + input_.dimension_bits()[3];
     const std::size_t patch_vars = kernel_.dimension_bits()[2] + kernel_.dimension_bits()[3];
 
-    auto product = gkr::verify_step(claim.value, log_n_ + input_.dimension_bits()[1], 3, 2, proof.product, transcript);
+    auto product =
+        gkr::verify_step(claim.masked_value(), log_n_ + input_.dimension_bits()[1], 3, 2, proof.product, transcript);
     if (!product) return product.error();
     const std::span<const F> c_j = std::span<const F>(product->point).first(log_n_);
     const std::span<const F> c_i = std::span<const F>(product->point).subspan(log_n_);
@@ -286,8 +293,9 @@ class Conv2dFftLayer {
     for (std::size_t input = 0; input < 2; ++input) {
       const bool is_input = input == 0;
       const gkr::SumcheckStep<F>& step = is_input ? proof.input : proof.kernel;
-      auto transform =
-          gkr::verify_step(is_input ? x_freq : k_freq, is_input ? image_vars : patch_vars, 2, 1, step, transcript);
+      // The transform's claimed sum is the product step's sent value, with its mask terms.
+      auto transform = gkr::verify_step(gkr::sent_value(proof.product, *product, input),
+                                        is_input ? image_vars : patch_vars, 2, 1, step, transcript);
       if (!transform) return transform.error();
       const TensorShape& layout = is_input ? input_ : kernel_;
       const auto e = split_point(std::span<const F>(transform->point), layout.dimension_bits().subspan(2));
@@ -298,7 +306,8 @@ class Conv2dFftLayer {
           !ok) {
         return ok.error();
       }
-      claims.push_back({input, {claim_point(transform->point, c_i, out_point[is_input ? 0 : 1]), value}});
+      claims.push_back({input, gkr::make_claim(claim_point(transform->point, c_i, out_point[is_input ? 0 : 1]),
+                                               gkr::sent_value(step, *transform, 0))});
     }
     return claims;
   }
@@ -381,15 +390,17 @@ class Conv2dFftLayer {
   template <class T>
   gkr::InputClaim<F> prove_transform(std::size_t input, std::span<const F> fourier, std::span<const F> folded,
                                      std::size_t spatial_vars, const detail::PositionGrid& grid, std::size_t col_bits,
-                                     std::span<const F> c_i, std::span<const F> leading, const F& claimed,
-                                     gkr::SumcheckStep<F>& step, T& transcript) const {
+                                     std::span<const F> c_i, std::span<const F> leading,
+                                     const gkr::MaskedValue<F>& claimed, gkr::SumcheckStep<F>& step,
+                                     T& transcript) const {
     std::vector<F> wiring = detail::gather_grid(fourier, grid, col_bits);
     std::vector<F> values = bind_high_variables(folded, spatial_vars, c_i);
     sumcheck::SumOfProducts<F> g(spatial_vars, {std::move(wiring), std::move(values)}, {{F::one(), {0, 1}}});
     const std::size_t sent[] = {1};
     auto proven = gkr::prove_step(std::move(g), claimed, std::span<const std::size_t>(sent), transcript);
+    gkr::InputClaim<F> out{input, gkr::make_claim(claim_point(proven.point, c_i, leading), proven.sent(0))};
     step = std::move(proven.step);
-    return {input, {claim_point(proven.point, c_i, leading), proven.factor_values[1]}};
+    return out;
   }
 
   // sum_{row, col} eq(row_point, row) eq(col_point, col) F_root(t, pos(row, col)).

@@ -88,10 +88,16 @@ class DigitLayout {
   /// The integer from one value per row (integers of at most 62 bits).
   template <Field F>
   F recompose(std::span<const F> row_values) const {
-    require_integer_width();
     F value = F::zero();
-    for (std::size_t j = 0; j < digit_count_; ++j) value += power_of_two<F>(offsets_[j]) * row_values[j];
+    for (std::size_t j = 0; j < digit_count_; ++j) value += recompose_weight<F>(j) * row_values[j];
     return value;
+  }
+
+  /// Row j's weight in the integer: 2 to the power of the bits below it.
+  template <Field F>
+  F recompose_weight(std::size_t row) const {
+    require_integer_width();
+    return power_of_two<F>(offsets_.at(row));
   }
 
   /// Throws unless the decomposed integers fit the 62 bits of nn's integers: digit tables of

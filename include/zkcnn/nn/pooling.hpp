@@ -8,7 +8,7 @@
 // Sum pooling (average pooling before its rescale, which the next rescale-ReLU applies): a
 // multilinear f satisfies sum_{z in {0,1}^m} f(z) = 2^m f(1/2, ..., 1/2), so
 // S~(r) = w^2 A~(r with every window coordinate 1/2). The claim on S becomes one claim on A;
-// nothing is sent.
+// nothing is sent (a masked claim passes its mask terms on, scaled by 1 / w^2).
 //
 // Max pooling, applied to accumulators before the rescale-ReLU (both are monotone, so
 // max(ReLU(floor(a / 2^s))) = ReLU(floor(max(a) / 2^s)) and one digit decomposition serves both):
@@ -19,10 +19,25 @@
 //       on every window its extension would depend on z, and the claim, fixed before z, would
 //       fail except with probability 2t / |F| (the digits are committed before any challenge);
 //   (2) prod_{t in window} D_t(o) = 0 for every output o, by a zero-check sumcheck
-//       sum_o eq(tau, o) prod_t D_t(o) = 0 of degree w^2 + 1, D_t the entries at offset t.
-// With D >= 0 these say M is at least every entry and equal to one of them: the maximum. The
-// prover sends A~ and the digits of D at the point of (1), the values D_t~(u) at the end of
-// (2), and the digits of D at the point that merges the D_t~(u) (random window coordinates).
+//       sum_o eq(tau, o) prod_t D_t(o) = 0 of degree w^2 + 1, D_t the entries at offset t,
+//       after which the prover sends the D_t~(u); they merge into one value
+//       D~(u, z') = sum_t eq(z', t) D_t~(u) at random window coordinates z'.
+// With D >= 0 these say M is at least every entry and equal to one of them: the maximum.
+// The two claims on A + D and D, (1) and the merged value, are one sumcheck over the input
+// positions x and the digit rows j (degree 2), for a random beta:
+//   M~(r) + beta D~(u, z') = sum_{x, j} E1(x, j) A(x) + E2(x, j) Dig(x, j),
+//   E1(x, j) = eq((r, z), x) [j = 0],  E2(x, j) = (eq((r, z), x) + beta eq((u, z'), x)) 2^(o_j)
+// (o_j digit j's offset, zero weight on the padding rows), A constant in j. The prover sends
+// A~ and the digit table's extension at the final point (s_x, s_j); the verifier computes
+// E1~ and E2~ itself (O(n + rows)), and the sent values become the claims on A at s_x and on
+// the digits at (s_x, s_j). No value is compared outside a sumcheck's final check, so the layer
+// is zero-knowledge when its steps are masked (gkr/sumcheck_step.hpp): the merged value is a
+// combination of masked sent values and carries their mask terms into the last step's claimed
+// sum, with the output claim's. (Checking (1) and the merge by comparing sent values directly,
+// as an earlier version did, cannot work in zero knowledge: sent values are masked.)
+// Proof: (n_out (w^2 + 1) + w^2) + (2 (n + log rows) + 2) field elements, n_out and n the
+// output's and the input's variables (the entries step's tables hold rows |A| entries each).
+// Soundness error ((w^2 + 2) n_out + 2 (n + log rows) + 4t + 1) / |F|.
 
 #include <algorithm>
 #include <cstddef>
@@ -30,6 +45,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
@@ -43,7 +59,6 @@
 #include "zkcnn/nn/integer.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/poly/eq.hpp"
-#include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
 
 namespace zkcnn::nn {
@@ -176,8 +191,11 @@ class SumPoolLayer {
     gkr::absorb_claim(transcript, claim);
     const std::vector<F> half(geometry_.window_bits(), F::from_u64(2).inverse().value());
     const F scale = F::from_u64(geometry_.window_size()).inverse().value();
-    return {{0, {geometry_.input_point(std::span<const F>(claim.point), std::span<const F>(half), std::span<const F>(half)),
-                 claim.value * scale}}};
+    gkr::MaskedValue<F> value{F::zero()};
+    value.add(scale, claim.masked_value());
+    return {{0, gkr::make_claim(geometry_.input_point(std::span<const F>(claim.point), std::span<const F>(half),
+                                                      std::span<const F>(half)),
+                                std::move(value))}};
   }
 
   PoolGeometry geometry_;
@@ -188,12 +206,11 @@ template <EncodableField F>
 class MaxPoolLayer {
  public:
   struct Proof {
-    /// A~(r, z) followed by the digits of D at (r, z).
-    std::vector<F> upsampled;
     /// The zero-check; sends D_t~(u) for every window offset t.
     gkr::SumcheckStep<F> zero_check;
-    /// The digits of D at the point merging the D_t~(u).
-    std::vector<F> merged_digits;
+    /// A + D at the window point of the claim and D at the merged point, in one sumcheck over
+    /// the input positions and the digit rows; sends A~ and the digit table's extension.
+    gkr::SumcheckStep<F> entries;
 
     friend bool operator==(const Proof&, const Proof&) = default;
   };
@@ -252,13 +269,8 @@ class MaxPoolLayer {
     const std::size_t length = geometry_.input().padded_size();
     gkr::LayerProverOutput<Proof, F> out;
 
-    // (1) The claim on M at window coordinates z.
+    // (1) The window point of the claim on M.
     const std::vector<F> upsampled_point = window_point(claim.point, transcript);
-    out.proof.upsampled.push_back(evaluate_multilinear(accumulators, std::span<const F>(upsampled_point)));
-    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
-      out.proof.upsampled.push_back(evaluate_multilinear(digit_row(digits, j, length), std::span<const F>(upsampled_point)));
-    }
-    gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.upsampled));
 
     // (2) The zero-check over the output positions, on the differences D.
     const std::vector<F> differences = recompose(digits, length);
@@ -272,70 +284,97 @@ class MaxPoolLayer {
     sumcheck::SumOfProducts<F> g(output_num_vars(), std::move(tables), {{F::one(), std::move(product)}});
     std::vector<std::size_t> sent(geometry_.window_size());
     for (std::size_t offset = 0; offset < sent.size(); ++offset) sent[offset] = offset + 1;
-    auto proven = gkr::prove_step(std::move(g), F::zero(), std::span<const std::size_t>(sent), transcript);
-    out.proof.zero_check = std::move(proven.step);
+    auto zero_check = gkr::prove_step(std::move(g), F::zero(), std::span<const std::size_t>(sent), transcript);
+    std::vector<gkr::MaskedValue<F>> offset_values;
+    for (std::size_t offset = 0; offset < sent.size(); ++offset) offset_values.push_back(zero_check.sent(offset));
+    out.proof.zero_check = std::move(zero_check.step);
 
-    // (3) The digits of D where the D_t~(u) merge.
-    const std::vector<F> merged_point = window_point(proven.point, transcript);
+    // (3) D at the merged point, and both claims in one sumcheck.
+    const std::vector<F> merged_point = window_point(zero_check.point, transcript);
+    const F beta = transcript.template challenge<F>("nn/maxpool/combine");
+    gkr::MaskedValue<F> claimed = claim.masked_value();
+    claimed.add(beta, merged_difference(merged_point, offset_values));
+    const std::size_t rows = digits_.row_count();
+    std::vector<F> first = eq_table(std::span<const F>(upsampled_point));  // E1, zero beyond row 0
+    const std::vector<F> second = eq_table(std::span<const F>(merged_point));
+    std::vector<F> weighted(digits_.digit_count() * length);  // E2
     for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
-      out.proof.merged_digits.push_back(evaluate_multilinear(digit_row(digits, j, length), std::span<const F>(merged_point)));
+      const F weight = power_of_two<F>(digits_.offset(j));
+      for (std::size_t x = 0; x < length; ++x) weighted[j * length + x] = weight * (first[x] + beta * second[x]);
     }
-    gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.merged_digits));
-    out.input_claims = input_claims(upsampled_point, merged_point, out.proof, transcript);
+    std::vector<F> lifted(rows * length, F::zero());  // A, constant in the row
+    for (std::size_t j = 0; j < rows; ++j) {
+      std::copy(accumulators.begin(), accumulators.end(), lifted.begin() + static_cast<std::ptrdiff_t>(j * length));
+    }
+    std::vector<F> digit_values(digits.begin(), digits.end());
+    sumcheck::SumOfProducts<F> entries(
+        input_num_vars(1), {std::move(first), std::move(lifted), std::move(weighted), std::move(digit_values)},
+        {{F::one(), {0, 1}}, {F::one(), {2, 3}}});
+    const std::size_t entries_sent[] = {1, 3};
+    auto proven = gkr::prove_step(std::move(entries), claimed, std::span<const std::size_t>(entries_sent), transcript);
+    out.input_claims = input_claims(proven.point, proven.sent(0), proven.sent(1));
+    out.proof.entries = std::move(proven.step);
     return out;
   }
 
   template <class T>
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
     check_claim(claim);
-    if (proof.upsampled.size() != digits_.digit_count() + 1 || proof.merged_digits.size() != digits_.digit_count()) {
-      return make_error(Errc::malformed_proof, "max pooling: wrong number of evaluations");
-    }
     gkr::absorb_claim(transcript, claim);
+    // (1) The window point of the claim on M.
     const std::vector<F> upsampled_point = window_point(claim.point, transcript);
-    gkr::absorb_evaluations(transcript, std::span<const F>(proof.upsampled));
-    // (1) M~(r) = A~(r, z) + D~(r, z).
-    if (claim.value != proof.upsampled[0] + digits_.recompose(std::span<const F>(proof.upsampled).subspan(1))) {
-      return make_error(Errc::verification_failed, "max pooling: the maximum does not match the window entries");
-    }
     // (2) The zero-check.
     const std::vector<F> tau = transcript.template challenges<F>("nn/maxpool/zero_check", output_num_vars());
-    auto subclaim = gkr::verify_step(F::zero(), output_num_vars(), geometry_.window_size() + 1, geometry_.window_size(),
-                                     proof.zero_check, transcript);
-    if (!subclaim) return subclaim.error();
-    F product = eq_eval(std::span<const F>(tau), std::span<const F>(subclaim->point));
+    const std::size_t window_size = geometry_.window_size();
+    auto zero_check =
+        gkr::verify_step(F::zero(), output_num_vars(), window_size + 1, window_size, proof.zero_check, transcript);
+    if (!zero_check) return zero_check.error();
+    F product = eq_eval(std::span<const F>(tau), std::span<const F>(zero_check->point));
     for (const F& d : proof.zero_check.evaluations) product *= d;
-    if (auto ok = gkr::check_step(*subclaim, product, "max pooling zero-check"); !ok) return ok.error();
-    // (3) The D_t~(u) merged at random window coordinates must match the digits sent there.
-    const std::vector<F> merged_point = window_point(subclaim->point, transcript);
-    gkr::absorb_evaluations(transcript, std::span<const F>(proof.merged_digits));
-    if (merged_difference(merged_point, proof.zero_check.evaluations) != digits_.recompose(std::span<const F>(proof.merged_digits))) {
-      return make_error(Errc::verification_failed, "max pooling: the window differences do not match their digits");
+    if (auto ok = gkr::check_step(*zero_check, product, "max pooling zero-check"); !ok) return ok.error();
+    std::vector<gkr::MaskedValue<F>> offset_values;
+    for (std::size_t offset = 0; offset < window_size; ++offset) {
+      offset_values.push_back(gkr::sent_value(proof.zero_check, *zero_check, offset));
     }
-    return input_claims(upsampled_point, merged_point, proof, transcript);
+    // (3) A + D at the window point and D at the merged point.
+    const std::vector<F> merged_point = window_point(zero_check->point, transcript);
+    const F beta = transcript.template challenge<F>("nn/maxpool/combine");
+    gkr::MaskedValue<F> claimed = claim.masked_value();
+    claimed.add(beta, merged_difference(merged_point, offset_values));
+    auto entries = gkr::verify_step(claimed, input_num_vars(1), 2, 2, proof.entries, transcript);
+    if (!entries) return entries.error();
+    const std::size_t n = geometry_.input().num_vars();
+    const std::span<const F> s(entries->point);
+    const std::span<const F> s_x = s.first(n), s_j = s.subspan(n);
+    const F eq_first = eq_eval(std::span<const F>(upsampled_point), s_x);
+    const F eq_second = eq_eval(std::span<const F>(merged_point), s_x);
+    F first_row = F::one();  // eq(s_j, 0)
+    for (const F& c : s_j) first_row *= F::one() - c;
+    const std::vector<F> row_weights = eq_table(s_j);
+    F weight = F::zero();
+    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
+      weight += row_weights[j] * power_of_two<F>(digits_.offset(j));
+    }
+    const F expected = eq_first * first_row * proof.entries.evaluations[0] +
+                       (eq_first + beta * eq_second) * weight * proof.entries.evaluations[1];
+    if (auto ok = gkr::check_step(*entries, expected, "max pooling entries"); !ok) return ok.error();
+    return input_claims(entries->point, gkr::sent_value(proof.entries, *entries, 0),
+                        gkr::sent_value(proof.entries, *entries, 1));
   }
 
   void write_proof(const Proof& proof, io::ByteWriter& out) const {
-    for (const F& v : proof.upsampled) out.write_field(v);
     gkr::write_step(out, proof.zero_check);
-    for (const F& v : proof.merged_digits) out.write_field(v);
+    gkr::write_step(out, proof.entries);
   }
 
   Result<Proof> read_proof(io::ByteReader& in) const {
     Proof proof;
-    auto read_values = [&](std::vector<F>& values, std::size_t count) -> Status {
-      for (std::size_t i = 0; i < count; ++i) {
-        auto v = in.read_field<F>("max pooling evaluation");
-        if (!v) return v.error();
-        values.push_back(*v);
-      }
-      return {};
-    };
-    if (auto ok = read_values(proof.upsampled, digits_.digit_count() + 1); !ok) return ok.error();
-    auto step = gkr::read_step<F>(in, output_num_vars(), geometry_.window_size() + 1, geometry_.window_size());
-    if (!step) return step.error();
-    proof.zero_check = std::move(*step);
-    if (auto ok = read_values(proof.merged_digits, digits_.digit_count()); !ok) return ok.error();
+    auto zero_check = gkr::read_step<F>(in, output_num_vars(), geometry_.window_size() + 1, geometry_.window_size());
+    if (!zero_check) return zero_check.error();
+    proof.zero_check = std::move(*zero_check);
+    auto entries = gkr::read_step<F>(in, input_num_vars(1), 2, 2);
+    if (!entries) return entries.error();
+    proof.entries = std::move(*entries);
     return proof;
   }
 
@@ -392,8 +431,9 @@ class MaxPoolLayer {
     return geometry_.input_point(r, zs.subspan(t, t), zs.first(t));
   }
 
-  // sum_t eq(z, t) D_t~(u): D~ at the merged point, from the values at each offset.
-  F merged_difference(std::span<const F> merged_point, std::span<const F> offset_values) const {
+  // sum_t eq(z, t) D_t~(u): D~ at the merged point, from the (masked) values at each offset.
+  gkr::MaskedValue<F> merged_difference(std::span<const F> merged_point,
+                                        std::span<const gkr::MaskedValue<F>> offset_values) const {
     const std::size_t t = geometry_.window_bits();
     const std::size_t out_width_bits = geometry_.output().dimension_bits().back();
     // The window coordinates sit at [0, t) (column) and [t + out_width_bits, 2t + out_width_bits) (row).
@@ -401,26 +441,21 @@ class MaxPoolLayer {
     z.insert(z.end(), merged_point.begin() + static_cast<std::ptrdiff_t>(t + out_width_bits),
              merged_point.begin() + static_cast<std::ptrdiff_t>(2 * t + out_width_bits));
     const std::vector<F> weights = eq_table(std::span<const F>(z));  // index dx + (dy << t)
-    F value = F::zero();
-    for (std::size_t offset = 0; offset < offset_values.size(); ++offset) value += weights[offset] * offset_values[offset];
+    gkr::MaskedValue<F> value{F::zero()};
+    for (std::size_t offset = 0; offset < offset_values.size(); ++offset) {
+      value.add(weights[offset], offset_values[offset]);
+    }
     return value;
   }
 
-  template <class T>
-  std::vector<gkr::InputClaim<F>> input_claims(const std::vector<F>& upsampled_point, const std::vector<F>& merged_point,
-                                               const Proof& proof, T& transcript) const {
-    auto digits_claim = [&](const std::vector<F>& point, std::span<const F> digit_values) {
-      const std::vector<F> rho = transcript.template challenges<F>("nn/maxpool/digit_index", digits_.row_vars());
-      const std::vector<F> weights = eq_table(std::span<const F>(rho));
-      F value = F::zero();
-      for (std::size_t j = 0; j < digits_.digit_count(); ++j) value += weights[j] * digit_values[j];
-      std::vector<F> full(point);
-      full.insert(full.end(), rho.begin(), rho.end());
-      return gkr::Claim<F>{std::move(full), value};
-    };
-    std::vector<gkr::InputClaim<F>> claims{{0, {upsampled_point, proof.upsampled[0]}}};
-    claims.push_back({1, digits_claim(upsampled_point, std::span<const F>(proof.upsampled).subspan(1))});
-    claims.push_back({1, digits_claim(merged_point, std::span<const F>(proof.merged_digits))});
+  // The claims on A at s_x and on the digit table at s = (s_x, s_j).
+  std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> s, gkr::MaskedValue<F> accumulator,
+                                               gkr::MaskedValue<F> digits) const {
+    const std::size_t n = geometry_.input().num_vars();
+    std::vector<gkr::InputClaim<F>> claims;
+    claims.push_back({0, gkr::make_claim(std::vector<F>(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(n)),
+                                         std::move(accumulator))});
+    claims.push_back({1, gkr::make_claim(std::vector<F>(s.begin(), s.end()), std::move(digits))});
     return claims;
   }
 

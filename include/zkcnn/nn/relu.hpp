@@ -11,11 +11,25 @@
 // table D[j][x] (the digit index j in the highest variables); the model proof checks every
 // digit's range (zk/range_check.hpp), and the exact part widths make the decomposition unique.
 // This layer reduces a claim R~(r) = v by one degree-3 sumcheck, sum_x eq(r, x) b(x) M(x),
-// after which the prover sends every digit d_j~(u). The verifier recombines them into
+// after which the prover sends the digits' values d_j~(u) (below). The verifier recombines
+// them into
 //   a claim on D at (u, rho), rho random: D~(u, rho) = sum_j eq(rho, j) d_j~(u), and
 //   a claim on A at u:                    A~(u) = sum_j 2^(offset_j) d_j~(u) - 2^(Q-1).
 // The second ties the digits to the accumulator the previous layer proves. Padding entries of
 // A are zero, so their digits encode 2^(Q-1).
+//
+// The sumcheck's factors are eq(r, .) and one table per digit, the sign digit b among them,
+// with the magnitude M = sum_j 2^(offset_j - offset_m) d_j in the place of its lowest digit d_m,
+// so that the values the prover sends are the step's own factor values (gkr/sumcheck_step.hpp):
+// every d_j~(u), except M~(u) in d_m's place. The verifier checks the subclaim against
+// eq(r, u) b~(u) M~(u) and recovers d_m~(u) = M~(u) - sum_{j > m} 2^(offset_j - offset_m) d_j~(u)
+// over the magnitude's other digits. With a one-digit magnitude M is d_m.
+//
+// Zero knowledge (PROTOCOL.md section 8): the step is masked; the sent values are masked
+// factor values, which the final check takes as they are (the masked sumcheck is consistent
+// with them), and d_m and the two claims are linear combinations of them that carry their mask
+// terms. (Writing M out as one term eq * b * d_j per magnitude digit would keep every sent value
+// a digit, at the prover's cost of one term per magnitude digit instead of one in all.)
 
 #include <algorithm>
 #include <cstddef>
@@ -75,9 +89,10 @@ class RescaleReluLayer {
   /// ReLU(floor(A / 2^shift)).
   std::vector<F> forward(std::span<const std::span<const F>> inputs) const {
     check_inputs(inputs);
-    const auto [sign, magnitude] = product_tables(inputs[1]);
-    std::vector<F> output(sign.size());
-    for (std::size_t x = 0; x < output.size(); ++x) output[x] = sign[x] * magnitude[x];
+    const std::size_t length = std::size_t{1} << num_vars_;
+    const auto sign = digit_row(inputs[1], digits_.part_rows(sign_part).first, length);
+    std::vector<F> output = magnitude_table(inputs[1]);
+    for (std::size_t x = 0; x < output.size(); ++x) output[x] *= x < sign.size() ? sign[x] : F::zero();
     return output;
   }
 
@@ -87,19 +102,32 @@ class RescaleReluLayer {
     check_inputs(inputs);
     check_claim(claim);
     gkr::absorb_claim(transcript, claim);
-    auto [sign, magnitude] = product_tables(inputs[1]);
-    sumcheck::SumOfProducts<F> g(num_vars_, {eq_table(std::span<const F>(claim.point)), std::move(sign), std::move(magnitude)},
-                                 {{F::one(), {0, 1, 2}}});
-    auto proven = sumcheck::prove(std::move(g), claim.value, transcript);
-    gkr::LayerProverOutput<Proof, F> out;
-    out.proof.product.sumcheck = std::move(proven.proof);
+    // Factors: 0 is eq(r, .), 1 + j is digit row j, or M for j the magnitude's lowest digit.
     const std::size_t length = std::size_t{1} << num_vars_;
-    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
-      out.proof.product.evaluations.push_back(
-          evaluate_multilinear(digit_row(inputs[1], j, length), std::span<const F>(proven.point)));
+    const std::size_t count = digits_.digit_count();
+    const std::size_t m = digits_.part_rows(magnitude_part).first;
+    std::vector<std::vector<F>> tables;
+    tables.reserve(1 + count);
+    tables.push_back(eq_table(std::span<const F>(claim.point)));
+    for (std::size_t j = 0; j < count; ++j) {
+      if (j == m) {
+        tables.push_back(magnitude_table(inputs[1]));
+      } else {
+        const auto row = digit_row(inputs[1], j, length);
+        tables.emplace_back(row.begin(), row.end());
+      }
     }
-    gkr::absorb_evaluations(transcript, std::span<const F>(out.proof.product.evaluations));
-    out.input_claims = input_claims(proven.point, out.proof.product.evaluations, transcript);
+    sumcheck::SumOfProducts<F> g(num_vars_, std::move(tables),
+                                 {{F::one(), {0, 1 + digits_.part_rows(sign_part).first, 1 + m}}});
+    std::vector<std::size_t> sent(count);
+    for (std::size_t j = 0; j < count; ++j) sent[j] = 1 + j;
+    auto proven = gkr::prove_step(std::move(g), claim.masked_value(), std::span<const std::size_t>(sent), transcript);
+    std::vector<gkr::MaskedValue<F>> values;
+    values.reserve(count);
+    for (std::size_t j = 0; j < count; ++j) values.push_back(proven.sent(j));
+    gkr::LayerProverOutput<Proof, F> out;
+    out.input_claims = input_claims(proven.point, digit_values(std::move(values)), transcript);
+    out.proof.product = std::move(proven.step);
     return out;
   }
 
@@ -107,13 +135,17 @@ class RescaleReluLayer {
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
     check_claim(claim);
     gkr::absorb_claim(transcript, claim);
-    auto subclaim = gkr::verify_step(claim.value, num_vars_, 3, digits_.digit_count(), proof.product, transcript);
+    auto subclaim =
+        gkr::verify_step(claim.masked_value(), num_vars_, 3, digits_.digit_count(), proof.product, transcript);
     if (!subclaim) return subclaim.error();
-    const std::span<const F> d(proof.product.evaluations);
+    const std::span<const F> sent(proof.product.evaluations);
     const F expected = eq_eval(std::span<const F>(claim.point), std::span<const F>(subclaim->point)) *
-                       d[digits_.part_rows(sign_part).first] * digits_.part_value(magnitude_part, d);
+                       sent[digits_.part_rows(sign_part).first] * sent[digits_.part_rows(magnitude_part).first];
     if (auto ok = gkr::check_step(*subclaim, expected, "rescale-ReLU"); !ok) return ok.error();
-    return input_claims(subclaim->point, d, transcript);
+    std::vector<gkr::MaskedValue<F>> values;
+    values.reserve(sent.size());
+    for (std::size_t j = 0; j < sent.size(); ++j) values.push_back(gkr::sent_value(proof.product, *subclaim, j));
+    return input_claims(subclaim->point, digit_values(std::move(values)), transcript);
   }
 
   void write_proof(const Proof& proof, io::ByteWriter& out) const { gkr::write_step(out, proof.product); }
@@ -147,32 +179,46 @@ class RescaleReluLayer {
     gkr::require_dimension(claim, num_vars_, "RescaleReluLayer");
   }
 
-  // The sign bit b and the magnitude M, over the whole hypercube.
-  std::pair<std::vector<F>, std::vector<F>> product_tables(std::span<const F> digits) const {
+  // The magnitude M, over the whole hypercube.
+  std::vector<F> magnitude_table(std::span<const F> digits) const {
     const std::size_t length = std::size_t{1} << num_vars_;
-    std::vector<F> sign(length, F::zero()), magnitude(length, F::zero());
-    const auto top = digit_row(digits, digits_.part_rows(sign_part).first, length);
-    std::copy(top.begin(), top.end(), sign.begin());
+    std::vector<F> magnitude(length, F::zero());
     const auto [first, last] = digits_.part_rows(magnitude_part);
     for (std::size_t j = first; j < last; ++j) {
       const auto row = digit_row(digits, j, length);
       const F weight = power_of_two<F>(digits_.offset(j) - digits_.offset(first));
       for (std::size_t x = 0; x < row.size(); ++x) magnitude[x] += weight * row[x];
     }
-    return {std::move(sign), std::move(magnitude)};
+    return magnitude;
   }
 
-  // From the digits' values at u: the claim on D at (u, rho) and the claim on A at u.
+  // The digits' values at u from the sent values: d_m = M - sum_{j > m} 2^(offset_j - offset_m)
+  // d_j in the place of M, mask terms included.
+  std::vector<gkr::MaskedValue<F>> digit_values(std::vector<gkr::MaskedValue<F>> sent) const {
+    const auto [first, last] = digits_.part_rows(magnitude_part);
+    for (std::size_t j = first + 1; j < last; ++j) {
+      sent[first].add(-power_of_two<F>(digits_.offset(j) - digits_.offset(first)), sent[j]);
+    }
+    return sent;
+  }
+
+  // From the digits' values at u (with their mask terms): the claim on D at (u, rho) and the
+  // claim on A at u, linear combinations of them.
   template <class T>
-  std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> u, std::span<const F> d, T& transcript) const {
+  std::vector<gkr::InputClaim<F>> input_claims(std::span<const F> u, std::span<const gkr::MaskedValue<F>> d,
+                                               T& transcript) const {
     const std::vector<F> rho = transcript.template challenges<F>("nn/relu/digit_index", digits_.row_vars());
     const std::vector<F> rho_weights = eq_table(std::span<const F>(rho));
-    F digits_value = F::zero();
-    for (std::size_t j = 0; j < digits_.digit_count(); ++j) digits_value += rho_weights[j] * d[j];
-    const F accumulator = digits_.recompose(d) - F::from_i64(sign_offset());
+    digits_.require_integer_width();
+    gkr::MaskedValue<F> digits_value{F::zero()}, accumulator{-F::from_i64(sign_offset())};
+    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
+      digits_value.add(rho_weights[j], d[j]);
+      accumulator.add(power_of_two<F>(digits_.offset(j)), d[j]);
+    }
     std::vector<F> digits_point(u.begin(), u.end());
     digits_point.insert(digits_point.end(), rho.begin(), rho.end());
-    return {{0, {std::vector<F>(u.begin(), u.end()), accumulator}}, {1, {std::move(digits_point), digits_value}}};
+    return {{0, gkr::make_claim(std::vector<F>(u.begin(), u.end()), std::move(accumulator))},
+            {1, gkr::make_claim(std::move(digits_point), std::move(digits_value))}};
   }
 
   std::size_t num_vars_;

@@ -71,6 +71,7 @@ struct HyraxBatchProof {
 template <CommitmentGroup G>
 class Hyrax {
  public:
+  using Group = G;
   using Scalar = scalar_of<G>;
   using Commitment = HyraxCommitment<G>;
   using Opening = HyraxOpening<G>;

@@ -130,7 +130,9 @@ F fourier_extension(std::span<const F> r, std::span<const F> v, const F& root) {
 /// is a (shorter tables are zero-padded), the output its transform (ntt / inverse_ntt). The
 /// proof of a claim A~(r) = value is one degree-2 sumcheck over x of
 /// c F_root(r, x) a(x) (c = 1, or 1/N for the inverse), after which the prover sends a~(s); the
-/// claim left on the input is a~(s). Soundness error 2n/|F| (the sumcheck's).
+/// claim left on the input is a~(s). Soundness error 2n/|F| (the sumcheck's). In zero knowledge
+/// the claim's mask terms are discharged by the sumcheck and the sent a~(s) is masked; the
+/// claim on the input carries its mask term (gkr/sumcheck_step.hpp).
 template <TwoAdicField F, Direction D>
   requires EncodableField<F>
 class FourierLayer {
@@ -172,9 +174,10 @@ class FourierLayer {
     std::vector<F> values = padded_input(inputs);
     sumcheck::SumOfProducts<F> g(num_vars_, {std::move(wiring), std::move(values)}, {{scale_, {0, 1}}});
     const std::size_t sent[] = {1};
-    auto proven = gkr::prove_step(std::move(g), claim.value, std::span<const std::size_t>(sent), transcript);
-    gkr::LayerProverOutput<Proof, F> out{{std::move(proven.step)}, {}};
-    out.input_claims.push_back({0, {std::move(proven.point), proven.factor_values[1]}});
+    auto proven = gkr::prove_step(std::move(g), claim.masked_value(), std::span<const std::size_t>(sent), transcript);
+    gkr::LayerProverOutput<Proof, F> out{{}, {}};
+    out.input_claims.push_back({0, gkr::make_claim(std::move(proven.point), proven.sent(0))});
+    out.proof.step = std::move(proven.step);
     return out;
   }
 
@@ -182,13 +185,13 @@ class FourierLayer {
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
     check_claim(claim);
     gkr::absorb_claim(transcript, claim);
-    auto subclaim = gkr::verify_step(claim.value, num_vars_, 2, 1, proof.step, transcript);
+    auto subclaim = gkr::verify_step(claim.masked_value(), num_vars_, 2, 1, proof.step, transcript);
     if (!subclaim) return subclaim.error();
     const F input_value = proof.step.evaluations[0];
     const F wiring = fourier_extension(std::span<const F>(claim.point), std::span<const F>(subclaim->point), root_);
     if (auto ok = gkr::check_step(*subclaim, scale_ * wiring * input_value, name()); !ok) return ok.error();
     std::vector<gkr::InputClaim<F>> claims;
-    claims.push_back({0, {std::move(subclaim->point), input_value}});
+    claims.push_back({0, gkr::make_claim(std::move(subclaim->point), gkr::sent_value(proof.step, *subclaim, 0))});
     return claims;
   }
 

@@ -32,7 +32,8 @@ template <ModelPCS P, class Rng>
 Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                         const ModelCommitment<P>& commitment,
                                         std::span<const std::vector<std::int64_t>> samples,
-                                        std::span<const std::size_t> labels, Rng& rng) {
+                                        std::span<const std::size_t> labels, Rng& rng,
+                                        const ProverOptions& options = {}) {
   using F = typename P::Scalar;
   ProverProfile profile;
   detail::Stopwatch clock;
@@ -42,7 +43,8 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
   auto witness = circuit->witness(model, samples, labels);
   if (!witness) return witness.error();
   profile.witness = clock.lap();
-  ModelProof proof = detail::prove_with_witness(pcs, *circuit, state, commitment, samples, *witness, labels, profile, rng);
+  ModelProof proof =
+      detail::prove_with_witness(pcs, *circuit, state, commitment, samples, *witness, labels, profile, rng, options);
   return AccuracyProof<P>{witness->correct, std::move(proof), profile};
 }
 

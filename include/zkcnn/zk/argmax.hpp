@@ -12,7 +12,8 @@
 // holds for exactly one one-hot h_b. The one-hot table is a digit table (nn/digits.hpp) with
 // one 1-bit digit per class and width-0 rows for the padded classes, so the range check proves
 // its entries are bits and zero past the last class; the gadget proves the rest:
-//   1. sum_c h_b(c) = [b < B]:  2^nc h~(1/2, ..., 1/2, tau) = [b < B]~(tau), one evaluation;
+//   1. sum_c h_b(c) = [b < B]:  2^nc h~(1/2, ..., 1/2, tau) = [b < B]~(tau), a claim whose value
+//      the verifier computes itself;
 //   2. k = sum_{b,c} h(b, c) L(b, c), L the public one-hot matrix of the labels: a sumcheck;
 //   3. D~(rho) = sum_x eq(rho, x) I(x) (M(x) - Z(x) - 1 + T(x)), I the real entries, M the
 //      maxima repeated over the classes, T the prefix sums: a degree-3 sumcheck, after which
@@ -21,7 +22,9 @@
 //   5. T~(sigma) = sum_x eq(sigma_b, x_b) LE(x_c, sigma_c) h(x), LE(c', c) = [c' <= c]: a
 //      sumcheck.
 // What is left: claims on the logits (for the layers to prove), on the one-hot table and on the
-// differences' digits (for the auxiliary witness's opening). Tables use the logits' layout,
+// differences' digits (for the auxiliary witness's opening). In zero knowledge the sent values
+// are masked (gkr/sumcheck_step.hpp), and D~(rho) is sent masked instead of its digits, which
+// become one claim on their rows combined. Tables use the logits' layout,
 // entry (b, c) at b 2^nc + c; the one-hot digit table holds class c's row at c 2^nb + b.
 
 #include <algorithm>
@@ -43,6 +46,7 @@
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
+#include "zkcnn/zk/hiding_opening.hpp"
 
 namespace zkcnn::zk {
 
@@ -53,9 +57,8 @@ class ArgmaxGadget {
   static constexpr std::size_t difference_bits = 40;
 
   struct Proof {
-    F choice_mean;                      // h~(1/2, ..., 1/2, tau)
     gkr::SumcheckStep<F> count;         // sends H(lambda)
-    std::vector<F> difference_digits;   // the digits of D at rho
+    std::vector<F> difference_digits;   // the digits of D at rho (D~(rho), masked, in zero knowledge)
     gkr::SumcheckStep<F> differences;   // sends M, Z, T at sigma
     gkr::SumcheckStep<F> maxima;        // sends H, Z at pi
     gkr::SumcheckStep<F> prefix_sums;   // sends H at kappa
@@ -68,7 +71,8 @@ class ArgmaxGadget {
   struct Claims {
     std::vector<gkr::Claim<F>> logits;
     std::vector<gkr::Claim<F>> choices;
-    std::vector<gkr::Claim<F>> differences;
+    /// Each a weighted sum of the digit table's values at points.
+    std::vector<std::pair<std::vector<WeightedPoint<F>>, gkr::MaskedValue<F>>> differences;
   };
 
   struct Witness {
@@ -156,29 +160,34 @@ class ArgmaxGadget {
     Claims claims;
 
     // 1. One class per real sample.
-    const std::vector<F> tau = transcript.template challenges<F>("zkcnn/argmax/tau", batch_vars_);
-    const std::vector<F> mean_point = class_mean_point(tau);
-    proof.choice_mean = evaluate_multilinear(std::span<const F>(h), std::span<const F>(mean_point));
-    gkr::absorb_evaluations(transcript, std::span<const F>(&proof.choice_mean, 1));
-    claims.choices.push_back(choice_claim(mean_point, proof.choice_mean));
+    claims.choices.push_back(choice_mean_claim(transcript));
 
     // 2. The count.
     {
       sumcheck::SumOfProducts<F> g(logits_num_vars(), {h, label_table(labels)}, {{F::one(), {0, 1}}});
       const std::size_t sent[] = {0};
       auto proven = gkr::prove_step(std::move(g), F::from_u64(correct), std::span<const std::size_t>(sent), transcript);
-      claims.choices.push_back(choice_claim(proven.point, proven.factor_values[0]));
+      claims.choices.push_back(choice_claim(proven.point, proven.sent(0)));
       proof.count = std::move(proven.step);
     }
 
     // 3. The differences at rho.
     const std::vector<F> rho = transcript.template challenges<F>("zkcnn/argmax/rho", logits_num_vars());
+    std::vector<F> digits;
     for (std::size_t j = 0; j < difference_digits_.digit_count(); ++j) {
-      proof.difference_digits.push_back(
-          evaluate_multilinear(nn::digit_row(difference_digits, j, length), std::span<const F>(rho)));
+      digits.push_back(evaluate_multilinear(nn::digit_row(difference_digits, j, length), std::span<const F>(rho)));
     }
-    gkr::absorb_evaluations(transcript, std::span<const F>(proof.difference_digits));
-    claims.differences.push_back(difference_claim(rho, proof.difference_digits, transcript));
+    gkr::MaskedValue<F> difference;
+    if (gkr::masks_of(transcript) != nullptr) {
+      difference = gkr::send_value(difference_digits_.recompose(std::span<const F>(digits)), transcript);
+      proof.difference_digits = {difference.value};
+      claims.differences.push_back({recomposition(rho), difference});
+    } else {
+      proof.difference_digits = digits;
+      gkr::absorb_evaluations(transcript, std::span<const F>(proof.difference_digits));
+      claims.differences.push_back(difference_claim(rho, proof.difference_digits, transcript));
+      difference = {difference_digits_.recompose(std::span<const F>(digits))};
+    }
     std::vector<F> maxima(length, F::zero()), prefix(length, F::zero());
     for (std::size_t b = 0; b < (std::size_t{1} << batch_vars_); ++b) {
       F m = F::zero(), running = F::zero();
@@ -190,18 +199,17 @@ class ArgmaxGadget {
       }
     }
     std::vector<F> sigma;
-    F maximum, prefix_sum;
+    gkr::MaskedValue<F> maximum, prefix_sum;
     {
       sumcheck::SumOfProducts<F> g(logits_num_vars(),
                                    {eq_table(std::span<const F>(rho)), real_entries_table(), std::move(maxima), z, std::move(prefix)},
                                    difference_terms());
       const std::size_t sent[] = {2, 3, 4};
-      auto proven = gkr::prove_step(std::move(g), difference_digits_.recompose(std::span<const F>(proof.difference_digits)),
-                                    std::span<const std::size_t>(sent), transcript);
-      sigma = std::move(proven.point);
-      maximum = proven.factor_values[2];
-      claims.logits.push_back({sigma, proven.factor_values[3]});
-      prefix_sum = proven.factor_values[4];
+      auto proven = gkr::prove_step(std::move(g), difference, std::span<const std::size_t>(sent), transcript);
+      sigma = proven.point;
+      maximum = proven.sent(0);
+      claims.logits.push_back(gkr::make_claim(sigma, proven.sent(1)));
+      prefix_sum = proven.sent(2);
       proof.differences = std::move(proven.step);
     }
 
@@ -210,8 +218,8 @@ class ArgmaxGadget {
       sumcheck::SumOfProducts<F> g(logits_num_vars(), {batch_eq(sigma), h, z}, {{F::one(), {0, 1, 2}}});
       const std::size_t sent[] = {1, 2};
       auto proven = gkr::prove_step(std::move(g), maximum, std::span<const std::size_t>(sent), transcript);
-      claims.choices.push_back(choice_claim(proven.point, proven.factor_values[1]));
-      claims.logits.push_back({proven.point, proven.factor_values[2]});
+      claims.choices.push_back(choice_claim(proven.point, proven.sent(0)));
+      claims.logits.push_back(gkr::make_claim(proven.point, proven.sent(1)));
       proof.maxima = std::move(proven.step);
     }
 
@@ -220,7 +228,7 @@ class ArgmaxGadget {
       sumcheck::SumOfProducts<F> g(logits_num_vars(), {prefix_weights(sigma), h}, {{F::one(), {0, 1}}});
       const std::size_t sent[] = {1};
       auto proven = gkr::prove_step(std::move(g), prefix_sum, std::span<const std::size_t>(sent), transcript);
-      claims.choices.push_back(choice_claim(proven.point, proven.factor_values[1]));
+      claims.choices.push_back(choice_claim(proven.point, proven.sent(0)));
       proof.prefix_sums = std::move(proven.step);
     }
     return {std::move(proof), std::move(claims)};
@@ -229,7 +237,8 @@ class ArgmaxGadget {
   template <class T>
   Result<Claims> verify(std::span<const std::size_t> labels, std::size_t correct, const Proof& proof, T& transcript) const {
     if (auto ok = check_labels(labels); !ok) return ok.error();
-    if (proof.difference_digits.size() != difference_digits_.digit_count()) {
+    const bool masked = gkr::masks_of(transcript) != nullptr;
+    if (proof.difference_digits.size() != (masked ? 1 : difference_digits_.digit_count())) {
       return make_error(Errc::malformed_proof, "argmax: wrong number of difference digits");
     }
     absorb_statement(transcript, labels, correct);
@@ -237,13 +246,7 @@ class ArgmaxGadget {
     const std::size_t n = logits_num_vars();
 
     // 1.
-    const std::vector<F> tau = transcript.template challenges<F>("zkcnn/argmax/tau", batch_vars_);
-    const std::vector<F> mean_point = class_mean_point(tau);
-    gkr::absorb_evaluations(transcript, std::span<const F>(&proof.choice_mean, 1));
-    if (nn::power_of_two<F>(class_vars_) * proof.choice_mean != prefix_indicator(std::span<const F>(tau), batch_)) {
-      return make_error(Errc::verification_failed, "argmax: a sample does not have exactly one predicted class");
-    }
-    claims.choices.push_back(choice_claim(mean_point, proof.choice_mean));
+    claims.choices.push_back(choice_mean_claim(transcript));
 
     // 2.
     {
@@ -253,28 +256,36 @@ class ArgmaxGadget {
       if (auto ok = gkr::check_step(*subclaim, h * label_extension(labels, subclaim->point), "argmax count"); !ok) {
         return ok.error();
       }
-      claims.choices.push_back(choice_claim(subclaim->point, h));
+      claims.choices.push_back(choice_claim(subclaim->point, gkr::sent_value(proof.count, *subclaim, 0)));
     }
 
     // 3.
     const std::vector<F> rho = transcript.template challenges<F>("zkcnn/argmax/rho", n);
-    gkr::absorb_evaluations(transcript, std::span<const F>(proof.difference_digits));
-    claims.differences.push_back(difference_claim(rho, proof.difference_digits, transcript));
+    gkr::MaskedValue<F> difference;
+    if (masked) {
+      auto received = gkr::receive_value(proof.difference_digits[0], transcript);
+      if (!received) return received.error();
+      difference = std::move(*received);
+      claims.differences.push_back({recomposition(rho), difference});
+    } else {
+      gkr::absorb_evaluations(transcript, std::span<const F>(proof.difference_digits));
+      claims.differences.push_back(difference_claim(rho, proof.difference_digits, transcript));
+      difference = {difference_digits_.recompose(std::span<const F>(proof.difference_digits))};
+    }
     std::vector<F> sigma;
-    F maximum, prefix_sum;
+    gkr::MaskedValue<F> maximum, prefix_sum;
     {
-      auto subclaim = gkr::verify_step(difference_digits_.recompose(std::span<const F>(proof.difference_digits)), n, 3, 3,
-                                       proof.differences, transcript);
+      auto subclaim = gkr::verify_step(difference, n, 3, 3, proof.differences, transcript);
       if (!subclaim) return subclaim.error();
       const auto& v = proof.differences.evaluations;  // M, Z, T
       const F weight = eq_eval(std::span<const F>(rho), std::span<const F>(subclaim->point)) * real_entries(subclaim->point);
       if (auto ok = gkr::check_step(*subclaim, weight * (v[0] - v[1] - F::one() + v[2]), "argmax differences"); !ok) {
         return ok.error();
       }
-      sigma = std::move(subclaim->point);
-      maximum = v[0];
-      claims.logits.push_back({sigma, v[1]});
-      prefix_sum = v[2];
+      sigma = subclaim->point;
+      maximum = gkr::sent_value(proof.differences, *subclaim, 0);
+      claims.logits.push_back(gkr::make_claim(sigma, gkr::sent_value(proof.differences, *subclaim, 1)));
+      prefix_sum = gkr::sent_value(proof.differences, *subclaim, 2);
     }
 
     // 4.
@@ -284,8 +295,8 @@ class ArgmaxGadget {
       const auto& v = proof.maxima.evaluations;  // H, Z
       const F weight = eq_eval(batch_part(sigma), batch_part(subclaim->point));
       if (auto ok = gkr::check_step(*subclaim, weight * v[0] * v[1], "argmax maxima"); !ok) return ok.error();
-      claims.choices.push_back(choice_claim(subclaim->point, v[0]));
-      claims.logits.push_back({subclaim->point, v[1]});
+      claims.choices.push_back(choice_claim(subclaim->point, gkr::sent_value(proof.maxima, *subclaim, 0)));
+      claims.logits.push_back(gkr::make_claim(subclaim->point, gkr::sent_value(proof.maxima, *subclaim, 1)));
     }
 
     // 5.
@@ -296,13 +307,12 @@ class ArgmaxGadget {
       const F weight = eq_eval(batch_part(sigma), batch_part(subclaim->point)) *
                        at_most(class_part(subclaim->point), class_part(sigma));
       if (auto ok = gkr::check_step(*subclaim, weight * h, "argmax prefix sums"); !ok) return ok.error();
-      claims.choices.push_back(choice_claim(subclaim->point, h));
+      claims.choices.push_back(choice_claim(subclaim->point, gkr::sent_value(proof.prefix_sums, *subclaim, 0)));
     }
     return claims;
   }
 
   void write_proof(const Proof& proof, io::ByteWriter& out) const {
-    out.write_field(proof.choice_mean);
     gkr::write_step(out, proof.count);
     for (const F& d : proof.difference_digits) out.write_field(d);
     gkr::write_step(out, proof.differences);
@@ -313,13 +323,10 @@ class ArgmaxGadget {
   Result<Proof> read_proof(io::ByteReader& in) const {
     const std::size_t n = logits_num_vars();
     Proof proof;
-    auto mean = in.read_field<F>("argmax choice mean");
-    if (!mean) return mean.error();
-    proof.choice_mean = *mean;
     auto count = gkr::read_step<F>(in, n, 2, 1);
     if (!count) return count.error();
     proof.count = std::move(*count);
-    for (std::size_t j = 0; j < difference_digits_.digit_count(); ++j) {
+    for (std::size_t j = 0; j < (in.zero_knowledge() ? 1 : difference_digits_.digit_count()); ++j) {
       auto d = in.read_field<F>("argmax difference digit");
       if (!d) return d.error();
       proof.difference_digits.push_back(*d);
@@ -364,11 +371,30 @@ class ArgmaxGadget {
 
   // A claim on the one-hot table from a point in the logits' layout (classes low): the digit
   // table has the samples low and the classes in its row variables.
-  gkr::Claim<F> choice_claim(std::span<const F> logits_point, const F& value) const {
+  gkr::Claim<F> choice_claim(std::span<const F> logits_point, gkr::MaskedValue<F> value) const {
     std::vector<F> point(batch_part(logits_point).begin(), batch_part(logits_point).end());
     const auto classes = class_part(logits_point);
     point.insert(point.end(), classes.begin(), classes.end());
-    return {std::move(point), value};
+    return gkr::make_claim(std::move(point), std::move(value));
+  }
+
+  // Step 1: h~(1/2, ..., 1/2, tau) = 2^-nc [b < B]~(tau), a value the verifier knows.
+  template <class T>
+  gkr::Claim<F> choice_mean_claim(T& transcript) const {
+    const std::vector<F> tau = transcript.template challenges<F>("zkcnn/argmax/tau", batch_vars_);
+    const F value = prefix_indicator(std::span<const F>(tau), batch_) * *nn::power_of_two<F>(class_vars_).inverse();
+    return choice_claim(class_mean_point(tau), {value});
+  }
+
+  // D~(rho) = sum_j 2^(j D) digits~(rho, j): the digit table's rows at rho, weighted.
+  std::vector<WeightedPoint<F>> recomposition(std::span<const F> rho) const {
+    std::vector<WeightedPoint<F>> terms;
+    for (std::size_t j = 0; j < difference_digits_.digit_count(); ++j) {
+      std::vector<F> point(rho.begin(), rho.end());
+      for (std::size_t k = 0; k < difference_digits_.row_vars(); ++k) point.push_back(F::from_u64((j >> k) & 1));
+      terms.push_back({difference_digits_.template recompose_weight<F>(j), std::move(point)});
+    }
+    return terms;
   }
 
   std::vector<F> class_mean_point(std::span<const F> tau) const {
@@ -380,14 +406,16 @@ class ArgmaxGadget {
 
   // The claim on the differences' digit table at (rho, xi), xi random over the digit rows.
   template <class T>
-  gkr::Claim<F> difference_claim(std::span<const F> rho, std::span<const F> digits, T& transcript) const {
+  std::pair<std::vector<WeightedPoint<F>>, gkr::MaskedValue<F>> difference_claim(std::span<const F> rho,
+                                                                                  std::span<const F> digits,
+                                                                                  T& transcript) const {
     const std::vector<F> xi = transcript.template challenges<F>("zkcnn/argmax/digit_index", difference_digits_.row_vars());
     const std::vector<F> weights = eq_table(std::span<const F>(xi));
     F value = F::zero();
     for (std::size_t j = 0; j < digits.size(); ++j) value += weights[j] * digits[j];
     std::vector<F> point(rho.begin(), rho.end());
     point.insert(point.end(), xi.begin(), xi.end());
-    return {std::move(point), value};
+    return {{{F::one(), std::move(point)}}, {value}};
   }
 
   // L(b, c) = [b < B][c = label_b].

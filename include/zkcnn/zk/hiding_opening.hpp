@@ -38,13 +38,25 @@
 
 namespace zkcnn::zk {
 
-/// A claim on the extension of committed matrix `matrix`: point = (column coordinates, row
-/// coordinates), its value up to mask terms.
+/// coefficient * M~(point), point = (column coordinates, row coordinates).
+template <Field F>
+struct WeightedPoint {
+  F coefficient;
+  std::vector<F> point;
+};
+
+/// A claim on the extension of committed matrix `matrix`: sum over terms of coefficient *
+/// M~(point) = value, up to the value's mask terms.
 template <Field F>
 struct CommittedClaim {
   std::size_t matrix;
-  std::vector<F> point;
+  std::vector<WeightedPoint<F>> terms;
   gkr::MaskedValue<F> value;
+
+  /// M~(point) = value.
+  static CommittedClaim at(std::size_t matrix, std::vector<F> point, gkr::MaskedValue<F> value) {
+    return {matrix, {{F::one(), std::move(point)}}, std::move(value)};
+  }
 };
 
 /// The verifier's view of one committed matrix: its row commitments (2^row_vars of them).
@@ -80,7 +92,10 @@ void absorb_opening_statement(T& transcript, std::span<const CommittedClaim<scal
   transcript.absorb_u64("zk/opening/claims", claims.size());
   for (const auto& claim : claims) {
     transcript.absorb_u64("zk/opening/matrix", claim.matrix);
-    transcript.absorb_fields("zk/opening/point", std::span<const F>(claim.point));
+    for (const auto& term : claim.terms) {
+      transcript.absorb_field("zk/opening/coefficient", term.coefficient);
+      transcript.absorb_fields("zk/opening/point", std::span<const F>(term.point));
+    }
     transcript.absorb_field("zk/opening/value", claim.value.value);
   }
   transcript.absorb_u64("zk/opening/linear_claims", linear.size());
@@ -172,17 +187,19 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   for (std::size_t k = 0; k < claims.size(); ++k) {
     const auto& claim = claims[k];
     const auto& m = matrices[claim.matrix];
-    const std::span<const F> point(claim.point);
-    const auto row_weights = eq_table(point.subspan(column_vars));
-    std::vector<F> u(width, F::zero());
-    for (std::size_t r = 0; r < row_weights.size(); ++r) {
-      if (row_weights[r] == F::zero()) continue;
-      const std::size_t begin = r * width;
-      for (std::size_t c = 0; c < width && begin + c < m.table.size(); ++c) u[c] += row_weights[r] * m.table[begin + c];
+    for (const auto& term : claim.terms) {
+      const std::span<const F> point(term.point);
+      const auto row_weights = eq_table(point.subspan(column_vars));
+      std::vector<F> u(width, F::zero());
+      for (std::size_t r = 0; r < row_weights.size(); ++r) {
+        if (row_weights[r] == F::zero()) continue;
+        const std::size_t begin = r * width;
+        for (std::size_t c = 0; c < width && begin + c < m.table.size(); ++c) u[c] += row_weights[r] * m.table[begin + c];
+      }
+      factors.push_back(eq_table(point.first(column_vars)));
+      factors.push_back(std::move(u));
+      terms.push_back({alpha[k] * term.coefficient, {factors.size() - 2, factors.size() - 1}});
     }
-    factors.push_back(eq_table(point.first(column_vars)));
-    factors.push_back(std::move(u));
-    terms.push_back({alpha[k], {factors.size() - 2, factors.size() - 1}});
     claimed += alpha[k] * claim.value.value;
   }
   for (std::size_t r = 0; r < part.tables.size(); ++r) {
@@ -210,10 +227,12 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     blind += lambda * m.row_blinds[r];
   };
   for (std::size_t k = 0; k < claims.size(); ++k) {
-    const std::span<const F> point(claims[k].point);
-    const F scale = alpha[k] * eq_eval(point.first(column_vars), s);
-    const auto row_weights = eq_table(point.subspan(column_vars));
-    for (std::size_t r = 0; r < row_weights.size(); ++r) accumulate_row(matrices[claims[k].matrix], r, scale * row_weights[r]);
+    for (const auto& term : claims[k].terms) {
+      const std::span<const F> point(term.point);
+      const F scale = alpha[k] * term.coefficient * eq_eval(point.first(column_vars), s);
+      const auto row_weights = eq_table(point.subspan(column_vars));
+      for (std::size_t r = 0; r < row_weights.size(); ++r) accumulate_row(matrices[claims[k].matrix], r, scale * row_weights[r]);
+    }
   }
   for (std::size_t r = 0; r < part.tables.size(); ++r) {
     if (part.tables[r].empty()) continue;
@@ -241,9 +260,12 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
   if (width > key.size()) return make_error(Errc::invalid_argument, "opening: the columns exceed the key");
   const std::size_t mask_rows = mask_matrix < matrices.size() ? matrices[mask_matrix].rows.size() : 0;
   for (const auto& claim : claims) {
-    if (claim.matrix >= matrices.size() || claim.point.size() < column_vars ||
-        (std::size_t{1} << (claim.point.size() - column_vars)) != matrices[claim.matrix].rows.size()) {
-      return make_error(Errc::invalid_argument, "opening: a claim does not fit its matrix");
+    if (claim.matrix >= matrices.size()) return make_error(Errc::invalid_argument, "opening: a claim on no matrix");
+    for (const auto& term : claim.terms) {
+      if (term.point.size() < column_vars || term.point.size() - column_vars >= 40 ||
+          (std::size_t{1} << (term.point.size() - column_vars)) != matrices[claim.matrix].rows.size()) {
+        return make_error(Errc::invalid_argument, "opening: a claim does not fit its matrix");
+      }
     }
     for (const auto& term : claim.value.masks) {
       if (term.mask + 1 >= mask_rows * width) return make_error(Errc::malformed_proof, "opening: a mask term outside the masks");
@@ -268,14 +290,16 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
 
   LinearCombination<G> statement;
   for (std::size_t k = 0; k < claims.size(); ++k) {
-    const std::span<const F> point(claims[k].point);
-    const F scale = alpha[k] * eq_eval(point.first(column_vars), s);
-    const auto row_weights = eq_table(point.subspan(column_vars));
-    const auto rows = matrices[claims[k].matrix].rows;
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      if (row_weights[r] == F::zero()) continue;
-      statement.points.push_back(rows[r]);
-      statement.scalars.push_back(scale * row_weights[r]);
+    for (const auto& term : claims[k].terms) {
+      const std::span<const F> point(term.point);
+      const F scale = alpha[k] * term.coefficient * eq_eval(point.first(column_vars), s);
+      const auto row_weights = eq_table(point.subspan(column_vars));
+      const auto rows = matrices[claims[k].matrix].rows;
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (row_weights[r] == F::zero()) continue;
+        statement.points.push_back(rows[r]);
+        statement.scalars.push_back(scale * row_weights[r]);
+      }
     }
   }
   for (std::size_t r = 0; r < part.tables.size(); ++r) {

@@ -16,8 +16,17 @@
 //      once against its commitment (zk/range_check.hpp).
 // The proof is its byte string: the prover appends each message as it produces it and the
 // verifier reads each one just before checking it, so there is one encoding and one decoder.
+//
+// Zero knowledge (on by default; PROTOCOL.md section 8, docs/zero-knowledge.md): every
+// sumcheck step is masked with committed randomness (gkr/sumcheck_step.hpp), whose pieces
+// (zk/mask_commitment.hpp) the proof carries right after the auxiliary commitment; claims on
+// the public input are proven rather than checked; the range check sends no block value; and
+// steps 3 and 4 become one zero-knowledge opening of every claim on the weights, the auxiliary
+// witness and the masks (zk/hiding_opening.hpp), which needs the auxiliary witness and the
+// masks committed with the weights' number of columns.
 
 #include <chrono>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -39,6 +48,8 @@
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/transcript/transcript.hpp"
 #include "zkcnn/zk/argmax.hpp"
+#include "zkcnn/zk/hiding_opening.hpp"
+#include "zkcnn/zk/mask_commitment.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 #include "zkcnn/zk/range_check.hpp"
 
@@ -50,6 +61,13 @@ namespace zkcnn::zk {
 template <class P>
 concept ModelPCS =
     ZkMultilinearPCS<P> && SerializablePCS<P> && TwoAdicField<typename P::Scalar> &&
+    // Zero knowledge opens Hyrax-style matrices: row commitments, their blinding factors and the key.
+    requires(const P& pcs, const typename P::Commitment& commitment, const typename P::Opening& opening) {
+      { pcs.key() } -> std::same_as<const PedersenKey<typename P::Group>&>;
+      commitment.rows;
+      commitment.column_vars;
+      opening.row_blinds;
+    } &&
     requires(const P& pcs, std::span<const typename P::Scalar> evaluations, const typename P::Opening& opening,
              const typename P::Commitment& commitment, std::span<const EvaluationClaim<typename P::Scalar>> claims,
              const typename P::BatchProof& proof, Sha256Transcript& transcript, std::mt19937_64& rng,
@@ -93,7 +111,13 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
-inline constexpr std::uint8_t model_proof_version = 2;
+inline constexpr std::uint8_t model_proof_version = 3;
+
+/// How a proof is made. Zero knowledge hides the weights and every activation; turning it off
+/// is for benchmarks and debugging only.
+struct ProverOptions {
+  bool zero_knowledge = true;
+};
 
 namespace detail {
 
@@ -134,9 +158,11 @@ struct ClaimedResult {
 /// The statement, bound before any challenge: the same function for prover and verifier.
 template <ModelPCS P, class T>
 void absorb_statement(T& transcript, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
-                      std::span<const std::vector<std::int64_t>> inputs, const ClaimedResult& result) {
+                      std::span<const std::vector<std::int64_t>> inputs, const ClaimedResult& result,
+                      bool zero_knowledge) {
   using F = typename P::Scalar;
   transcript.absorb_u64("zkcnn/proof_version", model_proof_version);
+  transcript.absorb_u64("zkcnn/zero_knowledge", zero_knowledge ? 1 : 0);
   const auto digest = architecture.digest();
   transcript.absorb_bytes("zkcnn/architecture", digest);
   P::absorb_commitment(transcript, commitment.weights);
@@ -162,21 +188,48 @@ inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::
   return in.read_bytes(*size, what);
 }
 
+/// The committed matrices of a zero-knowledge opening, in this order.
+enum Matrix : std::size_t { weights_matrix = 0, aux_matrix = 1, mask_matrix = 2 };
+
 /// Where the claims of a proof go while the layers are walked: per tensor, and on the two
-/// committed polynomials.
+/// committed polynomials (with their mask terms in zero knowledge).
 template <EncodableField F>
 struct ClaimBook {
   std::vector<std::vector<gkr::Claim<F>>> tensors;
-  std::vector<EvaluationClaim<F>> weights;
-  std::vector<EvaluationClaim<F>> aux;
+  std::vector<CommittedClaim<F>> weights;
+  std::vector<CommittedClaim<F>> aux;
+  /// Every point the proof reaches on a secret table (the weights and the auxiliary witness at
+  /// points of the whole table): for tests and audits (ClaimObserver).
+  std::function<void(TableRef::Source, std::size_t, std::span<const F>)> observer;
+
+  void observe(TableRef::Source source, std::size_t index, std::span<const F> point) const {
+    if (observer) observer(source, index, point);
+  }
+  void add_tensor(std::size_t tensor, const gkr::Claim<F>& c) {
+    observe(TableRef::Source::tensor, tensor, std::span<const F>(c.point));
+    tensors[tensor].push_back(c);
+  }
+  void add_committed(std::vector<CommittedClaim<F>>& claims, TableRef::Source source, CommittedClaim<F> claim) {
+    for (const auto& term : claim.terms) observe(source, 0, std::span<const F>(term.point));
+    claims.push_back(std::move(claim));
+  }
+  void add_aux(const BlockLayout& layout, std::size_t block, const gkr::Claim<F>& c) {
+    add_committed(aux, TableRef::Source::aux,
+                  CommittedClaim<F>::at(aux_matrix, layout.embed(block, std::span<const F>(c.point)), c.masked_value()));
+  }
 
   /// The argmax gadget's claims: on the outputs, the one-hot table and the differences.
   template <class Circuit>
   void route(const Circuit& circuit, const typename ArgmaxGadget<F>::Claims& claims) {
-    for (const auto& c : claims.logits) tensors[circuit.output_tensor()].push_back(c);
-    for (const auto& c : claims.choices) aux.push_back({circuit.aux_layout().embed(circuit.choice_block(), std::span<const F>(c.point)), c.value});
-    for (const auto& c : claims.differences) {
-      aux.push_back({circuit.aux_layout().embed(circuit.difference_block(), std::span<const F>(c.point)), c.value});
+    for (const auto& c : claims.logits) add_tensor(circuit.output_tensor(), c);
+    for (const auto& c : claims.choices) add_aux(circuit.aux_layout(), circuit.choice_block(), c);
+    for (const auto& [terms, value] : claims.differences) {
+      CommittedClaim<F> claim{aux_matrix, {}, value};
+      for (const auto& term : terms) {
+        claim.terms.push_back(
+            {term.coefficient, circuit.aux_layout().embed(circuit.difference_block(), std::span<const F>(term.point))});
+      }
+      add_committed(aux, TableRef::Source::aux, std::move(claim));
     }
   }
 
@@ -186,18 +239,50 @@ struct ClaimBook {
       const TableRef& ref = step.inputs.at(c.input);
       switch (ref.source) {
         case TableRef::Source::tensor:
-          tensors[ref.index].push_back(c.claim);
+          add_tensor(ref.index, c.claim);
           break;
         case TableRef::Source::weights:
-          weights.push_back({circuit.weights_layout().embed(ref.index, std::span<const F>(c.claim.point)), c.claim.value});
+          add_committed(weights, TableRef::Source::weights,
+                        CommittedClaim<F>::at(weights_matrix,
+                                              circuit.weights_layout().embed(ref.index, std::span<const F>(c.claim.point)),
+                                              c.claim.masked_value()));
           break;
         case TableRef::Source::aux:
-          aux.push_back({circuit.aux_layout().embed(ref.index, std::span<const F>(c.claim.point)), c.claim.value});
+          add_aux(circuit.aux_layout(), ref.index, c.claim);
           break;
       }
     }
   }
 };
+
+/// Claims without mask terms, each at one point, for a plain batch opening.
+template <Field F>
+std::vector<EvaluationClaim<F>> plain_claims(const std::vector<CommittedClaim<F>>& claims) {
+  std::vector<EvaluationClaim<F>> out;
+  for (const auto& c : claims) {
+    if (!c.value.masks.empty() || c.terms.size() != 1 || c.terms[0].coefficient != F::one()) {
+      throw std::logic_error("plain_claims: a masked or combined claim");
+    }
+    out.push_back({c.terms[0].point, c.value.value});
+  }
+  return out;
+}
+
+/// The points of claims on a matrix committed with more variables than its layout (high
+/// coordinates zero).
+template <Field F>
+void pad_points(std::vector<CommittedClaim<F>>& claims, std::size_t num_vars) {
+  for (auto& c : claims) {
+    for (auto& term : c.terms) term.point.resize(std::max(term.point.size(), num_vars), F::zero());
+  }
+}
+
+// The auxiliary witness's number of variables as committed: in zero knowledge at least the
+// weights' columns, which it shares.
+template <class Commitment>
+std::size_t committed_aux_vars(std::size_t layout_vars, const Commitment& weights, bool zero_knowledge) {
+  return zero_knowledge ? std::max<std::size_t>(layout_vars, weights.column_vars) : layout_vars;
+}
 
 }  // namespace detail
 
@@ -244,21 +329,35 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
                               const ModelProverState<P>& state, const ModelCommitment<P>& commitment,
                               std::span<const std::vector<std::int64_t>> inputs,
                               const typename ModelCircuit<typename P::Scalar>::Witness& witness,
-                              std::span<const std::size_t> labels, ProverProfile& profile, Rng& rng) {
+                              std::span<const std::size_t> labels, ProverProfile& profile, Rng& rng,
+                              const ProverOptions& options = {},
+                              std::function<void(TableRef::Source, std::size_t, std::span<const typename P::Scalar>)>
+                                  observer = {}) {
   using F = typename P::Scalar;
+  using G = typename P::Group;
+  using Masks = MaskProver<G, Rng>;
+  const bool zk = options.zero_knowledge;
   Stopwatch clock;
-  Sha256Transcript transcript("zkcnn/model");
+  const std::size_t columns = commitment.weights.column_vars;
+  Masks masks(pcs.key(), std::size_t{1} << columns, rng);
+  MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
   const ClaimedResult result{circuit.conclusion(), std::span(witness.outputs), labels, witness.correct};
-  absorb_statement<P>(transcript, circuit.architecture(), commitment, inputs, result);
+  absorb_statement<P>(transcript, circuit.architecture(), commitment, inputs, result, zk);
   io::ByteWriter out;
   out.write_u8(model_proof_version);
-  auto [aux_commitment, aux_opening] = pcs.commit(std::span<const F>(witness.aux), circuit.aux_layout().num_vars(), rng);
+  out.write_u8(zk ? 1 : 0);
+  const std::size_t aux_vars = committed_aux_vars(circuit.aux_layout().num_vars(), commitment.weights, zk);
+  auto [aux_commitment, aux_opening] =
+      zk ? pcs.commit(std::span<const F>(witness.aux), aux_vars, rng, columns)
+         : pcs.commit(std::span<const F>(witness.aux), aux_vars, rng);
   P::absorb_commitment(transcript, aux_commitment);
   write_blob(out, P::encode_commitment(aux_commitment));
   profile.aux_commitment = clock.lap();
 
+  io::ByteWriter body;  // after the mask pieces, which are known only at the end
   ClaimBook<F> book;
   book.tensors.resize(circuit.tensor_count());
+  book.observer = std::move(observer);
   const std::size_t output = circuit.output_tensor();
   if (circuit.conclusion() == Conclusion::outputs) {
     auto point = transcript.template challenges<F>("zkcnn/output_point", circuit.tensor(output).physical.num_vars());
@@ -271,7 +370,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     };
     auto [argmax, claims] = circuit.argmax().prove(std::span<const F>(witness.tensors[output]), block(circuit.choice_block()),
                                                    block(circuit.difference_block()), labels, witness.correct, transcript);
-    circuit.argmax().write_proof(argmax, out);
+    circuit.argmax().write_proof(argmax, body);
     book.route(circuit, claims);
   }
   for (std::size_t s = circuit.steps().size(); s-- > 0;) {
@@ -279,7 +378,8 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     const auto& table = witness.tensors[step.output];
     auto merged = gkr::prove_merge(std::span<const F>(table), circuit.tensor(step.output).physical.num_vars(),
                                    std::span<const gkr::Claim<F>>(book.tensors[step.output]), transcript);
-    for (const auto& merge : merged.proof) gkr::write_step(out, merge);
+    for (const auto& merge : merged.proof) gkr::write_step(body, merge);
+    book.observe(TableRef::Source::tensor, step.output, std::span<const F>(merged.claim.point));
     std::vector<std::span<const F>> inputs_view;
     for (const TableRef& ref : step.inputs) {
       if (ref.source == TableRef::Source::tensor) {
@@ -295,22 +395,60 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     std::visit(
         [&](const auto& layer) {
           auto proven = layer.prove(std::span<const std::span<const F>>(inputs_view), merged.claim, transcript);
-          layer.write_proof(proven.proof, out);
+          layer.write_proof(proven.proof, body);
           book.route(circuit, step, std::span<const gkr::InputClaim<F>>(proven.input_claims));
         },
         step.layer);
   }
+  // The claims on the public input: proven in zero knowledge (their values are masked).
+  {
+    const std::size_t input = circuit.input_tensor();
+    for (const auto& step : gkr::prove_public_claims(std::span<const F>(witness.tensors[input]),
+                                                     circuit.tensor(input).physical.num_vars(),
+                                                     std::span<const gkr::Claim<F>>(book.tensors[input]), transcript)) {
+      gkr::write_step(body, step);
+    }
+  }
   profile.layers = clock.lap();
 
-  auto weights_opening = pcs.prove_batch(std::span<const F>(state.weights), state.opening, commitment.weights,
-                                         std::span<const EvaluationClaim<F>>(book.weights), transcript, rng);
-  write_blob(out, P::encode_batch_proof(weights_opening));
-  profile.weights_opening = clock.lap();
-  // The auxiliary witness: its digits' ranges, then all its claims in one opening.
-  auto range_check = prove_range_check(pcs, circuit.aux_layout(), circuit.range_layout(), std::span<const F>(witness.aux),
-                                       aux_opening, aux_commitment, std::move(book.aux), transcript, rng);
-  write_range_check(out, range_check);
-  profile.aux_opening = clock.lap();
+  if (zk) {
+    // The range check, then one opening of every claim on the weights, the auxiliary witness
+    // and the masks.
+    auto [lookup, range_claims] = prove_masked_range_check(circuit.aux_layout(), circuit.range_layout(),
+                                                           std::span<const F>(witness.aux), aux_matrix, transcript);
+    gkr::write_fraction_sum(body, lookup);
+    for (auto& claim : range_claims) book.add_committed(book.aux, TableRef::Source::aux, std::move(claim));
+    profile.aux_opening = clock.lap();
+    pad_points(book.aux, aux_vars);
+    std::vector<CommittedClaim<F>> claims = std::move(book.weights);
+    claims.insert(claims.end(), book.aux.begin(), book.aux.end());
+    const auto mask_rows = masks.row_commitments();
+    const auto mask_blinds = masks.row_blinds();
+    const OpenedMatrix<G> matrices[] = {
+        {commitment.weights.rows, state.weights, state.opening.row_blinds},
+        {aux_commitment.rows, witness.aux, aux_opening.row_blinds},
+        {mask_rows, masks.values(), mask_blinds}};
+    const auto opening = prove_hiding_opening<G>(pcs.key(), columns, std::span<const OpenedMatrix<G>>(matrices), mask_matrix,
+                                                 std::span<const CommittedClaim<F>>(claims), masks.claims(), transcript, rng);
+    write_hiding_opening(body, opening);
+    profile.weights_opening = clock.lap();
+    // The mask pieces go before the body: the verifier needs them from the first step on.
+    out.write_u32(static_cast<std::uint32_t>(masks.pieces().size()));
+    for (const G& piece : masks.pieces()) out.write_group(piece);
+  } else {
+    const auto weights_claims = plain_claims(book.weights);
+    auto weights_opening = pcs.prove_batch(std::span<const F>(state.weights), state.opening, commitment.weights,
+                                           std::span<const EvaluationClaim<F>>(weights_claims), transcript, rng);
+    write_blob(body, P::encode_batch_proof(weights_opening));
+    profile.weights_opening = clock.lap();
+    // The auxiliary witness: its digits' ranges, then all its claims in one opening.
+    auto range_check = prove_range_check(pcs, circuit.aux_layout(), circuit.range_layout(), std::span<const F>(witness.aux),
+                                         aux_opening, aux_commitment, plain_claims(book.aux), transcript, rng);
+    write_range_check(body, range_check);
+    profile.aux_opening = clock.lap();
+  }
+  const auto body_bytes = std::move(body).take();
+  out.write_bytes(body_bytes);
   return ModelProof{std::move(out).take()};
 }
 
@@ -321,7 +459,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
 template <ModelPCS P, class Rng>
 Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                    const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
-                                   Rng& rng) {
+                                   Rng& rng, const ProverOptions& options = {}) {
   using F = typename P::Scalar;
   ProverProfile profile;
   detail::Stopwatch clock;
@@ -330,7 +468,8 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
   auto witness = circuit->witness(model, inputs);
   if (!witness) return witness.error();
   profile.witness = clock.lap();
-  ModelProof proof = detail::prove_with_witness(pcs, *circuit, state, commitment, inputs, *witness, {}, profile, rng);
+  ModelProof proof =
+      detail::prove_with_witness(pcs, *circuit, state, commitment, inputs, *witness, {}, profile, rng, options);
   return ProvenBatch<P>{std::move(witness->outputs), std::move(proof), profile};
 }
 
@@ -367,18 +506,44 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
     return ok;
   }
 
-  Sha256Transcript transcript("zkcnn/model");
-  absorb_statement<P>(transcript, architecture, commitment, inputs, result);
+  using G = typename P::Group;
+  using Masks = MaskVerifier<G>;
   io::ByteReader in(proof.bytes);
   auto version = in.read_u8("model proof version");
   if (!version) return version.error();
   if (*version != model_proof_version) {
     return make_error(Errc::invalid_encoding, "model proof: unsupported version " + std::to_string(*version));
   }
+  auto mode = in.read_u8("model proof mode");
+  if (!mode) return mode.error();
+  if (*mode > 1) return make_error(Errc::invalid_encoding, "model proof: unknown mode " + std::to_string(*mode));
+  const bool zk = *mode == 1;
+  in.set_zero_knowledge(zk);
   auto aux_blob = read_blob(in, "auxiliary commitment");
   if (!aux_blob) return aux_blob.error();
   auto aux_commitment = P::decode_commitment(*aux_blob);
   if (!aux_commitment) return aux_commitment.error();
+  const std::size_t columns = commitment.weights.column_vars;
+  const std::size_t aux_vars = committed_aux_vars(circuit->aux_layout().num_vars(), commitment.weights, zk);
+  if (aux_commitment->num_vars != aux_vars || (zk && aux_commitment->column_vars != columns)) {
+    return make_error(Errc::malformed_proof, "model proof: the auxiliary commitment has the wrong shape");
+  }
+  std::vector<G> pieces;
+  if (zk) {
+    auto count = in.read_u32("mask piece count");
+    if (!count) return count.error();
+    if (*count > in.remaining() / G::encoded_size) {
+      return make_error(Errc::invalid_encoding, "model proof: truncated mask pieces");
+    }
+    for (std::uint32_t i = 0; i < *count; ++i) {
+      auto piece = in.read_group<G>("mask piece");
+      if (!piece) return piece.error();
+      pieces.push_back(*piece);
+    }
+  }
+  Masks masks(std::size_t{1} << columns, std::move(pieces));
+  MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
+  absorb_statement<P>(transcript, architecture, commitment, inputs, result, zk);
   P::absorb_commitment(transcript, *aux_commitment);
 
   ClaimBook<F> book;
@@ -426,18 +591,49 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   }
   // The claims left on the public input.
   {
-    const std::vector<F> table = circuit->tensor_table(circuit->input_tensor(), inputs);
-    for (const auto& claim : book.tensors[circuit->input_tensor()]) {
-      if (evaluate_multilinear(std::span<const F>(table), std::span<const F>(claim.point)) != claim.value) {
-        return make_error(Errc::verification_failed, "model proof: the claim on the input does not hold");
-      }
+    const std::size_t input = circuit->input_tensor();
+    const std::size_t num_vars = circuit->tensor(input).physical.num_vars();
+    const auto& claims = book.tensors[input];
+    std::vector<gkr::SumcheckStep<F>> input_proof;
+    if (gkr::public_claims_need_proof(std::span<const gkr::Claim<F>>(claims))) {
+      auto step = gkr::read_step<F>(in, num_vars, 2, 0);
+      if (!step) return step.error();
+      input_proof.push_back(std::move(*step));
     }
+    const std::vector<F> table = circuit->tensor_table(input, inputs);
+    if (auto ok = gkr::verify_public_claims(std::span<const F>(table), num_vars, std::span<const gkr::Claim<F>>(claims),
+                                            std::span<const gkr::SumcheckStep<F>>(input_proof), transcript);
+        !ok) {
+      return make_error(ok.error().code, "model proof: the claims on the input do not hold");
+    }
+  }
+  if (zk) {
+    auto lookup = gkr::read_fraction_sum<F>(in, circuit->aux_layout().num_vars());
+    if (!lookup) return lookup.error();
+    auto range_claims = verify_masked_range_check(circuit->aux_layout(), circuit->range_layout(), aux_matrix, *lookup, transcript);
+    if (!range_claims) return make_error(range_claims.error().code, "auxiliary witness: " + range_claims.error().message);
+    book.aux.insert(book.aux.end(), range_claims->begin(), range_claims->end());
+    if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask pieces");
+    auto opening = read_hiding_opening<G>(in, columns);
+    if (!opening) return opening.error();
+    pad_points(book.aux, aux_vars);
+    std::vector<CommittedClaim<F>> claims = std::move(book.weights);
+    claims.insert(claims.end(), book.aux.begin(), book.aux.end());
+    const auto mask_rows = masks.row_commitments();
+    const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}, {aux_commitment->rows}, {mask_rows}};
+    if (auto ok = verify_hiding_opening<G>(pcs.key(), columns, std::span<const CommittedMatrix<G>>(matrices), mask_matrix,
+                                           std::span<const CommittedClaim<F>>(claims), masks.claims(), *opening, transcript);
+        !ok) {
+      return make_error(ok.error().code, "committed claims: " + ok.error().message);
+    }
+    return in.expect_end("model proof");
   }
   auto weights_blob = read_blob(in, "weights opening");
   if (!weights_blob) return weights_blob.error();
   auto weights_opening = P::decode_batch_proof(*weights_blob);
   if (!weights_opening) return weights_opening.error();
-  if (auto ok = pcs.verify_batch(commitment.weights, std::span<const EvaluationClaim<F>>(book.weights), *weights_opening,
+  const auto weights_claims = plain_claims(book.weights);
+  if (auto ok = pcs.verify_batch(commitment.weights, std::span<const EvaluationClaim<F>>(weights_claims), *weights_opening,
                                  transcript);
       !ok) {
     return make_error(ok.error().code, "model weights: " + ok.error().message);
@@ -445,7 +641,7 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   auto range_check = read_range_check<P>(in, circuit->aux_layout(), circuit->range_layout());
   if (!range_check) return range_check.error();
   if (auto ok = verify_range_check(pcs, circuit->aux_layout(), circuit->range_layout(), *aux_commitment,
-                                   std::move(book.aux), *range_check, transcript);
+                                   plain_claims(book.aux), *range_check, transcript);
       !ok) {
     return make_error(ok.error().code, "auxiliary witness: " + ok.error().message);
   }

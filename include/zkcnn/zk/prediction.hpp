@@ -26,9 +26,10 @@ struct Prediction {
 /// (OsRng) outside tests.
 template <ModelPCS P, class Rng>
 Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
-                                       const ModelCommitment<P>& commitment, std::span<const std::int64_t> input, Rng& rng) {
+                                       const ModelCommitment<P>& commitment, std::span<const std::int64_t> input, Rng& rng,
+                                       const ProverOptions& options = {}) {
   const std::vector<std::vector<std::int64_t>> inputs{{input.begin(), input.end()}};
-  auto proven = prove_model(pcs, model, state, commitment, std::span<const std::vector<std::int64_t>>(inputs), rng);
+  auto proven = prove_model(pcs, model, state, commitment, std::span<const std::vector<std::int64_t>>(inputs), rng, options);
   if (!proven) return proven.error();
   return Prediction<P>{std::move(proven->outputs.front()), std::move(proven->proof), proven->profile};
 }

@@ -40,6 +40,7 @@
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/zk/block_layout.hpp"
+#include "zkcnn/zk/hiding_opening.hpp"
 
 namespace zkcnn::zk {
 
@@ -184,26 +185,71 @@ inline std::vector<std::size_t> sent_blocks(const RangeCheckLayout& range) {
   return blocks;
 }
 
-// p~(r) and q~(r) from the blocks' values at r (in sent_blocks order).
+// p~(r) and q~(r) as affine functions of the sent blocks' values at r (sent_blocks order).
 template <Field F>
-std::pair<F, F> leaves_at(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> r,
-                          std::span<const F> block_values, const LookupChallenges<F>& c) {
-  F p = F::zero(), q = F::one();
-  for (std::size_t k = 0; k < range.digit_blocks.size(); ++k) {
-    const DigitBlock& b = range.digit_blocks[k];
+struct LeafForm {
+  F p_constant = F::zero();
+  F q_constant = F::one();
+  std::vector<F> p_coefficients;
+  std::vector<F> q_coefficients;
+};
+
+template <Field F>
+LeafForm<F> leaf_form(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> r,
+                      const LookupChallenges<F>& c) {
+  LeafForm<F> form;
+  for (const DigitBlock& b : range.digit_blocks) {
     const std::size_t vars = layout.block_num_vars(b.block);
     const F weight = block_weight(r, vars, layout.offset(b.block));
     const std::vector<F> row_weights = eq_table(r.subspan(b.column_vars, b.digits.row_vars()));
     F widths = F::zero();
     for (std::size_t row = 0; row < b.digits.row_count(); ++row) widths += row_weights[row] * F::from_u64(b.digits.width(row));
-    p += weight;
-    q += weight * (c.alpha - F::one() - c.gamma * widths - block_values[k]);
+    form.p_constant += weight;
+    form.q_constant += weight * (c.alpha - F::one() - c.gamma * widths);
+    form.p_coefficients.push_back(F::zero());
+    form.q_coefficients.push_back(-weight);
   }
   const std::size_t vars = layout.block_num_vars(range.multiplicity_block);
   const F weight = block_weight(r, vars, layout.offset(range.multiplicity_block));
-  p -= weight * block_values.back();
-  q += weight * (c.alpha - F::one() - table_key_extension(r.first(vars), c.gamma));
+  form.p_coefficients.push_back(-weight);
+  form.q_coefficients.push_back(F::zero());
+  form.q_constant += weight * (c.alpha - F::one() - table_key_extension(r.first(vars), c.gamma));
+  return form;
+}
+
+// p~(r) and q~(r) from the blocks' values at r (in sent_blocks order).
+template <Field F>
+std::pair<F, F> leaves_at(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> r,
+                          std::span<const F> block_values, const LookupChallenges<F>& c) {
+  const auto form = leaf_form(layout, range, r, c);
+  F p = form.p_constant, q = form.q_constant;
+  for (std::size_t k = 0; k < block_values.size(); ++k) {
+    p += form.p_coefficients[k] * block_values[k];
+    q += form.q_coefficients[k] * block_values[k];
+  }
   return {p, q};
+}
+
+// Zero knowledge: the claims on the leaves become claims on the witness, affine in its blocks'
+// values at r, so no block value is sent.
+template <Field F>
+std::vector<CommittedClaim<F>> leaf_claims(const BlockLayout& layout, const RangeCheckLayout& range, std::size_t matrix,
+                                           const gkr::FractionSumClaims<F>& lookup, const LookupChallenges<F>& c) {
+  const std::span<const F> r(lookup.point);
+  const auto form = leaf_form(layout, range, r, c);
+  const auto blocks = sent_blocks(range);
+  auto claim = [&](const std::vector<F>& coefficients, const F& constant, const gkr::MaskedValue<F>& value) {
+    CommittedClaim<F> out{matrix, {}, value};
+    out.value.value -= constant;
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+      if (coefficients[k] == F::zero()) continue;
+      const std::vector<F> point = block_point(r, layout.block_num_vars(blocks[k]));
+      out.terms.push_back({coefficients[k], layout.embed(blocks[k], std::span<const F>(point))});
+    }
+    return out;
+  };
+  return {claim(form.p_coefficients, form.p_constant, lookup.numerator),
+          claim(form.q_coefficients, form.q_constant, lookup.denominator)};
 }
 
 }  // namespace detail
@@ -253,7 +299,7 @@ Status verify_range_check(const P& pcs, const BlockLayout& layout, const RangeCh
   gkr::absorb_evaluations(transcript, std::span<const F>(proof.block_values));
   const std::span<const F> r(lookup->point);
   const auto [p, q] = detail::leaves_at(layout, range, r, std::span<const F>(proof.block_values), challenges);
-  if (p != lookup->numerator || q != lookup->denominator) {
+  if (p != lookup->numerator.value || q != lookup->denominator.value) {
     return make_error(Errc::verification_failed, "range check: the leaves do not match the committed digits");
   }
   for (std::size_t k = 0; k < blocks.size(); ++k) {
@@ -261,6 +307,32 @@ Status verify_range_check(const P& pcs, const BlockLayout& layout, const RangeCh
     claims.push_back({layout.embed(blocks[k], std::span<const F>(point)), proof.block_values[k]});
   }
   return pcs.verify_batch(commitment, std::span<const EvaluationClaim<F>>(claims), proof.opening, transcript);
+}
+
+/// Zero knowledge (the transcript carries a mask commitment): the range check without block
+/// values or opening. Its claims on the witness (matrix `matrix` of the caller's opening) are
+/// returned, for the caller to open with every other committed claim (zk/hiding_opening.hpp).
+/// The caller has bound the witness's commitment into the transcript.
+template <EncodableField F, class T>
+std::pair<gkr::FractionSumProof<F>, std::vector<CommittedClaim<F>>> prove_masked_range_check(
+    const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> witness, std::size_t matrix,
+    T& transcript) {
+  const auto challenges = detail::lookup_challenges<F>(transcript);
+  auto [p, q] = detail::lookup_leaves(layout, range, witness, challenges);
+  auto proven = gkr::prove_fraction_sum(std::move(p), std::move(q), layout.num_vars(), transcript);
+  auto claims = detail::leaf_claims(layout, range, matrix, proven.claims, challenges);
+  return {std::move(proven.proof), std::move(claims)};
+}
+
+template <EncodableField F, class T>
+Result<std::vector<CommittedClaim<F>>> verify_masked_range_check(const BlockLayout& layout, const RangeCheckLayout& range,
+                                                                 std::size_t matrix, const gkr::FractionSumProof<F>& proof,
+                                                                 T& transcript) {
+  const auto challenges = detail::lookup_challenges<F>(transcript);
+  auto lookup = gkr::verify_fraction_sum(layout.num_vars(), proof, transcript);
+  if (!lookup) return lookup.error();
+  if (lookup->root_numerator != F::zero()) return make_error(Errc::verification_failed, "range check: a digit is outside its range");
+  return detail::leaf_claims(layout, range, matrix, *lookup, challenges);
 }
 
 template <class P>

@@ -1,0 +1,213 @@
+// Zero knowledge of model proofs (PROTOCOL.md section 8, docs/zero-knowledge.md), on the small
+// network with every layer kind:
+//  - the leak test: a hook records every point the proof reaches on a secret table (every
+//    activation, the weights, the auxiliary witness); no true evaluation of those tables at
+//    those points appears anywhere in the proof's bytes. With zero knowledge turned off the same
+//    test finds them, so it can fail;
+//  - two proofs of one statement differ and both verify;
+//  - two models with the same output on the same input give proofs that verify against their
+//    own commitment only;
+//  - proofs without zero knowledge still verify, and the mode is bound: a proof's mode byte
+//    changed is rejected.
+
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/nn/quantized_model.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/zk/accuracy.hpp>
+#include <zkcnn/zk/model_proof.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <set>
+#include <span>
+#include <vector>
+
+#include "support/model_test_support.hpp"
+
+namespace {
+
+using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using F = Pcs::Scalar;
+using Samples = std::vector<std::vector<std::int64_t>>;
+using zkcnn::zk::Conclusion;
+using zkcnn::zk::ModelCircuit;
+using zkcnn::zk::TableRef;
+
+const Pcs& pcs() {
+  static const Pcs scheme("zkcnn zero-knowledge test", 8);
+  return scheme;
+}
+
+struct Committed {
+  zkcnn::nn::QuantizedModel model;
+  std::mt19937_64 rng{3};
+  std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed;
+
+  explicit Committed(zkcnn::nn::QuantizedModel m) : model(std::move(m)), committed(zkcnn::zk::commit_model(pcs(), model, rng).value()) {}
+};
+
+struct LeakReport {
+  std::size_t evaluations = 0;  // distinct true evaluations recorded
+  std::size_t found = 0;        // of them, found in the proof's bytes
+};
+
+// Proves with the claim hook on and looks for every true evaluation in the proof's bytes, at
+// every byte offset (the proof interleaves group elements and length fields, so field elements
+// are not aligned).
+LeakReport leaks(Committed& c, const Samples& x, std::span<const std::size_t> labels, bool zero_knowledge) {
+  const Conclusion conclusion = labels.empty() ? Conclusion::outputs : Conclusion::accuracy;
+  auto circuit = ModelCircuit<F>::compile(c.model.architecture, x.size(), conclusion).value();
+  const auto witness = circuit.witness(c.model, std::span<const std::vector<std::int64_t>>(x), labels).value();
+  std::set<std::array<std::uint8_t, F::byte_size>> truths;
+  auto record = [&](TableRef::Source source, std::size_t index, std::span<const F> point) {
+    std::span<const F> table;
+    switch (source) {
+      case TableRef::Source::tensor:
+        table = witness.tensors[index];
+        break;
+      case TableRef::Source::weights:
+        table = c.committed.second.weights;
+        break;
+      case TableRef::Source::aux:
+        table = witness.aux;
+        break;
+    }
+    const F value = zkcnn::evaluate_multilinear(table, point);
+    const auto bytes = value.to_bytes();
+    std::array<std::uint8_t, F::byte_size> key{};
+    std::copy(bytes.begin(), bytes.end(), key.begin());
+    truths.insert(key);
+  };
+  zkcnn::zk::ProverProfile profile;
+  const auto proof = zkcnn::zk::detail::prove_with_witness(pcs(), circuit, c.committed.second, c.committed.first,
+                                                           std::span<const std::vector<std::int64_t>>(x), witness, labels,
+                                                           profile, c.rng, {zero_knowledge}, record);
+  const zkcnn::zk::detail::ClaimedResult result{conclusion, std::span(witness.outputs), labels, witness.correct};
+  REQUIRE(zkcnn::zk::detail::verify_statement(pcs(), c.model.architecture, c.committed.first,
+                                              std::span<const std::vector<std::int64_t>>(x), result, proof));
+  LeakReport report{truths.size(), 0};
+  std::set<std::array<std::uint8_t, F::byte_size>> seen;
+  const auto& bytes = proof.bytes;
+  for (std::size_t offset = 0; offset + F::byte_size <= bytes.size(); ++offset) {
+    std::array<std::uint8_t, F::byte_size> window{};
+    std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(offset),
+              bytes.begin() + static_cast<std::ptrdiff_t>(offset + F::byte_size), window.begin());
+    if (truths.count(window) != 0) seen.insert(window);
+  }
+  report.found = seen.size();
+  return report;
+}
+
+Samples inputs(std::size_t batch, std::uint64_t seed) {
+  Samples out;
+  for (std::size_t b = 0; b < batch; ++b) out.push_back(zkcnn_model_test::every_layer_input(seed + b));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("leak test: no true evaluation of a secret table appears in a zero-knowledge proof", "[zk]") {
+  Committed c(zkcnn_model_test::every_layer_model(1));
+  SECTION("prediction") {
+    const auto x = inputs(2, 11);
+    const auto on = leaks(c, x, {}, true);
+    INFO("zero knowledge: " << on.found << " of " << on.evaluations << " true evaluations found");
+    CHECK(on.evaluations > 20);
+    CHECK(on.found == 0);
+    const auto off = leaks(c, x, {}, false);
+    INFO("plain: " << off.found << " of " << off.evaluations << " true evaluations found");
+    CHECK(off.found > 10);  // the test can fail: plain proofs send true evaluations
+  }
+  SECTION("accuracy") {
+    const auto x = inputs(3, 21);
+    const std::vector<std::size_t> labels{0, 1, 2};
+    const auto on = leaks(c, x, labels, true);
+    INFO("zero knowledge: " << on.found << " of " << on.evaluations << " true evaluations found");
+    CHECK(on.evaluations > 20);
+    CHECK(on.found == 0);
+    CHECK(leaks(c, x, labels, false).found > 10);
+  }
+}
+
+TEST_CASE("two zero-knowledge proofs of one statement differ and both verify", "[zk]") {
+  Committed c(zkcnn_model_test::every_layer_model(1));
+  const auto x = inputs(1, 31);
+  auto prove = [&] {
+    return zkcnn::zk::prove_model(pcs(), c.model, c.committed.second, c.committed.first,
+                                  std::span<const std::vector<std::int64_t>>(x), c.rng)
+        .value();
+  };
+  const auto first = prove();
+  const auto second = prove();
+  CHECK(first.outputs == second.outputs);
+  CHECK(first.proof.bytes != second.proof.bytes);
+  CHECK(first.proof.bytes.size() == second.proof.bytes.size());
+  for (const auto* proven : {&first, &second}) {
+    CHECK(zkcnn::zk::verify_model(pcs(), c.model.architecture, c.committed.first, std::span<const std::vector<std::int64_t>>(x),
+                                  std::span<const std::vector<std::int64_t>>(proven->outputs), proven->proof));
+  }
+}
+
+TEST_CASE("two models with the same output: each proof verifies against its own commitment only", "[zk]") {
+  // Model b differs from a in the last dense layer's weights on an input feature that the ReLU
+  // before it zeroes for this input, so both give the same outputs.
+  Committed a(zkcnn_model_test::every_layer_model(1));
+  const std::size_t last = a.model.architecture.layers.size() - 1;
+  Samples x;
+  std::size_t zeroed = 0;
+  for (std::uint64_t seed = 41; x.empty() && seed < 80; ++seed) {
+    const auto input = zkcnn_model_test::every_layer_input(seed);
+    const auto activations = zkcnn::nn::infer(a.model, input).value();
+    const auto& features = activations[last];  // the input of the last layer
+    for (std::size_t j = 0; j < features.size(); ++j) {
+      if (features[j] == 0) {
+        x = {input};
+        zeroed = j;
+        break;
+      }
+    }
+  }
+  REQUIRE_FALSE(x.empty());
+  auto other = a.model;
+  const std::size_t features = zkcnn::nn::infer(a.model, x[0]).value()[last].size();
+  auto& kernel = other.weights[last].kernel;
+  for (std::size_t o = 0; o < kernel.size() / features; ++o) kernel[o * features + zeroed] += 1;
+  REQUIRE(other.weights != a.model.weights);
+  Committed b(other);
+  const auto span_x = std::span<const std::vector<std::int64_t>>(x);
+  const auto proof_a = zkcnn::zk::prove_model(pcs(), a.model, a.committed.second, a.committed.first, span_x, a.rng).value();
+  const auto proof_b = zkcnn::zk::prove_model(pcs(), b.model, b.committed.second, b.committed.first, span_x, b.rng).value();
+  REQUIRE(proof_a.outputs == proof_b.outputs);
+  const auto y = std::span<const std::vector<std::int64_t>>(proof_a.outputs);
+  const auto& arch = a.model.architecture;
+  CHECK(zkcnn::zk::verify_model(pcs(), arch, a.committed.first, span_x, y, proof_a.proof));
+  CHECK(zkcnn::zk::verify_model(pcs(), arch, b.committed.first, span_x, y, proof_b.proof));
+  CHECK_FALSE(zkcnn::zk::verify_model(pcs(), arch, b.committed.first, span_x, y, proof_a.proof));
+  CHECK_FALSE(zkcnn::zk::verify_model(pcs(), arch, a.committed.first, span_x, y, proof_b.proof));
+}
+
+TEST_CASE("proofs without zero knowledge verify, and a proof's mode is bound", "[zk]") {
+  Committed c(zkcnn_model_test::every_layer_model(1));
+  const auto x = inputs(2, 51);
+  const auto span_x = std::span<const std::vector<std::int64_t>>(x);
+  for (const bool zero_knowledge : {false, true}) {
+    CAPTURE(zero_knowledge);
+    const auto proven =
+        zkcnn::zk::prove_model(pcs(), c.model, c.committed.second, c.committed.first, span_x, c.rng, {zero_knowledge}).value();
+    const auto y = std::span<const std::vector<std::int64_t>>(proven.outputs);
+    CHECK(zkcnn::zk::verify_model(pcs(), c.model.architecture, c.committed.first, span_x, y, proven.proof));
+    auto flipped = proven.proof;
+    flipped.bytes[1] ^= 1;  // the mode byte
+    CHECK_FALSE(zkcnn::zk::verify_model(pcs(), c.model.architecture, c.committed.first, span_x, y, flipped));
+    const std::vector<std::size_t> labels{0, 1};
+    const auto accuracy = zkcnn::zk::prove_accuracy(pcs(), c.model, c.committed.second, c.committed.first, span_x,
+                                                    std::span<const std::size_t>(labels), c.rng, {zero_knowledge})
+                              .value();
+    CHECK(zkcnn::zk::verify_accuracy(pcs(), c.model.architecture, c.committed.first, span_x,
+                                     std::span<const std::size_t>(labels), accuracy.correct, accuracy.proof));
+  }
+}
