@@ -1,14 +1,17 @@
 // Whole-model proofs (zk/model_proof.hpp) for the paper's networks from nn::zoo: LeNet-5 on a
 // 1x32x32 input and VGG-11 / VGG-16 on a 3x32x32 input, random 8-bit weights with calibrated
 // rescales, one prediction (batch 1), Hyrax over BN254 G1 with a SHA-256 transcript, all the
-// library's threads. Per model, three benchmarks:
-//   BM_ModelCommit/<model>  commit_model: the weights' table and its Hyrax commitment;
-//   BM_ModelProve/<model>   prove_model, with ProverProfile's split as counters in
-//                           milliseconds (witness, aux_commitment, layers, weights_opening,
-//                           aux_opening);
-//   BM_ModelVerify/<model>  verify_model, the complete verifier (statement, every layer, the
-//                           openings of both committed polynomials, the bits' booleanity
-//                           included).
+// library's threads. Per model:
+//   BM_ModelCommit/<model>         commit_model: the weights' table and its Hyrax commitment;
+//   BM_ModelProve/<model>/<mode>   prove_model, with ProverProfile's split as counters in
+//                                  milliseconds (witness, aux_commitment, layers, weights_opening,
+//                                  aux_opening; in zero knowledge the one opening of every
+//                                  committed claim counts as weights_opening and the range
+//                                  check as aux_opening);
+//   BM_ModelVerify/<model>/<mode>  verify_model, the complete verifier (statement, every layer,
+//                                  the openings of the committed polynomials).
+// <mode> is zk (zero knowledge, the default of the library) or plain (zero knowledge off): the
+// pair measures zero knowledge's overhead.
 // Counters: commitment_bytes (ModelCommitment::serialize), proof_bytes (ModelProof::bytes),
 // weights_vars / aux_vars (variables of the two committed polynomials), parameters, threads
 // (detail::default_thread_count) and peak_rss (the process's peak resident set, getrusage).
@@ -80,7 +83,7 @@ struct Setup {
   // draw their blinding factors from zkcnn::OsRng.
   std::mt19937_64 rng{2022};
   std::optional<Committed> committed;
-  std::optional<zkcnn::zk::ProvenBatch<Pcs>> proven;
+  std::optional<zkcnn::zk::ProvenBatch<Pcs>> proven[2];  // plain, zero-knowledge
 
   explicit Setup(const ModelCase& c) : name(c.name) {
     const auto architecture = c.architecture();
@@ -98,16 +101,17 @@ struct Setup {
     return *committed;
   }
 
-  zkcnn::zk::ProvenBatch<Pcs> prove() {
+  zkcnn::zk::ProvenBatch<Pcs> prove(bool zero_knowledge) {
     const auto& [commitment, state] = this->commitment();
-    auto result = zkcnn::zk::prove_model(pcs(), model, state, commitment, batch(), rng);
+    auto result = zkcnn::zk::prove_model(pcs(), model, state, commitment, batch(), rng, {zero_knowledge});
     if (!result) throw std::runtime_error(result.error().message);
     return std::move(*result);
   }
 
-  const zkcnn::zk::ProvenBatch<Pcs>& proof() {
-    if (!proven) proven = prove();
-    return *proven;
+  const zkcnn::zk::ProvenBatch<Pcs>& proof(bool zero_knowledge) {
+    auto& cached = proven[zero_knowledge ? 1 : 0];
+    if (!cached) cached = prove(zero_knowledge);
+    return *cached;
   }
 };
 
@@ -153,17 +157,18 @@ void BM_ModelCommit(benchmark::State& state, const ModelCase* c) {
   common_counters(state, s);
 }
 
-void BM_ModelProve(benchmark::State& state, const ModelCase* c) {
+void BM_ModelProve(benchmark::State& state, const ModelCase* c, bool zero_knowledge) {
   Setup& s = setup(*c);
   (void)s.commitment();
   zkcnn::zk::ProverProfile total;
   std::size_t proof_bytes = 0;
   for (auto _ : state) {
-    auto proven = s.prove();
+    auto proven = s.prove(zero_knowledge);
     state.PauseTiming();
     total += proven.profile;
     proof_bytes = proven.proof.bytes.size();
-    if (!s.proven) s.proven = std::move(proven);
+    auto& cached = s.proven[zero_knowledge ? 1 : 0];
+    if (!cached) cached = std::move(proven);
     state.ResumeTiming();
   }
   zkcnn_bench::profile_counters(state, total);
@@ -171,10 +176,10 @@ void BM_ModelProve(benchmark::State& state, const ModelCase* c) {
   common_counters(state, s);
 }
 
-void BM_ModelVerify(benchmark::State& state, const ModelCase* c) {
+void BM_ModelVerify(benchmark::State& state, const ModelCase* c, bool zero_knowledge) {
   Setup& s = setup(*c);
   const auto& commitment = s.commitment().first;
-  const auto& proven = s.proof();
+  const auto& proven = s.proof(zero_knowledge);
   const Samples& outputs = proven.outputs;
   for (auto _ : state) {
     auto status = zkcnn::zk::verify_model(pcs(), s.model.architecture, commitment, s.batch(),
@@ -196,14 +201,17 @@ void BM_ModelVerify(benchmark::State& state, const ModelCase* c) {
         ->Iterations(c.commit_iterations)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
-    benchmark::RegisterBenchmark(("BM_ModelProve/" + name).c_str(), BM_ModelProve, &c)
-        ->Iterations(c.prove_iterations)
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
-    benchmark::RegisterBenchmark(("BM_ModelVerify/" + name).c_str(), BM_ModelVerify, &c)
-        ->Iterations(c.verify_iterations)
-        ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();
+    for (const bool zero_knowledge : {true, false}) {
+      const std::string mode = zero_knowledge ? "/zk" : "/plain";
+      benchmark::RegisterBenchmark(("BM_ModelProve/" + name + mode).c_str(), BM_ModelProve, &c, zero_knowledge)
+          ->Iterations(c.prove_iterations)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+      benchmark::RegisterBenchmark(("BM_ModelVerify/" + name + mode).c_str(), BM_ModelVerify, &c, zero_knowledge)
+          ->Iterations(c.verify_iterations)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    }
   }
   return true;
 }();

@@ -90,6 +90,10 @@ expect 1 "statement with another predicted class" "$zkcnn" verify --commitment c
 expect 0 "prove test image 1" "$zkcnn" prove --secret s1 --commitment c1 --image 1 --out-proof p1 --out-statement t1 \
     --data "$data" --quiet
 expect 1 "another image's statement" "$zkcnn" verify --commitment c1 --statement t1 --proof p
+expect 0 "prove without zero knowledge" "$zkcnn" prove --secret s1 --commitment c1 --image 1 --no-zero-knowledge \
+    --out-proof p1.plain --out-statement t1.plain --data "$data" --quiet
+expect 0 "verify a proof without zero knowledge" "$zkcnn" verify --commitment c1 --statement t1.plain --proof p1.plain
+expect 0 "the two modes prove the same statement" cmp -s t1 t1.plain
 expect 0 "commit again" "$zkcnn" commit --model "$model" --data "$data" --out-commitment c2 --out-secret s2 --quiet
 expect 0 "committing again gives another commitment (fresh blinds)" not cmp -s c1 c2
 expect 1 "another commitment of the same model" "$zkcnn" verify --commitment c2 --statement t --proof p

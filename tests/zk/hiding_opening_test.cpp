@@ -142,10 +142,15 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
     zkcnn::io::ByteReader short_reader(std::span<const std::uint8_t>(bytes.data(), cut));
     CHECK_FALSE(zkcnn::zk::read_hiding_opening<G>(short_reader, column_vars));
   }
-  // Every scalar of the proof changed.
+  // Every scalar of the proof changed, and each commitment moved.
   auto tampered = proof;
-  tampered.blinding_value += F::one();
+  tampered.mask_sum += F::one();
   CHECK_FALSE(setup.verify(tampered, setup.claims, setup.linear));
+  for (auto point : {&zkcnn::zk::HidingOpeningProof<G>::mask_commitment, &zkcnn::zk::HidingOpeningProof<G>::mask_value_commitment}) {
+    auto t = proof;
+    t.*point = zkcnn::group_traits<G>::add(t.*point, pcs().key().value_generator());
+    CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
+  }
   for (std::size_t r = 0; r < proof.rounds.size(); ++r) {
     for (std::size_t i = 0; i < proof.rounds[r].size(); ++i) {
       auto t = proof;
@@ -153,12 +158,14 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
       CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
     }
   }
-  auto t1 = proof;
-  t1.inner_product.opening_response += F::one();
-  CHECK_FALSE(setup.verify(t1, setup.claims, setup.linear));
-  auto t2 = proof;
-  t2.blinding_row = zkcnn::group_traits<G>::add(t2.blinding_row, pcs().key().value_generator());
-  CHECK_FALSE(setup.verify(t2, setup.claims, setup.linear));
+  for (auto argument : {&zkcnn::zk::HidingOpeningProof<G>::opening, &zkcnn::zk::HidingOpeningProof<G>::mask_opening}) {
+    auto t = proof;
+    (t.*argument).opening_response += F::one();
+    CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
+    t = proof;
+    (t.*argument).blinding_response += F::one();
+    CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
+  }
 
   // Two openings of the same claims differ (fresh blinding).
   CHECK_FALSE(setup.prove() == proof);

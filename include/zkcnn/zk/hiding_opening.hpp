@@ -8,16 +8,22 @@
 // where claim k sits at column point c_k and row point w_k of its matrix, and A collects the
 // linear claims and the claims' mask terms (S = 2c + d for the line c + d w).
 //
-// The prover commits a fresh random row B and sends B~(e) at a random e; a sumcheck over the
-// column variables reduces
-//   sum_x [ sum_k alpha^k eq(c_k, x) u_k(x) + sum_r A_r(x) m_r(x) + eq(e, x) B(x) ]
-// (u_k = eq(w_k)^T M_k, m_r the mask rows) to one column point s, where the value is
-// < sum_rows lambda_row row + eq(e, s) B, eq(s) > with lambda computable by the verifier from
-// the claims: one inner-product argument against the combination of all row commitments.
-// Nothing but B~(e) and the round messages is revealed: B, fresh and uniform, makes every round
-// message and the final value uniformly random (each is an independent linear function of B's
-// 2^b entries), and the inner-product argument is zero-knowledge (pcs/inner_product.hpp).
+// A sumcheck over the column variables reduces
+//   sum_x [ sum_k alpha^k eq(c_k, x) u_k(x) + sum_r A_r(x) m_r(x) ]
+// (u_k = eq(w_k)^T M_k, m_r the mask rows) to one column point s, where its value f(s) is
+// < sum_rows lambda_row row, eq(s) > with lambda computable by the verifier from the claims: one
+// inner-product argument against the combination of all row commitments.
+//
+// Zero knowledge. The sumcheck is masked as Libra's (section 4): the prover commits, in a short
+// vector of its own, a mask g(x) = a_0 + sum_i (g_i1 x_i + g_i2 x_i^2) of the sumcheck's degree,
+// sends its sum G, and the sumcheck runs on f + rho g. Its 1 + 2b coefficients make G and the
+// 2b free values of the round messages uniformly random. The final value f(s) + rho g(s) is
+// split without revealing either part: g(s) stays hidden in a Pedersen commitment
+// C = g(s) U + tau H, and two zero-knowledge inner-product arguments (pcs/inner_product.hpp)
+// prove <g, (1, s_1, s_1^2, ...)> = g(s) against C and <u, eq(s)> = final - rho g(s) against
+// the rows' combination and C. Nothing else is revealed.
 
+#include <bit>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -75,10 +81,12 @@ struct OpenedMatrix {
 
 template <CommitmentGroup G>
 struct HidingOpeningProof {
-  G blinding_row;
-  scalar_of<G> blinding_value;  // B~(e)
+  G mask_commitment;             // the mask g's coefficients
+  scalar_of<G> mask_sum;         // G = sum_x g(x)
   std::vector<std::vector<scalar_of<G>>> rounds;
-  InnerProductProof<G> inner_product;
+  G mask_value_commitment;       // C = g(s) U + tau H
+  InnerProductProof<G> opening;  // <u, eq(s)> = final - rho g(s)
+  InnerProductProof<G> mask_opening;  // <g, powers(s)> = g(s)
 
   friend bool operator==(const HidingOpeningProof&, const HidingOpeningProof&) = default;
 };
@@ -135,6 +143,31 @@ LinearPart<F> linear_part(std::span<const CommittedClaim<F>> claims, std::span<c
   return out;
 }
 
+// The mask's coefficients (a_0, then g_i1, g_i2 per round) padded to a power of two, and the
+// vector whose inner product with them is g(s).
+inline std::size_t opening_mask_size(std::size_t column_vars) { return std::bit_ceil(1 + 2 * column_vars); }
+
+template <Field F>
+std::vector<F> mask_evaluation_vector(std::span<const F> s) {
+  std::vector<F> v(opening_mask_size(s.size()), F::zero());
+  v[0] = F::one();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    v[1 + 2 * i] = s[i];
+    v[2 + 2 * i] = s[i] * s[i];
+  }
+  return v;
+}
+
+// G = sum_x g(x) = 2^b a_0 + 2^(b-1) sum_i (g_i1 + g_i2).
+template <Field F>
+F opening_mask_sum(std::span<const F> coefficients, std::size_t column_vars) {
+  F half = F::one();
+  for (std::size_t i = 1; i < column_vars; ++i) half += half;
+  F rest = F::zero();
+  for (std::size_t j = 1; j < coefficients.size(); ++j) rest += coefficients[j];
+  return half * (coefficients[0] + coefficients[0] + rest);
+}
+
 template <Field F>
 std::vector<F> powers(const F& alpha, std::size_t count) {
   std::vector<F> out;
@@ -162,19 +195,20 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   const std::size_t width = std::size_t{1} << column_vars;
   detail::absorb_opening_statement<G>(transcript, claims, linear);
   HidingOpeningProof<G> proof;
-  std::vector<F> blinding(width);
-  for (auto& v : blinding) v = F::random(rng);
-  const F blinding_blind = F::random(rng);
-  proof.blinding_row = key.commit(std::span<const F>(blinding), blinding_blind);
-  transcript.absorb_bytes("zk/opening/blinding_row", group_traits<G>::encode(proof.blinding_row));
-  const auto e = transcript.template challenges<F>("zk/opening/blinding_point", column_vars);
-  proof.blinding_value = evaluate_multilinear(std::span<const F>(blinding), std::span<const F>(e));
-  transcript.absorb_field("zk/opening/blinding_value", proof.blinding_value);
+  // The mask g (Libra): committed and summed before any challenge of the opening.
+  std::vector<F> mask(detail::opening_mask_size(column_vars), F::zero());
+  for (std::size_t j = 0; j < 1 + 2 * column_vars; ++j) mask[j] = F::random(rng);
+  const F mask_blind = F::random(rng);
+  proof.mask_commitment = key.commit(std::span<const F>(mask), mask_blind);
+  proof.mask_sum = detail::opening_mask_sum(std::span<const F>(mask), column_vars);
+  transcript.absorb_bytes("zk/opening/mask", group_traits<G>::encode(proof.mask_commitment));
+  transcript.absorb_field("zk/opening/mask_sum", proof.mask_sum);
   const auto alpha = detail::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
+  const F rho = transcript.template challenge<F>("zk/opening/rho");
 
   const std::size_t mask_rows = mask_matrix < matrices.size() ? matrices[mask_matrix].rows.size() : 0;
   auto part = detail::linear_part(claims, linear, std::span<const F>(alpha), mask_rows, width);
-  F claimed = part.value + proof.blinding_value;
+  F claimed = part.value + rho * proof.mask_sum;
   std::vector<std::vector<F>> factors;
   std::vector<sumcheck::Term<F>> terms;
   // Row r of a matrix, zero-padded to the width.
@@ -208,15 +242,25 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     factors.push_back(row_of(matrices[mask_matrix], r));
     terms.push_back({F::one(), {factors.size() - 2, factors.size() - 1}});
   }
-  factors.push_back(eq_table(std::span<const F>(e)));
-  factors.push_back(blinding);
-  terms.push_back({F::one(), {factors.size() - 2, factors.size() - 1}});
+  sumcheck::Masking<F> masking;
+  masking.additive.assign(column_vars, std::vector<F>(3, F::zero()));
+  for (std::size_t i = 0; i < column_vars; ++i) {
+    masking.additive[i][1] = rho * mask[1 + 2 * i];
+    masking.additive[i][2] = rho * mask[2 + 2 * i];
+  }
+  masking.additive[0][0] = rho * mask[0];
   auto reduced = sumcheck::prove(sumcheck::SumOfProducts<F>(column_vars, std::move(factors), std::move(terms)), claimed,
-                                 transcript);
+                                 transcript, masking);
   proof.rounds = std::move(reduced.proof.round_messages);
   const std::span<const F> s(reduced.point);
 
-  // u = sum over rows of lambda_row * row + eq(e, s) B, with its blinding.
+  // g(s), hidden in C; then <u, eq(s)> = final - rho g(s) with u = sum over rows of lambda_row row.
+  const auto evaluation_vector = detail::mask_evaluation_vector(s);
+  const F mask_value = zkcnn::detail::ipa::inner_product<F>(std::span<const F>(mask), std::span<const F>(evaluation_vector));
+  const F tau = F::random(rng);
+  proof.mask_value_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(key.value_generator(), mask_value),
+                                                     group_traits<G>::scalar_mul(key.blinding_generator(), tau));
+  transcript.absorb_bytes("zk/opening/mask_value", group_traits<G>::encode(proof.mask_value_commitment));
   const auto column_weights = eq_table(s);
   std::vector<F> u(width, F::zero());
   F blind = F::zero();
@@ -238,13 +282,14 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     if (part.tables[r].empty()) continue;
     accumulate_row(matrices[mask_matrix], r, evaluate_multilinear(std::span<const F>(part.tables[r]), s));
   }
-  const F blinding_weight = eq_eval(std::span<const F>(e), s);
-  for (std::size_t c = 0; c < width; ++c) u[c] += blinding_weight * blinding[c];
-  blind += blinding_weight * blinding_blind;
   const F x = transcript.template challenge<F>("zk/opening/value_challenge");
-  proof.inner_product = prove_inner_product<G>(transcript, key.generators().first(width),
-                                               group_traits<G>::scalar_mul(key.value_generator(), x),
-                                               key.blinding_generator(), std::move(u), column_weights, blind, rng);
+  proof.opening = prove_inner_product<G>(transcript, key.generators().first(width),
+                                         group_traits<G>::scalar_mul(key.value_generator(), x), key.blinding_generator(),
+                                         std::move(u), column_weights, blind - x * rho * tau, rng);
+  const F y = transcript.template challenge<F>("zk/opening/mask_value_challenge");
+  proof.mask_opening = prove_inner_product<G>(transcript, key.generators().first(mask.size()),
+                                              group_traits<G>::scalar_mul(key.value_generator(), y), key.blinding_generator(),
+                                              std::move(mask), evaluation_vector, mask_blind + y * tau, rng);
   return proof;
 }
 
@@ -276,18 +321,21 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
       if (term.first >= mask_rows * width) return make_error(Errc::malformed_proof, "opening: a linear claim outside the masks");
     }
   }
+  if (proof.rounds.size() != column_vars) return make_error(Errc::malformed_proof, "opening: wrong number of rounds");
   detail::absorb_opening_statement<G>(transcript, claims, linear);
-  transcript.absorb_bytes("zk/opening/blinding_row", group_traits<G>::encode(proof.blinding_row));
-  const auto e = transcript.template challenges<F>("zk/opening/blinding_point", column_vars);
-  transcript.absorb_field("zk/opening/blinding_value", proof.blinding_value);
+  transcript.absorb_bytes("zk/opening/mask", group_traits<G>::encode(proof.mask_commitment));
+  transcript.absorb_field("zk/opening/mask_sum", proof.mask_sum);
   const auto alpha = detail::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
+  const F rho = transcript.template challenge<F>("zk/opening/rho");
   auto part = detail::linear_part(claims, linear, std::span<const F>(alpha), mask_rows, width);
-  F claimed = part.value + proof.blinding_value;
+  F claimed = part.value + rho * proof.mask_sum;
   for (std::size_t k = 0; k < claims.size(); ++k) claimed += alpha[k] * claims[k].value.value;
   auto subclaim = sumcheck::verify(claimed, column_vars, 2, sumcheck::Proof<F>{proof.rounds}, transcript);
   if (!subclaim) return make_error(subclaim.error().code, "opening: " + subclaim.error().message);
   const std::span<const F> s(subclaim->point);
+  transcript.absorb_bytes("zk/opening/mask_value", group_traits<G>::encode(proof.mask_value_commitment));
 
+  // <u, eq(s)> = final - rho g(s): the value enters as x (final U - rho C).
   LinearCombination<G> statement;
   for (std::size_t k = 0; k < claims.size(); ++k) {
     for (const auto& term : claims[k].terms) {
@@ -307,39 +355,55 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
     statement.points.push_back(matrices[mask_matrix].rows[r]);
     statement.scalars.push_back(evaluate_multilinear(std::span<const F>(part.tables[r]), s));
   }
-  statement.points.push_back(proof.blinding_row);
-  statement.scalars.push_back(eq_eval(std::span<const F>(e), s));
   const F x = transcript.template challenge<F>("zk/opening/value_challenge");
   statement.points.push_back(key.value_generator());
   statement.scalars.push_back(x * subclaim->expected_value);
-  auto ok = verify_inner_product<G>(transcript, key.generators().first(width),
-                                    group_traits<G>::scalar_mul(key.value_generator(), x), key.blinding_generator(),
-                                    std::span<const F>(eq_table(s)), std::move(statement), proof.inner_product);
-  if (!ok) return make_error(ok.error().code, "opening: " + ok.error().message);
+  statement.points.push_back(proof.mask_value_commitment);
+  statement.scalars.push_back(-(x * rho));
+  if (auto ok = verify_inner_product<G>(transcript, key.generators().first(width),
+                                        group_traits<G>::scalar_mul(key.value_generator(), x), key.blinding_generator(),
+                                        std::span<const F>(eq_table(s)), std::move(statement), proof.opening);
+      !ok) {
+    return make_error(ok.error().code, "opening: " + ok.error().message);
+  }
+  // <g, powers(s)> = g(s), the value committed in C.
+  const F y = transcript.template challenge<F>("zk/opening/mask_value_challenge");
+  const auto evaluation_vector = detail::mask_evaluation_vector(s);
+  LinearCombination<G> mask_statement{{proof.mask_commitment, proof.mask_value_commitment}, {F::one(), y}};
+  if (auto ok = verify_inner_product<G>(transcript, key.generators().first(evaluation_vector.size()),
+                                        group_traits<G>::scalar_mul(key.value_generator(), y), key.blinding_generator(),
+                                        std::span<const F>(evaluation_vector), std::move(mask_statement),
+                                        proof.mask_opening);
+      !ok) {
+    return make_error(ok.error().code, "opening mask: " + ok.error().message);
+  }
   return {};
 }
 
-/// blinding row || blinding value || rounds (2 values each) || inner-product argument.
+/// mask commitment || mask sum || rounds (2 values each) || mask value commitment || the two
+/// inner-product arguments.
 template <CommitmentGroup G>
 void write_hiding_opening(io::ByteWriter& out, const HidingOpeningProof<G>& proof) {
-  out.write_group(proof.blinding_row);
-  out.write_field(proof.blinding_value);
+  out.write_group(proof.mask_commitment);
+  out.write_field(proof.mask_sum);
   for (const auto& round : proof.rounds) {
     for (const auto& value : round) out.write_field(value);
   }
-  write_inner_product_proof(out, proof.inner_product);
+  out.write_group(proof.mask_value_commitment);
+  write_inner_product_proof(out, proof.opening);
+  write_inner_product_proof(out, proof.mask_opening);
 }
 
 template <CommitmentGroup G>
 Result<HidingOpeningProof<G>> read_hiding_opening(io::ByteReader& in, std::size_t column_vars) {
   using F = scalar_of<G>;
   HidingOpeningProof<G> proof;
-  auto row = in.template read_group<G>("opening blinding row");
-  if (!row) return row.error();
-  proof.blinding_row = *row;
-  auto value = in.read_field<F>("opening blinding value");
-  if (!value) return value.error();
-  proof.blinding_value = *value;
+  auto mask = in.template read_group<G>("opening mask commitment");
+  if (!mask) return mask.error();
+  proof.mask_commitment = *mask;
+  auto sum = in.read_field<F>("opening mask sum");
+  if (!sum) return sum.error();
+  proof.mask_sum = *sum;
   if (in.remaining() / F::byte_size < 2 * column_vars) return make_error(Errc::invalid_encoding, "opening: truncated rounds");
   proof.rounds.assign(column_vars, std::vector<F>(2));
   for (auto& round : proof.rounds) {
@@ -349,9 +413,14 @@ Result<HidingOpeningProof<G>> read_hiding_opening(io::ByteReader& in, std::size_
       v = *decoded;
     }
   }
-  auto inner = read_inner_product_proof<G>(in);
-  if (!inner) return inner.error();
-  proof.inner_product = std::move(*inner);
+  auto value = in.template read_group<G>("opening mask value commitment");
+  if (!value) return value.error();
+  proof.mask_value_commitment = *value;
+  for (auto* argument : {&proof.opening, &proof.mask_opening}) {
+    auto decoded = read_inner_product_proof<G>(in);
+    if (!decoded) return decoded.error();
+    *argument = std::move(*decoded);
+  }
   return proof;
 }
 
