@@ -242,7 +242,7 @@ void check_layer_zero_knowledge(const L& layer, const std::vector<std::vector<zk
   claim.value += kappa * (masks.value(line) + masks.value(line) + masks.value(line + 1));
   claim.masks.push_back({kappa, line});
   auto proven = layer.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
-  const std::vector<G> rows(masks.pieces().begin(), masks.pieces().end());
+  const std::vector<G> rows(masks.rows().begin(), masks.rows().end());
 
   auto verify = [&](const typename L::Proof& proof, const zkcnn::gkr::Claim<F>& output_claim) {
     typename Run::Verifier verifier(Run::width, rows);

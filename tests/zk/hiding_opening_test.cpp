@@ -73,7 +73,7 @@ struct Setup {
                        zkcnn::evaluate_multilinear(std::span<const F>(first), std::span<const F>(p1))}});
   }
 
-  std::vector<G> mask_rows() const { return masks.row_commitments(); }
+  std::vector<G> mask_rows() const { return std::vector<G>(masks.rows().begin(), masks.rows().end()); }
 
   zkcnn::zk::HidingOpeningProof<G> prove() {
     const auto blinds = masks.row_blinds();
@@ -165,6 +165,20 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
     t = proof;
     (t.*argument).blinding_response += F::one();
     CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
+  }
+
+  // A mask row's commitment changed after its draw (a component on any column): rejected.
+  for (std::size_t r = 0; r < setup.mask_rows().size(); ++r) {
+    for (std::size_t column : {std::size_t{0}, std::size_t{5}}) {
+      auto rows = setup.mask_rows();
+      rows[r] = zkcnn::group_traits<G>::add(rows[r], pcs().key().generators()[column]);
+      const zkcnn::zk::CommittedMatrix<G> matrices[] = {{setup.first_commitment.rows}, {setup.second_commitment.rows}, {rows}};
+      zkcnn::Sha256Transcript t("opening");
+      CHECK_FALSE(zkcnn::zk::verify_hiding_opening<G>(pcs().key(), column_vars,
+                                                      std::span<const zkcnn::zk::CommittedMatrix<G>>(matrices), 2,
+                                                      std::span<const Claim>(setup.claims),
+                                                      std::span<const Linear>(setup.linear), proof, t));
+    }
   }
 
   // Two openings of the same claims differ (fresh blinding).

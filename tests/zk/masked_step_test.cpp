@@ -183,10 +183,10 @@ HonestRun honest_run(Instance instance, std::size_t claim_terms, std::mt19937_64
 }
 
 /// Everything a real proof's verifier does with one step: the rounds, the final check against
-/// the recomputed value, the mask pieces all used, and (at the proof's end) every claim the
+/// the recomputed value, the mask rows all used, and (at the proof's end) every claim the
 /// verifier recorded opened on the committed mask values. Returns whether all of it passes.
 bool fully_accepts(const HonestRun& run, const Masked& claimed, const Step& step) {
-  Verifier verifier(width, std::vector<G>(run.masks.pieces().begin(), run.masks.pieces().end()));
+  Verifier verifier(width, std::vector<G>(run.masks.rows().begin(), run.masks.rows().end()));
   zkcnn::zk::MaskingTranscript<Verifier> transcript("masked step test", &verifier);
   std::mt19937_64 unused(0);
   if (run.claim_terms > 0) (void)masked_claim(F::zero(), run.claim_terms, verifier, transcript, unused, nullptr);
@@ -222,7 +222,7 @@ TEST_CASE("a masked step verifies, and a masked claim it sends chains into the n
   auto second = zkcnn::gkr::prove_step(std::move(h), proven.sent(0), std::span<const std::size_t>(sent_a), prover_transcript);
   CHECK(claims_hold(masks));
 
-  Verifier verifier(16, std::vector<G>(masks.pieces().begin(), masks.pieces().end()));
+  Verifier verifier(16, std::vector<G>(masks.rows().begin(), masks.rows().end()));
   zkcnn::zk::MaskingTranscript<Verifier> verifier_transcript("test", &verifier);
   auto first = zkcnn::gkr::verify_step(F(sum), n, 2, 2, proven.step, verifier_transcript);
   REQUIRE(first);
@@ -269,7 +269,7 @@ TEST_CASE("masked steps in 0 (lifted), 1, 2 and 6 variables, with and without se
         CHECK(run.claimed.masks.size() == claim_terms);
         CHECK(unmasked(run.claimed, run.masks) == instance.sum());
 
-        Verifier verifier(width, std::vector<G>(run.masks.pieces().begin(), run.masks.pieces().end()));
+        Verifier verifier(width, std::vector<G>(run.masks.rows().begin(), run.masks.rows().end()));
         zkcnn::zk::MaskingTranscript<Verifier> transcript("masked step test", &verifier);
         std::mt19937_64 unused(0);
         if (claim_terms > 0) (void)masked_claim(F::zero(), claim_terms, verifier, transcript, unused, nullptr);
@@ -387,7 +387,7 @@ TEST_CASE("masked step soundness: a false sum patched through u(r) passes the fi
     CHECK_FALSE(fully_accepts(run, lie, proven.step));
     // ... then patches u(r), absorbed after the last challenge of the step, so that the final
     // check holds: only the opening of the masks (the claim on u(r)) catches it.
-    Verifier verifier(width, std::vector<G>(run.masks.pieces().begin(), run.masks.pieces().end()));
+    Verifier verifier(width, std::vector<G>(run.masks.rows().begin(), run.masks.rows().end()));
     zkcnn::zk::MaskingTranscript<Verifier> vt("masked step test", &verifier);
     auto subclaim = verify(instance, lie, proven.step, vt);
     REQUIRE(subclaim);
@@ -396,7 +396,7 @@ TEST_CASE("masked step soundness: a false sum patched through u(r) passes the fi
     if (n == 0) gap *= *F::from_u64(2).inverse();  // the lifted step doubles what is left
     auto patched = proven.step;
     patched.masking[1] += gap;
-    Verifier verifier2(width, std::vector<G>(run.masks.pieces().begin(), run.masks.pieces().end()));
+    Verifier verifier2(width, std::vector<G>(run.masks.rows().begin(), run.masks.rows().end()));
     zkcnn::zk::MaskingTranscript<Verifier> vt2("masked step test", &verifier2);
     auto patched_subclaim = verify(instance, lie, patched, vt2);
     REQUIRE(patched_subclaim);
@@ -413,32 +413,32 @@ TEST_CASE("masked steps: malformed steps and mismatched verifiers fail cleanly",
   const auto instance = make_instance(Kind::product_plus_public, n, rng);
   const auto run = honest_run(instance, 0, rng);
   const Step& masked_step = run.proven.step;
-  const std::vector<G> pieces(run.masks.pieces().begin(), run.masks.pieces().end());
-  // 5 rounds of degree 2, a last round of 2 + 2, two lines: 18 entries over two rows of 16,
-  // one committed piece per row.
-  REQUIRE(pieces.size() == 2);
+  const std::vector<G> mask_rows(run.masks.rows().begin(), run.masks.rows().end());
+  // a_0, 5 rounds of degree 2, a last round of 2 + 2, two lines: 19 entries over two rows of 16,
+  // one commitment per row.
+  REQUIRE(mask_rows.size() == 2);
   const Masked claimed{instance.sum()};
 
   auto expect_malformed = [](const auto& result) {
     REQUIRE_FALSE(result);
     CHECK(result.error().code == Errc::malformed_proof);
   };
-  auto verify_masked = [&](const Step& step, std::vector<G> use_pieces) {
-    Verifier verifier(width, std::move(use_pieces));
+  auto verify_masked = [&](const Step& step, std::vector<G> use_rows) {
+    Verifier verifier(width, std::move(use_rows));
     zkcnn::zk::MaskingTranscript<Verifier> t("masked step test", &verifier);
     return verify(instance, claimed, step, t);
   };
 
-  SECTION("too few committed pieces") {
-    for (std::size_t count = 0; count < pieces.size(); ++count) {
+  SECTION("too few committed rows") {
+    for (std::size_t count = 0; count < mask_rows.size(); ++count) {
       CAPTURE(count);
-      expect_malformed(verify_masked(masked_step, std::vector<G>(pieces.begin(), pieces.begin() + static_cast<std::ptrdiff_t>(count))));
+      expect_malformed(verify_masked(masked_step, std::vector<G>(mask_rows.begin(), mask_rows.begin() + static_cast<std::ptrdiff_t>(count))));
     }
-    REQUIRE(verify_masked(masked_step, pieces));
+    REQUIRE(verify_masked(masked_step, mask_rows));
   }
-  SECTION("spare committed pieces are left over") {
-    auto more = pieces;
-    more.push_back(pieces.front());
+  SECTION("spare committed rows are left over") {
+    auto more = mask_rows;
+    more.push_back(mask_rows.front());
     Verifier verifier(width, more);
     zkcnn::zk::MaskingTranscript<Verifier> t("masked step test", &verifier);
     REQUIRE(verify(instance, claimed, masked_step, t));
@@ -448,7 +448,7 @@ TEST_CASE("masked steps: malformed steps and mismatched verifiers fail cleanly",
     zkcnn::Sha256Transcript plain_prover("masked step test");
     const auto plain = prove(instance, claimed, plain_prover);
     CHECK(plain.step.masking.empty());
-    expect_malformed(verify_masked(plain.step, pieces));
+    expect_malformed(verify_masked(plain.step, mask_rows));
     {
       zkcnn::Sha256Transcript t("masked step test");
       expect_malformed(verify(instance, claimed, masked_step, t));
@@ -462,35 +462,35 @@ TEST_CASE("masked steps: malformed steps and mismatched verifiers fail cleanly",
     // The plain step with G and u(r) appended is still the wrong shape: its last round is short.
     auto dressed = plain.step;
     dressed.masking = masked_step.masking;
-    expect_malformed(verify_masked(dressed, pieces));
+    expect_malformed(verify_masked(dressed, mask_rows));
   }
   SECTION("wrong counts of rounds, round values, evaluations and mask values") {
     auto fewer_rounds = masked_step;
     fewer_rounds.sumcheck.round_messages.pop_back();
-    expect_malformed(verify_masked(fewer_rounds, pieces));
+    expect_malformed(verify_masked(fewer_rounds, mask_rows));
     auto more_rounds = masked_step;
     more_rounds.sumcheck.round_messages.push_back(masked_step.sumcheck.round_messages.back());
-    expect_malformed(verify_masked(more_rounds, pieces));
+    expect_malformed(verify_masked(more_rounds, mask_rows));
     for (std::size_t round = 0; round < n; ++round) {
       CAPTURE(round);
       auto shorter = masked_step;
       shorter.sumcheck.round_messages[round].pop_back();
-      expect_malformed(verify_masked(shorter, pieces));
+      expect_malformed(verify_masked(shorter, mask_rows));
       auto longer = masked_step;
       longer.sumcheck.round_messages[round].push_back(F::one());
-      expect_malformed(verify_masked(longer, pieces));
+      expect_malformed(verify_masked(longer, mask_rows));
     }
     auto fewer_evaluations = masked_step;
     fewer_evaluations.evaluations.pop_back();
-    expect_malformed(verify_masked(fewer_evaluations, pieces));
+    expect_malformed(verify_masked(fewer_evaluations, mask_rows));
     auto more_evaluations = masked_step;
     more_evaluations.evaluations.push_back(F::one());
-    expect_malformed(verify_masked(more_evaluations, pieces));
+    expect_malformed(verify_masked(more_evaluations, mask_rows));
     for (const std::size_t count : {0, 1, 3}) {
       CAPTURE(count);
       auto mask_values = masked_step;
       mask_values.masking.resize(count, F::one());
-      expect_malformed(verify_masked(mask_values, pieces));
+      expect_malformed(verify_masked(mask_values, mask_rows));
     }
   }
   SECTION("a masked claim outside zero knowledge is a programming error") {
@@ -507,7 +507,7 @@ TEST_CASE("masked steps: malformed steps and mismatched verifiers fail cleanly",
 // ---------------------------------------------------------------------------------------------
 // The honest-verifier zero-knowledge simulator.
 //
-// What a verifier sees of a masked step: the mask pieces (hiding Pedersen commitments: uniformly
+// What a verifier sees of a masked step: the mask rows (hiding Pedersen commitments: uniformly
 // random group elements, whatever they commit to), G, the round messages, the sent values and
 // u(r); and at the end of the proof, a zero-knowledge opening that shows the claims on the masks
 // hold. The simulator below produces all of it from the public statement alone (the claimed
@@ -751,7 +751,7 @@ Scenario make_scenario(std::size_t n, std::mt19937_64& rng) {
 
 struct ChainResult {
   std::vector<Step> steps;
-  std::vector<G> pieces;  // the mask commitment pieces
+  std::vector<G> mask_rows;  // the mask commitment mask_rows
 };
 
 /// The real verifier on a chain of two steps, driven by the scripted challenges; checks each
@@ -759,7 +759,7 @@ struct ChainResult {
 /// claims are opened on (the prover's, or the simulator's).
 std::vector<Event> verify_chain(const Scenario& scenario, const ChainResult& chain,
                                                               std::span<const F> values) {
-  Verifier verifier(width, chain.pieces);
+  Verifier verifier(width, chain.mask_rows);
   ScriptedTranscript<Verifier> t(scenario.script, &verifier);
   const Instance& first = scenario.first;
   auto one = verify(first, Masked{first.sum()}, chain.steps[0], t);
@@ -795,7 +795,7 @@ ChainResult simulate_chain(const Scenario& scenario, Prover& masks, std::mt19937
   const PublicStep second = public_view(scenario.second(std::span<const F>(one.point)));
   for (std::size_t k : second.sent) REQUIRE(second.public_tables[k].empty());
   auto two = simulate_step(second, claimed, scenario.second_challenges(), masks, sink, rng);
-  return {{one.step, two.step}, std::vector<G>(masks.pieces().begin(), masks.pieces().end())};
+  return {{one.step, two.step}, std::vector<G>(masks.rows().begin(), masks.rows().end())};
 }
 
 /// The honest prover on the scenario, with the same scripted challenges.
@@ -809,7 +809,7 @@ ChainResult prove_chain(const Scenario& scenario, Prover& masks,
   auto two = prove(scenario.second(std::span<const F>(one.point)), claimed, t);
   CHECK(t.finished());
   if (events != nullptr) *events = t.events();
-  return {{one.step, two.step}, std::vector<G>(masks.pieces().begin(), masks.pieces().end())};
+  return {{one.step, two.step}, std::vector<G>(masks.rows().begin(), masks.rows().end())};
 }
 
 }  // namespace
@@ -831,10 +831,10 @@ TEST_CASE("zero-knowledge simulator: steps simulated without the witness are acc
     const ChainResult simulated = simulate_chain(scenario, simulator_masks, rng);
     const auto simulated_events = verify_chain(scenario, simulated, simulator_masks.values());
 
-    // Same shape: the same transcript operations, mask pieces and step sizes; different values.
+    // Same shape: the same transcript operations, mask rows and step sizes; different values.
     CHECK(simulated_events == honest_events);
     CHECK(prover_events == honest_events);
-    CHECK(simulated.pieces.size() == honest.pieces.size());
+    CHECK(simulated.mask_rows.size() == honest.mask_rows.size());
     for (std::size_t s = 0; s < 2; ++s) {
       CAPTURE(s);
       const Step& a = honest.steps[s];
@@ -852,7 +852,7 @@ TEST_CASE("zero-knowledge simulator: steps simulated without the witness are acc
     // which the real verifier notices (a final check or a claim on the simulator's masks).
     auto broken = simulated;
     broken.steps[1].masking[1] += F::one();
-    Verifier verifier(width, broken.pieces);
+    Verifier verifier(width, broken.mask_rows);
     ScriptedTranscript<Verifier> t(scenario.script, &verifier);
     auto one = verify(scenario.first, Masked{scenario.first.sum()}, broken.steps[0], t);
     REQUIRE(one);
@@ -895,7 +895,7 @@ TEST_CASE("zero-knowledge simulator: single steps of every kind, claims with sev
                                              sink, rng);
 
         auto run_verifier = [&](const Step& step, const Prover& masks) {
-          Verifier verifier(width, std::vector<G>(masks.pieces().begin(), masks.pieces().end()));
+          Verifier verifier(width, std::vector<G>(masks.rows().begin(), masks.rows().end()));
           ScriptedTranscript<Verifier> t(script, &verifier);
           std::mt19937_64 unused(0);
           if (claim_terms > 0) (void)masked_claim(F::zero(), claim_terms, verifier, t, unused, nullptr);
@@ -912,7 +912,7 @@ TEST_CASE("zero-knowledge simulator: single steps of every kind, claims with sev
         const auto simulated_events = run_verifier(simulated.step, simulator);
         CHECK(simulated_events == honest_events);
         CHECK(pt.events() == honest_events);
-        CHECK(simulator.pieces().size() == honest.pieces().size());
+        CHECK(simulator.rows().size() == honest.rows().size());
       }
     }
   }

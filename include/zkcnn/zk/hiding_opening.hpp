@@ -168,16 +168,24 @@ F opening_mask_sum(std::span<const F> coefficients, std::size_t column_vars) {
   return half * (coefficients[0] + coefficients[0] + rest);
 }
 
+// alpha, alpha^2, ...: no claim enters with a coefficient the prover knows in advance.
 template <Field F>
 std::vector<F> powers(const F& alpha, std::size_t count) {
   std::vector<F> out;
   out.reserve(count);
-  F power = F::one();
+  F power = alpha;
   for (std::size_t k = 0; k < count; ++k) {
     out.push_back(power);
     power *= alpha;
   }
   return out;
+}
+
+// The key must hold the rows' columns and the mask's coefficients, and the sumcheck needs a
+// variable.
+inline bool opening_fits_key(std::size_t column_vars, std::size_t key_size) {
+  return column_vars >= 1 && column_vars < 40 && (std::size_t{1} << column_vars) <= key_size &&
+         opening_mask_size(column_vars) <= key_size;
 }
 
 }  // namespace detail
@@ -192,6 +200,9 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
                                            std::span<const gkr::LinearClaim<scalar_of<G>>> linear, T& transcript,
                                            Rng& rng) {
   using F = scalar_of<G>;
+  if (!detail::opening_fits_key(column_vars, key.size())) {
+    throw std::invalid_argument("prove_hiding_opening: the key is too small for the columns or the mask");
+  }
   const std::size_t width = std::size_t{1} << column_vars;
   detail::absorb_opening_statement<G>(transcript, claims, linear);
   HidingOpeningProof<G> proof;
@@ -301,8 +312,10 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
                              std::span<const gkr::LinearClaim<scalar_of<G>>> linear, const HidingOpeningProof<G>& proof,
                              T& transcript) {
   using F = scalar_of<G>;
+  if (!detail::opening_fits_key(column_vars, key.size())) {
+    return make_error(Errc::invalid_argument, "opening: the key is too small for the columns or the mask");
+  }
   const std::size_t width = std::size_t{1} << column_vars;
-  if (width > key.size()) return make_error(Errc::invalid_argument, "opening: the columns exceed the key");
   const std::size_t mask_rows = mask_matrix < matrices.size() ? matrices[mask_matrix].rows.size() : 0;
   for (const auto& claim : claims) {
     if (claim.matrix >= matrices.size()) return make_error(Errc::invalid_argument, "opening: a claim on no matrix");

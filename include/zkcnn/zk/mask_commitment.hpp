@@ -2,14 +2,14 @@
 // The committed randomness of a zero-knowledge proof (PROTOCOL.md section 8).
 //
 // Every masked sumcheck step draws fresh random field elements (gkr/sumcheck_step.hpp): its
-// mask polynomial's coefficients and one random line per sent value. They fill the rows of a
-// Hyrax-style matrix of `width` columns one after the other. A draw is committed when it is
-// made, before the step's first challenge: one hiding Pedersen commitment per row it touches,
-// over the generators of the columns it fills, bound into the transcript. Pedersen
-// commitments add up, so a row's commitment is the sum of its pieces' and the matrix opens
-// like any Hyrax commitment. A draw is the same call on both sides, so prover and verifier
-// agree on every entry's index; the verifier takes the pieces from the proof's mask section in
-// order. The values the steps reveal are linear in the entries; they are recorded as
+// mask polynomial's coefficients and one random line per sent value. They are the rows of a
+// Hyrax-style matrix of `width` columns. A draw starts on a fresh row and is committed when it
+// is made, before the step's first challenge: one hiding Pedersen commitment per row it fills,
+// bound into the transcript. No later commitment touches its rows: were draws packed into
+// shared rows, a later piece could carry a component on an earlier draw's columns and change
+// its values after that draw's challenges. A draw is the same call on both sides, so prover and
+// verifier agree on every entry's index; the verifier takes the row commitments from the
+// proof's mask section in order. The values the steps reveal are linear in the entries; they are recorded as
 // LinearClaims and opened together, with every other committed claim, at the end of the proof
 // (zk/hiding_opening.hpp).
 
@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
-#include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
@@ -32,35 +31,17 @@ namespace zkcnn::zk {
 namespace detail {
 
 template <CommitmentGroup G, class T>
-void absorb_mask_piece(T& transcript, const G& piece) {
-  transcript.absorb_bytes("zk/mask_piece", group_traits<G>::encode(piece));
+void absorb_mask_row(T& transcript, const G& row) {
+  transcript.absorb_bytes("zk/mask_row", group_traits<G>::encode(row));
 }
 
-// The pieces a draw of `count` entries starting at entry `first` commits: (first entry, length)
-// per row it touches.
-inline std::vector<std::pair<std::size_t, std::size_t>> draw_pieces(std::size_t first, std::size_t count,
-                                                                    std::size_t width) {
-  std::vector<std::pair<std::size_t, std::size_t>> pieces;
-  for (std::size_t at = first; at < first + count;) {
-    const std::size_t length = std::min(width - at % width, first + count - at);
-    pieces.emplace_back(at, length);
-    at += length;
-  }
-  return pieces;
-}
-
-// Sums the pieces of each row into the row commitments.
-template <CommitmentGroup G>
-std::vector<G> rows_of(std::span<const G> pieces, std::span<const std::size_t> piece_rows, std::size_t rows) {
-  std::vector<G> out(rows, group_traits<G>::identity());
-  for (std::size_t p = 0; p < pieces.size(); ++p) out[piece_rows[p]] = group_traits<G>::add(out[piece_rows[p]], pieces[p]);
-  return out;
-}
+// The rows a draw of `count` entries fills.
+inline std::size_t rows_for(std::size_t count, std::size_t width) { return (count + width - 1) / width; }
 
 }  // namespace detail
 
-/// The prover's side: the drawn values, the blinding factors and commitments of their pieces,
-/// and the claims the steps made on them.
+/// The prover's side: the drawn values, their rows' blinding factors and commitments, and the
+/// claims the steps made on them.
 template <CommitmentGroup G, class Rng>
 class MaskProver {
  public:
@@ -72,20 +53,20 @@ class MaskProver {
     if (width == 0 || width > key.size()) throw std::invalid_argument("MaskProver: row width exceeds the key");
   }
 
-  /// Draws `count` fresh random entries, commits them into the transcript and returns the
-  /// first entry's index.
+  /// Draws `count` fresh random entries on fresh rows, commits the rows into the transcript
+  /// and returns the first entry's index.
   template <class T>
   std::size_t draw(std::size_t count, T& transcript) {
-    const std::size_t first = values_.size();
-    for (std::size_t j = 0; j < count; ++j) values_.push_back(Scalar::random(rng_));
-    for (const auto& [at, length] : detail::draw_pieces(first, count, width_)) {
-      const std::size_t column = at % width_;
+    const std::size_t first = rows_.size() * width_;
+    const std::size_t rows = detail::rows_for(count, width_);
+    values_.resize(first + rows * width_, Scalar::zero());
+    for (std::size_t j = 0; j < count; ++j) values_[first + j] = Scalar::random(rng_);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const std::size_t used = std::min(width_, count - r * width_);
       const Scalar blind = Scalar::random(rng_);
-      const G body = msm<G>(key_.generators().subspan(column, length), std::span<const Scalar>(values_).subspan(at, length), 1);
-      pieces_.push_back(group_traits<G>::add(body, group_traits<G>::scalar_mul(key_.blinding_generator(), blind)));
-      piece_rows_.push_back(at / width_);
-      piece_blinds_.push_back(blind);
-      detail::absorb_mask_piece(transcript, pieces_.back());
+      rows_.push_back(key_.commit(std::span<const Scalar>(values_).subspan(first + r * width_, used), blind, 1));
+      blinds_.push_back(blind);
+      detail::absorb_mask_row(transcript, rows_.back());
     }
     return first;
   }
@@ -94,19 +75,11 @@ class MaskProver {
   void claim(gkr::LinearClaim<Scalar> claim) { claims_.push_back(std::move(claim)); }
 
   std::size_t width() const { return width_; }
-  std::size_t row_count() const { return (values_.size() + width_ - 1) / width_; }
-  /// Row-major, width() entries per row (the last row is short).
+  /// Row-major, width() entries per row.
   std::span<const Scalar> values() const { return values_; }
-  /// The pieces' commitments in draw order: the proof's mask section.
-  std::span<const G> pieces() const { return pieces_; }
-  std::vector<G> row_commitments() const {
-    return detail::rows_of<G>(std::span<const G>(pieces_), std::span<const std::size_t>(piece_rows_), row_count());
-  }
-  std::vector<Scalar> row_blinds() const {
-    std::vector<Scalar> out(row_count(), Scalar::zero());
-    for (std::size_t p = 0; p < pieces_.size(); ++p) out[piece_rows_[p]] += piece_blinds_[p];
-    return out;
-  }
+  /// The rows' commitments in draw order: the proof's mask section.
+  std::span<const G> rows() const { return rows_; }
+  std::span<const Scalar> row_blinds() const { return blinds_; }
   std::span<const gkr::LinearClaim<Scalar>> claims() const { return claims_; }
 
  private:
@@ -114,58 +87,47 @@ class MaskProver {
   std::size_t width_;
   Rng& rng_;
   std::vector<Scalar> values_;
-  std::vector<G> pieces_;
-  std::vector<std::size_t> piece_rows_;
-  std::vector<Scalar> piece_blinds_;
+  std::vector<G> rows_;
+  std::vector<Scalar> blinds_;
   std::vector<gkr::LinearClaim<Scalar>> claims_;
 };
 
-/// The verifier's side: the pieces from the proof, handed out in draw order.
+/// The verifier's side: the row commitments from the proof, handed out in draw order.
 template <CommitmentGroup G>
 class MaskVerifier {
  public:
   using Scalar = scalar_of<G>;
 
-  MaskVerifier(std::size_t width, std::vector<G> pieces) : width_(width), pieces_(std::move(pieces)) {
+  MaskVerifier(std::size_t width, std::vector<G> rows) : width_(width), rows_(std::move(rows)) {
     if (width == 0) throw std::invalid_argument("MaskVerifier: zero row width");
   }
 
-  /// The pieces of a draw of `count` entries, bound into the transcript; the first entry's
-  /// index, or an error when the proof committed fewer pieces.
+  /// The rows of a draw of `count` entries, bound into the transcript; the first entry's
+  /// index, or an error when the proof committed fewer rows.
   template <class T>
   Result<std::size_t> draw(std::size_t count, T& transcript) {
-    const std::size_t first = entries_;
-    const auto pieces = detail::draw_pieces(first, count, width_);
-    if (pieces.size() > pieces_.size() - next_piece_) {
-      return make_error(Errc::malformed_proof, "zero knowledge: the proof commits fewer mask pieces than its steps use");
+    const std::size_t rows = detail::rows_for(count, width_);
+    if (rows > rows_.size() - next_row_) {
+      return make_error(Errc::malformed_proof, "zero knowledge: the proof commits fewer mask rows than its steps use");
     }
-    for (const auto& piece : pieces) {
-      piece_rows_.push_back(piece.first / width_);
-      detail::absorb_mask_piece(transcript, pieces_[next_piece_++]);
-    }
-    entries_ += count;
+    const std::size_t first = next_row_ * width_;
+    for (std::size_t r = 0; r < rows; ++r) detail::absorb_mask_row(transcript, rows_[next_row_ + r]);
+    next_row_ += rows;
     return first;
   }
 
   void claim(gkr::LinearClaim<Scalar> claim) { claims_.push_back(std::move(claim)); }
 
   std::size_t width() const { return width_; }
-  std::size_t row_count() const { return (entries_ + width_ - 1) / width_; }
-  /// The row commitments of the pieces drawn so far.
-  std::vector<G> row_commitments() const {
-    return detail::rows_of<G>(std::span<const G>(pieces_).first(next_piece_), std::span<const std::size_t>(piece_rows_),
-                              row_count());
-  }
+  std::span<const G> rows() const { return rows_; }
   std::span<const gkr::LinearClaim<Scalar>> claims() const { return claims_; }
-  /// Whether every committed piece was used (a proof with spare pieces is malformed).
-  bool exhausted() const { return next_piece_ == pieces_.size(); }
+  /// Whether every committed row was used (a proof with spare rows is malformed).
+  bool exhausted() const { return next_row_ == rows_.size(); }
 
  private:
   std::size_t width_;
-  std::vector<G> pieces_;
-  std::size_t next_piece_ = 0;
-  std::size_t entries_ = 0;
-  std::vector<std::size_t> piece_rows_;
+  std::vector<G> rows_;
+  std::size_t next_row_ = 0;
   std::vector<gkr::LinearClaim<Scalar>> claims_;
 };
 

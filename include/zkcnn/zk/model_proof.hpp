@@ -18,8 +18,8 @@
 // verifier reads each one just before checking it, so there is one encoding and one decoder.
 //
 // Zero knowledge (on by default; PROTOCOL.md section 8, docs/zero-knowledge.md): every
-// sumcheck step is masked with committed randomness (gkr/sumcheck_step.hpp), whose pieces
-// (zk/mask_commitment.hpp) the proof carries right after the auxiliary commitment; claims on
+// sumcheck step is masked with committed randomness (gkr/sumcheck_step.hpp), whose row
+// commitments (zk/mask_commitment.hpp) the proof carries right after the auxiliary commitment; claims on
 // the public input are proven rather than checked; the range check sends no block value; and
 // steps 3 and 4 become one zero-knowledge opening of every claim on the weights, the auxiliary
 // witness and the masks (zk/hiding_opening.hpp), which needs the auxiliary witness and the
@@ -354,7 +354,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   write_blob(out, P::encode_commitment(aux_commitment));
   profile.aux_commitment = clock.lap();
 
-  io::ByteWriter body;  // after the mask pieces, which are known only at the end
+  io::ByteWriter body;  // after the mask rows, which are known only at the end
   ClaimBook<F> book;
   book.tensors.resize(circuit.tensor_count());
   book.observer = std::move(observer);
@@ -422,19 +422,17 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     pad_points(book.aux, aux_vars);
     std::vector<CommittedClaim<F>> claims = std::move(book.weights);
     claims.insert(claims.end(), book.aux.begin(), book.aux.end());
-    const auto mask_rows = masks.row_commitments();
-    const auto mask_blinds = masks.row_blinds();
     const OpenedMatrix<G> matrices[] = {
         {commitment.weights.rows, state.weights, state.opening.row_blinds},
         {aux_commitment.rows, witness.aux, aux_opening.row_blinds},
-        {mask_rows, masks.values(), mask_blinds}};
+        {masks.rows(), masks.values(), masks.row_blinds()}};
     const auto opening = prove_hiding_opening<G>(pcs.key(), columns, std::span<const OpenedMatrix<G>>(matrices), mask_matrix,
                                                  std::span<const CommittedClaim<F>>(claims), masks.claims(), transcript, rng);
     write_hiding_opening(body, opening);
     profile.weights_opening = clock.lap();
-    // The mask pieces go before the body: the verifier needs them from the first step on.
-    out.write_u32(static_cast<std::uint32_t>(masks.pieces().size()));
-    for (const G& piece : masks.pieces()) out.write_group(piece);
+    // The mask rows go before the body: the verifier needs them from the first step on.
+    out.write_u32(static_cast<std::uint32_t>(masks.rows().size()));
+    for (const G& row : masks.rows()) out.write_group(row);
   } else {
     const auto weights_claims = plain_claims(book.weights);
     auto weights_opening = pcs.prove_batch(std::span<const F>(state.weights), state.opening, commitment.weights,
@@ -528,20 +526,20 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   if (aux_commitment->num_vars != aux_vars || (zk && aux_commitment->column_vars != columns)) {
     return make_error(Errc::malformed_proof, "model proof: the auxiliary commitment has the wrong shape");
   }
-  std::vector<G> pieces;
+  std::vector<G> mask_rows;
   if (zk) {
-    auto count = in.read_u32("mask piece count");
+    auto count = in.read_u32("mask row count");
     if (!count) return count.error();
     if (*count > in.remaining() / G::encoded_size) {
-      return make_error(Errc::invalid_encoding, "model proof: truncated mask pieces");
+      return make_error(Errc::invalid_encoding, "model proof: truncated mask rows");
     }
     for (std::uint32_t i = 0; i < *count; ++i) {
-      auto piece = in.read_group<G>("mask piece");
-      if (!piece) return piece.error();
-      pieces.push_back(*piece);
+      auto row = in.read_group<G>("mask row");
+      if (!row) return row.error();
+      mask_rows.push_back(*row);
     }
   }
-  Masks masks(std::size_t{1} << columns, std::move(pieces));
+  Masks masks(std::size_t{1} << columns, std::move(mask_rows));
   MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
   absorb_statement<P>(transcript, architecture, commitment, inputs, result, zk);
   P::absorb_commitment(transcript, *aux_commitment);
@@ -613,14 +611,13 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
     auto range_claims = verify_masked_range_check(circuit->aux_layout(), circuit->range_layout(), aux_matrix, *lookup, transcript);
     if (!range_claims) return make_error(range_claims.error().code, "auxiliary witness: " + range_claims.error().message);
     book.aux.insert(book.aux.end(), range_claims->begin(), range_claims->end());
-    if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask pieces");
+    if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask rows");
     auto opening = read_hiding_opening<G>(in, columns);
     if (!opening) return opening.error();
     pad_points(book.aux, aux_vars);
     std::vector<CommittedClaim<F>> claims = std::move(book.weights);
     claims.insert(claims.end(), book.aux.begin(), book.aux.end());
-    const auto mask_rows = masks.row_commitments();
-    const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}, {aux_commitment->rows}, {mask_rows}};
+    const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}, {aux_commitment->rows}, {masks.rows()}};
     if (auto ok = verify_hiding_opening<G>(pcs.key(), columns, std::span<const CommittedMatrix<G>>(matrices), mask_matrix,
                                            std::span<const CommittedClaim<F>>(claims), masks.claims(), *opening, transcript);
         !ok) {
