@@ -3,11 +3,13 @@
 // trips and rejects truncation, and every sent element changed is caught (by the verifier or,
 // for the root values, by a root or leaf check the caller makes).
 
+#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/gkr/fraction_sum.hpp>
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/transcript/transcript.hpp>
+#include <zkcnn/zk/mask_commitment.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -156,3 +158,77 @@ TEST_CASE("fraction sum: a changed leaf changes the root or fails the leaf check
 }
 
 }  // namespace
+
+// Zero knowledge (a transcript with a mask commitment): a prefix of leaves whose sum is zero
+// (the lookup's case) is proven with masked levels; the verifier accepts, every claim on the
+// masks holds, the leaf claims hold once unmasked, no sent value equals a true node value at the
+// point reached, and a non-zero sum is rejected.
+TEST_CASE("fraction sum: masked levels in zero knowledge", "[gkr][zk]") {
+  using G = zkcnn::bn254::G1;
+  using F = zkcnn::bn254::Fr;
+  using Prover = zkcnn::zk::MaskProver<G, std::mt19937_64>;
+  using Verifier = zkcnn::zk::MaskVerifier<G>;
+  static const zkcnn::PedersenKey<G> key("fraction sum zk test", 32);
+  std::mt19937_64 rng(73);
+  for (const std::size_t num_vars : {1, 2, 5}) {
+    for (const std::size_t live : {std::size_t{1}, (std::size_t{1} << num_vars) - 1}) {
+      CAPTURE(num_vars, live);
+      // p_i / q_i with the last fraction cancelling the others' sum.
+      Leaves<F> leaves{{}, {}};
+      F sum = F::zero();
+      for (std::size_t i = 0; i + 1 < live; ++i) {
+        leaves.p.push_back(F::random(rng));
+        leaves.q.push_back(F::random(rng));
+        sum += leaves.p.back() * *leaves.q.back().inverse();
+      }
+      leaves.q.push_back(F::random(rng));
+      leaves.p.push_back(-sum * leaves.q.back());
+      for (const bool zero_sum : {true, false}) {
+        auto p = leaves.p;
+        if (!zero_sum) p.back() += F::one();
+        Prover masks(key, 32, rng);
+        zkcnn::zk::MaskingTranscript<Prover> t("fraction sum test", &masks);
+        const auto proven = zkcnn::gkr::prove_fraction_sum(p, leaves.q, num_vars, t);
+        Verifier verifier(32, std::vector<G>(masks.rows().begin(), masks.rows().end()));
+        zkcnn::zk::MaskingTranscript<Verifier> tv("fraction sum test", &verifier);
+        const auto claims = zkcnn::gkr::verify_fraction_sum(num_vars, proven.proof, tv);
+        bool masks_hold = true;
+        for (const auto& claim : verifier.claims()) {
+          F value = F::zero();
+          for (const auto& [entry, coefficient] : claim.terms) value += coefficient * masks.value(entry);
+          masks_hold = masks_hold && value == claim.value;
+        }
+        // The proof claims the root's numerator is zero: a non-zero sum is rejected.
+        if (!zero_sum) {
+          CHECK_FALSE((claims && masks_hold));
+          continue;
+        }
+        REQUIRE(claims);
+        CHECK(masks_hold);
+        CHECK_FALSE(claims->root_denominator);
+        CHECK(verifier.exhausted());
+        auto unmasked = [&](const zkcnn::gkr::MaskedValue<F>& v) {
+          F value = v.value;
+          for (const auto& term : v.masks) {
+            value -= term.coefficient * (masks.value(term.mask) + masks.value(term.mask) + masks.value(term.mask + 1));
+          }
+          return value;
+        };
+        auto padded = [&](std::vector<F> table, const F& empty) {
+          table.resize(std::size_t{1} << num_vars, empty);
+          return table;
+        };
+        const std::span<const F> point(claims->point);
+        const auto full_p = padded(p, F::zero()), full_q = padded(leaves.q, F::one());
+        CHECK(unmasked(claims->numerator) == zkcnn::evaluate_multilinear(std::span<const F>(full_p), point));
+        CHECK(unmasked(claims->denominator) == zkcnn::evaluate_multilinear(std::span<const F>(full_q), point));
+        for (const auto& level : proven.proof.levels) {
+          for (const F& v : level.evaluations) {
+            CHECK(v != zkcnn::evaluate_multilinear(std::span<const F>(full_p), point));
+            CHECK(v != zkcnn::evaluate_multilinear(std::span<const F>(full_q), point));
+          }
+        }
+      }
+    }
+  }
+}

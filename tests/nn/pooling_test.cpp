@@ -72,8 +72,8 @@ bool accepted_in_zero_knowledge(const L& layer, const zkcnn::gkr::Claim<zkcnn::b
   typename Run::Prover masks(Run::key(), Run::width, rng);
   zkcnn::zk::MaskingTranscript<typename Run::Prover> prover_transcript("zkcnn pooling test", &masks);
   const auto proven = layer.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
-  std::vector<zkcnn::bn254::G1> pieces(masks.pieces().begin(), masks.pieces().end());
-  typename Run::Verifier verifier(Run::width, std::move(pieces));
+  std::vector<zkcnn::bn254::G1> rows(masks.rows().begin(), masks.rows().end());
+  typename Run::Verifier verifier(Run::width, std::move(rows));
   zkcnn::zk::MaskingTranscript<typename Run::Verifier> t("zkcnn pooling test", &verifier);
   const auto result = layer.verify(claim, proven.proof, t);
   return result && verifier.exhausted() && Run::mask_claims_hold(verifier.claims(), masks) &&

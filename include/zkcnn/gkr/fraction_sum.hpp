@@ -96,6 +96,12 @@ std::array<MaskedValue<F>, 4> plain_values(std::span<const F> values) {
   return {MaskedValue<F>{values[0]}, MaskedValue<F>{values[1]}, MaskedValue<F>{values[2]}, MaskedValue<F>{values[3]}};
 }
 
+// The shape of a level's sumcheck: factors eq(r, .), p0, p1, q0, q1.
+template <Field F>
+sumcheck::SumOfProductsShape<F> level_shape(std::size_t k, const F& lambda) {
+  return sumcheck::SumOfProductsShape<F>(k, 5, {{F::one(), {0, 1, 4}}, {F::one(), {0, 2, 3}}, {lambda, {0, 3, 4}}});
+}
+
 // A level's polynomial for the generic (masked) prover: eq(r, x) (p0 q1 + p1 q0 + lambda q0 q1),
 // the halves padded to the whole level with the empty fraction 0/1.
 template <Field F>
@@ -104,8 +110,8 @@ sumcheck::SumOfProducts<F> level_polynomial(std::span<const F> r, const F& lambd
   for (std::size_t t = 0; t < 4; ++t) halves[t].resize(size, t < 2 ? F::zero() : F::one());
   std::vector<std::vector<F>> tables{eq_table(r)};
   for (auto& half : halves) tables.push_back(std::move(half));
-  return sumcheck::SumOfProducts<F>(r.size(), std::move(tables),
-                                    {{F::one(), {0, 1, 4}}, {F::one(), {0, 2, 3}}, {lambda, {0, 3, 4}}});
+  const auto shape = level_shape(r.size(), lambda);
+  return sumcheck::SumOfProducts<F>(r.size(), std::move(tables), {shape.terms().begin(), shape.terms().end()});
 }
 
 template <EncodableField F>
@@ -148,16 +154,22 @@ std::array<std::vector<F>, 4> split_level(const std::vector<F>& p, const std::ve
 // factor is never folded: in round i, eq(r, x) = C eq(r_i, x_i) eq(r_{>i}, x_{>i}) with C the
 // bound rounds' product, so the round polynomial is C eq(r_i, t) g(t), where
 // g(t) = sum_j eq(r_{>i}, j) f(t, j) has degree 2 and needs three evaluations per pair. The
-// messages, challenges and sent values are those of sumcheck::prove on the same polynomial, so
-// the verifier is the generic one.
-// `tables` hold the live prefix of p0, p1, q0, q1; past it every pair is 0/1 on both halves,
-// where f = lambda, so the tail adds lambda times the sum of its eq weights.
+// messages, challenges and factor values are those of sumcheck::prove on level_shape with the
+// same masking (an additive polynomial, added to every message; masked p0..q1, which change
+// the last round only, computed on its own from the one pair left), so the verifier is the
+// generic one. `tables` hold the live prefix of p0, p1, q0, q1 (k >= 1 variables); past it
+// every pair is 0/1 on both halves, where f = lambda, so the tail adds lambda times the sum of
+// its eq weights.
 template <EncodableField F, class T>
-ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim, std::array<std::vector<F>, 4> tables,
-                          T& transcript) {
+sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
+                                      std::array<std::vector<F>, 4> tables, T& transcript,
+                                      const sumcheck::Masking<F>& masking) {
   const std::size_t k = r.size();
-  sumcheck::detail::absorb_statement(transcript, claim, k, 3, 3);
-  ProvenStep<F> out;
+  const bool masks_factors = masking.masks_factors();
+  const std::size_t last_degree = std::max<std::size_t>(3, masking.last_degree);
+  const bool own_last_round = masks_factors || last_degree != 3;
+  sumcheck::detail::absorb_statement(transcript, claim, k, 3, last_degree);
+  sumcheck::ProverOutput<F> out;
   F bound = F::one();  // C
   const std::array<F, 4> empty{F::zero(), F::zero(), F::one(), F::one()};
   // From round 1 on, `tables` still hold the previous round's entries and `pending` its
@@ -176,66 +188,107 @@ ProvenStep<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
     if (pending) {
       for (auto& table : folded) table.resize(2 * pairs);
     }
-    // g(0), g(1), g(2), accumulated per chunk and added (field sums do not depend on the split).
-    const std::size_t chunks = std::min<std::size_t>(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, pairs >> 12));
-    std::vector<std::array<F, 3>> partial(chunks, {F::zero(), F::zero(), F::zero()});
-    const std::size_t chunk = (pairs + chunks - 1) / chunks;
-    zkcnn::detail::parallel_for(
-        0, chunks,
-        [&](std::size_t first, std::size_t last) {
-          for (std::size_t c = first; c < last; ++c) {
-            std::array<F, 3> g{F::zero(), F::zero(), F::zero()};
-            std::array<F, 4> low, high;
-            for (std::size_t j = c * chunk; j < std::min(pairs, (c + 1) * chunk); ++j) {
-              for (std::size_t t = 0; t < 4; ++t) {
-                const F* raw = tables[t].data() + raw_per_pair * j;
-                if (pending) {
-                  low[t] = raw[0] + *pending * (raw[1] - raw[0]);
-                  high[t] = raw[2] + *pending * (raw[3] - raw[2]);
-                  folded[t][2 * j] = low[t];
-                  folded[t][2 * j + 1] = high[t];
-                } else {
-                  low[t] = raw[0];
-                  high[t] = raw[1];
-                }
-              }
-              const auto& [a0, a1, b0, b1] = low;   // p0, p1, q0, q1 at t = 0
-              const auto& [c0, c1, d0, d1] = high;  // at t = 1
-              // At t = 2: 2 high - low.
-              const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
-              const F& w = rest[j];
-              g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
-              g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
-              g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
-            }
-            partial[c] = g;
-          }
-        },
-        chunks);
-    if (pending) tables = std::move(folded);
-    F live_weight = F::zero();
-    for (std::size_t j = 0; j < pairs; ++j) live_weight += rest[j];
-    const F tail = lambda * (F::one() - live_weight);  // the eq weights sum to one
-    std::array<F, 3> g{tail, tail, tail};
-    for (const auto& part : partial) {
-      for (std::size_t t = 0; t < 3; ++t) g[t] += part[t];
-    }
-    const F g3 = g[0] - F::from_u64(3) * g[1] + F::from_u64(3) * g[2];
-    // eq(r_i, t) = 1 - r_i - t + 2 r_i t at t = 0, 2, 3.
     const F& ri = r[i];
-    std::vector<F> message{bound * (F::one() - ri) * g[0], bound * (F::from_u64(3) * ri - F::one()) * g[2],
-                           bound * (F::from_u64(5) * ri - F::from_u64(2)) * g3};
+    std::vector<F> message;
+    if (own_last_round && i + 1 == k) {
+      // One pair: fold it, then the lines with their masks, at t = 0, 2, ..., last_degree.
+      std::array<F, 4> low, high;
+      for (std::size_t t = 0; t < 4; ++t) {
+        const F* raw = tables[t].data();
+        low[t] = pending ? raw[0] + *pending * (raw[1] - raw[0]) : raw[0];
+        high[t] = pending ? raw[2] + *pending * (raw[3] - raw[2]) : raw[1];
+        folded[t] = {low[t], high[t]};
+      }
+      const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
+      for (std::size_t t = 0; t <= last_degree; t += (t == 0 ? 2 : 1)) {
+        const F x = F::from_u64(t);
+        std::array<F, 4> v;
+        for (std::size_t f = 0; f < 4; ++f) {
+          v[f] = low[f] + x * (high[f] - low[f]);
+          if (masks_factors && masking.masked[f + 1]) v[f] += masking.factor_masks[f + 1] * z * x * (F::one() - x);
+        }
+        const F eq_t = F::one() - ri - x + (ri + ri) * x;
+        message.push_back(bound * eq_t * (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]));
+      }
+    } else {
+      // g(0), g(1), g(2), accumulated per chunk and added (field sums do not depend on the split).
+      const std::size_t chunks =
+          std::min<std::size_t>(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, pairs >> 12));
+      std::vector<std::array<F, 3>> partial(chunks, {F::zero(), F::zero(), F::zero()});
+      const std::size_t chunk = (pairs + chunks - 1) / chunks;
+      zkcnn::detail::parallel_for(
+          0, chunks,
+          [&](std::size_t first, std::size_t last) {
+            for (std::size_t c = first; c < last; ++c) {
+              std::array<F, 3> g{F::zero(), F::zero(), F::zero()};
+              std::array<F, 4> low, high;
+              for (std::size_t j = c * chunk; j < std::min(pairs, (c + 1) * chunk); ++j) {
+                for (std::size_t t = 0; t < 4; ++t) {
+                  const F* raw = tables[t].data() + raw_per_pair * j;
+                  if (pending) {
+                    low[t] = raw[0] + *pending * (raw[1] - raw[0]);
+                    high[t] = raw[2] + *pending * (raw[3] - raw[2]);
+                    folded[t][2 * j] = low[t];
+                    folded[t][2 * j + 1] = high[t];
+                  } else {
+                    low[t] = raw[0];
+                    high[t] = raw[1];
+                  }
+                }
+                const auto& [a0, a1, b0, b1] = low;   // p0, p1, q0, q1 at t = 0
+                const auto& [c0, c1, d0, d1] = high;  // at t = 1
+                // At t = 2: 2 high - low.
+                const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
+                const F& w = rest[j];
+                g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
+                g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
+                g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
+              }
+              partial[c] = g;
+            }
+          },
+          chunks);
+      F live_weight = F::zero();
+      for (std::size_t j = 0; j < pairs; ++j) live_weight += rest[j];
+      const F tail = lambda * (F::one() - live_weight);  // the eq weights sum to one
+      std::array<F, 3> g{tail, tail, tail};
+      for (const auto& part : partial) {
+        for (std::size_t t = 0; t < 3; ++t) g[t] += part[t];
+      }
+      const F g3 = g[0] - F::from_u64(3) * g[1] + F::from_u64(3) * g[2];
+      // eq(r_i, t) = 1 - r_i - t + 2 r_i t at t = 0, 2, 3.
+      message = {bound * (F::one() - ri) * g[0], bound * (F::from_u64(3) * ri - F::one()) * g[2],
+                 bound * (F::from_u64(5) * ri - F::from_u64(2)) * g3};
+    }
+    if (pending) tables = std::move(folded);
+    sumcheck::detail::add_additive_part(message, masking.additive, i, std::span<const F>(out.point));
     const F challenge = sumcheck::detail::round_challenge<F>(transcript, std::span<const F>(message));
-    out.step.sumcheck.round_messages.push_back(std::move(message));
+    out.proof.round_messages.push_back(std::move(message));
     out.point.push_back(challenge);
     bound *= F::one() - ri - challenge + (ri + ri) * challenge;
     pending = challenge;
   }
   // The last challenge, on the one pair left.
-  for (auto& table : tables) out.step.evaluations.push_back(table[0] + *pending * (table[1] - table[0]));
-  out.factor_values = out.step.evaluations;
-  absorb_evaluations(transcript, std::span<const F>(out.step.evaluations));
+  const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
+  out.factor_values.push_back(bound);  // eq(r, point)
+  for (std::size_t t = 0; t < 4; ++t) {
+    F value = tables[t][0] + *pending * (tables[t][1] - tables[t][0]);
+    if (masks_factors && masking.masked[t + 1]) value += masking.factor_masks[t + 1] * z;
+    out.factor_values.push_back(value);
+  }
+  out.additive_value = sumcheck::additive_value(masking.additive, std::span<const F>(out.point));
   return out;
+}
+
+// A level's step (k >= 1 variables) with the specialised prover, masked in zero knowledge.
+template <EncodableField F, class T>
+ProvenStep<F> prove_level_step(std::span<const F> r, const F& lambda, const MaskedValue<F>& claimed,
+                               std::array<std::vector<F>, 4> tables, T& transcript) {
+  const std::size_t sent[] = {1, 2, 3, 4};
+  return prove_step_with(level_shape(r.size(), lambda), claimed, std::span<const std::size_t>(sent), transcript,
+                         [&](const F& sum, const sumcheck::Masking<F>& masking) {
+                           return prove_level(r, lambda, sum, std::move(tables), transcript, masking);
+                         });
 }
 
 }  // namespace detail
@@ -265,9 +318,11 @@ ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std:
       auto halves = detail::split_level(levels[k + 1].first, levels[k + 1].second, std::size_t{1} << k);
       levels[k + 1] = {};
       const std::size_t sent[] = {1, 2, 3, 4};
-      auto proven = prove_step(detail::level_polynomial(std::span<const F>(point), lambda, std::move(halves)),
-                               MaskedValue<F>(numerator).add(lambda, denominator), std::span<const std::size_t>(sent),
-                               transcript);
+      const auto claimed = MaskedValue<F>(numerator).add(lambda, denominator);
+      auto proven =
+          k == 0 ? prove_step(detail::level_polynomial(std::span<const F>(point), lambda, std::move(halves)), claimed,
+                              std::span<const std::size_t>(sent), transcript)
+                 : detail::prove_level_step(std::span<const F>(point), lambda, claimed, std::move(halves), transcript);
       point = std::move(proven.point);
       detail::descend(point, numerator, denominator, {proven.sent(0), proven.sent(1), proven.sent(2), proven.sent(3)},
                       transcript);
@@ -288,8 +343,9 @@ ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std:
       const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
       auto halves = detail::split_level(levels[k + 1].first, levels[k + 1].second, std::size_t{1} << k);
       levels[k + 1] = {};
-      auto proven = detail::prove_level(std::span<const F>(point), lambda, numerator.value + lambda * denominator.value,
-                                        std::move(halves), transcript);
+      auto proven = detail::prove_level_step(std::span<const F>(point), lambda,
+                                             MaskedValue<F>(numerator).add(lambda, denominator), std::move(halves),
+                                             transcript);
       point = std::move(proven.point);
       detail::descend(point, numerator, denominator, detail::plain_values(std::span<const F>(proven.step.evaluations)),
                       transcript);

@@ -158,11 +158,12 @@ sumcheck::SumOfProducts<F> lift_to_one_variable(sumcheck::SumOfProducts<F> g) {
   return sumcheck::SumOfProducts<F>(1, std::move(tables), std::move(terms));
 }
 
-template <EncodableField F, class T>
-ProvenStep<F> prove_plain_step(sumcheck::SumOfProducts<F> g, const MaskedValue<F>& claimed,
-                               std::span<const std::size_t> sent, T& transcript) {
+// The plain step around a prover: prove(claimed sum, masking) -> sumcheck::ProverOutput.
+template <EncodableField F, class T, class Prove>
+ProvenStep<F> prove_plain_step(const MaskedValue<F>& claimed, std::span<const std::size_t> sent, T& transcript,
+                               Prove&& prove) {
   if (!claimed.masks.empty()) throw std::logic_error("prove_step: a masked claim outside a zero-knowledge proof");
-  auto proven = sumcheck::prove(std::move(g), claimed.value, transcript);
+  auto proven = prove(claimed.value, sumcheck::Masking<F>{});
   ProvenStep<F> out{{std::move(proven.proof), {}, {}}, std::move(proven.point), std::move(proven.factor_values), {}};
   for (std::size_t factor : sent) out.step.evaluations.push_back(out.factor_values[factor]);
   out.sent_masks.resize(sent.size());
@@ -170,7 +171,84 @@ ProvenStep<F> prove_plain_step(sumcheck::SumOfProducts<F> g, const MaskedValue<F
   return out;
 }
 
+// The masked step (see the top of this header) around a prover of g's shape with masking.
+template <EncodableField F, class T, class Masks, class Prove>
+ProvenStep<F> prove_masked_step(const sumcheck::SumOfProductsShape<F>& shape, const MaskedValue<F>& claimed,
+                                std::span<const std::size_t> sent, T& transcript, Masks& masks, Prove&& prove) {
+  const std::size_t n = shape.num_vars();
+  sumcheck::Masking<F> masking;
+  masking.masked.assign(shape.factor_count(), false);
+  for (std::size_t factor : sent) masking.masked.at(factor) = true;
+  const std::size_t degree = shape.degree();
+  masking.last_degree = masked_last_degree(shape.degree(), sent.size());
+  const std::size_t last_degree = masking.last_degree;
+  // The encoding fixes the last round at degree + sent values: each sent factor may occur
+  // once per term.
+  if (sumcheck::last_round_degree(shape, masking.masked) > last_degree) {
+    throw std::logic_error("prove_step: a sent factor occurs twice in one term");
+  }
+  const std::size_t coefficients = mask_coefficient_count(n, degree, last_degree);
+  const std::size_t first = masks.draw(step_mask_size(n, degree, last_degree, sent.size()), transcript);
+
+  F mask_sum = F::zero();
+  for (std::size_t j = 1; j < coefficients; ++j) mask_sum += masks.value(first + j);
+  mask_sum = power_of_two<F>(n - 1) * (mask_sum + masks.value(first) + masks.value(first));
+  transcript.absorb_field("gkr/zk/mask_sum", mask_sum);
+  const F rho = transcript.template challenge<F>("gkr/zk/rho");
+
+  masking.additive.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t round_degree = i + 1 == n ? last_degree : degree;
+    masking.additive[i].assign(round_degree + 1, F::zero());
+    for (std::size_t a = 0; a < round_degree; ++a) {
+      masking.additive[i][a + 1] = rho * masks.value(first + mask_coefficient_offset(i, degree) + a);
+    }
+  }
+  masking.additive[0][0] += rho * masks.value(first);  // a_0
+  const F inverse_scale = *power_of_two<F>(n - 1).inverse();
+  for (const auto& term : claimed.masks) {
+    const F kappa = term.coefficient * inverse_scale;
+    masking.additive[0][0] += kappa * masks.value(term.mask);
+    masking.additive[0][1] += kappa * masks.value(term.mask + 1);
+  }
+  masking.factor_masks.assign(shape.factor_count(), F::zero());
+  for (std::size_t s = 0; s < sent.size(); ++s) {
+    const std::size_t line = first + coefficients + mask_line_size * s;
+    masking.factor_masks[sent[s]] = masks.value(line) + masks.value(line) + masks.value(line + 1);
+  }
+
+  auto proven = prove(claimed.value + rho * mask_sum, masking);
+  ProvenStep<F> out{{std::move(proven.proof), {}, {mask_sum, proven.additive_value}},
+                    std::move(proven.point),
+                    std::move(proven.factor_values),
+                    {}};
+  const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
+  for (std::size_t s = 0; s < sent.size(); ++s) {
+    out.step.evaluations.push_back(out.factor_values[sent[s]]);
+    out.sent_masks.push_back({{z, first + coefficients + mask_line_size * s}});
+  }
+  absorb_evaluations(transcript, std::span<const F>(out.step.evaluations));
+  transcript.absorb_field("gkr/zk/additive_value", proven.additive_value);
+  masks.claim(mask_sum_claim(first, coefficients, n, mask_sum));
+  masks.claim(additive_value_claim(first, degree, last_degree, std::span<const F>(out.point), rho,
+                                   std::span<const MaskTerm<F>>(claimed.masks), proven.additive_value));
+  return out;
+}
+
 }  // namespace detail
+
+/// A step proven by a prover specialised for g's shape: prove(claimed sum, masking) must return
+/// what sumcheck::prove(g, claimed sum, transcript, masking) would (the same messages, point,
+/// factor values and additive value), for at least one variable.
+template <EncodableField F, class T, class Prove>
+ProvenStep<F> prove_step_with(const sumcheck::SumOfProductsShape<F>& shape, const MaskedValue<F>& claimed,
+                              std::span<const std::size_t> sent, T& transcript, Prove&& prove) {
+  auto* masks = masks_of(transcript);
+  if constexpr (!std::is_same_v<decltype(masks), void*>) {
+    if (masks != nullptr) return detail::prove_masked_step(shape, claimed, sent, transcript, *masks, prove);
+  }
+  return detail::prove_plain_step(claimed, sent, transcript, prove);
+}
 
 /// Proves sum_x g(x) = claimed (up to its mask terms) and sends the values of the factors
 /// listed in `sent`, in that order, binding them into the transcript. Zero-knowledge when the
@@ -179,73 +257,22 @@ template <EncodableField F, class T>
 ProvenStep<F> prove_step(sumcheck::SumOfProducts<F> g, const MaskedValue<F>& claimed, std::span<const std::size_t> sent,
                          T& transcript) {
   auto* masks = masks_of(transcript);
-  if constexpr (std::is_same_v<decltype(masks), void*>) {
-    return detail::prove_plain_step(std::move(g), claimed, sent, transcript);
-  } else {
-    if (masks == nullptr) return detail::prove_plain_step(std::move(g), claimed, sent, transcript);
-    const bool lifted = g.shape().num_vars() == 0;
-    if (lifted) g = detail::lift_to_one_variable(std::move(g));
-    const auto shape = g.shape();
-    const std::size_t n = shape.num_vars();
-    sumcheck::Masking<F> masking;
-    masking.masked.assign(shape.factor_count(), false);
-    for (std::size_t factor : sent) masking.masked.at(factor) = true;
-    const std::size_t degree = shape.degree();
-    masking.last_degree = detail::masked_last_degree(shape.degree(), sent.size());
-    const std::size_t last_degree = masking.last_degree;
-    // The encoding fixes the last round at degree + sent values: each sent factor may occur
-    // once per term.
-    if (sumcheck::last_round_degree(shape, masking.masked) > last_degree) {
-      throw std::logic_error("prove_step: a sent factor occurs twice in one term");
+  const bool masked = [&] {
+    if constexpr (std::is_same_v<decltype(masks), void*>) {
+      return false;
+    } else {
+      return masks != nullptr;
     }
-    const std::size_t coefficients = detail::mask_coefficient_count(n, degree, last_degree);
-    const std::size_t first = masks->draw(detail::step_mask_size(n, degree, last_degree, sent.size()), transcript);
-
-    F mask_sum = F::zero();
-    for (std::size_t j = 1; j < coefficients; ++j) mask_sum += masks->value(first + j);
-    mask_sum = detail::power_of_two<F>(n - 1) * (mask_sum + masks->value(first) + masks->value(first));
-    transcript.absorb_field("gkr/zk/mask_sum", mask_sum);
-    const F rho = transcript.template challenge<F>("gkr/zk/rho");
-
-    masking.additive.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t round_degree = i + 1 == n ? last_degree : degree;
-      masking.additive[i].assign(round_degree + 1, F::zero());
-      for (std::size_t a = 0; a < round_degree; ++a) {
-        masking.additive[i][a + 1] = rho * masks->value(first + detail::mask_coefficient_offset(i, degree) + a);
-      }
-    }
-    masking.additive[0][0] += rho * masks->value(first);  // a_0
-    const F inverse_scale = *detail::power_of_two<F>(n - 1).inverse();
-    for (const auto& term : claimed.masks) {
-      const F kappa = term.coefficient * inverse_scale;
-      masking.additive[0][0] += kappa * masks->value(term.mask);
-      masking.additive[0][1] += kappa * masks->value(term.mask + 1);
-    }
-    masking.factor_masks.assign(shape.factor_count(), F::zero());
-    for (std::size_t s = 0; s < sent.size(); ++s) {
-      const std::size_t line = first + coefficients + detail::mask_line_size * s;
-      masking.factor_masks[sent[s]] = masks->value(line) + masks->value(line) + masks->value(line + 1);
-    }
-
-    auto proven = sumcheck::prove(std::move(g), claimed.value + rho * mask_sum, transcript, masking);
-    ProvenStep<F> out{{std::move(proven.proof), {}, {mask_sum, proven.additive_value}},
-                      std::move(proven.point),
-                      std::move(proven.factor_values),
-                      {}};
-    const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
-    for (std::size_t s = 0; s < sent.size(); ++s) {
-      out.step.evaluations.push_back(out.factor_values[sent[s]]);
-      out.sent_masks.push_back({{z, first + coefficients + detail::mask_line_size * s}});
-    }
-    absorb_evaluations(transcript, std::span<const F>(out.step.evaluations));
-    transcript.absorb_field("gkr/zk/additive_value", proven.additive_value);
-    masks->claim(detail::mask_sum_claim(first, coefficients, n, mask_sum));
-    masks->claim(detail::additive_value_claim(first, degree, last_degree, std::span<const F>(out.point), rho,
-                                              std::span<const MaskTerm<F>>(claimed.masks), proven.additive_value));
-    if (lifted) out.point.clear();
-    return out;
-  }
+  }();
+  // A sum over no variable is masked over one (see lift_to_one_variable).
+  const bool lifted = masked && g.shape().num_vars() == 0;
+  if (lifted) g = detail::lift_to_one_variable(std::move(g));
+  const auto shape = g.shape();
+  auto out = prove_step_with(shape, claimed, sent, transcript, [&](const F& sum, const sumcheck::Masking<F>& masking) {
+    return sumcheck::prove(std::move(g), sum, transcript, masking);
+  });
+  if (lifted) out.point.clear();
+  return out;
 }
 
 /// An unmasked claimed sum (a public value, or any value outside zero knowledge).
