@@ -2,14 +2,15 @@
 // The committed randomness of a zero-knowledge proof (PROTOCOL.md section 8).
 //
 // Every masked sumcheck step draws fresh random field elements (gkr/sumcheck_step.hpp): its
-// mask polynomial's coefficients and one random line per sent value. They are the rows of a
-// Hyrax-style matrix of `width` columns. A draw starts on a fresh row and is committed when it
-// is made, before the step's first challenge: one hiding Pedersen commitment per row it fills,
-// bound into the transcript. No later commitment touches its rows: were draws packed into
-// shared rows, a later piece could carry a component on an earlier draw's columns and change
-// its values after that draw's challenges. A draw is the same call on both sides, so prover and
-// verifier agree on every entry's index; the verifier takes the row commitments from the
-// proof's mask section in order. The values the steps reveal are linear in the entries; they are recorded as
+// mask polynomial's coefficients and one random line per sent value. They are taken one after
+// the other from the rows of a Hyrax-style matrix of `width` columns, every entry random. A row
+// is committed whole, with one hiding Pedersen commitment bound into the transcript, when the
+// first draw reaches it: before that draw's challenges, and never touched again. (Committing a
+// row in pieces, one per draw, would let a later piece carry a component on an earlier draw's
+// columns and change its values after that draw's challenges.) Whole rows also make the
+// commitment cheap: one multi-scalar multiplication per row instead of a small one per step. A
+// draw is the same call on both sides, so prover and verifier agree on every entry's index; the
+// verifier takes the row commitments from the proof's mask section in order. The values the steps reveal are linear in the entries; they are recorded as
 // LinearClaims and opened together, with every other committed claim, at the end of the proof
 // (zk/hiding_opening.hpp).
 
@@ -35,13 +36,11 @@ void absorb_mask_row(T& transcript, const G& row) {
   transcript.absorb_bytes("zk/mask_row", group_traits<G>::encode(row));
 }
 
-// The rows a draw of `count` entries fills.
-inline std::size_t rows_for(std::size_t count, std::size_t width) { return (count + width - 1) / width; }
 
 }  // namespace detail
 
-/// The prover's side: the drawn values, their rows' blinding factors and commitments, and the
-/// claims the steps made on them.
+/// The prover's side: the rows' values, blinding factors and commitments, and the claims the
+/// steps made on them.
 template <CommitmentGroup G, class Rng>
 class MaskProver {
  public:
@@ -53,19 +52,17 @@ class MaskProver {
     if (width == 0 || width > key.size()) throw std::invalid_argument("MaskProver: row width exceeds the key");
   }
 
-  /// Draws `count` fresh random entries on fresh rows, commits the rows into the transcript
-  /// and returns the first entry's index.
+  /// Takes the next `count` entries, committing the rows they reach first into the
+  /// transcript, and returns the first entry's index.
   template <class T>
   std::size_t draw(std::size_t count, T& transcript) {
-    const std::size_t first = rows_.size() * width_;
-    const std::size_t rows = detail::rows_for(count, width_);
-    values_.resize(first + rows * width_, Scalar::zero());
-    for (std::size_t j = 0; j < count; ++j) values_[first + j] = Scalar::random(rng_);
-    for (std::size_t r = 0; r < rows; ++r) {
-      const std::size_t used = std::min(width_, count - r * width_);
-      const Scalar blind = Scalar::random(rng_);
-      rows_.push_back(key_.commit(std::span<const Scalar>(values_).subspan(first + r * width_, used), blind, 1));
-      blinds_.push_back(blind);
+    const std::size_t first = used_;
+    used_ += count;
+    while (values_.size() < used_) {
+      const std::size_t begin = values_.size();
+      for (std::size_t j = 0; j < width_; ++j) values_.push_back(Scalar::random(rng_));
+      blinds_.push_back(Scalar::random(rng_));
+      rows_.push_back(key_.commit(std::span<const Scalar>(values_).subspan(begin, width_), blinds_.back()));
       detail::absorb_mask_row(transcript, rows_.back());
     }
     return first;
@@ -75,9 +72,11 @@ class MaskProver {
   void claim(gkr::LinearClaim<Scalar> claim) { claims_.push_back(std::move(claim)); }
 
   std::size_t width() const { return width_; }
+  /// The entries drawn so far.
+  std::size_t used() const { return used_; }
   /// Row-major, width() entries per row.
   std::span<const Scalar> values() const { return values_; }
-  /// The rows' commitments in draw order: the proof's mask section.
+  /// The rows' commitments in order: the proof's mask section.
   std::span<const G> rows() const { return rows_; }
   std::span<const Scalar> row_blinds() const { return blinds_; }
   std::span<const gkr::LinearClaim<Scalar>> claims() const { return claims_; }
@@ -86,13 +85,15 @@ class MaskProver {
   const PedersenKey<G>& key_;
   std::size_t width_;
   Rng& rng_;
+  std::size_t used_ = 0;
   std::vector<Scalar> values_;
   std::vector<G> rows_;
   std::vector<Scalar> blinds_;
   std::vector<gkr::LinearClaim<Scalar>> claims_;
 };
 
-/// The verifier's side: the row commitments from the proof, handed out in draw order.
+/// The verifier's side: the row commitments from the proof, bound into the transcript as the
+/// draws reach them.
 template <CommitmentGroup G>
 class MaskVerifier {
  public:
@@ -102,17 +103,17 @@ class MaskVerifier {
     if (width == 0) throw std::invalid_argument("MaskVerifier: zero row width");
   }
 
-  /// The rows of a draw of `count` entries, bound into the transcript; the first entry's
-  /// index, or an error when the proof committed fewer rows.
+  /// The next `count` entries' first index, or an error when the proof committed fewer rows.
   template <class T>
   Result<std::size_t> draw(std::size_t count, T& transcript) {
-    const std::size_t rows = detail::rows_for(count, width_);
-    if (rows > rows_.size() - next_row_) {
-      return make_error(Errc::malformed_proof, "zero knowledge: the proof commits fewer mask rows than its steps use");
+    const std::size_t first = used_;
+    used_ += count;
+    while (next_row_ * width_ < used_) {
+      if (next_row_ == rows_.size()) {
+        return make_error(Errc::malformed_proof, "zero knowledge: the proof commits fewer mask rows than its steps use");
+      }
+      detail::absorb_mask_row(transcript, rows_[next_row_++]);
     }
-    const std::size_t first = next_row_ * width_;
-    for (std::size_t r = 0; r < rows; ++r) detail::absorb_mask_row(transcript, rows_[next_row_ + r]);
-    next_row_ += rows;
     return first;
   }
 
@@ -121,13 +122,14 @@ class MaskVerifier {
   std::size_t width() const { return width_; }
   std::span<const G> rows() const { return rows_; }
   std::span<const gkr::LinearClaim<Scalar>> claims() const { return claims_; }
-  /// Whether every committed row was used (a proof with spare rows is malformed).
+  /// Whether every committed row was reached (a proof with spare rows is malformed).
   bool exhausted() const { return next_row_ == rows_.size(); }
 
  private:
   std::size_t width_;
   std::vector<G> rows_;
   std::size_t next_row_ = 0;
+  std::size_t used_ = 0;
   std::vector<gkr::LinearClaim<Scalar>> claims_;
 };
 
