@@ -23,6 +23,7 @@
 // prove <g, (1, s_1, s_1^2, ...)> = g(s) against C and <u, eq(s)> = final - rho g(s) against
 // the rows' combination and C. Nothing else is revealed.
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <span>
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/io/byte_stream.hpp"
@@ -188,6 +190,32 @@ inline bool opening_fits_key(std::size_t column_vars, std::size_t key_size) {
          opening_mask_size(column_vars) <= key_size;
 }
 
+// w^T M for the row weights w (zero weights skipped: a claim on one block touches its rows
+// only), split over the columns between the threads.
+template <CommitmentGroup G>
+std::vector<scalar_of<G>> row_combination(const OpenedMatrix<G>& m, std::span<const scalar_of<G>> weights,
+                                          std::size_t width) {
+  using F = scalar_of<G>;
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < weights.size(); ++r) {
+    if (weights[r] != F::zero() && r * width < m.table.size()) rows.push_back(r);
+  }
+  std::vector<F> u(width, F::zero());
+  const std::size_t grain = std::max<std::size_t>(1, (std::size_t{1} << 16) / std::max<std::size_t>(1, rows.size()));
+  const std::size_t threads = std::min(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, width / grain));
+  zkcnn::detail::parallel_for(
+      0, width,
+      [&](std::size_t first, std::size_t last) {
+        for (std::size_t r : rows) {
+          const F* row = m.table.data() + r * width;
+          const std::size_t end = std::min(last, m.table.size() - r * width);
+          for (std::size_t c = first; c < end; ++c) u[c] += weights[r] * row[c];
+        }
+      },
+      threads);
+  return u;
+}
+
 }  // namespace detail
 
 /// Proves every claim. `matrices` are the committed tables (the last may be the masks' matrix,
@@ -229,20 +257,16 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     for (std::size_t c = 0; c < width && begin + c < m.table.size(); ++c) row[c] = m.table[begin + c];
     return row;
   };
+  // Each term's w^T M, kept for the final combination: the tables are read once.
+  std::vector<std::vector<F>> combinations;
   for (std::size_t k = 0; k < claims.size(); ++k) {
     const auto& claim = claims[k];
-    const auto& m = matrices[claim.matrix];
     for (const auto& term : claim.terms) {
       const std::span<const F> point(term.point);
-      const auto row_weights = eq_table(point.subspan(column_vars));
-      std::vector<F> u(width, F::zero());
-      for (std::size_t r = 0; r < row_weights.size(); ++r) {
-        if (row_weights[r] == F::zero()) continue;
-        const std::size_t begin = r * width;
-        for (std::size_t c = 0; c < width && begin + c < m.table.size(); ++c) u[c] += row_weights[r] * m.table[begin + c];
-      }
+      combinations.push_back(
+          detail::row_combination(matrices[claim.matrix], std::span<const F>(eq_table(point.subspan(column_vars))), width));
       factors.push_back(eq_table(point.first(column_vars)));
-      factors.push_back(std::move(u));
+      factors.push_back(combinations.back());
       terms.push_back({alpha[k] * term.coefficient, {factors.size() - 2, factors.size() - 1}});
     }
     claimed += alpha[k] * claim.value.value;
@@ -281,12 +305,16 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     for (std::size_t c = 0; c < width && begin + c < m.table.size(); ++c) u[c] += lambda * m.table[begin + c];
     blind += lambda * m.row_blinds[r];
   };
+  std::size_t term_index = 0;
   for (std::size_t k = 0; k < claims.size(); ++k) {
     for (const auto& term : claims[k].terms) {
       const std::span<const F> point(term.point);
       const F scale = alpha[k] * term.coefficient * eq_eval(point.first(column_vars), s);
+      const auto& combination = combinations[term_index++];
+      for (std::size_t c = 0; c < width; ++c) u[c] += scale * combination[c];
       const auto row_weights = eq_table(point.subspan(column_vars));
-      for (std::size_t r = 0; r < row_weights.size(); ++r) accumulate_row(matrices[claims[k].matrix], r, scale * row_weights[r]);
+      const auto& row_blinds = matrices[claims[k].matrix].row_blinds;
+      for (std::size_t r = 0; r < row_weights.size(); ++r) blind += scale * row_weights[r] * row_blinds[r];
     }
   }
   for (std::size_t r = 0; r < part.tables.size(); ++r) {
