@@ -84,7 +84,7 @@ struct Setup {
         {rows, masks.values(), blinds}};
     zkcnn::Sha256Transcript t("opening");
     return zkcnn::zk::prove_hiding_opening<G>(pcs().key(), column_vars, std::span<const zkcnn::zk::OpenedMatrix<G>>(matrices), 2,
-                                              std::span<const Claim>(claims), std::span<const Linear>(linear), t, rng);
+                                              std::span<const Claim>(claims), std::span<const Linear>(linear), {}, t, rng);
   }
 
   bool verify(const zkcnn::zk::HidingOpeningProof<G>& proof, const std::vector<Claim>& c, const std::vector<Linear>& l) const {
@@ -93,7 +93,7 @@ struct Setup {
     zkcnn::Sha256Transcript t("opening");
     return static_cast<bool>(zkcnn::zk::verify_hiding_opening<G>(pcs().key(), column_vars,
                                                                  std::span<const zkcnn::zk::CommittedMatrix<G>>(matrices), 2,
-                                                                 std::span<const Claim>(c), std::span<const Linear>(l), proof, t));
+                                                                 std::span<const Claim>(c), std::span<const Linear>(l), {}, proof, t));
   }
 };
 
@@ -144,7 +144,7 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
   }
   // Every scalar of the proof changed, and each commitment moved.
   auto tampered = proof;
-  tampered.mask_sum += F::one();
+  tampered.masked_sum += F::one();
   CHECK_FALSE(setup.verify(tampered, setup.claims, setup.linear));
   for (auto point : {&zkcnn::zk::HidingOpeningProof<G>::mask_commitment, &zkcnn::zk::HidingOpeningProof<G>::mask_value_commitment}) {
     auto t = proof;
@@ -177,10 +177,61 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
       CHECK_FALSE(zkcnn::zk::verify_hiding_opening<G>(pcs().key(), column_vars,
                                                       std::span<const zkcnn::zk::CommittedMatrix<G>>(matrices), 2,
                                                       std::span<const Claim>(setup.claims),
-                                                      std::span<const Linear>(setup.linear), proof, t));
+                                                      std::span<const Linear>(setup.linear), {}, proof, t));
     }
   }
 
   // Two openings of the same claims differ (fresh blinding).
   CHECK_FALSE(setup.prove() == proof);
+}
+
+TEST_CASE("hiding openings linked by a hidden value: two matrices of different widths") {
+  // Matrix a (2^3 columns) and b (2^2 columns); the relation a~(p) + b~(q) = v is split as
+  // a~(p) = h and b~(q) = v - h, h hidden in a commitment both openings use.
+  std::mt19937_64 rng(5);
+  const auto a = random_vector(64, rng), b = random_vector(16, rng);
+  const auto committed_a = pcs().commit(std::span<const F>(a), 6, rng, std::size_t{3});
+  const auto committed_b = pcs().commit(std::span<const F>(b), 4, rng, std::size_t{2});
+  const auto& ca = committed_a.first;
+  const auto& oa = committed_a.second;
+  const auto& cb = committed_b.first;
+  const auto& ob = committed_b.second;
+  const auto p = random_vector(6, rng), q = random_vector(4, rng);
+  const F h = zkcnn::evaluate_multilinear(std::span<const F>(a), std::span<const F>(p));
+  const F v = h + zkcnn::evaluate_multilinear(std::span<const F>(b), std::span<const F>(q));
+  const F blind = F::random(rng);
+  const G hidden = zkcnn::group_traits<G>::add(zkcnn::group_traits<G>::scalar_mul(pcs().key().value_generator(), h),
+                                               zkcnn::group_traits<G>::scalar_mul(pcs().key().blinding_generator(), blind));
+  const Claim on_a = Claim::at(0, p, {F::zero()});
+  const Claim on_b = Claim::at(0, q, {v});
+  const zkcnn::zk::HiddenTerm<G> plus[] = {{0, F::one(), hidden, h, blind}};
+  const zkcnn::zk::HiddenTerm<G> minus[] = {{0, -F::one(), hidden, h, blind}};
+  zkcnn::Sha256Transcript tp("linked");
+  const zkcnn::zk::OpenedMatrix<G> ma[] = {{ca.rows, a, oa.row_blinds}};
+  const zkcnn::zk::OpenedMatrix<G> mb[] = {{cb.rows, b, ob.row_blinds}};
+  const auto proof_a = zkcnn::zk::prove_hiding_opening<G>(pcs().key(), 3, std::span<const zkcnn::zk::OpenedMatrix<G>>(ma), 1,
+                                                          std::span<const Claim>(&on_a, 1), {},
+                                                          std::span<const zkcnn::zk::HiddenTerm<G>>(plus), tp, rng);
+  const auto proof_b = zkcnn::zk::prove_hiding_opening<G>(pcs().key(), 2, std::span<const zkcnn::zk::OpenedMatrix<G>>(mb), 1,
+                                                          std::span<const Claim>(&on_b, 1), {},
+                                                          std::span<const zkcnn::zk::HiddenTerm<G>>(minus), tp, rng);
+  auto verify = [&](const Claim& claim_b, const G& hidden_point) {
+    zkcnn::Sha256Transcript t("linked");
+    const zkcnn::zk::CommittedMatrix<G> va[] = {{ca.rows}};
+    const zkcnn::zk::CommittedMatrix<G> vb[] = {{cb.rows}};
+    const zkcnn::zk::HiddenTerm<G> vplus[] = {{0, F::one(), hidden_point}};
+    const zkcnn::zk::HiddenTerm<G> vminus[] = {{0, -F::one(), hidden_point}};
+    return zkcnn::zk::verify_hiding_opening<G>(pcs().key(), 3, std::span<const zkcnn::zk::CommittedMatrix<G>>(va), 1,
+                                               std::span<const Claim>(&on_a, 1), {},
+                                               std::span<const zkcnn::zk::HiddenTerm<G>>(vplus), proof_a, t) &&
+           zkcnn::zk::verify_hiding_opening<G>(pcs().key(), 2, std::span<const zkcnn::zk::CommittedMatrix<G>>(vb), 1,
+                                               std::span<const Claim>(&claim_b, 1), {},
+                                               std::span<const zkcnn::zk::HiddenTerm<G>>(vminus), proof_b, t);
+  };
+  CHECK(verify(on_b, hidden));
+  auto wrong = on_b;
+  wrong.value.value += F::one();
+  CHECK_FALSE(verify(wrong, hidden));
+  CHECK_FALSE(verify(on_b, zkcnn::group_traits<G>::add(hidden, pcs().key().value_generator())));
+  CHECK_FALSE(verify(on_b, zkcnn::group_traits<G>::add(hidden, pcs().key().blinding_generator())));
 }

@@ -16,12 +16,18 @@
 //
 // Zero knowledge. The sumcheck is masked as Libra's (section 4): the prover commits, in a short
 // vector of its own, a mask g(x) = a_0 + sum_i (g_i1 x_i + g_i2 x_i^2) of the sumcheck's degree,
-// sends its sum G, and the sumcheck runs on f + rho g. Its 1 + 2b coefficients make G and the
+// and the sumcheck runs on f + rho g, its claimed sum raised by rho G, G = sum_x g(x). Its 1 + 2b coefficients make G and the
 // 2b free values of the round messages uniformly random. The final value f(s) + rho g(s) is
 // split without revealing either part: g(s) stays hidden in a Pedersen commitment
 // C = g(s) U + tau H, and two zero-knowledge inner-product arguments (pcs/inner_product.hpp)
 // prove <g, (1, s_1, s_1^2, ...)> = g(s) against C and <u, eq(s)> = final - rho g(s) against
-// the rows' combination and C. Nothing else is revealed.
+// the rows' combination and C. G is not sent either: the prover sends the sumcheck's claimed sum
+// sigma = (the claims' public values) + (hidden terms) + rho G, and the second argument proves,
+// with a random mu, <g, powers(s) + mu rho ones> = g(s) + mu (sigma - public - hidden), ones the
+// vector with <g, ones> = G. Hidden terms are values committed elsewhere (V = h U + t H) that a
+// claim's value includes: they let two openings of matrices with different column counts share
+// a value neither reveals (zk/model_proof.hpp opens the weights and the auxiliary witness so).
+// Nothing else is revealed.
 
 #include <algorithm>
 #include <bit>
@@ -81,10 +87,22 @@ struct OpenedMatrix {
   std::span<const scalar_of<G>> row_blinds;
 };
 
+/// A value the relation includes but the verifier does not learn, committed elsewhere as
+/// commitment = value U + blind H: claim `claim` (claims, then linear claims, in order) holds
+/// with `coefficient * value` added to its value. The prover fills value and blind.
+template <CommitmentGroup G>
+struct HiddenTerm {
+  std::size_t claim;
+  scalar_of<G> coefficient;
+  G commitment;
+  scalar_of<G> value{};
+  scalar_of<G> blind{};
+};
+
 template <CommitmentGroup G>
 struct HidingOpeningProof {
   G mask_commitment;             // the mask g's coefficients
-  scalar_of<G> mask_sum;         // G = sum_x g(x)
+  scalar_of<G> masked_sum;       // sigma: the claimed sum, masked by rho G
   std::vector<std::vector<scalar_of<G>>> rounds;
   G mask_value_commitment;       // C = g(s) U + tau H
   InnerProductProof<G> opening;  // <u, eq(s)> = final - rho g(s)
@@ -97,7 +115,8 @@ namespace detail {
 
 template <CommitmentGroup G, class T>
 void absorb_opening_statement(T& transcript, std::span<const CommittedClaim<scalar_of<G>>> claims,
-                              std::span<const gkr::LinearClaim<scalar_of<G>>> linear) {
+                              std::span<const gkr::LinearClaim<scalar_of<G>>> linear,
+                              std::span<const HiddenTerm<G>> hidden) {
   using F = scalar_of<G>;
   transcript.absorb_u64("zk/opening/claims", claims.size());
   for (const auto& claim : claims) {
@@ -110,6 +129,20 @@ void absorb_opening_statement(T& transcript, std::span<const CommittedClaim<scal
   }
   transcript.absorb_u64("zk/opening/linear_claims", linear.size());
   for (const auto& claim : linear) transcript.absorb_field("zk/opening/linear_value", claim.value);
+  transcript.absorb_u64("zk/opening/hidden_terms", hidden.size());
+  for (const auto& term : hidden) {
+    transcript.absorb_u64("zk/opening/hidden_claim", term.claim);
+    transcript.absorb_field("zk/opening/hidden_coefficient", term.coefficient);
+    transcript.absorb_bytes("zk/opening/hidden_commitment", group_traits<G>::encode(term.commitment));
+  }
+}
+
+// The claims' public values, combined: sum_k alpha^k v_k over both kinds of claims.
+template <Field F>
+F public_sum(std::span<const CommittedClaim<F>> claims, std::span<const F> alpha, const F& linear_part) {
+  F sum = linear_part;
+  for (std::size_t k = 0; k < claims.size(); ++k) sum += alpha[k] * claims[k].value.value;
+  return sum;
 }
 
 // The mask rows' column tables A_r (dense, one per mask row) and the combined claimed value.
@@ -160,14 +193,25 @@ std::vector<F> mask_evaluation_vector(std::span<const F> s) {
   return v;
 }
 
-// G = sum_x g(x) = 2^b a_0 + 2^(b-1) sum_i (g_i1 + g_i2).
+// The vector whose inner product with the mask's coefficients is G = sum_x g(x) =
+// 2^b a_0 + 2^(b-1) sum_i (g_i1 + g_i2).
 template <Field F>
-F opening_mask_sum(std::span<const F> coefficients, std::size_t column_vars) {
+std::vector<F> mask_sum_vector(std::size_t column_vars) {
   F half = F::one();
   for (std::size_t i = 1; i < column_vars; ++i) half += half;
-  F rest = F::zero();
-  for (std::size_t j = 1; j < coefficients.size(); ++j) rest += coefficients[j];
-  return half * (coefficients[0] + coefficients[0] + rest);
+  std::vector<F> v(opening_mask_size(column_vars), F::zero());
+  v[0] = half + half;
+  for (std::size_t j = 1; j < 1 + 2 * column_vars; ++j) v[j] = half;
+  return v;
+}
+
+// powers(s) + mu rho ones: the second argument's vector.
+template <Field F>
+std::vector<F> mask_argument_vector(std::span<const F> s, const F& mu_rho) {
+  auto v = mask_evaluation_vector(s);
+  const auto ones = mask_sum_vector<F>(s.size());
+  for (std::size_t j = 0; j < v.size(); ++j) v[j] += mu_rho * ones[j];
+  return v;
 }
 
 // alpha, alpha^2, ...: no claim enters with a coefficient the prover knows in advance.
@@ -225,29 +269,37 @@ template <CommitmentGroup G, class T, class Rng>
 HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
                                            std::span<const OpenedMatrix<G>> matrices, std::size_t mask_matrix,
                                            std::span<const CommittedClaim<scalar_of<G>>> claims,
-                                           std::span<const gkr::LinearClaim<scalar_of<G>>> linear, T& transcript,
-                                           Rng& rng) {
+                                           std::span<const gkr::LinearClaim<scalar_of<G>>> linear,
+                                           std::span<const HiddenTerm<G>> hidden, T& transcript, Rng& rng) {
   using F = scalar_of<G>;
   if (!detail::opening_fits_key(column_vars, key.size())) {
     throw std::invalid_argument("prove_hiding_opening: the key is too small for the columns or the mask");
   }
   const std::size_t width = std::size_t{1} << column_vars;
-  detail::absorb_opening_statement<G>(transcript, claims, linear);
+  detail::absorb_opening_statement<G>(transcript, claims, linear, hidden);
   HidingOpeningProof<G> proof;
-  // The mask g (Libra): committed and summed before any challenge of the opening.
+  // The mask g (Libra): committed before any challenge of the opening.
   std::vector<F> mask(detail::opening_mask_size(column_vars), F::zero());
   for (std::size_t j = 0; j < 1 + 2 * column_vars; ++j) mask[j] = F::random(rng);
   const F mask_blind = F::random(rng);
   proof.mask_commitment = key.commit(std::span<const F>(mask), mask_blind);
-  proof.mask_sum = detail::opening_mask_sum(std::span<const F>(mask), column_vars);
   transcript.absorb_bytes("zk/opening/mask", group_traits<G>::encode(proof.mask_commitment));
-  transcript.absorb_field("zk/opening/mask_sum", proof.mask_sum);
   const auto alpha = detail::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
   const F rho = transcript.template challenge<F>("zk/opening/rho");
 
   const std::size_t mask_rows = mask_matrix < matrices.size() ? matrices[mask_matrix].rows.size() : 0;
   auto part = detail::linear_part(claims, linear, std::span<const F>(alpha), mask_rows, width);
-  F claimed = part.value + rho * proof.mask_sum;
+  const F public_value = detail::public_sum(claims, std::span<const F>(alpha), part.value);
+  F hidden_value = F::zero(), hidden_blind = F::zero();
+  for (const auto& term : hidden) {
+    hidden_value += alpha.at(term.claim) * term.coefficient * term.value;
+    hidden_blind += alpha.at(term.claim) * term.coefficient * term.blind;
+  }
+  const auto sum_vector = detail::mask_sum_vector<F>(column_vars);
+  const F mask_sum = zkcnn::detail::ipa::inner_product<F>(std::span<const F>(mask), std::span<const F>(sum_vector));
+  proof.masked_sum = public_value + hidden_value + rho * mask_sum;
+  transcript.absorb_field("zk/opening/masked_sum", proof.masked_sum);
+  const F claimed = proof.masked_sum;
   std::vector<std::vector<F>> factors;
   std::vector<sumcheck::Term<F>> terms;
   // Row r of a matrix, zero-padded to the width.
@@ -269,7 +321,6 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
       factors.push_back(combinations.back());
       terms.push_back({alpha[k] * term.coefficient, {factors.size() - 2, factors.size() - 1}});
     }
-    claimed += alpha[k] * claim.value.value;
   }
   for (std::size_t r = 0; r < part.tables.size(); ++r) {
     if (part.tables[r].empty()) continue;
@@ -325,10 +376,13 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   proof.opening = prove_inner_product<G>(transcript, key.generators().first(width),
                                          group_traits<G>::scalar_mul(key.value_generator(), x), key.blinding_generator(),
                                          std::move(u), column_weights, blind - x * rho * tau, rng);
+  // <g, powers(s) + mu rho ones> = g(s) + mu (sigma - public - hidden).
+  const F mu = transcript.template challenge<F>("zk/opening/sum_challenge");
   const F y = transcript.template challenge<F>("zk/opening/mask_value_challenge");
-  proof.mask_opening = prove_inner_product<G>(transcript, key.generators().first(mask.size()),
-                                              group_traits<G>::scalar_mul(key.value_generator(), y), key.blinding_generator(),
-                                              std::move(mask), evaluation_vector, mask_blind + y * tau, rng);
+  proof.mask_opening = prove_inner_product<G>(
+      transcript, key.generators().first(mask.size()), group_traits<G>::scalar_mul(key.value_generator(), y),
+      key.blinding_generator(), std::move(mask), detail::mask_argument_vector(s, mu * rho),
+      mask_blind + y * (tau - mu * hidden_blind), rng);
   return proof;
 }
 
@@ -337,8 +391,8 @@ template <CommitmentGroup G, class T>
 Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
                              std::span<const CommittedMatrix<G>> matrices, std::size_t mask_matrix,
                              std::span<const CommittedClaim<scalar_of<G>>> claims,
-                             std::span<const gkr::LinearClaim<scalar_of<G>>> linear, const HidingOpeningProof<G>& proof,
-                             T& transcript) {
+                             std::span<const gkr::LinearClaim<scalar_of<G>>> linear,
+                             std::span<const HiddenTerm<G>> hidden, const HidingOpeningProof<G>& proof, T& transcript) {
   using F = scalar_of<G>;
   if (!detail::opening_fits_key(column_vars, key.size())) {
     return make_error(Errc::invalid_argument, "opening: the key is too small for the columns or the mask");
@@ -362,16 +416,18 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
       if (term.first >= mask_rows * width) return make_error(Errc::malformed_proof, "opening: a linear claim outside the masks");
     }
   }
+  for (const auto& term : hidden) {
+    if (term.claim >= claims.size() + linear.size()) return make_error(Errc::invalid_argument, "opening: a hidden term on no claim");
+  }
   if (proof.rounds.size() != column_vars) return make_error(Errc::malformed_proof, "opening: wrong number of rounds");
-  detail::absorb_opening_statement<G>(transcript, claims, linear);
+  detail::absorb_opening_statement<G>(transcript, claims, linear, hidden);
   transcript.absorb_bytes("zk/opening/mask", group_traits<G>::encode(proof.mask_commitment));
-  transcript.absorb_field("zk/opening/mask_sum", proof.mask_sum);
   const auto alpha = detail::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
   const F rho = transcript.template challenge<F>("zk/opening/rho");
   auto part = detail::linear_part(claims, linear, std::span<const F>(alpha), mask_rows, width);
-  F claimed = part.value + rho * proof.mask_sum;
-  for (std::size_t k = 0; k < claims.size(); ++k) claimed += alpha[k] * claims[k].value.value;
-  auto subclaim = sumcheck::verify(claimed, column_vars, 2, sumcheck::Proof<F>{proof.rounds}, transcript);
+  const F public_value = detail::public_sum(claims, std::span<const F>(alpha), part.value);
+  transcript.absorb_field("zk/opening/masked_sum", proof.masked_sum);
+  auto subclaim = sumcheck::verify(proof.masked_sum, column_vars, 2, sumcheck::Proof<F>{proof.rounds}, transcript);
   if (!subclaim) return make_error(subclaim.error().code, "opening: " + subclaim.error().message);
   const std::span<const F> s(subclaim->point);
   transcript.absorb_bytes("zk/opening/mask_value", group_traits<G>::encode(proof.mask_value_commitment));
@@ -407,13 +463,20 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
       !ok) {
     return make_error(ok.error().code, "opening: " + ok.error().message);
   }
-  // <g, powers(s)> = g(s), the value committed in C.
+  // <g, powers(s) + mu rho ones> = g(s) + mu (sigma - public - hidden), the value entering as
+  // y (C + mu (sigma - public) U - mu sum_h e_h V_h).
+  const F mu = transcript.template challenge<F>("zk/opening/sum_challenge");
   const F y = transcript.template challenge<F>("zk/opening/mask_value_challenge");
-  const auto evaluation_vector = detail::mask_evaluation_vector(s);
-  LinearCombination<G> mask_statement{{proof.mask_commitment, proof.mask_value_commitment}, {F::one(), y}};
-  if (auto ok = verify_inner_product<G>(transcript, key.generators().first(evaluation_vector.size()),
+  const auto argument_vector = detail::mask_argument_vector(s, mu * rho);
+  LinearCombination<G> mask_statement{{proof.mask_commitment, proof.mask_value_commitment, key.value_generator()},
+                                      {F::one(), y, y * mu * (proof.masked_sum - public_value)}};
+  for (const auto& term : hidden) {
+    mask_statement.points.push_back(term.commitment);
+    mask_statement.scalars.push_back(-(y * mu * alpha[term.claim] * term.coefficient));
+  }
+  if (auto ok = verify_inner_product<G>(transcript, key.generators().first(argument_vector.size()),
                                         group_traits<G>::scalar_mul(key.value_generator(), y), key.blinding_generator(),
-                                        std::span<const F>(evaluation_vector), std::move(mask_statement),
+                                        std::span<const F>(argument_vector), std::move(mask_statement),
                                         proof.mask_opening);
       !ok) {
     return make_error(ok.error().code, "opening mask: " + ok.error().message);
@@ -421,12 +484,12 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
   return {};
 }
 
-/// mask commitment || mask sum || rounds (2 values each) || mask value commitment || the two
+/// mask commitment || masked sum || rounds (2 values each) || mask value commitment || the two
 /// inner-product arguments.
 template <CommitmentGroup G>
 void write_hiding_opening(io::ByteWriter& out, const HidingOpeningProof<G>& proof) {
   out.write_group(proof.mask_commitment);
-  out.write_field(proof.mask_sum);
+  out.write_field(proof.masked_sum);
   for (const auto& round : proof.rounds) {
     for (const auto& value : round) out.write_field(value);
   }
@@ -442,9 +505,9 @@ Result<HidingOpeningProof<G>> read_hiding_opening(io::ByteReader& in, std::size_
   auto mask = in.template read_group<G>("opening mask commitment");
   if (!mask) return mask.error();
   proof.mask_commitment = *mask;
-  auto sum = in.read_field<F>("opening mask sum");
+  auto sum = in.read_field<F>("opening masked sum");
   if (!sum) return sum.error();
-  proof.mask_sum = *sum;
+  proof.masked_sum = *sum;
   if (in.remaining() / F::byte_size < 2 * column_vars) return make_error(Errc::invalid_encoding, "opening: truncated rounds");
   proof.rounds.assign(column_vars, std::vector<F>(2));
   for (auto& round : proof.rounds) {

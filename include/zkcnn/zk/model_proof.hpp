@@ -21,9 +21,9 @@
 // sumcheck step is masked with committed randomness (gkr/sumcheck_step.hpp), whose row
 // commitments (zk/mask_commitment.hpp) the proof carries right after the auxiliary commitment; claims on
 // the public input are proven rather than checked; the range check sends no block value; and
-// steps 3 and 4 become one zero-knowledge opening of every claim on the weights, the auxiliary
-// witness and the masks (zk/hiding_opening.hpp), which needs the auxiliary witness and the
-// masks committed with the weights' number of columns.
+// steps 3 and 4 become two zero-knowledge openings (zk/hiding_opening.hpp): the weights' claims,
+// and every claim on the auxiliary witness and the masks, linked by a value neither reveals
+// (split_weights_claims).
 
 #include <chrono>
 #include <functional>
@@ -188,8 +188,9 @@ inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::
   return in.read_bytes(*size, what);
 }
 
-/// The committed matrices of a zero-knowledge opening, in this order.
-enum Matrix : std::size_t { weights_matrix = 0, aux_matrix = 1, mask_matrix = 2 };
+/// The committed matrices of the zero-knowledge openings: the weights alone, then the auxiliary
+/// witness with the masks (each claim names its matrix within its opening).
+enum Matrix : std::size_t { weights_matrix = 0, aux_matrix = 0, mask_matrix = 1 };
 
 /// Where the claims of a proof go while the layers are walked: per tensor, and on the two
 /// committed polynomials (with their mask terms in zero knowledge).
@@ -268,20 +269,25 @@ std::vector<EvaluationClaim<F>> plain_claims(const std::vector<CommittedClaim<F>
   return out;
 }
 
-/// The points of claims on a matrix committed with more variables than its layout (high
-/// coordinates zero).
+// Zero knowledge: the weights' claims are opened on their own (their matrix has its own column
+// count), as one claim sum_k beta^k W~(p_k) = V with V hidden in a commitment; their mask terms
+// become one linear claim on the masks, sum_k beta^k M_k = sum_k beta^k v_k - V, opened with
+// the auxiliary witness. Both openings share V without revealing it.
 template <Field F>
-void pad_points(std::vector<CommittedClaim<F>>& claims, std::size_t num_vars) {
-  for (auto& c : claims) {
-    for (auto& term : c.terms) term.point.resize(std::max(term.point.size(), num_vars), F::zero());
+std::pair<CommittedClaim<F>, gkr::LinearClaim<F>> split_weights_claims(std::span<const CommittedClaim<F>> claims,
+                                                                        std::span<const F> beta) {
+  CommittedClaim<F> combined{weights_matrix, {}, {F::zero()}};
+  gkr::LinearClaim<F> masks{{}, F::zero()};
+  for (std::size_t k = 0; k < claims.size(); ++k) {
+    for (const auto& term : claims[k].terms) combined.terms.push_back({beta[k] * term.coefficient, term.point});
+    for (const auto& term : claims[k].value.masks) {
+      const F weight = beta[k] * term.coefficient;
+      masks.terms.emplace_back(term.mask, weight + weight);
+      masks.terms.emplace_back(term.mask + 1, weight);
+    }
+    masks.value += beta[k] * claims[k].value.value;
   }
-}
-
-// The auxiliary witness's number of variables as committed: in zero knowledge at least the
-// weights' columns, which it shares.
-template <class Commitment>
-std::size_t committed_aux_vars(std::size_t layout_vars, const Commitment& weights, bool zero_knowledge) {
-  return zero_knowledge ? std::max<std::size_t>(layout_vars, weights.column_vars) : layout_vars;
+  return {std::move(combined), std::move(masks)};
 }
 
 }  // namespace detail
@@ -338,18 +344,16 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   using Masks = MaskProver<G, Rng>;
   const bool zk = options.zero_knowledge;
   Stopwatch clock;
-  const std::size_t columns = commitment.weights.column_vars;
-  Masks masks(pcs.key(), std::size_t{1} << columns, rng);
+  const std::size_t aux_vars = circuit.aux_layout().num_vars();
+  const std::size_t aux_columns = pcs.default_column_vars(aux_vars);
+  Masks masks(pcs.key(), std::size_t{1} << aux_columns, rng);
   MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
   const ClaimedResult result{circuit.conclusion(), std::span(witness.outputs), labels, witness.correct};
   absorb_statement<P>(transcript, circuit.architecture(), commitment, inputs, result, zk);
   io::ByteWriter out;
   out.write_u8(model_proof_version);
   out.write_u8(zk ? 1 : 0);
-  const std::size_t aux_vars = committed_aux_vars(circuit.aux_layout().num_vars(), commitment.weights, zk);
-  auto [aux_commitment, aux_opening] =
-      zk ? pcs.commit(std::span<const F>(witness.aux), aux_vars, rng, columns)
-         : pcs.commit(std::span<const F>(witness.aux), aux_vars, rng);
+  auto [aux_commitment, aux_opening] = pcs.commit(std::span<const F>(witness.aux), aux_vars, rng, aux_columns);
   P::absorb_commitment(transcript, aux_commitment);
   write_blob(out, P::encode_commitment(aux_commitment));
   profile.aux_commitment = clock.lap();
@@ -419,17 +423,38 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     gkr::write_fraction_sum(body, lookup);
     for (auto& claim : range_claims) book.add_committed(book.aux, TableRef::Source::aux, std::move(claim));
     profile.aux_opening = clock.lap();
-    pad_points(book.aux, aux_vars);
-    std::vector<CommittedClaim<F>> claims = std::move(book.weights);
-    claims.insert(claims.end(), book.aux.begin(), book.aux.end());
-    const OpenedMatrix<G> matrices[] = {
-        {commitment.weights.rows, state.weights, state.opening.row_blinds},
-        {aux_commitment.rows, witness.aux, aux_opening.row_blinds},
-        {masks.rows(), masks.values(), masks.row_blinds()}};
-    const auto opening = prove_hiding_opening<G>(pcs.key(), columns, std::span<const OpenedMatrix<G>>(matrices), mask_matrix,
-                                                 std::span<const CommittedClaim<F>>(claims), masks.claims(), transcript, rng);
-    write_hiding_opening(body, opening);
+    // The weights' claims (split_weights_claims), then the auxiliary witness's and the masks'.
+    const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
+    auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
+                                                               std::span<const F>(beta));
+    F hidden = weights_masks.value;
+    for (const auto& [entry, coefficient] : weights_masks.terms) hidden -= coefficient * masks.value(entry);
+    const F hidden_blind = F::random(rng);
+    const G hidden_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(pcs.key().value_generator(), hidden),
+                                                     group_traits<G>::scalar_mul(pcs.key().blinding_generator(), hidden_blind));
+    transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(hidden_commitment));
+    body.write_group(hidden_commitment);
+    {
+      const OpenedMatrix<G> matrices[] = {{commitment.weights.rows, state.weights, state.opening.row_blinds}};
+      const HiddenTerm<G> terms[] = {{0, F::one(), hidden_commitment, hidden, hidden_blind}};
+      write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), commitment.weights.column_vars,
+                                                         std::span<const OpenedMatrix<G>>(matrices), 1,
+                                                         std::span<const CommittedClaim<F>>(&weights_claim, 1), {},
+                                                         std::span<const HiddenTerm<G>>(terms), transcript, rng));
+    }
     profile.weights_opening = clock.lap();
+    {
+      std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
+      linear.push_back(std::move(weights_masks));
+      const OpenedMatrix<G> matrices[] = {{aux_commitment.rows, witness.aux, aux_opening.row_blinds},
+                                          {masks.rows(), masks.values(), masks.row_blinds()}};
+      const HiddenTerm<G> terms[] = {{book.aux.size() + linear.size() - 1, -F::one(), hidden_commitment, hidden, hidden_blind}};
+      write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
+                                                         mask_matrix, std::span<const CommittedClaim<F>>(book.aux),
+                                                         std::span<const gkr::LinearClaim<F>>(linear),
+                                                         std::span<const HiddenTerm<G>>(terms), transcript, rng));
+    }
+    profile.aux_opening += clock.lap();
     // The mask rows go before the body: the verifier needs them from the first step on.
     out.write_u32(static_cast<std::uint32_t>(masks.rows().size()));
     for (const G& row : masks.rows()) out.write_group(row);
@@ -521,9 +546,8 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   if (!aux_blob) return aux_blob.error();
   auto aux_commitment = P::decode_commitment(*aux_blob);
   if (!aux_commitment) return aux_commitment.error();
-  const std::size_t columns = commitment.weights.column_vars;
-  const std::size_t aux_vars = committed_aux_vars(circuit->aux_layout().num_vars(), commitment.weights, zk);
-  if (aux_commitment->num_vars != aux_vars || (zk && aux_commitment->column_vars != columns)) {
+  const std::size_t aux_columns = aux_commitment->column_vars;
+  if (aux_commitment->num_vars != circuit->aux_layout().num_vars() || aux_columns > pcs.max_column_vars()) {
     return make_error(Errc::malformed_proof, "model proof: the auxiliary commitment has the wrong shape");
   }
   std::vector<G> mask_rows;
@@ -539,7 +563,7 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
       mask_rows.push_back(*row);
     }
   }
-  Masks masks(std::size_t{1} << columns, std::move(mask_rows));
+  Masks masks(std::size_t{1} << aux_columns, std::move(mask_rows));
   MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
   absorb_statement<P>(transcript, architecture, commitment, inputs, result, zk);
   P::absorb_commitment(transcript, *aux_commitment);
@@ -612,16 +636,37 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
     if (!range_claims) return make_error(range_claims.error().code, "auxiliary witness: " + range_claims.error().message);
     book.aux.insert(book.aux.end(), range_claims->begin(), range_claims->end());
     if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask rows");
-    auto opening = read_hiding_opening<G>(in, columns);
-    if (!opening) return opening.error();
-    pad_points(book.aux, aux_vars);
-    std::vector<CommittedClaim<F>> claims = std::move(book.weights);
-    claims.insert(claims.end(), book.aux.begin(), book.aux.end());
-    const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}, {aux_commitment->rows}, {masks.rows()}};
-    if (auto ok = verify_hiding_opening<G>(pcs.key(), columns, std::span<const CommittedMatrix<G>>(matrices), mask_matrix,
-                                           std::span<const CommittedClaim<F>>(claims), masks.claims(), *opening, transcript);
+    const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
+    auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
+                                                               std::span<const F>(beta));
+    auto hidden_commitment = in.read_group<G>("weights' hidden value");
+    if (!hidden_commitment) return hidden_commitment.error();
+    transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(*hidden_commitment));
+    auto weights_opening = read_hiding_opening<G>(in, commitment.weights.column_vars);
+    if (!weights_opening) return weights_opening.error();
+    {
+      const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}};
+      const HiddenTerm<G> terms[] = {{0, F::one(), *hidden_commitment}};
+      if (auto ok = verify_hiding_opening<G>(pcs.key(), commitment.weights.column_vars,
+                                             std::span<const CommittedMatrix<G>>(matrices), 1,
+                                             std::span<const CommittedClaim<F>>(&weights_claim, 1), {},
+                                             std::span<const HiddenTerm<G>>(terms), *weights_opening, transcript);
+          !ok) {
+        return make_error(ok.error().code, "model weights: " + ok.error().message);
+      }
+    }
+    auto aux_opening = read_hiding_opening<G>(in, aux_columns);
+    if (!aux_opening) return aux_opening.error();
+    std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
+    linear.push_back(std::move(weights_masks));
+    const CommittedMatrix<G> matrices[] = {{aux_commitment->rows}, {masks.rows()}};
+    const HiddenTerm<G> terms[] = {{book.aux.size() + linear.size() - 1, -F::one(), *hidden_commitment}};
+    if (auto ok = verify_hiding_opening<G>(pcs.key(), aux_columns, std::span<const CommittedMatrix<G>>(matrices), mask_matrix,
+                                           std::span<const CommittedClaim<F>>(book.aux),
+                                           std::span<const gkr::LinearClaim<F>>(linear), std::span<const HiddenTerm<G>>(terms),
+                                           *aux_opening, transcript);
         !ok) {
-      return make_error(ok.error().code, "committed claims: " + ok.error().message);
+      return make_error(ok.error().code, "auxiliary witness and masks: " + ok.error().message);
     }
     return in.expect_end("model proof");
   }
