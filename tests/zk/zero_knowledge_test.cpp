@@ -211,3 +211,40 @@ TEST_CASE("proofs without zero knowledge verify, and a proof's mode is bound", "
                                      std::span<const std::size_t>(labels), accuracy.correct, accuracy.proof));
   }
 }
+
+TEST_CASE("a batch too large to share the weights' columns: split openings, sound and leak-free", "[zk]") {
+  // 130 samples of the small network: an auxiliary witness of 2^18 entries against weights of
+  // 2^5 columns, more than 2^11 rows with them, so the weights and the auxiliary witness are
+  // opened separately, linked by a hidden value.
+  Committed c(zkcnn_model_test::every_layer_model(1));
+  const auto x = inputs(130, 61);
+  std::vector<std::size_t> labels(x.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = i % 3;
+  const auto span_x = std::span<const std::vector<std::int64_t>>(x);
+  const auto span_labels = std::span<const std::size_t>(labels);
+  const auto proven =
+      zkcnn::zk::prove_accuracy(pcs(), c.model, c.committed.second, c.committed.first, span_x, span_labels, c.rng).value();
+  const auto& arch = c.model.architecture;
+  const auto& commitment = c.committed.first;
+  CHECK(zkcnn::zk::verify_accuracy(pcs(), arch, commitment, span_x, span_labels, proven.correct, proven.proof));
+  // The auxiliary commitment (after the version and mode bytes and its length) has its own
+  // column count.
+  const auto& bytes = proven.proof.bytes;
+  zkcnn::io::ByteReader reader(std::span<const std::uint8_t>(bytes).subspan(2));
+  auto length = reader.read_u32("length");
+  REQUIRE(length);
+  auto blob = reader.read_bytes(*length, "aux commitment");
+  REQUIRE(blob);
+  auto aux = Pcs::decode_commitment(*blob);
+  REQUIRE(aux);
+  CHECK(aux->column_vars != commitment.weights.column_vars);
+  CHECK_FALSE(zkcnn::zk::verify_accuracy(pcs(), arch, commitment, span_x, span_labels, proven.correct + 1, proven.proof));
+  for (std::size_t offset = 0; offset < bytes.size(); offset += bytes.size() / 7) {
+    auto tampered = proven.proof;
+    tampered.bytes[offset] ^= 0x10;
+    CHECK_FALSE(zkcnn::zk::verify_accuracy(pcs(), arch, commitment, span_x, span_labels, proven.correct, tampered));
+  }
+  const auto report = leaks(c, x, span_labels, true);
+  INFO("zero knowledge: " << report.found << " of " << report.evaluations << " true evaluations found");
+  CHECK(report.found == 0);
+}

@@ -21,9 +21,10 @@
 // sumcheck step is masked with committed randomness (gkr/sumcheck_step.hpp), whose row
 // commitments (zk/mask_commitment.hpp) the proof carries right after the auxiliary commitment; claims on
 // the public input are proven rather than checked; the range check sends no block value; and
-// steps 3 and 4 become two zero-knowledge openings (zk/hiding_opening.hpp): the weights' claims,
-// and every claim on the auxiliary witness and the masks, linked by a value neither reveals
-// (split_weights_claims).
+// steps 3 and 4 become one zero-knowledge opening (zk/hiding_opening.hpp) of every claim on
+// the weights, the auxiliary witness and the masks, or, when the auxiliary witness is too large
+// to share the weights' columns, two openings linked by a value neither reveals
+// (aux_column_vars, split_weights_claims).
 
 #include <chrono>
 #include <functional>
@@ -188,9 +189,11 @@ inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::
   return in.read_bytes(*size, what);
 }
 
-/// The committed matrices of the zero-knowledge openings: the weights alone, then the auxiliary
-/// witness with the masks (each claim names its matrix within its opening).
+/// The committed matrices of split zero-knowledge openings: the weights alone, then the
+/// auxiliary witness with the masks (each claim names its matrix within its opening).
 enum Matrix : std::size_t { weights_matrix = 0, aux_matrix = 0, mask_matrix = 1 };
+/// The matrices of the one opening when the auxiliary witness shares the weights' columns.
+enum JointMatrix : std::size_t { joint_aux_matrix = 1, joint_mask_matrix = 2 };
 
 /// Where the claims of a proof go while the layers are walked: per tensor, and on the two
 /// committed polynomials (with their mask terms in zero knowledge).
@@ -269,7 +272,18 @@ std::vector<EvaluationClaim<F>> plain_claims(const std::vector<CommittedClaim<F>
   return out;
 }
 
-// Zero knowledge: the weights' claims are opened on their own (their matrix has its own column
+// Zero knowledge: the auxiliary witness's column count. When it fits within the default
+// number of rows with the weights' columns, it takes them and one opening covers the weights,
+// the auxiliary witness and the masks (cheapest for the prover and the verifier); otherwise
+// (large batches of a small model) it takes its own balanced shape, and the openings are split.
+template <ModelPCS P>
+std::size_t aux_column_vars(const P& pcs, std::size_t aux_vars, std::size_t weights_columns, bool zero_knowledge) {
+  const bool joint = zero_knowledge && aux_vars >= weights_columns &&
+                     aux_vars - weights_columns <= P::max_default_row_vars;
+  return joint ? weights_columns : pcs.default_column_vars(aux_vars);
+}
+
+// Split openings: the weights' claims are opened on their own (their matrix has its own column
 // count), as one claim sum_k beta^k W~(p_k) = V with V hidden in a commitment; their mask terms
 // become one linear claim on the masks, sum_k beta^k M_k = sum_k beta^k v_k - V, opened with
 // the auxiliary witness. Both openings share V without revealing it.
@@ -345,7 +359,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   const bool zk = options.zero_knowledge;
   Stopwatch clock;
   const std::size_t aux_vars = circuit.aux_layout().num_vars();
-  const std::size_t aux_columns = pcs.default_column_vars(aux_vars);
+  const std::size_t aux_columns = aux_column_vars(pcs, aux_vars, commitment.weights.column_vars, zk);
   Masks masks(pcs.key(), std::size_t{1} << aux_columns, rng);
   MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
   const ClaimedResult result{circuit.conclusion(), std::span(witness.outputs), labels, witness.correct};
@@ -423,38 +437,51 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     gkr::write_fraction_sum(body, lookup);
     for (auto& claim : range_claims) book.add_committed(book.aux, TableRef::Source::aux, std::move(claim));
     profile.aux_opening = clock.lap();
-    // The weights' claims (split_weights_claims), then the auxiliary witness's and the masks'.
-    const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
-    auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
-                                                               std::span<const F>(beta));
-    F hidden = weights_masks.value;
-    for (const auto& [entry, coefficient] : weights_masks.terms) hidden -= coefficient * masks.value(entry);
-    const F hidden_blind = F::random(rng);
-    const G hidden_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(pcs.key().value_generator(), hidden),
-                                                     group_traits<G>::scalar_mul(pcs.key().blinding_generator(), hidden_blind));
-    transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(hidden_commitment));
-    body.write_group(hidden_commitment);
-    {
-      const OpenedMatrix<G> matrices[] = {{commitment.weights.rows, state.weights, state.opening.row_blinds}};
-      const HiddenTerm<G> terms[] = {{0, F::one(), hidden_commitment, hidden, hidden_blind}};
-      write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), commitment.weights.column_vars,
-                                                         std::span<const OpenedMatrix<G>>(matrices), 1,
-                                                         std::span<const CommittedClaim<F>>(&weights_claim, 1), {},
-                                                         std::span<const HiddenTerm<G>>(terms), transcript, rng));
-    }
-    profile.weights_opening = clock.lap();
-    {
-      std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
-      linear.push_back(std::move(weights_masks));
-      const OpenedMatrix<G> matrices[] = {{aux_commitment.rows, witness.aux, aux_opening.row_blinds},
+    if (aux_columns == commitment.weights.column_vars) {
+      // One opening of every claim on the weights, the auxiliary witness and the masks.
+      std::vector<CommittedClaim<F>> claims = std::move(book.weights);
+      for (auto& claim : book.aux) claims.push_back({joint_aux_matrix, std::move(claim.terms), std::move(claim.value)});
+      const OpenedMatrix<G> matrices[] = {{commitment.weights.rows, state.weights, state.opening.row_blinds},
+                                          {aux_commitment.rows, witness.aux, aux_opening.row_blinds},
                                           {masks.rows(), masks.values(), masks.row_blinds()}};
-      const HiddenTerm<G> terms[] = {{book.aux.size() + linear.size() - 1, -F::one(), hidden_commitment, hidden, hidden_blind}};
       write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
-                                                         mask_matrix, std::span<const CommittedClaim<F>>(book.aux),
-                                                         std::span<const gkr::LinearClaim<F>>(linear),
-                                                         std::span<const HiddenTerm<G>>(terms), transcript, rng));
+                                                         joint_mask_matrix, std::span<const CommittedClaim<F>>(claims),
+                                                         masks.claims(), {}, transcript, rng));
+      profile.weights_opening = clock.lap();
+    } else {
+      // The weights' claims (split_weights_claims), then the auxiliary witness's and the masks'.
+      const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
+      auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
+                                                                 std::span<const F>(beta));
+      F hidden = weights_masks.value;
+      for (const auto& [entry, coefficient] : weights_masks.terms) hidden -= coefficient * masks.value(entry);
+      const F hidden_blind = F::random(rng);
+      const G hidden_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(pcs.key().value_generator(), hidden),
+                                                       group_traits<G>::scalar_mul(pcs.key().blinding_generator(), hidden_blind));
+      transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(hidden_commitment));
+      body.write_group(hidden_commitment);
+      {
+        const OpenedMatrix<G> matrices[] = {{commitment.weights.rows, state.weights, state.opening.row_blinds}};
+        const HiddenTerm<G> terms[] = {{0, F::one(), hidden_commitment, hidden, hidden_blind}};
+        write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), commitment.weights.column_vars,
+                                                           std::span<const OpenedMatrix<G>>(matrices), 1,
+                                                           std::span<const CommittedClaim<F>>(&weights_claim, 1), {},
+                                                           std::span<const HiddenTerm<G>>(terms), transcript, rng));
+      }
+      profile.weights_opening = clock.lap();
+      {
+        std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
+        linear.push_back(std::move(weights_masks));
+        const OpenedMatrix<G> matrices[] = {{aux_commitment.rows, witness.aux, aux_opening.row_blinds},
+                                            {masks.rows(), masks.values(), masks.row_blinds()}};
+        const HiddenTerm<G> terms[] = {{book.aux.size() + linear.size() - 1, -F::one(), hidden_commitment, hidden, hidden_blind}};
+        write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
+                                                           mask_matrix, std::span<const CommittedClaim<F>>(book.aux),
+                                                           std::span<const gkr::LinearClaim<F>>(linear),
+                                                           std::span<const HiddenTerm<G>>(terms), transcript, rng));
+      }
+      profile.aux_opening += clock.lap();
     }
-    profile.aux_opening += clock.lap();
     // The mask rows go before the body: the verifier needs them from the first step on.
     out.write_u32(static_cast<std::uint32_t>(masks.rows().size()));
     for (const G& row : masks.rows()) out.write_group(row);
@@ -636,6 +663,20 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
     if (!range_claims) return make_error(range_claims.error().code, "auxiliary witness: " + range_claims.error().message);
     book.aux.insert(book.aux.end(), range_claims->begin(), range_claims->end());
     if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask rows");
+    if (aux_columns == commitment.weights.column_vars) {
+      std::vector<CommittedClaim<F>> claims = std::move(book.weights);
+      for (auto& claim : book.aux) claims.push_back({joint_aux_matrix, std::move(claim.terms), std::move(claim.value)});
+      auto opening = read_hiding_opening<G>(in, aux_columns);
+      if (!opening) return opening.error();
+      const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}, {aux_commitment->rows}, {masks.rows()}};
+      if (auto ok = verify_hiding_opening<G>(pcs.key(), aux_columns, std::span<const CommittedMatrix<G>>(matrices),
+                                             joint_mask_matrix, std::span<const CommittedClaim<F>>(claims), masks.claims(),
+                                             {}, *opening, transcript);
+          !ok) {
+        return make_error(ok.error().code, "committed claims: " + ok.error().message);
+      }
+      return in.expect_end("model proof");
+    }
     const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
     auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
                                                                std::span<const F>(beta));
