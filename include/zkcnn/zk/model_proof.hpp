@@ -272,15 +272,18 @@ std::vector<EvaluationClaim<F>> plain_claims(const std::vector<CommittedClaim<F>
   return out;
 }
 
-// Zero knowledge: the auxiliary witness's column count. When it fits within the default
-// number of rows with the weights' columns, it takes them and one opening covers the weights,
-// the auxiliary witness and the masks (cheapest for the prover and the verifier); otherwise
-// (large batches of a small model) it takes its own balanced shape, and the openings are split.
+// Zero knowledge: the auxiliary witness's column count. When the weights' columns give it no
+// more rows than its default shape (or at most 2^6, a few kilobytes), it takes them and one
+// opening covers the weights, the auxiliary witness and the masks: cheapest for the prover and
+// the verifier. Otherwise (large batches of a small model) it keeps its default shape, whose
+// rows travel in the proof, and the openings are split.
 template <ModelPCS P>
 std::size_t aux_column_vars(const P& pcs, std::size_t aux_vars, std::size_t weights_columns, bool zero_knowledge) {
+  constexpr std::size_t negligible_row_vars = 6;
+  const std::size_t default_columns = pcs.default_column_vars(aux_vars);
   const bool joint = zero_knowledge && aux_vars >= weights_columns &&
-                     aux_vars - weights_columns <= P::max_default_row_vars;
-  return joint ? weights_columns : pcs.default_column_vars(aux_vars);
+                     (weights_columns >= default_columns || aux_vars - weights_columns <= negligible_row_vars);
+  return joint ? weights_columns : default_columns;
 }
 
 // Split openings: the weights' claims are opened on their own (their matrix has its own column
