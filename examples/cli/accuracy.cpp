@@ -139,11 +139,12 @@ ExitCode verify(const Arguments& arguments, const Output& output) {
                             .add("correct", statement.correct)
                             .add("accuracy", accuracy(statement.correct, samples))
                             .add("key_generators", std::size_t{1} << column_vars)
+                            .add("zero_knowledge", zk::is_zero_knowledge(proof))
                             .add("verify_seconds", seconds),
                         fmt::format("verified: the model committed to in this commitment ({}) classifies {} of these {} "
-                                    "samples as labelled ({:.1f}%) ({:.3f} s)",
+                                    "samples as labelled ({:.1f}%) ({}, {:.3f} s)",
                                     published.architecture.name, statement.correct, samples,
-                                    100 * accuracy(statement.correct, samples), seconds));
+                                    100 * accuracy(statement.correct, samples), mode_text(proof), seconds));
 }
 
 }  // namespace

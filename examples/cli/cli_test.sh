@@ -93,6 +93,10 @@ expect 1 "another image's statement" "$zkcnn" verify --commitment c1 --statement
 expect 0 "prove without zero knowledge" "$zkcnn" prove --secret s1 --commitment c1 --image 1 --no-zero-knowledge \
     --out-proof p1.plain --out-statement t1.plain --data "$data" --quiet
 expect 0 "verify a proof without zero knowledge" "$zkcnn" verify --commitment c1 --statement t1.plain --proof p1.plain
+expect 0 "verify --json: the default proof is zero-knowledge" grep -q '"zero_knowledge":true' \
+    <("$zkcnn" verify --commitment c1 --statement t --proof p --json --quiet)
+expect 0 "verify --json: the other is not" grep -q '"zero_knowledge":false' \
+    <("$zkcnn" verify --commitment c1 --statement t1.plain --proof p1.plain --json --quiet)
 expect 0 "the two modes prove the same statement" cmp -s t1 t1.plain
 expect 0 "commit again" "$zkcnn" commit --model "$model" --data "$data" --out-commitment c2 --out-secret s2 --quiet
 expect 0 "committing again gives another commitment (fresh blinds)" not cmp -s c1 c2

@@ -21,4 +21,9 @@ zk::ProverOptions prover_options(const Arguments& arguments) {
   return {.zero_knowledge = !arguments.has("--no-zero-knowledge")};
 }
 
+std::string mode_text(const zk::ModelProof& proof) {
+  return zk::is_zero_knowledge(proof) ? "zero-knowledge proof"
+                                      : "proof without zero knowledge: it reveals evaluations of the weights";
+}
+
 }  // namespace zkcnn::cli

@@ -6,6 +6,7 @@
 // flat entry with its own options and --help, as prove and verify.
 
 #include <span>
+#include <string>
 
 #include <zkcnn/zk/model_proof.hpp>
 
@@ -34,5 +35,7 @@ std::span<const Command> commands();
 /// selects.
 OptionSpec no_zero_knowledge_option();
 zk::ProverOptions prover_options(const Arguments& arguments);
+/// "zero-knowledge proof", or what a proof without zero knowledge reveals.
+std::string mode_text(const zk::ModelProof& proof);
 
 }  // namespace zkcnn::cli

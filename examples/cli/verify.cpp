@@ -34,10 +34,11 @@ ExitCode run(const Arguments& arguments, const Output& output) {
                         JsonObject()
                             .add("model", published.architecture.name)
                             .add("predicted_class", statement.predicted_class)
+                            .add("zero_knowledge", zk::is_zero_knowledge(proof))
                             .add("verify_seconds", seconds),
                         fmt::format("verified: the model committed to in this commitment ({}) predicts class {} on this "
-                                    "input ({:.3f} s)",
-                                    published.architecture.name, statement.predicted_class, seconds));
+                                    "input ({}, {:.3f} s)",
+                                    published.architecture.name, statement.predicted_class, mode_text(proof), seconds));
 }
 
 }  // namespace

@@ -248,3 +248,17 @@ TEST_CASE("a batch too large to share the weights' columns: split openings, soun
   INFO("zero knowledge: " << report.found << " of " << report.evaluations << " true evaluations found");
   CHECK(report.found == 0);
 }
+
+TEST_CASE("a commitment key too small for a zero-knowledge opening is an error, not a crash", "[zk]") {
+  const Pcs small("zkcnn zero-knowledge test, small key", 2);  // 4 generators: a mask needs 8
+  std::mt19937_64 rng(9);
+  const auto model = zkcnn_model_test::every_layer_model(1);
+  const auto committed = zkcnn::zk::commit_model(small, model, rng).value();
+  const auto x = inputs(1, 71);
+  const auto span_x = std::span<const std::vector<std::int64_t>>(x);
+  const auto proven = zkcnn::zk::prove_model(small, model, committed.second, committed.first, span_x, rng);
+  REQUIRE_FALSE(proven);
+  CHECK_THAT(proven.error().message, Catch::Contains("too small for a zero-knowledge opening"));
+  // Without zero knowledge the same key proves.
+  CHECK(zkcnn::zk::prove_model(small, model, committed.second, committed.first, span_x, rng, {false}));
+}

@@ -126,9 +126,20 @@ void absorb_opening_statement(T& transcript, std::span<const CommittedClaim<scal
       transcript.absorb_fields("zk/opening/point", std::span<const F>(term.point));
     }
     transcript.absorb_field("zk/opening/value", claim.value.value);
+    for (const auto& term : claim.value.masks) {
+      transcript.absorb_u64("zk/opening/mask_entry", term.mask);
+      transcript.absorb_field("zk/opening/mask_coefficient", term.coefficient);
+    }
   }
   transcript.absorb_u64("zk/opening/linear_claims", linear.size());
-  for (const auto& claim : linear) transcript.absorb_field("zk/opening/linear_value", claim.value);
+  for (const auto& claim : linear) {
+    transcript.absorb_u64("zk/opening/linear_terms", claim.terms.size());
+    for (const auto& [entry, coefficient] : claim.terms) {
+      transcript.absorb_u64("zk/opening/linear_entry", entry);
+      transcript.absorb_field("zk/opening/linear_coefficient", coefficient);
+    }
+    transcript.absorb_field("zk/opening/linear_value", claim.value);
+  }
   transcript.absorb_u64("zk/opening/hidden_terms", hidden.size());
   for (const auto& term : hidden) {
     transcript.absorb_u64("zk/opening/hidden_claim", term.claim);
@@ -227,12 +238,16 @@ std::vector<F> powers(const F& alpha, std::size_t count) {
   return out;
 }
 
-// The key must hold the rows' columns and the mask's coefficients, and the sumcheck needs a
-// variable.
+}  // namespace detail
+
+/// Whether an opening over 2^column_vars columns fits a key of key_size generators: the rows'
+/// columns and the mask's coefficients, with at least one column variable for the sumcheck.
 inline bool opening_fits_key(std::size_t column_vars, std::size_t key_size) {
   return column_vars >= 1 && column_vars < 40 && (std::size_t{1} << column_vars) <= key_size &&
-         opening_mask_size(column_vars) <= key_size;
+         detail::opening_mask_size(column_vars) <= key_size;
 }
+
+namespace detail {
 
 // w^T M for the row weights w (zero weights skipped: a claim on one block touches its rows
 // only), split over the columns between the threads.
@@ -272,7 +287,7 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
                                            std::span<const gkr::LinearClaim<scalar_of<G>>> linear,
                                            std::span<const HiddenTerm<G>> hidden, T& transcript, Rng& rng) {
   using F = scalar_of<G>;
-  if (!detail::opening_fits_key(column_vars, key.size())) {
+  if (!opening_fits_key(column_vars, key.size())) {
     throw std::invalid_argument("prove_hiding_opening: the key is too small for the columns or the mask");
   }
   const std::size_t width = std::size_t{1} << column_vars;
@@ -394,7 +409,7 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
                              std::span<const gkr::LinearClaim<scalar_of<G>>> linear,
                              std::span<const HiddenTerm<G>> hidden, const HidingOpeningProof<G>& proof, T& transcript) {
   using F = scalar_of<G>;
-  if (!detail::opening_fits_key(column_vars, key.size())) {
+  if (!opening_fits_key(column_vars, key.size())) {
     return make_error(Errc::invalid_argument, "opening: the key is too small for the columns or the mask");
   }
   const std::size_t width = std::size_t{1} << column_vars;

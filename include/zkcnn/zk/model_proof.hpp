@@ -314,6 +314,10 @@ struct ModelProof {
   std::vector<std::uint8_t> bytes;
 };
 
+/// Whether a proof declares itself zero-knowledge (its mode byte; verification checks it is
+/// bound). False for bytes too short to say.
+inline bool is_zero_knowledge(const ModelProof& proof) { return proof.bytes.size() >= 2 && proof.bytes[1] == 1; }
+
 /// Where a prover's time went, in seconds (for benchmarks and progress reports).
 struct ProverProfile {
   double witness = 0;         ///< integer inference, field tables, digit decompositions
@@ -453,36 +457,35 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
       profile.weights_opening = clock.lap();
     } else {
       // The weights' claims (split_weights_claims), then the auxiliary witness's and the masks'.
-      const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
-      auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
-                                                                 std::span<const F>(beta));
-      F hidden = weights_masks.value;
-      for (const auto& [entry, coefficient] : weights_masks.terms) hidden -= coefficient * masks.value(entry);
-      const F hidden_blind = F::random(rng);
-      const G hidden_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(pcs.key().value_generator(), hidden),
-                                                       group_traits<G>::scalar_mul(pcs.key().blinding_generator(), hidden_blind));
-      transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(hidden_commitment));
-      body.write_group(hidden_commitment);
-      {
+      std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
+      std::vector<HiddenTerm<G>> hidden_terms;
+      if (!book.weights.empty()) {
+        const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
+        auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
+                                                                   std::span<const F>(beta));
+        F hidden = weights_masks.value;
+        for (const auto& [entry, coefficient] : weights_masks.terms) hidden -= coefficient * masks.value(entry);
+        const F blind = F::random(rng);
+        const G hidden_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(pcs.key().value_generator(), hidden),
+                                                         group_traits<G>::scalar_mul(pcs.key().blinding_generator(), blind));
+        transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(hidden_commitment));
+        body.write_group(hidden_commitment);
         const OpenedMatrix<G> matrices[] = {{commitment.weights.rows, state.weights, state.opening.row_blinds}};
-        const HiddenTerm<G> terms[] = {{0, F::one(), hidden_commitment, hidden, hidden_blind}};
+        const HiddenTerm<G> terms[] = {{0, F::one(), hidden_commitment, hidden, blind}};
         write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), commitment.weights.column_vars,
                                                            std::span<const OpenedMatrix<G>>(matrices), 1,
                                                            std::span<const CommittedClaim<F>>(&weights_claim, 1), {},
                                                            std::span<const HiddenTerm<G>>(terms), transcript, rng));
+        linear.push_back(std::move(weights_masks));
+        hidden_terms.push_back({book.aux.size() + linear.size() - 1, -F::one(), hidden_commitment, hidden, blind});
       }
       profile.weights_opening = clock.lap();
-      {
-        std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
-        linear.push_back(std::move(weights_masks));
-        const OpenedMatrix<G> matrices[] = {{aux_commitment.rows, witness.aux, aux_opening.row_blinds},
-                                            {masks.rows(), masks.values(), masks.row_blinds()}};
-        const HiddenTerm<G> terms[] = {{book.aux.size() + linear.size() - 1, -F::one(), hidden_commitment, hidden, hidden_blind}};
-        write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
-                                                           mask_matrix, std::span<const CommittedClaim<F>>(book.aux),
-                                                           std::span<const gkr::LinearClaim<F>>(linear),
-                                                           std::span<const HiddenTerm<G>>(terms), transcript, rng));
-      }
+      const OpenedMatrix<G> matrices[] = {{aux_commitment.rows, witness.aux, aux_opening.row_blinds},
+                                          {masks.rows(), masks.values(), masks.row_blinds()}};
+      write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
+                                                         mask_matrix, std::span<const CommittedClaim<F>>(book.aux),
+                                                         std::span<const gkr::LinearClaim<F>>(linear),
+                                                         std::span<const HiddenTerm<G>>(hidden_terms), transcript, rng));
       profile.aux_opening += clock.lap();
     }
     // The mask rows go before the body: the verifier needs them from the first step on.
@@ -507,6 +510,24 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
 
 }  // namespace detail
 
+namespace detail {
+
+/// Zero knowledge needs a key that holds each opening's columns and mask.
+template <ModelPCS P>
+Status check_zero_knowledge_key(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
+                                const ModelCommitment<P>& commitment, const ProverOptions& options) {
+  if (!options.zero_knowledge) return {};
+  const std::size_t weights_columns = commitment.weights.column_vars;
+  const std::size_t aux_columns = aux_column_vars(pcs, circuit.aux_layout().num_vars(), weights_columns, true);
+  if (!opening_fits_key(weights_columns, pcs.key().size()) || !opening_fits_key(aux_columns, pcs.key().size())) {
+    return make_error(Errc::invalid_argument, "prove: the commitment key is too small for a zero-knowledge opening (" +
+                                                  std::to_string(pcs.key().size()) + " generators)");
+  }
+  return {};
+}
+
+}  // namespace detail
+
 /// Proves the model's outputs on a batch of public inputs. Fails, naming the layer, when the
 /// model does not fit its architecture's bit widths on these inputs.
 template <ModelPCS P, class Rng>
@@ -518,6 +539,7 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
   detail::Stopwatch clock;
   auto circuit = ModelCircuit<F>::compile(model.architecture, inputs.size());
   if (!circuit) return circuit.error();
+  if (auto ok = detail::check_zero_knowledge_key(pcs, *circuit, commitment, options); !ok) return ok.error();
   auto witness = circuit->witness(model, inputs);
   if (!witness) return witness.error();
   profile.witness = clock.lap();
@@ -577,7 +599,8 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   auto aux_commitment = P::decode_commitment(*aux_blob);
   if (!aux_commitment) return aux_commitment.error();
   const std::size_t aux_columns = aux_commitment->column_vars;
-  if (aux_commitment->num_vars != circuit->aux_layout().num_vars() || aux_columns > pcs.max_column_vars()) {
+  if (aux_commitment->num_vars != circuit->aux_layout().num_vars() || aux_columns > pcs.max_column_vars() ||
+      (zk && !opening_fits_key(aux_columns, pcs.key().size()))) {
     return make_error(Errc::malformed_proof, "model proof: the auxiliary commitment has the wrong shape");
   }
   std::vector<G> mask_rows;
@@ -680,15 +703,17 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
       }
       return in.expect_end("model proof");
     }
-    const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
-    auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
-                                                               std::span<const F>(beta));
-    auto hidden_commitment = in.read_group<G>("weights' hidden value");
-    if (!hidden_commitment) return hidden_commitment.error();
-    transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(*hidden_commitment));
-    auto weights_opening = read_hiding_opening<G>(in, commitment.weights.column_vars);
-    if (!weights_opening) return weights_opening.error();
-    {
+    std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
+    std::vector<HiddenTerm<G>> hidden_terms;
+    if (!book.weights.empty()) {
+      const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
+      auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
+                                                                 std::span<const F>(beta));
+      auto hidden_commitment = in.read_group<G>("weights' hidden value");
+      if (!hidden_commitment) return hidden_commitment.error();
+      transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(*hidden_commitment));
+      auto weights_opening = read_hiding_opening<G>(in, commitment.weights.column_vars);
+      if (!weights_opening) return weights_opening.error();
       const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}};
       const HiddenTerm<G> terms[] = {{0, F::one(), *hidden_commitment}};
       if (auto ok = verify_hiding_opening<G>(pcs.key(), commitment.weights.column_vars,
@@ -698,17 +723,16 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
           !ok) {
         return make_error(ok.error().code, "model weights: " + ok.error().message);
       }
+      linear.push_back(std::move(weights_masks));
+      hidden_terms.push_back({book.aux.size() + linear.size() - 1, -F::one(), *hidden_commitment});
     }
     auto aux_opening = read_hiding_opening<G>(in, aux_columns);
     if (!aux_opening) return aux_opening.error();
-    std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
-    linear.push_back(std::move(weights_masks));
     const CommittedMatrix<G> matrices[] = {{aux_commitment->rows}, {masks.rows()}};
-    const HiddenTerm<G> terms[] = {{book.aux.size() + linear.size() - 1, -F::one(), *hidden_commitment}};
     if (auto ok = verify_hiding_opening<G>(pcs.key(), aux_columns, std::span<const CommittedMatrix<G>>(matrices), mask_matrix,
                                            std::span<const CommittedClaim<F>>(book.aux),
-                                           std::span<const gkr::LinearClaim<F>>(linear), std::span<const HiddenTerm<G>>(terms),
-                                           *aux_opening, transcript);
+                                           std::span<const gkr::LinearClaim<F>>(linear),
+                                           std::span<const HiddenTerm<G>>(hidden_terms), *aux_opening, transcript);
         !ok) {
       return make_error(ok.error().code, "auxiliary witness and masks: " + ok.error().message);
     }
