@@ -287,12 +287,13 @@ std::size_t aux_column_vars(const P& pcs, std::size_t aux_vars, std::size_t weig
 }
 
 // Split openings: the weights' claims are opened on their own (their matrix has its own column
-// count), as one claim sum_k beta^k W~(p_k) = V with V hidden in a commitment; their mask terms
+// count), as one claim sum_k beta^k W~(p_k) = V (beta drawn here) with V hidden in a commitment; their mask terms
 // become one linear claim on the masks, sum_k beta^k M_k = sum_k beta^k v_k - V, opened with
 // the auxiliary witness. Both openings share V without revealing it.
-template <Field F>
+template <EncodableField F, class T>
 std::pair<CommittedClaim<F>, gkr::LinearClaim<F>> split_weights_claims(std::span<const CommittedClaim<F>> claims,
-                                                                        std::span<const F> beta) {
+                                                                        T& transcript) {
+  const auto beta = powers(transcript.template challenge<F>("zkcnn/weights_beta"), claims.size());
   CommittedClaim<F> combined{weights_matrix, {}, {F::zero()}};
   gkr::LinearClaim<F> masks{{}, F::zero()};
   for (std::size_t k = 0; k < claims.size(); ++k) {
@@ -460,9 +461,8 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
       std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
       std::vector<HiddenTerm<G>> hidden_terms;
       if (!book.weights.empty()) {
-        const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
-        auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
-                                                                   std::span<const F>(beta));
+        auto [weights_claim, weights_masks] =
+            split_weights_claims(std::span<const CommittedClaim<F>>(book.weights), transcript);
         F hidden = weights_masks.value;
         for (const auto& [entry, coefficient] : weights_masks.terms) hidden -= coefficient * masks.value(entry);
         const F blind = F::random(rng);
@@ -706,9 +706,8 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
     std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
     std::vector<HiddenTerm<G>> hidden_terms;
     if (!book.weights.empty()) {
-      const auto beta = detail::powers(transcript.template challenge<F>("zkcnn/weights_beta"), book.weights.size());
-      auto [weights_claim, weights_masks] = split_weights_claims(std::span<const CommittedClaim<F>>(book.weights),
-                                                                 std::span<const F>(beta));
+      auto [weights_claim, weights_masks] =
+          split_weights_claims(std::span<const CommittedClaim<F>>(book.weights), transcript);
       auto hidden_commitment = in.read_group<G>("weights' hidden value");
       if (!hidden_commitment) return hidden_commitment.error();
       transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(*hidden_commitment));
