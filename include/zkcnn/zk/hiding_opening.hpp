@@ -394,10 +394,10 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   // <g, powers(s) + mu rho ones> = g(s) + mu (sigma - public - hidden).
   const F mu = transcript.template challenge<F>("zk/opening/sum_challenge");
   const F y = transcript.template challenge<F>("zk/opening/mask_value_challenge");
+  const auto mask_generators = key.generators().first(mask.size());  // before mask moves into the argument
   proof.mask_opening = prove_inner_product<G>(
-      transcript, key.generators().first(mask.size()), group_traits<G>::scalar_mul(key.value_generator(), y),
-      key.blinding_generator(), std::move(mask), detail::mask_argument_vector(s, mu * rho),
-      mask_blind + y * (tau - mu * hidden_blind), rng);
+      transcript, mask_generators, group_traits<G>::scalar_mul(key.value_generator(), y), key.blinding_generator(),
+      std::move(mask), detail::mask_argument_vector(s, mu * rho), mask_blind + y * (tau - mu * hidden_blind), rng);
   return proof;
 }
 
