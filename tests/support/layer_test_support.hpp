@@ -205,7 +205,7 @@ struct MaskedRun {
   static F unmasked(const zkcnn::gkr::Claim<F>& claim, const Prover& masks) {
     F value = claim.value;
     for (const auto& term : claim.masks) {
-      value -= term.coefficient * (masks.value(term.mask) + masks.value(term.mask) + masks.value(term.mask + 1));
+      value -= term.coefficient * zkcnn::gkr::line_sum(masks, term.mask);
     }
     return value;
   }
@@ -239,7 +239,7 @@ void check_layer_zero_knowledge(const L& layer, const std::vector<std::vector<zk
   const std::size_t line = masks.draw(2, prover_transcript);
   const F kappa = F::random(rng);
   auto claim = true_claim;
-  claim.value += kappa * (masks.value(line) + masks.value(line) + masks.value(line + 1));
+  claim.value += kappa * zkcnn::gkr::line_sum(masks, line);
   claim.masks.push_back({kappa, line});
   auto proven = layer.prove(std::span<const std::span<const F>>(views(inputs)), claim, prover_transcript);
   const std::vector<G> rows(masks.rows().begin(), masks.rows().end());

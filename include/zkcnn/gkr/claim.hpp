@@ -33,7 +33,19 @@ template <Field F>
 struct LinearClaim {
   std::vector<std::pair<std::size_t, F>> terms;  // (entry, coefficient)
   F value;
+
+  /// Adds coefficient * S_mask: S = R(0) + R(1) = 2 c + d for the line at (mask, mask + 1).
+  void add_line(std::size_t mask, const F& coefficient) {
+    terms.emplace_back(mask, coefficient + coefficient);
+    terms.emplace_back(mask + 1, coefficient);
+  }
 };
+
+/// S_mask = R(0) + R(1) = 2 c + d, from the committed values (the prover's mask commitment).
+template <class Masks>
+auto line_sum(const Masks& masks, std::size_t mask) {
+  return masks.value(mask) + masks.value(mask) + masks.value(mask + 1);
+}
 
 /// A value with its mask terms (none outside zero-knowledge proofs).
 template <Field F>

@@ -214,7 +214,7 @@ ProvenStep<F> prove_masked_step(const sumcheck::SumOfProductsShape<F>& shape, co
   masking.factor_masks.assign(shape.factor_count(), F::zero());
   for (std::size_t s = 0; s < sent.size(); ++s) {
     const std::size_t line = first + coefficients + mask_line_size * s;
-    masking.factor_masks[sent[s]] = masks.value(line) + masks.value(line) + masks.value(line + 1);
+    masking.factor_masks[sent[s]] = line_sum(masks, line);
   }
 
   auto proven = prove(claimed.value + rho * mask_sum, masking);
@@ -364,7 +364,7 @@ MaskedValue<F> send_value(const F& value, T& transcript) {
   if constexpr (!std::is_same_v<decltype(masks), void*>) {
     if (masks != nullptr) {
       const std::size_t line = masks->draw(detail::mask_line_size, transcript);
-      out.value += masks->value(line) + masks->value(line) + masks->value(line + 1);
+      out.value += line_sum(*masks, line);
       out.masks.push_back({F::one(), line});
     }
   }

@@ -126,8 +126,8 @@ class BiasLayer {
       if (masks != nullptr) {
         const std::size_t first = masks->draw(2 * line_entries, transcript);
         sent_masks = line_masks(first);
-        proof.input_value += line_sum(*masks, first);
-        proof.bias_value += line_sum(*masks, first + line_entries);
+        proof.input_value += gkr::line_sum(*masks, first);
+        proof.bias_value += gkr::line_sum(*masks, first + line_entries);
       }
     }
     absorb_proof(transcript, proof);
@@ -190,12 +190,6 @@ class BiasLayer {
             std::vector<gkr::MaskTerm<F>>{{F::one(), first + line_entries}}};
   }
 
-  // S = R(0) + R(1) = 2 c + d for the committed line R(w) = c + d w at entries (line, line + 1).
-  template <class Masks>
-  static F line_sum(const Masks& masks, std::size_t line) {
-    return masks.value(line) + masks.value(line) + masks.value(line + 1);
-  }
-
   // B = prod_{d != c} prefix_indicator(r_d, d_d): the broadcast's weight at the claim's point.
   F broadcast(const gkr::Claim<F>& claim) const {
     const auto parts = shape_.split(std::span<const F>(claim.point));
@@ -214,10 +208,7 @@ class BiasLayer {
     residual.add(-F::one(), {proof.input_value, sent_masks[0]});
     residual.add(-broadcast(claim), {proof.bias_value, sent_masks[1]});
     gkr::LinearClaim<F> out{{}, residual.value};
-    for (const auto& term : residual.masks) {
-      out.terms.emplace_back(term.mask, term.coefficient + term.coefficient);
-      out.terms.emplace_back(term.mask + 1, term.coefficient);
-    }
+    for (const auto& term : residual.masks) out.add_line(term.mask, term.coefficient);
     return out;
   }
 

@@ -298,11 +298,7 @@ std::pair<CommittedClaim<F>, gkr::LinearClaim<F>> split_weights_claims(std::span
   gkr::LinearClaim<F> masks{{}, F::zero()};
   for (std::size_t k = 0; k < claims.size(); ++k) {
     for (const auto& term : claims[k].terms) combined.terms.push_back({beta[k] * term.coefficient, term.point});
-    for (const auto& term : claims[k].value.masks) {
-      const F weight = beta[k] * term.coefficient;
-      masks.terms.emplace_back(term.mask, weight + weight);
-      masks.terms.emplace_back(term.mask + 1, weight);
-    }
+    for (const auto& term : claims[k].value.masks) masks.add_line(term.mask, beta[k] * term.coefficient);
     masks.value += beta[k] * claims[k].value.value;
   }
   return {std::move(combined), std::move(masks)};
