@@ -3,11 +3,8 @@
 // rescales, one prediction (batch 1), Hyrax over BN254 G1 with a SHA-256 transcript, all the
 // library's threads. Per model:
 //   BM_ModelCommit/<model>         commit_model: the weights' table and its Hyrax commitment;
-//   BM_ModelProve/<model>/<mode>   prove_model, with ProverProfile's split as counters in
-//                                  milliseconds (witness, aux_commitment, layers, weights_opening,
-//                                  aux_opening; in zero knowledge the one opening of every
-//                                  committed claim counts as weights_opening and the range
-//                                  check as aux_opening);
+//   BM_ModelProve/<model>/<mode>   prove_model, with the prover's time by kind of work
+//                                  (zkcnn::ProverPhase) as counters in milliseconds, <phase>_ms;
 //   BM_ModelVerify/<model>/<mode>  verify_model, the complete verifier (statement, every layer,
 //                                  the openings of the committed polynomials).
 // <mode> is zk (zero knowledge, the default of the library) or plain (zero knowledge off): the

@@ -5,18 +5,19 @@
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
+#include <string>
+
 #include <zkcnn/zk/model_proof.hpp>
 
 namespace zkcnn_bench {
 
-/// Each phase of `total` (summed over the iterations) as its average in milliseconds.
-inline void profile_counters(benchmark::State& state, const zkcnn::zk::ProverProfile& total) {
-  auto ms = [](double seconds) { return benchmark::Counter(seconds * 1e3, benchmark::Counter::kAvgIterations); };
-  state.counters["witness_ms"] = ms(total.witness);
-  state.counters["aux_commitment_ms"] = ms(total.aux_commitment);
-  state.counters["layers_ms"] = ms(total.layers);
-  state.counters["weights_opening_ms"] = ms(total.weights_opening);
-  state.counters["aux_opening_ms"] = ms(total.aux_opening);
+/// Each phase of `total` (summed over the iterations) as its average in milliseconds,
+/// "<phase>_ms".
+inline void profile_counters(benchmark::State& state, const zkcnn::ProverProfile& total) {
+  for (const zkcnn::ProverPhase phase : zkcnn::all_prover_phases()) {
+    state.counters[std::string(zkcnn::phase_name(phase)) + "_ms"] =
+        benchmark::Counter(total[phase] * 1e3, benchmark::Counter::kAvgIterations);
+  }
 }
 
 /// The process's peak resident set so far, in bytes, as a counter in binary units.

@@ -63,19 +63,18 @@ std::string json_array(std::span<const std::string> values) {
 void print_json(const JsonObject& object) { fmt::print("{}\n", object.str()); }
 
 std::string profile_text(const zk::ProverProfile& p) {
-  return fmt::format("witness {:.3f} s, auxiliary commitment {:.3f} s, layers {:.3f} s, weights opening {:.3f} s, "
-                     "range check and auxiliary opening {:.3f} s",
-                     p.witness, p.aux_commitment, p.layers, p.weights_opening, p.aux_opening);
+  std::string text;
+  for (const ProverPhase phase : all_prover_phases()) {
+    if (p[phase] == 0) continue;
+    text += fmt::format("{}{} {:.3f} s", text.empty() ? "" : ", ", phase_name(phase), p[phase]);
+  }
+  return text;
 }
 
 std::string profile_json(const zk::ProverProfile& p) {
-  return JsonObject()
-      .add("witness", p.witness)
-      .add("aux_commitment", p.aux_commitment)
-      .add("layers", p.layers)
-      .add("weights_opening", p.weights_opening)
-      .add("aux_opening", p.aux_opening)
-      .str();
+  JsonObject json;
+  for (const ProverPhase phase : all_prover_phases()) json.add(phase_name(phase), p[phase]);
+  return json.str();
 }
 
 ExitCode report_verdict(const Output& output, const Status& verdict, const JsonObject& details,

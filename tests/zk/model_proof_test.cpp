@@ -3,8 +3,10 @@
 // average pooling, flatten, dense), completeness for single inputs and batches, and rejection
 // of a wrong output, a wrong input, another model's commitment, weights other than the
 // committed ones, another architecture, and tampered, truncated or random proof bytes;
-// witness overflow is reported with the layer's name.
+// witness overflow is reported with the layer's name; commitments and proofs do not depend on
+// the thread count.
 
+#include <zkcnn/detail/parallel.hpp>
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
@@ -154,6 +156,44 @@ TEST_CASE("model proofs reject tampered, truncated and random bytes", "[zk]") {
     for (auto& b : random.bytes) b = static_cast<std::uint8_t>(noise());
     random.bytes[0] = zkcnn::zk::model_proof_version;
     CHECK_FALSE(f.verify(x, proven.outputs, random));
+  }
+}
+
+TEST_CASE("the prover's profile charges time to every kind of work the model has", "[zk]") {
+  // every_layer_model has FFT and direct convolutions, dense, bias, ReLU and pooling layers.
+  Fixture f;
+  const auto proven = f.prove(f.inputs(1));
+  for (const zkcnn::ProverPhase phase : zkcnn::all_prover_phases()) {
+    INFO(zkcnn::phase_name(phase));
+    CHECK(proven.profile[phase] > 0);
+  }
+}
+
+TEST_CASE("commitments and proofs are the same bytes for any thread count", "[zk][threads]") {
+  struct ThreadCountReset {
+    ~ThreadCountReset() { zkcnn::set_thread_count(0); }
+  } reset;
+  const QuantizedModel model = zkcnn_model_test::every_layer_model(1);
+  Samples x;
+  for (std::uint64_t b = 0; b < 3; ++b) x.push_back(zoo::random_input(model.architecture, 5 + b, 4));
+  // One commitment and one proof of each mode per thread count, from one seed.
+  auto run = [&](std::size_t threads) {
+    zkcnn::set_thread_count(threads);
+    std::mt19937_64 rng{11};
+    auto [commitment, state] = zkcnn::zk::commit_model(pcs(), model, rng).value();
+    std::vector<std::vector<std::uint8_t>> bytes{commitment.serialize()};
+    for (const bool zero_knowledge : {true, false}) {
+      auto proven = zkcnn::zk::prove_model(pcs(), model, state, commitment, std::span<const std::vector<std::int64_t>>(x),
+                                           rng, {zero_knowledge});
+      REQUIRE(proven);
+      bytes.push_back(std::move(proven->proof.bytes));
+    }
+    return bytes;
+  };
+  const auto single = run(1);
+  for (const std::size_t threads : {2, 3, 8}) {
+    INFO(threads << " threads");
+    CHECK(run(threads) == single);
   }
 }
 

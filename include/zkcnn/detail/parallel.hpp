@@ -4,6 +4,7 @@
 // the number of threads. Define ZKCNN_SINGLE_THREADED to compile threading out entirely.
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <exception>
@@ -13,15 +14,29 @@
 #include <thread>
 #endif
 
-namespace zkcnn::detail {
+namespace zkcnn {
+namespace detail {
 
-/// Threads to use by default: the environment variable ZKCNN_THREADS when it holds a positive
-/// number (so a benchmark or a shared machine can pin it without recompiling), else the
-/// hardware's; 1 when threading is compiled out.
+// set_thread_count's value; 0 when unset.
+inline std::atomic<std::size_t> configured_thread_count{0};
+
+}  // namespace detail
+
+/// Sets how many threads the library's parallel loops use from now on, for the whole process;
+/// 0 returns to the default (see detail::default_thread_count). Proofs are the same bytes for
+/// any thread count, given the same randomness.
+inline void set_thread_count(std::size_t threads) { detail::configured_thread_count.store(threads); }
+
+namespace detail {
+
+/// Threads to use by default: set_thread_count's value when set, else the environment variable
+/// ZKCNN_THREADS when it holds a positive number (so a benchmark or a shared machine can pin it
+/// without recompiling), else the hardware's; 1 when threading is compiled out.
 inline std::size_t default_thread_count() {
 #ifdef ZKCNN_SINGLE_THREADED
   return 1;
 #else
+  if (const std::size_t configured = configured_thread_count.load(); configured > 0) return configured;
   if (const char* configured = std::getenv("ZKCNN_THREADS")) {
     char* end = nullptr;
     const unsigned long value = std::strtoul(configured, &end, 10);
@@ -72,4 +87,5 @@ void parallel_for(std::size_t begin, std::size_t end, Body&& body, std::size_t t
 #endif
 }
 
-}  // namespace zkcnn::detail
+}  // namespace detail
+}  // namespace zkcnn

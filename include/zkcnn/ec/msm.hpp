@@ -196,29 +196,30 @@ G msm(std::span<const G> points, std::span<const scalar_of<G>> scalars,
   } else {
     using S = scalar_of<G>;
     using Ops = msm_point_ops<G>;
+    using Signed = detail::SignedScalar<detail::scalar_words<S>>;
     const auto inputs = Ops::prepare(points);
-    std::vector<detail::SignedScalar<detail::scalar_words<S>>> signed_scalars(scalars.size());
-    std::size_t bits = 0;
+    std::vector<Signed> signed_scalars(scalars.size());
     const auto half = (-S::one() * *S::from_u64(2).inverse()).to_bytes();  // (p - 1) / 2
-    for (std::size_t i = 0; i < scalars.size(); ++i) {
-      signed_scalars[i] = detail::to_signed(scalars[i], half);
-      bits = std::max(bits, detail::magnitude_bits(signed_scalars[i]));
-    }
-    // Below a few thousand points per thread, threads cost more than they save.
-    threads = std::clamp<std::size_t>(points.size() / 4096, 1, threads);
+    // Below a thousand points per thread, threads cost more than they save.
+    threads = std::clamp<std::size_t>(points.size() / 1024, 1, threads);
     std::vector<G> partial(threads, group_traits<G>::identity());
     const std::size_t chunk = (points.size() + threads - 1) / threads;
+    // Each thread converts its own scalars and sizes its windows to their largest (the sum
+    // does not depend on the windows).
     detail::parallel_for(
         0, threads,
         [&](std::size_t lo, std::size_t hi) {
           for (std::size_t t = lo; t < hi; ++t) {
             const std::size_t begin = std::min(points.size(), t * chunk);
             const std::size_t end = std::min(points.size(), begin + chunk);
+            std::size_t bits = 0;
+            for (std::size_t i = begin; i < end; ++i) {
+              signed_scalars[i] = detail::to_signed(scalars[i], half);
+              bits = std::max(bits, detail::magnitude_bits(signed_scalars[i]));
+            }
             partial[t] = detail::pippenger_chunk<G>(
                 std::span<const typename Ops::Input>(inputs).subspan(begin, end - begin),
-                std::span<const detail::SignedScalar<detail::scalar_words<S>>>(signed_scalars)
-                    .subspan(begin, end - begin),
-                bits);
+                std::span<const Signed>(signed_scalars).subspan(begin, end - begin), bits);
           }
         },
         threads);

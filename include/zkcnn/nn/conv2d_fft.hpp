@@ -75,6 +75,8 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
+#include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/detail/profile.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/field/ntt.hpp"
 #include "zkcnn/field/pow.hpp"
@@ -240,13 +242,17 @@ class Conv2dFftLayer {
         }
       }
     }
-    inverse_ntt(std::span<F>(selection));
     std::vector<F> wiring(channels * size);
-    for (std::size_t i = 0; i < channels; ++i) {
-      std::copy(selection.begin(), selection.end(), wiring.begin() + static_cast<std::ptrdiff_t>(i * size));
+    std::vector<F> x_freq, k_freq;
+    {
+      zkcnn::detail::PhaseScope scope(ProverPhase::fft);
+      inverse_ntt(std::span<F>(selection));
+      for (std::size_t i = 0; i < channels; ++i) {
+        std::copy(selection.begin(), selection.end(), wiring.begin() + static_cast<std::ptrdiff_t>(i * size));
+      }
+      x_freq = transform_channels(x_folded, input_grid_, image_vars, input_.dimension_bits()[3]);
+      k_freq = transform_channels(k_folded, kernel_grid_, patch_vars, kernel_.dimension_bits()[3]);
     }
-    std::vector<F> x_freq = transform_channels(x_folded, input_grid_, image_vars, input_.dimension_bits()[3]);
-    std::vector<F> k_freq = transform_channels(k_folded, kernel_grid_, patch_vars, kernel_.dimension_bits()[3]);
     sumcheck::SumOfProducts<F> product(log_n_ + input_.dimension_bits()[1],
                                        {std::move(wiring), std::move(x_freq), std::move(k_freq)},
                                        {{F::one(), {0, 1, 2}}});
@@ -259,7 +265,8 @@ class Conv2dFftLayer {
     const std::span<const F> c_j = std::span<const F>(proven.point).first(log_n_);
     const std::span<const F> c_i = std::span<const F>(proven.point).subspan(log_n_);
 
-    // Steps 2 and 3: the transforms of the input and the kernel at (c_i, c_j).
+    // Steps 2 and 3: the transforms of the input and the kernel at (c_i, c_j), the FFT sumchecks.
+    zkcnn::detail::PhaseScope scope(ProverPhase::fft);
     const std::vector<F> fourier = fft::fourier_table(c_j, root_);
     out.input_claims.push_back(prove_transform(0, std::span<const F>(fourier), x_folded, image_vars, input_grid_,
                                                input_.dimension_bits()[3], c_i, out_point[0], x_freq_value,
@@ -374,13 +381,15 @@ class Conv2dFftLayer {
       if (!zero) channels = i + 1;
     }
     std::vector<F> out(channels * size, F::zero());
-    for (std::size_t i = 0; i < channels; ++i) {
-      F* row = out.data() + i * size;
-      for (std::size_t a = 0; a < grid.rows; ++a) {
-        for (std::size_t c = 0; c < grid.cols; ++c) row[grid.at(a, c, mask)] += entry(i, a, c);
+    zkcnn::detail::parallel_for(0, channels, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i) {
+        F* row = out.data() + i * size;
+        for (std::size_t a = 0; a < grid.rows; ++a) {
+          for (std::size_t c = 0; c < grid.cols; ++c) row[grid.at(a, c, mask)] += entry(i, a, c);
+        }
+        ntt(std::span<F>(row, size));
       }
-      ntt(std::span<F>(row, size));
-    }
+    });
     return out;
   }
 

@@ -13,6 +13,7 @@
 // verifier never folds G: g = sum_i s_i G_i with s_i the product of x_j^(+-1) along i's bits,
 // and the whole check is one multi-scalar multiplication.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -99,10 +100,22 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
     const std::span<const G> g_lo(g.data(), h), g_hi(g.data() + h, h);
     const F l_blind = F::random(rng);
     const F r_blind = F::random(rng);
-    G left = Traits::scalar_mul(msm<G>(g_hi, u_lo), scale);
+    // L's and R's multi-scalar multiplications are independent: each takes half the threads.
+    G cross[2];
+    const std::size_t threads = zkcnn::detail::default_thread_count();
+    zkcnn::detail::parallel_for(
+        0, 2,
+        [&](std::size_t first, std::size_t last) {
+          for (std::size_t side = first; side < last; ++side) {
+            cross[side] = side == 0 ? msm<G>(g_hi, u_lo, std::max<std::size_t>(1, threads / 2))
+                                    : msm<G>(g_lo, u_hi, std::max<std::size_t>(1, threads - threads / 2));
+          }
+        },
+        std::min<std::size_t>(threads, 2));
+    G left = Traits::scalar_mul(cross[0], scale);
     left = Traits::add(left, Traits::scalar_mul(value_base, detail::ipa::inner_product(u_lo, b_hi)));
     left = Traits::add(left, Traits::scalar_mul(blinding_base, l_blind));
-    G right = Traits::scalar_mul(msm<G>(g_lo, u_hi), scale);
+    G right = Traits::scalar_mul(cross[1], scale);
     right = Traits::add(right, Traits::scalar_mul(value_base, detail::ipa::inner_product(u_hi, b_lo)));
     right = Traits::add(right, Traits::scalar_mul(blinding_base, r_blind));
     const F x = detail::ipa::round_challenge(transcript, left, right);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/parallel.hpp"
 
 namespace zkcnn {
 
@@ -22,9 +23,25 @@ F eq_eval(std::span<const F> x, std::span<const F> y) {
 }
 
 /// The table j -> eq(point, bits(j)) over the hypercube, bits little-endian (point[0] is the
-/// weight of bit 0), built in 2^n multiplications by doubling from the highest variable down.
+/// weight of bit 0), in about 2^n multiplications. Large tables are the tensor product of the
+/// low and the high half's tables, eq(point, (j_lo, j_hi)) = eq(low, j_lo) eq(high, j_hi),
+/// filled on all threads (the entries are exact, so the same for any split).
 template <Field F>
 std::vector<F> eq_table(std::span<const F> point) {
+  constexpr std::size_t parallel_vars = 16;  // below 2^16 entries, threads cost more than they save
+  if (point.size() >= parallel_vars) {
+    const std::size_t low_vars = point.size() / 2;
+    const std::vector<F> low = eq_table(point.first(low_vars));
+    const std::vector<F> high = eq_table(point.subspan(low_vars));
+    std::vector<F> table(std::size_t{1} << point.size());
+    zkcnn::detail::parallel_for(0, high.size(), [&](std::size_t first, std::size_t last) {
+      for (std::size_t h = first; h < last; ++h) {
+        F* row = table.data() + (h << low_vars);
+        for (std::size_t l = 0; l < low.size(); ++l) row[l] = low[l] * high[h];
+      }
+    });
+    return table;
+  }
   std::vector<F> table(std::size_t{1} << point.size());
   table[0] = F::one();
   std::size_t filled = 1;

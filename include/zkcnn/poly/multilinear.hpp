@@ -137,11 +137,20 @@ std::vector<F> bind_high_variables(std::span<const F> table, std::size_t low_num
   }
   const std::vector<F> weights = eq_table(high_point);
   std::vector<F> out(row, F::zero());
-  for (std::size_t h = 0; h < rows; ++h) {
-    const F& weight = weights[h];
-    const std::size_t end = std::min(row, table.size() - h * row);
-    const F* source = table.data() + h * row;
-    for (std::size_t j = 0; j < end; ++j) out[j] += weight * source[j];
+  // Each thread sums its own columns over every row, in row order: the same result for any split.
+  auto bind_columns = [&](std::size_t first, std::size_t last) {
+    for (std::size_t h = 0; h < rows; ++h) {
+      const F& weight = weights[h];
+      const std::size_t end = std::min(last, table.size() - h * row);
+      const F* source = table.data() + h * row;
+      for (std::size_t j = first; j < end; ++j) out[j] += weight * source[j];
+    }
+  };
+  constexpr std::size_t parallel_size = std::size_t{1} << 15;  // below this, threads cost more than they save
+  if (table.size() >= parallel_size) {
+    zkcnn::detail::parallel_for(0, row, bind_columns);
+  } else {
+    bind_columns(0, row);
   }
   return out;
 }

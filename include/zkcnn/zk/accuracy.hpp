@@ -36,17 +36,19 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
                                         const ProverOptions& options = {}) {
   using F = typename P::Scalar;
   ProverProfile profile;
-  detail::Stopwatch clock;
   auto circuit = ModelCircuit<F>::compile(model.architecture, samples.size(), Conclusion::accuracy);
   if (!circuit) return circuit.error();
   if (auto ok = circuit->argmax().check_labels(labels); !ok) return ok.error();
   if (auto ok = detail::check_zero_knowledge_key(pcs, *circuit, commitment, options); !ok) return ok.error();
-  auto witness = circuit->witness(model, samples, labels);
+  auto witness = [&] {
+    zkcnn::detail::ProfileSession session(profile, ProverPhase::witness);
+    return circuit->witness(model, samples, labels);
+  }();
   if (!witness) return witness.error();
-  profile.witness = clock.lap();
-  ModelProof proof =
-      detail::prove_with_witness(pcs, *circuit, state, commitment, samples, *witness, labels, profile, rng, options);
-  return AccuracyProof<P>{witness->correct, std::move(proof), profile};
+  const std::size_t correct = witness->correct;
+  ModelProof proof = detail::prove_with_witness(pcs, *circuit, state, commitment, samples, std::move(*witness), labels,
+                                                profile, rng, options);
+  return AccuracyProof<P>{correct, std::move(proof), profile};
 }
 
 /// Accepts, or says why the proof does not show that the committed model classifies exactly

@@ -10,8 +10,8 @@
 // columns and change its values after that draw's challenges.) Whole rows also make the
 // commitment cheap: one multi-scalar multiplication per row instead of a small one per step. A
 // draw is the same call on both sides, so prover and verifier agree on every entry's index; the
-// verifier takes the row commitments from the proof's mask section in order. The values the steps reveal are linear in the entries; they are recorded as
-// LinearClaims and opened together, with every other committed claim, at the end of the proof
+// verifier takes the row commitments from the proof's mask section in order. The values the
+// steps reveal are linear in the entries; they are recorded as LinearClaims and opened together, with every other committed claim, at the end of the proof
 // (zk/hiding_opening.hpp).
 
 #include <algorithm>
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/detail/profile.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
@@ -35,7 +36,6 @@ template <CommitmentGroup G, class T>
 void absorb_mask_row(T& transcript, const G& row) {
   transcript.absorb_bytes("zk/mask_row", group_traits<G>::encode(row));
 }
-
 
 }  // namespace detail
 
@@ -58,6 +58,7 @@ class MaskProver {
   std::size_t draw(std::size_t count, T& transcript) {
     const std::size_t first = used_;
     used_ += count;
+    zkcnn::detail::PhaseScope scope(ProverPhase::commitments);
     while (values_.size() < used_) {
       const std::size_t begin = values_.size();
       for (std::size_t j = 0; j < width_; ++j) values_.push_back(Scalar::random(rng_));

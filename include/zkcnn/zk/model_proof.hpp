@@ -26,7 +26,6 @@
 // to share the weights' columns, two openings linked by a value neither reveals
 // (aux_column_vars, split_weights_claims).
 
-#include <chrono>
 #include <functional>
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +37,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/pcs.hpp"
+#include "zkcnn/detail/profile.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/gkr/claim_merge.hpp"
@@ -122,19 +122,14 @@ struct ProverOptions {
 
 namespace detail {
 
-class Stopwatch {
- public:
-  /// Seconds since the last lap (or construction).
-  double lap() {
-    const auto now = std::chrono::steady_clock::now();
-    const double seconds = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    return seconds;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
+// The profile phase each kind of layer's proof is charged to (bias layers count as wiring).
+template <class F> constexpr ProverPhase layer_phase(const nn::Conv2dFftLayer<F>&) { return ProverPhase::convolution; }
+template <class F> constexpr ProverPhase layer_phase(const nn::Conv2dDirectLayer<F>&) { return ProverPhase::convolution; }
+template <class F> constexpr ProverPhase layer_phase(const nn::DenseLayer<F>&) { return ProverPhase::dense; }
+template <class F> constexpr ProverPhase layer_phase(const nn::BiasLayer<F>&) { return ProverPhase::wiring; }
+template <class F> constexpr ProverPhase layer_phase(const nn::RescaleReluLayer<F>&) { return ProverPhase::relu; }
+template <class F> constexpr ProverPhase layer_phase(const nn::MaxPoolLayer<F>&) { return ProverPhase::pooling; }
+template <class F> constexpr ProverPhase layer_phase(const nn::SumPoolLayer<F>&) { return ProverPhase::pooling; }
 
 template <EncodableField F, class T>
 void absorb_samples(T& transcript, std::string_view label, std::span<const std::vector<std::int64_t>> samples) {
@@ -315,25 +310,9 @@ struct ModelProof {
 /// bound). False for bytes too short to say.
 inline bool is_zero_knowledge(const ModelProof& proof) { return proof.bytes.size() >= 2 && proof.bytes[1] == 1; }
 
-/// Where a prover's time went, in seconds (for benchmarks and progress reports).
-struct ProverProfile {
-  double witness = 0;         ///< integer inference, field tables, digit decompositions
-  double aux_commitment = 0;  ///< committing the auxiliary witness
-  double layers = 0;          ///< the layers' sumchecks, output to input
-  double weights_opening = 0;  ///< opening every claim on the model's weights
-  double aux_opening = 0;      ///< the range check and the opening of the auxiliary witness
-
-  double total() const { return witness + aux_commitment + layers + weights_opening + aux_opening; }
-
-  ProverProfile& operator+=(const ProverProfile& other) {
-    witness += other.witness;
-    aux_commitment += other.aux_commitment;
-    layers += other.layers;
-    weights_opening += other.weights_opening;
-    aux_opening += other.aux_opening;
-    return *this;
-  }
-};
+/// Where a prover's time went, by kind of work (detail/profile.hpp).
+using zkcnn::ProverProfile;
+using zkcnn::ProverPhase;
 
 template <ModelPCS P>
 struct ProvenBatch {
@@ -347,12 +326,13 @@ namespace detail {
 
 /// The prover after witness generation: proves that `witness` (tables computed by whatever
 /// means) gives `witness.outputs`. prove_model is the honest caller; tests call it with
-/// tables a cheating prover might use.
+/// tables a cheating prover might use. Each activation's table is freed once its layer is
+/// proven, which keeps a large batch's peak memory down.
 template <ModelPCS P, class Rng>
 ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
                               const ModelProverState<P>& state, const ModelCommitment<P>& commitment,
                               std::span<const std::vector<std::int64_t>> inputs,
-                              const typename ModelCircuit<typename P::Scalar>::Witness& witness,
+                              typename ModelCircuit<typename P::Scalar>::Witness witness,
                               std::span<const std::size_t> labels, ProverProfile& profile, Rng& rng,
                               const ProverOptions& options = {},
                               std::function<void(TableRef::Source, std::size_t, std::span<const typename P::Scalar>)>
@@ -361,7 +341,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   using G = typename P::Group;
   using Masks = MaskProver<G, Rng>;
   const bool zk = options.zero_knowledge;
-  Stopwatch clock;
+  zkcnn::detail::ProfileSession session(profile, ProverPhase::wiring);
   const std::size_t aux_vars = circuit.aux_layout().num_vars();
   const std::size_t aux_columns = aux_column_vars(pcs, aux_vars, commitment.weights.column_vars, zk);
   Masks masks(pcs.key(), std::size_t{1} << aux_columns, rng);
@@ -371,10 +351,12 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   io::ByteWriter out;
   out.write_u8(model_proof_version);
   out.write_u8(zk ? 1 : 0);
-  auto [aux_commitment, aux_opening] = pcs.commit(std::span<const F>(witness.aux), aux_vars, rng, aux_columns);
+  auto [aux_commitment, aux_opening] = [&] {
+    zkcnn::detail::PhaseScope scope(ProverPhase::commitments);
+    return pcs.commit(std::span<const F>(witness.aux), aux_vars, rng, aux_columns);
+  }();
   P::absorb_commitment(transcript, aux_commitment);
   write_blob(out, P::encode_commitment(aux_commitment));
-  profile.aux_commitment = clock.lap();
 
   io::ByteWriter body;  // after the mask rows, which are known only at the end
   ClaimBook<F> book;
@@ -416,11 +398,14 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     }
     std::visit(
         [&](const auto& layer) {
+          zkcnn::detail::PhaseScope scope(layer_phase(layer));
           auto proven = layer.prove(std::span<const std::span<const F>>(inputs_view), merged.claim, transcript);
           layer.write_proof(proven.proof, body);
           book.route(circuit, step, std::span<const gkr::InputClaim<F>>(proven.input_claims));
         },
         step.layer);
+    // The steps that read this tensor are proven (they come after it), so its table is freed.
+    std::vector<F>().swap(witness.tensors[step.output]);
   }
   // The claims on the public input: proven in zero knowledge (their values are masked).
   {
@@ -431,16 +416,18 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
       gkr::write_step(body, step);
     }
   }
-  profile.layers = clock.lap();
 
   if (zk) {
     // The range check, then one opening of every claim on the weights, the auxiliary witness
     // and the masks.
-    auto [lookup, range_claims] = prove_masked_range_check(circuit.aux_layout(), circuit.range_layout(),
-                                                           std::span<const F>(witness.aux), aux_matrix, transcript);
-    gkr::write_fraction_sum(body, lookup);
-    for (auto& claim : range_claims) book.add_committed(book.aux, TableRef::Source::aux, std::move(claim));
-    profile.aux_opening = clock.lap();
+    {
+      zkcnn::detail::PhaseScope scope(ProverPhase::range_check);
+      auto [lookup, range_claims] = prove_masked_range_check(circuit.aux_layout(), circuit.range_layout(),
+                                                             std::span<const F>(witness.aux), aux_matrix, transcript);
+      gkr::write_fraction_sum(body, lookup);
+      for (auto& claim : range_claims) book.add_committed(book.aux, TableRef::Source::aux, std::move(claim));
+    }
+    zkcnn::detail::PhaseScope scope(ProverPhase::openings);
     if (aux_columns == commitment.weights.column_vars) {
       // One opening of every claim on the weights, the auxiliary witness and the masks.
       std::vector<CommittedClaim<F>> claims = std::move(book.weights);
@@ -451,7 +438,6 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
       write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
                                                          joint_mask_matrix, std::span<const CommittedClaim<F>>(claims),
                                                          masks.claims(), {}, transcript, rng));
-      profile.weights_opening = clock.lap();
     } else {
       // The weights' claims (split_weights_claims), then the auxiliary witness's and the masks'.
       std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
@@ -475,29 +461,30 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
         linear.push_back(std::move(weights_masks));
         hidden_terms.push_back({book.aux.size() + linear.size() - 1, -F::one(), hidden_commitment, hidden, blind});
       }
-      profile.weights_opening = clock.lap();
       const OpenedMatrix<G> matrices[] = {{aux_commitment.rows, witness.aux, aux_opening.row_blinds},
                                           {masks.rows(), masks.values(), masks.row_blinds()}};
       write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
                                                          mask_matrix, std::span<const CommittedClaim<F>>(book.aux),
                                                          std::span<const gkr::LinearClaim<F>>(linear),
                                                          std::span<const HiddenTerm<G>>(hidden_terms), transcript, rng));
-      profile.aux_opening += clock.lap();
     }
     // The mask rows go before the body: the verifier needs them from the first step on.
     out.write_u32(static_cast<std::uint32_t>(masks.rows().size()));
     for (const G& row : masks.rows()) out.write_group(row);
   } else {
-    const auto weights_claims = plain_claims(book.weights);
-    auto weights_opening = pcs.prove_batch(std::span<const F>(state.weights), state.opening, commitment.weights,
-                                           std::span<const EvaluationClaim<F>>(weights_claims), transcript, rng);
-    write_blob(body, P::encode_batch_proof(weights_opening));
-    profile.weights_opening = clock.lap();
-    // The auxiliary witness: its digits' ranges, then all its claims in one opening.
+    {
+      zkcnn::detail::PhaseScope scope(ProverPhase::openings);
+      const auto weights_claims = plain_claims(book.weights);
+      auto weights_opening = pcs.prove_batch(std::span<const F>(state.weights), state.opening, commitment.weights,
+                                             std::span<const EvaluationClaim<F>>(weights_claims), transcript, rng);
+      write_blob(body, P::encode_batch_proof(weights_opening));
+    }
+    // The auxiliary witness: its digits' ranges, then all its claims in one opening (counted
+    // as the range check: plain proofs do both in one argument).
+    zkcnn::detail::PhaseScope scope(ProverPhase::range_check);
     auto range_check = prove_range_check(pcs, circuit.aux_layout(), circuit.range_layout(), std::span<const F>(witness.aux),
                                          aux_opening, aux_commitment, plain_claims(book.aux), transcript, rng);
     write_range_check(body, range_check);
-    profile.aux_opening = clock.lap();
   }
   const auto body_bytes = std::move(body).take();
   out.write_bytes(body_bytes);
@@ -532,16 +519,18 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
                                    Rng& rng, const ProverOptions& options = {}) {
   using F = typename P::Scalar;
   ProverProfile profile;
-  detail::Stopwatch clock;
   auto circuit = ModelCircuit<F>::compile(model.architecture, inputs.size());
   if (!circuit) return circuit.error();
   if (auto ok = detail::check_zero_knowledge_key(pcs, *circuit, commitment, options); !ok) return ok.error();
-  auto witness = circuit->witness(model, inputs);
+  auto witness = [&] {
+    zkcnn::detail::ProfileSession session(profile, ProverPhase::witness);
+    return circuit->witness(model, inputs);
+  }();
   if (!witness) return witness.error();
-  profile.witness = clock.lap();
+  auto outputs = witness->outputs;
   ModelProof proof =
-      detail::prove_with_witness(pcs, *circuit, state, commitment, inputs, *witness, {}, profile, rng, options);
-  return ProvenBatch<P>{std::move(witness->outputs), std::move(proof), profile};
+      detail::prove_with_witness(pcs, *circuit, state, commitment, inputs, std::move(*witness), {}, profile, rng, options);
+  return ProvenBatch<P>{std::move(outputs), std::move(proof), profile};
 }
 
 namespace detail {
