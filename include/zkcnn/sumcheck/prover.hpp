@@ -54,6 +54,9 @@ class RoundAccumulator {
 
   void reset() { std::fill(per_term_.begin(), per_term_.end(), F::zero()); }
 
+  /// Field operations per pair, roughly: setting every factor's line and every term's products.
+  std::size_t work_per_pair() const { return line_.size() + factor_offsets_.size() * points_; }
+
   /// Adds the sums another accumulator of the same shape collected (over other pairs).
   void merge(const RoundAccumulator& other) {
     for (std::size_t i = 0; i < per_term_.size(); ++i) per_term_[i] += other.per_term_[i];
@@ -105,8 +108,9 @@ class RoundAccumulator {
   std::vector<std::size_t> term_begin_;
 };
 
-// Pairs per chunk below which a round runs on one thread: thread start-up would cost more.
-inline constexpr std::size_t parallel_grain = std::size_t{1} << 12;
+// Field operations per chunk below which a round runs on one thread: thread start-up would
+// cost more. (A product of two factors does about 12 per pair, so 2^12 pairs.)
+inline constexpr std::size_t parallel_grain = std::size_t{1} << 16;
 
 // Runs body(accumulator, begin, end) over [0, pairs) in chunks, one accumulator per chunk, and
 // merges them into `acc` in chunk order. Field addition is exact, so the message does not
@@ -114,7 +118,8 @@ inline constexpr std::size_t parallel_grain = std::size_t{1} << 12;
 template <Field F, class Body>
 void accumulate_chunks(RoundAccumulator<F>& acc, std::size_t pairs, Body body) {
   acc.reset();
-  const std::size_t threads = std::min(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, pairs / parallel_grain));
+  const std::size_t threads = std::min(zkcnn::detail::default_thread_count(),
+                                       std::max<std::size_t>(1, pairs * acc.work_per_pair() / parallel_grain));
   if (threads <= 1) {
     body(acc, 0, pairs);
     return;

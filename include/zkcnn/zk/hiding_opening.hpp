@@ -447,19 +447,27 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
   const std::span<const F> s(subclaim->point);
   transcript.absorb_bytes("zk/opening/mask_value", group_traits<G>::encode(proof.mask_value_commitment));
 
-  // <u, eq(s)> = final - rho g(s): the value enters as x (final U - rho C).
-  LinearCombination<G> statement;
+  // <u, eq(s)> = final - rho g(s): the value enters as x (final U - rho C). Each row commitment
+  // enters once, with the weights of every term on its matrix added up.
+  std::vector<std::vector<F>> row_scalars(matrices.size());
   for (std::size_t k = 0; k < claims.size(); ++k) {
+    auto& scalars = row_scalars[claims[k].matrix];
+    scalars.resize(matrices[claims[k].matrix].rows.size(), F::zero());
     for (const auto& term : claims[k].terms) {
       const std::span<const F> point(term.point);
       const F scale = alpha[k] * term.coefficient * eq_eval(point.first(column_vars), s);
       const auto row_weights = eq_table(point.subspan(column_vars));
-      const auto rows = matrices[claims[k].matrix].rows;
-      for (std::size_t r = 0; r < rows.size(); ++r) {
-        if (row_weights[r] == F::zero()) continue;
-        statement.points.push_back(rows[r]);
-        statement.scalars.push_back(scale * row_weights[r]);
+      for (std::size_t r = 0; r < scalars.size(); ++r) {
+        if (row_weights[r] != F::zero()) scalars[r] += scale * row_weights[r];
       }
+    }
+  }
+  LinearCombination<G> statement;
+  for (std::size_t m = 0; m < matrices.size(); ++m) {
+    for (std::size_t r = 0; r < row_scalars[m].size(); ++r) {
+      if (row_scalars[m][r] == F::zero()) continue;
+      statement.points.push_back(matrices[m].rows[r]);
+      statement.scalars.push_back(row_scalars[m][r]);
     }
   }
   for (std::size_t r = 0; r < part.tables.size(); ++r) {
