@@ -40,17 +40,11 @@ namespace {
 
 using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
 using Samples = std::vector<std::vector<std::int64_t>>;
+using zkcnn_bench::value_or_throw;
 
-// VGG-16's weights take 2^25 entries: a key of 2^13 generators keeps its commitment balanced.
 const Pcs& pcs() {
-  static const Pcs scheme("zkcnn accuracy bench", 13);
+  static const Pcs scheme("zkcnn accuracy bench", zkcnn_bench::key_column_vars);
   return scheme;
-}
-
-template <class T>
-T value_or_throw(zkcnn::Result<T> result) {
-  if (!result) throw std::runtime_error(result.error().message);
-  return std::move(*result);
 }
 
 struct Workload {

@@ -46,13 +46,8 @@ using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
 using Samples = std::vector<std::vector<std::int64_t>>;
 using Committed = std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>>;
 
-// Hyrax's balanced shape gives (num_vars + 1) / 2 column variables, capped by the key. VGG-16's
-// weights take 2^25 entries and its auxiliary witness 2^24, so a key of 2^13 generators keeps
-// every commitment balanced (smaller polynomials use a prefix of the key).
-constexpr std::size_t key_column_vars = 13;
-
 const Pcs& pcs() {
-  static const Pcs scheme("zkcnn model bench", key_column_vars);
+  static const Pcs scheme("zkcnn model bench", zkcnn_bench::key_column_vars);
   return scheme;
 }
 
@@ -122,17 +117,11 @@ Setup& setup(const ModelCase& c) {
   return *current;
 }
 
-std::size_t parameter_count(const zkcnn::nn::QuantizedModel& model) {
-  std::size_t n = 0;
-  for (const auto& w : model.weights) n += w.kernel.size() + w.bias.size();
-  return n;
-}
-
 void common_counters(benchmark::State& state, const Setup& s) {
   const auto circuit = zkcnn::zk::ModelCircuit<Pcs::Scalar>::compile(s.model.architecture, 1).value();
   state.counters["weights_vars"] = static_cast<double>(circuit.weights_layout().num_vars());
   state.counters["aux_vars"] = static_cast<double>(circuit.aux_layout().num_vars());
-  state.counters["parameters"] = static_cast<double>(parameter_count(s.model));
+  state.counters["parameters"] = static_cast<double>(zkcnn_bench::parameter_count(s.model));
   state.counters["threads"] = static_cast<double>(zkcnn::detail::default_thread_count());
   state.counters["peak_rss"] = zkcnn_bench::peak_rss();
 }

@@ -1,15 +1,37 @@
 #pragma once
-// What the model benchmarks (model_bench, accuracy_bench) report the same way: the prover's
-// phases as counters in milliseconds, and the process's peak resident memory.
+// What the model benchmarks (model_bench, accuracy_bench, paper_table) share: the commitment
+// key's size, error handling, the parameter count, the prover's phases as counters in
+// milliseconds, and the process's peak resident memory.
 
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
+#include <cstddef>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <zkcnn/zk/model_proof.hpp>
 
 namespace zkcnn_bench {
+
+/// VGG-16's weights take 2^25 entries: a key of 2^13 generators keeps every commitment
+/// balanced (smaller polynomials use a prefix of the key).
+inline constexpr std::size_t key_column_vars = 13;
+
+/// The value, or a std::runtime_error with the error's message (setup failures end the run).
+template <class T>
+T value_or_throw(zkcnn::Result<T> result) {
+  if (!result) throw std::runtime_error(result.error().message);
+  return std::move(*result);
+}
+
+/// The model's weights and biases.
+inline std::size_t parameter_count(const zkcnn::nn::QuantizedModel& model) {
+  std::size_t n = 0;
+  for (const auto& w : model.weights) n += w.kernel.size() + w.bias.size();
+  return n;
+}
 
 /// Each phase of `total` (summed over the iterations) as its average in milliseconds,
 /// "<phase>_ms".

@@ -46,17 +46,11 @@ namespace {
 
 using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
 using Samples = std::vector<std::vector<std::int64_t>>;
+using zkcnn_bench::value_or_throw;
 
-// VGG-16's weights take 2^25 entries: a key of 2^13 generators keeps its commitment balanced.
 const Pcs& pcs() {
-  static const Pcs scheme("zkcnn paper table", 13);
+  static const Pcs scheme("zkcnn paper table", zkcnn_bench::key_column_vars);
   return scheme;
-}
-
-template <class T>
-T value_or_throw(zkcnn::Result<T> result) {
-  if (!result) throw std::runtime_error(result.error().message);
-  return std::move(*result);
 }
 
 struct Row {
@@ -100,12 +94,6 @@ Workload& workload(const Row& row) {
     current = std::make_unique<Workload>(row);
   }
   return *current;
-}
-
-std::size_t parameter_count(const zkcnn::nn::QuantizedModel& model) {
-  std::size_t n = 0;
-  for (const auto& w : model.weights) n += w.kernel.size() + w.bias.size();
-  return n;
 }
 
 /// Starts a new peak-memory interval: Linux resets the peak resident set (VmHWM) to the current
@@ -199,7 +187,7 @@ void BM_Table(benchmark::State& state, const Row* row) {
   state.counters["peak_memory"] =
       benchmark::Counter(peak_memory(), benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
   state.counters["threads"] = static_cast<double>(threads);
-  state.counters["parameters"] = static_cast<double>(parameter_count(w.model));
+  state.counters["parameters"] = static_cast<double>(zkcnn_bench::parameter_count(w.model));
   state.counters["samples"] = static_cast<double>(w.samples.size());
   const auto circuit = zkcnn::zk::ModelCircuit<Pcs::Scalar>::compile(w.model.architecture, 1).value();
   state.counters["weights_vars"] = static_cast<double>(circuit.weights_layout().num_vars());

@@ -1,6 +1,7 @@
 // Multilinear extensions, the eq polynomial and tensor point splitting (PROTOCOL.md section 2),
 // checked against the definition V~(x) = sum_j V[j] eq(x, bits(j)).
 
+#include <zkcnn/detail/parallel.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/goldilocks_ext2.hpp>
@@ -296,5 +297,76 @@ TEST_CASE("evaluate_multilinear folds large tables on all threads to the same va
     F expected = F::zero();
     for (std::size_t x = 0; x < size; ++x) expected += weights[x] * table[x];
     CHECK(zkcnn::evaluate_multilinear(std::span<const F>(table), std::span<const F>(point)) == expected);
+  }
+}
+
+TEST_CASE("large eq tables (the tensor product of two halves, on all threads) match eq_eval", "[poly][eq]") {
+  using F = zkcnn::bn254::Fr;
+  std::mt19937_64 rng(0x65713137);
+  constexpr std::size_t num_vars = 17;  // above the size where the table is built in two halves
+  const std::vector<F> point = random_vector<F>(rng, num_vars);
+  struct ThreadCountReset {
+    ~ThreadCountReset() { zkcnn::set_thread_count(0); }
+  } reset;
+  zkcnn::set_thread_count(1);
+  const std::vector<F> single = zkcnn::eq_table(std::span<const F>(point));
+  zkcnn::set_thread_count(3);
+  CHECK(zkcnn::eq_table(std::span<const F>(point)) == single);
+  F sum = F::zero();
+  for (const F& value : single) sum += value;
+  CHECK(sum == F::one());
+  for (int trial = 0; trial < 20; ++trial) {
+    const std::size_t j = rng() % single.size();
+    CHECK(single[j] == zkcnn::eq_eval<F>(point, hypercube_point<F>(j, num_vars)));
+  }
+}
+
+TEMPLATE_TEST_CASE("eq_entries lists exactly the entries of eq_table that a 0/1 coordinate does not zero",
+                   "[poly][eq]", ZKCNN_POLY_FIELDS) {
+  using F = TestType;
+  std::mt19937_64 rng(0x65716e74);
+  for (std::size_t n = 0; n <= 8; ++n) {
+    for (int trial = 0; trial < 4; ++trial) {
+      std::vector<F> point = random_vector<F>(rng, n);
+      std::size_t free = n;
+      for (F& coordinate : point) {
+        const auto kind = rng() % 3;  // a block's index bit 0, 1, or a challenge
+        if (kind < 2) {
+          coordinate = kind == 0 ? F::zero() : F::one();
+          --free;
+        }
+      }
+      CAPTURE(n, free);
+      const auto entries = zkcnn::eq_entries<F>(point);
+      CHECK(entries.size() == (std::size_t{1} << free));
+      std::vector<F> dense(std::size_t{1} << n, F::zero());
+      for (const auto& [index, value] : entries) {
+        REQUIRE(index < dense.size());
+        CHECK(dense[index] == F::zero());  // each index once
+        dense[index] = value;
+      }
+      CHECK(dense == zkcnn::eq_table<F>(point));
+    }
+  }
+}
+
+TEST_CASE("bind_high_variables on all threads matches the definition", "[poly][multilinear]") {
+  using F = zkcnn::Goldilocks;
+  std::mt19937_64 rng(0x62696e64);
+  constexpr std::size_t low_vars = 10, high_vars = 6;  // 2^16 entries: split across threads
+  const std::vector<F> high = random_vector<F>(rng, high_vars);
+  const std::vector<F> weights = zkcnn::eq_table(std::span<const F>(high));
+  for (std::size_t size : {std::size_t{1} << (low_vars + high_vars), (std::size_t{1} << (low_vars + high_vars)) - 777}) {
+    const std::vector<F> table = random_vector<F>(rng, size);
+    const std::vector<F> bound = zkcnn::bind_high_variables(std::span<const F>(table), low_vars, std::span<const F>(high));
+    REQUIRE(bound.size() == (std::size_t{1} << low_vars));
+    for (std::size_t j = 0; j < bound.size(); j += 37) {
+      F expected = F::zero();
+      for (std::size_t h = 0; h < weights.size(); ++h) {
+        const std::size_t index = (h << low_vars) + j;
+        if (index < size) expected += weights[h] * table[index];
+      }
+      CHECK(bound[j] == expected);
+    }
   }
 }

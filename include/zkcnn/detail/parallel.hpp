@@ -46,6 +46,12 @@ inline std::size_t default_thread_count() {
 #endif
 }
 
+/// Threads worth starting for `work` units when one thread should get at least `grain` of them
+/// (thread start-up costs tens of microseconds): between 1 and default_thread_count().
+inline std::size_t threads_for(std::size_t work, std::size_t grain) {
+  return std::clamp<std::size_t>(work / std::max<std::size_t>(grain, 1), 1, default_thread_count());
+}
+
 /// Calls body(begin_i, end_i) on `threads` disjoint chunks covering [begin, end), in parallel,
 /// and rethrows the first exception a chunk threw.
 template <class Body>

@@ -15,6 +15,7 @@
 // must be zero.
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -26,6 +27,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/nn/integer.hpp"
 
@@ -135,24 +137,35 @@ Result<std::vector<F>> digit_table(const DigitLayout& layout, std::span<const F>
   if (values.size() > length) throw std::invalid_argument("digit_table: more values than entries");
   std::vector<F> table(layout.row_count() * length, F::zero());
   const std::int64_t lowest = -offset, highest = (std::int64_t{1} << layout.total_bits()) - offset;
-  for (std::size_t x = 0; x < length; ++x) {
-    std::int64_t value = 0;
-    if (x < values.size()) {
-      const auto integer = to_small_integer(values[x]);
-      if (!integer || *integer < lowest || *integer >= highest) {
-        return make_error(Errc::invalid_argument,
-                          "value " + (integer ? std::to_string(*integer) : std::string("(not a small integer)")) +
-                              " at position " + std::to_string(x) + " is outside the " +
-                              std::to_string(layout.total_bits()) + "-bit range [" + std::to_string(lowest) + ", " +
-                              std::to_string(highest) + ")");
+  // On all threads; each chunk stops at its first value out of range, and the lowest such
+  // position is reported, as a sequential pass would.
+  std::atomic<std::size_t> first_bad{length};
+  zkcnn::detail::parallel_for(0, length, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t x = begin; x < end; ++x) {
+      std::int64_t value = 0;
+      if (x < values.size()) {
+        const auto integer = to_small_integer(values[x]);
+        if (!integer || *integer < lowest || *integer >= highest) {
+          std::size_t seen = first_bad.load();
+          while (x < seen && !first_bad.compare_exchange_weak(seen, x)) {
+          }
+          return;
+        }
+        value = *integer;
       }
-      value = *integer;
+      const auto shifted = static_cast<std::uint64_t>(value + offset);
+      for (std::size_t j = 0; j < layout.digit_count(); ++j) {
+        const std::uint64_t digit = (shifted >> layout.offset(j)) & ((std::uint64_t{1} << layout.width(j)) - 1);
+        if (digit != 0) table[j * length + x] = F::from_u64(digit);
+      }
     }
-    const auto shifted = static_cast<std::uint64_t>(value + offset);
-    for (std::size_t j = 0; j < layout.digit_count(); ++j) {
-      const std::uint64_t digit = (shifted >> layout.offset(j)) & ((std::uint64_t{1} << layout.width(j)) - 1);
-      if (digit != 0) table[j * length + x] = F::from_u64(digit);
-    }
+  }, zkcnn::detail::threads_for(length, std::size_t{1} << 14));
+  if (const std::size_t x = first_bad.load(); x < length) {
+    const auto integer = to_small_integer(values[x]);
+    return make_error(Errc::invalid_argument,
+                      "value " + (integer ? std::to_string(*integer) : std::string("(not a small integer)")) +
+                          " at position " + std::to_string(x) + " is outside the " + std::to_string(layout.total_bits()) +
+                          "-bit range [" + std::to_string(lowest) + ", " + std::to_string(highest) + ")");
   }
   return table;
 }

@@ -3,6 +3,7 @@
 
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
@@ -55,6 +56,35 @@ std::vector<F> eq_table(std::span<const F> point) {
     filled *= 2;
   }
   return table;
+}
+
+/// The entries of eq(point, .) that can be nonzero, as (index, value), bits little-endian: a
+/// coordinate that is exactly 0 or 1 fixes its bit (eq is the indicator there), so a point on
+/// one block of a larger table, whose high coordinates are the block's index bits, gives
+/// 2^(other coordinates) entries instead of a table over the whole index space.
+template <Field F>
+std::vector<std::pair<std::size_t, F>> eq_entries(std::span<const F> point) {
+  if (point.size() >= 64) throw std::invalid_argument("eq_entries: at most 63 coordinates");
+  std::size_t fixed = 0;  // the bits the fixed coordinates set
+  std::vector<std::size_t> free_bits;
+  std::vector<F> free_point;
+  for (std::size_t k = 0; k < point.size(); ++k) {
+    if (point[k] == F::one()) {
+      fixed |= std::size_t{1} << k;
+    } else if (point[k] != F::zero()) {
+      free_bits.push_back(k);
+      free_point.push_back(point[k]);
+    }
+  }
+  const std::vector<F> values = eq_table(std::span<const F>(free_point));
+  std::vector<std::pair<std::size_t, F>> out;
+  out.reserve(values.size());
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    std::size_t index = fixed;
+    for (std::size_t b = 0; b < free_bits.size(); ++b) index |= ((j >> b) & 1) << free_bits[b];
+    out.emplace_back(index, values[j]);
+  }
+  return out;
 }
 
 /// sum_{j < count} eq(point, bits(j)): the multilinear extension of the indicator of the first

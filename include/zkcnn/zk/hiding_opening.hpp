@@ -456,10 +456,7 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
     for (const auto& term : claims[k].terms) {
       const std::span<const F> point(term.point);
       const F scale = alpha[k] * term.coefficient * eq_eval(point.first(column_vars), s);
-      const auto row_weights = eq_table(point.subspan(column_vars));
-      for (std::size_t r = 0; r < scalars.size(); ++r) {
-        if (row_weights[r] != F::zero()) scalars[r] += scale * row_weights[r];
-      }
+      for (const auto& [row, weight] : eq_entries(point.subspan(column_vars))) scalars[row] += scale * weight;
     }
   }
   LinearCombination<G> statement;

@@ -38,6 +38,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/nn/architecture.hpp"
 #include "zkcnn/nn/bias.hpp"
@@ -180,7 +181,9 @@ class ModelCircuit {
     const TensorLayout& layout = tensors_.at(index);
     std::vector<F> table(layout.physical.padded_size(), F::zero());
     for (std::size_t b = 0; b < samples.size(); ++b) {
-      for (std::size_t j = 0; j < samples[b].size(); ++j) table[layout.position(b, j)] = F::from_i64(samples[b][j]);
+      zkcnn::detail::parallel_for(0, samples[b].size(), [&](std::size_t first, std::size_t last) {
+        for (std::size_t j = first; j < last; ++j) table[layout.position(b, j)] = F::from_i64(samples[b][j]);
+      }, zkcnn::detail::threads_for(samples[b].size(), std::size_t{1} << 14));
     }
     return table;
   }

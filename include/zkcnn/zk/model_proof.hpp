@@ -108,7 +108,13 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   auto circuit = ModelCircuit<F>::compile(model.architecture, 1);
   if (!circuit) return circuit.error();
   std::vector<F> weights = circuit->weights_table(model);
-  auto [commitment, opening] = pcs.commit(std::span<const F>(weights), circuit->weights_layout().num_vars(), rng);
+  // Columns take the smaller half of the variables: the verifier's multi-scalar multiplication
+  // covers the rows and the columns alike, but the prover's inner-product argument folds one
+  // generator per column with a scalar multiplication, and the weights' commitment, published
+  // once, does not travel in proofs.
+  const std::size_t vars = circuit->weights_layout().num_vars();
+  const std::size_t columns = std::min(std::max<std::size_t>(vars / 2, 1), pcs.max_column_vars());
+  auto [commitment, opening] = pcs.commit(std::span<const F>(weights), vars, rng, columns);
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
