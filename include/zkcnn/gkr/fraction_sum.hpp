@@ -173,8 +173,13 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
   F bound = F::one();  // C
   const std::array<F, 4> empty{F::zero(), F::zero(), F::one(), F::one()};
   // From round 1 on, `tables` still hold the previous round's entries and `pending` its
-  // challenge: one sweep folds them and evaluates the new pairs (four raw entries per pair).
+  // challenge: one sweep folds them into `folded` and evaluates the new pairs (four raw entries
+  // per pair). The two sets of buffers then swap, so a level allocates them once.
   std::optional<F> pending;
+  std::array<std::vector<F>, 4> folded;
+  // eq(r_{>i}, .) for round i; the next round's is its pairwise sums (eq sums to one over a
+  // variable), computed in place.
+  std::vector<F> rest = eq_table(r.subspan(1));
   for (std::size_t i = 0; i < k; ++i) {
     const std::size_t raw_per_pair = pending ? 4 : 2;
     // A whole number of pairs: 0/1 entries appended, within the level (whose size is a
@@ -183,8 +188,10 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
       for (std::size_t t = 0; t < 4; ++t) tables[t].push_back(empty[t]);
     }
     const std::size_t pairs = tables[0].size() / raw_per_pair;
-    const std::vector<F> rest = eq_table(r.subspan(i + 1));
-    std::array<std::vector<F>, 4> folded;
+    if (i > 0) {
+      for (std::size_t j = 0; j < rest.size() / 2; ++j) rest[j] = rest[2 * j] + rest[2 * j + 1];
+      rest.resize(rest.size() / 2);
+    }
     if (pending) {
       for (auto& table : folded) table.resize(2 * pairs);
     }
@@ -260,7 +267,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
       message = {bound * (F::one() - ri) * g[0], bound * (F::from_u64(3) * ri - F::one()) * g[2],
                  bound * (F::from_u64(5) * ri - F::from_u64(2)) * g3};
     }
-    if (pending) tables = std::move(folded);
+    if (pending) std::swap(tables, folded);
     sumcheck::detail::add_additive_part(message, masking.additive, i, std::span<const F>(out.point));
     const F challenge = sumcheck::detail::round_challenge<F>(transcript, std::span<const F>(message));
     out.proof.round_messages.push_back(std::move(message));
