@@ -15,8 +15,9 @@
 
 namespace zkcnn_bench {
 
-/// VGG-16's weights take 2^25 entries: a key of 2^13 generators keeps every commitment
-/// balanced (smaller polynomials use a prefix of the key).
+/// Rows of up to 2^13 entries: VGG-16's 2^25 weights are committed as 2^13 rows of 2^12
+/// (commit_model), its auxiliary witness shares their columns, and smaller polynomials use a
+/// prefix of the key.
 inline constexpr std::size_t key_column_vars = 13;
 
 /// The value, or a std::runtime_error with the error's message (setup failures end the run).

@@ -3,6 +3,7 @@
 // the layer's proof through check_layer (completeness, encoding, false claims, every tampered
 // element) for several digit widths, and in zero knowledge (BN254) for a few of them.
 
+#include <zkcnn/detail/parallel.hpp>
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
@@ -80,6 +81,33 @@ TEMPLATE_TEST_CASE("digit decomposition of signed values", "[nn]", zkcnn::bn254:
     CHECK_THAT(overflow.error().message, Catch::Contains(std::to_string(outside)) && Catch::Contains("position 1") &&
                                              Catch::Contains("8-bit"));
   }
+}
+
+TEST_CASE("digit tables of large activations are the same on any thread count, and name the first bad position",
+          "[nn][threads]") {
+  using F = zkcnn::Goldilocks;
+  struct ThreadCountReset {
+    ~ThreadCountReset() { zkcnn::set_thread_count(0); }
+  } reset;
+  constexpr std::size_t num_vars = 17;  // large enough to be split across threads
+  const DigitLayout layout({2, 5, 1}, 3);
+  std::mt19937_64 rng(17);
+  std::vector<std::int64_t> values(std::size_t{1} << num_vars);
+  for (auto& v : values) v = static_cast<std::int64_t>(rng() % 256) - 128;
+  zkcnn::set_thread_count(1);
+  const auto single = zkcnn::nn::digit_table(layout, std::span<const F>(field_values<F>(values)), num_vars, 128);
+  REQUIRE(single);
+  zkcnn::set_thread_count(3);
+  const auto threaded = zkcnn::nn::digit_table(layout, std::span<const F>(field_values<F>(values)), num_vars, 128);
+  REQUIRE(threaded);
+  CHECK(*threaded == *single);
+  // Out-of-range values in the second and the last third: the lowest position is reported.
+  values[values.size() - 5] = 1000;
+  values[values.size() / 2 + 3] = -500;
+  const auto overflow = zkcnn::nn::digit_table(layout, std::span<const F>(field_values<F>(values)), num_vars, 128);
+  REQUIRE_FALSE(overflow);
+  CHECK_THAT(overflow.error().message,
+             Catch::Contains("-500") && Catch::Contains("position " + std::to_string(values.size() / 2 + 3)));
 }
 
 TEMPLATE_TEST_CASE("rescale-ReLU layer", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {

@@ -195,6 +195,21 @@ TEST_CASE("commitments and proofs are the same bytes for any thread count", "[zk
     INFO(threads << " threads");
     CHECK(run(threads) == single);
   }
+  // LeNet-5's tables are large enough for the sumcheck rounds, eq tables, high-variable binding,
+  // convolution transforms and digit tables to be split across threads.
+  const QuantizedModel lenet =
+      zoo::random_model(zoo::lenet5(), 1, zoo::random_input(zoo::lenet5(), 2)).value();
+  const std::vector<std::vector<std::int64_t>> lenet_input{zoo::random_input(lenet.architecture, 3)};
+  auto prove_lenet = [&](std::size_t threads) {
+    zkcnn::set_thread_count(threads);
+    std::mt19937_64 rng{12};
+    auto [commitment, state] = zkcnn::zk::commit_model(pcs(), lenet, rng).value();
+    auto proven = zkcnn::zk::prove_model(pcs(), lenet, state, commitment,
+                                         std::span<const std::vector<std::int64_t>>(lenet_input), rng);
+    REQUIRE(proven);
+    return std::pair{commitment.serialize(), std::move(proven->proof.bytes)};
+  };
+  CHECK(prove_lenet(3) == prove_lenet(1));
 }
 
 TEST_CASE("entries in the padding of committed weights cannot change the outputs", "[zk]") {

@@ -22,10 +22,13 @@ inline std::atomic<std::size_t> configured_thread_count{0};
 
 }  // namespace detail
 
-/// Sets how many threads the library's parallel loops use from now on, for the whole process;
-/// 0 returns to the default (see detail::default_thread_count). Proofs are the same bytes for
-/// any thread count, given the same randomness.
-inline void set_thread_count(std::size_t threads) { detail::configured_thread_count.store(threads); }
+/// Sets how many threads the library's parallel loops use from now on (at most 1024), for the
+/// whole process: every prover and verifier running in it; 0 returns to the default (see
+/// detail::default_thread_count). Proofs are the same bytes for any thread count, given the
+/// same randomness. Without effect when threading is compiled out (ZKCNN_SINGLE_THREADED).
+inline void set_thread_count(std::size_t threads) {
+  detail::configured_thread_count.store(std::min<std::size_t>(threads, 1024));
+}
 
 namespace detail {
 

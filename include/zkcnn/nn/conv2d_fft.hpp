@@ -389,7 +389,7 @@ class Conv2dFftLayer {
         }
         ntt(std::span<F>(row, size));
       }
-    });
+    }, zkcnn::detail::threads_for(channels * size, std::size_t{1} << 14));
     return out;
   }
 

@@ -180,7 +180,11 @@ class ModelCircuit {
   std::vector<F> tensor_table(std::size_t index, std::span<const std::vector<std::int64_t>> samples) const {
     const TensorLayout& layout = tensors_.at(index);
     std::vector<F> table(layout.physical.padded_size(), F::zero());
+    if (samples.size() > batch_) throw std::invalid_argument("tensor_table: more samples than the batch");
     for (std::size_t b = 0; b < samples.size(); ++b) {
+      if (samples[b].size() > layout.logical.element_count()) {
+        throw std::invalid_argument("tensor_table: a sample is larger than the tensor");
+      }
       zkcnn::detail::parallel_for(0, samples[b].size(), [&](std::size_t first, std::size_t last) {
         for (std::size_t j = first; j < last; ++j) table[layout.position(b, j)] = F::from_i64(samples[b][j]);
       }, zkcnn::detail::threads_for(samples[b].size(), std::size_t{1} << 14));

@@ -113,7 +113,7 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   // generator per column with a scalar multiplication, and the weights' commitment, published
   // once, does not travel in proofs.
   const std::size_t vars = circuit->weights_layout().num_vars();
-  const std::size_t columns = std::min(std::max<std::size_t>(vars / 2, 1), pcs.max_column_vars());
+  const std::size_t columns = std::min({std::max<std::size_t>(vars / 2, 1), vars, pcs.max_column_vars()});
   auto [commitment, opening] = pcs.commit(std::span<const F>(weights), vars, rng, columns);
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
