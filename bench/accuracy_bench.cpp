@@ -38,14 +38,10 @@
 
 namespace {
 
-using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using zkcnn_bench::Pcs;
+using zkcnn_bench::pcs;
 using Samples = std::vector<std::vector<std::int64_t>>;
 using zkcnn_bench::value_or_throw;
-
-const Pcs& pcs() {
-  static const Pcs scheme("zkcnn accuracy bench", zkcnn_bench::key_column_vars);
-  return scheme;
-}
 
 struct Workload {
   zkcnn::nn::QuantizedModel model;
@@ -175,10 +171,5 @@ void register_family(const char* family, std::initializer_list<std::int64_t> cou
 int main(int argc, char** argv) {
   register_family("lenet5", {1, 10, 100}, 2);
   register_family("vgg16", {1, 5, 20}, 1);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  (void)pcs();  // the key's generators are public parameters, made once outside the timing
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return zkcnn_bench::run_benchmarks(argc, argv);
 }

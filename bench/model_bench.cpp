@@ -42,14 +42,10 @@
 
 namespace {
 
-using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using zkcnn_bench::Pcs;
+using zkcnn_bench::pcs;
 using Samples = std::vector<std::vector<std::int64_t>>;
 using Committed = std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>>;
-
-const Pcs& pcs() {
-  static const Pcs scheme("zkcnn model bench", zkcnn_bench::key_column_vars);
-  return scheme;
-}
 
 struct ModelCase {
   const char* name;

@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 
 namespace zkcnn_bench {
@@ -19,6 +21,26 @@ namespace zkcnn_bench {
 /// (commit_model), its auxiliary witness shares their columns, and smaller polynomials use a
 /// prefix of the key.
 inline constexpr std::size_t key_column_vars = 13;
+
+/// Hyrax over BN254 G1, the scheme every model benchmark commits with.
+using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+
+/// The benchmarks' key. Its generators are public parameters, made once outside the timings.
+inline const Pcs& pcs() {
+  static const Pcs scheme("zkcnn model benchmarks", key_column_vars);
+  return scheme;
+}
+
+/// Runs the registered benchmarks with the command line's flags, after making the key (outside
+/// every timing). Returns main's exit status.
+inline int run_benchmarks(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  (void)pcs();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
 
 /// The value, or a std::runtime_error with the error's message (setup failures end the run).
 template <class T>

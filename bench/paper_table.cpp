@@ -44,14 +44,10 @@
 
 namespace {
 
-using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using zkcnn_bench::Pcs;
+using zkcnn_bench::pcs;
 using Samples = std::vector<std::vector<std::int64_t>>;
 using zkcnn_bench::value_or_throw;
-
-const Pcs& pcs() {
-  static const Pcs scheme("zkcnn paper table", zkcnn_bench::key_column_vars);
-  return scheme;
-}
 
 struct Row {
   const char* name;
@@ -207,10 +203,5 @@ int main(int argc, char** argv) {
           ->Unit(benchmark::kMillisecond);
     }
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  (void)pcs();  // the key's generators are public parameters, made once outside the timing
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return zkcnn_bench::run_benchmarks(argc, argv);
 }
