@@ -26,6 +26,7 @@
 // to share the weights' columns, two openings linked by a value neither reveals
 // (aux_column_vars, split_weights_claims).
 
+#include <algorithm>
 #include <functional>
 #include <cstddef>
 #include <cstdint>
