@@ -27,7 +27,7 @@ enum class ProverPhase : std::uint8_t {
   openings,     ///< opening the claims on the weights, the auxiliary witness and the masks
 };
 
-inline constexpr std::size_t prover_phase_count = 10;
+inline constexpr std::size_t prover_phase_count = static_cast<std::size_t>(ProverPhase::openings) + 1;
 
 /// A phase's name, as benchmarks and the command-line tool report it.
 constexpr std::string_view phase_name(ProverPhase phase) {

@@ -219,8 +219,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
       }
     } else {
       // g(0), g(1), g(2), accumulated per chunk and added (field sums do not depend on the split).
-      const std::size_t chunks =
-          std::min<std::size_t>(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, pairs >> 12));
+      const std::size_t chunks = zkcnn::detail::threads_for(pairs, std::size_t{1} << 12);
       std::vector<std::array<F, 3>> partial(chunks, {F::zero(), F::zero(), F::zero()});
       const std::size_t chunk = (pairs + chunks - 1) / chunks;
       zkcnn::detail::parallel_for(

@@ -146,12 +146,8 @@ std::vector<F> bind_high_variables(std::span<const F> table, std::size_t low_num
       for (std::size_t j = first; j < end; ++j) out[j] += weight * source[j];
     }
   };
-  constexpr std::size_t parallel_size = std::size_t{1} << 15;  // below this, threads cost more than they save
-  if (table.size() >= parallel_size) {
-    zkcnn::detail::parallel_for(0, row, bind_columns);
-  } else {
-    bind_columns(0, row);
-  }
+  // Below 2^15 entries per thread, threads cost more than they save.
+  zkcnn::detail::parallel_for(0, row, bind_columns, zkcnn::detail::threads_for(table.size(), std::size_t{1} << 15));
   return out;
 }
 

@@ -118,8 +118,7 @@ inline constexpr std::size_t parallel_grain = std::size_t{1} << 16;
 template <Field F, class Body>
 void accumulate_chunks(RoundAccumulator<F>& acc, std::size_t pairs, Body body) {
   acc.reset();
-  const std::size_t threads = std::min(zkcnn::detail::default_thread_count(),
-                                       std::max<std::size_t>(1, pairs * acc.work_per_pair() / parallel_grain));
+  const std::size_t threads = zkcnn::detail::threads_for(pairs * acc.work_per_pair(), parallel_grain);
   if (threads <= 1) {
     body(acc, 0, pairs);
     return;

@@ -249,29 +249,29 @@ inline bool opening_fits_key(std::size_t column_vars, std::size_t key_size) {
 
 namespace detail {
 
-// w^T M for the row weights w (zero weights skipped: a claim on one block touches its rows
-// only), split over the columns between the threads.
+// w^T M for the row weights w given by their possibly nonzero entries (eq_entries: a claim on
+// one block touches its rows only), split over the columns between the threads.
 template <CommitmentGroup G>
-std::vector<scalar_of<G>> row_combination(const OpenedMatrix<G>& m, std::span<const scalar_of<G>> weights,
+std::vector<scalar_of<G>> row_combination(const OpenedMatrix<G>& m,
+                                          std::span<const std::pair<std::size_t, scalar_of<G>>> weights,
                                           std::size_t width) {
   using F = scalar_of<G>;
-  std::vector<std::size_t> rows;
-  for (std::size_t r = 0; r < weights.size(); ++r) {
-    if (weights[r] != F::zero() && r * width < m.table.size()) rows.push_back(r);
+  std::vector<std::pair<std::size_t, F>> rows;  // the stored ones
+  for (const auto& [r, weight] : weights) {
+    if (r * width < m.table.size()) rows.emplace_back(r, weight);
   }
   std::vector<F> u(width, F::zero());
   const std::size_t grain = std::max<std::size_t>(1, (std::size_t{1} << 16) / std::max<std::size_t>(1, rows.size()));
-  const std::size_t threads = std::min(zkcnn::detail::default_thread_count(), std::max<std::size_t>(1, width / grain));
   zkcnn::detail::parallel_for(
       0, width,
       [&](std::size_t first, std::size_t last) {
-        for (std::size_t r : rows) {
+        for (const auto& [r, weight] : rows) {
           const F* row = m.table.data() + r * width;
           const std::size_t end = std::min(last, m.table.size() - r * width);
-          for (std::size_t c = first; c < end; ++c) u[c] += weights[r] * row[c];
+          for (std::size_t c = first; c < end; ++c) u[c] += weight * row[c];
         }
       },
-      threads);
+      zkcnn::detail::threads_for(width, grain));
   return u;
 }
 
@@ -324,14 +324,16 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     for (std::size_t c = 0; c < width && begin + c < m.table.size(); ++c) row[c] = m.table[begin + c];
     return row;
   };
-  // Each term's w^T M, kept for the final combination: the tables are read once.
+  // Each term's row weights and w^T M, kept for the final combination: the tables are read once.
+  std::vector<std::vector<std::pair<std::size_t, F>>> row_weights;
   std::vector<std::vector<F>> combinations;
   for (std::size_t k = 0; k < claims.size(); ++k) {
     const auto& claim = claims[k];
     for (const auto& term : claim.terms) {
       const std::span<const F> point(term.point);
-      combinations.push_back(
-          detail::row_combination(matrices[claim.matrix], std::span<const F>(eq_table(point.subspan(column_vars))), width));
+      row_weights.push_back(eq_entries(point.subspan(column_vars)));
+      combinations.push_back(detail::row_combination(
+          matrices[claim.matrix], std::span<const std::pair<std::size_t, F>>(row_weights.back()), width));
       factors.push_back(eq_table(point.first(column_vars)));
       factors.push_back(combinations.back());
       terms.push_back({alpha[k] * term.coefficient, {factors.size() - 2, factors.size() - 1}});
@@ -376,11 +378,11 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     for (const auto& term : claims[k].terms) {
       const std::span<const F> point(term.point);
       const F scale = alpha[k] * term.coefficient * eq_eval(point.first(column_vars), s);
-      const auto& combination = combinations[term_index++];
+      const auto& combination = combinations[term_index];
       for (std::size_t c = 0; c < width; ++c) u[c] += scale * combination[c];
-      const auto row_weights = eq_table(point.subspan(column_vars));
       const auto& row_blinds = matrices[claims[k].matrix].row_blinds;
-      for (std::size_t r = 0; r < row_weights.size(); ++r) blind += scale * row_weights[r] * row_blinds[r];
+      for (const auto& [r, weight] : row_weights[term_index]) blind += scale * weight * row_blinds[r];
+      ++term_index;
     }
   }
   for (std::size_t r = 0; r < part.tables.size(); ++r) {
