@@ -1,7 +1,7 @@
 # zkcnn_target_options(<target>)
 #
 # Options for zkcnn's OWN executables (tests, examples, benchmarks): warnings, standard C++
-# without extensions, and the opt-in ZKCNN_NATIVE / ZKCNN_SANITIZE flags. Everything is
+# without extensions, and the opt-in ZKCNN_MARCH / ZKCNN_NATIVE / ZKCNN_SANITIZE flags. Everything is
 # PRIVATE to <target>; nothing here touches global flags or the exported zkcnn::zkcnn target,
 # so users of the library never inherit these flags.
 include_guard(GLOBAL)
@@ -21,7 +21,9 @@ function(zkcnn_target_options target)
     "$<${_gnu_like}:-Wall;-Wextra;-Wpedantic>"
     "$<$<CXX_COMPILER_ID:MSVC>:/W4;/permissive->")
 
-  if(ZKCNN_NATIVE)
+  if(ZKCNN_MARCH)
+    target_compile_options("${target}" PRIVATE "$<${_gnu_like}:-march=${ZKCNN_MARCH}>")
+  elseif(ZKCNN_NATIVE)
     target_compile_options("${target}" PRIVATE "$<${_gnu_like}:-march=native>")
   endif()
 

@@ -13,6 +13,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "field/montgomery_kernel_context.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -47,9 +49,9 @@ struct MontgomeryKernelAccess {
   static Limbs asm_kernel(const Limbs& a, const Limbs& b) {
 #if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
     if constexpr (limb_count == 4 && has_spare_bit) {
-      return montgomery_multiply_x86_64_4(a, b, Field::kernel_constants);
+      return montgomery_multiply_x86_64_4<Field::kernel_constants>(a, b);
     } else if constexpr (limb_count == 6 && has_spare_bit) {
-      return montgomery_multiply_x86_64_6(a, b, Field::kernel_constants);
+      return montgomery_multiply_x86_64_6<Field::kernel_constants>(a, b);
     }
 #endif
     (void)b;
@@ -260,9 +262,10 @@ static_assert(multiplies_at_compile_time<Prime4Top>() && multiplies_at_compile_t
   zkcnn::bn254::Fr, zkcnn::bn254::Fq, zkcnn::bls12_381::Fr, zkcnn::bls12_381::Fq, Prime4Top, Prime4Low, Prime6Top, \
       Prime6Low
 
-TEST_CASE("montgomery kernel: the assembly kernels are compiled in exactly when the target has BMI2 and ADX",
+TEST_CASE("montgomery kernel: the assembly kernels are compiled in exactly when an optimized small-code-model build targets BMI2 and ADX",
           "[field][montgomery]") {
 #if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && (defined(__GNUC__) || defined(__clang__)) && \
+    defined(__OPTIMIZE__) && !defined(__code_model_medium__) && !defined(__code_model_large__) &&                \
     !defined(ZKCNN_NO_INLINE_ASM)
   STATIC_REQUIRE(ZKCNN_HAS_X86_64_MONTGOMERY_ASM == 1);
   STATIC_REQUIRE(Access<zkcnn::bn254::Fr>::has_asm_kernel);
@@ -322,6 +325,20 @@ TEMPLATE_TEST_CASE("montgomery kernel: long dependent chains match the portable 
     }
     CHECK(Access<F>::raw(x) == expected);
   }
+}
+
+TEMPLATE_TEST_CASE("montgomery kernel: runs in a realigned frame with an object of variable size",
+                   "[field][montgomery]", ZKCNN_KERNEL_TEST_FIELDS) {
+  using F = TestType;
+  auto rng = make_rng(0x6672616d65);  // "frame"
+  const F y = F::random(rng);
+  const F x = F::random(rng);
+  constexpr std::size_t n = 1000;
+  LimbsOf<F> expected = Access<F>::raw(x);
+  for (std::size_t i = 0; i < n; ++i) expected = Access<F>::portable(expected, Access<F>::raw(y));
+  unsigned char out = 1;
+  CHECK(Access<F>::raw(zkcnn::test::multiply_in_realigned_frame(x, y, n, &out)) == expected);
+  CHECK(out == 0);
 }
 
 TEMPLATE_TEST_CASE("montgomery kernel: results stored over their operands", "[field][montgomery]",

@@ -8,6 +8,14 @@
 #define ZKCNN_ALWAYS_INLINE inline
 #endif
 
+// Hidden visibility: a symbol that no other shared object can interpose, so position-independent
+// code addresses it relative to RIP rather than through the GOT.
+#if defined(__GNUC__) || defined(__clang__)
+#define ZKCNN_HIDDEN [[gnu::visibility("hidden")]]
+#else
+#define ZKCNN_HIDDEN
+#endif
+
 // Full unrolling of the fixed-trip-count limb loops (GCC does not always do it on its own).
 #if defined(__clang__)
 #define ZKCNN_UNROLL _Pragma("unroll")

@@ -73,7 +73,10 @@ class MontgomeryField {
     return ~x + 1;
   }
   static constexpr std::uint64_t inv = compute_inv();
-  static constexpr detail::MontgomeryKernelConstants<limb_count> kernel_constants{modulus, inv};
+  // Hidden: the assembly kernels address it relative to RIP, which a symbol that another shared
+  // object could interpose would not allow (it would be read through the GOT, at the cost of a
+  // register).
+  ZKCNN_HIDDEN static constexpr detail::MontgomeryKernelConstants<limb_count> kernel_constants{modulus, inv};
 
   // a - p when a >= p, else a; for a < 2p. Branch-free: the comparison is data-dependent and
   // unpredictable, so a select beats a branch.
@@ -213,9 +216,9 @@ ZKCNN_UNROLL
   ZKCNN_ALWAYS_INLINE static constexpr Limbs montgomery_multiply(const Limbs& a, const Limbs& b) {
 #if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
     if constexpr (has_spare_bit && limb_count == 4) {
-      if (!std::is_constant_evaluated()) return detail::montgomery_multiply_x86_64_4(a, b, kernel_constants);
+      if (!std::is_constant_evaluated()) return detail::montgomery_multiply_x86_64_4<kernel_constants>(a, b);
     } else if constexpr (has_spare_bit && limb_count == 6) {
-      if (!std::is_constant_evaluated()) return detail::montgomery_multiply_x86_64_6(a, b, kernel_constants);
+      if (!std::is_constant_evaluated()) return detail::montgomery_multiply_x86_64_6<kernel_constants>(a, b);
     }
 #endif
 #if ZKCNN_HAS_ADDCARRY_INTRINSICS

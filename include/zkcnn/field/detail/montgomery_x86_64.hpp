@@ -3,8 +3,10 @@
 // assembly with MULX (BMI2) and ADCX/ADOX (ADX).
 //
 // Compiled only when the compiler targets both extensions (-mbmi2 -madx, or -march=native on a
-// CPU that has them, which the ZKCNN_NATIVE CMake option turns on for zkcnn's own targets) and
-// ZKCNN_NO_INLINE_ASM is not defined. MontgomeryField then uses it for its four- and six-limb
+// CPU that has them, which the ZKCNN_NATIVE CMake option turns on for zkcnn's own targets), in
+// optimized builds (at -O0 the constants' memory operands below would each take an address
+// register) with the small code model (the larger ones cannot address the constants relative
+// to RIP), and ZKCNN_NO_INLINE_ASM is not defined. MontgomeryField then uses it for its four- and six-limb
 // moduli with a spare bit, outside constant evaluation, instead of the add-with-carry
 // intrinsics: compilers lower those to MUL, whose fixed RAX/RDX operands cost moves around
 // every product.
@@ -31,23 +33,31 @@
 // r(i)..r(i+n-1) (indices mod n + 1) and its top limb goes to r(i+n). The reduction leaves
 // t[0] = 0, so the shift by one limb is a renaming, not a move, and the zeroed register is the
 // next row's top limb: the high-half chain can add into it directly. RDX holds the multiplier
-// MULX requires (b[i], then m); lo and hi receive each product; b and the constants (modulus,
-// inv) are read through one pointer each. Four limbs keep a[0..3] in registers too (the operand
-// a dependent chain x = x * y carries): 14 registers in all. Six limbs read a through a pointer
-// as well (13 registers), and reuse the a and b pointers' registers in the final subtraction.
-// Both fit beside a frame pointer (15 general-purpose registers besides RSP, 14 with one).
+// MULX requires (b[i], then m); lo and hi receive each product; b is read through a pointer.
+// The constants (modulus, inv) are memory operands on a static object with hidden visibility,
+// addressed relative to RIP: they take no register (a pointer to them would take one in every
+// call). Four limbs keep a[0..3] in registers too (the operand a dependent chain x = x * y
+// carries; reading it through a pointer costs that chain a store-to-load forwarding, 10 % of
+// its latency): 13 registers in all. Six limbs read a through a pointer as well (12 registers),
+// and reuse the a and b pointers' registers in the final subtraction.
+//
+// 13 is the fewest general-purpose registers any calling context leaves an inline asm on
+// x86-64: 16 less RSP, the frame pointer RBP, and the base pointer RBX that clang reserves in
+// a function whose stack is realigned (for 64-byte AVX-512 values) and that also has objects
+// of variable size. tests/field/montgomery_kernel_context.cpp compiles that context for every
+// -march CI builds.
 //
 // The templates are in AT&T syntax: translation units compiled with -masm=intel cannot use them
 // (define ZKCNN_NO_INLINE_ASM there).
 
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
 
 #include "zkcnn/detail/bigint.hpp"
 #include "zkcnn/detail/inline.hpp"
 
 #if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && (defined(__GNUC__) || defined(__clang__)) && \
+    defined(__OPTIMIZE__) && !defined(__code_model_medium__) && !defined(__code_model_large__) &&                \
     !defined(ZKCNN_NO_INLINE_ASM)
 #define ZKCNN_HAS_X86_64_MONTGOMERY_ASM 1
 #else
@@ -56,8 +66,9 @@
 
 namespace zkcnn::detail {
 
-/// What a Montgomery kernel reads besides its operands, contiguous so that one register
-/// addresses all of it: the modulus p and inv = -p^-1 mod 2^64.
+/// What a Montgomery kernel reads besides its operands: the modulus p and inv = -p^-1 mod 2^64.
+/// The kernels take it as a template argument, an object of static storage duration, so that
+/// they address it relative to RIP (see the register allocation above).
 template <std::size_t N>
 struct MontgomeryKernelConstants {
   Limbs<N> modulus;
@@ -69,13 +80,6 @@ struct MontgomeryKernelConstants {
 #if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
 
 namespace zkcnn::detail {
-
-static_assert(std::is_standard_layout_v<MontgomeryKernelConstants<4>> &&
-                  offsetof(MontgomeryKernelConstants<4>, inv) == 32,
-              "the four-limb kernel reads p[j] at 8 * j and inv at 32");
-static_assert(std::is_standard_layout_v<MontgomeryKernelConstants<6>> &&
-                  offsetof(MontgomeryKernelConstants<6>, inv) == 48,
-              "the six-limb kernel reads p[j] at 8 * j and inv at 48");
 
 // t(T0..T4) = t(T0..T3) + a * b[i], where B_I is the byte offset of b[i] and T4 is zero on
 // entry (it held t[0] of the previous row, which its reduction cleared).
@@ -100,30 +104,30 @@ static_assert(std::is_standard_layout_v<MontgomeryKernelConstants<6>> &&
 // adds the low half of m * p[0] into it, for its carry: T0 != 0); t / 2^64 is then in T1..T4.
 #define ZKCNN_MONT4_REDUCE_ROW(T0, T1, T2, T3, T4) \
   "movq " T0 ", %%rdx\n\t"                        \
-  "imulq 32(%[k]), %%rdx\n\t"                     \
+  "imulq %[inv], %%rdx\n\t"                     \
   "xorl %k[lo], %k[lo]\n\t"                       \
-  "mulxq (%[k]), %[lo], %[hi]\n\t"                \
+  "mulxq %[p0], %[lo], %[hi]\n\t"                \
   "adcxq %[lo], " T0 "\n\t"                       \
   "adoxq %[hi], " T1 "\n\t"                       \
-  "mulxq 8(%[k]), %[lo], %[hi]\n\t"               \
+  "mulxq %[p1], %[lo], %[hi]\n\t"               \
   "adcxq %[lo], " T1 "\n\t"                       \
   "adoxq %[hi], " T2 "\n\t"                       \
-  "mulxq 16(%[k]), %[lo], %[hi]\n\t"              \
+  "mulxq %[p2], %[lo], %[hi]\n\t"              \
   "adcxq %[lo], " T2 "\n\t"                       \
   "adoxq %[hi], " T3 "\n\t"                       \
-  "mulxq 24(%[k]), %[lo], %[hi]\n\t"              \
+  "mulxq %[p3], %[lo], %[hi]\n\t"              \
   "adcxq %[lo], " T3 "\n\t"                       \
   "adoxq %[hi], " T4 "\n\t"                       \
   "adcq $0, " T4 "\n\t"
 
-/// a * b * 2^-256 mod p for a, b < p, with p = k.modulus odd and below 2^255 and
-/// k.inv = -p^-1 mod 2^64. The result may be stored over either input.
-ZKCNN_ALWAYS_INLINE Limbs<4> montgomery_multiply_x86_64_4(const Limbs<4>& a, const Limbs<4>& b,
-                                                           const MontgomeryKernelConstants<4>& k) {
+/// a * b * 2^-256 mod p for a, b < p, with p = K.modulus odd and below 2^255 and
+/// K.inv = -p^-1 mod 2^64. The result may be stored over either input.
+template <const MontgomeryKernelConstants<4>& K>
+ZKCNN_ALWAYS_INLINE Limbs<4> montgomery_multiply_x86_64_4(const Limbs<4>& a, const Limbs<4>& b) {
   std::uint64_t r0, r1, r2, r3, r4, lo, hi, rdx;
-  // Every output is early-clobber: each is written while inputs are still to be read. b and k
-  // are read through pointers, hence the "memory" clobber (per-limb "m" operands would each
-  // want an address register, more than some builds have left).
+  // Every output is early-clobber: each is written while inputs are still to be read. b is read
+  // through a pointer, hence the "memory" clobber (per-limb "m" operands for b would each want
+  // an address register, more than some builds have left).
   __asm__(
       // Row 0: t = a * b[0]. t starts at zero, so MULX writes the high halves straight into
       // t[1..4] and a single carry chain adds the low halves.
@@ -147,20 +151,22 @@ ZKCNN_ALWAYS_INLINE Limbs<4> montgomery_multiply_x86_64_4(const Limbs<4>& a, con
       // t = (r4, r0, r1, r2) < 2p. t - p goes to (lo, hi, rdx, r3); a final borrow (CF) means
       // t < p: keep t, otherwise take the difference.
       "movq %[r4], %[lo]\n\t"
-      "subq (%[k]), %[lo]\n\t"
+      "subq %[p0], %[lo]\n\t"
       "movq %[r0], %[hi]\n\t"
-      "sbbq 8(%[k]), %[hi]\n\t"
+      "sbbq %[p1], %[hi]\n\t"
       "movq %[r1], %%rdx\n\t"
-      "sbbq 16(%[k]), %%rdx\n\t"
+      "sbbq %[p2], %%rdx\n\t"
       "movq %[r2], %[r3]\n\t"
-      "sbbq 24(%[k]), %[r3]\n\t"
+      "sbbq %[p3], %[r3]\n\t"
       "cmovncq %[lo], %[r4]\n\t"
       "cmovncq %[hi], %[r0]\n\t"
       "cmovncq %%rdx, %[r1]\n\t"
       "cmovncq %[r3], %[r2]\n\t"
       : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [lo] "=&r"(lo),
         [hi] "=&r"(hi), "=&d"(rdx)
-      : [a0] "r"(a[0]), [a1] "r"(a[1]), [a2] "r"(a[2]), [a3] "r"(a[3]), [b] "r"(b.data()), [k] "r"(&k)
+      : [a0] "r"(a[0]), [a1] "r"(a[1]), [a2] "r"(a[2]), [a3] "r"(a[3]), [b] "r"(b.data()),
+        [p0] "m"(K.modulus[0]), [p1] "m"(K.modulus[1]), [p2] "m"(K.modulus[2]), [p3] "m"(K.modulus[3]),
+        [inv] "m"(K.inv)
       : "cc", "memory");
   return {r4, r0, r1, r2};
 }
@@ -168,7 +174,7 @@ ZKCNN_ALWAYS_INLINE Limbs<4> montgomery_multiply_x86_64_4(const Limbs<4>& a, con
 #undef ZKCNN_MONT4_MUL_ROW
 #undef ZKCNN_MONT4_REDUCE_ROW
 
-// The six-limb rows: as above, with a read through a pointer and inv at offset 48.
+// The six-limb rows: as above, with a read through a pointer.
 #define ZKCNN_MONT6_MUL_ROW(B_I, T0, T1, T2, T3, T4, T5, T6) \
   "xorl %k[lo], %k[lo]\n\t"                                 \
   "movq " B_I "(%[b]), %%rdx\n\t"                           \
@@ -194,32 +200,32 @@ ZKCNN_ALWAYS_INLINE Limbs<4> montgomery_multiply_x86_64_4(const Limbs<4>& a, con
 
 #define ZKCNN_MONT6_REDUCE_ROW(T0, T1, T2, T3, T4, T5, T6) \
   "movq " T0 ", %%rdx\n\t"                                \
-  "imulq 48(%[k]), %%rdx\n\t"                             \
+  "imulq %[inv], %%rdx\n\t"                             \
   "xorl %k[lo], %k[lo]\n\t"                               \
-  "mulxq (%[k]), %[lo], %[hi]\n\t"                        \
+  "mulxq %[p0], %[lo], %[hi]\n\t"                        \
   "adcxq %[lo], " T0 "\n\t"                               \
   "adoxq %[hi], " T1 "\n\t"                               \
-  "mulxq 8(%[k]), %[lo], %[hi]\n\t"                       \
+  "mulxq %[p1], %[lo], %[hi]\n\t"                       \
   "adcxq %[lo], " T1 "\n\t"                               \
   "adoxq %[hi], " T2 "\n\t"                               \
-  "mulxq 16(%[k]), %[lo], %[hi]\n\t"                      \
+  "mulxq %[p2], %[lo], %[hi]\n\t"                      \
   "adcxq %[lo], " T2 "\n\t"                               \
   "adoxq %[hi], " T3 "\n\t"                               \
-  "mulxq 24(%[k]), %[lo], %[hi]\n\t"                      \
+  "mulxq %[p3], %[lo], %[hi]\n\t"                      \
   "adcxq %[lo], " T3 "\n\t"                               \
   "adoxq %[hi], " T4 "\n\t"                               \
-  "mulxq 32(%[k]), %[lo], %[hi]\n\t"                      \
+  "mulxq %[p4], %[lo], %[hi]\n\t"                      \
   "adcxq %[lo], " T4 "\n\t"                               \
   "adoxq %[hi], " T5 "\n\t"                               \
-  "mulxq 40(%[k]), %[lo], %[hi]\n\t"                      \
+  "mulxq %[p5], %[lo], %[hi]\n\t"                      \
   "adcxq %[lo], " T5 "\n\t"                               \
   "adoxq %[hi], " T6 "\n\t"                               \
   "adcq $0, " T6 "\n\t"
 
-/// a * b * 2^-384 mod p for a, b < p, with p = k.modulus odd and below 2^383 and
-/// k.inv = -p^-1 mod 2^64. The result may be stored over either input.
-ZKCNN_ALWAYS_INLINE Limbs<6> montgomery_multiply_x86_64_6(const Limbs<6>& a, const Limbs<6>& b,
-                                                           const MontgomeryKernelConstants<6>& k) {
+/// a * b * 2^-384 mod p for a, b < p, with p = K.modulus odd and below 2^383 and
+/// K.inv = -p^-1 mod 2^64. The result may be stored over either input.
+template <const MontgomeryKernelConstants<6>& K>
+ZKCNN_ALWAYS_INLINE Limbs<6> montgomery_multiply_x86_64_6(const Limbs<6>& a, const Limbs<6>& b) {
   std::uint64_t r0, r1, r2, r3, r4, r5, r6, lo, hi, rdx;
   // The pointers to a and b are read-write operands: once the last row has read them, their
   // registers hold two limbs of t - p.
@@ -255,17 +261,17 @@ ZKCNN_ALWAYS_INLINE Limbs<6> montgomery_multiply_x86_64_6(const Limbs<6>& a, con
       // t = (r6, r0, r1, r2, r3, r4) < 2p. t - p goes to (lo, hi, rdx, r5, a, b); a final
       // borrow (CF) means t < p: keep t, otherwise take the difference.
       "movq %[r6], %[lo]\n\t"
-      "subq (%[k]), %[lo]\n\t"
+      "subq %[p0], %[lo]\n\t"
       "movq %[r0], %[hi]\n\t"
-      "sbbq 8(%[k]), %[hi]\n\t"
+      "sbbq %[p1], %[hi]\n\t"
       "movq %[r1], %%rdx\n\t"
-      "sbbq 16(%[k]), %%rdx\n\t"
+      "sbbq %[p2], %%rdx\n\t"
       "movq %[r2], %[r5]\n\t"
-      "sbbq 24(%[k]), %[r5]\n\t"
+      "sbbq %[p3], %[r5]\n\t"
       "movq %[r3], %[a]\n\t"
-      "sbbq 32(%[k]), %[a]\n\t"
+      "sbbq %[p4], %[a]\n\t"
       "movq %[r4], %[b]\n\t"
-      "sbbq 40(%[k]), %[b]\n\t"
+      "sbbq %[p5], %[b]\n\t"
       "cmovncq %[lo], %[r6]\n\t"
       "cmovncq %[hi], %[r0]\n\t"
       "cmovncq %%rdx, %[r1]\n\t"
@@ -274,7 +280,8 @@ ZKCNN_ALWAYS_INLINE Limbs<6> montgomery_multiply_x86_64_6(const Limbs<6>& a, con
       "cmovncq %[b], %[r4]\n\t"
       : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [r5] "=&r"(r5),
         [r6] "=&r"(r6), [lo] "=&r"(lo), [hi] "=&r"(hi), "=&d"(rdx), [a] "+&r"(a_ptr), [b] "+&r"(b_ptr)
-      : [k] "r"(&k)
+      : [p0] "m"(K.modulus[0]), [p1] "m"(K.modulus[1]), [p2] "m"(K.modulus[2]), [p3] "m"(K.modulus[3]),
+        [p4] "m"(K.modulus[4]), [p5] "m"(K.modulus[5]), [inv] "m"(K.inv)
       : "cc", "memory");
   return {r6, r0, r1, r2, r3, r4};
 }
