@@ -31,9 +31,9 @@ namespace {
 /// their index, so the larger key extends the commitment's, and the weights' commitment
 /// (made with fewer columns) opens under it unchanged. The key stays within
 /// max_key_column_vars, which also bounds what a hostile statement can make a verifier derive.
-std::size_t accuracy_key_column_vars(const CommitmentFile& published, std::size_t samples, const std::string& what) {
-  const std::size_t batch_key = take(key_column_vars(published.architecture, samples, zk::Conclusion::accuracy), what);
-  return std::max(published.key_column_vars, batch_key);
+std::size_t accuracy_key_column_vars(std::size_t published_key, const zk::ModelCircuit<Scalar>& batch_circuit,
+                                     const std::string& what) {
+  return std::max(published_key, take(key_column_vars(batch_circuit), what));
 }
 
 /// Fails (bad input, naming `what`) unless every sample is an input of the model and every
@@ -71,7 +71,9 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const auto state = prover_state(secret, published);
   const nn::Architecture& architecture = published.architecture;
   // Before reading the images: a batch too large for the key fails at once.
-  const std::size_t column_vars = accuracy_key_column_vars(published, count, "--images");
+  const std::size_t column_vars = accuracy_key_column_vars(
+      published.key_column_vars,
+      take(zk::ModelCircuit<Scalar>::compile(architecture, count, zk::Conclusion::accuracy), "--images"), "--images");
   const std::string data = arguments.optional("--data").value_or(std::string(default_data_directory));
   output.progress("reading Fashion-MNIST test images {} to {} ({})", first, first + count - 1, data);
   const LabelledInputs images = test_images(data, first, count, architecture, "--first/--images");
@@ -121,13 +123,19 @@ ExitCode verify(const Arguments& arguments, const Output& output) {
   const auto proof = load(arguments.required("--proof"), decode_proof);
   require_fits(statement, published.architecture, statement_path);
   const std::size_t samples = statement.samples.size();
-  const std::size_t column_vars = accuracy_key_column_vars(published, samples, statement_path);
+  // The architecture is the model owner's: its cost is checked before anything is compiled,
+  // for the commitment's own key (one sample) and for the batch.
+  const zk::VerifierLimits limits = verifier_limits(arguments);
+  const std::size_t published_key =
+      published_key_column_vars(published, verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, limits));
+  const auto circuit = verifier_circuit(published.architecture, samples, zk::Conclusion::accuracy, limits);
+  const std::size_t column_vars = accuracy_key_column_vars(published_key, circuit, statement_path);
 
   output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, samples);
   const Pcs pcs = make_key(column_vars);
   output.progress("verifying");
   const auto start = std::chrono::steady_clock::now();
-  const Status verdict = zk::verify_accuracy(pcs, published.architecture, published.commitment,
+  const Status verdict = zk::verify_accuracy(pcs, circuit, published.commitment,
                                              std::span<const std::vector<std::int64_t>>(statement.samples),
                                              std::span<const std::size_t>(statement.labels), statement.correct, proof);
   const double seconds = seconds_since(start);
@@ -180,10 +188,11 @@ Command accuracy_verify_command() {
            "k) for the model committed to in C: the model classifies exactly k of the samples as\n"
            "labelled. Needs neither the model, nor its secret, nor its predictions. Exits 0 when the\n"
            "proof verifies, 1 when it is rejected (the reason is printed), 2 when a file cannot be\n"
-           "read or the statement does not fit the model.",
-           {{"--commitment", "C", "the model's commitment file"},
-            {"--statement", "T", "the accuracy statement file of `zkcnn accuracy-prove`"},
-            {"--proof", "P", "the proof file of `zkcnn accuracy-prove`"}}},
+           "read, the statement does not fit the model, or the model would cost the verifier more\n"
+           "than its limits.",
+           with_verifier_limits({{"--commitment", "C", "the model's commitment file"},
+                                 {"--statement", "T", "the accuracy statement file of `zkcnn accuracy-prove`"},
+                                 {"--proof", "P", "the proof file of `zkcnn accuracy-prove`"}})},
           verify};
 }
 

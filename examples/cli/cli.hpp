@@ -21,6 +21,7 @@
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/zk/model_circuit.hpp>
 #include <zkcnn/zk/model_proof.hpp>
+#include <zkcnn/zk/verifier_cost.hpp>
 
 namespace zkcnn::cli {
 
@@ -137,12 +138,21 @@ inline constexpr std::string_view key_domain = "zkcnn command-line tool/bn254/v1
 inline constexpr std::size_t max_key_column_vars = 16;
 
 /// The smallest key with which the library's default commitment shape
-/// (Hyrax::default_column_vars) fits both polynomials a proof over `batch` samples ending in
-/// `conclusion` commits: the model's weights and the proof's auxiliary witness. The default is
-/// the key of `zkcnn commit`, sized for one-sample prediction proofs. Fails when the
-/// architecture does not compile for that batch or needs more than max_key_column_vars.
+/// (Hyrax::default_column_vars) fits both polynomials a proof of the circuit commits: the
+/// model's weights and the proof's auxiliary witness. Fails beyond max_key_column_vars.
+Result<std::size_t> key_column_vars(const zk::ModelCircuit<Scalar>& circuit);
+
+/// The same for a proof over `batch` samples ending in `conclusion`. The default is the key
+/// of `zkcnn commit`, sized for one-sample prediction proofs. Fails when the architecture
+/// does not compile for that batch or needs more than max_key_column_vars.
 Result<std::size_t> key_column_vars(const nn::Architecture& architecture, std::size_t batch = 1,
                                     zk::Conclusion conclusion = zk::Conclusion::outputs);
+
+/// The circuit a verifier checks proofs over `batch` samples against, compiled once the
+/// architecture's verification cost is within `limits`; a bad-input failure (naming the layer
+/// and the limit) otherwise.
+zk::ModelCircuit<Scalar> verifier_circuit(const nn::Architecture& architecture, std::size_t batch,
+                                          zk::Conclusion conclusion, const zk::VerifierLimits& limits);
 
 /// Derives the key's 2^column_vars generators (the commitment's and every proof's).
 Pcs make_key(std::size_t column_vars);

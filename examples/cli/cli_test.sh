@@ -12,6 +12,7 @@ if (($# != 4)); then
     exit 2
 fi
 zkcnn=$(realpath "$1") model=$(realpath "$2") data=$(realpath "$3") work=$4
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
 
 failures=0
@@ -71,6 +72,34 @@ if ((failures > 0)); then
 fi
 expect 0 "inspect the commitment" "$zkcnn" inspect --commitment c1
 expect 0 "inspect --json" grep -q '"multiply_accumulates"' <("$zkcnn" inspect --commitment c1 --json --quiet)
+
+echo "== hostile commitment files: refused before any work (exit 2, within a second)"
+# The key size is the architecture's: a file claiming a larger key is not this model's.
+for key_size in 10 12 16; do
+    cp c1 c1.key && set_u32 c1.key "$header" "$key_size"
+    expect 2 "commitment whose key size field says 2^$key_size" "$zkcnn" verify --commitment c1.key --statement t \
+        --proof p
+    grep -q "key size" err.txt || { failures=$((failures + 1)) && echo "FAIL: the refusal does not name the key size"; }
+done
+# expect_quick_refusal DESCRIPTION COMMAND...: exit 2 in under a second, naming a verifier limit.
+expect_quick_refusal() {
+    local what=$1 start elapsed_ms
+    shift
+    start=$(date +%s%N)
+    expect 2 "$what" "$@"
+    elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+    if ! grep -q "beyond" err.txt || ((elapsed_ms > 1000)); then
+        failures=$((failures + 1))
+        echo "FAIL: $what: refused in $elapsed_ms ms, expected a named limit within 1000 ms"
+    fi
+}
+hostile() { /usr/bin/python3 "$script_dir/hostile_commitment.py" "$1" c1 "c1.$1"; }
+hostile fft-padding && expect_quick_refusal "FFT convolution with padding 2048" \
+    "$zkcnn" verify --commitment c1.fft-padding --statement t --proof p
+hostile huge-window && expect_quick_refusal "max pooling over 256x256 windows" \
+    "$zkcnn" verify --commitment c1.huge-window --statement t --proof p
+expect 0 "a raised limit lets the padded convolution's cost through (then its proof is checked)" \
+    not grep -q beyond <("$zkcnn" verify --commitment c1.fft-padding --statement t --proof p --max-memory 4096 2>&1)
 
 echo "== rejections (exit 1)"
 size=$(stat -c %s p)
@@ -159,6 +188,8 @@ expect 0 "accuracy-prove" "$zkcnn" accuracy-prove --secret s1 --commitment c1 --
 expect 0 "accuracy-verify" "$zkcnn" accuracy-verify --commitment c1 --statement at --proof ap
 expect 0 "accuracy-verify --json says verified" grep -q '"verified":true' \
     <("$zkcnn" accuracy-verify --commitment c1 --statement at --proof ap --json --quiet)
+hostile wide-argmax && expect_quick_refusal "accuracy over 2^24 classes, from a hostile commitment" \
+    "$zkcnn" accuracy-verify --commitment c1.wide-argmax --statement at --proof ap
 # The accuracy statement: sample count (4), 8 samples of a count (4) and 32x32 inputs (8 bytes
 # each), label count (4), 8 labels (4 bytes each), the count k of correct samples (4).
 sample_bytes=$((4 + 1024 * 8))

@@ -21,6 +21,27 @@ zk::ProverOptions prover_options(const Arguments& arguments) {
   return {.zero_knowledge = !arguments.has("--no-zero-knowledge")};
 }
 
+std::vector<OptionSpec> with_verifier_limits(std::vector<OptionSpec> options) {
+  const zk::VerifierLimits defaults;
+  options.insert(options.end(), {{"--max-memory", "MIB",
+           "refuse an architecture whose verification needs more than MIB MiB of tables (default " +
+               std::to_string(defaults.max_memory_bytes >> 20) + ")"},
+          {"--max-work", "LOG2",
+           "refuse an architecture that asks the verifier for more than 2^LOG2 field multiplications (default " +
+               std::to_string(zkcnn::detail::ceil_log2(defaults.max_work)) + ")"},
+          {"--max-degree", "D",
+           "refuse an architecture with sumcheck rounds of degree above D (default " +
+               std::to_string(defaults.max_degree) + ")"}});
+  return options;
+}
+
+zk::VerifierLimits verifier_limits(const Arguments& arguments) {
+  const zk::VerifierLimits defaults;
+  return {.max_memory_bytes = arguments.number("--max-memory", defaults.max_memory_bytes >> 20, 1, std::size_t{1} << 20) << 20,
+          .max_work = std::size_t{1} << arguments.number("--max-work", zkcnn::detail::ceil_log2(defaults.max_work), 1, 60),
+          .max_degree = arguments.number("--max-degree", defaults.max_degree, 1, std::size_t{1} << 20)};
+}
+
 std::string mode_text(const zk::ModelProof& proof) {
   return zk::is_zero_knowledge(proof) ? "zero-knowledge proof"
                                       : "proof without zero knowledge: it reveals evaluations of the weights";

@@ -7,6 +7,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include <zkcnn/zk/model_proof.hpp>
 
@@ -35,6 +36,11 @@ std::span<const Command> commands();
 /// selects.
 OptionSpec no_zero_knowledge_option();
 zk::ProverOptions prover_options(const Arguments& arguments);
+/// The verifiers' cost limits (--max-memory, --max-work, --max-degree): a commitment's
+/// architecture is the model owner's, and verifying it must not cost more than these.
+std::vector<OptionSpec> with_verifier_limits(std::vector<OptionSpec> options);
+zk::VerifierLimits verifier_limits(const Arguments& arguments);
+
 /// "zero-knowledge proof", or what a proof without zero knowledge reveals.
 std::string mode_text(const zk::ModelProof& proof);
 

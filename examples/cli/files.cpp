@@ -168,6 +168,16 @@ Sha256::Digest commitment_digest(const CommitmentFile& file) {
   return hash.finalize();
 }
 
+std::size_t published_key_column_vars(const CommitmentFile& published, const zk::ModelCircuit<Scalar>& one_sample) {
+  const std::size_t needed = take(key_column_vars(one_sample), "architecture");
+  if (published.key_column_vars != needed) {
+    throw Failure(ExitCode::bad_input, "commitment file: its key size field says 2^" +
+                                           std::to_string(published.key_column_vars) + " generators, its architecture needs 2^" +
+                                           std::to_string(needed));
+  }
+  return needed;
+}
+
 zk::ModelProverState<Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published) {
   const auto mismatch = [](const std::string& why) {
     return Failure(ExitCode::bad_input, "the secret file does not belong to this commitment: " + why);
@@ -175,6 +185,7 @@ zk::ModelProverState<Pcs> prover_state(const SecretFile& secret, const Commitmen
   if (secret.commitment_digest != commitment_digest(published)) throw mismatch("it was made for another commitment");
   if (secret.model.architecture != published.architecture) throw mismatch("another architecture");
   const auto circuit = take(zk::ModelCircuit<Scalar>::compile(published.architecture, 1), "architecture");
+  published_key_column_vars(published, circuit);
   const auto& weights = published.commitment.weights;
   if (weights.num_vars != circuit.weights_layout().num_vars() || weights.column_vars > published.key_column_vars ||
       secret.opening.row_blinds.size() != weights.rows.size()) {

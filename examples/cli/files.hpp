@@ -95,6 +95,12 @@ Result<zk::ModelProof> decode_proof(std::span<const std::uint8_t> bytes);
 /// SHA-256 of a commitment file's canonical payload: what a secret file is tied to.
 Sha256::Digest commitment_digest(const CommitmentFile& file);
 
+/// The commitment file's key size, checked to be exactly what its architecture needs
+/// (`one_sample`: its circuit for one-sample prediction proofs): every proof binds the key it
+/// was made with, and a hostile file must not make a verifier derive a larger one. A bad-input
+/// failure otherwise.
+std::size_t published_key_column_vars(const CommitmentFile& published, const zk::ModelCircuit<Scalar>& one_sample);
+
 /// The owner's state for proofs about `published`, from a secret file that must belong to it
 /// (a mismatched opening would otherwise only show as a rejected proof, or make Hyrax throw);
 /// a bad-input failure otherwise.

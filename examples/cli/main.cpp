@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,12 @@ int main(int argc, char** argv) {
   } catch (const Failure& failure) {
     fmt::print(stderr, "zkcnn {}: {}\n", name, failure.what());
     return exit_status(failure.code());
+  } catch (const std::bad_alloc&) {
+    // Not a bug: this machine cannot hold what the files or options ask for (the verifiers
+    // bound their costs before allocating, so this is a prover's or a raised limit's).
+    fmt::print(stderr, "zkcnn {}: out of memory: the model, the batch or the limits given need more memory than this "
+                       "machine has\n", name);
+    return exit_status(ExitCode::bad_input);
   } catch (const std::exception& error) {
     // The library throws only on arguments it trusts the caller to have checked: a bug here.
     fmt::print(stderr, "zkcnn {}: internal error: {}\n", name, error.what());

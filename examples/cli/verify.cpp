@@ -16,15 +16,17 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const auto statement = load(arguments.required("--statement"), decode_statement);
   const auto proof = load(arguments.required("--proof"), decode_proof);
 
-  output.progress("deriving the commitment key: 2^{} generators", published.key_column_vars);
-  const Pcs pcs = make_key(published.key_column_vars);
+  // The architecture is the model owner's: its cost is checked before anything is compiled.
+  const auto circuit = verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, verifier_limits(arguments));
+  const std::size_t column_vars = published_key_column_vars(published, circuit);
+  output.progress("deriving the commitment key: 2^{} generators", column_vars);
+  const Pcs pcs = make_key(column_vars);
   output.progress("verifying");
   const auto start = std::chrono::steady_clock::now();
   // The predicted class is a claim about the output: check it as part of the statement.
   const std::size_t largest = argmax(statement.output);
   Status verdict = statement.predicted_class == largest
-                       ? zk::verify_prediction(pcs, published.architecture, published.commitment, statement.input,
-                                               statement.output, proof)
+                       ? zk::verify_prediction(pcs, circuit, published.commitment, statement.input, statement.output, proof)
                        : Status(make_error(Errc::verification_failed,
                                            "the statement's predicted class " + std::to_string(statement.predicted_class) +
                                                " is not its largest output (class " + std::to_string(largest) + ")"));
@@ -50,10 +52,10 @@ Command verify_command() {
            "Checks that the proof P shows the statement T (an input, the model's output on it, and the\n"
            "predicted class) for the model committed to in C. Needs neither the model nor its secret.\n"
            "Exits 0 when the proof verifies, 1 when it is rejected (the reason is printed), 2 when a\n"
-           "file cannot be read.",
-           {{"--commitment", "C", "the model's commitment file"},
-            {"--statement", "T", "the statement file of `zkcnn prove`"},
-            {"--proof", "P", "the proof file of `zkcnn prove`"}}},
+           "file cannot be read or its model would cost the verifier more than its limits.",
+           with_verifier_limits({{"--commitment", "C", "the model's commitment file"},
+                                 {"--statement", "T", "the statement file of `zkcnn prove`"},
+                                 {"--proof", "P", "the proof file of `zkcnn prove`"}})},
           run};
 }
 

@@ -16,6 +16,7 @@ enum class Errc {
   malformed_proof,      ///< a proof whose shape does not match the statement
   verification_failed,  ///< a well-formed proof that does not verify
   invalid_argument,     ///< a caller-supplied argument outside the documented domain
+  resource_limit,       ///< work a verifier refuses: beyond the limits it was given
 };
 
 struct Error {

@@ -116,6 +116,17 @@ TEST_CASE("model proofs reject a wrong statement", "[zk]") {
     std::get<Conv2dSpec>(other.layers[0]).algorithm = ConvAlgorithm::direct;
     CHECK_FALSE(f.verify(x, proven.outputs, proven.proof, &other));
   }
+  SECTION("a key of another size or domain") {
+    // The proof binds its key: the same generators' prefix under a larger key, or another
+    // domain's generators, do not verify it.
+    const Pcs larger("zkcnn model proof test", 9);
+    const Pcs other_domain("zkcnn model proof test, another domain", 8);
+    for (const Pcs* key : {&larger, &other_domain}) {
+      CHECK_FALSE(zkcnn::zk::verify_model(*key, f.model.architecture, f.committed.first,
+                                          std::span<const std::vector<std::int64_t>>(x),
+                                          std::span<const std::vector<std::int64_t>>(proven.outputs), proven.proof));
+    }
+  }
   SECTION("another model's commitment") {
     Fixture g;
     g.model = zkcnn_model_test::every_layer_model(2);

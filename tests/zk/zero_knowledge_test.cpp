@@ -87,7 +87,7 @@ LeakReport leaks(Committed& c, const Samples& x, std::span<const std::size_t> la
                                                            std::span<const std::vector<std::int64_t>>(x), witness, labels,
                                                            profile, c.rng, {zero_knowledge}, record);
   const zkcnn::zk::detail::ClaimedResult result{conclusion, std::span(witness.outputs), labels, witness.correct};
-  REQUIRE(zkcnn::zk::detail::verify_statement(pcs(), c.model.architecture, c.committed.first,
+  REQUIRE(zkcnn::zk::detail::verify_statement(pcs(), circuit, c.committed.first,
                                               std::span<const std::vector<std::int64_t>>(x), result, proof));
   LeakReport report{truths.size(), 0};
   std::set<std::array<std::uint8_t, F::byte_size>> seen;

@@ -24,6 +24,7 @@ class ByteWriter {
     const auto encoded = detail::le_bytes(value);
     bytes_.insert(bytes_.end(), encoded.begin(), encoded.begin() + 4);
   }
+  void write_u64(std::uint64_t value) { write_bytes(detail::le_bytes(value)); }
   template <EncodableField F>
   void write_field(const F& value) {
     write_bytes(value.to_bytes());
@@ -73,6 +74,14 @@ class ByteReader {
     if (!bytes) return bytes.error();
     std::uint32_t value = 0;
     for (std::size_t i = 4; i-- > 0;) value = (value << 8) | (*bytes)[i];
+    return value;
+  }
+
+  Result<std::uint64_t> read_u64(std::string_view what) {
+    auto bytes = read_bytes(8, what);
+    if (!bytes) return bytes.error();
+    std::uint64_t value = 0;
+    for (std::size_t i = 8; i-- > 0;) value = (value << 8) | (*bytes)[i];
     return value;
   }
 

@@ -117,6 +117,10 @@ struct Architecture {
         in_channels * height * width > max_elements) {
       return fail_size("architecture: input: ");
     }
+    if (input_scale_bits > max_bits) {
+      return make_error(Errc::invalid_argument, "architecture: the input scale of 2^" + std::to_string(input_scale_bits) +
+                                                    " is beyond 2^" + std::to_string(max_bits));
+    }
     ActivationShape current{in_channels, height, width, false, static_cast<std::int64_t>(input_scale_bits),
                             in_channels, height, width};
     std::vector<ActivationShape> out{current};
@@ -130,6 +134,9 @@ struct Architecture {
           [&](const auto& spec) -> Result<ActivationShape> {
             using S = std::decay_t<decltype(spec)>;
             ActivationShape s = current;
+            if constexpr (std::is_same_v<S, Conv2dSpec> || std::is_same_v<S, DenseSpec>) {
+              if (spec.weight_scale_bits > max_bits) return fail("the weight scale is beyond 2^" + std::to_string(max_bits));
+            }
             if constexpr (std::is_same_v<S, Conv2dSpec>) {
               if (current.flat) return fail("a convolution needs an image input");
               if (spec.out_channels == 0 || spec.kernel == 0 || spec.stride == 0) return fail("sizes must be positive");
@@ -193,21 +200,24 @@ struct Architecture {
     return out;
   }
 
-  inline static constexpr std::uint8_t format_version = 1;
+  /// Version 2 writes every size at 64 bits (version 1 truncated them to 32, so that two
+  /// architectures could share an encoding and a digest).
+  inline static constexpr std::uint8_t format_version = 2;
 
-  /// The canonical encoding: version, name, input, then each layer's kind and parameters.
+  /// The canonical encoding: version, name, input, then each layer's kind and parameters,
+  /// every size and count at full width: distinct architectures have distinct encodings.
   std::vector<std::uint8_t> serialize() const {
     io::ByteWriter out;
     out.write_u8(format_version);
-    out.write_u32(static_cast<std::uint32_t>(name.size()));
+    out.write_u64(name.size());
     out.write_bytes({reinterpret_cast<const std::uint8_t*>(name.data()), name.size()});
-    for (std::size_t v : {in_channels, height, width, input_scale_bits}) out.write_u32(static_cast<std::uint32_t>(v));
-    out.write_u32(static_cast<std::uint32_t>(layers.size()));
+    for (std::size_t v : {in_channels, height, width, input_scale_bits}) out.write_u64(v);
+    out.write_u64(layers.size());
     for (const auto& layer : layers) {
       out.write_u8(static_cast<std::uint8_t>(layer.index()));
       std::visit(
           [&](const auto& spec) {
-            for (std::size_t v : parameters(spec)) out.write_u32(static_cast<std::uint32_t>(v));
+            for (std::size_t v : parameters(spec)) out.write_u64(v);
           },
           layer);
     }
@@ -221,21 +231,21 @@ struct Architecture {
     if (*version != format_version) {
       return make_error(Errc::invalid_encoding, "architecture: unsupported format version " + std::to_string(*version));
     }
-    auto name_size = in.read_u32("architecture name length");
+    auto name_size = in.read_u64("architecture name length");
     if (!name_size) return name_size.error();
     auto name_bytes = in.read_bytes(*name_size, "architecture name");
     if (!name_bytes) return name_bytes.error();
     Architecture arch;
     arch.name.assign(name_bytes->begin(), name_bytes->end());
     for (std::size_t* field : {&arch.in_channels, &arch.height, &arch.width, &arch.input_scale_bits}) {
-      auto v = in.read_u32("architecture input shape");
+      auto v = in.read_u64("architecture input shape");
       if (!v) return v.error();
       *field = *v;
     }
-    auto count = in.read_u32("architecture layer count");
+    auto count = in.read_u64("architecture layer count");
     if (!count) return count.error();
     if (*count > in.remaining()) return make_error(Errc::invalid_encoding, "architecture: truncated layer list");
-    for (std::uint32_t i = 0; i < *count; ++i) {
+    for (std::uint64_t i = 0; i < *count; ++i) {
       auto kind = in.read_u8("layer kind");
       if (!kind) return kind.error();
       auto layer = read_layer(in, *kind);
@@ -273,7 +283,7 @@ struct Architecture {
     auto read = [&](std::size_t count) -> Result<std::vector<std::size_t>> {
       std::vector<std::size_t> values;
       for (std::size_t i = 0; i < count; ++i) {
-        auto v = in.read_u32("layer parameter");
+        auto v = in.read_u64("layer parameter");
         if (!v) return v.error();
         values.push_back(*v);
       }

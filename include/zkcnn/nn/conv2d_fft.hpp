@@ -180,12 +180,9 @@ class Conv2dFftLayer {
         input_(shape.input_shape()),
         kernel_(shape.kernel_shape()),
         output_(shape.output_shape()),
-        stride_(shape.width + shape.padding) {
+        stride_(shape.fft_row_stride()) {
     const std::size_t k = shape.kernel, s = shape.stride, pad = shape.padding;
-    const std::size_t last_input = (shape.height - 1 + pad) * stride_ + shape.width - 1 + pad;
-    const std::size_t last_output =
-        ((shape.out_height() - 1) * s + k - 1) * stride_ + (shape.out_width() - 1) * s + k - 1;
-    log_n_ = zkcnn::detail::ceil_log2(std::max(last_input, last_output) + 1);
+    log_n_ = shape.fft_transform_vars();
     root_ = fft::transform_root<F>(log_n_, fft::Direction::forward);  // throws beyond the two-adicity
     inverse_root_ = *root_.inverse();
     n_inverse_ = *F::from_u64(std::uint64_t{1} << log_n_).inverse();

@@ -5,12 +5,14 @@
 // Y (batch, out_channels, out_height, out_width) is the cross-correlation CNNs compute,
 //   Y[b][o][y][x] = sum_{i,a,c} K[o][i][a][c] * Xpad[b][i][y*stride + a][x*stride + c].
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/bits.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 
 namespace zkcnn::nn {
@@ -39,6 +41,17 @@ struct Conv2dShape {
   std::size_t padded_width() const { return width + 2 * padding; }
   std::size_t out_height() const { return (padded_height() - kernel) / stride + 1; }
   std::size_t out_width() const { return (padded_width() - kernel) / stride + 1; }
+
+  /// The FFT convolution's row stride: a padded row of the input, laid out end to end.
+  std::size_t fft_row_stride() const { return width + padding; }
+  /// log2 of the FFT convolution's transform length: the last input and output positions,
+  /// with rows fft_row_stride() apart, must fit (nn/conv2d_fft.hpp).
+  std::size_t fft_transform_vars() const {
+    const std::size_t row = fft_row_stride();
+    const std::size_t last_input = (height - 1 + padding) * row + width - 1 + padding;
+    const std::size_t last_output = ((out_height() - 1) * stride + kernel - 1) * row + (out_width() - 1) * stride + kernel - 1;
+    return zkcnn::detail::ceil_log2(std::max(last_input, last_output) + 1);
+  }
 
   TensorShape input_shape() const { return TensorShape{batch, in_channels, height, width}; }
   TensorShape kernel_shape() const { return TensorShape{out_channels, in_channels, kernel, kernel}; }

@@ -83,6 +83,15 @@ class Hyrax {
 
   const PedersenKey<G>& key() const { return key_; }
 
+  /// Binds the key a proof is made with: its domain and number of generators, so that a
+  /// proof verifies only with the key it was made with (a verifier cannot be talked into
+  /// another key's commitments or into deriving a larger key than the statement implies).
+  template <class T>
+  void absorb_key(T& transcript) const {
+    transcript.absorb_string("hyrax/key_domain", key_.domain());
+    transcript.absorb_u64("hyrax/key_size", key_.size());
+  }
+
   /// The byte encodings (defined below with the free functions they forward to).
   static std::vector<std::uint8_t> encode_commitment(const Commitment& commitment);
   static Result<Commitment> decode_commitment(std::span<const std::uint8_t> bytes);

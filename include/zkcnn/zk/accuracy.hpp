@@ -52,13 +52,25 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
 }
 
 /// Accepts, or says why the proof does not show that the committed model classifies exactly
-/// `correct` of the samples as labelled.
+/// `correct` of the samples as labelled, against a circuit compiled for the batch
+/// (compile_for_verifier).
 template <ModelPCS P>
-Status verify_accuracy(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+Status verify_accuracy(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit, const ModelCommitment<P>& commitment,
                        std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
                        std::size_t correct, const ModelProof& proof) {
   if (correct > samples.size()) return make_error(Errc::verification_failed, "accuracy: more correct samples than samples");
-  return detail::verify_statement(pcs, architecture, commitment, samples, {Conclusion::accuracy, {}, labels, correct}, proof);
+  return detail::verify_statement(pcs, circuit, commitment, samples, {Conclusion::accuracy, {}, labels, correct}, proof);
+}
+
+/// The same from the architecture, whose circuit is compiled only if verifying it stays
+/// within `limits`.
+template <ModelPCS P>
+Status verify_accuracy(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+                       std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
+                       std::size_t correct, const ModelProof& proof, const VerifierLimits& limits = {}) {
+  auto circuit = compile_for_verifier<typename P::Scalar>(architecture, samples.size(), Conclusion::accuracy, limits);
+  if (!circuit) return circuit.error();
+  return verify_accuracy(pcs, *circuit, commitment, samples, labels, correct, proof);
 }
 
 }  // namespace zkcnn::zk

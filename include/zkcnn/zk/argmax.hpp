@@ -91,6 +91,11 @@ class ArgmaxGadget {
     if (batch == 0 || classes < 2) throw std::invalid_argument("ArgmaxGadget: at least one sample and two classes");
   }
 
+  /// Changes the differences' digit width, keeping the one-hot layout (one 1-bit digit per
+  /// class, the same for every width): the model circuit tries every width, and rebuilding
+  /// the gadget would cost O(classes) each time.
+  void set_digit_bits(std::size_t digit_bits) { difference_digits_ = nn::DigitLayout({difference_bits}, digit_bits); }
+
   std::size_t batch() const { return batch_; }
   std::size_t classes() const { return classes_; }
   /// Variables of the logits' table: classes low, samples high.

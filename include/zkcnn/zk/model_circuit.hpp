@@ -361,12 +361,12 @@ class ModelCircuit {
           steps_[step].layer);
     }
     if (conclusion_ == Conclusion::accuracy) {
-      const ArgmaxGadget<F> gadget(batch_, argmax().classes(), digit_bits);
+      ArgmaxGadget<F>& gadget = *argmax_;
+      gadget.set_digit_bits(digit_bits);
       range.digit_blocks.push_back({aux_vars.size(), gadget.choice_digits(), gadget.choice_column_vars()});
       aux_vars.push_back(gadget.choice_num_vars());
       range.digit_blocks.push_back({aux_vars.size(), gadget.difference_digits(), gadget.difference_column_vars()});
       aux_vars.push_back(gadget.difference_num_vars());
-      argmax_ = gadget;
     }
     range.multiplicity_block = aux_vars.size();
     aux_vars.push_back(RangeCheckLayout::table_vars(digit_bits));

@@ -54,6 +54,7 @@
 #include "zkcnn/zk/mask_commitment.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 #include "zkcnn/zk/range_check.hpp"
+#include "zkcnn/zk/verifier_cost.hpp"
 
 namespace zkcnn::zk {
 
@@ -64,8 +65,10 @@ template <class P>
 concept ModelPCS =
     ZkMultilinearPCS<P> && SerializablePCS<P> && TwoAdicField<typename P::Scalar> &&
     // Zero knowledge opens Hyrax-style matrices: row commitments, their blinding factors and the key.
-    requires(const P& pcs, const typename P::Commitment& commitment, const typename P::Opening& opening) {
+    requires(const P& pcs, const typename P::Commitment& commitment, const typename P::Opening& opening,
+             Sha256Transcript& transcript) {
       { pcs.key() } -> std::same_as<const PedersenKey<typename P::Group>&>;
+      pcs.absorb_key(transcript);
       commitment.rows;
       commitment.column_vars;
       opening.row_blinds;
@@ -119,7 +122,8 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
-inline constexpr std::uint8_t model_proof_version = 3;
+/// Version 4 binds the commitment key (its domain and size) into the transcript.
+inline constexpr std::uint8_t model_proof_version = 4;
 
 /// How a proof is made. Zero knowledge hides the weights and every activation; turning it off
 /// is for benchmarks and debugging only.
@@ -160,14 +164,15 @@ struct ClaimedResult {
 
 /// The statement, bound before any challenge: the same function for prover and verifier.
 template <ModelPCS P, class T>
-void absorb_statement(T& transcript, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
-                      std::span<const std::vector<std::int64_t>> inputs, const ClaimedResult& result,
-                      bool zero_knowledge) {
+void absorb_statement(T& transcript, const P& pcs, const nn::Architecture& architecture,
+                      const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
+                      const ClaimedResult& result, bool zero_knowledge) {
   using F = typename P::Scalar;
   transcript.absorb_u64("zkcnn/proof_version", model_proof_version);
   transcript.absorb_u64("zkcnn/zero_knowledge", zero_knowledge ? 1 : 0);
   const auto digest = architecture.digest();
   transcript.absorb_bytes("zkcnn/architecture", digest);
+  pcs.absorb_key(transcript);
   P::absorb_commitment(transcript, commitment.weights);
   absorb_samples<F>(transcript, "zkcnn/inputs", inputs);
   transcript.absorb_u64("zkcnn/conclusion", static_cast<std::uint64_t>(result.conclusion));
@@ -354,7 +359,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   Masks masks(pcs.key(), std::size_t{1} << aux_columns, rng);
   MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
   const ClaimedResult result{circuit.conclusion(), std::span(witness.outputs), labels, witness.correct};
-  absorb_statement<P>(transcript, circuit.architecture(), commitment, inputs, result, zk);
+  absorb_statement<P>(transcript, pcs, circuit.architecture(), commitment, inputs, result, zk);
   io::ByteWriter out;
   out.write_u8(model_proof_version);
   out.write_u8(zk ? 1 : 0);
@@ -542,17 +547,19 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
 
 namespace detail {
 
-/// Checks a model proof of `result` on a batch of public inputs; returns why it is rejected, if
-/// it is.
+/// Checks a model proof of `result` on a batch of public inputs, against the circuit compiled
+/// for that batch and conclusion; returns why it is rejected, if it is.
 template <ModelPCS P>
-Status verify_statement(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
-                        std::span<const std::vector<std::int64_t>> inputs, const ClaimedResult& result,
-                        const ModelProof& proof) {
+Status verify_statement(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
+                        const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
+                        const ClaimedResult& result, const ModelProof& proof) {
   using F = typename P::Scalar;
-  auto circuit = ModelCircuit<F>::compile(architecture, inputs.size(), result.conclusion);
-  if (!circuit) return circuit.error();
-  const std::size_t input_size = circuit->tensor(circuit->input_tensor()).logical.element_count();
-  const std::size_t output_size = circuit->tensor(circuit->output_tensor()).logical.element_count();
+  if (circuit.batch() != inputs.size() || circuit.conclusion() != result.conclusion) {
+    return make_error(Errc::invalid_argument, "verify: the circuit was compiled for another batch or conclusion");
+  }
+  const nn::Architecture& architecture = circuit.architecture();
+  const std::size_t input_size = circuit.tensor(circuit.input_tensor()).logical.element_count();
+  const std::size_t output_size = circuit.tensor(circuit.output_tensor()).logical.element_count();
   auto check_values = [](std::span<const std::int64_t> values) -> Status {
     for (std::int64_t v : values) {
       if (v <= -nn::max_magnitude || v >= nn::max_magnitude) return make_error(Errc::invalid_argument, "verify: a value exceeds 2^62");
@@ -569,7 +576,7 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
       if (output.size() != output_size) return make_error(Errc::invalid_argument, "verify: an output has the wrong size");
       if (auto ok = check_values(output); !ok) return ok;
     }
-  } else if (auto ok = circuit->argmax().check_labels(result.labels); !ok) {
+  } else if (auto ok = circuit.argmax().check_labels(result.labels); !ok) {
     return ok;
   }
 
@@ -591,7 +598,7 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   auto aux_commitment = P::decode_commitment(*aux_blob);
   if (!aux_commitment) return aux_commitment.error();
   const std::size_t aux_columns = aux_commitment->column_vars;
-  if (aux_commitment->num_vars != circuit->aux_layout().num_vars() || aux_columns > pcs.max_column_vars() ||
+  if (aux_commitment->num_vars != circuit.aux_layout().num_vars() || aux_columns > pcs.max_column_vars() ||
       (zk && !opening_fits_key(aux_columns, pcs.key().size()))) {
     return make_error(Errc::malformed_proof, "model proof: the auxiliary commitment has the wrong shape");
   }
@@ -599,7 +606,7 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   if (zk) {
     auto count = in.read_u32("mask row count");
     if (!count) return count.error();
-    if (*count > in.remaining() / G::encoded_size) {
+    if (*count > in.remaining() / group_traits<G>::encoded_size) {
       return make_error(Errc::invalid_encoding, "model proof: truncated mask rows");
     }
     for (std::uint32_t i = 0; i < *count; ++i) {
@@ -610,27 +617,27 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   }
   Masks masks(std::size_t{1} << aux_columns, std::move(mask_rows));
   MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
-  absorb_statement<P>(transcript, architecture, commitment, inputs, result, zk);
+  absorb_statement<P>(transcript, pcs, architecture, commitment, inputs, result, zk);
   P::absorb_commitment(transcript, *aux_commitment);
 
   ClaimBook<F> book;
-  book.tensors.resize(circuit->tensor_count());
-  const std::size_t output = circuit->output_tensor();
+  book.tensors.resize(circuit.tensor_count());
+  const std::size_t output = circuit.output_tensor();
   if (result.conclusion == Conclusion::outputs) {
-    auto point = transcript.template challenges<F>("zkcnn/output_point", circuit->tensor(output).physical.num_vars());
-    const std::vector<F> table = circuit->tensor_table(output, result.outputs);
+    auto point = transcript.template challenges<F>("zkcnn/output_point", circuit.tensor(output).physical.num_vars());
+    const std::vector<F> table = circuit.tensor_table(output, result.outputs);
     const F value = evaluate_multilinear(std::span<const F>(table), std::span<const F>(point));
     book.tensors[output].push_back({std::move(point), value});
   } else {
-    auto argmax = circuit->argmax().read_proof(in);
+    auto argmax = circuit.argmax().read_proof(in);
     if (!argmax) return argmax.error();
-    auto claims = circuit->argmax().verify(result.labels, result.correct, *argmax, transcript);
+    auto claims = circuit.argmax().verify(result.labels, result.correct, *argmax, transcript);
     if (!claims) return make_error(claims.error().code, "accuracy: " + claims.error().message);
-    book.route(*circuit, *claims);
+    book.route(circuit, *claims);
   }
-  for (std::size_t s = circuit->steps().size(); s-- > 0;) {
-    const auto& step = circuit->steps()[s];
-    const std::size_t num_vars = circuit->tensor(step.output).physical.num_vars();
+  for (std::size_t s = circuit.steps().size(); s-- > 0;) {
+    const auto& step = circuit.steps()[s];
+    const std::size_t num_vars = circuit.tensor(step.output).physical.num_vars();
     const auto& claims = book.tensors[step.output];
     std::vector<gkr::SumcheckStep<F>> merge_proof;
     if (claims.size() > 1) {
@@ -647,7 +654,7 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
           if (!layer_proof) return layer_proof.error();
           auto input_claims = layer.verify(*merged, *layer_proof, transcript);
           if (!input_claims) return input_claims.error();
-          book.route(*circuit, step, std::span<const gkr::InputClaim<F>>(*input_claims));
+          book.route(circuit, step, std::span<const gkr::InputClaim<F>>(*input_claims));
           return {};
         },
         step.layer);
@@ -658,8 +665,8 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
   }
   // The claims left on the public input.
   {
-    const std::size_t input = circuit->input_tensor();
-    const std::size_t num_vars = circuit->tensor(input).physical.num_vars();
+    const std::size_t input = circuit.input_tensor();
+    const std::size_t num_vars = circuit.tensor(input).physical.num_vars();
     const auto& claims = book.tensors[input];
     std::vector<gkr::SumcheckStep<F>> input_proof;
     if (gkr::public_claims_need_proof(std::span<const gkr::Claim<F>>(claims))) {
@@ -667,7 +674,7 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
       if (!step) return step.error();
       input_proof.push_back(std::move(*step));
     }
-    const std::vector<F> table = circuit->tensor_table(input, inputs);
+    const std::vector<F> table = circuit.tensor_table(input, inputs);
     if (auto ok = gkr::verify_public_claims(std::span<const F>(table), num_vars, std::span<const gkr::Claim<F>>(claims),
                                             std::span<const gkr::SumcheckStep<F>>(input_proof), transcript);
         !ok) {
@@ -675,9 +682,9 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
     }
   }
   if (zk) {
-    auto lookup = gkr::read_fraction_sum<F>(in, circuit->aux_layout().num_vars());
+    auto lookup = gkr::read_fraction_sum<F>(in, circuit.aux_layout().num_vars());
     if (!lookup) return lookup.error();
-    auto range_claims = verify_masked_range_check(circuit->aux_layout(), circuit->range_layout(), aux_matrix, *lookup, transcript);
+    auto range_claims = verify_masked_range_check(circuit.aux_layout(), circuit.range_layout(), aux_matrix, *lookup, transcript);
     if (!range_claims) return make_error(range_claims.error().code, "auxiliary witness: " + range_claims.error().message);
     book.aux.insert(book.aux.end(), range_claims->begin(), range_claims->end());
     if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask rows");
@@ -739,9 +746,9 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
       !ok) {
     return make_error(ok.error().code, "model weights: " + ok.error().message);
   }
-  auto range_check = read_range_check<P>(in, circuit->aux_layout(), circuit->range_layout());
+  auto range_check = read_range_check<P>(in, circuit.aux_layout(), circuit.range_layout());
   if (!range_check) return range_check.error();
-  if (auto ok = verify_range_check(pcs, circuit->aux_layout(), circuit->range_layout(), *aux_commitment,
+  if (auto ok = verify_range_check(pcs, circuit.aux_layout(), circuit.range_layout(), *aux_commitment,
                                    plain_claims(book.aux), *range_check, transcript);
       !ok) {
     return make_error(ok.error().code, "auxiliary witness: " + ok.error().message);
@@ -751,13 +758,24 @@ Status verify_statement(const P& pcs, const nn::Architecture& architecture, cons
 
 }  // namespace detail
 
-/// Checks a model proof for a batch of public inputs and claimed outputs; returns why it is
-/// rejected, if it is.
+/// Checks a model proof for a batch of public inputs and claimed outputs, against a circuit
+/// compiled for that batch (compile_for_verifier); returns why it is rejected, if it is.
+template <ModelPCS P>
+Status verify_model(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit, const ModelCommitment<P>& commitment,
+                    std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
+                    const ModelProof& proof) {
+  return detail::verify_statement(pcs, circuit, commitment, inputs, {Conclusion::outputs, outputs, {}, 0}, proof);
+}
+
+/// The same from the architecture, whose circuit is compiled only if verifying it stays
+/// within `limits`.
 template <ModelPCS P>
 Status verify_model(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
                     std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
-                    const ModelProof& proof) {
-  return detail::verify_statement(pcs, architecture, commitment, inputs, {Conclusion::outputs, outputs, {}, 0}, proof);
+                    const ModelProof& proof, const VerifierLimits& limits = {}) {
+  auto circuit = compile_for_verifier<typename P::Scalar>(architecture, inputs.size(), Conclusion::outputs, limits);
+  if (!circuit) return circuit.error();
+  return verify_model(pcs, *circuit, commitment, inputs, outputs, proof);
 }
 
 }  // namespace zkcnn::zk

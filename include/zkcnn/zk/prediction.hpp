@@ -34,15 +34,27 @@ Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& m
   return Prediction<P>{std::move(proven->outputs.front()), std::move(proven->proof), proven->profile};
 }
 
-/// Accepts, or says why the proof does not show that the committed model maps input to output.
+/// Accepts, or says why the proof does not show that the committed model maps input to output,
+/// against a circuit compiled for one sample (compile_for_verifier).
+template <ModelPCS P>
+Status verify_prediction(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
+                         const ModelCommitment<P>& commitment, std::span<const std::int64_t> input,
+                         std::span<const std::int64_t> output, const ModelProof& proof) {
+  const std::vector<std::vector<std::int64_t>> inputs{{input.begin(), input.end()}};
+  const std::vector<std::vector<std::int64_t>> outputs{{output.begin(), output.end()}};
+  return verify_model(pcs, circuit, commitment, std::span<const std::vector<std::int64_t>>(inputs),
+                      std::span<const std::vector<std::int64_t>>(outputs), proof);
+}
+
+/// The same from the architecture, whose circuit is compiled only if verifying it stays
+/// within `limits`.
 template <ModelPCS P>
 Status verify_prediction(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
                          std::span<const std::int64_t> input, std::span<const std::int64_t> output,
-                         const ModelProof& proof) {
-  const std::vector<std::vector<std::int64_t>> inputs{{input.begin(), input.end()}};
-  const std::vector<std::vector<std::int64_t>> outputs{{output.begin(), output.end()}};
-  return verify_model(pcs, architecture, commitment, std::span<const std::vector<std::int64_t>>(inputs),
-                      std::span<const std::vector<std::int64_t>>(outputs), proof);
+                         const ModelProof& proof, const VerifierLimits& limits = {}) {
+  auto circuit = compile_for_verifier<typename P::Scalar>(architecture, 1, Conclusion::outputs, limits);
+  if (!circuit) return circuit.error();
+  return verify_prediction(pcs, *circuit, commitment, input, output, proof);
 }
 
 }  // namespace zkcnn::zk

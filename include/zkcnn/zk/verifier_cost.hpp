@@ -1,0 +1,217 @@
+#pragma once
+// What verifying a model proof costs, computed from the architecture alone, and the limits a
+// verifier holds it to before compiling anything.
+//
+// The architecture travels in the model owner's commitment: to a verifier it is untrusted
+// input. Most of the verifier's work is linear in the proof's bytes (round messages, mask
+// rows, sent values), which a caller bounds by the file size it accepts; what is not is what
+// the architecture alone makes the verifier compute: the FFT convolutions' wiring values
+// (docs/protocol.md, the FFT sumcheck: a sum over the transform's grid, from a table of the
+// whole transform length when the grid is large), the direct convolutions' axis tables, the
+// padded tables of the public input and output, the argmax gadget's class tables, and the
+// degree of every sumcheck (max pooling's zero-check has degree window^2 + 1). The model below
+// follows those computations one by one (counts of field elements held and of field
+// multiplications); a hostile architecture is refused with the layer that exceeds a limit,
+// before a single table is built.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <variant>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/bits.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/nn/architecture.hpp"
+#include "zkcnn/nn/conv2d_shape.hpp"
+#include "zkcnn/zk/model_circuit.hpp"
+
+namespace zkcnn::zk {
+
+/// How much a verifier accepts to spend on one proof. The defaults accept every model of the
+/// zoo (VGG-16's accuracy on a batch of 20 needs 4 MiB of tables and 2^21 multiplications of
+/// wiring) with ample room, and refuse what would take a verifier more than seconds.
+struct VerifierLimits {
+  /// The most memory the verifier's tables may take at once.
+  std::size_t max_memory_bytes = std::size_t{256} << 20;
+  /// The most field multiplications the architecture may ask of the verifier beyond what the
+  /// proof's bytes account for (about 30 ns each on BN254: 2^27 is 4 s).
+  std::size_t max_work = std::size_t{1} << 27;
+  /// The highest sumcheck round degree (max pooling's zero-check: 2 window^2 + 1 in zero
+  /// knowledge; 129 allows windows up to 8x8).
+  std::size_t max_degree = 129;
+};
+
+/// The verifier's cost for one architecture, batch and conclusion.
+struct VerifierCost {
+  /// Field elements held at once, at the peak.
+  std::size_t peak_entries = 0;
+  /// Field multiplications.
+  std::size_t work = 0;
+  /// The highest sumcheck round degree.
+  std::size_t max_degree = 0;
+  /// Where each maximum is reached, for messages ("layer 2 (conv2d)", "the public input", ...).
+  std::string peak_entries_at, work_at, max_degree_at;
+};
+
+namespace detail {
+
+// Saturating arithmetic: a hostile shape must not wrap a cost around to a small number.
+inline std::size_t saturating_add(std::size_t a, std::size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+inline std::size_t saturating_mul(std::size_t a, std::size_t b) { return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b; }
+inline std::size_t padded(std::size_t n) {
+  return n > (std::size_t{1} << 62) ? SIZE_MAX : std::size_t{1} << zkcnn::detail::ceil_log2(n);
+}
+
+class CostTally {
+ public:
+  void hold(std::size_t entries, const std::string& where) {
+    if (entries > cost_.peak_entries) cost_.peak_entries = entries, cost_.peak_entries_at = where;
+  }
+  void spend(std::size_t multiplications, const std::string& where) {
+    cost_.work = saturating_add(cost_.work, multiplications);
+    if (multiplications > heaviest_) heaviest_ = multiplications, cost_.work_at = where;
+  }
+  void degree(std::size_t d, const std::string& where) {
+    if (d > cost_.max_degree) cost_.max_degree = d, cost_.max_degree_at = where;
+  }
+  const VerifierCost& cost() const { return cost_; }
+
+ private:
+  VerifierCost cost_;
+  std::size_t heaviest_ = 0;
+};
+
+/// One wiring value over a grid of `points` positions of a transform of 2^log_n entries
+/// (nn/conv2d_fft.hpp, grid_fourier_sum): a product per point, or the whole transform's table.
+inline void fft_grid_sum(CostTally& tally, std::size_t points, std::size_t log_n, const std::string& where) {
+  const std::size_t n = std::size_t{1} << log_n;
+  if (saturating_mul(points, 3 * log_n + 1) <= 4 * n) {
+    tally.spend(saturating_mul(points, 3 * log_n + 2), where);
+  } else {
+    tally.hold(n + n / 2, where);
+    tally.spend(saturating_add(n * 5 / 2, 2 * points), where);
+  }
+}
+
+}  // namespace detail
+
+/// The verifier's cost, from the architecture's shapes alone (no circuit is compiled).
+inline Result<VerifierCost> verifier_cost(const nn::Architecture& architecture, std::size_t batch, Conclusion conclusion) {
+  using detail::padded;
+  using detail::saturating_add;
+  using detail::saturating_mul;
+  auto shapes = architecture.shapes();
+  if (!shapes) return shapes.error();
+  detail::CostTally tally;
+  const std::size_t batch_padded = padded(batch);
+
+  // The public input's and outputs' padded tables, each evaluated at a point.
+  const auto table_entries = [&](const nn::ActivationShape& s) {
+    return saturating_mul(batch_padded, saturating_mul(padded(s.source_channels),
+                                                       saturating_mul(padded(s.source_height), padded(s.source_width))));
+  };
+  const std::size_t input_entries = table_entries(shapes->front());
+  tally.hold(input_entries, "the public input");
+  tally.spend(2 * input_entries, "the public input");
+  if (conclusion == Conclusion::outputs) {
+    const std::size_t output_entries = table_entries(shapes->back());
+    tally.hold(output_entries, "the public outputs");
+    tally.spend(2 * output_entries, "the public outputs");
+  }
+
+  for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
+    const std::string where = nn::layer_name(architecture.layers[i], i);
+    const nn::ActivationShape& in = (*shapes)[i];
+    const nn::ActivationShape& out = (*shapes)[i + 1];
+    std::visit(
+        [&](const auto& spec) {
+          using S = std::decay_t<decltype(spec)>;
+          if constexpr (std::is_same_v<S, nn::Conv2dSpec>) {
+            const nn::Conv2dShape shape{batch, in.channels, spec.out_channels, in.height, in.width,
+                                        spec.kernel, spec.padding, spec.stride};
+            const std::size_t k = spec.kernel;
+            const std::size_t out_points = saturating_mul(out.height, out.width);
+            if (spec.algorithm == nn::ConvAlgorithm::fft) {
+              const std::size_t log_n = shape.fft_transform_vars();  // below 60: sizes are at most 2^28
+              detail::fft_grid_sum(tally, out_points, log_n, where);                     // the output grid
+              detail::fft_grid_sum(tally, saturating_mul(in.height, in.width), log_n, where);  // the input grid
+              detail::fft_grid_sum(tally, saturating_mul(k, k), log_n, where);                // the kernel grid
+              tally.degree(3, where);
+            } else {
+              // Eq tables over the output's rows and columns and the kernel's, and one table
+              // per input axis filled over every (output, tap) pair.
+              const std::size_t entries = saturating_add(
+                  saturating_add(in.height, in.width),
+                  saturating_add(saturating_add(padded(out.height), padded(out.width)), 2 * padded(k)));
+              tally.hold(entries, where);
+              tally.spend(saturating_add(saturating_mul(k, saturating_add(out.height, out.width)), 2 * entries), where);
+              tally.degree(2, where);
+            }
+          } else if constexpr (std::is_same_v<S, nn::MaxPoolSpec>) {
+            // The zero-check: degree window^2 + 1, and twice that plus one in zero knowledge
+            // (the mask's last round), with an eq table over the window.
+            const std::size_t window_size = saturating_mul(spec.window, spec.window);
+            tally.degree(saturating_add(saturating_mul(2, window_size), 1), where);
+            tally.hold(window_size, where);
+          } else if constexpr (std::is_same_v<S, nn::RescaleReluSpec>) {
+            // Degree 3, plus one per digit sent in zero knowledge (at most a digit per bit).
+            tally.degree(saturating_add(spec.bits, 4), where);
+          }
+        },
+        architecture.layers[i]);
+  }
+
+  if (conclusion == Conclusion::accuracy) {
+    // The argmax gadget: the one-hot layout (four words per class, held from compilation on)
+    // and up to four tables over the padded classes at once; its sumchecks have degree 3.
+    const std::size_t classes = padded(shapes->back().element_count());
+    const std::size_t entries = saturating_add(saturating_mul(4, classes), saturating_mul(4, shapes->back().element_count()));
+    tally.hold(entries, "the argmax over the classes");
+    tally.spend(saturating_add(saturating_mul(16, classes), saturating_mul(batch, zkcnn::detail::ceil_log2(classes))),
+                "the argmax over the classes");
+    tally.degree(3, "the argmax over the classes");
+  }
+  return tally.cost();
+}
+
+/// Refuses, naming the layer and the limit, a cost beyond `limits` (field elements of
+/// `entry_bytes` bytes each).
+inline Status check_verifier_cost(const VerifierCost& cost, const VerifierLimits& limits, std::size_t entry_bytes) {
+  const auto mib = [](std::size_t bytes) { return std::to_string((bytes + (std::size_t{1} << 20) - 1) >> 20) + " MiB"; };
+  const std::size_t bytes = detail::saturating_mul(cost.peak_entries, entry_bytes);
+  if (bytes > limits.max_memory_bytes) {
+    return make_error(Errc::resource_limit, "verifier cost: " + cost.peak_entries_at + " would take the verifier " +
+                                                (bytes == SIZE_MAX ? std::string("more memory than can be counted") : mib(bytes)) +
+                                                " of tables, beyond its limit of " + mib(limits.max_memory_bytes));
+  }
+  if (cost.work > limits.max_work) {
+    return make_error(Errc::resource_limit, "verifier cost: the architecture asks the verifier for about 2^" +
+                                                std::to_string(zkcnn::detail::ceil_log2(cost.work)) +
+                                                " field multiplications (most in " + cost.work_at + "), beyond its limit of 2^" +
+                                                std::to_string(zkcnn::detail::ceil_log2(limits.max_work)));
+  }
+  if (cost.max_degree > limits.max_degree) {
+    return make_error(Errc::resource_limit, "verifier cost: " + cost.max_degree_at + " needs sumcheck rounds of degree " +
+                                                std::to_string(cost.max_degree) + ", beyond the verifier's limit of " +
+                                                std::to_string(limits.max_degree));
+  }
+  return {};
+}
+
+/// The circuit a verifier checks proofs against, compiled only once the architecture's cost
+/// is known to be within `limits`.
+template <TwoAdicField F>
+  requires EncodableField<F>
+Result<ModelCircuit<F>> compile_for_verifier(const nn::Architecture& architecture, std::size_t batch,
+                                             Conclusion conclusion, const VerifierLimits& limits = {}) {
+  if (batch == 0 || batch > (std::size_t{1} << 20)) return make_error(Errc::invalid_argument, "model: batch size out of range");
+  auto cost = verifier_cost(architecture, batch, conclusion);
+  if (!cost) return cost.error();
+  if (auto ok = check_verifier_cost(*cost, limits, sizeof(F)); !ok) return ok.error();
+  return ModelCircuit<F>::compile(architecture, batch, conclusion);
+}
+
+}  // namespace zkcnn::zk

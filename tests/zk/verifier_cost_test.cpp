@@ -1,0 +1,185 @@
+// The verifier's cost is bounded before it does any work: hostile architectures (the model
+// owner publishes the architecture, so it is untrusted input) are refused with the layer and
+// the limit before a circuit is compiled, the zoo's models and the largest legitimate shapes
+// are accepted, and raised limits are honoured. Also the architecture's encoding at full width
+// and the O(d) interpolation that round polynomials of any degree rely on.
+
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/nn/zoo.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/poly/univariate.hpp>
+#include <zkcnn/zk/accuracy.hpp>
+#include <zkcnn/zk/prediction.hpp>
+#include <zkcnn/zk/verifier_cost.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace zkcnn::nn;
+using zkcnn::zk::Conclusion;
+using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using Fr = Pcs::Scalar;
+
+Architecture image_model(std::size_t channels, std::size_t side, std::vector<LayerSpec> layers) {
+  Architecture a;
+  a.name = "hostile";
+  a.in_channels = channels, a.height = side, a.width = side;
+  a.layers = std::move(layers);
+  return a;
+}
+
+// An FFT convolution with padding P, then average pooling: the verifier's wiring value would
+// take a table of the whole transform (2^24 entries at P = 2048, 2^26 at P = 4096).
+Architecture padded_fft_convolution(std::size_t padding) {
+  return image_model(1, 8, {Conv2dSpec{1, 3, padding}, AvgPoolSpec{2}, FlattenSpec{}, DenseSpec{10}});
+}
+
+// A dense layer with 2^24 outputs, for an accuracy proof: the argmax gadget's class tables.
+Architecture wide_classifier() { return image_model(1, 32, {FlattenSpec{}, DenseSpec{std::size_t{1} << 24}}); }
+
+// Max pooling over 256x256 windows: a zero-check of degree 2^16 + 1.
+Architecture huge_pooling_window() {
+  return image_model(1, 256, {Conv2dSpec{1, 1}, RescaleReluSpec{}, MaxPoolSpec{256}, FlattenSpec{}, DenseSpec{2}});
+}
+
+// A direct convolution with a 2^23-wide kernel over a padded 1x1 input: axis tables of 2^24.
+Architecture huge_direct_kernel() {
+  const std::size_t k = std::size_t{1} << 23;
+  return image_model(1, 1, {Conv2dSpec{1, k, k / 2, 1, 0, ConvAlgorithm::direct}, FlattenSpec{}, DenseSpec{2}});
+}
+
+Architecture vgg16_imagenet_shape() {
+  Architecture a = zoo::vgg16();
+  a.name = "vgg16 224x224, 1000 classes";
+  a.height = a.width = 224;
+  std::get<DenseSpec>(a.layers.back()).out_features = 1000;
+  return a;
+}
+
+zkcnn::Error refusal(const Architecture& architecture, std::size_t batch, Conclusion conclusion,
+                     const zkcnn::zk::VerifierLimits& limits = {}) {
+  auto circuit = zkcnn::zk::compile_for_verifier<Fr>(architecture, batch, conclusion, limits);
+  REQUIRE_FALSE(circuit);
+  return circuit.error();
+}
+
+TEST_CASE("verifier cost: hostile architectures are refused before anything is compiled", "[zk][verifier-cost]") {
+  SECTION("an FFT convolution with a huge padding") {
+    for (std::size_t padding : {2048, 4096}) {
+      const auto error = refusal(padded_fft_convolution(padding), 1, Conclusion::outputs);
+      CHECK(error.code == zkcnn::Errc::resource_limit);
+      CHECK_THAT(error.message, Catch::Contains("layer 0 (conv2d)") && Catch::Contains("MiB of tables"));
+    }
+    // At 8192 the convolution's output alone has more than 2^28 entries: refused by shape.
+    CHECK_THAT(refusal(padded_fft_convolution(8192), 1, Conclusion::outputs).message,
+               Catch::Contains("layer 0 (conv2d)") && Catch::Contains("more than 2^28 entries"));
+  }
+  SECTION("an accuracy proof over 2^24 classes") {
+    const auto error = refusal(wide_classifier(), 1, Conclusion::accuracy);
+    CHECK(error.code == zkcnn::Errc::resource_limit);
+    CHECK_THAT(error.message, Catch::Contains("argmax"));
+  }
+  SECTION("max pooling over 256x256 windows") {
+    const auto error = refusal(huge_pooling_window(), 1, Conclusion::outputs);
+    CHECK(error.code == zkcnn::Errc::resource_limit);
+    CHECK_THAT(error.message, Catch::Contains("layer 2 (maxpool)") && Catch::Contains("degree 131073"));
+  }
+  SECTION("a direct convolution with a huge kernel") {
+    const auto error = refusal(huge_direct_kernel(), 1, Conclusion::outputs);
+    CHECK(error.code == zkcnn::Errc::resource_limit);
+    CHECK_THAT(error.message, Catch::Contains("layer 0 (conv2d)"));
+  }
+}
+
+TEST_CASE("verifier cost: the verifiers refuse a hostile commitment before reading the proof", "[zk][verifier-cost]") {
+  const Pcs pcs("zkcnn verifier cost test", 2);
+  const zkcnn::zk::ModelCommitment<Pcs> commitment;
+  const zkcnn::zk::ModelProof garbage{std::vector<std::uint8_t>(64, 0xab)};
+  const std::vector<std::int64_t> input(64, 1), output(10, 0);
+  auto prediction = zkcnn::zk::verify_prediction(pcs, padded_fft_convolution(2048), commitment,
+                                                 std::span<const std::int64_t>(input), std::span<const std::int64_t>(output),
+                                                 garbage);
+  REQUIRE_FALSE(prediction);
+  CHECK(prediction.error().code == zkcnn::Errc::resource_limit);
+
+  const std::vector<std::vector<std::int64_t>> samples{std::vector<std::int64_t>(1024, 1)};
+  const std::vector<std::size_t> labels{0};
+  auto accuracy = zkcnn::zk::verify_accuracy(pcs, wide_classifier(), commitment,
+                                             std::span<const std::vector<std::int64_t>>(samples),
+                                             std::span<const std::size_t>(labels), 1, garbage);
+  REQUIRE_FALSE(accuracy);
+  CHECK(accuracy.error().code == zkcnn::Errc::resource_limit);
+}
+
+TEST_CASE("verifier cost: the zoo and the largest legitimate shapes are within the default limits",
+          "[zk][verifier-cost]") {
+  const zkcnn::zk::VerifierLimits limits;
+  for (const Architecture& architecture : {zoo::lenet5(), zoo::vgg11(), zoo::vgg16(), vgg16_imagenet_shape()}) {
+    INFO(architecture.name);
+    for (auto [batch, conclusion] : {std::pair{std::size_t{1}, Conclusion::outputs}, std::pair{std::size_t{20}, Conclusion::accuracy}}) {
+      const auto cost = zkcnn::zk::verifier_cost(architecture, batch, conclusion);
+      REQUIRE(cost);
+      CHECK(zkcnn::zk::check_verifier_cost(*cost, limits, sizeof(Fr)));
+    }
+  }
+  // The zoo's VGG-16 on 20 samples: the 20 padded inputs are its largest table.
+  const auto vgg = zkcnn::zk::verifier_cost(zoo::vgg16(), 20, Conclusion::accuracy);
+  REQUIRE(vgg);
+  CHECK(vgg->peak_entries == (std::size_t{1} << 17));
+  CHECK(vgg->peak_entries_at == "the public input");
+  // A rescale-ReLU's step in zero knowledge: degree 3 plus a digit per bit at most (16 bits).
+  CHECK(vgg->max_degree == 20);
+  CHECK_THAT(vgg->max_degree_at, Catch::Contains("rescale-relu"));
+  REQUIRE(zkcnn::zk::compile_for_verifier<Fr>(zoo::vgg16(), 20, Conclusion::accuracy));
+}
+
+TEST_CASE("verifier cost: raised limits are honoured", "[zk][verifier-cost]") {
+  zkcnn::zk::VerifierLimits raised;
+  raised.max_memory_bytes = std::size_t{1} << 40;
+  raised.max_work = std::size_t{1} << 40;
+  raised.max_degree = std::size_t{1} << 20;
+  CHECK(zkcnn::zk::compile_for_verifier<Fr>(padded_fft_convolution(2048), 1, Conclusion::outputs, raised));
+  CHECK(zkcnn::zk::compile_for_verifier<Fr>(huge_pooling_window(), 1, Conclusion::outputs, raised));
+
+  zkcnn::zk::VerifierLimits lowered;
+  lowered.max_degree = 8;  // below max pooling's 9 and the rescale-ReLUs' 20
+  CHECK(refusal(zoo::lenet5(), 1, Conclusion::outputs, lowered).code == zkcnn::Errc::resource_limit);
+}
+
+TEST_CASE("architectures encode every size at full width and refuse out-of-range scales", "[zk][verifier-cost]") {
+  Architecture a = zoo::lenet5();
+  Architecture b = a;
+  b.input_scale_bits = (std::size_t{1} << 32) + a.input_scale_bits;
+  CHECK(a.serialize() != b.serialize());
+  CHECK(a.digest() != b.digest());
+  const auto shapes = b.shapes();
+  REQUIRE_FALSE(shapes);
+  CHECK_THAT(shapes.error().message, Catch::Contains("input scale"));
+  REQUIRE_FALSE(Architecture::deserialize(b.serialize()));
+
+  Architecture c = a;
+  std::get<Conv2dSpec>(c.layers[0]).weight_scale_bits = 49;
+  CHECK_FALSE(c.shapes());
+  const auto decoded = Architecture::deserialize(a.serialize());
+  REQUIRE(decoded);
+  CHECK(*decoded == a);
+}
+
+TEST_CASE("round polynomials of any degree are evaluated in linear time", "[poly][verifier-cost]") {
+  // p(x) = x^3 - 2x + 5 through the points 0..d for a degree d far beyond any honest layer's:
+  // a quadratic set-up would take minutes here.
+  const std::size_t degree = std::size_t{1} << 17;
+  const auto p = [](const Fr& x) { return x * x * x - Fr::from_u64(2) * x + Fr::from_u64(5); };
+  std::vector<Fr> values;
+  for (std::size_t i = 0; i <= degree; ++i) values.push_back(p(Fr::from_u64(i)));
+  const zkcnn::UniformInterpolator<Fr> interpolator(degree);
+  const Fr x = Fr::from_u64(0x1234567890abcdefull) * Fr::from_u64(0x42);
+  CHECK(interpolator.evaluate(std::span<const Fr>(values), x) == p(x));
+}
+
+}  // namespace
