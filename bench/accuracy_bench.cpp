@@ -30,6 +30,7 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 
 #include "idx.hpp"
@@ -73,7 +74,7 @@ Workload trained_lenet5(std::size_t count) {
 Workload random_vgg16(std::size_t count) {
   const auto architecture = zkcnn::nn::zoo::vgg16();
   Workload w{value_or_throw(zkcnn::nn::zoo::random_model(architecture, 1, zkcnn::nn::zoo::random_input(architecture, 2))), {}, {}};
-  std::mt19937_64 rng(3);
+  zkcnn::testing::DeterministicRng rng(3);
   for (std::size_t i = 0; i < count; ++i) {
     w.samples.push_back(zkcnn::nn::zoo::random_input(architecture, 100 + i));
     w.labels.push_back(rng() % 10);
@@ -88,7 +89,7 @@ struct Setup {
   Workload workload;
   // Benchmarks only: a seeded generator makes runs repeatable. Real commitments and proofs
   // draw their blinding factors from zkcnn::OsRng.
-  std::mt19937_64 rng{2022};
+  zkcnn::testing::DeterministicRng rng{2022};
   std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed;
   std::unique_ptr<zkcnn::zk::AccuracyProof<Pcs>> proven;
 

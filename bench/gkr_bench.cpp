@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zkcnn.hpp>
 
 namespace {
@@ -20,7 +21,7 @@ constexpr std::size_t layers = 4;
 // Layer i (1-based) has 2^(n - i) outputs; output g is sum_{t<4} V_{i-2}[a] V_{i-2}[b] + V_{i-1}[g]
 // with pseudo-random a, b. Returns the circuit and its number of gates.
 std::pair<Circuit<F>, std::size_t> inner_product_circuit(std::size_t n) {
-  std::mt19937_64 rng(n);
+  zkcnn::testing::DeterministicRng rng(n);
   Circuit<F> circuit(n);
   std::size_t gates = 0;
   for (std::size_t i = 1; i <= layers; ++i) {
@@ -40,7 +41,7 @@ std::pair<Circuit<F>, std::size_t> inner_product_circuit(std::size_t n) {
 }
 
 std::vector<F> random_input(std::size_t n) {
-  std::mt19937_64 rng(100 + n);
+  zkcnn::testing::DeterministicRng rng(100 + n);
   std::vector<F> input(std::size_t{1} << n);
   for (auto& v : input) v = F::random(rng);
   return input;

@@ -18,13 +18,14 @@
 #include <zkcnn/nn/conv2d_direct.hpp>
 #include <zkcnn/nn/dense.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 
 namespace {
 
 using F = zkcnn::bn254::Fr;
 
-std::vector<F> random_table(std::mt19937_64& rng, std::size_t size) {
+std::vector<F> random_table(zkcnn::testing::DeterministicRng& rng, std::size_t size) {
   std::vector<F> out(size);
   for (auto& v : out) v = F::random(rng);
   return out;
@@ -41,7 +42,7 @@ struct Instance {
 };
 
 template <class Layer>
-Instance<Layer> make_instance(Layer layer, std::vector<std::vector<F>> inputs, std::mt19937_64& rng) {
+Instance<Layer> make_instance(Layer layer, std::vector<std::vector<F>> inputs, zkcnn::testing::DeterministicRng& rng) {
   Instance<Layer> out{std::move(layer), std::move(inputs), {}};
   const auto views = out.views();
   const std::vector<F> y = out.layer.forward(std::span<const std::span<const F>>(views));
@@ -52,7 +53,7 @@ Instance<Layer> make_instance(Layer layer, std::vector<std::vector<F>> inputs, s
 
 const Instance<zkcnn::nn::DenseLayer<F>>& dense_instance() {
   static const auto instance = [] {
-    std::mt19937_64 rng(4096);
+    zkcnn::testing::DeterministicRng rng(4096);
     const std::size_t n = 4096;
     zkcnn::nn::DenseLayer<F> layer(1, n, n);
     return make_instance(layer, {random_table(rng, n * n), random_table(rng, n)}, rng);
@@ -62,7 +63,7 @@ const Instance<zkcnn::nn::DenseLayer<F>>& dense_instance() {
 
 const Instance<zkcnn::nn::Conv2dDirectLayer<F>>& conv_instance() {
   static const auto instance = [] {
-    std::mt19937_64 rng(64);
+    zkcnn::testing::DeterministicRng rng(64);
     const zkcnn::nn::Conv2dShape shape{1, 64, 64, 32, 32, 3, 1, 1};
     zkcnn::nn::Conv2dDirectLayer<F> layer(shape);
     // Zero padding in the kernel's (k = 3 -> 4) rows and columns.

@@ -36,6 +36,7 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 
 #include "model_bench_support.hpp"
@@ -69,7 +70,7 @@ struct Setup {
   Samples inputs;
   // Benchmarks only: a seeded generator makes runs repeatable. Real commitments and proofs
   // draw their blinding factors from zkcnn::OsRng.
-  std::mt19937_64 rng{2022};
+  zkcnn::testing::DeterministicRng rng{2022};
   std::optional<Committed> committed;
   std::optional<zkcnn::zk::ProvenBatch<Pcs>> proven[2];  // plain, zero-knowledge
 

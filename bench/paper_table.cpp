@@ -37,6 +37,7 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 
@@ -75,7 +76,7 @@ struct Workload {
     // Weights from seed 1, calibrated on one random input; the proven samples are others.
     model = value_or_throw(zkcnn::nn::zoo::random_model(architecture, 1, zkcnn::nn::zoo::random_input(architecture, 2)));
     const std::size_t classes = architecture.shapes().value().back().element_count();
-    std::mt19937_64 labels_rng(3);
+    zkcnn::testing::DeterministicRng labels_rng(3);
     for (std::size_t i = 0; i < std::max<std::size_t>(row.samples, 1); ++i) {
       samples.push_back(zkcnn::nn::zoo::random_input(architecture, 100 + i));
       if (row.samples > 0) labels.push_back(labels_rng() % classes);
@@ -129,7 +130,7 @@ void BM_Table(benchmark::State& state, const Row* row) {
   const std::span<const std::vector<std::int64_t>> samples(w.samples);
   // Benchmarks only: a seeded generator makes runs repeatable. Real commitments and proofs
   // draw their blinding factors from zkcnn::OsRng.
-  std::mt19937_64 rng{2022};
+  zkcnn::testing::DeterministicRng rng{2022};
   double commit_s = 0, prove_s = 0, verify_s = 0;
   std::size_t proof_bytes = 0, commitment_bytes = 0;
   zkcnn::ProverProfile profile;

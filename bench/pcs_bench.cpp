@@ -21,6 +21,7 @@
 #include <zkcnn/ec/msm.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 
 namespace {
@@ -49,7 +50,7 @@ const std::vector<G>& msm_points() {
 
 enum class ScalarKind : int { random = 0, bits8 = 1, bits1 = 2 };
 
-std::vector<F> make_scalars(std::size_t n, ScalarKind kind, std::mt19937_64& rng) {
+std::vector<F> make_scalars(std::size_t n, ScalarKind kind, zkcnn::testing::DeterministicRng& rng) {
   std::vector<F> out(n);
   for (auto& s : out) {
     switch (kind) {
@@ -65,7 +66,7 @@ std::vector<F> make_scalars(std::size_t n, ScalarKind kind, std::mt19937_64& rng
 void BM_Msm(benchmark::State& state, ScalarKind kind) {
   const std::size_t n = std::size_t{1} << state.range(0);
   const auto threads = static_cast<std::size_t>(state.range(1));
-  std::mt19937_64 rng(static_cast<std::uint64_t>(state.range(0) * 16 + static_cast<int>(kind)));
+  zkcnn::testing::DeterministicRng rng(static_cast<std::uint64_t>(state.range(0) * 16 + static_cast<int>(kind)));
   const auto scalars = make_scalars(n, kind, rng);
   const auto points = std::span<const G>(msm_points()).first(n);
   for (auto _ : state) {
@@ -107,7 +108,7 @@ zkcnn::Sha256Transcript bench_transcript(const zkcnn::HyraxCommitment<G>& commit
   return transcript;
 }
 
-std::vector<F> random_evaluations(std::size_t n, std::mt19937_64& rng) {
+std::vector<F> random_evaluations(std::size_t n, zkcnn::testing::DeterministicRng& rng) {
   std::vector<F> out(n);
   for (auto& e : out) e = F::random(rng);
   return out;
@@ -119,7 +120,7 @@ const HyraxFixture& hyrax_fixture(std::size_t num_vars) {
     if (f->num_vars == num_vars) return *f;
   }
   auto f = std::make_unique<HyraxFixture>();
-  std::mt19937_64 rng(num_vars);
+  zkcnn::testing::DeterministicRng rng(num_vars);
   f->num_vars = num_vars;
   f->evaluations = random_evaluations(std::size_t{1} << num_vars, rng);
   auto [commitment, opening] = hyrax_key().commit(std::span<const F>(f->evaluations), num_vars, rng);
@@ -136,7 +137,7 @@ const HyraxFixture& hyrax_fixture(std::size_t num_vars) {
 
 void BM_HyraxCommit(benchmark::State& state) {
   const auto num_vars = static_cast<std::size_t>(state.range(0));
-  std::mt19937_64 rng(num_vars + 100);
+  zkcnn::testing::DeterministicRng rng(num_vars + 100);
   const auto& key = hyrax_key();
   // At 2^24 the evaluations alone are 512 MiB: make them here, not in a cached fixture.
   const auto evaluations = random_evaluations(std::size_t{1} << num_vars, rng);
@@ -152,7 +153,7 @@ void BM_HyraxCommit(benchmark::State& state) {
 
 void BM_HyraxOpen(benchmark::State& state) {
   const auto& f = hyrax_fixture(static_cast<std::size_t>(state.range(0)));
-  std::mt19937_64 rng(7);
+  zkcnn::testing::DeterministicRng rng(7);
   std::size_t proof_bytes = 0;
   for (auto _ : state) {
     auto transcript = bench_transcript(f.commitment);

@@ -8,6 +8,7 @@
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/concepts/hash.hpp"
 #include "zkcnn/concepts/pcs.hpp"
+#include "zkcnn/concepts/random.hpp"
 
 #include "zkcnn/field/batch_inverse.hpp"
 #include "zkcnn/field/bls12_381.hpp"

@@ -6,6 +6,7 @@
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/gkr/circuit.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -28,7 +29,7 @@ using zkcnn::gkr::MulGate;
 // A random circuit: each layer reads up to three random earlier layers (always including the
 // previous one, so the output depends on every layer) with random add and mul gates.
 template <class F>
-Circuit<F> random_circuit(std::mt19937_64& rng, std::size_t input_vars, const std::vector<std::size_t>& layer_vars) {
+Circuit<F> random_circuit(zkcnn::testing::DeterministicRng& rng, std::size_t input_vars, const std::vector<std::size_t>& layer_vars) {
   auto pick = [&](std::size_t bound) { return std::uniform_int_distribution<std::size_t>(0, bound - 1)(rng); };
   Circuit<F> circuit(input_vars);
   for (std::size_t n : layer_vars) {
@@ -87,7 +88,7 @@ bool accepts(const Circuit<F>& circuit, std::span<const F> input, std::span<cons
 
 TEMPLATE_TEST_CASE("circuit evaluation matches a gate-by-gate evaluation", "[gkr]", zkcnn::bn254::Fr) {
   using F = TestType;
-  std::mt19937_64 rng(21);
+  zkcnn::testing::DeterministicRng rng(21);
   // Two layers by hand: V1 = (x0 * x1, 3 x2 + x3), V2 = V1[0] * x0 + V1[1] (reading layer 0 again).
   Circuit<F> circuit(2);
   circuit.add_layer({0}, 1, {{1, 0, 2, F::from_u64(3)}, {1, 0, 3, F::one()}}, {{0, 0, 0, 0, 1, F::one()}});
@@ -107,7 +108,7 @@ TEMPLATE_TEST_CASE("circuit evaluation matches a gate-by-gate evaluation", "[gkr
 
 TEMPLATE_TEST_CASE("circuit proofs are complete and sound", "[gkr]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(22);
+  zkcnn::testing::DeterministicRng rng(22);
   const auto circuit = random_circuit<F>(rng, 4, {3, 4, 2, 3, 1});
   const auto input = random_table<F>(rng, 16);
   const auto values = circuit.evaluate(input);
@@ -190,7 +191,7 @@ TEST_CASE("circuit proofs are bound to the circuit", "[gkr]") {
 
 TEST_CASE("circuit layers the output does not depend on carry no proof", "[gkr]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(23);
+  zkcnn::testing::DeterministicRng rng(23);
   Circuit<F> circuit(2);
   circuit.add_layer({0}, 2, {{0, 0, 1, F::one()}}, {});  // unused by the output
   circuit.add_layer({0}, 1, {}, {{1, 0, 2, 0, 3, F::one()}});

@@ -5,6 +5,7 @@
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/gkr/claim_merge.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -30,7 +31,7 @@ bool merged_claim_holds(std::span<const F> table, std::size_t num_vars, std::spa
 
 TEMPLATE_TEST_CASE("claim merging", "[gkr]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(31);
+  zkcnn::testing::DeterministicRng rng(31);
   const std::size_t num_vars = 5;
   const auto table = random_table<F>(rng, 27);  // shorter than 2^5: implicit padding
   std::vector<Claim<F>> claims;

@@ -8,6 +8,7 @@
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/gkr/fraction_sum.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 #include <zkcnn/zk/mask_commitment.hpp>
 
@@ -29,7 +30,7 @@ struct Leaves {
 };
 
 template <class F>
-Leaves<F> random_leaves(std::mt19937_64& rng, std::size_t num_vars) {
+Leaves<F> random_leaves(zkcnn::testing::DeterministicRng& rng, std::size_t num_vars) {
   Leaves<F> leaves;
   for (std::size_t i = 0; i < (std::size_t{1} << num_vars); ++i) {
     leaves.p.push_back(F::random(rng));
@@ -53,7 +54,7 @@ bool accepted(const Leaves<F>& leaves, std::size_t num_vars, const zkcnn::gkr::F
 
 TEMPLATE_TEST_CASE("fraction sum: the tree proves sum p_i / q_i", "[gkr]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(71);
+  zkcnn::testing::DeterministicRng rng(71);
   const std::size_t num_vars = GENERATE(1, 2, 5, 9);
   const auto leaves = random_leaves<F>(rng, num_vars);
   F sum = F::zero();
@@ -120,7 +121,7 @@ TEMPLATE_TEST_CASE("fraction sum: the tree proves sum p_i / q_i", "[gkr]", zkcnn
 
 TEST_CASE("fraction sum: a prefix of leaves proves the tree with the rest empty (0/1)", "[gkr]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(73);
+  zkcnn::testing::DeterministicRng rng(73);
   const std::size_t num_vars = 6;
   for (std::size_t live : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{33}, std::size_t{63}, std::size_t{64}}) {
     auto prefix = random_leaves<F>(rng, num_vars);
@@ -142,7 +143,7 @@ TEST_CASE("fraction sum: a prefix of leaves proves the tree with the rest empty 
 
 TEST_CASE("fraction sum: a changed leaf changes the root or fails the leaf check", "[gkr]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(72);
+  zkcnn::testing::DeterministicRng rng(72);
   const std::size_t num_vars = 6;
   const auto leaves = random_leaves<F>(rng, num_vars);
   F sum = F::zero();
@@ -166,10 +167,10 @@ TEST_CASE("fraction sum: a changed leaf changes the root or fails the leaf check
 TEST_CASE("fraction sum: masked levels in zero knowledge", "[gkr][zk]") {
   using G = zkcnn::bn254::G1;
   using F = zkcnn::bn254::Fr;
-  using Prover = zkcnn::zk::MaskProver<G, std::mt19937_64>;
+  using Prover = zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng>;
   using Verifier = zkcnn::zk::MaskVerifier<G>;
   static const zkcnn::PedersenKey<G> key("fraction sum zk test", 32);
-  std::mt19937_64 rng(73);
+  zkcnn::testing::DeterministicRng rng(73);
   for (const std::size_t num_vars : {1, 2, 5}) {
     for (const std::size_t live : {std::size_t{1}, (std::size_t{1} << num_vars) - 1}) {
       CAPTURE(num_vars, live);

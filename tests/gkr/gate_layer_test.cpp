@@ -6,6 +6,7 @@
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/gkr/gate_layer.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -25,7 +26,7 @@ using zkcnn::gkr::GateLayer;
 using zkcnn::gkr::MulGate;
 
 template <class F>
-GateLayer<F> random_layer(std::mt19937_64& rng, const std::vector<std::size_t>& input_vars, std::size_t output_vars,
+GateLayer<F> random_layer(zkcnn::testing::DeterministicRng& rng, const std::vector<std::size_t>& input_vars, std::size_t output_vars,
                           std::size_t adds, std::size_t muls) {
   auto pick = [&](std::size_t bound) { return std::uniform_int_distribution<std::size_t>(0, bound - 1)(rng); };
   std::vector<AddGate<F>> add_gates;
@@ -43,14 +44,14 @@ GateLayer<F> random_layer(std::mt19937_64& rng, const std::vector<std::size_t>& 
 }
 
 template <class F>
-std::vector<std::vector<F>> random_inputs(std::mt19937_64& rng, const std::vector<std::size_t>& input_vars) {
+std::vector<std::vector<F>> random_inputs(zkcnn::testing::DeterministicRng& rng, const std::vector<std::size_t>& input_vars) {
   std::vector<std::vector<F>> inputs;
   for (std::size_t n : input_vars) inputs.push_back(random_table<F>(rng, std::size_t{1} << n));
   return inputs;
 }
 
 template <class F>
-void check_random_layer(std::mt19937_64& rng, const std::vector<std::size_t>& input_vars, std::size_t output_vars,
+void check_random_layer(zkcnn::testing::DeterministicRng& rng, const std::vector<std::size_t>& input_vars, std::size_t output_vars,
                         std::size_t adds, std::size_t muls) {
   const auto layer = random_layer<F>(rng, input_vars, output_vars, adds, muls);
   const auto inputs = random_inputs<F>(rng, input_vars);
@@ -61,7 +62,7 @@ void check_random_layer(std::mt19937_64& rng, const std::vector<std::size_t>& in
 
 TEMPLATE_TEST_CASE("gate layer forward follows its gates", "[gkr]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(11);
+  zkcnn::testing::DeterministicRng rng(11);
   const std::vector<std::size_t> input_vars{3, 1};
   const auto layer = random_layer<F>(rng, input_vars, 2, 6, 6);
   const auto inputs = random_inputs<F>(rng, input_vars);
@@ -75,7 +76,7 @@ TEMPLATE_TEST_CASE("gate layer forward follows its gates", "[gkr]", zkcnn::bn254
 
 TEMPLATE_TEST_CASE("gate layer proofs are complete and sound", "[gkr]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(12);
+  zkcnn::testing::DeterministicRng rng(12);
   SECTION("add and mul gates over inputs of different sizes") { check_random_layer<F>(rng, {4, 2, 3}, 3, 12, 12); }
   SECTION("add gates only") { check_random_layer<F>(rng, {3, 3}, 2, 10, 0); }
   SECTION("mul gates only") { check_random_layer<F>(rng, {2, 4}, 3, 0, 16); }
@@ -85,7 +86,7 @@ TEMPLATE_TEST_CASE("gate layer proofs are complete and sound", "[gkr]", zkcnn::b
 
 TEMPLATE_TEST_CASE("gate layer without gates proves its zero output", "[gkr]", zkcnn::bn254::Fr) {
   using F = TestType;
-  std::mt19937_64 rng(13);
+  zkcnn::testing::DeterministicRng rng(13);
   const GateLayer<F> layer({2}, 2, {}, {});
   const std::vector<std::vector<F>> inputs{random_table<F>(rng, 4)};
   const Claim<F> claim{random_point<F>(rng, 2), F::zero()};
@@ -94,7 +95,7 @@ TEMPLATE_TEST_CASE("gate layer without gates proves its zero output", "[gkr]", z
 
 TEMPLATE_TEST_CASE("gate layer merges several claims into one proof", "[gkr]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(14);
+  zkcnn::testing::DeterministicRng rng(14);
   const std::vector<std::size_t> input_vars{3, 2};
   const auto layer = random_layer<F>(rng, input_vars, 3, 10, 10);
   const auto inputs = random_inputs<F>(rng, input_vars);

@@ -7,6 +7,7 @@
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/gkr/gate_layer.hpp>
 #include <zkcnn/nn/bias.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -63,7 +64,7 @@ std::vector<std::size_t> index_of(const TensorShape& shape, std::size_t position
 
 /// Random values at the real entries; the padding zero unless `garbage`.
 template <class F>
-std::vector<F> random_tensor(std::mt19937_64& rng, const TensorShape& shape, bool garbage = false) {
+std::vector<F> random_tensor(zkcnn::testing::DeterministicRng& rng, const TensorShape& shape, bool garbage = false) {
   std::vector<F> table(shape.padded_size(), F::zero());
   for (std::size_t p = 0; p < table.size(); ++p) {
     bool real = false;
@@ -79,7 +80,7 @@ std::vector<F> random_tensor(std::mt19937_64& rng, const TensorShape& shape, boo
 
 TEST_CASE("BiasLayer::forward adds the bias along its dimension at the real entries", "[nn][bias]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x62696131);
+  zkcnn::testing::DeterministicRng rng(0x62696131);
   for (const auto& c : kCases) {
     INFO(describe(c));
     const TensorShape shape{std::vector<std::size_t>(c.dims)};
@@ -102,7 +103,7 @@ TEST_CASE("BiasLayer::forward adds the bias along its dimension at the real entr
 
 TEMPLATE_TEST_CASE("BiasLayer: completeness, encoding and soundness", "[nn][bias]", ZKCNN_NN_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x62696132);
+  zkcnn::testing::DeterministicRng rng(0x62696132);
   for (std::size_t n = 0; n < kCases.size(); ++n) {
     const auto& c = kCases[n];
     INFO(describe(c));
@@ -129,7 +130,7 @@ TEMPLATE_TEST_CASE("BiasLayer: completeness, encoding and soundness", "[nn][bias
 
 TEST_CASE("BiasLayer: padding holding garbage is carried consistently", "[nn][bias]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x62696133);
+  zkcnn::testing::DeterministicRng rng(0x62696133);
   for (const auto& c : kCases) {
     INFO(describe(c));
     const TensorShape shape{std::vector<std::size_t>(c.dims)};
@@ -149,7 +150,7 @@ TEST_CASE("BiasLayer: padding holding garbage is carried consistently", "[nn][bi
 
 TEST_CASE("BiasLayer agrees with the broadcast addition as a gate list", "[nn][bias][gate_layer]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x62696134);
+  zkcnn::testing::DeterministicRng rng(0x62696134);
   for (const auto& c : {Case{{2, 3, 2, 3}, 1}, Case{{3, 5}, 1}, Case{{5, 2}, 0}}) {
     INFO(describe(c));
     const TensorShape shape{std::vector<std::size_t>(c.dims)};

@@ -12,6 +12,7 @@
 #include <zkcnn/nn/conv2d_shape.hpp>
 #include <zkcnn/poly/eq.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -59,7 +60,7 @@ void for_each_entry(const TensorShape& shape, const std::function<void(std::size
 /// Random entries at the real positions (small signed integers or any field element), zero
 /// padding unless `garbage`, then random padding too.
 template <class F>
-std::vector<F> random_tensor(std::mt19937_64& rng, const TensorShape& shape, bool small, bool garbage = false) {
+std::vector<F> random_tensor(zkcnn::testing::DeterministicRng& rng, const TensorShape& shape, bool small, bool garbage = false) {
   std::vector<F> table(shape.padded_size(), F::zero());
   std::uniform_int_distribution<std::int64_t> dist(-8, 8);
   for_each_entry(shape, [&](std::size_t p, bool real) {
@@ -94,7 +95,7 @@ std::string describe(const Conv2dShape& s) {
 TEMPLATE_TEST_CASE("eq_product_prefix_sum is sum_{j < count} eq(x, j) eq(y, j)", "[nn][conv2d_direct]",
                    ZKCNN_NN_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x65717073);
+  zkcnn::testing::DeterministicRng rng(0x65717073);
   for (std::size_t n = 0; n <= 5; ++n) {
     const auto x = zkcnn_sumcheck_test::random_vector<F>(rng, n);
     const auto y = zkcnn_sumcheck_test::random_vector<F>(rng, n);
@@ -111,7 +112,7 @@ TEMPLATE_TEST_CASE("eq_product_prefix_sum is sum_{j < count} eq(x, j) eq(y, j)",
 
 TEST_CASE("Conv2dDirectLayer::forward is the integer convolution", "[nn][conv2d_direct]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x66776431);
+  zkcnn::testing::DeterministicRng rng(0x66776431);
   for (const auto& shape : kShapes) {
     INFO(describe(shape));
     const Conv2dDirectLayer<F> layer(shape);
@@ -162,7 +163,7 @@ TEST_CASE("Conv2dDirectLayer::forward is the integer convolution", "[nn][conv2d_
 TEMPLATE_TEST_CASE("Conv2dDirectLayer: completeness, encoding and soundness on many shapes", "[nn][conv2d_direct]",
                    ZKCNN_NN_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x636f6e76);
+  zkcnn::testing::DeterministicRng rng(0x636f6e76);
   for (std::size_t n = 0; n < kShapes.size(); ++n) {
     const auto& shape = kShapes[n];
     INFO(describe(shape));
@@ -189,7 +190,7 @@ TEMPLATE_TEST_CASE("Conv2dDirectLayer: completeness, encoding and soundness on m
 TEST_CASE("Conv2dDirectLayer: input and kernel padding holding garbage does not change the result",
           "[nn][conv2d_direct]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x67617262);
+  zkcnn::testing::DeterministicRng rng(0x67617262);
   for (const auto& shape : kShapes) {
     INFO(describe(shape));
     const Conv2dDirectLayer<F> layer(shape);
@@ -215,7 +216,7 @@ TEST_CASE("Conv2dDirectLayer: input and kernel padding holding garbage does not 
 
 TEST_CASE("Conv2dDirectLayer agrees with the convolution as a gate list", "[nn][conv2d_direct][gate_layer]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x67617465);
+  zkcnn::testing::DeterministicRng rng(0x67617465);
   const std::vector<Conv2dShape> shapes = {{1, 2, 3, 5, 5, 3, 1, 1}, {2, 3, 2, 4, 5, 3, 0, 2}, {1, 1, 2, 3, 6, 5, 2, 1}};
   for (const auto& shape : shapes) {
     INFO(describe(shape));
@@ -251,7 +252,7 @@ TEST_CASE("Conv2dDirectLayer agrees with the convolution as a gate list", "[nn][
 
 TEST_CASE("Conv2dDirectLayer: a larger shape, and malformed proofs rejected without a crash", "[nn][conv2d_direct]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x6c617267);
+  zkcnn::testing::DeterministicRng rng(0x6c617267);
   const Conv2dShape shape{2, 8, 8, 16, 12, 3, 1, 1};
   const Conv2dDirectLayer<F> layer(shape);
   const std::vector<std::vector<F>> inputs{random_tensor<F>(rng, shape.input_shape(), true),
@@ -290,7 +291,7 @@ TEST_CASE("Conv2dDirectLayer: a larger shape, and malformed proofs rejected with
 TEST_CASE("Conv2dDirectLayer: a proof does not verify for another geometry with the same tensor sizes",
           "[nn][conv2d_direct]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x67656f6d);
+  zkcnn::testing::DeterministicRng rng(0x67656f6d);
   // 5x5 input, kernel 3: padding 1 and stride 2, or padding 0 and stride 1, both give 3x3.
   const Conv2dShape strided{1, 2, 2, 5, 5, 3, 1, 2}, plain{1, 2, 2, 5, 5, 3, 0, 1};
   REQUIRE(strided.output_shape() == plain.output_shape());

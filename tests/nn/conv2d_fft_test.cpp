@@ -14,6 +14,7 @@
 #include <zkcnn/nn/conv2d_fft.hpp>
 #include <zkcnn/nn/conv2d_shape.hpp>
 #include <zkcnn/poly/eq.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/sumcheck/fft.hpp>
 
 #include <catch2/catch.hpp>
@@ -45,7 +46,7 @@ std::string describe(const Conv2dShape& s) {
 
 // Random small-integer X and K in their padded layouts, padding zero.
 template <class F>
-std::vector<std::vector<F>> random_conv_inputs(std::mt19937_64& rng, const Conv2dShape& shape) {
+std::vector<std::vector<F>> random_conv_inputs(zkcnn::testing::DeterministicRng& rng, const Conv2dShape& shape) {
   std::vector<std::vector<F>> inputs;
   for (const auto& layout : {shape.input_shape(), shape.kernel_shape()}) {
     std::vector<F> table(layout.padded_size(), F::zero());
@@ -104,7 +105,7 @@ std::vector<F> conv_by_cyclic_convolution(const Conv2dFftLayer<F>& layer, std::s
 
 TEST_CASE("conv2d fft: the cyclic convolution at the layer's geometry is the direct one", "[fft]") {
   using F = zkcnn::Goldilocks;
-  std::mt19937_64 rng(201);
+  zkcnn::testing::DeterministicRng rng(201);
   std::size_t shapes = 0;
   for (std::size_t height = 1; height <= 6; ++height) {
     for (std::size_t width = 1; width <= 6; width += (height % 2 == 0 ? 1 : 2)) {
@@ -130,7 +131,7 @@ TEST_CASE("conv2d fft: the cyclic convolution at the layer's geometry is the dir
 TEMPLATE_TEST_CASE("conv2d fft: the verifier's wiring sums, by table and by position", "[fft]", zkcnn::bn254::Fr,
                    zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(202);
+  zkcnn::testing::DeterministicRng rng(202);
   const std::size_t n = 7, size = std::size_t{1} << n, mask = size - 1;
   const F root = zkcnn::fft::transform_root<F>(n, zkcnn::fft::Direction::inverse);
   const auto t = random_point<F>(rng, n);
@@ -171,7 +172,7 @@ const Conv2dShape small_shapes[] = {
 
 TEMPLATE_TEST_CASE("conv2d fft: layer checks on small shapes", "[fft]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(203);
+  zkcnn::testing::DeterministicRng rng(203);
   for (const auto& shape : small_shapes) {
     INFO(describe(shape));
     const Conv2dFftLayer<F> layer(shape);
@@ -192,7 +193,7 @@ TEMPLATE_TEST_CASE("conv2d fft: layer checks on small shapes", "[fft]", zkcnn::b
 
 TEST_CASE("conv2d fft: zero knowledge on small shapes", "[fft]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(208);
+  zkcnn::testing::DeterministicRng rng(208);
   // N = 1 (every step over no variable), a 1x1 kernel, padding with stride 2, several channels.
   const Conv2dShape shapes[] = {
       {1, 1, 1, 1, 1, 1, 0, 1}, {1, 1, 1, 4, 4, 3, 0, 1}, {1, 2, 3, 5, 7, 3, 1, 1}, {3, 2, 2, 6, 7, 3, 1, 2},
@@ -209,7 +210,7 @@ TEST_CASE("conv2d fft: zero knowledge on small shapes", "[fft]") {
 
 TEST_CASE("conv2d fft: inputs shorter than their padded layouts", "[fft]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(204);
+  zkcnn::testing::DeterministicRng rng(204);
   const Conv2dShape shape{2, 3, 2, 5, 6, 3, 1, 1};
   const Conv2dFftLayer<F> layer(shape);
   auto inputs = random_conv_inputs<F>(rng, shape);
@@ -226,7 +227,7 @@ TEMPLATE_TEST_CASE("conv2d fft: spatial and input-channel padding of the inputs 
   // The statement reads only the real entries in those dimensions (the batch and the output
   // channel pass through, so their padding must be zero, as the layout fixes).
   using F = TestType;
-  std::mt19937_64 rng(207);
+  zkcnn::testing::DeterministicRng rng(207);
   const Conv2dShape shapes[] = {{2, 3, 3, 5, 6, 3, 1, 1}, {1, 5, 2, 3, 7, 5, 2, 2}, {1, 1, 1, 3, 3, 1, 0, 1}};
   for (const auto& shape : shapes) {
     INFO(describe(shape));
@@ -256,7 +257,7 @@ TEMPLATE_TEST_CASE("conv2d fft: spatial and input-channel padding of the inputs 
 
 TEST_CASE("conv2d fft: larger shapes, tampering a sample of the proof", "[fft]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(205);
+  zkcnn::testing::DeterministicRng rng(205);
   const Conv2dShape shapes[] = {{1, 16, 16, 32, 32, 3, 1, 1}, {3, 8, 12, 24, 20, 5, 2, 2}, {1, 3, 4, 20, 13, 7, 3, 2}};
   for (const auto& shape : shapes) {
     INFO(describe(shape));
@@ -353,7 +354,7 @@ zkcnn::gkr::GateLayer<F> conv_as_gates(const Conv2dShape& s) {
 
 TEMPLATE_TEST_CASE("conv2d fft: agrees with the gate-list layer", "[fft]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(206);
+  zkcnn::testing::DeterministicRng rng(206);
   const Conv2dShape shapes[] = {{1, 2, 3, 5, 4, 3, 1, 1}, {2, 3, 2, 6, 5, 3, 2, 2}, {1, 1, 2, 7, 6, 5, 0, 1}};
   for (const auto& shape : shapes) {
     INFO(describe(shape));

@@ -7,6 +7,7 @@
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/gkr/gate_layer.hpp>
 #include <zkcnn/nn/dense.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -57,7 +58,7 @@ std::vector<F> matrix(std::size_t rows, std::size_t cols, Value value, Pad pad) 
 }
 
 template <class F>
-std::vector<F> random_matrix(std::mt19937_64& rng, std::size_t rows, std::size_t cols) {
+std::vector<F> random_matrix(zkcnn::testing::DeterministicRng& rng, std::size_t rows, std::size_t cols) {
   return matrix<F>(rows, cols, [&](std::size_t, std::size_t) { return F::random(rng); },
                    [](std::size_t, std::size_t) { return F::zero(); });
 }
@@ -68,7 +69,7 @@ std::vector<F> random_matrix(std::mt19937_64& rng, std::size_t rows, std::size_t
 
 TEST_CASE("DenseLayer::forward is the integer matrix product", "[nn][dense]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x64656e31);
+  zkcnn::testing::DeterministicRng rng(0x64656e31);
   std::uniform_int_distribution<std::int64_t> dist(-1000, 1000);
   for (const auto& s : kSizes) {
     INFO(describe(s));
@@ -99,7 +100,7 @@ TEST_CASE("DenseLayer::forward is the integer matrix product", "[nn][dense]") {
 
 TEMPLATE_TEST_CASE("DenseLayer: completeness, encoding and soundness on many sizes", "[nn][dense]", ZKCNN_NN_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x64656e32);
+  zkcnn::testing::DeterministicRng rng(0x64656e32);
   for (const auto& s : kSizes) {
     INFO(describe(s));
     const DenseLayer<F> layer(s.batch, s.out, s.in);
@@ -124,7 +125,7 @@ TEMPLATE_TEST_CASE("DenseLayer: completeness, encoding and soundness on many siz
 
 TEST_CASE("DenseLayer: garbage in the padding of the contracted index does not change the result", "[nn][dense]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x64656e33);
+  zkcnn::testing::DeterministicRng rng(0x64656e33);
   for (const auto& s : kSizes) {
     INFO(describe(s));
     const DenseLayer<F> layer(s.batch, s.out, s.in);
@@ -143,7 +144,7 @@ TEST_CASE("DenseLayer: garbage in the padding of the contracted index does not c
 
 TEST_CASE("DenseLayer agrees with the matrix product as a gate list", "[nn][dense][gate_layer]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x64656e34);
+  zkcnn::testing::DeterministicRng rng(0x64656e34);
   for (const Sizes& s : {Sizes{1, 3, 5}, Sizes{3, 4, 4}, Sizes{2, 5, 7}}) {
     INFO(describe(s));
     const DenseLayer<F> layer(s.batch, s.out, s.in);
@@ -165,7 +166,7 @@ TEST_CASE("DenseLayer agrees with the matrix product as a gate list", "[nn][dens
 
 TEST_CASE("DenseLayer: malformed proofs are rejected without a crash", "[nn][dense]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x64656e35);
+  zkcnn::testing::DeterministicRng rng(0x64656e35);
   for (const Sizes& s : {Sizes{2, 5, 7}, Sizes{1, 4, 8}}) {
     const DenseLayer<F> layer(s.batch, s.out, s.in);
     const std::vector<std::vector<F>> inputs{random_matrix<F>(rng, s.out, s.in), random_matrix<F>(rng, s.batch, s.in)};

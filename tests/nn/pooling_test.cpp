@@ -9,6 +9,7 @@
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/nn/pooling.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -31,7 +32,7 @@ using zkcnn::nn::TensorShape;
 
 // An accumulator tensor of the given shape with entries in [-bound, bound), padding zero.
 template <class F>
-std::vector<F> random_tensor(std::mt19937_64& rng, const TensorShape& shape, std::int64_t bound) {
+std::vector<F> random_tensor(zkcnn::testing::DeterministicRng& rng, const TensorShape& shape, std::int64_t bound) {
   std::vector<F> table(shape.padded_size(), F::zero());
   std::uniform_int_distribution<std::int64_t> dist(-bound, bound - 1);
   const auto dims = shape.dims();
@@ -66,7 +67,7 @@ F pool_at(const TensorShape& shape, const std::vector<F>& values, std::size_t wi
 // every input claim holds once unmasked.
 template <class L>
 bool accepted_in_zero_knowledge(const L& layer, const zkcnn::gkr::Claim<zkcnn::bn254::Fr>& claim,
-                                const std::vector<std::vector<zkcnn::bn254::Fr>>& inputs, std::mt19937_64& rng) {
+                                const std::vector<std::vector<zkcnn::bn254::Fr>>& inputs, zkcnn::testing::DeterministicRng& rng) {
   using Run = MaskedRun<zkcnn::bn254::G1>;
   using F = zkcnn::bn254::Fr;
   typename Run::Prover masks(Run::key(), Run::width, rng);
@@ -85,7 +86,7 @@ const std::vector<std::pair<std::vector<std::size_t>, std::size_t>> shapes{
 
 TEMPLATE_TEST_CASE("sum pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(51);
+  zkcnn::testing::DeterministicRng rng(51);
   for (const auto& [dims, window] : shapes) {
     const TensorShape shape(dims);
     const SumPoolLayer<F> layer(shape, window);
@@ -113,7 +114,7 @@ TEMPLATE_TEST_CASE("sum pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
 
 TEMPLATE_TEST_CASE("max pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(52);
+  zkcnn::testing::DeterministicRng rng(52);
   for (const auto& [dims, window] : shapes) {
     const TensorShape shape(dims);
     const MaxPoolLayer<F> layer(shape, window, 12, 5);
@@ -143,7 +144,7 @@ TEMPLATE_TEST_CASE("max pooling", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
 
 TEST_CASE("max pooling rejects a false maximum and unpooled entries", "[nn]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(53);
+  zkcnn::testing::DeterministicRng rng(53);
   const TensorShape shape{2, 4, 4};
   const MaxPoolLayer<F> layer(shape, 2, 12, 4);
   const auto input = random_tensor<F>(rng, shape, 1000);

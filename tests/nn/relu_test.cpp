@@ -8,6 +8,7 @@
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/nn/relu.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -91,7 +92,7 @@ TEST_CASE("digit tables of large activations are the same on any thread count, a
   } reset;
   constexpr std::size_t num_vars = 17;  // large enough to be split across threads
   const DigitLayout layout({2, 5, 1}, 3);
-  std::mt19937_64 rng(17);
+  zkcnn::testing::DeterministicRng rng(17);
   std::vector<std::int64_t> values(std::size_t{1} << num_vars);
   for (auto& v : values) v = static_cast<std::int64_t>(rng() % 256) - 128;
   zkcnn::set_thread_count(1);
@@ -112,7 +113,7 @@ TEST_CASE("digit tables of large activations are the same on any thread count, a
 
 TEMPLATE_TEST_CASE("rescale-ReLU layer", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(41);
+  zkcnn::testing::DeterministicRng rng(41);
   const std::size_t bits = GENERATE(2, 5, 12, 16);
   const std::size_t shift = GENERATE(0, 1, 3);
   const std::size_t digit_bits = GENERATE(1, 3, 16);
@@ -147,7 +148,7 @@ TEMPLATE_TEST_CASE("rescale-ReLU layer", "[nn]", zkcnn::bn254::Fr, zkcnn::Goldil
 
 TEST_CASE("rescale-ReLU layer rejects digits that do not decompose the accumulator", "[nn]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(42);
+  zkcnn::testing::DeterministicRng rng(42);
   const RescaleReluLayer<F> layer(3, 8, 2, 3);
   const auto a = field_values<F>({100, -3, 7, 0, 12, -128, 127, 1});
   auto b = layer.witness(a);

@@ -7,6 +7,7 @@
 #include <zkcnn/nn/tensor_shape.hpp>
 #include <zkcnn/poly/eq.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -88,7 +89,7 @@ TEST_CASE("TensorShape: sizes, bits and offsets of the padded layout", "[nn][ten
 TEMPLATE_TEST_CASE("TensorShape::split: the sub-point of each dimension evaluates its index", "[nn][tensor_shape]",
                    ZKCNN_NN_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x73706c74);
+  zkcnn::testing::DeterministicRng rng(0x73706c74);
   for (const auto& dims : kShapes) {
     const TensorShape shape{std::vector<std::size_t>(dims)};
     const std::vector<F> point = random_vector<F>(rng, shape.num_vars());
@@ -112,7 +113,7 @@ TEMPLATE_TEST_CASE("TensorShape::split: the sub-point of each dimension evaluate
 TEMPLATE_TEST_CASE("TensorShape::indicator is the extension of the 0/1 table of real entries", "[nn][tensor_shape]",
                    ZKCNN_NN_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x696e6463);
+  zkcnn::testing::DeterministicRng rng(0x696e6463);
   for (const auto& dims : kShapes) {
     const TensorShape shape{std::vector<std::size_t>(dims)};
     std::vector<F> table(shape.padded_size(), F::zero());
@@ -132,7 +133,7 @@ TEMPLATE_TEST_CASE("TensorShape::indicator is the extension of the 0/1 table of 
 TEMPLATE_TEST_CASE("prefix_indicator is the extension of the indicator of the first entries", "[nn][poly]",
                    ZKCNN_NN_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x70726678);
+  zkcnn::testing::DeterministicRng rng(0x70726678);
   for (std::size_t n = 0; n <= 6; ++n) {
     const std::vector<F> point = random_vector<F>(rng, n);
     for (std::size_t count = 0; count <= (std::size_t{1} << n); ++count) {
@@ -147,7 +148,7 @@ TEMPLATE_TEST_CASE("prefix_indicator is the extension of the indicator of the fi
 TEMPLATE_TEST_CASE("bind_high_variables fixes the high variables of a (short) table", "[nn][poly]",
                    ZKCNN_NN_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x62696e64);
+  zkcnn::testing::DeterministicRng rng(0x62696e64);
   for (std::size_t low = 0; low <= 4; ++low) {
     for (std::size_t high = 0; high <= 3; ++high) {
       const std::size_t full = std::size_t{1} << (low + high);

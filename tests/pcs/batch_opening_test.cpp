@@ -15,6 +15,7 @@
 #include <zkcnn/pcs/batch_opening.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/pcs/plain.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include "pcs/pcs_test_support.hpp"
 
@@ -65,7 +66,7 @@ struct BatchInstance {
 
 /// `count` claims at random points, every third one repeating the previous point.
 template <class P>
-BatchInstance<P> make_batch(std::size_t num_vars, std::size_t count, std::size_t length, std::mt19937_64& rng) {
+BatchInstance<P> make_batch(std::size_t num_vars, std::size_t count, std::size_t length, zkcnn::testing::DeterministicRng& rng) {
   using F = typename P::Scalar;
   BatchInstance<P> instance;
   instance.num_vars = num_vars;
@@ -82,7 +83,7 @@ BatchInstance<P> make_batch(std::size_t num_vars, std::size_t count, std::size_t
 }
 
 template <class P>
-BatchEvaluationProof<P> prove(const BatchInstance<P>& instance, std::mt19937_64& rng,
+BatchEvaluationProof<P> prove(const BatchInstance<P>& instance, zkcnn::testing::DeterministicRng& rng,
                               const std::vector<EvaluationClaim<typename P::Scalar>>* claims = nullptr) {
   using F = typename P::Scalar;
   auto transcript = fresh_transcript();
@@ -105,7 +106,7 @@ Status verify(const typename P::Commitment& commitment, const std::vector<Evalua
 
 TEMPLATE_TEST_CASE("Batch opening: completeness", "[pcs][batch]", Plain, HyraxBn, HyraxBls) {
   using P = TestType;
-  std::mt19937_64 rng(0x42415443482d636full);
+  zkcnn::testing::DeterministicRng rng(0x42415443482d636full);
   for (std::size_t num_vars : {0, 1, 4, 7}) {
     for (std::size_t count : {1, 2, 5}) {
       const std::size_t full = std::size_t{1} << num_vars;
@@ -123,7 +124,7 @@ TEMPLATE_TEST_CASE("Batch opening: completeness", "[pcs][batch]", Plain, HyraxBn
 TEMPLATE_TEST_CASE("Batch opening: prover and verifier transcripts agree", "[pcs][batch]", Plain, HyraxBn) {
   using P = TestType;
   using F = typename P::Scalar;
-  std::mt19937_64 rng(0x42415443482d7473ull);
+  zkcnn::testing::DeterministicRng rng(0x42415443482d7473ull);
   const auto instance = make_batch<P>(5, 3, 32, rng);
   auto prover = fresh_transcript();
   auto verifier = fresh_transcript();
@@ -139,7 +140,7 @@ TEMPLATE_TEST_CASE("Batch opening: prover and verifier transcripts agree", "[pcs
 TEMPLATE_TEST_CASE("Batch opening: soundness", "[pcs][batch]", Plain, HyraxBn, HyraxBls) {
   using P = TestType;
   using F = typename P::Scalar;
-  std::mt19937_64 rng(0x42415443482d736full);
+  zkcnn::testing::DeterministicRng rng(0x42415443482d736full);
   const auto instance = make_batch<P>(5, 5, 32, rng);
   const auto proof = prove(instance, rng);
   REQUIRE(verify<P>(instance.commitment, instance.claims, proof));
@@ -227,7 +228,7 @@ TEMPLATE_TEST_CASE("Batch opening: soundness", "[pcs][batch]", Plain, HyraxBn, H
 TEMPLATE_TEST_CASE("Batch opening: a tampered Hyrax opening is rejected", "[pcs][batch]", HyraxBn, HyraxBls) {
   using P = TestType;
   using F = typename P::Scalar;
-  std::mt19937_64 rng(0x42415443482d6879ull);
+  zkcnn::testing::DeterministicRng rng(0x42415443482d6879ull);
   const auto instance = make_batch<P>(6, 2, 64, rng);
   const auto proof = prove(instance, rng);
   REQUIRE(verify<P>(instance.commitment, instance.claims, proof));
@@ -250,7 +251,7 @@ TEMPLATE_TEST_CASE("Batch opening: a tampered Hyrax opening is rejected", "[pcs]
 
 TEST_CASE("Plain scheme: accepts correct claims, rejects wrong values and shapes", "[pcs][plain]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x504c41494e2d3031ull);
+  zkcnn::testing::DeterministicRng rng(0x504c41494e2d3031ull);
   const Plain plain;
   for (std::size_t num_vars : {0, 1, 5}) {
     CAPTURE(num_vars);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include "pcs/pcs_test_support.hpp"
 
@@ -111,7 +112,7 @@ void check_point_garbage_rejected(const Bytes& valid, std::size_t point_offset, 
 TEMPLATE_TEST_CASE("Hyrax encoding: commitments and proofs round-trip", "[pcs][hyrax][encoding]",
                    ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
-  std::mt19937_64 rng(0x48595241582d656eull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d656eull);
   for (std::size_t num_vars : {0, 3, 6}) {
     CAPTURE(num_vars);
     const auto instance = make_instance<G>(num_vars, rng);
@@ -150,7 +151,7 @@ TEMPLATE_TEST_CASE("Hyrax encoding: commitments and proofs round-trip", "[pcs][h
 TEMPLATE_TEST_CASE("Hyrax encoding: every truncation and any trailing byte is rejected", "[pcs][hyrax][encoding]",
                    ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
-  std::mt19937_64 rng(0x48595241582d7472ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d7472ull);
   const auto instance = make_instance<G>(4, rng);
   const auto commitment_bytes = zkcnn::serialize(instance.commitment);
   const auto proof = prove_public(instance, rng);
@@ -197,7 +198,7 @@ TEMPLATE_TEST_CASE("Hyrax encoding: garbage points and scalars are rejected", "[
   using F = scalar_of<G>;
   // BLS12-381 has a cofactor: its garbage includes a curve point outside the subgroup.
   CHECK(non_subgroup_encoding<G>().has_value() == std::is_same_v<G, zkcnn::bls12_381::G1>);
-  std::mt19937_64 rng(0x48595241582d6761ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d6761ull);
   const auto instance = make_instance<G>(4, rng);
   const auto commitment_bytes = zkcnn::serialize(instance.commitment);
   for (std::size_t r = 0; r < instance.commitment.rows.size(); ++r) {
@@ -281,7 +282,7 @@ TEMPLATE_TEST_CASE("Hyrax encoding: declared sizes beyond the bounds are rejecte
     for (int r = 0; r < 8; ++r) bytes.insert(bytes.end(), g.begin(), g.end());
     const auto decoded = zkcnn::deserialize_hyrax_commitment<G>(bytes);
     REQUIRE(decoded);
-    std::mt19937_64 rng(1);
+    zkcnn::testing::DeterministicRng rng(1);
     const auto instance = make_instance<G>(2, rng);
     const auto proof = prove_public(instance, rng);
     const std::vector<scalar_of<G>> point(63, scalar_of<G>::one());
@@ -311,7 +312,7 @@ TEMPLATE_TEST_CASE("Hyrax encoding: declared sizes beyond the bounds are rejecte
 TEMPLATE_TEST_CASE("Hyrax encoding: random bytes are rejected or never verify", "[pcs][hyrax][encoding]",
                    ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
-  std::mt19937_64 rng(0x48595241582d7261ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d7261ull);
   const auto instance = make_instance<G>(4, rng);
   const auto honest = prove_public(instance, rng);
   const std::size_t proof_points = 2 * honest.inner_product.left.size() + 1;

@@ -16,6 +16,7 @@
 
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/poly/eq.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/random/os_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 
@@ -38,7 +39,7 @@ using namespace zkcnn::pcs_testing;
 /// Commits, proves and verifies one instance both ways (public and hidden value).
 template <class G>
 void check_complete(std::size_t num_vars, std::optional<std::size_t> column_vars, std::size_t length,
-                    std::mt19937_64& rng) {
+                    zkcnn::testing::DeterministicRng& rng) {
   using F = scalar_of<G>;
   CAPTURE(num_vars, column_vars.value_or(99), length);
   const auto instance = make_instance<G>(num_vars, rng, column_vars, length);
@@ -82,7 +83,7 @@ void expect_failure(const Status& status, Errc code) {
 
 TEMPLATE_TEST_CASE("Hyrax: completeness over sizes and shapes", "[pcs][hyrax]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
-  std::mt19937_64 rng(0x48595241582d3031ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d3031ull);
   for (std::size_t num_vars : {0, 1, 2, 5, 8}) {
     const std::size_t full = std::size_t{1} << num_vars;
     check_complete<G>(num_vars, std::nullopt, full, rng);
@@ -92,7 +93,7 @@ TEMPLATE_TEST_CASE("Hyrax: completeness over sizes and shapes", "[pcs][hyrax]", 
 
 TEST_CASE("Hyrax: completeness at 11 variables", "[pcs][hyrax]") {
   using G = zkcnn::bn254::G1;
-  std::mt19937_64 rng(0x48595241582d3131ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d3131ull);
   const std::size_t full = std::size_t{1} << 11;
   check_complete<G>(11, std::nullopt, full, rng);
   check_complete<G>(11, 0, full, rng);
@@ -102,7 +103,7 @@ TEST_CASE("Hyrax: completeness at 11 variables", "[pcs][hyrax]") {
 
 TEMPLATE_TEST_CASE("Hyrax: tables shorter than 2^n are zero-padded", "[pcs][hyrax]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
-  std::mt19937_64 rng(0x48595241582d7368ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d7368ull);
   for (std::size_t num_vars : {1, 2, 5, 6}) {
     const std::size_t full = std::size_t{1} << num_vars;
     for (std::size_t length : {std::size_t{0}, std::size_t{1}, full / 2 + 1, full - 1}) {
@@ -123,7 +124,7 @@ TEMPLATE_TEST_CASE("Hyrax: the commitment is the row-wise Pedersen commitment", 
                    ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x48595241582d726full);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d726full);
   const auto instance = make_instance<G>(5, rng, 3);
   const auto& key = hyrax_key<G>().key();
   for (std::size_t r = 0; r < 4; ++r) {
@@ -135,7 +136,7 @@ TEMPLATE_TEST_CASE("Hyrax: the commitment is the row-wise Pedersen commitment", 
 TEMPLATE_TEST_CASE("Hyrax: wrong statements are rejected", "[pcs][hyrax]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x48595241582d7772ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d7772ull);
   const auto instance = make_instance<G>(6, rng, 2);
   const auto proof = prove_public(instance, rng);
   const auto hidden_and_tau = prove_hidden(instance, rng);
@@ -275,7 +276,7 @@ TEMPLATE_TEST_CASE("Hyrax: wrong statements are rejected", "[pcs][hyrax]", ZKCNN
 TEMPLATE_TEST_CASE("Hyrax: every tampered proof element is rejected", "[pcs][hyrax]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x48595241582d7470ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d7470ull);
   const auto instance = make_instance<G>(5, rng);  // 3 column variables: 3 rounds
   const auto proof = prove_public(instance, rng);
   const auto hidden_and_tau = prove_hidden(instance, rng);
@@ -337,7 +338,7 @@ TEMPLATE_TEST_CASE("Hyrax: a commitment with changed shape fields is an error, n
                    ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x48595241582d7366ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d7366ull);
   const auto instance = make_instance<G>(6, rng, 2);  // 16 rows of 4
   const auto proof = prove_public(instance, rng);
   const auto hidden_and_tau = prove_hidden(instance, rng);
@@ -396,7 +397,7 @@ TEMPLATE_TEST_CASE("Hyrax: a commitment with changed shape fields is an error, n
 TEMPLATE_TEST_CASE("Hyrax: prover and verifier transcripts agree", "[pcs][hyrax]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x48595241582d7473ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d7473ull);
   const auto& key = hyrax_key<G>();
   const auto instance = make_instance<G>(7, rng);
   for (const bool hide : {false, true}) {
@@ -439,7 +440,7 @@ TEMPLATE_TEST_CASE("Hyrax: prover and verifier transcripts agree", "[pcs][hyrax]
 TEMPLATE_TEST_CASE("Hyrax: commitments hide", "[pcs][hyrax]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x48595241582d6869ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d6869ull);
   const auto evaluations = random_vector<F>(32, rng);
   const auto& key = hyrax_key<G>();
   const auto [c1, o1] = key.commit(std::span<const F>(evaluations), 5, rng);
@@ -466,7 +467,7 @@ TEMPLATE_TEST_CASE("Hyrax: commitments hide", "[pcs][hyrax]", ZKCNN_TEST_PCS_GRO
 TEMPLATE_TEST_CASE("Hyrax: prover preconditions", "[pcs][hyrax]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x48595241582d7072ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d7072ull);
   const auto& key = hyrax_key<G>();
   const auto evaluations = random_vector<F>(16, rng);
   const std::span<const F> table(evaluations);
@@ -515,7 +516,7 @@ TEST_CASE("Hyrax: the operating system generator and a one-generator key", "[pcs
   using G = zkcnn::bn254::G1;
   using F = scalar_of<G>;
   zkcnn::OsRng os_rng;
-  std::mt19937_64 rng(0x48595241582d6f73ull);
+  zkcnn::testing::DeterministicRng rng(0x48595241582d6f73ull);
   const auto evaluations = random_vector<F>(8, rng);
   const auto point = random_vector<F>(3, rng);
   const F value = evaluate(evaluations, point);

@@ -15,6 +15,7 @@
 
 #include <zkcnn/pcs/inner_product.hpp>
 #include <zkcnn/pcs/pedersen.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 
 #include "pcs/pcs_test_support.hpp"
@@ -55,7 +56,7 @@ Sha256Transcript ipa_transcript() {
 }
 
 template <class G>
-IpaInstance<G> make_ipa(std::size_t n, std::mt19937_64& rng) {
+IpaInstance<G> make_ipa(std::size_t n, zkcnn::testing::DeterministicRng& rng) {
   using F = scalar_of<G>;
   const auto& key = ipa_key<G>();
   const auto generators = key.generators().first(n);
@@ -93,7 +94,7 @@ zkcnn::Status verify_ipa(std::size_t n, const std::vector<scalar_of<G>>& b, cons
 TEMPLATE_TEST_CASE("Inner-product argument: completeness for n = 1 .. 64", "[pcs][ipa]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x4950412d636f6d70ull);
+  zkcnn::testing::DeterministicRng rng(0x4950412d636f6d70ull);
   for (std::size_t n = 1; n <= 64; n *= 2) {
     CAPTURE(n);
     const auto instance = make_ipa<G>(n, rng);
@@ -121,7 +122,7 @@ TEMPLATE_TEST_CASE("Inner-product argument: completeness for n = 1 .. 64", "[pcs
 TEMPLATE_TEST_CASE("Inner-product argument: special vectors", "[pcs][ipa]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x4950412d7370656full);
+  zkcnn::testing::DeterministicRng rng(0x4950412d7370656full);
   const auto& key = ipa_key<G>();
   const std::size_t n = 8;
   const auto generators = key.generators().first(n);
@@ -146,7 +147,7 @@ TEMPLATE_TEST_CASE("Inner-product argument: every tampered element is rejected",
                    ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x4950412d74616d70ull);
+  zkcnn::testing::DeterministicRng rng(0x4950412d74616d70ull);
   const std::size_t n = 16;
   const auto instance = make_ipa<G>(n, rng);
   REQUIRE(verify_ipa<G>(n, instance.b, instance.statement, instance.proof));
@@ -209,7 +210,7 @@ TEMPLATE_TEST_CASE("Inner-product argument: every tampered element is rejected",
 TEMPLATE_TEST_CASE("Inner-product argument: wrong shapes are malformed", "[pcs][ipa]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x4950412d73686170ull);
+  zkcnn::testing::DeterministicRng rng(0x4950412d73686170ull);
   const std::size_t n = 8;
   const auto instance = make_ipa<G>(n, rng);
   auto expect_malformed = [&](const InnerProductProof<G>& proof) {
@@ -276,7 +277,7 @@ TEMPLATE_TEST_CASE("Inner-product argument: a false statement does not verify", 
                    ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x4950412d66616c73ull);
+  zkcnn::testing::DeterministicRng rng(0x4950412d66616c73ull);
   const auto& key = ipa_key<G>();
   const std::size_t n = 8;
   const auto generators = key.generators().first(n);

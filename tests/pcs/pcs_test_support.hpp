@@ -18,6 +18,7 @@
 #include <zkcnn/error.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 
 namespace zkcnn::pcs_testing {
@@ -33,10 +34,10 @@ inline constexpr std::string_view transcript_domain = "zkcnn pcs tests transcrip
 template <class G>
 inline constexpr std::size_t max_column_vars = std::is_same_v<G, bn254::G1> ? 11 : 8;
 
-inline std::mt19937_64 make_rng(std::uint64_t seed) { return std::mt19937_64(seed); }
+inline zkcnn::testing::DeterministicRng make_rng(std::uint64_t seed) { return zkcnn::testing::DeterministicRng(seed); }
 
 template <class F>
-std::vector<F> random_vector(std::size_t n, std::mt19937_64& rng) {
+std::vector<F> random_vector(std::size_t n, zkcnn::testing::DeterministicRng& rng) {
   std::vector<F> out;
   out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) out.push_back(F::random(rng));
@@ -72,7 +73,7 @@ struct Instance {
 /// `length` random evaluations (at most 2^num_vars; the rest are implicit zeros), committed
 /// with `column_vars` (default: the balanced shape), and a random point.
 template <class G>
-Instance<G> make_instance(std::size_t num_vars, std::mt19937_64& rng, std::optional<std::size_t> column_vars = {},
+Instance<G> make_instance(std::size_t num_vars, zkcnn::testing::DeterministicRng& rng, std::optional<std::size_t> column_vars = {},
                           std::optional<std::size_t> length = {}) {
   using F = scalar_of<G>;
   Instance<G> instance;
@@ -89,7 +90,7 @@ Instance<G> make_instance(std::size_t num_vars, std::mt19937_64& rng, std::optio
 
 /// Prover side: absorbs the commitment, then proves the (public) value.
 template <class G>
-HyraxEvaluationProof<G> prove_public(const Instance<G>& instance, std::mt19937_64& rng) {
+HyraxEvaluationProof<G> prove_public(const Instance<G>& instance, zkcnn::testing::DeterministicRng& rng) {
   using F = scalar_of<G>;
   auto transcript = fresh_transcript();
   Hyrax<G>::absorb_commitment(transcript, instance.commitment);
@@ -98,7 +99,7 @@ HyraxEvaluationProof<G> prove_public(const Instance<G>& instance, std::mt19937_6
 }
 
 template <class G>
-std::pair<HyraxEvaluationProof<G>, scalar_of<G>> prove_hidden(const Instance<G>& instance, std::mt19937_64& rng) {
+std::pair<HyraxEvaluationProof<G>, scalar_of<G>> prove_hidden(const Instance<G>& instance, zkcnn::testing::DeterministicRng& rng) {
   using F = scalar_of<G>;
   auto transcript = fresh_transcript();
   Hyrax<G>::absorb_commitment(transcript, instance.commitment);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <zkcnn/pcs/pedersen.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include "pcs/pcs_test_support.hpp"
 
@@ -36,7 +37,7 @@ std::vector<std::array<std::uint8_t, G::encoded_size>> all_generators(const Pede
 TEMPLATE_TEST_CASE("Pedersen commitments are linear", "[pcs][pedersen]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x5045444552534e31ull);
+  zkcnn::testing::DeterministicRng rng(0x5045444552534e31ull);
   const PedersenKey<G> key("pedersen test", 16);
   for (std::size_t length : {0, 1, 5, 16}) {
     CAPTURE(length);
@@ -96,7 +97,7 @@ TEMPLATE_TEST_CASE("Pedersen generators are distinct, non-trivial and domain-bou
 TEMPLATE_TEST_CASE("Pedersen commitments hide and bind (sanity)", "[pcs][pedersen]", ZKCNN_TEST_PCS_GROUPS) {
   using G = TestType;
   using F = scalar_of<G>;
-  std::mt19937_64 rng(0x5045444552534e32ull);
+  zkcnn::testing::DeterministicRng rng(0x5045444552534e32ull);
   const PedersenKey<G> key("pedersen test", 8);
   const auto m = random_vector<F>(8, rng);
   // Same message, fresh blinds: different commitments.

@@ -7,6 +7,7 @@
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/poly/eq.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -29,7 +30,7 @@ using zkcnn_sumcheck_test::zero_padded;
 
 /// Table lengths worth testing in n variables: empty, one entry, the full 2^n, one short of it,
 /// just over half, and a random length.
-std::vector<std::size_t> interesting_lengths(std::size_t n, std::mt19937_64& rng) {
+std::vector<std::size_t> interesting_lengths(std::size_t n, zkcnn::testing::DeterministicRng& rng) {
   const std::size_t full = std::size_t{1} << n;
   std::vector<std::size_t> lengths{0, 1, full, full - 1, full / 2 + 1};
   lengths.push_back(std::uniform_int_distribution<std::size_t>(0, full)(rng));
@@ -43,7 +44,7 @@ std::vector<std::size_t> interesting_lengths(std::size_t n, std::mt19937_64& rng
 TEMPLATE_TEST_CASE("evaluate_multilinear matches sum_j V[j] eq(x, bits(j)), with implicit zero padding",
                    "[poly][multilinear]", ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d6c6531);
+  zkcnn::testing::DeterministicRng rng(0x6d6c6531);
   for (std::size_t n = 0; n <= 8; ++n) {
     for (std::size_t length : interesting_lengths(n, rng)) {
       CAPTURE(n, length);
@@ -64,7 +65,7 @@ TEMPLATE_TEST_CASE("evaluate_multilinear matches sum_j V[j] eq(x, bits(j)), with
 TEMPLATE_TEST_CASE("a multilinear extension interpolates its table on the hypercube (little-endian bits)",
                    "[poly][multilinear]", ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d6c6532);
+  zkcnn::testing::DeterministicRng rng(0x6d6c6532);
   for (std::size_t n = 0; n <= 6; ++n) {
     const std::size_t full = std::size_t{1} << n;
     const std::size_t length = full - full / 4;  // a proper prefix once n >= 2
@@ -92,7 +93,7 @@ TEMPLATE_TEST_CASE("a multilinear extension interpolates its table on the hyperc
 TEMPLATE_TEST_CASE("eq_table(point)[j] == eq_eval(point, bits(j)) and the table sums to one", "[poly][eq]",
                    ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d6c6533);
+  zkcnn::testing::DeterministicRng rng(0x6d6c6533);
   for (std::size_t n = 0; n <= 8; ++n) {
     CAPTURE(n);
     const std::vector<F> point = random_vector<F>(rng, n);
@@ -129,7 +130,7 @@ TEMPLATE_TEST_CASE("eq_table(point)[j] == eq_eval(point, bits(j)) and the table 
 TEMPLATE_TEST_CASE("fix_lowest_variable(r) then evaluate(rest) == evaluate((r, rest))", "[poly][multilinear]",
                    ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d6c6534);
+  zkcnn::testing::DeterministicRng rng(0x6d6c6534);
   for (std::size_t n = 1; n <= 8; ++n) {
     for (std::size_t length : interesting_lengths(n, rng)) {
       CAPTURE(n, length);
@@ -154,7 +155,7 @@ TEMPLATE_TEST_CASE("fix_lowest_variable(r) then evaluate(rest) == evaluate((r, r
 TEMPLATE_TEST_CASE("binding every variable in turn leaves the value at the point", "[poly][multilinear]",
                    ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d6c6535);
+  zkcnn::testing::DeterministicRng rng(0x6d6c6535);
   for (std::size_t n = 0; n <= 8; ++n) {
     for (std::size_t length : interesting_lengths(n, rng)) {
       CAPTURE(n, length);
@@ -179,7 +180,7 @@ TEMPLATE_TEST_CASE("binding every variable in turn leaves the value at the point
 TEMPLATE_TEST_CASE("MultilinearPolynomial and evaluate_multilinear reject inconsistent sizes", "[poly][multilinear]",
                    ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d6c6536);
+  zkcnn::testing::DeterministicRng rng(0x6d6c6536);
   for (std::size_t n = 0; n <= 5; ++n) {
     CAPTURE(n);
     const std::size_t full = std::size_t{1} << n;
@@ -202,7 +203,7 @@ TEMPLATE_TEST_CASE("MultilinearPolynomial and evaluate_multilinear reject incons
 TEMPLATE_TEST_CASE("MultilinearPolynomial(evaluations) uses the fewest variables that hold them",
                    "[poly][multilinear]", ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d6c6537);
+  zkcnn::testing::DeterministicRng rng(0x6d6c6537);
   const std::array<std::size_t, 10> expected_vars{0, 0, 1, 2, 2, 3, 3, 3, 3, 4};  // sizes 0..9
   for (std::size_t size = 0; size < expected_vars.size(); ++size) {
     CAPTURE(size);
@@ -224,7 +225,7 @@ TEMPLATE_TEST_CASE("MultilinearPolynomial(evaluations) uses the fewest variables
 TEMPLATE_TEST_CASE("split_point on a (3, 5, 2) tensor: sub-points in dimension order, last dimension lowest",
                    "[poly][multilinear][tensor]", ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d6c6538);
+  zkcnn::testing::DeterministicRng rng(0x6d6c6538);
   constexpr std::size_t d1 = 3, d2 = 5, d3 = 2;
   const std::array<std::size_t, 3> bits{2, 3, 1};  // ceil(log2 d_i)
   constexpr std::size_t total_bits = 6;
@@ -287,7 +288,7 @@ TEMPLATE_TEST_CASE("split_point on a (3, 5, 2) tensor: sub-points in dimension o
 
 TEST_CASE("evaluate_multilinear folds large tables on all threads to the same value", "[poly]") {
   using F = zkcnn::Goldilocks;
-  std::mt19937_64 rng(91);
+  zkcnn::testing::DeterministicRng rng(91);
   constexpr std::size_t num_vars = 17;  // above the size where folds are split across threads
   const std::vector<F> point = random_vector<F>(rng, num_vars);
   const std::vector<F> weights = zkcnn::eq_table(std::span<const F>(point));
@@ -302,7 +303,7 @@ TEST_CASE("evaluate_multilinear folds large tables on all threads to the same va
 
 TEST_CASE("large eq tables (the tensor product of two halves, on all threads) match eq_eval", "[poly][eq]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x65713137);
+  zkcnn::testing::DeterministicRng rng(0x65713137);
   constexpr std::size_t num_vars = 17;  // above the size where the table is built in two halves
   const std::vector<F> point = random_vector<F>(rng, num_vars);
   struct ThreadCountReset {
@@ -324,7 +325,7 @@ TEST_CASE("large eq tables (the tensor product of two halves, on all threads) ma
 TEMPLATE_TEST_CASE("eq_entries lists exactly the entries of eq_table that a 0/1 coordinate does not zero",
                    "[poly][eq]", ZKCNN_POLY_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x65716e74);
+  zkcnn::testing::DeterministicRng rng(0x65716e74);
   for (std::size_t n = 0; n <= 8; ++n) {
     for (int trial = 0; trial < 4; ++trial) {
       std::vector<F> point = random_vector<F>(rng, n);
@@ -352,7 +353,7 @@ TEMPLATE_TEST_CASE("eq_entries lists exactly the entries of eq_table that a 0/1 
 
 TEST_CASE("bind_high_variables on all threads matches the definition", "[poly][multilinear]") {
   using F = zkcnn::Goldilocks;
-  std::mt19937_64 rng(0x62696e64);
+  zkcnn::testing::DeterministicRng rng(0x62696e64);
   constexpr std::size_t low_vars = 10, high_vars = 6;  // 2^16 entries: split across threads
   const std::vector<F> high = random_vector<F>(rng, high_vars);
   const std::vector<F> weights = zkcnn::eq_table(std::span<const F>(high));

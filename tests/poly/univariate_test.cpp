@@ -5,6 +5,7 @@
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/poly/univariate.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -41,7 +42,7 @@ std::vector<F> values_at_nodes(const std::vector<F>& coefficients, std::size_t d
 TEMPLATE_TEST_CASE("UniformInterpolator reproduces random polynomials of degree 0..8", "[poly][univariate]",
                    zkcnn::bn254::Fr, zkcnn::Goldilocks, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x756e6931);
+  zkcnn::testing::DeterministicRng rng(0x756e6931);
   for (std::size_t degree = 0; degree <= 8; ++degree) {
     CAPTURE(degree);
     const zkcnn::UniformInterpolator<F> interpolator(degree);
@@ -65,7 +66,7 @@ TEMPLATE_TEST_CASE("UniformInterpolator reproduces random polynomials of degree 
 TEMPLATE_TEST_CASE("UniformInterpolator returns the given values at the nodes", "[poly][univariate]",
                    zkcnn::bn254::Fr, zkcnn::Goldilocks, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x756e6932);
+  zkcnn::testing::DeterministicRng rng(0x756e6932);
   for (std::size_t degree = 0; degree <= 8; ++degree) {
     const zkcnn::UniformInterpolator<F> interpolator(degree);
     // Arbitrary values (not from a known polynomial): the interpolant passes through them.
@@ -80,7 +81,7 @@ TEMPLATE_TEST_CASE("UniformInterpolator returns the given values at the nodes", 
 TEMPLATE_TEST_CASE("UniformInterpolator: a polynomial of lower degree is reproduced exactly",
                    "[poly][univariate]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x756e6933);
+  zkcnn::testing::DeterministicRng rng(0x756e6933);
   // A constant through a degree-5 interpolator stays constant; a line stays a line.
   const zkcnn::UniformInterpolator<F> interpolator(5);
   const F c = F::random(rng);
@@ -98,7 +99,7 @@ TEMPLATE_TEST_CASE("UniformInterpolator: a polynomial of lower degree is reprodu
 TEMPLATE_TEST_CASE("UniformInterpolator rejects a wrong number of values", "[poly][univariate]", zkcnn::bn254::Fr,
                    zkcnn::Goldilocks, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x756e6934);
+  zkcnn::testing::DeterministicRng rng(0x756e6934);
   for (std::size_t degree = 0; degree <= 8; ++degree) {
     CAPTURE(degree);
     const zkcnn::UniformInterpolator<F> interpolator(degree);

@@ -11,6 +11,7 @@
 #include <zkcnn/field/pow.hpp>
 #include <zkcnn/poly/eq.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/sumcheck/fft.hpp>
 
 #include <catch2/catch.hpp>
@@ -44,7 +45,7 @@ F fourier_by_definition(std::span<const F> r, const F& root, std::size_t x) {
 TEMPLATE_TEST_CASE("fourier table: the product tree matches the definition", "[fft]", zkcnn::bn254::Fr,
                    zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(101);
+  zkcnn::testing::DeterministicRng rng(101);
   for (std::size_t n = 0; n <= 9; ++n) {
     for (Direction direction : {Direction::forward, Direction::inverse}) {
       const F root = zkcnn::fft::transform_root<F>(n, direction);
@@ -67,7 +68,7 @@ TEMPLATE_TEST_CASE("fourier table: the product tree matches the definition", "[f
 
 TEMPLATE_TEST_CASE("fourier table: the extension of the transform", "[fft]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(102);
+  zkcnn::testing::DeterministicRng rng(102);
   for (std::size_t n = 0; n <= 8; ++n) {
     const std::size_t size = std::size_t{1} << n;
     const auto a = random_table<F>(rng, size);
@@ -93,7 +94,7 @@ TEMPLATE_TEST_CASE("fourier table: the extension of the transform", "[fft]", zkc
 TEMPLATE_TEST_CASE("fourier extension: the closed form against the double sum", "[fft]", zkcnn::bn254::Fr,
                    zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(103);
+  zkcnn::testing::DeterministicRng rng(103);
   for (std::size_t n = 0; n <= 6; ++n) {
     const std::size_t size = std::size_t{1} << n;
     for (Direction direction : {Direction::forward, Direction::inverse}) {
@@ -118,7 +119,7 @@ TEMPLATE_TEST_CASE("fourier extension: the closed form against the double sum", 
 
 TEMPLATE_TEST_CASE("fft and inverse fft layers", "[fft]", zkcnn::bn254::Fr, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(104);
+  zkcnn::testing::DeterministicRng rng(104);
   for (std::size_t n : {0, 1, 2, 3, 5, 8}) {
     INFO("n = " << n);
     const std::size_t size = std::size_t{1} << n;
@@ -162,7 +163,7 @@ TEST_CASE("fft layer: a length beyond the two-adicity is rejected", "[fft]") {
 TEST_CASE("fft layer: a claim on the wrong transform is rejected", "[fft]") {
   // The forward proof of a claim on IFFT(a) (and the converse) must not verify.
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(105);
+  zkcnn::testing::DeterministicRng rng(105);
   const std::size_t n = 4;
   const std::vector<std::vector<F>> inputs{random_table<F>(rng, 16)};
   const zkcnn::fft::FftLayer<F> fft(n);

@@ -6,6 +6,7 @@
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/goldilocks_ext2.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/sumcheck/proof.hpp>
 #include <zkcnn/sumcheck/prover.hpp>
 #include <zkcnn/sumcheck/verifier.hpp>
@@ -149,7 +150,7 @@ std::vector<std::vector<std::uint8_t>> non_canonical_encodings() {
 /// A fixed instance (5 variables, degree 3) and its honest proof, for the hostile-bytes tests.
 template <class F>
 struct Fixture {
-  std::mt19937_64 rng{0x656e6331};
+  zkcnn::testing::DeterministicRng rng{0x656e6331};
   sc::SumOfProducts<F> g = random_instance<F>(rng, 5, {32, 27, 32}, {{0, 1, 2}, {1}, {2, 2}});
   F claimed_sum = g.sum_over_hypercube();
   sc::Proof<F> proof = prove_honestly(g).proof;
@@ -171,7 +172,7 @@ bool bytes_accepted(const Fixture<F>& fx, std::span<const std::uint8_t> bytes) {
 TEMPLATE_TEST_CASE("proof encoding: serialize / deserialize round trip", "[sumcheck][encoding]",
                    ZKCNN_ENCODING_FIELDS) {
   using F = TestType;
-  std::mt19937_64 rng(0x656e6332);
+  zkcnn::testing::DeterministicRng rng(0x656e6332);
   for (const std::size_t n : {0, 1, 5, 10}) {
     for (const std::vector<std::vector<std::size_t>>& terms :
          {std::vector<std::vector<std::size_t>>{{0}}, std::vector<std::vector<std::size_t>>{{0, 1, 0}, {1}}}) {
@@ -363,7 +364,7 @@ TEMPLATE_TEST_CASE("proof encoding: random bytes are rejected or never verify", 
                    ZKCNN_ENCODING_FIELDS) {
   using F = TestType;
   const Fixture<F> fx;
-  std::mt19937_64 rng(0x656e6333);
+  zkcnn::testing::DeterministicRng rng(0x656e6333);
   std::uniform_int_distribution<int> byte(0, 255);
 
   // Unstructured: random strings of every length up to a few proofs' worth.
@@ -409,7 +410,7 @@ TEMPLATE_TEST_CASE("proof encoding: decoding is injective (each proof has one en
   using F = TestType;
   // Whatever deserialize_proof accepts must be exactly what serialize produces for the decoded
   // proof; otherwise proofs are malleable at the byte level (two byte strings, one proof).
-  std::mt19937_64 rng(0x656e6334);
+  zkcnn::testing::DeterministicRng rng(0x656e6334);
   for (std::uint32_t rounds = 0; rounds <= 3; ++rounds) {
     for (std::uint32_t per_round = 0; per_round <= 3; ++per_round) {
       CAPTURE(rounds, per_round);

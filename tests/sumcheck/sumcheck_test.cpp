@@ -7,6 +7,7 @@
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/sumcheck/proof.hpp>
 #include <zkcnn/sumcheck/prover.hpp>
 #include <zkcnn/sumcheck/sum_of_products.hpp>
@@ -66,7 +67,7 @@ const std::vector<Shape>& shapes() {
 /// Table lengths for each factor: all full, all the same non-power-of-two length, or a mix
 /// (full, odd, one, empty, ...).
 std::vector<std::vector<std::size_t>> length_patterns(std::size_t num_vars, std::size_t factor_count,
-                                                      std::mt19937_64& rng) {
+                                                      zkcnn::testing::DeterministicRng& rng) {
   const std::size_t full = std::size_t{1} << num_vars;
   std::vector<std::vector<std::size_t>> patterns;
   patterns.emplace_back(factor_count, full);
@@ -137,7 +138,7 @@ void check_completeness(const sc::SumOfProducts<F>& g) {
 TEMPLATE_TEST_CASE("sumcheck completeness on random instances", "[sumcheck][completeness]", zkcnn::bn254::Fr,
                    zkcnn::GoldilocksExt2, zkcnn::Goldilocks) {
   using F = TestType;
-  std::mt19937_64 rng(0x73756d31);
+  zkcnn::testing::DeterministicRng rng(0x73756d31);
   for (const std::size_t n : {0, 1, 2, 5, 10}) {
     for (const Shape& s : shapes()) {
       for (const auto& lengths : length_patterns(n, s.factor_count, rng)) {
@@ -152,7 +153,7 @@ TEMPLATE_TEST_CASE("sumcheck completeness on random instances", "[sumcheck][comp
 TEMPLATE_TEST_CASE("sumcheck: round messages are the restricted sums g_i(t)", "[sumcheck][prover]",
                    zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x73756d32);
+  zkcnn::testing::DeterministicRng rng(0x73756d32);
   // Round i's polynomial is g_i(t) = sum over x in {0,1}^(n-i-1) of g(r_1..r_{i}, t, x); check
   // every sent value (t = 0, 2, ..., d) and the omitted one via g_i(0) + g_i(1) = running claim.
   constexpr std::size_t n = 4;
@@ -216,7 +217,7 @@ TEST_CASE("sumcheck: SumOfProducts rejects inconsistent shapes", "[sumcheck]") {
 TEMPLATE_TEST_CASE("sumcheck soundness: a wrong claimed sum fails the subclaim check", "[sumcheck][soundness]",
                    zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x73756d33);
+  zkcnn::testing::DeterministicRng rng(0x73756d33);
   for (const std::size_t n : {0, 1, 2, 5}) {
     CAPTURE(n);
     const std::size_t full = std::size_t{1} << n;
@@ -243,7 +244,7 @@ TEMPLATE_TEST_CASE("sumcheck soundness: a wrong claimed sum fails the subclaim c
 TEMPLATE_TEST_CASE("sumcheck soundness: tampering with any element of any round message is caught",
                    "[sumcheck][soundness]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x73756d34);
+  zkcnn::testing::DeterministicRng rng(0x73756d34);
   for (const Shape& s : {shapes()[0], shapes()[4], shapes()[7]}) {
     constexpr std::size_t n = 5;
     CAPTURE(s.name);
@@ -272,7 +273,7 @@ TEMPLATE_TEST_CASE("sumcheck soundness: tampering with any element of any round 
 TEMPLATE_TEST_CASE("sumcheck soundness: a proof of the wrong shape is malformed", "[sumcheck][soundness]",
                    zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x73756d35);
+  zkcnn::testing::DeterministicRng rng(0x73756d35);
   constexpr std::size_t n = 4;
   const auto g = random_instance<F>(rng, n, {16, 16, 16}, {{0, 1, 2}, {0}});
   const std::size_t d = g.shape().degree();
@@ -326,7 +327,7 @@ TEMPLATE_TEST_CASE("sumcheck soundness: a proof of the wrong shape is malformed"
 TEMPLATE_TEST_CASE("sumcheck soundness: the subclaim must be checked against the true evaluation",
                    "[sumcheck][soundness]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x73756d36);
+  zkcnn::testing::DeterministicRng rng(0x73756d36);
   for (const std::size_t n : {0, 3, 6}) {
     CAPTURE(n);
     const std::size_t full = std::size_t{1} << n;
@@ -358,7 +359,7 @@ TEMPLATE_TEST_CASE("sumcheck soundness: the subclaim must be checked against the
 TEMPLATE_TEST_CASE("sumcheck soundness: the proof is bound to its transcript", "[sumcheck][soundness][transcript]",
                    zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x73756d37);
+  zkcnn::testing::DeterministicRng rng(0x73756d37);
   constexpr std::size_t n = 5;
   const auto g = random_instance<F>(rng, n, {32, 20, 32}, {{0, 1, 2}, {0, 0}});
   const std::size_t d = g.shape().degree();
@@ -406,7 +407,7 @@ TEMPLATE_TEST_CASE("sumcheck soundness: the proof is bound to its transcript", "
 TEMPLATE_TEST_CASE("sumcheck soundness: the claimed sum is bound before the first challenge (Frozen Heart)",
                    "[sumcheck][soundness][transcript]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x73756d38);
+  zkcnn::testing::DeterministicRng rng(0x73756d38);
   constexpr std::size_t n = 4;
   const auto g = random_instance<F>(rng, n, {16, 16}, {{0, 1}, {1}});
   const std::size_t d = g.shape().degree();
@@ -520,7 +521,7 @@ struct MaskedInstance {
 /// tables of random lengths up to 2^n), with a random masking of the given kind: u_i of random
 /// degree up to its round's degree, constant terms included; random flags and S_k.
 template <class F>
-MaskedInstance<F> random_masked_instance(std::mt19937_64& rng, std::size_t n, MaskKind kind) {
+MaskedInstance<F> random_masked_instance(zkcnn::testing::DeterministicRng& rng, std::size_t n, MaskKind kind) {
   auto uniform = [&](std::size_t lo, std::size_t hi) { return std::uniform_int_distribution<std::size_t>(lo, hi)(rng); };
   const std::size_t full = std::size_t{1} << n;
   const std::size_t factor_count = uniform(1, 4);
@@ -690,7 +691,7 @@ void check_masked_completeness(const MaskedInstance<F>& instance) {
 TEMPLATE_TEST_CASE("masked sumcheck: completeness and soundness against brute force", "[sumcheck][masking]",
                    zkcnn::bn254::Fr, zkcnn::Goldilocks, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x6d61736b);
+  zkcnn::testing::DeterministicRng rng(0x6d61736b);
   for (std::size_t n = 1; n <= 5; ++n) {
     for (const MaskKind kind : {MaskKind::additive, MaskKind::factors, MaskKind::both, MaskKind::both_raised}) {
       for (int repeat = 0; repeat < 3; ++repeat) {
@@ -704,7 +705,7 @@ TEMPLATE_TEST_CASE("masked sumcheck: completeness and soundness against brute fo
 TEMPLATE_TEST_CASE("masked sumcheck: a raised last degree (last_degree override) still verifies",
                    "[sumcheck][masking]", zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;
-  std::mt19937_64 rng(0x72616973);
+  zkcnn::testing::DeterministicRng rng(0x72616973);
   for (std::size_t n = 1; n <= 4; ++n) {
     const std::size_t full = std::size_t{1} << n;
     // f0 * f1 + f2, f1 masked: exact last degree 3.
@@ -740,7 +741,7 @@ TEMPLATE_TEST_CASE("masked sumcheck: a raised last degree (last_degree override)
 
 TEST_CASE("masked sumcheck: the prover rejects a masking of the wrong shape", "[sumcheck][masking]") {
   using F = zkcnn::bn254::Fr;
-  std::mt19937_64 rng(0x73686170);
+  zkcnn::testing::DeterministicRng rng(0x73686170);
   const auto g = random_instance<F>(rng, 3, {8, 8}, {{0, 1}});
   const auto prove = [&](const sc::SumOfProducts<F>& instance, const sc::Masking<F>& masking) {
     Sha256Transcript t(test_domain);

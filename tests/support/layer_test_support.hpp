@@ -11,6 +11,7 @@
 #include <zkcnn/gkr/layer.hpp>
 #include <zkcnn/io/byte_stream.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 #include <zkcnn/zk/mask_commitment.hpp>
 
@@ -26,7 +27,7 @@
 namespace zkcnn_layer_test {
 
 template <class F>
-std::vector<F> random_table(std::mt19937_64& rng, std::size_t size) {
+std::vector<F> random_table(zkcnn::testing::DeterministicRng& rng, std::size_t size) {
   std::vector<F> out;
   out.reserve(size);
   for (std::size_t i = 0; i < size; ++i) out.push_back(F::random(rng));
@@ -35,7 +36,7 @@ std::vector<F> random_table(std::mt19937_64& rng, std::size_t size) {
 
 /// Small signed integers, as quantized weights and activations are.
 template <class F>
-std::vector<F> random_small_table(std::mt19937_64& rng, std::size_t size, std::int64_t bound = 8) {
+std::vector<F> random_small_table(zkcnn::testing::DeterministicRng& rng, std::size_t size, std::int64_t bound = 8) {
   std::uniform_int_distribution<std::int64_t> dist(-bound, bound);
   std::vector<F> out;
   out.reserve(size);
@@ -44,7 +45,7 @@ std::vector<F> random_small_table(std::mt19937_64& rng, std::size_t size, std::i
 }
 
 template <class F>
-std::vector<F> random_point(std::mt19937_64& rng, std::size_t num_vars) {
+std::vector<F> random_point(zkcnn::testing::DeterministicRng& rng, std::size_t num_vars) {
   return random_table<F>(rng, num_vars);
 }
 
@@ -55,7 +56,7 @@ std::vector<std::span<const F>> views(const std::vector<std::vector<F>>& tables)
 
 /// The true claim on `table` (num_vars variables) at a random point.
 template <class F>
-zkcnn::gkr::Claim<F> claim_at_random_point(std::mt19937_64& rng, std::span<const F> table, std::size_t num_vars) {
+zkcnn::gkr::Claim<F> claim_at_random_point(zkcnn::testing::DeterministicRng& rng, std::span<const F> table, std::size_t num_vars) {
   auto point = random_point<F>(rng, num_vars);
   const F value = zkcnn::evaluate_multilinear(table, std::span<const F>(point));
   return {std::move(point), value};
@@ -117,7 +118,7 @@ bool proves_and_verifies(const L& layer, const std::vector<std::vector<F>>& inpu
 /// leaving input claims that hold.
 template <class F, class L, class Gates>
 void check_agrees_with_gate_list(const L& layer, const Gates& gates, const std::vector<std::vector<F>>& inputs,
-                                 std::mt19937_64& rng) {
+                                 zkcnn::testing::DeterministicRng& rng) {
   const auto output = layer.forward(std::span<const std::span<const F>>(views(inputs)));
   REQUIRE(gates.forward(std::span<const std::span<const F>>(views(inputs))) == output);
   const auto claim = claim_at_random_point<F>(rng, std::span<const F>(output), layer.output_num_vars());
@@ -179,7 +180,7 @@ auto check_layer(const L& layer, const std::vector<std::vector<F>>& inputs, cons
 template <class G>
 struct MaskedRun {
   using F = zkcnn::scalar_of<G>;
-  using Prover = zkcnn::zk::MaskProver<G, std::mt19937_64>;
+  using Prover = zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng>;
   using Verifier = zkcnn::zk::MaskVerifier<G>;
   static constexpr std::size_t width = 32;
 
@@ -230,7 +231,7 @@ struct MaskedRun {
 /// the verifier reject, or leaves a false input claim or a false claim on the masks.
 template <class G, class L>
 void check_layer_zero_knowledge(const L& layer, const std::vector<std::vector<zkcnn::scalar_of<G>>>& inputs,
-                                const zkcnn::gkr::Claim<zkcnn::scalar_of<G>>& true_claim, std::mt19937_64& rng) {
+                                const zkcnn::gkr::Claim<zkcnn::scalar_of<G>>& true_claim, zkcnn::testing::DeterministicRng& rng) {
   using Run = MaskedRun<G>;
   using F = zkcnn::scalar_of<G>;
   typename Run::Prover masks(Run::key(), Run::width, rng);

@@ -8,6 +8,7 @@
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/poly/eq.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/sumcheck/prover.hpp>
 #include <zkcnn/sumcheck/sum_of_products.hpp>
 #include <zkcnn/sumcheck/verifier.hpp>
@@ -42,7 +43,7 @@ inline std::string to_hex(std::span<const std::uint8_t> bytes) {
 }
 
 template <class F>
-std::vector<F> random_vector(std::mt19937_64& rng, std::size_t size) {
+std::vector<F> random_vector(zkcnn::testing::DeterministicRng& rng, std::size_t size) {
   std::vector<F> out;
   out.reserve(size);
   for (std::size_t i = 0; i < size; ++i) out.push_back(F::random(rng));
@@ -78,7 +79,7 @@ std::vector<F> zero_padded(std::vector<F> table, std::size_t n) {
 /// A random sum of products: one term per entry of `term_factors` (factor indices), random
 /// non-zero-ish coefficients, and tables of the given lengths (each <= 2^num_vars).
 template <class F>
-zkcnn::sumcheck::SumOfProducts<F> random_instance(std::mt19937_64& rng, std::size_t num_vars,
+zkcnn::sumcheck::SumOfProducts<F> random_instance(zkcnn::testing::DeterministicRng& rng, std::size_t num_vars,
                                                   const std::vector<std::size_t>& table_lengths,
                                                   const std::vector<std::vector<std::size_t>>& term_factors) {
   std::vector<std::vector<F>> tables;

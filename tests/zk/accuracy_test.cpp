@@ -7,6 +7,7 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/prediction.hpp>
 
@@ -39,7 +40,7 @@ std::size_t predicted_class(const std::vector<std::int64_t>& scores) {
 
 struct Fixture {
   QuantizedModel model;
-  std::mt19937_64 rng{11};
+  zkcnn::testing::DeterministicRng rng{11};
   std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed;
 
   explicit Fixture(QuantizedModel m) : model(std::move(m)), committed(zkcnn::zk::commit_model(pcs(), model, rng).value()) {}

@@ -6,6 +6,7 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 #include <zkcnn/zk/hiding_opening.hpp>
 #include <zkcnn/zk/mask_commitment.hpp>
@@ -30,19 +31,19 @@ const Pcs& pcs() {
   return scheme;
 }
 
-std::vector<F> random_vector(std::size_t size, std::mt19937_64& rng) {
+std::vector<F> random_vector(std::size_t size, zkcnn::testing::DeterministicRng& rng) {
   std::vector<F> v(size);
   for (auto& x : v) x = F::random(rng);
   return v;
 }
 
 struct Setup {
-  std::mt19937_64 rng{11};
+  zkcnn::testing::DeterministicRng rng{11};
   std::vector<F> first = random_vector(40, rng);   // 6 variables: 8 rows of 8, short table
   std::vector<F> second = random_vector(16, rng);  // 4 variables: 2 rows of 8
   Pcs::Commitment first_commitment, second_commitment;
   Pcs::Opening first_opening, second_opening;
-  zkcnn::zk::MaskProver<G, std::mt19937_64> masks{pcs().key(), 8, rng};
+  zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng> masks{pcs().key(), 8, rng};
   std::vector<Claim> claims;
   std::vector<Linear> linear;
 
@@ -188,7 +189,7 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
 TEST_CASE("hiding openings linked by a hidden value: two matrices of different widths") {
   // Matrix a (2^3 columns) and b (2^2 columns); the relation a~(p) + b~(q) = v is split as
   // a~(p) = h and b~(q) = v - h, h hidden in a commitment both openings use.
-  std::mt19937_64 rng(5);
+  zkcnn::testing::DeterministicRng rng(5);
   const auto a = random_vector(64, rng), b = random_vector(16, rng);
   const auto committed_a = pcs().commit(std::span<const F>(a), 6, rng, std::size_t{3});
   const auto committed_b = pcs().commit(std::span<const F>(b), 4, rng, std::size_t{2});

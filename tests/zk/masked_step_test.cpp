@@ -9,6 +9,7 @@
 #include <zkcnn/io/byte_stream.hpp>
 #include <zkcnn/poly/eq.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/sumcheck/sum_of_products.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 #include <zkcnn/zk/mask_commitment.hpp>
@@ -31,7 +32,7 @@ namespace {
 
 using G = zkcnn::bn254::G1;
 using F = zkcnn::scalar_of<G>;
-using Prover = zkcnn::zk::MaskProver<G, std::mt19937_64>;
+using Prover = zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng>;
 using Verifier = zkcnn::zk::MaskVerifier<G>;
 using Step = zkcnn::gkr::SumcheckStep<F>;
 using Masked = zkcnn::gkr::MaskedValue<F>;
@@ -45,7 +46,7 @@ const zkcnn::PedersenKey<G>& key() {
   return k;
 }
 
-std::vector<F> random_table(std::size_t size, std::mt19937_64& rng) {
+std::vector<F> random_table(std::size_t size, zkcnn::testing::DeterministicRng& rng) {
   std::vector<F> t(size);
   for (auto& v : t) v = F::random(rng);
   return t;
@@ -108,7 +109,7 @@ struct Instance {
 enum class Kind { eq_times_witness, product_plus_public, public_only };
 
 /// eq * a (a sent); k1 a b + k2 c (a, b sent, c public); k1 e c + c (nothing sent).
-Instance make_instance(Kind kind, std::size_t n, std::mt19937_64& rng) {
+Instance make_instance(Kind kind, std::size_t n, zkcnn::testing::DeterministicRng& rng) {
   const std::size_t full = std::size_t{1} << n;
   switch (kind) {
     case Kind::eq_times_witness: {
@@ -130,7 +131,7 @@ Instance make_instance(Kind kind, std::size_t n, std::mt19937_64& rng) {
 /// committed lines (drawn now, by the prover or the verifier) and random coefficients,
 /// combined with MaskedValue::add.
 template <class Masks, class T>
-Masked masked_claim(const F& true_value, std::size_t terms, Masks& masks, T& transcript, std::mt19937_64& rng,
+Masked masked_claim(const F& true_value, std::size_t terms, Masks& masks, T& transcript, zkcnn::testing::DeterministicRng& rng,
                     const Prover* values) {
   if (terms == 0) return {true_value};
   std::size_t first = 0;
@@ -172,10 +173,10 @@ struct HonestRun {
   std::array<std::uint8_t, 32> digest;
 };
 
-HonestRun honest_run(Instance instance, std::size_t claim_terms, std::mt19937_64& rng) {
+HonestRun honest_run(Instance instance, std::size_t claim_terms, zkcnn::testing::DeterministicRng& rng) {
   Prover masks(key(), width, rng);
   zkcnn::zk::MaskingTranscript<Prover> transcript("masked step test", &masks);
-  std::mt19937_64 coefficients(99);
+  zkcnn::testing::DeterministicRng coefficients(99);
   Masked claimed = masked_claim(instance.sum(), claim_terms, masks, transcript, coefficients, &masks);
   auto proven = prove(instance, claimed, transcript);
   const auto digest = transcript.state_digest();
@@ -188,7 +189,7 @@ HonestRun honest_run(Instance instance, std::size_t claim_terms, std::mt19937_64
 bool fully_accepts(const HonestRun& run, const Masked& claimed, const Step& step) {
   Verifier verifier(width, std::vector<G>(run.masks.rows().begin(), run.masks.rows().end()));
   zkcnn::zk::MaskingTranscript<Verifier> transcript("masked step test", &verifier);
-  std::mt19937_64 unused(0);
+  zkcnn::testing::DeterministicRng unused(0);
   if (run.claim_terms > 0) (void)masked_claim(F::zero(), run.claim_terms, verifier, transcript, unused, nullptr);
   auto subclaim = verify(run.instance, claimed, step, transcript);
   if (!subclaim) return false;
@@ -201,7 +202,7 @@ bool fully_accepts(const HonestRun& run, const Masked& claimed, const Step& step
 }  // namespace
 
 TEST_CASE("a masked step verifies, and a masked claim it sends chains into the next step", "[zk][masking]") {
-  std::mt19937_64 rng(7);
+  zkcnn::testing::DeterministicRng rng(7);
   const std::size_t n = 5;
   const auto a = random_table(32, rng), b = random_table(32, rng), c = random_table(32, rng);
   F sum = F::zero();
@@ -246,7 +247,7 @@ TEST_CASE("a masked step verifies, and a masked claim it sends chains into the n
 
 TEST_CASE("masked steps in 0 (lifted), 1, 2 and 6 variables, with and without sent factors and claim masks",
           "[zk][masking]") {
-  std::mt19937_64 rng(0x7a6b31);
+  zkcnn::testing::DeterministicRng rng(0x7a6b31);
   for (const std::size_t n : {0, 1, 2, 6}) {
     for (const Kind kind : {Kind::eq_times_witness, Kind::product_plus_public, Kind::public_only}) {
       for (const std::size_t claim_terms : {0, 1, 3}) {
@@ -271,7 +272,7 @@ TEST_CASE("masked steps in 0 (lifted), 1, 2 and 6 variables, with and without se
 
         Verifier verifier(width, std::vector<G>(run.masks.rows().begin(), run.masks.rows().end()));
         zkcnn::zk::MaskingTranscript<Verifier> transcript("masked step test", &verifier);
-        std::mt19937_64 unused(0);
+        zkcnn::testing::DeterministicRng unused(0);
         if (claim_terms > 0) (void)masked_claim(F::zero(), claim_terms, verifier, transcript, unused, nullptr);
         auto subclaim = verify(instance, run.claimed, step, transcript);
         REQUIRE(subclaim);
@@ -319,7 +320,7 @@ TEST_CASE("masked steps in 0 (lifted), 1, 2 and 6 variables, with and without se
 
 TEST_CASE("masked step soundness: every tampered element is caught by the verifier or by a claim on the masks",
           "[zk][masking][soundness]") {
-  std::mt19937_64 rng(0x7a6b32);
+  zkcnn::testing::DeterministicRng rng(0x7a6b32);
   for (const std::size_t n : {0, 1, 2, 6}) {
     for (const Kind kind : {Kind::eq_times_witness, Kind::product_plus_public, Kind::public_only}) {
       for (const std::size_t claim_terms : {0, 2}) {
@@ -374,7 +375,7 @@ TEST_CASE("masked step soundness: every tampered element is caught by the verifi
 
 TEST_CASE("masked step soundness: a false sum patched through u(r) passes the final check but not the claim on u(r)",
           "[zk][masking][soundness]") {
-  std::mt19937_64 rng(0x7a6b33);
+  zkcnn::testing::DeterministicRng rng(0x7a6b33);
   for (const std::size_t n : {0, 1, 3}) {
     CAPTURE(n);
     auto instance = make_instance(Kind::product_plus_public, n, rng);
@@ -408,7 +409,7 @@ TEST_CASE("masked step soundness: a false sum patched through u(r) passes the fi
 }
 
 TEST_CASE("masked steps: malformed steps and mismatched verifiers fail cleanly", "[zk][masking][soundness]") {
-  std::mt19937_64 rng(0x7a6b34);
+  zkcnn::testing::DeterministicRng rng(0x7a6b34);
   const std::size_t n = 6;
   const auto instance = make_instance(Kind::product_plus_public, n, rng);
   const auto run = honest_run(instance, 0, rng);
@@ -643,7 +644,7 @@ struct SimulatedStep {
 /// holds the lines the claim's mask terms refer to). The witness is never used.
 template <class T>
 SimulatedStep simulate_step(const PublicStep& statement, const Masked& claimed, std::span<const F> challenges,
-                            Prover& masks, T& row_sink, std::mt19937_64& rng) {
+                            Prover& masks, T& row_sink, zkcnn::testing::DeterministicRng& rng) {
   const bool lifted = statement.n == 0;
   const std::size_t n = lifted ? 1 : statement.n;
   const std::size_t d = statement.shape.degree();
@@ -743,7 +744,7 @@ struct Scenario {
   }
 };
 
-Scenario make_scenario(std::size_t n, std::mt19937_64& rng) {
+Scenario make_scenario(std::size_t n, zkcnn::testing::DeterministicRng& rng) {
   Scenario s{make_instance(Kind::product_plus_public, n, rng), {}};
   s.script = random_table(2 * challenge_count(n) + 1, rng);
   return s;
@@ -783,7 +784,7 @@ std::vector<Event> verify_chain(const Scenario& scenario, const ChainResult& cha
 
 /// The simulator on the scenario: only public data (step 1's public factor and claim; step 2's
 /// eq table at the scripted point) and the script.
-ChainResult simulate_chain(const Scenario& scenario, Prover& masks, std::mt19937_64& rng) {
+ChainResult simulate_chain(const Scenario& scenario, Prover& masks, zkcnn::testing::DeterministicRng& rng) {
   ScriptedTranscript<Prover> sink({}, nullptr);
   const PublicStep first = public_view(scenario.first);
   const Masked first_claim{scenario.first.sum()};  // public: the statement
@@ -816,7 +817,7 @@ ChainResult prove_chain(const Scenario& scenario, Prover& masks,
 
 TEST_CASE("zero-knowledge simulator: steps simulated without the witness are accepted by the real verifier",
           "[zk][masking][simulator]") {
-  std::mt19937_64 rng(0x73696d);
+  zkcnn::testing::DeterministicRng rng(0x73696d);
   for (const std::size_t n : {0, 1, 2, 6}) {
     CAPTURE(n);
     const Scenario scenario = make_scenario(n, rng);
@@ -868,7 +869,7 @@ TEST_CASE("zero-knowledge simulator: steps simulated without the witness are acc
 
 TEST_CASE("zero-knowledge simulator: single steps of every kind, claims with several mask terms",
           "[zk][masking][simulator]") {
-  std::mt19937_64 rng(0x73696e);
+  zkcnn::testing::DeterministicRng rng(0x73696e);
   for (const std::size_t n : {0, 1, 2, 6}) {
     for (const Kind kind : {Kind::eq_times_witness, Kind::product_plus_public, Kind::public_only}) {
       for (const std::size_t claim_terms : {0, 1, 3}) {
@@ -880,14 +881,14 @@ TEST_CASE("zero-knowledge simulator: single steps of every kind, claims with sev
         // which is all the verifier sees.
         Prover honest(key(), width, rng);
         ScriptedTranscript<Prover> pt(script, &honest);
-        std::mt19937_64 c1(5);
+        zkcnn::testing::DeterministicRng c1(5);
         const Masked claimed = masked_claim(instance.sum(), claim_terms, honest, pt, c1, &honest);
         const auto proven = prove(instance, claimed, pt);
         CHECK(pt.finished());
 
         Prover simulator(key(), width, rng);
         ScriptedTranscript<Prover> sink({}, nullptr);
-        std::mt19937_64 c2(5);
+        zkcnn::testing::DeterministicRng c2(5);
         Masked sim_claim = masked_claim(F::zero(), claim_terms, simulator, sink, c2, &simulator);
         sim_claim.value = claimed.value;  // the public claimed value; the mask terms are the same
         REQUIRE(sim_claim.masks == claimed.masks);
@@ -897,7 +898,7 @@ TEST_CASE("zero-knowledge simulator: single steps of every kind, claims with sev
         auto run_verifier = [&](const Step& step, const Prover& masks) {
           Verifier verifier(width, std::vector<G>(masks.rows().begin(), masks.rows().end()));
           ScriptedTranscript<Verifier> t(script, &verifier);
-          std::mt19937_64 unused(0);
+          zkcnn::testing::DeterministicRng unused(0);
           if (claim_terms > 0) (void)masked_claim(F::zero(), claim_terms, verifier, t, unused, nullptr);
           auto subclaim = verify(instance, claimed, step, t);
           REQUIRE(subclaim);
@@ -973,7 +974,7 @@ std::vector<F> difference(const std::vector<F>& a, const std::vector<F>& b) {
 
 TEST_CASE("zero knowledge: real steps span the simulator's space, so witnesses with one statement look alike",
           "[zk-leak]") {
-  std::mt19937_64 rng(0x6c65616b);
+  zkcnn::testing::DeterministicRng rng(0x6c65616b);
   for (const std::size_t n : {1, 2, 3}) {
     CAPTURE(n);
     // g = e a, e public, a the witness (sent); a public claim (its sum).
@@ -988,7 +989,7 @@ TEST_CASE("zero knowledge: real steps span the simulator's space, so witnesses w
     const Masked claimed{a_instance.sum()};
 
     auto real = [&](const Instance& instance, std::uint64_t seed) {
-      std::mt19937_64 mask_rng(seed);
+      zkcnn::testing::DeterministicRng mask_rng(seed);
       Prover masks(key(), width, mask_rng);
       ScriptedTranscript<Prover> t(script, &masks);
       return flatten(prove(instance, claimed, t).step);
@@ -1020,10 +1021,10 @@ TEST_CASE("zero knowledge: real steps span the simulator's space, so witnesses w
 }
 
 TEST_CASE("zero knowledge: a one-variable step's first message does not reveal the witness", "[zk-leak]") {
-  std::mt19937_64 rng(0x6c656b32);
+  zkcnn::testing::DeterministicRng rng(0x6c656b32);
   const Instance instance = make_instance(Kind::eq_times_witness, 1, rng);  // g = e a over 1 variable
   for (std::uint64_t seed = 0; seed < 4; ++seed) {
-    std::mt19937_64 mask_rng(seed);
+    zkcnn::testing::DeterministicRng mask_rng(seed);
     Prover masks(key(), width, mask_rng);
     zkcnn::zk::MaskingTranscript<Prover> t("masked step test", &masks);
     const auto proven = prove(instance, Masked{instance.sum()}, t);
@@ -1035,7 +1036,7 @@ TEST_CASE("zero knowledge: a one-variable step's first message does not reveal t
 // The encoding fixes a masked step's last round at degree + (number of sent factors) values,
 // which holds when each sent factor occurs at most once per term; prove_step refuses others.
 TEST_CASE("masked steps: a sent factor twice in one term is refused") {
-  std::mt19937_64 rng(0x72657074);
+  zkcnn::testing::DeterministicRng rng(0x72657074);
   for (const std::size_t n : {0, 2}) {
     CAPTURE(n);
     const std::size_t full = std::size_t{1} << n;

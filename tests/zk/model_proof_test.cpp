@@ -10,6 +10,8 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
+#include <zkcnn/random/os_rng.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 #include <zkcnn/zk/prediction.hpp>
 
@@ -35,7 +37,7 @@ const Pcs& pcs() {
 
 struct Fixture {
   QuantizedModel model = zkcnn_model_test::every_layer_model(1);
-  std::mt19937_64 rng{7};
+  zkcnn::testing::DeterministicRng rng{7};
   std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed =
       zkcnn::zk::commit_model(pcs(), model, rng).value();
 
@@ -58,6 +60,21 @@ struct Fixture {
                                    proof);
   }
 };
+
+// Provers take a CryptoRng only: a standard library engine, whose draws repeat with its seed,
+// does not compile as the source of a proof's blinding factors and masks.
+template <class Rng>
+concept ProvesWith = requires(Rng& rng, const QuantizedModel& model, std::span<const std::int64_t> input,
+                              const zkcnn::zk::ModelCommitment<Pcs>& commitment,
+                              const zkcnn::zk::ModelProverState<Pcs>& state) {
+  zkcnn::zk::commit_model(pcs(), model, rng);
+  zkcnn::zk::prove_prediction(pcs(), model, state, commitment, input, rng);
+  pcs().commit(std::span<const Pcs::Scalar>(), 1, rng);
+};
+static_assert(ProvesWith<zkcnn::OsRng>);
+static_assert(ProvesWith<zkcnn::testing::DeterministicRng>);
+static_assert(!ProvesWith<std::mt19937_64>);
+static_assert(!ProvesWith<std::minstd_rand>);
 
 TEST_CASE("model proofs verify and carry the integer inference's outputs", "[zk]") {
   Fixture f;
@@ -161,7 +178,7 @@ TEST_CASE("model proofs reject tampered, truncated and random bytes", "[zk]") {
   auto longer = proven.proof;
   longer.bytes.push_back(0);
   CHECK_FALSE(f.verify(x, proven.outputs, longer));
-  std::mt19937_64 noise(3);
+  zkcnn::testing::DeterministicRng noise(3);
   for (int trial = 0; trial < 10; ++trial) {
     zkcnn::zk::ModelProof random{std::vector<std::uint8_t>(bytes.size())};
     for (auto& b : random.bytes) b = static_cast<std::uint8_t>(noise());
@@ -190,7 +207,7 @@ TEST_CASE("commitments and proofs are the same bytes for any thread count", "[zk
   // One commitment and one proof of each mode per thread count, from one seed.
   auto run = [&](std::size_t threads) {
     zkcnn::set_thread_count(threads);
-    std::mt19937_64 rng{11};
+    zkcnn::testing::DeterministicRng rng{11};
     auto [commitment, state] = zkcnn::zk::commit_model(pcs(), model, rng).value();
     std::vector<std::vector<std::uint8_t>> bytes{commitment.serialize()};
     for (const bool zero_knowledge : {true, false}) {
@@ -213,7 +230,7 @@ TEST_CASE("commitments and proofs are the same bytes for any thread count", "[zk
   const std::vector<std::vector<std::int64_t>> lenet_input{zoo::random_input(lenet.architecture, 3)};
   auto prove_lenet = [&](std::size_t threads) {
     zkcnn::set_thread_count(threads);
-    std::mt19937_64 rng{12};
+    zkcnn::testing::DeterministicRng rng{12};
     auto [commitment, state] = zkcnn::zk::commit_model(pcs(), lenet, rng).value();
     auto proven = zkcnn::zk::prove_model(pcs(), lenet, state, commitment,
                                          std::span<const std::vector<std::int64_t>>(lenet_input), rng);
@@ -239,7 +256,7 @@ TEST_CASE("entries in the padding of committed weights cannot change the outputs
   weights[layout.offset(0) + ((3u << 2) | 3u)] = F::from_u64(1);
   weights[layout.offset(1) + 3] = F::from_u64(100);
   weights[layout.offset(2) + ((0u << 2) | 3u)] = F::from_u64(1000);
-  std::mt19937_64 rng(11);
+  zkcnn::testing::DeterministicRng rng(11);
   auto [commitment, opening] = pcs().commit(std::span<const F>(weights), layout.num_vars(), rng);
   const zkcnn::zk::ModelProverState<Pcs> state{weights, std::move(opening)};
   const zkcnn::zk::ModelCommitment<Pcs> model_commitment{std::move(commitment)};

@@ -8,6 +8,7 @@
 #include <zkcnn/nn/digits.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/range_check.hpp>
 
 #include <catch2/catch.hpp>
@@ -39,7 +40,7 @@ struct Setup {
   BlockLayout layout{{4 + first.row_vars(), 3 + second.row_vars(), RangeCheckLayout::table_vars(digit_bits)}};
   RangeCheckLayout range{digit_bits, {{0, first, 4}, {1, second, 3}}, 2};
 
-  std::vector<F> witness(std::mt19937_64& rng) const {
+  std::vector<F> witness(zkcnn::testing::DeterministicRng& rng) const {
     std::vector<F> aux(layout.size(), F::zero());
     auto place = [&](std::size_t block, const DigitLayout& digits, std::size_t column_vars) {
       std::vector<F> values;
@@ -57,7 +58,7 @@ struct Setup {
   }
 
   // Claims as the layers make them: on a block, at a random point of its variables.
-  Claims claims_on(const std::vector<F>& aux, std::mt19937_64& rng) const {
+  Claims claims_on(const std::vector<F>& aux, zkcnn::testing::DeterministicRng& rng) const {
     Claims claims;
     for (std::size_t block : {0, 1, 0}) {
       std::vector<F> point(layout.block_num_vars(block));
@@ -77,7 +78,7 @@ struct Proven {
   zkcnn::zk::RangeCheckProof<Pcs> proof;
 };
 
-Proven prove(const Setup& s, const std::vector<F>& aux, std::mt19937_64& rng) {
+Proven prove(const Setup& s, const std::vector<F>& aux, zkcnn::testing::DeterministicRng& rng) {
   auto [commitment, opening] = pcs().commit(std::span<const F>(aux), s.layout.num_vars(), rng);
   Claims claims = s.claims_on(aux, rng);
   zkcnn::Sha256Transcript t("range check test");
@@ -93,7 +94,7 @@ bool verifies(const Setup& s, const Proven& p) {
 
 TEST_CASE("range check: honest digits verify, every changed element is rejected", "[zk]") {
   const Setup s;
-  std::mt19937_64 rng(61);
+  zkcnn::testing::DeterministicRng rng(61);
   const auto aux = s.witness(rng);
   const Proven honest = prove(s, aux, rng);
   CHECK(verifies(s, honest));
@@ -169,7 +170,7 @@ TEST_CASE("range check: honest digits verify, every changed element is rejected"
 
 TEST_CASE("range check: digits outside their range and wrong multiplicities are rejected", "[zk]") {
   const Setup s;
-  std::mt19937_64 rng(62);
+  zkcnn::testing::DeterministicRng rng(62);
   const auto aux = s.witness(rng);
   const std::size_t multiplicities = s.layout.offset(2);
   // Row 1 of the first block has width 2; its first entry is a digit in [0, 4).

@@ -14,6 +14,7 @@
 #include <zkcnn/nn/quantized_model.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/poly/multilinear.hpp>
+#include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 
@@ -44,7 +45,7 @@ const Pcs& pcs() {
 
 struct Committed {
   zkcnn::nn::QuantizedModel model;
-  std::mt19937_64 rng{3};
+  zkcnn::testing::DeterministicRng rng{3};
   std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed;
 
   explicit Committed(zkcnn::nn::QuantizedModel m) : model(std::move(m)), committed(zkcnn::zk::commit_model(pcs(), model, rng).value()) {}
@@ -251,7 +252,7 @@ TEST_CASE("a batch too large to share the weights' columns: split openings, soun
 
 TEST_CASE("a commitment key too small for a zero-knowledge opening is an error, not a crash", "[zk]") {
   const Pcs small("zkcnn zero-knowledge test, small key", 2);  // 4 generators: a mask needs 8
-  std::mt19937_64 rng(9);
+  zkcnn::testing::DeterministicRng rng(9);
   const auto model = zkcnn_model_test::every_layer_model(1);
   const auto committed = zkcnn::zk::commit_model(small, model, rng).value();
   const auto x = inputs(1, 71);

@@ -4,12 +4,12 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <random>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/transcript/transcript.hpp"
 
@@ -21,7 +21,7 @@ namespace zkcnn {
 template <class P>
 concept MultilinearPCS =
     requires(const P& pcs, std::span<const typename P::Scalar> evaluations, std::size_t num_vars,
-             std::mt19937_64& rng, const typename P::Commitment& commitment, const typename P::Opening& opening,
+             CryptoRngArchetype& rng, const typename P::Commitment& commitment, const typename P::Opening& opening,
              std::span<const typename P::Scalar> point, const typename P::Scalar& value,
              const typename P::EvaluationProof& proof, Sha256Transcript& transcript) {
       requires EncodableField<typename P::Scalar>;
@@ -40,7 +40,7 @@ concept MultilinearPCS =
 template <class P>
 concept ZkMultilinearPCS =
     MultilinearPCS<P> &&
-    requires(const P& pcs, std::span<const typename P::Scalar> evaluations, std::mt19937_64& rng,
+    requires(const P& pcs, std::span<const typename P::Scalar> evaluations, CryptoRngArchetype& rng,
              const typename P::Commitment& commitment, const typename P::Opening& opening,
              std::span<const typename P::Scalar> point, const typename P::Scalar& value,
              const typename P::EvaluationProof& proof, Sha256Transcript& transcript) {

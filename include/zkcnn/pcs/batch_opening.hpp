@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/pcs.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
@@ -61,7 +62,7 @@ void add_scaled_eq(std::span<F> table, std::span<const F> point, const F& weight
 
 }  // namespace detail::batch
 
-template <MultilinearPCS P, class T, class Rng>
+template <MultilinearPCS P, class T, CryptoRng Rng>
 BatchEvaluationProof<P> prove_batch(const P& pcs, std::span<const typename P::Scalar> evaluations,
                                     const typename P::Opening& opening, const typename P::Commitment& commitment,
                                     std::span<const EvaluationClaim<typename P::Scalar>> claims, T& transcript,

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
@@ -119,7 +120,7 @@ class Hyrax {
 
   /// Commits to the multilinear polynomial with the given evaluations (zero-padded to 2^n),
   /// with `column_vars` columns' worth of variables (default: default_column_vars).
-  template <class Rng>
+  template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit(std::span<const Scalar> evaluations, std::size_t num_vars, Rng& rng,
                                         std::optional<std::size_t> column_vars = std::nullopt) const {
     const std::size_t b = column_vars.value_or(default_column_vars(num_vars));
@@ -160,7 +161,7 @@ class Hyrax {
   }
 
   /// Proves that the committed polynomial takes the value `value` at `point` (public value).
-  template <class T, class Rng>
+  template <class T, CryptoRng Rng>
   EvaluationProof prove(std::span<const Scalar> evaluations, const Opening& opening, const Commitment& commitment,
                         std::span<const Scalar> point, const Scalar& value, T& transcript, Rng& rng) const {
     absorb_evaluation_claim(transcript, commitment, point, value);
@@ -169,7 +170,7 @@ class Hyrax {
 
   /// Proves an evaluation whose value stays hidden in V = value U + tau H (returned in the
   /// proof); `tau` is returned for protocols that use V further.
-  template <class T, class Rng>
+  template <class T, CryptoRng Rng>
   std::pair<EvaluationProof, Scalar> prove_hidden(std::span<const Scalar> evaluations, const Opening& opening,
                                                   const Commitment& commitment, std::span<const Scalar> point,
                                                   const Scalar& value, T& transcript, Rng& rng) const {
@@ -200,7 +201,7 @@ class Hyrax {
   /// their column point, so (sum_k gamma^k eq(w_k, .))^T M opens all of them with one argument.
   /// The prover never runs a sumcheck over the whole table, and the verifier's work is one MSM
   /// over the rows as for a single opening.
-  template <class T, class Rng>
+  template <class T, CryptoRng Rng>
   HyraxBatchProof<G> prove_batch(std::span<const Scalar> evaluations, const Opening& opening,
                                  const Commitment& commitment, std::span<const EvaluationClaim<Scalar>> claims,
                                  T& transcript, Rng& rng) const {
@@ -380,7 +381,7 @@ class Hyrax {
     return transcript.template challenge<Scalar>("hyrax/value_challenge");
   }
 
-  template <class T, class Rng>
+  template <class T, CryptoRng Rng>
   EvaluationProof prove_after_claim(std::span<const Scalar> evaluations, const Opening& opening,
                                     const Commitment& commitment, std::span<const Scalar> point,
                                     std::optional<G> value_commitment, const Scalar& tau, T& transcript,

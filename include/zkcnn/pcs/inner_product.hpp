@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
@@ -78,7 +79,7 @@ F inner_product(std::span<const F> a, std::span<const F> b) {
 
 /// Proves the statement above. `generators` and `b` must have the same power-of-two length
 /// as `u`. Blinding factors come from `rng` (the OS generator outside tests).
-template <CommitmentGroup G, class T, class Rng>
+template <CommitmentGroup G, class T, CryptoRng Rng>
 InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> generators, const G& value_base,
                                          const G& blinding_base, std::vector<scalar_of<G>> u,
                                          std::vector<scalar_of<G>> b, scalar_of<G> rho, Rng& rng) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 
@@ -29,7 +30,7 @@ class PlainPCS {
     friend bool operator==(const EvaluationProof&, const EvaluationProof&) = default;
   };
 
-  template <class Rng>
+  template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit(std::span<const F> evaluations, std::size_t num_vars, Rng&) const {
     return {Commitment{static_cast<std::uint32_t>(num_vars), {evaluations.begin(), evaluations.end()}}, Opening{}};
   }
@@ -40,7 +41,7 @@ class PlainPCS {
     transcript.absorb_fields("plain/evaluations", std::span<const F>(commitment.evaluations));
   }
 
-  template <class T, class Rng>
+  template <class T, CryptoRng Rng>
   EvaluationProof prove(std::span<const F>, const Opening&, const Commitment& commitment, std::span<const F> point,
                         const F& value, T& transcript, Rng&) const {
     absorb_claim(transcript, commitment, point, value);

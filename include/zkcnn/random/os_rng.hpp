@@ -11,17 +11,24 @@
 
 #if defined(__linux__)
 #include <sys/random.h>
-#else
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+#include <unistd.h>  // getentropy
+#elif defined(ZKCNN_OS_RNG_USE_RANDOM_DEVICE)
 #include <random>
+#else
+#error "zkcnn::OsRng knows no operating-system generator here: define ZKCNN_OS_RNG_USE_RANDOM_DEVICE to use std::random_device, after checking that this platform's is cryptographically secure"
 #endif
 
 namespace zkcnn {
 
-/// A std::uniform_random_bit_generator backed by getrandom(2) on Linux (std::random_device
-/// elsewhere). Stateless: copies draw independent values.
+/// A std::uniform_random_bit_generator backed by getrandom(2) on Linux and getentropy(3) on
+/// macOS and the BSDs; elsewhere std::random_device only when ZKCNN_OS_RNG_USE_RANDOM_DEVICE says
+/// it is known to be secure there (its quality is implementation-defined). Stateless: copies
+/// draw independent values.
 class OsRng {
  public:
   using result_type = std::uint64_t;
+  static constexpr bool cryptographic = true;
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
 
@@ -42,6 +49,13 @@ class OsRng {
       }
       out += got;
       size -= static_cast<std::size_t>(got);
+    }
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+    while (size > 0) {
+      const std::size_t chunk = size < 256 ? size : 256;  // getentropy's most per call
+      if (::getentropy(out, chunk) != 0) throw std::system_error(errno, std::generic_category(), "getentropy");
+      out += chunk;
+      size -= chunk;
     }
 #else
     static thread_local std::random_device device;

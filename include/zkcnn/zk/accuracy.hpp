@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/nn/architecture.hpp"
 #include "zkcnn/nn/quantized_model.hpp"
@@ -28,7 +29,7 @@ struct AccuracyProof {
 
 /// Classifies every sample and proves how many match their labels. `rng` must be a
 /// cryptographic generator (OsRng) outside tests.
-template <ModelPCS P, class Rng>
+template <ModelPCS P, CryptoRng Rng>
 Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                         const ModelCommitment<P>& commitment,
                                         std::span<const std::vector<std::int64_t>> samples,

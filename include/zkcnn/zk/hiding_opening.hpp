@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
@@ -280,7 +281,7 @@ std::vector<scalar_of<G>> row_combination(const OpenedMatrix<G>& m,
 /// Proves every claim. `matrices` are the committed tables (the last may be the masks' matrix,
 /// named by mask_matrix, whose rows the linear claims and mask terms address; entry i is at
 /// row i / width). Blinding values come from `rng` (the OS generator outside tests).
-template <CommitmentGroup G, class T, class Rng>
+template <CommitmentGroup G, class T, CryptoRng Rng>
 HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
                                            std::span<const OpenedMatrix<G>> matrices, std::size_t mask_matrix,
                                            std::span<const CommittedClaim<scalar_of<G>>> claims,

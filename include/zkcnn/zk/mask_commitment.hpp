@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/profile.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
@@ -41,7 +42,7 @@ void absorb_mask_row(T& transcript, const G& row) {
 
 /// The prover's side: the rows' values, blinding factors and commitments, and the claims the
 /// steps made on them.
-template <CommitmentGroup G, class Rng>
+template <CommitmentGroup G, CryptoRng Rng>
 class MaskProver {
  public:
   using Scalar = scalar_of<G>;

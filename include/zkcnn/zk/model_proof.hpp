@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/pcs.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/profile.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
@@ -75,7 +76,7 @@ concept ModelPCS =
     } &&
     requires(const P& pcs, std::span<const typename P::Scalar> evaluations, const typename P::Opening& opening,
              const typename P::Commitment& commitment, std::span<const EvaluationClaim<typename P::Scalar>> claims,
-             const typename P::BatchProof& proof, Sha256Transcript& transcript, std::mt19937_64& rng,
+             const typename P::BatchProof& proof, Sha256Transcript& transcript, CryptoRngArchetype& rng,
              std::span<const std::uint8_t> bytes) {
       { pcs.prove_batch(evaluations, opening, commitment, claims, transcript, rng) } -> std::same_as<typename P::BatchProof>;
       { pcs.verify_batch(commitment, claims, proof, transcript) } -> std::same_as<Status>;
@@ -104,7 +105,7 @@ struct ModelProverState {
 };
 
 /// Commits to a model's weights. `rng` must be a cryptographic generator (OsRng).
-template <ModelPCS P, class Rng>
+template <ModelPCS P, CryptoRng Rng>
 Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::QuantizedModel& model,
                                                                        Rng& rng) {
   using F = typename P::Scalar;
@@ -340,7 +341,7 @@ namespace detail {
 /// means) gives `witness.outputs`. prove_model is the honest caller; tests call it with
 /// tables a cheating prover might use. Each activation's table is freed once its layer is
 /// proven, which keeps a large batch's peak memory down.
-template <ModelPCS P, class Rng>
+template <ModelPCS P, CryptoRng Rng>
 ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
                               const ModelProverState<P>& state, const ModelCommitment<P>& commitment,
                               std::span<const std::vector<std::int64_t>> inputs,
@@ -525,7 +526,7 @@ Status check_zero_knowledge_key(const P& pcs, const ModelCircuit<typename P::Sca
 
 /// Proves the model's outputs on a batch of public inputs. Fails, naming the layer, when the
 /// model does not fit its architecture's bit widths on these inputs.
-template <ModelPCS P, class Rng>
+template <ModelPCS P, CryptoRng Rng>
 Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                    const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                                    Rng& rng, const ProverOptions& options = {}) {

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/nn/architecture.hpp"
 #include "zkcnn/nn/quantized_model.hpp"
@@ -24,7 +25,7 @@ struct Prediction {
 
 /// Runs the model on `input` and proves the output. `rng` must be a cryptographic generator
 /// (OsRng) outside tests.
-template <ModelPCS P, class Rng>
+template <ModelPCS P, CryptoRng Rng>
 Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                        const ModelCommitment<P>& commitment, std::span<const std::int64_t> input, Rng& rng,
                                        const ProverOptions& options = {}) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/pcs.hpp"
+#include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
@@ -255,7 +256,7 @@ std::vector<CommittedClaim<F>> leaf_claims(const BlockLayout& layout, const Rang
 }  // namespace detail
 
 /// `claims` are the layers' claims on the witness; the range check's are added to them.
-template <class P, class T, class Rng>
+template <class P, class T, CryptoRng Rng>
 RangeCheckProof<P> prove_range_check(const P& pcs, const BlockLayout& layout, const RangeCheckLayout& range,
                                      std::span<const typename P::Scalar> witness, const typename P::Opening& opening,
                                      const typename P::Commitment& commitment,
