@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 #include <sstream>
 #include <string>
@@ -45,6 +46,14 @@ struct MontgomeryKernelAccess {
   /// Whether the assembly kernel applies to this field (and is compiled in).
   static constexpr bool has_asm_kernel =
       ZKCNN_HAS_X86_64_MONTGOMERY_ASM && (limb_count == 4 || limb_count == 6) && has_spare_bit;
+  /// Whether it can run here: compiled in, and this CPU has BMI2 and ADX.
+  static bool runs_asm_kernel() {
+#if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
+    return has_asm_kernel && use_x86_64_montgomery_asm();
+#else
+    return false;
+#endif
+  }
 
   static Limbs asm_kernel(const Limbs& a, const Limbs& b) {
 #if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
@@ -213,7 +222,7 @@ void check_kernels(const std::vector<std::array<LimbsOf<F>, 2>>& pairs) {
       count_mismatches<F>(pairs, [](const auto& a, const auto& b) { return Access<F>::dispatched(a, b); }, first);
   INFO("dispatched multiplication, first mismatch: " << first);
   CHECK(dispatched == 0);
-  if constexpr (Access<F>::has_asm_kernel) {
+  if (Access<F>::runs_asm_kernel()) {
     first.clear();
     const std::size_t direct =
         count_mismatches<F>(pairs, [](const auto& a, const auto& b) { return Access<F>::asm_kernel(a, b); }, first);
@@ -262,12 +271,20 @@ static_assert(multiplies_at_compile_time<Prime4Top>() && multiplies_at_compile_t
   zkcnn::bn254::Fr, zkcnn::bn254::Fq, zkcnn::bls12_381::Fr, zkcnn::bls12_381::Fq, Prime4Top, Prime4Low, Prime6Top, \
       Prime6Low
 
-TEST_CASE("montgomery kernel: the assembly kernels are compiled in exactly when an optimized small-code-model build targets BMI2 and ADX",
+TEST_CASE("montgomery kernel: the assembly kernels are compiled into every optimized small-code-model x86-64 build",
           "[field][montgomery]") {
-#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && (defined(__GNUC__) || defined(__clang__)) && \
-    defined(__OPTIMIZE__) && !defined(__code_model_medium__) && !defined(__code_model_large__) &&                \
-    !defined(ZKCNN_NO_INLINE_ASM)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && defined(__OPTIMIZE__) && \
+    !defined(__code_model_medium__) && !defined(__code_model_large__) && !defined(ZKCNN_NO_INLINE_ASM)
   STATIC_REQUIRE(ZKCNN_HAS_X86_64_MONTGOMERY_ASM == 1);
+  // They run always when the target has BMI2 and ADX, otherwise where the CPU has them and
+  // ZKCNN_PORTABLE_FIELD does not rule them out.
+#if defined(__BMI2__) && defined(__ADX__)
+  CHECK(zkcnn::detail::use_x86_64_montgomery_asm());
+#else
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  const bool cpu_has = __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0 && (ebx >> 8 & 1) && (ebx >> 19 & 1);
+  CHECK(zkcnn::detail::use_x86_64_montgomery_asm() == (cpu_has && std::getenv("ZKCNN_PORTABLE_FIELD") == nullptr));
+#endif
   STATIC_REQUIRE(Access<zkcnn::bn254::Fr>::has_asm_kernel);
   STATIC_REQUIRE(Access<zkcnn::bn254::Fq>::has_asm_kernel);
   STATIC_REQUIRE(Access<zkcnn::bls12_381::Fr>::has_asm_kernel);
@@ -374,7 +391,7 @@ TEMPLATE_TEST_CASE("montgomery kernel: results stored over their operands", "[fi
     CHECK(Access<F>::raw(v[1]) == ab);
     CHECK(Access<F>::raw(v[0]) == aa);
 
-    if constexpr (Access<F>::has_asm_kernel) {
+    if (Access<F>::runs_asm_kernel()) {
       LimbsOf<F> l = a;
       l = Access<F>::asm_kernel(l, l);
       CHECK(l == aa);

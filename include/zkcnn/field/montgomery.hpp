@@ -216,9 +216,13 @@ ZKCNN_UNROLL
   ZKCNN_ALWAYS_INLINE static constexpr Limbs montgomery_multiply(const Limbs& a, const Limbs& b) {
 #if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
     if constexpr (has_spare_bit && limb_count == 4) {
-      if (!std::is_constant_evaluated()) return detail::montgomery_multiply_x86_64_4<kernel_constants>(a, b);
+      if (!std::is_constant_evaluated() && detail::use_x86_64_montgomery_asm()) {
+        return detail::montgomery_multiply_x86_64_4<kernel_constants>(a, b);
+      }
     } else if constexpr (has_spare_bit && limb_count == 6) {
-      if (!std::is_constant_evaluated()) return detail::montgomery_multiply_x86_64_6<kernel_constants>(a, b);
+      if (!std::is_constant_evaluated() && detail::use_x86_64_montgomery_asm()) {
+        return detail::montgomery_multiply_x86_64_6<kernel_constants>(a, b);
+      }
     }
 #endif
 #if ZKCNN_HAS_ADDCARRY_INTRINSICS

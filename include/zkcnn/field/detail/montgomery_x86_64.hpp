@@ -2,14 +2,17 @@
 // Montgomery multiplication for four- and six-limb moduli with a spare bit, in x86-64 inline
 // assembly with MULX (BMI2) and ADCX/ADOX (ADX).
 //
-// Compiled only when the compiler targets both extensions (-mbmi2 -madx, or -march=native on a
-// CPU that has them, which the ZKCNN_NATIVE CMake option turns on for zkcnn's own targets), in
-// optimized builds (at -O0 the constants' memory operands below would each take an address
-// register) with the small code model (the larger ones cannot address the constants relative
-// to RIP), and ZKCNN_NO_INLINE_ASM is not defined. MontgomeryField then uses it for its four- and six-limb
+// Compiled into every optimized x86-64 build with the small code model (at -O0 the constants'
+// memory operands below would each take an address register; the larger code models cannot
+// address them relative to RIP) unless ZKCNN_NO_INLINE_ASM is defined: the assembler takes
+// MULX, ADCX and ADOX whatever the -march. It runs where the CPU has BMI2 and ADX: known at
+// compile time for a target that has them (-march=native on such a CPU, which the
+// ZKCNN_NATIVE CMake option turns on for zkcnn's own targets), asked of CPUID once per process
+// otherwise, so that a build without -march gets it too (the environment variable
+// ZKCNN_PORTABLE_FIELD rules it out). MontgomeryField then uses it for its four- and six-limb
 // moduli with a spare bit, outside constant evaluation, instead of the add-with-carry
 // intrinsics: compilers lower those to MUL, whose fixed RAX/RDX operands cost moves around
-// every product.
+// every product (g++ 12 without -march: 34.6 ns against 18.4 ns for BN254 Fr).
 //
 // Algorithm: coarsely integrated operand scanning, CIOS (Koc, Acar, Kaliski, "Analyzing and
 // comparing Montgomery multiplication algorithms", IEEE Micro 16(3), 1996). With n limbs, for
@@ -56,10 +59,11 @@
 #include "zkcnn/detail/bigint.hpp"
 #include "zkcnn/detail/inline.hpp"
 
-#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && (defined(__GNUC__) || defined(__clang__)) && \
-    defined(__OPTIMIZE__) && !defined(__code_model_medium__) && !defined(__code_model_large__) &&                \
-    !defined(ZKCNN_NO_INLINE_ASM)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && defined(__OPTIMIZE__) && \
+    !defined(__code_model_medium__) && !defined(__code_model_large__) && !defined(ZKCNN_NO_INLINE_ASM)
 #define ZKCNN_HAS_X86_64_MONTGOMERY_ASM 1
+#include <cpuid.h>
+#include <cstdlib>
 #else
 #define ZKCNN_HAS_X86_64_MONTGOMERY_ASM 0
 #endif
@@ -80,6 +84,30 @@ struct MontgomeryKernelConstants {
 #if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
 
 namespace zkcnn::detail {
+
+/// Whether this CPU has BMI2 and ADX (CPUID leaf 7: EBX bits 8 and 19), unless the environment
+/// variable ZKCNN_PORTABLE_FIELD is set (tests run both paths; a user can rule the kernel out
+/// of a build whose target does not imply the extensions). Asked once per process.
+inline bool detect_x86_64_montgomery_asm() {
+  if (std::getenv("ZKCNN_PORTABLE_FIELD") != nullptr) return false;
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  return (ebx >> 8 & 1) != 0 && (ebx >> 19 & 1) != 0;
+}
+
+/// Zero until dynamic initialization has run: multiplications during other objects' static
+/// initialization take the portable path, which is always correct.
+inline const bool x86_64_montgomery_asm_available = detect_x86_64_montgomery_asm();
+
+/// Whether the assembly kernels run: known at compile time when the target has BMI2 and ADX,
+/// otherwise the CPU's answer.
+ZKCNN_ALWAYS_INLINE bool use_x86_64_montgomery_asm() {
+#if defined(__BMI2__) && defined(__ADX__)
+  return true;
+#else
+  return x86_64_montgomery_asm_available;
+#endif
+}
 
 // t(T0..T4) = t(T0..T3) + a * b[i], where B_I is the byte offset of b[i] and T4 is zero on
 // entry (it held t[0] of the previous row, which its reduction cleared).
