@@ -23,10 +23,10 @@ std::span<const OptionSpec> common_options() { return common; }
 std::string help_text(const CommandSpec& command) {
   std::string text = "usage: zkcnn " + command.name + " " + command.synopsis + "\n\n" + command.description + "\n";
   auto list = [&](std::string_view title, std::span<const OptionSpec> options) {
-    text += "\n" + std::string(title) + ":\n";
+    text += fmt::format("\n{}:\n", title);
     for (const auto& option : options) {
-      const std::string left = option.name + (option.value_name.empty() ? "" : " " + option.value_name);
-      text += fmt::format("  {:<24} {}\n", left, option.help);
+      const std::string left = fmt::format("{} {}", option.name, option.value_name);
+      text += fmt::format("  {:<24} {}\n", option.value_name.empty() ? option.name : left, option.help);
     }
   };
   if (!command.options.empty()) list("options", command.options);
