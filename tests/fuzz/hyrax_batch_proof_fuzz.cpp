@@ -1,0 +1,18 @@
+// Hyrax batch openings (Hyrax::decode_batch_proof over BN254 G1): the version, the round and
+// claim counts (bounded against the remaining length before anything is allocated), the
+// sumcheck's values, the row values and the inner-product argument. Accepted proofs must
+// re-encode to their bytes.
+
+#include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/pcs/hyrax.hpp>
+
+#include "fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
+  const auto bytes = zkcnn_fuzz::input(data, size);
+  if (auto decoded = Pcs::decode_batch_proof(bytes)) {
+    zkcnn_fuzz::require(zkcnn_fuzz::same_bytes(Pcs::encode_batch_proof(*decoded), bytes), "hyrax batch proof round trip");
+  }
+  return 0;
+}
