@@ -830,7 +830,23 @@ Result<FloatModel> parse_onnx(std::span<const std::uint8_t> bytes, const std::st
     return opset.domain().empty() || opset.domain() == "ai.onnx";
   });
   if (!has_opset) return make_error(Errc::invalid_encoding, "onnx: the model imports no opset of the default domain");
-  return Importer(model.graph()).run(name);
+  auto imported = Importer(model.graph()).run(name);
+  if (!imported) return imported;
+  // NaN or infinite parameters (the file's own, or a folded BatchNormalization's or a scaled
+  // Gemm's overflow) have no integer value: refused here, naming the node.
+  const auto finite = [](const std::vector<double>& values) {
+    return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+  };
+  for (const FloatLayer& layer : imported->layers) {
+    const bool ok = std::visit(
+        [&](const auto& operation) {
+          if constexpr (requires { operation.weights; operation.bias; }) return finite(operation.weights) && finite(operation.bias);
+          return true;
+        },
+        layer.operation);
+    if (!ok) return invalid("onnx: " + layer.origin + ": a weight or bias is not a finite number");
+  }
+  return imported;
 }
 
 Result<FloatModel> load_onnx(const std::filesystem::path& path) {
