@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <span>
+#include <tuple>
 #include <utility>
 
 #include <zkcnn/detail/parallel.hpp>
