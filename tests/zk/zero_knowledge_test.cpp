@@ -1,9 +1,5 @@
 // Zero knowledge of model proofs (PROTOCOL.md section 8, docs/zero-knowledge.md), on the small
-// network with every layer kind:
-//  - the leak test: a hook records every point the proof reaches on a secret table (every
-//    activation, the weights, the auxiliary witness); no true evaluation of those tables at
-//    those points appears anywhere in the proof's bytes. With zero knowledge turned off the same
-//    test finds them, so it can fail;
+// network with every layer kind (the leak and distribution tests are in tests/zk/probes/):
 //  - two proofs of one statement differ and both verify;
 //  - two models with the same output on the same input give proofs that verify against their
 //    own commitment only;
@@ -13,17 +9,13 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/quantized_model.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
-#include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 
 #include <catch2/catch.hpp>
 
-#include <array>
 #include <cstdint>
-#include <random>
-#include <set>
 #include <span>
 #include <vector>
 
@@ -32,11 +24,7 @@
 namespace {
 
 using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
-using F = Pcs::Scalar;
 using Samples = std::vector<std::vector<std::int64_t>>;
-using zkcnn::zk::Conclusion;
-using zkcnn::zk::ModelCircuit;
-using zkcnn::zk::TableRef;
 
 const Pcs& pcs() {
   static const Pcs scheme("zkcnn zero-knowledge test", 8);
@@ -51,58 +39,6 @@ struct Committed {
   explicit Committed(zkcnn::nn::QuantizedModel m) : model(std::move(m)), committed(zkcnn::zk::commit_model(pcs(), model, rng).value()) {}
 };
 
-struct LeakReport {
-  std::size_t evaluations = 0;  // distinct true evaluations recorded
-  std::size_t found = 0;        // of them, found in the proof's bytes
-};
-
-// Proves with the claim hook on and looks for every true evaluation in the proof's bytes, at
-// every byte offset (the proof interleaves group elements and length fields, so field elements
-// are not aligned).
-LeakReport leaks(Committed& c, const Samples& x, std::span<const std::size_t> labels, bool zero_knowledge) {
-  const Conclusion conclusion = labels.empty() ? Conclusion::outputs : Conclusion::accuracy;
-  auto circuit = ModelCircuit<F>::compile(c.model.architecture, x.size(), conclusion).value();
-  const auto witness = circuit.witness(c.model, std::span<const std::vector<std::int64_t>>(x), labels).value();
-  std::set<std::array<std::uint8_t, F::byte_size>> truths;
-  auto record = [&](TableRef::Source source, std::size_t index, std::span<const F> point) {
-    std::span<const F> table;
-    switch (source) {
-      case TableRef::Source::tensor:
-        table = witness.tensors[index];
-        break;
-      case TableRef::Source::weights:
-        table = c.committed.second.weights;
-        break;
-      case TableRef::Source::aux:
-        table = witness.aux;
-        break;
-    }
-    const F value = zkcnn::evaluate_multilinear(table, point);
-    const auto bytes = value.to_bytes();
-    std::array<std::uint8_t, F::byte_size> key{};
-    std::copy(bytes.begin(), bytes.end(), key.begin());
-    truths.insert(key);
-  };
-  zkcnn::zk::ProverProfile profile;
-  const auto proof = zkcnn::zk::detail::prove_with_witness(pcs(), circuit, c.committed.second, c.committed.first,
-                                                           std::span<const std::vector<std::int64_t>>(x), witness, labels,
-                                                           profile, c.rng, {zero_knowledge}, record);
-  const zkcnn::zk::detail::ClaimedResult result{conclusion, std::span(witness.outputs), labels, witness.correct};
-  REQUIRE(zkcnn::zk::detail::verify_statement(pcs(), circuit, c.committed.first,
-                                              std::span<const std::vector<std::int64_t>>(x), result, proof));
-  LeakReport report{truths.size(), 0};
-  std::set<std::array<std::uint8_t, F::byte_size>> seen;
-  const auto& bytes = proof.bytes;
-  for (std::size_t offset = 0; offset + F::byte_size <= bytes.size(); ++offset) {
-    std::array<std::uint8_t, F::byte_size> window{};
-    std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(offset),
-              bytes.begin() + static_cast<std::ptrdiff_t>(offset + F::byte_size), window.begin());
-    if (truths.count(window) != 0) seen.insert(window);
-  }
-  report.found = seen.size();
-  return report;
-}
-
 Samples inputs(std::size_t batch, std::uint64_t seed) {
   Samples out;
   for (std::size_t b = 0; b < batch; ++b) out.push_back(zkcnn_model_test::every_layer_input(seed + b));
@@ -110,29 +46,6 @@ Samples inputs(std::size_t batch, std::uint64_t seed) {
 }
 
 }  // namespace
-
-TEST_CASE("leak test: no true evaluation of a secret table appears in a zero-knowledge proof", "[zk]") {
-  Committed c(zkcnn_model_test::every_layer_model(1));
-  SECTION("prediction") {
-    const auto x = inputs(2, 11);
-    const auto on = leaks(c, x, {}, true);
-    INFO("zero knowledge: " << on.found << " of " << on.evaluations << " true evaluations found");
-    CHECK(on.evaluations > 20);
-    CHECK(on.found == 0);
-    const auto off = leaks(c, x, {}, false);
-    INFO("plain: " << off.found << " of " << off.evaluations << " true evaluations found");
-    CHECK(off.found > 10);  // the test can fail: plain proofs send true evaluations
-  }
-  SECTION("accuracy") {
-    const auto x = inputs(3, 21);
-    const std::vector<std::size_t> labels{0, 1, 2};
-    const auto on = leaks(c, x, labels, true);
-    INFO("zero knowledge: " << on.found << " of " << on.evaluations << " true evaluations found");
-    CHECK(on.evaluations > 20);
-    CHECK(on.found == 0);
-    CHECK(leaks(c, x, labels, false).found > 10);
-  }
-}
 
 TEST_CASE("two zero-knowledge proofs of one statement differ and both verify", "[zk]") {
   Committed c(zkcnn_model_test::every_layer_model(1));

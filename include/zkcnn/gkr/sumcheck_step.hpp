@@ -20,6 +20,7 @@
 // opened at the end of the proof. The sent values are claims carrying the mask term
 // (Z(r), k), discharged by whichever step proves them.
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/io/byte_stream.hpp"
@@ -145,6 +147,22 @@ LinearClaim<F> additive_value_claim(std::size_t first, std::size_t degree, std::
   return claim;
 }
 
+// Whether a test-only mutation (detail/zk_probes.hpp) zeroes entry `offset` of a masked step's
+// draw: a_0, then each round's coefficients x^1 .. x^deg_i, then the sent factors' lines.
+inline bool probe_zeroes_step_entry(std::size_t offset, std::size_t num_vars, std::size_t degree,
+                                    std::size_t last_degree, std::size_t coefficients) {
+  using zk_probes::Mutation;
+  using zk_probes::mutated;
+  if (offset == 0) return mutated(Mutation::step_mask_constant);
+  if (offset >= coefficients) return mutated(Mutation::sent_value_lines);
+  const std::size_t round = std::min((offset - 1) / degree, num_vars - 1);
+  const bool last = round + 1 == num_vars;
+  const std::size_t power = offset - mask_coefficient_offset(round, degree) + 1;
+  const bool top = power == (last ? last_degree : degree);
+  return (power == 1 && mutated(Mutation::step_mask_linear)) || (top && mutated(Mutation::step_mask_top)) ||
+         (top && last && mutated(Mutation::step_mask_last_round_top));
+}
+
 // A sum over no variable, g(), masked as the sum over one variable of g() / 2 with every table
 // constant in it: the factors keep their values, and the masks get a variable to vanish in.
 template <Field F>
@@ -188,7 +206,15 @@ ProvenStep<F> prove_masked_step(const sumcheck::SumOfProductsShape<F>& shape, co
     throw std::logic_error("prove_step: a sent factor occurs twice in one term");
   }
   const std::size_t coefficients = mask_coefficient_count(n, degree, last_degree);
-  const std::size_t first = masks.draw(step_mask_size(n, degree, last_degree, sent.size()), transcript);
+  const std::size_t first = masks.draw(step_mask_size(n, degree, last_degree, sent.size()), transcript,
+                                       [&](std::size_t offset) {
+                                         return probe_zeroes_step_entry(offset, n, degree, last_degree, coefficients);
+                                       });
+  if constexpr (zk_probes::compiled) {
+    F true_sum = claimed.value;
+    for (const auto& term : claimed.masks) true_sum -= term.coefficient * line_sum(masks, term.mask);
+    zk_probes::observe_secret(true_sum);
+  }
 
   F mask_sum = F::zero();
   for (std::size_t j = 1; j < coefficients; ++j) mask_sum += masks.value(first + j);
@@ -226,6 +252,9 @@ ProvenStep<F> prove_masked_step(const sumcheck::SumOfProductsShape<F>& shape, co
   for (std::size_t s = 0; s < sent.size(); ++s) {
     out.step.evaluations.push_back(out.factor_values[sent[s]]);
     out.sent_masks.push_back({{z, first + coefficients + mask_line_size * s}});
+    if constexpr (zk_probes::compiled) {
+      zk_probes::observe_secret(out.factor_values[sent[s]] - masking.factor_masks[sent[s]] * z);
+    }
   }
   absorb_evaluations(transcript, std::span<const F>(out.step.evaluations));
   transcript.absorb_field("gkr/zk/additive_value", proven.additive_value);
@@ -363,7 +392,10 @@ MaskedValue<F> send_value(const F& value, T& transcript) {
   auto* masks = masks_of(transcript);
   if constexpr (!std::is_same_v<decltype(masks), void*>) {
     if (masks != nullptr) {
-      const std::size_t line = masks->draw(detail::mask_line_size, transcript);
+      zk_probes::observe_secret(value);
+      const std::size_t line = masks->draw(detail::mask_line_size, transcript, [](std::size_t) {
+        return zk_probes::mutated(zk_probes::Mutation::lone_value_lines);
+      });
       out.value += line_sum(*masks, line);
       out.masks.push_back({F::one(), line});
     }

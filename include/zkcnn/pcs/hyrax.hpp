@@ -23,6 +23,7 @@
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
@@ -132,7 +133,9 @@ class Hyrax {
     Commitment commitment{static_cast<std::uint32_t>(num_vars), static_cast<std::uint32_t>(b), {}};
     Opening opening;
     opening.row_blinds.reserve(rows);
-    for (std::size_t r = 0; r < rows; ++r) opening.row_blinds.push_back(Scalar::random(rng));
+    for (std::size_t r = 0; r < rows; ++r) {
+      opening.row_blinds.push_back(zk_probes::masking_random<Scalar>(rng, zk_probes::Mutation::witness_row_blinds));
+    }
     // Rows are independent: with as many rows as threads, each row's MSM runs on one thread.
     commitment.rows.resize(rows);
     const std::size_t threads = detail::default_thread_count();

@@ -24,6 +24,7 @@
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
@@ -99,8 +100,11 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
     const std::span<const F> u_lo(u.data(), h), u_hi(u.data() + h, h);
     const std::span<const F> b_lo(b.data(), h), b_hi(b.data() + h, h);
     const std::span<const G> g_lo(g.data(), h), g_hi(g.data() + h, h);
-    const F l_blind = F::random(rng);
-    const F r_blind = F::random(rng);
+    if constexpr (zk_probes::compiled) {
+      for (const F& entry : u) zk_probes::observe_secret(entry);
+    }
+    const F l_blind = zk_probes::masking_random<F>(rng, zk_probes::Mutation::inner_product_round_blinds);
+    const F r_blind = zk_probes::masking_random<F>(rng, zk_probes::Mutation::inner_product_round_blinds);
     // L's and R's multi-scalar multiplications are independent: each takes half the threads.
     // Even the last rounds' small ones gain (a multi-scalar multiplication has a fixed cost of
     // about a millisecond, a thread tens of microseconds).
@@ -142,12 +146,16 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
   }
   // Schnorr proof of knowledge of (a, rho) with P' = a (g + beta U) + rho H.
   const G base = Traits::add(Traits::scalar_mul(g[0], scale), Traits::scalar_mul(value_base, b[0]));
-  const F d = F::random(rng);
-  const F s = F::random(rng);
+  zk_probes::observe_secret(u[0]);
+  const F d = zk_probes::masking_random<F>(rng, zk_probes::Mutation::inner_product_opening_nonce);
+  const F s = zk_probes::masking_random<F>(rng, zk_probes::Mutation::inner_product_blind_nonce);
   proof.schnorr_commitment = Traits::add(Traits::scalar_mul(base, d), Traits::scalar_mul(blinding_base, s));
   const F c = detail::ipa::final_challenge(transcript, proof.schnorr_commitment);
   proof.opening_response = d + c * u[0];
   proof.blinding_response = s + c * rho;
+  // Sent after the last challenge, so never absorbed: shown to the probes' observer directly.
+  zk_probes::observe_message("ipa/opening_response", proof.opening_response.to_bytes());
+  zk_probes::observe_message("ipa/blinding_response", proof.blinding_response.to_bytes());
   return proof;
 }
 

@@ -18,6 +18,7 @@
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/concepts/hash.hpp"
 #include "zkcnn/detail/bytes.hpp"
+#include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/transcript/sha256.hpp"
 
 namespace zkcnn {
@@ -32,7 +33,11 @@ class HashTranscript {
   }
 
   /// Absorbs a prover message or a statement element under a label.
-  void absorb_bytes(std::string_view label, std::span<const std::uint8_t> data) { frame(Op::absorb, label, data); }
+  void absorb_bytes(std::string_view label, std::span<const std::uint8_t> data) {
+    zk_probes::observe_message(label, data);
+    // The test-only programmed oracle (detail/zk_probes.hpp) frames the label alone.
+    frame(Op::absorb, label, zk_probes::programmed_oracle() ? std::span<const std::uint8_t>{} : data);
+  }
 
   /// Absorbs text (names, descriptions of public parameters) as its bytes.
   void absorb_string(std::string_view label, std::string_view text) { absorb_bytes(label, as_bytes(text)); }

@@ -41,6 +41,7 @@
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/io/byte_stream.hpp"
@@ -296,8 +297,14 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   HidingOpeningProof<G> proof;
   // The mask g (Libra): committed before any challenge of the opening.
   std::vector<F> mask(detail::opening_mask_size(column_vars), F::zero());
-  for (std::size_t j = 0; j < 1 + 2 * column_vars; ++j) mask[j] = F::random(rng);
-  const F mask_blind = F::random(rng);
+  using zk_probes::Mutation;
+  for (std::size_t j = 0; j < 1 + 2 * column_vars; ++j) {
+    const Mutation zeroed = j == 0       ? Mutation::opening_mask_constant
+                            : j % 2 == 1 ? Mutation::opening_mask_linear
+                                         : Mutation::opening_mask_quadratic;
+    mask[j] = zk_probes::masking_random<F>(rng, zeroed);
+  }
+  const F mask_blind = zk_probes::masking_random<F>(rng, Mutation::opening_mask_blind);
   proof.mask_commitment = key.commit(std::span<const F>(mask), mask_blind);
   transcript.absorb_bytes("zk/opening/mask", group_traits<G>::encode(proof.mask_commitment));
   const auto alpha = detail::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
@@ -361,7 +368,8 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   // g(s), hidden in C; then <u, eq(s)> = final - rho g(s) with u = sum over rows of lambda_row row.
   const auto evaluation_vector = detail::mask_evaluation_vector(s);
   const F mask_value = zkcnn::detail::ipa::inner_product<F>(std::span<const F>(mask), std::span<const F>(evaluation_vector));
-  const F tau = F::random(rng);
+  zk_probes::observe_secret(mask_value);
+  const F tau = zk_probes::masking_random<F>(rng, Mutation::opening_value_blind);
   proof.mask_value_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(key.value_generator(), mask_value),
                                                      group_traits<G>::scalar_mul(key.blinding_generator(), tau));
   transcript.absorb_bytes("zk/opening/mask_value", group_traits<G>::encode(proof.mask_value_commitment));

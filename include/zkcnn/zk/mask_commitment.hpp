@@ -24,6 +24,7 @@
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/profile.hpp"
+#include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
@@ -37,6 +38,9 @@ template <CommitmentGroup G, class T>
 void absorb_mask_row(T& transcript, const G& row) {
   transcript.absorb_bytes("zk/mask_row", group_traits<G>::encode(row));
 }
+
+// With the probes compiled in, every draw starts a row of its own (detail/zk_probes.hpp).
+inline std::size_t round_up_to_row(std::size_t used, std::size_t width) { return (used + width - 1) / width * width; }
 
 }  // namespace detail
 
@@ -54,16 +58,25 @@ class MaskProver {
   }
 
   /// Takes the next `count` entries, committing the rows they reach first into the
-  /// transcript, and returns the first entry's index.
-  template <class T>
-  std::size_t draw(std::size_t count, T& transcript) {
+  /// transcript, and returns the first entry's index. `zeroed(offset)` names the entries of
+  /// this draw a test-only mutation sets to zero (detail/zk_probes.hpp); it is never called
+  /// outside the probes' build.
+  template <class T, class Zeroed = zk_probes::NothingZeroed>
+  std::size_t draw(std::size_t count, T& transcript, Zeroed zeroed = {}) {
+    if constexpr (zk_probes::compiled) used_ = detail::round_up_to_row(used_, width_);
     const std::size_t first = used_;
     used_ += count;
     zkcnn::detail::PhaseScope scope(ProverPhase::commitments);
     while (values_.size() < used_) {
       const std::size_t begin = values_.size();
-      for (std::size_t j = 0; j < width_; ++j) values_.push_back(Scalar::random(rng_));
-      blinds_.push_back(Scalar::random(rng_));
+      for (std::size_t j = 0; j < width_; ++j) {
+        values_.push_back(Scalar::random(rng_));
+        if constexpr (zk_probes::compiled) {
+          // A row's entries after the draw are left unused: zero, so that they hide nothing.
+          if (begin + j >= used_ || zeroed(begin + j - first)) values_.back() = Scalar::zero();
+        }
+      }
+      blinds_.push_back(zk_probes::masking_random<Scalar>(rng_, zk_probes::Mutation::mask_row_blinds));
       rows_.push_back(key_.commit(std::span<const Scalar>(values_).subspan(begin, width_), blinds_.back()));
       detail::absorb_mask_row(transcript, rows_.back());
     }
@@ -108,6 +121,7 @@ class MaskVerifier {
   /// The next `count` entries' first index, or an error when the proof committed fewer rows.
   template <class T>
   Result<std::size_t> draw(std::size_t count, T& transcript) {
+    if constexpr (zk_probes::compiled) used_ = detail::round_up_to_row(used_, width_);
     const std::size_t first = used_;
     used_ += count;
     while (next_row_ * width_ < used_) {
