@@ -1,4 +1,4 @@
-// Commitment costs (PROTOCOL.md section 7) on BN254 G1:
+// Commitment costs (docs/protocol.md section 7) on BN254 G1:
 // - multi-scalar multiplication at 2^10 .. 2^20 points with random (full-width), 8-bit and
 //   1-bit scalars on one thread, and random scalars at 2^18 on two threads;
 // - Hyrax commit, open (prove, public value) and verify at 2^16 and 2^20 evaluations with the

@@ -1,6 +1,6 @@
-// zkcnn accuracy-prove and accuracy-verify: prove how many of a batch of labelled Fashion-MNIST
-// test images the committed model classifies as labelled, without revealing its predictions,
-// and check such a proof.
+// zkcnn accuracy-prove and accuracy-verify: prove how many of a batch of labelled samples
+// (Fashion-MNIST test images, or samples and labels from files) the committed model classifies
+// as labelled, without revealing its predictions, and check such a proof.
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "files.hpp"
 #include "model_source.hpp"
+#include "onnx_import.hpp"
 
 namespace zkcnn::cli {
 
@@ -64,33 +65,55 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::string proof_path = arguments.required("--out-proof");
   const std::string statement_path = arguments.required("--out-statement");
   require_distinct_outputs(proof_path, statement_path);
-  const std::size_t count = arguments.required_number("--images", 1, max_accuracy_samples);
-  const std::size_t first = arguments.number("--first", 0, 0, max_accuracy_samples - 1);
+  arguments.require_one_of({"--images", "--samples"});
   const auto published = load(arguments.required("--commitment"), decode_commitment);
   const auto secret = load(arguments.required("--secret"), decode_secret);
   const auto state = prover_state(secret, published);
   const nn::Architecture& architecture = published.architecture;
-  // Before reading the images: a batch too large for the key fails at once.
+  LabelledInputs inputs;
+  std::string source;
+  std::string count_option = "--images";
+  if (const auto samples_path = arguments.optional("--samples")) {
+    count_option = "--samples";
+    output.progress("reading samples from {}", *samples_path);
+    const auto samples =
+        samples_file(*samples_path, architecture.in_channels, architecture.height, architecture.width, "--samples");
+    if (samples.empty() || samples.size() > max_accuracy_samples) {
+      throw Failure(ExitCode::bad_input, "--samples " + *samples_path + ": " + std::to_string(samples.size()) +
+                                             " samples (1 to " + std::to_string(max_accuracy_samples) + " are proven)");
+    }
+    inputs.labels = labels_file(arguments.required("--labels"), samples.size(), "--labels");
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      inputs.values.push_back(take(onnx_import::quantize_input(samples[i], architecture.input_scale_bits),
+                                   "--samples " + *samples_path + ", sample " + std::to_string(i)));
+    }
+    source = "the samples of " + *samples_path;
+  } else {
+    const std::size_t count = arguments.required_number("--images", 1, max_accuracy_samples);
+    const std::size_t first = arguments.number("--first", 0, 0, max_accuracy_samples - 1);
+    const std::string data = arguments.optional("--data").value_or(std::string(default_data_directory));
+    output.progress("reading Fashion-MNIST test images {} to {} ({})", first, first + count - 1, data);
+    inputs = test_images(data, first, count, architecture, "--first/--images");
+    source = fmt::format("Fashion-MNIST test images {} to {}", first, first + count - 1);
+  }
+  const std::size_t count = inputs.values.size();
   const std::size_t column_vars = accuracy_key_column_vars(
       published.key_column_vars,
-      take(zk::ModelCircuit<Scalar>::compile(architecture, count, zk::Conclusion::accuracy), "--images"), "--images");
-  const std::string data = arguments.optional("--data").value_or(std::string(default_data_directory));
-  output.progress("reading Fashion-MNIST test images {} to {} ({})", first, first + count - 1, data);
-  const LabelledInputs images = test_images(data, first, count, architecture, "--first/--images");
+      take(zk::ModelCircuit<Scalar>::compile(architecture, count, zk::Conclusion::accuracy), count_option), count_option);
 
   output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, count);
   const Pcs pcs = make_key(column_vars);
-  output.progress("proving the accuracy of {} on {} test images", architecture.name, count);
+  output.progress("proving the accuracy of {} on {} samples", architecture.name, count);
   const auto start = std::chrono::steady_clock::now();
   OsRng rng;  // the proof's blinding factors: never a seeded generator
   const auto proven = take(zk::prove_accuracy(pcs, secret.model, state, published.commitment,
-                                              std::span<const std::vector<std::int64_t>>(images.values),
-                                              std::span<const std::size_t>(images.labels), rng, prover_options(arguments)),
+                                              std::span<const std::vector<std::int64_t>>(inputs.values),
+                                              std::span<const std::size_t>(inputs.labels), rng, prover_options(arguments)),
                            "prove");
   const double seconds = seconds_since(start);
   output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
 
-  const AccuracyStatementFile statement{images.values, images.labels, proven.correct};
+  const AccuracyStatementFile statement{inputs.values, inputs.labels, proven.correct};
   const auto proof_bytes = encode(proven.proof);
   if (auto ok = write_file(statement_path, encode(statement), Visibility::shared); !ok) fail("--out-statement", ok.error());
   if (auto ok = write_file(proof_path, proof_bytes, Visibility::shared); !ok) fail("--out-proof", ok.error());
@@ -98,8 +121,8 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   if (output.json()) {
     print_json(JsonObject()
                    .add("model", architecture.name)
-                   .add("first", first)
-                   .add("images", count)
+                   .add("source", source)
+                   .add("samples", count)
                    .add("correct", proven.correct)
                    .add("accuracy", accuracy(proven.correct, count))
                    .add("key_generators", std::size_t{1} << column_vars)
@@ -109,10 +132,10 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
                    .add("proof", proof_path)
                    .add("statement", statement_path));
   }
-  output.line("{} of {} classified as labelled ({:.1f}%): Fashion-MNIST test images {} to {}", proven.correct, count,
-              100 * accuracy(proven.correct, count), first, first + count - 1);
+  output.line("{} of {} classified as labelled ({:.1f}%): {}", proven.correct, count, 100 * accuracy(proven.correct, count),
+              source);
   output.line("proof:     {} ({} bytes, proved in {:.3f} s)", proof_path, proof_bytes.size(), seconds);
-  output.line("statement: {} (the images, their labels and the count; not the predictions)", statement_path);
+  output.line("statement: {} (the samples, their labels and the count; not the predictions)", statement_path);
   return ExitCode::success;
 }
 
@@ -159,21 +182,27 @@ ExitCode verify(const Arguments& arguments, const Output& output) {
 
 Command accuracy_prove_command() {
   return {{"accuracy-prove",
-           "--secret S --commitment C --images N [--first K] [--data DIR] --out-proof P --out-statement T",
-           "prove the committed model's accuracy on test images",
-           "Runs the model of the secret file S on Fashion-MNIST test images K to K+N-1 (padded and\n"
-           "quantized as the model expects) and proves, in one proof over the whole batch, that the\n"
-           "model committed to in C classifies k of them as their labels; a sample's predicted class\n"
-           "is the first class of largest score. The predictions stay secret: the proof shows the\n"
-           "count only. Writes the proof P and the accuracy statement T (the images' integer inputs,\n"
-           "their labels and k) for `zkcnn accuracy-verify`. The commitment key grows with N (derived\n"
-           "from the batch, so the verifier derives the same), up to the largest key this tool\n"
-           "accepts: 2048 LeNet-5 images at most.",
+           "--secret S --commitment C (--images N [--first K] [--data DIR] | --samples FILE --labels FILE)\n"
+           "    --out-proof P --out-statement T",
+           "prove the committed model's accuracy on labelled samples",
+           "Runs the model of the secret file S on labelled samples and proves, in one proof over the\n"
+           "whole batch, that the model committed to in C classifies k of them as their labels; a\n"
+           "sample's predicted class is the first class of largest score. The samples are\n"
+           "Fashion-MNIST test images K to K+N-1 (padded and quantized as the model expects), or those\n"
+           "of a file: a NumPy .npy array N x C x H x W of float inputs (or uint8 pixels, divided by\n"
+           "255) or IDX images, with the labels of another (a 1-dimensional .npy array, or IDX\n"
+           "labels). The predictions stay secret: the proof shows the count only. Writes the proof P\n"
+           "and the accuracy statement T (the samples' integer inputs, their labels and k) for\n"
+           "`zkcnn accuracy-verify`. The commitment key grows with N (derived from the batch, so the\n"
+           "verifier derives the same), up to the largest key this tool accepts: 2048 LeNet-5\n"
+           "samples at most.",
            {{"--secret", "S", "the secret file of `zkcnn commit`"},
             {"--commitment", "C", "the commitment file of `zkcnn commit`"},
             {"--images", "N", "prove on N test images (1 to " + std::to_string(max_accuracy_samples) + ")"},
             {"--first", "K", "starting at test image K (default 0)"},
             data_option(),
+            {"--samples", "FILE", "prove on the samples in FILE instead of test images"},
+            {"--labels", "FILE", "the samples' labels"},
             {"--out-proof", "P", "where to write the proof"},
             {"--out-statement", "T", "where to write the accuracy statement"},
             no_zero_knowledge_option()}},

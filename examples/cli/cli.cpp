@@ -28,6 +28,9 @@ std::string json_string(std::string_view text) {
   return out + "\"";
 }
 
+// JSON has no infinities or NaN.
+std::string json_number(double value) { return std::isfinite(value) ? fmt::format("{:.6g}", value) : "null"; }
+
 }  // namespace
 
 JsonObject& JsonObject::add_json(std::string_view key, std::string_view json) {
@@ -44,8 +47,12 @@ JsonObject& JsonObject::add_members(const JsonObject& other) {
 
 JsonObject& JsonObject::add(std::string_view key, std::string_view value) { return add_json(key, json_string(value)); }
 
-JsonObject& JsonObject::add(std::string_view key, double value) {
-  return add_json(key, std::isfinite(value) ? fmt::format("{:.6g}", value) : "null");
+JsonObject& JsonObject::add(std::string_view key, double value) { return add_json(key, json_number(value)); }
+
+JsonObject& JsonObject::add(std::string_view key, std::span<const double> values) {
+  std::vector<std::string> items;
+  for (double v : values) items.push_back(json_number(v));
+  return add_json(key, json_array(items));
 }
 
 JsonObject& JsonObject::add(std::string_view key, std::span<const std::int64_t> values) {

@@ -84,7 +84,7 @@ class Output {
 };
 
 /// A JSON object built member by member, in order; values are numbers, strings, booleans,
-/// arrays of integers, or JSON already built.
+/// arrays of numbers, or JSON already built.
 class JsonObject {
  public:
   JsonObject& add(std::string_view key, std::string_view value);
@@ -94,6 +94,7 @@ class JsonObject {
   JsonObject& add(std::string_view key, std::int64_t value) { return add_json(key, std::to_string(value)); }
   JsonObject& add(std::string_view key, std::size_t value) { return add_json(key, std::to_string(value)); }
   JsonObject& add(std::string_view key, std::span<const std::int64_t> values);
+  JsonObject& add(std::string_view key, std::span<const double> values);
   JsonObject& add_json(std::string_view key, std::string_view json);
   /// Appends every member of `other`, in order.
   JsonObject& add_members(const JsonObject& other);

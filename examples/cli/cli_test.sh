@@ -41,6 +41,19 @@ expect() {
 
 not() { ! "$@"; }
 
+# said WHAT PATTERN: the last command's stdout or stderr has a line matching PATTERN (grep -E).
+said() {
+    checks=$((checks + 1))
+    if cat out.txt err.txt | grep -qE -- "$2"; then
+        echo "ok:   $1"
+    else
+        failures=$((failures + 1))
+        echo "FAIL: $1: nothing printed matches '$2'"
+        sed 's/^/  stdout: /' out.txt
+        sed 's/^/  stderr: /' err.txt
+    fi
+}
+
 # byte FILE OFFSET: the byte's value. set_byte FILE OFFSET VALUE: overwrites it.
 byte() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }
 set_byte() { printf "$(printf '\\%03o' "$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
@@ -258,6 +271,65 @@ for ((i = 0; i < 1024; ++i)); do echo $((i % 7 * 40)); done >input.txt
 expect 0 "prove on an input file" "$zkcnn" prove --secret s1 --commitment c1 --input input.txt \
     --out-proof p.file --out-statement t.file --quiet
 expect 0 "verify it" "$zkcnn" verify --commitment c1 --statement t.file --proof p.file
+
+echo "== readable statements and logits"
+predicted=$("$zkcnn" verify --commitment c1 --statement t --proof p --json --quiet | grep -o '"predicted_class":[0-9]*')
+expect 0 "inspect a prediction statement" "$zkcnn" inspect --statement t --commitment c1 --proof p
+said "it shows the logits as real numbers, with their scale" '^logits: .*\(integers at scale 2\^-?[0-9]+\)'
+said "and the predicted class" "^predicted class: ${predicted#*:}\$"
+expect 0 "inspect --json gives the logits and their scale" grep -q '"output_scale_bits":.*"logits":\[' \
+    <("$zkcnn" inspect --statement t --commitment c1 --json --quiet)
+expect 0 "without the commitment, the integers" grep -q "^output: .*--commitment gives their scale" \
+    <("$zkcnn" inspect --statement t)
+expect 0 "verify --json shows the logits" grep -q '"logits":\[' \
+    <("$zkcnn" verify --commitment c1 --statement t --proof p --json --quiet)
+expect 0 "inspect an accuracy statement" grep -q "classified as labelled" <("$zkcnn" inspect --statement at)
+expect 2 "inspect a file that is no statement" "$zkcnn" inspect --statement c1
+said "the error says so" "neither a prediction nor an accuracy statement"
+
+echo "== data from NumPy .npy and IDX files"
+npy() { /usr/bin/python3 "$script_dir/idx_to_npy.py" "$@"; }
+npy "$data/t10k-images-idx3-ubyte.gz" image0.npy --first 0 --count 1 --border 2 --float --one
+expect 0 "prove on a float .npy input" "$zkcnn" prove --secret s1 --commitment c1 --input image0.npy \
+    --out-proof p.npy --out-statement t.npy --quiet
+expect 0 "it quantizes as the data set path does: the statement of test image 0" cmp t t.npy
+expect 0 "verify it" "$zkcnn" verify --commitment c1 --statement t.npy --proof p.npy
+npy "$data/t10k-images-idx3-ubyte.gz" image0.u8.npy --first 0 --count 1 --border 2
+expect 0 "a uint8 .npy input is pixels, divided by 255" "$zkcnn" prove --secret s1 --commitment c1 \
+    --input image0.u8.npy --out-proof p.u8 --out-statement t.u8 --quiet
+expect 0 "the same statement" cmp t t.u8
+npy "$data/t10k-images-idx3-ubyte.gz" image0.unpadded.npy --first 0 --count 1 --float --one
+expect 2 "a .npy input of the wrong shape" "$zkcnn" prove --secret s1 --commitment c1 \
+    --input image0.unpadded.npy --out-proof x --out-statement y
+said "the error gives both shapes" "shape is 1x28x28; the model takes 1x32x32"
+npy "$data/t10k-images-idx3-ubyte.gz" two.npy --first 0 --count 2 --border 2 --float
+expect 2 "a .npy batch where one input is expected" "$zkcnn" prove --secret s1 --commitment c1 \
+    --input two.npy --out-proof x --out-statement y
+npy "$data/train-images-idx3-ubyte.gz" calibration.npy --first 0 --count 1000 --border 2
+expect 0 "commit, calibrated on a .npy file" "$zkcnn" commit --model "$model" --calibration-data calibration.npy \
+    --out-commitment c.npy --out-secret s.npy --quiet
+expect 0 "the same quantization as on Fashion-MNIST's first 1000 training images" cmp \
+    <("$zkcnn" inspect --commitment c1 --json --quiet | grep -o '"layers".*') \
+    <("$zkcnn" inspect --commitment c.npy --json --quiet | grep -o '"layers".*')
+expect 0 "commit, calibrated on 100 IDX images" "$zkcnn" commit --model "$model" --calibration 100 \
+    --calibration-data "$data/train-images-idx3-ubyte.gz" --out-commitment c.idx --out-secret s.idx --quiet
+expect 0 "prove and verify with it" "$zkcnn" prove --secret s.idx --commitment c.idx --input image0.npy \
+    --out-proof p.idx --out-statement t.idx --quiet
+expect 0 "verify it" "$zkcnn" verify --commitment c.idx --statement t.idx --proof p.idx
+npy "$data/t10k-images-idx3-ubyte.gz" eight.npy --first 0 --count 8 --border 2 --float
+npy "$data/t10k-labels-idx1-ubyte.gz" eight.labels.npy --first 0 --count 8
+expect 0 "accuracy-prove on .npy samples and labels" "$zkcnn" accuracy-prove --secret s1 --commitment c1 \
+    --samples eight.npy --labels eight.labels.npy --out-proof ap.npy --out-statement at.npy --quiet
+expect 0 "the statement of test images 0 to 7" cmp at at.npy
+expect 0 "accuracy-verify it" "$zkcnn" accuracy-verify --commitment c1 --statement at.npy --proof ap.npy
+expect 2 "the whole test set's labels for 8 samples" "$zkcnn" accuracy-prove --secret s1 --commitment c1 \
+    --samples eight.npy --labels "$data/t10k-labels-idx1-ubyte.gz" --out-proof x --out-statement y
+said "the error counts both" "10000 labels for 8 samples"
+head -c 100 calibration.npy >truncated.npy
+expect 2 "a truncated calibration file" "$zkcnn" commit --model "$model" --calibration-data truncated.npy \
+    --out-commitment x --out-secret y
+said "the error says why" "truncated header|needs .* bytes"
+
 for command in commit prove verify accuracy-prove accuracy-verify inspect; do
     expect 0 "$command --help" "$zkcnn" "$command" --help
 done

@@ -1,14 +1,18 @@
-// zkcnn inspect: a model's architecture and what each layer costs in a prediction proof.
+// zkcnn inspect: a model's architecture and what each layer costs in a prediction proof, or what
+// a statement file claims.
 
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include <zkcnn/detail/bytes.hpp>
+#include <zkcnn/transcript/sha256.hpp>
 #include <zkcnn/zk/model_circuit.hpp>
 
 #include "commands.hpp"
 #include "files.hpp"
+#include "logits.hpp"
 #include "model_source.hpp"
 #include "onnx_import.hpp"
 
@@ -75,7 +79,85 @@ ModelCost model_cost(const nn::Architecture& architecture) {
   return cost;
 }
 
+// SHA-256 of values as little-endian 64-bit integers, in hex: a short name for an input.
+std::string digest_text(std::span<const std::vector<std::int64_t>> samples) {
+  Sha256 hasher;
+  for (const auto& sample : samples) {
+    for (std::int64_t v : sample) hasher.update(zkcnn::detail::le_bytes(static_cast<std::uint64_t>(v)));
+  }
+  std::string out;
+  for (std::uint8_t b : hasher.finalize()) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+// What a statement file claims: the prediction's input and logits, or the accuracy's samples,
+// labels and count. The commitment adds the model's name and the logits' scale; the proof, its
+// size and mode. Nothing is verified (zkcnn verify does).
+ExitCode inspect_statement(const Arguments& arguments, const Output& output) {
+  const std::string path = arguments.required("--statement");
+  const auto bytes = take(read_file(path), path);
+  std::optional<CommitmentFile> published;
+  if (const auto file = arguments.optional("--commitment")) published = load(*file, decode_commitment);
+  std::optional<zk::ModelProof> proof;
+  if (const auto file = arguments.optional("--proof")) proof = load(*file, decode_proof);
+
+  JsonObject json;
+  std::vector<std::string> lines;
+  if (published) {
+    const auto& a = published->architecture;
+    json.add("model", a.name).add("input_shape", fmt::format("{}x{}x{}", a.in_channels, a.height, a.width));
+    lines.push_back(fmt::format("model:     {} ({}x{}x{} input at scale 2^{})", a.name, a.in_channels, a.height, a.width,
+                                a.input_scale_bits));
+  }
+  if (auto prediction = decode_statement(bytes)) {
+    json.add("kind", "prediction").add("input_values", prediction->input.size());
+    json.add("input_sha256", digest_text(std::span(&prediction->input, 1)));
+    lines.push_back(fmt::format("a prediction: {} input values, SHA-256 {}", prediction->input.size(),
+                                digest_text(std::span(&prediction->input, 1))));
+    json.add("predicted_class", prediction->predicted_class);
+    lines.push_back(fmt::format("predicted class: {}", prediction->predicted_class));
+    if (published) {
+      const auto shown = logits(published->architecture, prediction->output);
+      shown.add_to(json);
+      lines.push_back("logits:    " + shown.text());
+    } else {
+      json.add("output", std::span<const std::int64_t>(prediction->output));
+      std::string integers;
+      for (std::int64_t v : prediction->output) integers += (integers.empty() ? "" : ", ") + std::to_string(v);
+      lines.push_back("output:    " + integers + " (integers; --commitment gives their scale)");
+    }
+  } else if (auto accuracy = decode_accuracy_statement(bytes)) {
+    const std::size_t n = accuracy->samples.size();
+    std::vector<std::vector<std::int64_t>> labels{{}};
+    for (std::size_t label : accuracy->labels) labels[0].push_back(static_cast<std::int64_t>(label));
+    json.add("kind", "accuracy")
+        .add("samples", n)
+        .add("samples_sha256", digest_text(accuracy->samples))
+        .add("labels_sha256", digest_text(labels))
+        .add("correct", accuracy->correct)
+        .add("accuracy", static_cast<double>(accuracy->correct) / static_cast<double>(n));
+    lines.push_back(fmt::format("an accuracy: {} of {} samples classified as labelled ({:.1f}%)", accuracy->correct, n,
+                                100.0 * static_cast<double>(accuracy->correct) / static_cast<double>(n)));
+    lines.push_back(fmt::format("samples:   SHA-256 {}", digest_text(accuracy->samples)));
+    lines.push_back(fmt::format("labels:    SHA-256 {}", digest_text(labels)));
+  } else {
+    throw Failure(ExitCode::bad_input, path + ": neither a prediction nor an accuracy statement: " + prediction.error().message);
+  }
+  if (proof) {
+    json.add("proof_bytes", encode(*proof).size()).add("zero_knowledge", zk::is_zero_knowledge(*proof));
+    lines.push_back(fmt::format("proof:     {} bytes, {} (not verified here: see zkcnn verify)", encode(*proof).size(),
+                                mode_text(*proof)));
+  }
+  if (output.json()) {
+    print_json(json);
+  } else {
+    for (const auto& line : lines) output.line("{}", line);
+  }
+  return ExitCode::success;
+}
+
 ExitCode run(const Arguments& arguments, const Output& output) {
+  if (arguments.has("--statement")) return inspect_statement(arguments, output);
   arguments.require_one_of({"--model", "--commitment"});
   std::optional<CommitmentFile> published;
   nn::Architecture architecture;
@@ -149,13 +231,20 @@ ExitCode run(const Arguments& arguments, const Output& output) {
 Command inspect_command() {
   CommandSpec spec{
       "inspect",
-      "(--model M.onnx [quantization options] | --commitment C)",
-      "show a model's layers and their proof costs",
+      "(--model M.onnx [quantization options] | --commitment C | --statement T [--commitment C] [--proof P])",
+      "show a model's layers and their proof costs, or what a statement claims",
       "Prints the architecture of a trained model (imported and quantized as `zkcnn commit` does)\n"
       "or of a commitment file, and for each layer its output shape, its parameters, its\n"
       "multiply-accumulates, the committed table entries it takes (weights, and the auxiliary\n"
-      "witness of its range checks) and the digits its range checks split each value into.",
-      {{"--model", "M.onnx", "a trained model (ONNX)"}, {"--commitment", "C", "a commitment file"}},
+      "witness of its range checks) and the digits its range checks split each value into.\n"
+      "With --statement, prints what a prediction or accuracy statement claims: the input's\n"
+      "size and SHA-256, the logits (as real numbers with the commitment C, which fixes their\n"
+      "scale) and the predicted class; or the samples' and labels' SHA-256 and the count\n"
+      "classified as labelled. With the proof P, its size and mode. It verifies nothing.",
+      {{"--model", "M.onnx", "a trained model (ONNX)"},
+       {"--commitment", "C", "a commitment file"},
+       {"--statement", "T", "a prediction or accuracy statement file"},
+       {"--proof", "P", "the statement's proof"}},
   };
   for (auto& option : quantization_options()) spec.options.push_back(std::move(option));
   return {std::move(spec), run};

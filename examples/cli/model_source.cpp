@@ -4,8 +4,11 @@
 #include <chrono>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "files.hpp"
 #include "idx.hpp"
+#include "npy.hpp"
 #include "onnx_import.hpp"
 
 namespace zkcnn::cli {
@@ -39,7 +42,85 @@ Result<std::vector<std::int64_t>> parse_integers(std::string_view text) {
   }
 }
 
+// A model input's shape, "3x32x32".
+std::string input_shape(std::size_t channels, std::size_t height, std::size_t width) {
+  return std::to_string(channels) + "x" + std::to_string(height) + "x" + std::to_string(width);
+}
+
 }  // namespace
+
+std::vector<std::vector<double>> samples_file(const std::filesystem::path& path, std::size_t channels, std::size_t height,
+                                              std::size_t width, const std::string& option) {
+  const std::string what = option + " " + path.string();
+  const std::size_t sample_size = channels * height * width;
+  std::vector<std::vector<double>> samples;
+  if (path.extension() != ".npy") {
+    // IDX images (Fashion-MNIST's format), padded with a border of zeros as the shipped models'
+    // training padded them.
+    const auto images = take(data::read_idx_file(path), option);
+    if (images.dims.size() != 3) {
+      throw Failure(ExitCode::bad_input, what + ": an IDX file of images has 3 dimensions (count, height, width), this one " +
+                                             std::to_string(images.dims.size()));
+    }
+    data::LabelledImages unlabelled{images.dims[0], images.dims[1], images.dims[2], images.values,
+                                    std::vector<std::uint8_t>(images.dims[0], 0)};
+    const auto padded = take(data::pad_to_input(unlabelled, channels, height, width), what);
+    for (std::size_t i = 0; i < padded.count; ++i) samples.push_back(data::to_unit_interval(padded.image(i)));
+    return samples;
+  }
+  const auto array = take(data::read_npy_file(path), option);
+  const auto& shape = array.shape;
+  const bool one = shape == std::vector<std::size_t>{channels, height, width};
+  const bool batch = shape.size() == 4 && shape[1] == channels && shape[2] == height && shape[3] == width;
+  const bool gray_batch = channels == 1 && shape.size() == 3 && shape[1] == height && shape[2] == width;
+  if (!one && !batch && !gray_batch) {
+    throw Failure(ExitCode::bad_input, what + ": the array's shape is " + data::shape_text(shape) + "; the model takes " +
+                                           input_shape(channels, height, width) + " inputs (one input, or N of them: Nx" +
+                                           input_shape(channels, height, width) + ")");
+  }
+  // Bytes are pixels: the shipped models take pixel / 255. Floats are the model's inputs as they are.
+  const double scale = array.type == data::NpyType::uint8 ? 1.0 / 255.0 : 1.0;
+  for (std::size_t begin = 0; begin < array.values.size(); begin += sample_size) {
+    std::vector<double> sample(array.values.begin() + static_cast<std::ptrdiff_t>(begin),
+                               array.values.begin() + static_cast<std::ptrdiff_t>(begin + sample_size));
+    for (double& v : sample) v *= scale;
+    samples.push_back(std::move(sample));
+  }
+  return samples;
+}
+
+std::vector<std::size_t> labels_file(const std::filesystem::path& path, std::size_t count, const std::string& option) {
+  const std::string what = option + " " + path.string();
+  std::vector<double> values;
+  if (path.extension() == ".npy") {
+    auto array = take(data::read_npy_file(path), option);
+    if (array.shape.size() != 1) {
+      throw Failure(ExitCode::bad_input, what + ": labels are a 1-dimensional array, this one is " + data::shape_text(array.shape));
+    }
+    values = std::move(array.values);
+  } else {
+    const auto labels = take(data::read_idx_file(path), option);
+    if (labels.dims.size() != 1) {
+      throw Failure(ExitCode::bad_input, what + ": an IDX file of labels has 1 dimension, this one " +
+                                             std::to_string(labels.dims.size()));
+    }
+    values.assign(labels.values.begin(), labels.values.end());
+  }
+  if (values.size() != count) {
+    throw Failure(ExitCode::bad_input, what + ": " + std::to_string(values.size()) + " labels for " + std::to_string(count) +
+                                           " samples");
+  }
+  std::vector<std::size_t> labels;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double v = values[i];
+    if (!(v >= 0 && v < 4294967296.0) || v != static_cast<double>(static_cast<std::uint64_t>(v))) {
+      throw Failure(ExitCode::bad_input, what + ": label " + std::to_string(i) + " (" + fmt::format("{}", v) +
+                                             ") is not a class number");
+    }
+    labels.push_back(static_cast<std::size_t>(v));
+  }
+  return labels;
+}
 
 OptionSpec data_option() {
   return {"--data", "DIR", "Fashion-MNIST's directory (default " + std::string(default_data_directory) + ")"};
@@ -51,7 +132,11 @@ std::vector<OptionSpec> quantization_options() {
       {"--activation-bits", "N", "activations use at most N bits on the calibration images (default 8)"},
       {"--input-bits", "N", "the input is quantized at scale 2^N (default 8)"},
       {"--margin-bits", "N", "headroom bits of every accumulator over calibration (default 1)"},
-      {"--calibration", "N", "calibrate on the first N Fashion-MNIST training images (default 1000)"},
+      {"--calibration", "N", "calibrate on the first N samples (default 1000)"},
+      {"--calibration-data", "FILE",
+       "calibrate on the samples of FILE instead of Fashion-MNIST's training images: a NumPy .npy array "
+       "(float32 or float64 inputs as the model takes them, or uint8 pixels, divided by 255), N x C x H x W "
+       "(or N x H x W for one channel), or IDX images"},
       data_option(),
   };
 }
@@ -69,12 +154,20 @@ nn::QuantizedModel import_model(const Arguments& arguments, const Output& output
   const auto start = std::chrono::steady_clock::now();
   output.progress("importing {}", path);
   const auto float_model = take(onnx_import::load_onnx(path), "--model");
-  output.progress("reading {} Fashion-MNIST training images for calibration ({})", calibration_count, data);
-  const auto train = take(data::load_fashion_mnist(data, data::Split::train), "data");
-  const auto padded = take(data::pad_to_input(train, float_model.channels, float_model.height, float_model.width), "--model");
   std::vector<std::vector<double>> calibration;
-  for (std::size_t i = 0; i < std::min(calibration_count, padded.count); ++i) {
-    calibration.push_back(data::to_unit_interval(padded.image(i)));
+  if (const auto file = arguments.optional("--calibration-data")) {
+    output.progress("reading calibration samples from {}", *file);
+    calibration = samples_file(*file, float_model.channels, float_model.height, float_model.width, "--calibration-data");
+    if (calibration.empty()) throw Failure(ExitCode::bad_input, "--calibration-data " + *file + ": no samples");
+    if (calibration.size() > calibration_count) calibration.resize(calibration_count);
+  } else {
+    output.progress("reading {} Fashion-MNIST training images for calibration ({})", calibration_count, data);
+    const auto train = take(data::load_fashion_mnist(data, data::Split::train), "data");
+    const auto padded = take(data::pad_to_input(train, float_model.channels, float_model.height, float_model.width),
+                             "Fashion-MNIST calibration images (give other data with --calibration-data)");
+    for (std::size_t i = 0; i < std::min(calibration_count, padded.count); ++i) {
+      calibration.push_back(data::to_unit_interval(padded.image(i)));
+    }
   }
   output.progress("quantizing: {}-bit weights, {}-bit activations", options.weight_bits, options.activation_bits);
   auto model = take(onnx_import::quantize(float_model, calibration, options), "quantize");
@@ -116,6 +209,15 @@ ModelInput test_image(const std::filesystem::path& directory, std::size_t index,
 }
 
 ModelInput input_file(const std::filesystem::path& path, const nn::Architecture& architecture) {
+  if (path.extension() == ".npy") {
+    const auto samples = samples_file(path, architecture.in_channels, architecture.height, architecture.width, "--input");
+    if (samples.size() != 1) {
+      throw Failure(ExitCode::bad_input, "--input " + path.string() + ": " + std::to_string(samples.size()) +
+                                             " inputs; a prediction takes one");
+    }
+    return {take(onnx_import::quantize_input(samples[0], architecture.input_scale_bits), "--input " + path.string()),
+            path.string(), std::nullopt, {}};
+  }
   const auto bytes = take(read_file(path), path.string());
   auto values = take(parse_integers({reinterpret_cast<const char*>(bytes.data()), bytes.size()}), path.string());
   const std::size_t expected = architecture.in_channels * architecture.height * architecture.width;

@@ -1,7 +1,7 @@
 #pragma once
 // Where models and inputs come from: a trained ONNX model imported and quantized
-// (examples/onnx, calibrated on Fashion-MNIST training images), Fashion-MNIST test images, or
-// a text file of integers.
+// (examples/onnx, calibrated on Fashion-MNIST training images or on samples from a file),
+// Fashion-MNIST test images, a NumPy .npy file of float inputs, or a text file of integers.
 
 #include <cstddef>
 #include <cstdint>
@@ -61,7 +61,18 @@ LabelledInputs test_images(const std::filesystem::path& directory, std::size_t f
 /// Test image `index` of Fashion-MNIST in `directory`, padded and quantized for the model.
 ModelInput test_image(const std::filesystem::path& directory, std::size_t index, const nn::Architecture& architecture);
 
-/// A text file of integers separated by whitespace or commas: the model's input at its input
+/// Float inputs from a file: a NumPy .npy array of one input (C x H x W) or a batch (N x C x H x
+/// W, or N x H x W for one channel), uint8 pixels divided by 255; or IDX images, padded to the
+/// input's size with a border of zeros. `option` names the option that gave the file in errors.
+std::vector<std::vector<double>> samples_file(const std::filesystem::path& path, std::size_t channels, std::size_t height,
+                                              std::size_t width, const std::string& option);
+
+/// The labels of `count` samples from a file: a 1-dimensional NumPy .npy array of whole numbers
+/// (any integer or float type), or an IDX label file.
+std::vector<std::size_t> labels_file(const std::filesystem::path& path, std::size_t count, const std::string& option);
+
+/// A NumPy .npy file of one float input (samples_file), quantized at the model's input scale;
+/// or a text file of integers separated by whitespace or commas: the model's input at its input
 /// scale, channel by channel, each row-major.
 ModelInput input_file(const std::filesystem::path& path, const nn::Architecture& architecture);
 

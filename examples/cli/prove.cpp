@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "files.hpp"
+#include "logits.hpp"
 #include "model_source.hpp"
 
 namespace zkcnn::cli {
@@ -51,8 +52,8 @@ ExitCode run(const Arguments& arguments, const Output& output) {
     if (auto name = input.class_name(statement.predicted_class)) json.add("predicted_name", *name);
     if (input.label) json.add("true_label", *input.label);
     if (auto name = input.label ? input.class_name(*input.label) : std::nullopt) json.add("true_name", *name);
-    json.add("output", std::span<const std::int64_t>(statement.output))
-        .add("prove_seconds", seconds)
+    logits(architecture, statement.output).add_to(json);
+    json.add("prove_seconds", seconds)
         .add_json("profile", profile_json(proven.profile))
         .add("proof_bytes", proof_bytes.size())
         .add("proof", proof_path)
@@ -65,6 +66,7 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   };
   output.line("predicted class {} for {}{}", class_text(statement.predicted_class), input.source,
               input.label ? ", true label " + class_text(*input.label) : "");
+  output.line("logits:    {}", logits(architecture, statement.output).text());
   output.line("proof:     {} ({} bytes, proved in {:.3f} s)", proof_path, proof_bytes.size(), seconds);
   output.line("statement: {} (the input, the output and the predicted class)", statement_path);
   return ExitCode::success;
@@ -77,15 +79,21 @@ Command prove_command() {
            "--secret S --commitment C (--image K [--data DIR] | --input FILE) --out-proof P --out-statement T",
            "prove a prediction of the committed model",
            "Runs the model of the secret file S on a public input, and proves that the model committed\n"
-           "to in C maps that input to its output. The input is Fashion-MNIST test image K (padded and\n"
-           "quantized as the model expects), or a text file of integers separated by whitespace or\n"
-           "commas: the model's input at its input scale, channel by channel, each row-major. Writes the proof P\n"
-           "and the statement T (the input, the output and the predicted class) for `zkcnn verify`.",
+           "to in C maps that input to its output. The input is one of:\n"
+           "  - Fashion-MNIST test image K, padded to the model's input size; its pixels are divided\n"
+           "    by 255, as the shipped models were trained, then quantized at the input scale;\n"
+           "  - a NumPy .npy file of one float input (C x H x W, or 1 x C x H x W), preprocessed as the\n"
+           "    model was trained (uint8 pixels are divided by 255), quantized by the tool:\n"
+           "    round(x * 2^N) for the input scale 2^N of `zkcnn commit --input-bits` (default 8);\n"
+           "  - any other file: integers separated by whitespace or commas, the input already\n"
+           "    quantized, channel by channel, each row-major.\n"
+           "Writes the proof P and the statement T (the input, the output and the predicted class) for\n"
+           "`zkcnn verify`.",
            {{"--secret", "S", "the secret file of `zkcnn commit`"},
             {"--commitment", "C", "the commitment file of `zkcnn commit`"},
             {"--image", "K", "prove on Fashion-MNIST test image K (0 to 9999)"},
             data_option(),
-            {"--input", "FILE", "prove on the integers in FILE"},
+            {"--input", "FILE", "prove on the input in FILE: a .npy float input, or quantized integers"},
             {"--out-proof", "P", "where to write the proof"},
             {"--out-statement", "T", "where to write the statement"},
             no_zero_knowledge_option()}},

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "files.hpp"
+#include "logits.hpp"
 
 namespace zkcnn::cli {
 
@@ -32,15 +33,16 @@ ExitCode run(const Arguments& arguments, const Output& output) {
                                                " is not its largest output (class " + std::to_string(largest) + ")"));
   const double seconds = seconds_since(start);
 
-  return report_verdict(output, verdict,
-                        JsonObject()
-                            .add("model", published.architecture.name)
-                            .add("predicted_class", statement.predicted_class)
-                            .add("zero_knowledge", zk::is_zero_knowledge(proof))
-                            .add("verify_seconds", seconds),
+  const auto shown = logits(published.architecture, statement.output);
+  JsonObject json;
+  json.add("model", published.architecture.name).add("predicted_class", statement.predicted_class);
+  shown.add_to(json);
+  json.add("zero_knowledge", zk::is_zero_knowledge(proof)).add("verify_seconds", seconds);
+  return report_verdict(output, verdict, json,
                         fmt::format("verified: the model committed to in this commitment ({}) predicts class {} on this "
-                                    "input ({}, {:.3f} s)",
-                                    published.architecture.name, statement.predicted_class, mode_text(proof), seconds));
+                                    "input, with logits {} ({}, {:.3f} s)",
+                                    published.architecture.name, statement.predicted_class, shown.text(),
+                                    mode_text(proof), seconds));
 }
 
 }  // namespace

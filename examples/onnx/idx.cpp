@@ -13,19 +13,6 @@ namespace {
 
 Error fail(const std::string& message) { return make_error(Errc::invalid_encoding, message); }
 
-Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return make_error(Errc::invalid_argument, path.string() + ": cannot read: " + ec.message());
-  if (size > max_idx_bytes) return fail(path.string() + ": larger than " + std::to_string(max_idx_bytes) + " bytes");
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
-    return make_error(Errc::invalid_argument, path.string() + ": cannot read");
-  }
-  return bytes;
-}
-
 bool is_gzip(std::span<const std::uint8_t> bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
 
 std::uint32_t read_be32(std::span<const std::uint8_t> bytes) {
@@ -33,6 +20,19 @@ std::uint32_t read_be32(std::span<const std::uint8_t> bytes) {
 }
 
 }  // namespace
+
+Result<std::vector<std::uint8_t>> read_bounded_file(const std::filesystem::path& path, std::size_t max_bytes) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return make_error(Errc::invalid_argument, path.string() + ": cannot read: " + ec.message());
+  if (size > max_bytes) return fail(path.string() + ": larger than " + std::to_string(max_bytes) + " bytes");
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
+    return make_error(Errc::invalid_argument, path.string() + ": cannot read");
+  }
+  return bytes;
+}
 
 Result<std::vector<std::uint8_t>> gunzip(std::span<const std::uint8_t> compressed) {
   z_stream stream{};
@@ -101,7 +101,7 @@ Result<IdxArray> parse_idx(std::span<const std::uint8_t> bytes) {
 }
 
 Result<IdxArray> read_idx_file(const std::filesystem::path& path) {
-  auto bytes = read_file(path);
+  auto bytes = read_bounded_file(path, max_idx_bytes);
   if (!bytes) return bytes.error();
   auto named = [&](const Error& e) { return Error{e.code, path.string() + ": " + e.message}; };
   if (is_gzip(*bytes)) {

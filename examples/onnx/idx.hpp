@@ -27,6 +27,9 @@ struct IdxArray {
 /// small enough that a corrupt or hostile file cannot exhaust memory.
 inline constexpr std::size_t max_idx_bytes = std::size_t{1} << 30;
 
+/// A whole file of at most `max_bytes` bytes (a larger one is refused before it is read).
+Result<std::vector<std::uint8_t>> read_bounded_file(const std::filesystem::path& path, std::size_t max_bytes);
+
 /// Decompresses a whole gzip stream (one member, nothing after it).
 Result<std::vector<std::uint8_t>> gunzip(std::span<const std::uint8_t> compressed);
 

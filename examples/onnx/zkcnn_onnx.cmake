@@ -1,6 +1,7 @@
 # The libraries behind examples/onnx, included from there and from tests/onnx (whichever comes
 # first defines them, so the tests build even with the examples off):
-#   zkcnn_idx   the IDX / Fashion-MNIST reader, when zlib is found (Debian: zlib1g-dev);
+#   zkcnn_idx   the data readers: IDX / Fashion-MNIST and NumPy's .npy, when zlib is found
+#               (Debian: zlib1g-dev);
 #   zkcnn_onnx  the ONNX importer, when Protobuf and ONNX are found (Debian: libprotobuf-dev,
 #               protobuf-compiler, libonnx-dev).
 # Both stay optional: the header-only library itself depends on the standard library alone.
@@ -8,7 +9,7 @@ include_guard(GLOBAL)
 
 find_package(ZLIB QUIET)
 if(ZLIB_FOUND)
-  add_library(zkcnn_idx STATIC "${CMAKE_CURRENT_LIST_DIR}/idx.cpp")
+  add_library(zkcnn_idx STATIC "${CMAKE_CURRENT_LIST_DIR}/idx.cpp" "${CMAKE_CURRENT_LIST_DIR}/npy.cpp")
   target_include_directories(zkcnn_idx PUBLIC "${CMAKE_CURRENT_LIST_DIR}")
   target_link_libraries(zkcnn_idx PUBLIC zkcnn::zkcnn PRIVATE ZLIB::ZLIB)
   zkcnn_target_options(zkcnn_idx)

@@ -1,8 +1,8 @@
 // Writes the seed corpora of the fuzz harnesses, one directory per harness, from the current
 // code: every seed is bytes the library or the command-line tool writes (small instances of
-// each encoding, the model proofs and files of model_fixture.hpp), or a real file (the ONNX
-// importer's test models, the first Fashion-MNIST test images). A change of any format is one
-// run away from fresh seeds:
+// each encoding, the model proofs and files of model_fixture.hpp, small .npy arrays), or a
+// real file (the ONNX importer's test models, the first Fashion-MNIST test images). A change of
+// any format is one run away from fresh seeds:
 //
 //   zkcnn_fuzz_seeds [--check] CORPUS_DIR ONNX_MODELS_DIR FASHION_MNIST_DIR
 //
@@ -41,6 +41,7 @@
 #include "idx.hpp"
 #include "idx_encoding.hpp"
 #include "model_fixture.hpp"
+#include "npy.hpp"
 #include "sumcheck_instance.hpp"
 
 namespace {
@@ -215,6 +216,21 @@ bool add_idx(Corpus& corpus, const fs::path& fashion_mnist) {
   return true;
 }
 
+/// Small arrays of every supported type: a batch of two float images, pixels, labels.
+void add_npy(Corpus& corpus) {
+  using zkcnn::data::NpyArray;
+  using zkcnn::data::NpyType;
+  NpyArray images{NpyType::float32, {2, 1, 4, 4}, {}};
+  for (int i = 0; i < 2 * 4 * 4; ++i) images.values.push_back(i / 31.0);
+  NpyArray pixels{NpyType::uint8, {2, 3, 3}, {}};
+  for (int i = 0; i < 2 * 3 * 3; ++i) pixels.values.push_back(i * 15);
+  Seeds& seeds = corpus["npy"];
+  seeds["float32_2x1x4x4.npy"] = zkcnn::data::encode_npy(images);
+  seeds["uint8_2x3x3.npy"] = zkcnn::data::encode_npy(pixels);
+  seeds["int64_labels_3.npy"] = zkcnn::data::encode_npy({NpyType::int64, {3}, {3, 0, 9}});
+  seeds["float64_scalar.npy"] = zkcnn::data::encode_npy({NpyType::float64, {}, {0.5}});
+}
+
 /// The files of `directory`, by name.
 Seeds read_directory(const fs::path& directory) {
   Seeds out;
@@ -290,6 +306,7 @@ int main(int argc, char** argv) {
   corpus["sumcheck_proof"]["three_variables_degree_2"] = zkcnn_fuzz::honest_sumcheck_proof();
   add_hyrax(corpus);
   add_model(corpus);
+  add_npy(corpus);
   if (!add_onnx(corpus, fs::path(args[1]))) return 2;
   if (!add_idx(corpus, fs::path(args[2]))) {
     if (!check) return 2;

@@ -1,4 +1,4 @@
-// GKR over layered circuits of generalized gates (PROTOCOL.md section 4): evaluation against
+// GKR over layered circuits of generalized gates (docs/protocol.md section 4): evaluation against
 // a naive gate-by-gate evaluator on random circuits whose layers read any earlier layers, and
 // the proof's completeness, encoding and soundness (wrong output, every wrong input entry,
 // another circuit, every tampered field element, truncated and random bytes).

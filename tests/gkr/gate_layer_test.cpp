@@ -1,4 +1,4 @@
-// The generalized gate-list layer (PROTOCOL.md section 4): forward evaluation against a
+// The generalized gate-list layer (docs/protocol.md section 4): forward evaluation against a
 // gate-by-gate reference, and through check_layer completeness, encoding and soundness on
 // random layers whose inputs differ in size, with add gates only, mul gates only, both, none,
 // and several claims merged into one proof.

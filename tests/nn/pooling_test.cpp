@@ -1,4 +1,4 @@
-// Sum and max pooling over 2^t x 2^t windows (PROTOCOL.md sections 5, 6): window geometry,
+// Sum and max pooling over 2^t x 2^t windows (docs/protocol.md sections 5, 6): window geometry,
 // forward passes against direct loops, the layers' proofs through check_layer (and, on BN254,
 // check_layer_zero_knowledge), and max
 // pooling's two constraints each caught on its own: differences that do not vanish anywhere in

@@ -1,4 +1,4 @@
-// Digit decompositions and rescale + ReLU by one of them (PROTOCOL.md section 6): the layouts,
+// Digit decompositions and rescale + ReLU by one of them (docs/protocol.md section 6): the layouts,
 // the decomposition and its overflow error, the forward pass against integer arithmetic, and
 // the layer's proof through check_layer (completeness, encoding, false claims, every tampered
 // element) for several digit widths, and in zero knowledge (BN254) for a few of them.

@@ -1,4 +1,4 @@
-// Tensor layouts (PROTOCOL.md section 2) and the polynomial helpers the structured layers rest
+// Tensor layouts (docs/protocol.md section 2) and the polynomial helpers the structured layers rest
 // on, against naive versions: TensorShape's offsets, point splitting and padding indicator,
 // prefix_indicator, and bind_high_variables.
 

@@ -1,4 +1,4 @@
-// Which types model the commitment-scheme concepts (PROTOCOL.md section 7), and the operating
+// Which types model the commitment-scheme concepts (docs/protocol.md section 7), and the operating
 // system generator as a std::uniform_random_bit_generator.
 
 #include <catch2/catch.hpp>

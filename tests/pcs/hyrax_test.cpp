@@ -1,4 +1,4 @@
-// Hyrax commitments to multilinear polynomials (PROTOCOL.md section 7): completeness over
+// Hyrax commitments to multilinear polynomials (docs/protocol.md section 7): completeness over
 // sizes, matrix shapes, short tables and public or hidden values; soundness against a wrong
 // value, point, commitment, commitment shape, blinding, transcript and every tampered proof
 // element; transcript agreement between prover and verifier; hiding; prover preconditions.

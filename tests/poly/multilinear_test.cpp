@@ -1,4 +1,4 @@
-// Multilinear extensions, the eq polynomial and tensor point splitting (PROTOCOL.md section 2),
+// Multilinear extensions, the eq polynomial and tensor point splitting (docs/protocol.md section 2),
 // checked against the definition V~(x) = sum_j V[j] eq(x, bits(j)).
 
 #include <zkcnn/detail/parallel.hpp>
@@ -142,7 +142,7 @@ TEMPLATE_TEST_CASE("fix_lowest_variable(r) then evaluate(rest) == evaluate((r, r
       CHECK(bound.num_vars() == n - 1);
       CHECK(bound.evaluations().size() == (length + 1) / 2);
       CHECK(bound.evaluate(std::span<const F>(point).subspan(1)) == original.evaluate(point));
-      // Folding matches PROTOCOL.md: V'[j] = V[2j] + r (V[2j+1] - V[2j]), missing entries zero.
+      // Folding matches docs/protocol.md: V'[j] = V[2j] + r (V[2j+1] - V[2j]), missing entries zero.
       for (std::size_t j = 0; j < bound.evaluations().size(); ++j) {
         const F low = table[2 * j];
         const F high = 2 * j + 1 < length ? table[2 * j + 1] : F::zero();

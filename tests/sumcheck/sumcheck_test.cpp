@@ -1,4 +1,4 @@
-// The sumcheck protocol for sums of products of multilinear polynomials (PROTOCOL.md section 3):
+// The sumcheck protocol for sums of products of multilinear polynomials (docs/protocol.md section 3):
 // completeness on random instances, the prover's round messages against direct computation, and
 // soundness against a wrong claim, every tampered proof element, malformed shapes, a wrong
 // final evaluation and a transcript that differs from the prover's.

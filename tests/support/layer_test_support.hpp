@@ -113,7 +113,7 @@ bool proves_and_verifies(const L& layer, const std::vector<std::vector<F>>& inpu
   return accepted<F>(layer, claim, proven.proof, inputs);
 }
 
-/// A structured layer against the gate-list version of the same computation (PROTOCOL.md
+/// A structured layer against the gate-list version of the same computation (docs/protocol.md
 /// section 4): equal forward outputs, and both layers' proofs verify for the same output claim,
 /// leaving input claims that hold.
 template <class F, class L, class Gates>
@@ -173,7 +173,7 @@ auto check_layer(const L& layer, const std::vector<std::vector<F>>& inputs, cons
   return proven;
 }
 
-// --- zero knowledge (PROTOCOL.md section 8) ----------------------------------------------
+// --- zero knowledge (docs/protocol.md section 8) ----------------------------------------------
 
 /// The mask commitment's side of a zero-knowledge layer test: a Pedersen key on BN254-like
 /// groups is not needed by the layers themselves, only by the test's commitment.

@@ -1,4 +1,4 @@
-// The Fiat-Shamir transcript (PROTOCOL.md section 9): determinism, unambiguous framing (every
+// The Fiat-Shamir transcript (docs/protocol.md section 9): determinism, unambiguous framing (every
 // difference in the history changes the challenges), squeezing, forking, and a known-answer test
 // checked against an independent Python re-implementation of the framing.
 

@@ -517,7 +517,7 @@ TEST_CASE("masked steps: malformed steps and mismatched verifiers fail cleanly",
 // this is programming the random oracle). A scripted transcript feeds the same challenges to
 // the real verifier.
 //
-// Why its output is distributed as a real step (Libra, section 4; PROTOCOL.md section 8):
+// Why its output is distributed as a real step (Libra, section 4; docs/protocol.md section 8):
 //  - mask values: uniformly random, committed honestly, exactly as the prover's are;
 //  - G = 2^n a_0 + 2^(n-1) sum of m_i's coefficients: consistent with those uniform masks, as
 //    in a real step;

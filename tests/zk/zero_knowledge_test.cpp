@@ -1,4 +1,4 @@
-// Zero knowledge of model proofs (PROTOCOL.md section 8, docs/zero-knowledge.md), on the small
+// Zero knowledge of model proofs (docs/protocol.md section 8, docs/zero-knowledge.md), on the small
 // network with every layer kind (the leak and distribution tests are in tests/zk/probes/):
 //  - two proofs of one statement differ and both verify;
 //  - two models with the same output on the same input give proofs that verify against their
@@ -126,7 +126,7 @@ TEST_CASE("proofs without zero knowledge verify, and a proof's mode is bound", "
   }
 }
 
-TEST_CASE("a batch too large to share the weights' columns: split openings, sound and leak-free", "[zk]") {
+TEST_CASE("a batch too large to share the weights' columns: split openings, sound", "[zk]") {
   // 130 samples of the small network: an auxiliary witness of 2^18 entries against weights of
   // 2^5 columns, more than 2^11 rows with them, so the weights and the auxiliary witness are
   // opened separately, linked by a hidden value.
@@ -158,9 +158,7 @@ TEST_CASE("a batch too large to share the weights' columns: split openings, soun
     tampered.bytes[offset] ^= 0x10;
     CHECK_FALSE(zkcnn::zk::verify_accuracy(pcs(), arch, commitment, span_x, span_labels, proven.correct, tampered));
   }
-  const auto report = leaks(c, x, span_labels, true);
-  INFO("zero knowledge: " << report.found << " of " << report.evaluations << " true evaluations found");
-  CHECK(report.found == 0);
+  // Their zero knowledge: the distribution probe's split openings (tests/zk/probes).
 }
 
 TEST_CASE("a commitment key too small for a zero-knowledge opening is an error, not a crash", "[zk]") {

@@ -1,5 +1,5 @@
 #pragma once
-// Concepts for multilinear polynomial commitment schemes (PROTOCOL.md section 7).
+// Concepts for multilinear polynomial commitment schemes (docs/protocol.md section 7).
 
 #include <concepts>
 #include <cstddef>

@@ -1,5 +1,5 @@
 #pragma once
-// Multi-scalar multiplication sum_i k_i P_i (PROTOCOL.md section 7), the cost centre of every
+// Multi-scalar multiplication sum_i k_i P_i (docs/protocol.md section 7), the cost centre of every
 // commitment.
 //
 // A customization point: a backend whose group_traits<G> has

@@ -1,6 +1,6 @@
 #pragma once
 // Short-Weierstrass elliptic curves y^2 = x^3 + a x + b over a prime field, as a generic
-// group type that models CommitmentGroup (PROTOCOL.md section 7): the library's curve backend.
+// group type that models CommitmentGroup (docs/protocol.md section 7): the library's curve backend.
 //
 // Representation. Points are kept in Jacobian coordinates (X : Y : Z) for the affine point
 // (X / Z^2, Y / Z^3); Z = 0 is the point at infinity O. The formulas are the ones of the

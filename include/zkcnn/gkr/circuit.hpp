@@ -1,5 +1,5 @@
 #pragma once
-// Layered arithmetic circuits of generalized gates and their GKR proof (PROTOCOL.md section 4).
+// Layered arithmetic circuits of generalized gates and their GKR proof (docs/protocol.md section 4).
 //
 // Layer 0 is the circuit's input; every later layer is a GateLayer whose inputs are any
 // earlier layers (Virgo++-style wiring, not only the previous layer). The last layer is the

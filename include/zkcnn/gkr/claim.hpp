@@ -1,6 +1,6 @@
 #pragma once
 // Claims on multilinear extensions: what each layer's proof reduces the claim on its output to
-// (PROTOCOL.md section 4). A GKR-style proof runs from the output towards the inputs, turning
+// (docs/protocol.md section 4). A GKR-style proof runs from the output towards the inputs, turning
 // one claim V~(r) = v into claims on the tables the layer reads.
 
 #include <cstddef>

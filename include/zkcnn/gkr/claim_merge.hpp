@@ -1,5 +1,5 @@
 #pragma once
-// Merging several claims on one table into one (PROTOCOL.md section 4). Given claims
+// Merging several claims on one table into one (docs/protocol.md section 4). Given claims
 // V~(r_k) = v_k, the verifier draws alpha_k and the prover proves
 //   sum_x (sum_k alpha_k eq(r_k, x)) V(x) = sum_k alpha_k v_k
 // by one degree-2 sumcheck; at its final point s the prover sends V~(s), which the verifier

@@ -1,6 +1,6 @@
 #pragma once
 // The sum of fractions sum_i p_i / q_i over 2^n leaves, proven by a binary tree of fraction
-// additions, one GKR layer per level (PROTOCOL.md section 6; the GKR form of the logarithmic
+// additions, one GKR layer per level (docs/protocol.md section 6; the GKR form of the logarithmic
 // derivative lookup argument, "logUp-GKR"). Level k of the tree has 2^k nodes; node x of level
 // k adds nodes x and x + 2^k of level k + 1:
 //   p_k(x) = p_{k+1}(x, 0) q_{k+1}(x, 1) + p_{k+1}(x, 1) q_{k+1}(x, 0),

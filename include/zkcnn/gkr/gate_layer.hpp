@@ -1,5 +1,5 @@
 #pragma once
-// A layer given by a list of generalized gates (PROTOCOL.md section 4; Libra, eprint 2019/317,
+// A layer given by a list of generalized gates (docs/protocol.md section 4; Libra, eprint 2019/317,
 // section 3; Virgo++, Zhang et al. CCS 2021, for inputs from any earlier layer):
 //
 //   V(g) = sum_{add gates (g, j, x, c)} c V_j(x) + sum_{mul gates (g, j, x, k, y, c)} c V_j(x) V_k(y)

@@ -1,11 +1,11 @@
 #pragma once
-// The interface every layer of a proven computation models (PROTOCOL.md section 4).
+// The interface every layer of a proven computation models (docs/protocol.md section 4).
 //
 // A layer computes one output table from its input tables (forward), and, given a claim on
 // the multilinear extension of its output, proves it: a proof plus claims on its inputs, which
 // the layers that produced those inputs (or a commitment opening) discharge in turn. The
 // verifier replays the proof from the same claim, evaluating the layer's wiring itself, and
-// obtains the same input claims. Tables are laid out as PROTOCOL.md section 2 fixes: every
+// obtains the same input claims. Tables are laid out as docs/protocol.md section 2 fixes: every
 // tensor dimension padded to a power of two, the last dimension in the lowest bits, padding
 // zero.
 //

@@ -1,10 +1,10 @@
 #pragma once
 // One sumcheck inside a layer's proof, with the factor evaluations the prover sends after it
-// (PROTOCOL.md sections 3 and 4). Layers chain such steps: the verifier checks the final
+// (docs/protocol.md sections 3 and 4). Layers chain such steps: the verifier checks the final
 // subclaim against the sent evaluations and its own closed-form wiring, and the evaluations
 // become claims on the next tables.
 //
-// Zero knowledge (PROTOCOL.md section 8; Libra, section 4). When the transcript carries a mask
+// Zero knowledge (docs/protocol.md section 8; Libra, section 4). When the transcript carries a mask
 // commitment (transcript.masks(), zk/mask_commitment.hpp), every step is masked:
 //   1. the prover draws fresh committed randomness: the mask m(x) = a_0 + sum_i m_i(x_i) (each
 //      m_i of the round's degree without constant term) and one random line R_k(w) = c_k + d_k w

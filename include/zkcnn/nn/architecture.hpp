@@ -1,5 +1,5 @@
 #pragma once
-// The public description of a quantized CNN (PROTOCOL.md sections 1 and 6): the input's shape
+// The public description of a quantized CNN (docs/protocol.md sections 1 and 6): the input's shape
 // and scale, then a sequence of layers with their shapes, scales and bit widths. Everything
 // here is public; the weights are not. The description has one canonical byte encoding and
 // its SHA-256 digest is bound into every proof's transcript, so a proof never verifies

@@ -1,5 +1,5 @@
 #pragma once
-// Adding a per-channel bias (PROTOCOL.md section 5): Y = Z + broadcast(bias), where Z has shape
+// Adding a per-channel bias (docs/protocol.md section 5): Y = Z + broadcast(bias), where Z has shape
 // (d_0, ..., d_m) in the padded layout of nn/tensor_shape.hpp and `bias` has shape (d_c) for one
 // chosen dimension c, added at every entry whose other indices are inside their real ranges:
 //   Y[j] = Z[j] + bias[j_c] * prod_{d != c} [j_d < d_d].
@@ -16,7 +16,7 @@
 // Padding: the entries j with j_c >= d_c (and every other index real) receive bias[j_c], the
 // bias table's padding (zero for an honest table). Only the padding of Y depends on it.
 //
-// Zero knowledge (PROTOCOL.md section 8). With a mask commitment on the transcript
+// Zero knowledge (docs/protocol.md section 8). With a mask commitment on the transcript
 // (gkr::masks_of) the prover draws two fresh committed lines and sends z' = z + S_z and
 // beta' = beta + S_b (S = R(0) + R(1) for a line R, gkr/claim.hpp), uniformly random; the claims
 // it leaves carry the mask terms (1, line) for the layers that prove them to discharge. The

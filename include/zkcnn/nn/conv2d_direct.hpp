@@ -1,5 +1,5 @@
 #pragma once
-// A 2-D convolution proven directly, without the FFT (PROTOCOL.md sections 4 and 5): the
+// A 2-D convolution proven directly, without the FFT (docs/protocol.md sections 4 and 5): the
 // structured alternative to nn/conv2d_fft.hpp, cheaper for small kernels and spatial sizes.
 // Geometry and layouts as in nn/conv2d_shape.hpp: inputs 0: X (batch, in_ch, H, W),
 // 1: K (out_ch, in_ch, k, k); output Y (batch, out_ch, outH, outW);
@@ -27,7 +27,7 @@
 //    W_h~(t_h) = sum_{y,a} eq(r_y, y) eq(e_a, a) eq(t_h, y*s + a - pad) from the table W_h.
 // The layer leaves the claims X~(t) (input 0) and K~(e_c, e_a, e_i, r_o) (input 1).
 //
-// Zero knowledge (PROTOCOL.md section 8): both steps are masked (gkr/sumcheck_step.hpp). Step 1
+// Zero knowledge (docs/protocol.md section 8): both steps are masked (gkr/sumcheck_step.hpp). Step 1
 // discharges the output claim's mask terms; the sent T~(e) is masked and becomes step 2's
 // claimed sum with its mask term, which step 2 discharges; the claims on X and K carry the mask
 // terms of the values steps 2 and 1 send. The final checks are unchanged: they take the sent

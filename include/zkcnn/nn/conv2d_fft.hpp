@@ -1,5 +1,5 @@
 #pragma once
-// 2-D convolution proven through the FFT (PROTOCOL.md section 5; zkCNN, Liu-Xie-Zhang CCS 2021,
+// 2-D convolution proven through the FFT (docs/protocol.md section 5; zkCNN, Liu-Xie-Zhang CCS 2021,
 // eprint 2021/673: convolution as FFT, Hadamard product and IFFT, and its improvement (3), one
 // IFFT per output channel because the sum over input channels is taken in the frequency domain).
 //
@@ -30,7 +30,7 @@
 // 1. Selection, IFFT, Hadamard product and channel sum in one sumcheck over (i, j)
 //    (n + log C variables, log C = ceil(log2 C) as in the padded layout; degree 3):
 //      v = sum_{i, j} G(j) [i < C] XF(i, j) KF(i, j).
-//    PROTOCOL.md lists selection, IFFT and Hadamard product as a chain; here the selection-
+//    docs/protocol.md lists selection, IFFT and Hadamard product as a chain; here the selection-
 //    and-IFFT wiring G multiplies the product directly, which saves the n rounds of a separate
 //    sumcheck over j and one sent value. The indicator [i < C] makes the padded input channels of X and K
 //    irrelevant to the statement. At the final point (c_j, c_i) the prover sends XF~ and KF~;
@@ -54,7 +54,7 @@
 // Costs: prover O(|X| + |K| + C N log N); proof 3 (n + log C) + 2 (nh + nw + 2 log k) + 4 field
 // elements. Soundness error (3 (n + log C) + 2 (nh + nw + 2 log k)) / |F| from the sumchecks.
 //
-// Zero knowledge (PROTOCOL.md section 8): every step is masked (gkr/sumcheck_step.hpp). Step 1
+// Zero knowledge (docs/protocol.md section 8): every step is masked (gkr/sumcheck_step.hpp). Step 1
 // discharges the output claim's mask terms; the sent XF~ and KF~ are masked, and each becomes
 // the claimed sum of its transform step with its mask term, which that step discharges; the
 // claims left on X and K carry the mask terms of the values steps 2 and 3 send.
@@ -62,7 +62,7 @@
 // Padding. The statement is Y[b][o][y][x] = sum_{i < C, a, c < k} K[o][i][a][c] Xpad[b][i][..]
 // for y < outH, x < outW and zero elsewhere, for every b and o of the padded tables: the batch
 // and output channel pass through, so in padded b (o) the output is the convolution of X's
-// (K's) padded entries, which the layout's convention (PROTOCOL.md section 2) makes zero, as
+// (K's) padded entries, which the layout's convention (docs/protocol.md section 2) makes zero, as
 // conv2d_forward assumes. Spatial and input-channel padding of the inputs is ignored by the
 // statement (the wiring is zero there, and [i < C]), and the prover completes whatever it holds.
 

@@ -1,6 +1,6 @@
 #pragma once
 // A fully connected layer with a batch dimension, proven by the matrix-multiplication sumcheck
-// (PROTOCOL.md section 5; Thaler, "Proofs, Arguments, and Zero-Knowledge", section 4.4).
+// (docs/protocol.md section 5; Thaler, "Proofs, Arguments, and Zero-Knowledge", section 4.4).
 //
 // Inputs 0: W (out, in), 1: X (batch, in); output Y (batch, out),
 //   Y[b][o] = sum_{i < in} W[o][i] X[b][i],

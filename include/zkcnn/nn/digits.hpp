@@ -1,5 +1,5 @@
 #pragma once
-// Digit decompositions: the auxiliary witness of the range checks (PROTOCOL.md section 6).
+// Digit decompositions: the auxiliary witness of the range checks (docs/protocol.md section 6).
 //
 // A rescale-ReLU or a max pooling needs integers known to lie in [0, 2^Q). The prover commits
 // their digits, each of at most D bits, and the model proof checks every digit against a

@@ -1,5 +1,5 @@
 #pragma once
-// Quantized values are small signed integers; in the field they are v mod p (PROTOCOL.md
+// Quantized values are small signed integers; in the field they are v mod p (docs/protocol.md
 // section 2). These helpers move between the two representations.
 
 #include <array>

@@ -1,6 +1,6 @@
 #pragma once
 // Pooling over non-overlapping square windows of side 2^t (stride = window), the pooling of
-// LeNet and VGG (PROTOCOL.md sections 5 and 6). The input is a tensor (..., H, W) with H and W
+// LeNet and VGG (docs/protocol.md sections 5 and 6). The input is a tensor (..., H, W) with H and W
 // multiples of the window; the output is (..., H / w, W / w). Then an output position's
 // window is its index with t more low bits on the row and on the column, so the padded layouts
 // line up: entry o of the output and entry (o, t) of the input differ only in those bits.

@@ -1,5 +1,5 @@
 #pragma once
-// Rescale and ReLU with one digit decomposition (PROTOCOL.md section 6; zkCNN section 5).
+// Rescale and ReLU with one digit decomposition (docs/protocol.md section 6; zkCNN section 5).
 //
 // The accumulator A of a convolution or dense layer, a tensor of signed integers in
 // [-2^(Q-1), 2^(Q-1)), is shifted to A + 2^(Q-1) in [0, 2^Q) (two's complement with the sign
@@ -25,7 +25,7 @@
 // eq(r, u) b~(u) M~(u) and recovers d_m~(u) = M~(u) - sum_{j > m} 2^(offset_j - offset_m) d_j~(u)
 // over the magnitude's other digits. With a one-digit magnitude M is d_m.
 //
-// Zero knowledge (PROTOCOL.md section 8): the step is masked; the sent values are masked
+// Zero knowledge (docs/protocol.md section 8): the step is masked; the sent values are masked
 // factor values, which the final check takes as they are (the masked sumcheck is consistent
 // with them), and d_m and the two claims are linear combinations of them that carry their mask
 // terms. (Writing M out as one term eq * b * d_j per magnitude digit would keep every sent value

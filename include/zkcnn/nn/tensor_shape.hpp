@@ -1,5 +1,5 @@
 #pragma once
-// The layout of tensors as multilinear tables (PROTOCOL.md section 2): each dimension padded
+// The layout of tensors as multilinear tables (docs/protocol.md section 2): each dimension padded
 // to a power of two, dimension bits concatenated with the last dimension lowest, padding zero.
 // A point on the tensor's extension then splits into one sub-point per dimension.
 

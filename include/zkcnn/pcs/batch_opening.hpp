@@ -1,5 +1,5 @@
 #pragma once
-// Several evaluation claims on one committed polynomial, opened once (PROTOCOL.md section 7):
+// Several evaluation claims on one committed polynomial, opened once (docs/protocol.md section 7):
 // for a challenge alpha, sum_k alpha^k P(z_k) = sum_x (sum_k alpha^k eq(z_k, x)) P(x), which
 // one sumcheck reduces to P at a single random point r. The verifier evaluates the eq part
 // at r itself and checks the one opening of P(r).
@@ -44,7 +44,7 @@ F absorb_claims(T& transcript, std::span<const EvaluationClaim<F>> claims) {
 }
 
 // table += weight * eq(point, .). Claims on one block of a larger polynomial fix the block's
-// index in their highest coordinates to 0 or 1 (PROTOCOL.md section 7), so eq vanishes outside
+// index in their highest coordinates to 0 or 1 (docs/protocol.md section 7), so eq vanishes outside
 // that block: only the block's entries are touched, which makes opening many blocks at once
 // cost the blocks' total size instead of the number of claims times the polynomial's.
 template <EncodableField F>

@@ -1,6 +1,6 @@
 #pragma once
 // Hyrax commitments to multilinear polynomials (Wahby et al., S&P 2018, section 6;
-// PROTOCOL.md section 7).
+// docs/protocol.md section 7).
 //
 // The 2^n evaluations are a 2^a x 2^b matrix M (row r, column c hold index r 2^b + c, so the
 // low b coordinates of a point select the column). Each row is committed with a hiding Pedersen

@@ -1,6 +1,6 @@
 #pragma once
 // Pedersen vector commitments <m, G> + r H with nothing-up-my-sleeve generators
-// (PROTOCOL.md section 7): every generator is hash_to_group of a domain string and an index,
+// (docs/protocol.md section 7): every generator is hash_to_group of a domain string and an index,
 // so nobody knows a discrete-log relation between them.
 
 #include <span>

@@ -89,7 +89,7 @@ std::vector<std::pair<std::size_t, F>> eq_entries(std::span<const F> point) {
 
 /// sum_{j < count} eq(point, bits(j)): the multilinear extension of the indicator of the first
 /// `count` entries of a table of 2^point.size(), in O(point.size()). It is how a verifier
-/// accounts for a tensor's padding (PROTOCOL.md section 2) without touching the table.
+/// accounts for a tensor's padding (docs/protocol.md section 2) without touching the table.
 template <Field F>
 F prefix_indicator(std::span<const F> point, std::size_t count) {
   const std::size_t n = point.size();

@@ -1,5 +1,5 @@
 #pragma once
-// The FFT as one sumcheck (PROTOCOL.md section 5; zkCNN, Liu-Xie-Zhang CCS 2021, eprint 2021/673:
+// The FFT as one sumcheck (docs/protocol.md section 5; zkCNN, Liu-Xie-Zhang CCS 2021, eprint 2021/673:
 // its sumcheck protocol for FFT, the first contribution listed in its introduction).
 //
 // For N = 2^n and w of order N, the transform A[i] = sum_x a[x] w^(i x) is linear, and its

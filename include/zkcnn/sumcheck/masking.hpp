@@ -1,5 +1,5 @@
 #pragma once
-// What a zero-knowledge sumcheck adds to g (PROTOCOL.md section 8; Xie, Zhang, Zhang,
+// What a zero-knowledge sumcheck adds to g (docs/protocol.md section 8; Xie, Zhang, Zhang,
 // Papamanthou, Song, "Libra", CRYPTO 2019, section 4):
 //  - an additive polynomial u(x) = sum_i u_i(x_i), a sum of univariates: the random mask
 //    rho * m(x) that hides the round messages, plus the terms that discharge the masks of the

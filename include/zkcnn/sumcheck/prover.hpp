@@ -1,5 +1,5 @@
 #pragma once
-// The sumcheck prover for sums of products of multilinear polynomials (PROTOCOL.md section 3;
+// The sumcheck prover for sums of products of multilinear polynomials (docs/protocol.md section 3;
 // Thaler, "Proofs, Arguments, and Zero-Knowledge", section 4.1). Each round costs
 // O(d * table length): the tables are folded in place, lowest variable first, and the next
 // round polynomial is evaluated at 0, 2, ..., d from the folded pairs in the same pass.

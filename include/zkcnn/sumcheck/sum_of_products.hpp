@@ -1,5 +1,5 @@
 #pragma once
-// The polynomials the sumcheck protocol proves sums of (PROTOCOL.md section 3):
+// The polynomials the sumcheck protocol proves sums of (docs/protocol.md section 3):
 // g(x) = sum_t c_t * prod_k f_{t,k}(x), each f a multilinear extension given by its table.
 
 #include <algorithm>

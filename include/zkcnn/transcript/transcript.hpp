@@ -1,5 +1,5 @@
 #pragma once
-// The Fiat-Shamir transcript (PROTOCOL.md section 9).
+// The Fiat-Shamir transcript (docs/protocol.md section 9).
 //
 // The transcript is a running hash over a sequence of framed operations. Each operation is
 // encoded unambiguously as  op-byte || u64(len(label)) || label || u64(len(data)) || data

@@ -1,5 +1,5 @@
 #pragma once
-// Accuracy proofs (PROTOCOL.md section 1): "the model committed to in C_model, with the public
+// Accuracy proofs (docs/protocol.md section 1): "the model committed to in C_model, with the public
 // architecture A, classifies k of the n public samples as their public labels". One model
 // proof over the whole batch (every layer's sumchecks run once over the batch dimension, with
 // the same committed weights for every sample), ending in the argmax gadget (zk/argmax.hpp)

@@ -1,5 +1,5 @@
 #pragma once
-// The argmax gadget of accuracy proofs (PROTOCOL.md section 6): for each sample b of a batch,
+// The argmax gadget of accuracy proofs (docs/protocol.md section 6): for each sample b of a batch,
 // a committed one-hot vector h_b picks the predicted class c*_b among the logits z_b, and the
 // public count k of samples whose predicted class is their public label is proven without
 // revealing the predictions.

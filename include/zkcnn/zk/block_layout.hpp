@@ -1,5 +1,5 @@
 #pragma once
-// Several tables in one committed polynomial (PROTOCOL.md section 7): each table (a layer's
+// Several tables in one committed polynomial (docs/protocol.md section 7): each table (a layer's
 // kernel, its bias, the bits of a range check) is a block placed at an offset that is a
 // multiple of its own power-of-two size. A claim on a block's extension at a point p is then a
 // claim on the whole polynomial at p extended by the bits of the block's index, so every claim

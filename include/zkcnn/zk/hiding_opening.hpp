@@ -1,5 +1,5 @@
 #pragma once
-// One zero-knowledge opening of every claim a proof leaves on committed data (PROTOCOL.md
+// One zero-knowledge opening of every claim a proof leaves on committed data (docs/protocol.md
 // sections 7 and 8): claims on the multilinear extensions of Hyrax-committed tables (the
 // model's weights, the auxiliary witness), each up to mask terms, and linear claims on the
 // committed masks (zk/mask_commitment.hpp). All the matrices share one column count 2^b, so

@@ -1,5 +1,5 @@
 #pragma once
-// The committed randomness of a zero-knowledge proof (PROTOCOL.md section 8).
+// The committed randomness of a zero-knowledge proof (docs/protocol.md section 8).
 //
 // Every masked sumcheck step draws fresh random field elements (gkr/sumcheck_step.hpp): its
 // mask polynomial's coefficients and one random line per sent value. They are taken one after

@@ -1,5 +1,5 @@
 #pragma once
-// A quantized CNN compiled into the layers the proof runs through (PROTOCOL.md sections 4-7).
+// A quantized CNN compiled into the layers the proof runs through (docs/protocol.md sections 4-7).
 //
 // Every architecture layer becomes one or two structured layers over field tables:
 //   Conv2d       convolution (FFT or direct) of the activation and the committed kernel,

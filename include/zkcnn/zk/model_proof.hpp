@@ -1,5 +1,5 @@
 #pragma once
-// The proof that a committed model maps a batch of public inputs to public outputs (PROTOCOL.md
+// The proof that a committed model maps a batch of public inputs to public outputs (docs/protocol.md
 // sections 1, 4-7 and 9). One transcript binds, before any challenge, the protocol's domain,
 // the architecture's digest, the model commitment, the batch's inputs and what is claimed of
 // them: the outputs, or (accuracy proofs, zk/accuracy.hpp) the labels and the number of samples
@@ -17,7 +17,7 @@
 // The proof is its byte string: the prover appends each message as it produces it and the
 // verifier reads each one just before checking it, so there is one encoding and one decoder.
 //
-// Zero knowledge (on by default; PROTOCOL.md section 8, docs/zero-knowledge.md): every
+// Zero knowledge (on by default; docs/protocol.md section 8, docs/zero-knowledge.md): every
 // sumcheck step is masked with committed randomness (gkr/sumcheck_step.hpp), whose row
 // commitments (zk/mask_commitment.hpp) the proof carries right after the auxiliary commitment; claims on
 // the public input are proven rather than checked; the range check sends no block value; and

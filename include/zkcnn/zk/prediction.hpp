@@ -1,5 +1,5 @@
 #pragma once
-// Prediction proofs (PROTOCOL.md section 1): "the model committed to in C_model, with the public
+// Prediction proofs (docs/protocol.md section 1): "the model committed to in C_model, with the public
 // architecture A, maps the public input x to the public output y". A batch of one sample of
 // the model proof (zk/model_proof.hpp), under the names a user looks for.
 

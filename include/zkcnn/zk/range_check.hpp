@@ -1,5 +1,5 @@
 #pragma once
-// Opening the auxiliary witness (PROTOCOL.md sections 6 and 7): every claim the layers left on
+// Opening the auxiliary witness (docs/protocol.md sections 6 and 7): every claim the layers left on
 // it, and the fact that every digit lies in its range.
 //
 // The auxiliary witness is one committed polynomial of blocks (zk/block_layout.hpp): digit
