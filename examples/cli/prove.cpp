@@ -35,9 +35,19 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   output.progress("proving the prediction of {} on {}", architecture.name, input.source);
   const auto start = std::chrono::steady_clock::now();
   OsRng rng;  // the proof's blinding factors: never a seeded generator
-  const auto proven =
-      take(zk::prove_prediction(pcs, secret.model, state, published.commitment, input.values, rng, prover_options(arguments)),
-           "prove");
+  auto proven_or_error =
+      zk::prove_prediction(pcs, secret.model, state, published.commitment, input.values, rng, prover_options(arguments));
+  if (!proven_or_error && arguments.has("--input")) {
+    // An input file at the wrong scale shows only as a layer's overflow: say what to check.
+    proven_or_error = make_error(
+        proven_or_error.error().code,
+        proven_or_error.error().message +
+            fmt::format(" (is --input at the model's input scale? Inputs are preprocessed as the model was trained, "
+                        "e.g. pixels / 255, then quantized as round(x * 2^{}); a .npy file of floats is quantized by "
+                        "this tool, a text file must hold the quantized integers)",
+                        architecture.input_scale_bits));
+  }
+  const auto proven = take(std::move(proven_or_error), "prove");
   const double seconds = seconds_since(start);
   output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
 
