@@ -106,9 +106,12 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   output.progress("proving the accuracy of {} on {} samples", architecture.name, count);
   const auto start = std::chrono::steady_clock::now();
   OsRng rng;  // the proof's blinding factors: never a seeded generator
+  ProgressBar bar(output, "proving");
+  auto options = prover_options(arguments);
+  options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   const auto proven = take(zk::prove_accuracy(pcs, secret.model, state, published.commitment,
                                               std::span<const std::vector<std::int64_t>>(inputs.values),
-                                              std::span<const std::size_t>(inputs.labels), rng, prover_options(arguments)),
+                                              std::span<const std::size_t>(inputs.labels), rng, options),
                            "prove");
   const double seconds = seconds_since(start);
   output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));

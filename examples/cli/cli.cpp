@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -32,6 +34,39 @@ std::string json_string(std::string_view text) {
 std::string json_number(double value) { return std::isfinite(value) ? fmt::format("{:.6g}", value) : "null"; }
 
 }  // namespace
+
+ProgressBar::ProgressBar(const Output& output, std::string label)
+    : quiet_(output.quiet()),
+      terminal_(isatty(fileno(stderr)) != 0),
+      label_(std::move(label)),
+      start_(std::chrono::steady_clock::now()) {}
+
+void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
+  if (quiet_ || total == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  const int percent = static_cast<int>(100 * std::min(done, total) / total);
+  const double elapsed = seconds_since(start_);
+  const std::string left =
+      done == 0 || done >= total
+          ? ""
+          : fmt::format(", about {:.0f} s left", elapsed * static_cast<double>(total - done) / static_cast<double>(done));
+  if (!terminal_) {
+    if (percent / 10 == shown_) return;
+    shown_ = percent / 10;
+    fmt::print(stderr, "{}: {}% ({:.1f} s{})\n", label_, percent, elapsed, left);
+    return;
+  }
+  // Redraw when the percentage moves, at most five times a second, and always at the end.
+  if (done < total && (percent == shown_ || now - drawn_ < std::chrono::milliseconds(200))) return;
+  shown_ = percent;
+  drawn_ = now;
+  constexpr int width = 30;
+  const int filled = percent * width / 100;
+  fmt::print(stderr, "\r{} [{}{}] {:3}% ({:.1f} s{})\x1b[K", label_, std::string(static_cast<std::size_t>(filled), '#'),
+             std::string(static_cast<std::size_t>(width - filled), ' '), percent, elapsed, left);
+  if (done >= total) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
 
 JsonObject& JsonObject::add_json(std::string_view key, std::string_view json) {
   if (!members_.empty()) members_ += ",";

@@ -62,6 +62,7 @@ class Output {
   Output(bool quiet, bool json) : quiet_(quiet), json_(json) {}
 
   bool json() const { return json_; }
+  bool quiet() const { return quiet_; }
 
   template <class... Args>
   void progress(fmt::format_string<Args...> format, Args&&... args) const {
@@ -81,6 +82,23 @@ class Output {
  private:
   bool quiet_;
   bool json_;
+};
+
+/// A long computation's progress on stderr: on a terminal, a bar with the percentage and the
+/// time left, redrawn in place; otherwise a plain line at every tenth; nothing with --quiet.
+class ProgressBar {
+ public:
+  ProgressBar(const Output& output, std::string label);
+  /// Work `done` of `total` (zk::ProverOptions::progress); the bar ends when they are equal.
+  void update(std::uint64_t done, std::uint64_t total);
+
+ private:
+  bool quiet_;
+  bool terminal_;
+  std::string label_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point drawn_{};
+  int shown_ = -1;  // the percentage (terminal) or tenth (lines) last shown
 };
 
 /// A JSON object built member by member, in order; values are numbers, strings, booleans,

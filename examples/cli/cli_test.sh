@@ -271,6 +271,10 @@ for ((i = 0; i < 1024; ++i)); do echo $((i % 7 * 40)); done >input.txt
 expect 0 "prove on an input file" "$zkcnn" prove --secret s1 --commitment c1 --input input.txt \
     --out-proof p.file --out-statement t.file --quiet
 expect 0 "verify it" "$zkcnn" verify --commitment c1 --statement t.file --proof p.file
+expect 0 "prove, showing progress" "$zkcnn" prove --secret s1 --commitment c1 --input input.txt \
+    --out-proof p.file --out-statement t.file
+said "progress as plain lines when stderr is no terminal" "^proving: 100% \\([0-9.]+ s\\)$"
+said "with the time left on the way" "^proving: [0-9]+% \\([0-9.]+ s, about [0-9]+ s left\\)$"
 
 echo "== readable statements and logits"
 predicted=$("$zkcnn" verify --commitment c1 --statement t --proof p --json --quiet | grep -o '"predicted_class":[0-9]*')

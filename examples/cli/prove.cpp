@@ -35,8 +35,11 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   output.progress("proving the prediction of {} on {}", architecture.name, input.source);
   const auto start = std::chrono::steady_clock::now();
   OsRng rng;  // the proof's blinding factors: never a seeded generator
+  ProgressBar bar(output, "proving");
+  auto options = prover_options(arguments);
+  options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   auto proven_or_error =
-      zk::prove_prediction(pcs, secret.model, state, published.commitment, input.values, rng, prover_options(arguments));
+      zk::prove_prediction(pcs, secret.model, state, published.commitment, input.values, rng, options);
   if (!proven_or_error && arguments.has("--input")) {
     // An input file at the wrong scale shows only as a layer's overflow: say what to check.
     proven_or_error = make_error(

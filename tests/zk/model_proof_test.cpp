@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <random>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "support/model_test_support.hpp"
@@ -194,6 +195,28 @@ TEST_CASE("the prover's profile charges time to every kind of work the model has
   for (const zkcnn::ProverPhase phase : zkcnn::all_prover_phases()) {
     INFO(zkcnn::phase_name(phase));
     CHECK(proven.profile[phase] > 0);
+  }
+}
+
+TEST_CASE("the prover reports its progress: rising, to the total, after every part", "[zk]") {
+  Fixture f;
+  const auto x = f.inputs(2);
+  for (const bool zero_knowledge : {true, false}) {
+    CAPTURE(zero_knowledge);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> reports;
+    zkcnn::zk::ProverOptions options{zero_knowledge};
+    options.progress = [&](std::uint64_t done, std::uint64_t total) { reports.emplace_back(done, total); };
+    const auto proven = zkcnn::zk::prove_model(pcs(), f.model, f.committed.second, f.committed.first,
+                                               std::span<const std::vector<std::int64_t>>(x), f.rng, options);
+    REQUIRE(proven);
+    // One report per layer step, then the public input, the range check and the openings.
+    const auto circuit = zkcnn::zk::ModelCircuit<Pcs::Scalar>::compile(f.model.architecture, x.size()).value();
+    CHECK(reports.size() == circuit.steps().size() + 3);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      CHECK(reports[i].second == reports.front().second);
+      CHECK(reports[i].first > (i == 0 ? 0 : reports[i - 1].first));
+    }
+    CHECK(reports.back().first == reports.back().second);
   }
 }
 

@@ -126,10 +126,17 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
 /// Version 4 binds the commitment key (its domain and size) into the transcript.
 inline constexpr std::uint8_t model_proof_version = 4;
 
+/// Reports a proof's progress, after each of its parts: the work done so far and in all, in
+/// units of table entries the parts read (each layer's tables, the range check's auxiliary
+/// witness, the openings' matrices), which roughly track time.
+using ProgressReport = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
 /// How a proof is made. Zero knowledge hides the weights and every activation; turning it off
 /// is for benchmarks and debugging only.
 struct ProverOptions {
   bool zero_knowledge = true;
+  /// Called as the proof advances (command-line progress bars); may be empty.
+  ProgressReport progress = {};
 };
 
 namespace detail {
@@ -371,6 +378,29 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
   P::absorb_commitment(transcript, aux_commitment);
   write_blob(out, P::encode_commitment(aux_commitment));
 
+  // Progress, in entries of the tables each part reads: a layer's inputs and output, the
+  // public input, the auxiliary witness (range check), then every committed table (openings).
+  auto table_entries = [&](const TableRef& ref) -> std::uint64_t {
+    if (ref.source == TableRef::Source::tensor) return std::uint64_t{1} << circuit.tensor(ref.index).physical.num_vars();
+    const BlockLayout& layout = ref.source == TableRef::Source::weights ? circuit.weights_layout() : circuit.aux_layout();
+    return std::uint64_t{1} << layout.block_num_vars(ref.index);
+  };
+  auto step_entries = [&](const auto& step) {
+    std::uint64_t entries = std::uint64_t{1} << circuit.tensor(step.output).physical.num_vars();
+    for (const TableRef& ref : step.inputs) entries += table_entries(ref);
+    return entries;
+  };
+  const std::uint64_t input_entries = std::uint64_t{1} << circuit.tensor(circuit.input_tensor()).physical.num_vars();
+  const std::uint64_t range_entries = witness.aux.size();
+  const std::uint64_t opening_entries = witness.aux.size() + state.weights.size();
+  std::uint64_t progress_total = input_entries + range_entries + opening_entries;
+  for (const auto& step : circuit.steps()) progress_total += step_entries(step);
+  std::uint64_t progress_done = 0;
+  auto advance = [&](std::uint64_t entries) {
+    progress_done += entries;
+    if (options.progress) options.progress(progress_done, progress_total);
+  };
+
   io::ByteWriter body;  // after the mask rows, which are known only at the end
   ClaimBook<F> book;
   book.tensors.resize(circuit.tensor_count());
@@ -419,6 +449,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
         step.layer);
     // The steps that read this tensor are proven (they come after it), so its table is freed.
     std::vector<F>().swap(witness.tensors[step.output]);
+    advance(step_entries(step));
   }
   // The claims on the public input: proven in zero knowledge (their values are masked).
   {
@@ -428,6 +459,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
                                                      std::span<const gkr::Claim<F>>(book.tensors[input]), transcript)) {
       gkr::write_step(body, step);
     }
+    advance(input_entries);
   }
 
   if (zk) {
@@ -440,6 +472,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
       gkr::write_fraction_sum(body, lookup);
       for (auto& claim : range_claims) book.add_committed(book.aux, TableRef::Source::aux, std::move(claim));
     }
+    advance(range_entries);
     zkcnn::detail::PhaseScope scope(ProverPhase::openings);
     if (aux_columns == commitment.weights.column_vars) {
       // One opening of every claim on the weights, the auxiliary witness and the masks.
@@ -498,7 +531,9 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     auto range_check = prove_range_check(pcs, circuit.aux_layout(), circuit.range_layout(), std::span<const F>(witness.aux),
                                          aux_opening, aux_commitment, plain_claims(book.aux), transcript, rng);
     write_range_check(body, range_check);
+    advance(range_entries);
   }
+  advance(opening_entries);
   const auto body_bytes = std::move(body).take();
   out.write_bytes(body_bytes);
   return ModelProof{std::move(out).take()};
