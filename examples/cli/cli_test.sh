@@ -315,7 +315,8 @@ expect 2 "a .npy batch where one input is expected" "$zkcnn" prove --secret s1 -
     --input two.npy --out-proof x --out-statement y
 npy "$data/train-images-idx3-ubyte.gz" calibration.npy --first 0 --count 1000 --border 2
 expect 0 "commit, calibrated on a .npy file" "$zkcnn" commit --model "$model" --calibration-data calibration.npy \
-    --out-commitment c.npy --out-secret s.npy --quiet
+    --out-commitment c.npy --out-secret s.npy
+said "calibration shows its progress" "^calibrating: 100% \\([0-9.]+ s\\)$"
 expect 0 "the same quantization as on Fashion-MNIST's first 1000 training images" cmp \
     <("$zkcnn" inspect --commitment c1 --json --quiet | grep -o '"layers".*') \
     <("$zkcnn" inspect --commitment c.npy --json --quiet | grep -o '"layers".*')

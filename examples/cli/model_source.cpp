@@ -169,7 +169,10 @@ nn::QuantizedModel import_model(const Arguments& arguments, const Output& output
       calibration.push_back(data::to_unit_interval(padded.image(i)));
     }
   }
-  output.progress("quantizing: {}-bit weights, {}-bit activations", options.weight_bits, options.activation_bits);
+  output.progress("quantizing: {}-bit weights, {}-bit activations, calibrated on {} samples", options.weight_bits,
+                  options.activation_bits, calibration.size());
+  ProgressBar bar(output, "calibrating");
+  options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   auto model = take(onnx_import::quantize(float_model, calibration, options), "quantize");
   output.progress("imported {} ({} layers) in {:.2f} s", model.architecture.name, model.architecture.layers.size(),
                   seconds_since(start));

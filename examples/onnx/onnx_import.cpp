@@ -977,6 +977,11 @@ Result<nn::QuantizedModel> quantize(const FloatModel& model, std::span<const std
   q.architecture.in_channels = model.channels, q.architecture.height = model.height, q.architecture.width = model.width;
   q.architecture.input_scale_bits = options.input_scale_bits;
   auto scale = static_cast<std::int64_t>(options.input_scale_bits);  // of the current activation
+  const auto relus = static_cast<std::uint64_t>(std::count_if(model.layers.begin(), model.layers.end(), [](const auto& layer) {
+    return std::holds_alternative<FloatRelu>(layer.operation);
+  }));
+  const std::uint64_t inferences = relus * inputs.size();
+  std::uint64_t inferred = 0;
   for (const auto& layer : model.layers) {
     nn::LayerWeights weights;
     nn::LayerSpec spec;
@@ -1005,6 +1010,7 @@ Result<nn::QuantizedModel> quantize(const FloatModel& model, std::span<const std
         auto trace = nn::infer(q, input);
         if (!trace) return Error{trace.error().code, "quantize: calibrating " + layer.origin + ": " + trace.error().message};
         for (std::int64_t v : trace->back()) largest = std::max(largest, v < 0 ? -v : v);
+        if (options.progress) options.progress(++inferred, inferences);
       }
       const auto magnitude_bits = static_cast<std::size_t>(std::bit_width(static_cast<std::uint64_t>(largest)));
       const std::size_t bits = magnitude_bits + 1 + options.accumulator_margin_bits;

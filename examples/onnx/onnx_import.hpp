@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <variant>
@@ -91,6 +92,9 @@ struct QuantizationOptions {
   /// range fails integer inference.
   std::size_t accumulator_margin_bits = 1;
   nn::ConvAlgorithm conv_algorithm = nn::ConvAlgorithm::fft;
+  /// Called after each calibration inference with the inferences done and in all (every
+  /// rescale-ReLU runs the calibration inputs through the layers before it); may be empty.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress = {};
 };
 
 /// The integer input for a float input: round(x * 2^input_scale_bits), halves away from zero.
