@@ -298,6 +298,14 @@ expect 0 "prove on a float .npy input" "$zkcnn" prove --secret s1 --commitment c
     --out-proof p.npy --out-statement t.npy --quiet
 expect 0 "it quantizes as the data set path does: the statement of test image 0" cmp t t.npy
 expect 0 "verify it" "$zkcnn" verify --commitment c1 --statement t.npy --proof p.npy
+tail -c 4096 image0.npy >image0.f32  # the 1024 float32 values after the header
+expect 0 "prove on a raw float32 input" "$zkcnn" prove --secret s1 --commitment c1 --input image0.f32 \
+    --out-proof p.f32 --out-statement t.f32 --quiet
+expect 0 "the same statement" cmp t t.f32
+head -c 4000 image0.f32 >short.f32
+expect 2 "a raw float32 input of the wrong size" "$zkcnn" prove --secret s1 --commitment c1 --input short.f32 \
+    --out-proof x --out-statement y
+said "the error gives the sizes" "4000 bytes are not a whole number of 1x32x32 float32 inputs \\(4096 bytes each\\)"
 npy "$data/t10k-images-idx3-ubyte.gz" image0.u8.npy --first 0 --count 1 --border 2
 expect 0 "a uint8 .npy input is pixels, divided by 255" "$zkcnn" prove --secret s1 --commitment c1 \
     --input image0.u8.npy --out-proof p.u8 --out-statement t.u8 --quiet

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -54,6 +55,27 @@ std::vector<std::vector<double>> samples_file(const std::filesystem::path& path,
   const std::string what = option + " " + path.string();
   const std::size_t sample_size = channels * height * width;
   std::vector<std::vector<double>> samples;
+  if (path.extension() == ".f32") {
+    // Raw little-endian float32 values, the inputs one after the other: the model's input shape
+    // gives their count.
+    const auto bytes = take(data::read_bounded_file(path, data::max_npy_bytes), option);
+    const std::size_t sample_bytes = sizeof(float) * sample_size;
+    if (bytes.empty() || bytes.size() % sample_bytes != 0) {
+      throw Failure(ExitCode::bad_input, what + ": " + std::to_string(bytes.size()) + " bytes are not a whole number of " +
+                                             input_shape(channels, height, width) + " float32 inputs (" +
+                                             std::to_string(sample_bytes) + " bytes each)");
+    }
+    for (std::size_t begin = 0; begin < bytes.size(); begin += sample_bytes) {
+      std::vector<double> sample(sample_size);
+      for (std::size_t i = 0; i < sample_size; ++i) {
+        float value;
+        std::memcpy(&value, bytes.data() + begin + sizeof(float) * i, sizeof value);
+        sample[i] = value;
+      }
+      samples.push_back(std::move(sample));
+    }
+    return samples;
+  }
   if (path.extension() != ".npy") {
     // IDX images (Fashion-MNIST's format), padded with a border of zeros as the shipped models'
     // training padded them.
@@ -136,7 +158,8 @@ std::vector<OptionSpec> quantization_options() {
       {"--calibration-data", "FILE",
        "calibrate on the samples of FILE instead of Fashion-MNIST's training images: a NumPy .npy array "
        "(float32 or float64 inputs as the model takes them, or uint8 pixels, divided by 255), N x C x H x W "
-       "(or N x H x W for one channel), or IDX images"},
+       "(or N x H x W for one channel); a .f32 file of raw little-endian float32 inputs, one after the other; "
+       "or IDX images"},
       data_option(),
   };
 }
@@ -212,7 +235,7 @@ ModelInput test_image(const std::filesystem::path& directory, std::size_t index,
 }
 
 ModelInput input_file(const std::filesystem::path& path, const nn::Architecture& architecture) {
-  if (path.extension() == ".npy") {
+  if (path.extension() == ".npy" || path.extension() == ".f32") {
     const auto samples = samples_file(path, architecture.in_channels, architecture.height, architecture.width, "--input");
     if (samples.size() != 1) {
       throw Failure(ExitCode::bad_input, "--input " + path.string() + ": " + std::to_string(samples.size()) +

@@ -62,8 +62,9 @@ LabelledInputs test_images(const std::filesystem::path& directory, std::size_t f
 ModelInput test_image(const std::filesystem::path& directory, std::size_t index, const nn::Architecture& architecture);
 
 /// Float inputs from a file: a NumPy .npy array of one input (C x H x W) or a batch (N x C x H x
-/// W, or N x H x W for one channel), uint8 pixels divided by 255; or IDX images, padded to the
-/// input's size with a border of zeros. `option` names the option that gave the file in errors.
+/// W, or N x H x W for one channel), uint8 pixels divided by 255; a .f32 file of raw
+/// little-endian float32 inputs one after the other; or IDX images, padded to the input's size
+/// with a border of zeros. `option` names the option that gave the file in errors.
 std::vector<std::vector<double>> samples_file(const std::filesystem::path& path, std::size_t channels, std::size_t height,
                                               std::size_t width, const std::string& option);
 
@@ -71,7 +72,7 @@ std::vector<std::vector<double>> samples_file(const std::filesystem::path& path,
 /// (any integer or float type), or an IDX label file.
 std::vector<std::size_t> labels_file(const std::filesystem::path& path, std::size_t count, const std::string& option);
 
-/// A NumPy .npy file of one float input (samples_file), quantized at the model's input scale;
+/// A .npy or .f32 file of one float input (samples_file), quantized at the model's input scale;
 /// or a text file of integers separated by whitespace or commas: the model's input at its input
 /// scale, channel by channel, each row-major.
 ModelInput input_file(const std::filesystem::path& path, const nn::Architecture& architecture);

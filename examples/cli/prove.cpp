@@ -95,8 +95,9 @@ Command prove_command() {
            "to in C maps that input to its output. The input is one of:\n"
            "  - Fashion-MNIST test image K, padded to the model's input size; its pixels are divided\n"
            "    by 255, as the shipped models were trained, then quantized at the input scale;\n"
-           "  - a NumPy .npy file of one float input (C x H x W, or 1 x C x H x W), preprocessed as the\n"
-           "    model was trained (uint8 pixels are divided by 255), quantized by the tool:\n"
+           "  - a NumPy .npy file of one float input (C x H x W, or 1 x C x H x W), or a .f32 file of\n"
+           "    its raw little-endian float32 values, preprocessed as the model was trained (uint8\n"
+           "    pixels are divided by 255), quantized by the tool:\n"
            "    round(x * 2^N) for the input scale 2^N of `zkcnn commit --input-bits` (default 8);\n"
            "  - any other file: integers separated by whitespace or commas, the input already\n"
            "    quantized, channel by channel, each row-major.\n"
@@ -106,7 +107,7 @@ Command prove_command() {
             {"--commitment", "C", "the commitment file of `zkcnn commit`"},
             {"--image", "K", "prove on Fashion-MNIST test image K (0 to 9999)"},
             data_option(),
-            {"--input", "FILE", "prove on the input in FILE: a .npy float input, or quantized integers"},
+            {"--input", "FILE", "prove on the input in FILE: a .npy or .f32 float input, or quantized integers"},
             {"--out-proof", "P", "where to write the proof"},
             {"--out-statement", "T", "where to write the statement"},
             no_zero_knowledge_option()}},
