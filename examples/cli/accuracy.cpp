@@ -193,12 +193,12 @@ Command accuracy_prove_command() {
            "sample's predicted class is the first class of largest score. The samples are\n"
            "Fashion-MNIST test images K to K+N-1 (padded and quantized as the model expects), or those\n"
            "of a file: a NumPy .npy array N x C x H x W of float inputs (or uint8 pixels, divided by\n"
-           "255) or IDX images, with the labels of another (a 1-dimensional .npy array, or IDX\n"
-           "labels). The predictions stay secret: the proof shows the count only. Writes the proof P\n"
-           "and the accuracy statement T (the samples' integer inputs, their labels and k) for\n"
-           "`zkcnn accuracy-verify`. The commitment key grows with N (derived from the batch, so the\n"
-           "verifier derives the same), up to the largest key this tool accepts: 2048 LeNet-5\n"
-           "samples at most.",
+           "255), a .f32 file of raw float32 inputs, or IDX images, with the labels of another (a\n"
+           "1-dimensional .npy array, or IDX labels). The predictions stay secret: the proof shows the\n"
+           "count only. Writes the proof P and the accuracy statement T (the samples' integer inputs,\n"
+           "their labels and k) for `zkcnn accuracy-verify`. The commitment key grows with N (derived\n"
+           "from the batch, so the verifier derives the same), up to the largest key this tool\n"
+           "accepts: 2048 LeNet-5 samples at most.",
            {{"--secret", "S", "the secret file of `zkcnn commit`"},
             {"--commitment", "C", "the commitment file of `zkcnn commit`"},
             {"--images", "N", "prove on N test images (1 to " + std::to_string(max_accuracy_samples) + ")"},
