@@ -1,6 +1,6 @@
 // The distribution probe (probes.hpp): with the challenges fixed, honest proofs of one model
-// span an affine space; a proof of another model with the same commitment and the same result
-// must lie in it.
+// span an affine space; the proofs of another model with the same commitment and the same
+// result must span the same one.
 
 #include <zkcnn/detail/zk_probes.hpp>
 #include <zkcnn/nn/zoo.hpp>
@@ -186,9 +186,39 @@ zkcnn::nn::QuantizedModel model(Network network, std::uint64_t seed) {
   return zkcnn::nn::zoo::random_model(architecture(network), seed, input(network, 99), 4, 5).value();
 }
 
+// The affine space a prover's proofs span: its first proof and the span of the others' differences
+// from it.
+struct ProofSpace {
+  std::vector<F> origin;
+  Span span;
+  std::size_t proofs = 0;
+};
+
+// Proves until a proof adds no dimension: a fresh proof lies in a proper subspace of the span
+// with probability at most 1/|F|, so the first that adds nothing shows the span is complete.
+// Keeps every proof in `seen` when given; clears `verified` if the first does not verify.
+ProofSpace span_proofs(const Statement& statement, const Prover& prover, Mutation mutation,
+                       zkcnn::testing::DeterministicRng& rng, bool& verified, std::vector<std::vector<F>>* seen = nullptr) {
+  auto next = [&](bool check) {
+    auto proof = prove(statement, prover, mutation, rng, check ? &verified : nullptr);
+    if (seen != nullptr) seen->push_back(proof);
+    return proof;
+  };
+  auto origin = next(true);
+  const auto sample = difference(next(false), origin);
+  const auto other = difference(next(false), origin);
+  ProofSpace space{std::move(origin), Span(sample, other), 3};
+  space.span.insert(sample);
+  space.span.insert(other);
+  for (bool complete = false; !complete; ++space.proofs) {
+    complete = !space.span.insert(difference(next(false), space.origin));
+  }
+  return space;
+}
+
 }  // namespace
 
-DistributionReport distribution(Network network, bool accuracy, std::size_t batch, Mutation mutation) {
+DistributionReport distribution(Network network, bool accuracy, std::size_t batch, Mutation mutation, bool both_ways) {
   zkcnn::testing::DeterministicRng rng{7};
   const auto first = model(network, 1);
   const Conclusion conclusion = accuracy ? Conclusion::accuracy : Conclusion::outputs;
@@ -252,22 +282,25 @@ DistributionReport distribution(Network network, bool accuracy, std::size_t batc
   report.joint_opening = zkcnn::zk::detail::aux_column_vars(pcs(), statement.circuit.aux_layout().num_vars(),
                                                             statement.commitment.weights.column_vars, true) ==
                          statement.commitment.weights.column_vars;
-  const auto origin = prove(statement, a, mutation, rng, &report.verified);
-  report.coordinates = origin.size();
-  const auto sample = difference(prove(statement, a, mutation, rng), origin);
-  const auto other = difference(prove(statement, a, mutation, rng), origin);
-  Span span(sample, other);
-  span.insert(sample);
-  span.insert(other);
-  // A fresh proof lies in a proper subspace of the span with probability at most 1/|F|, so
-  // the first that adds nothing shows the span is complete.
-  bool complete = false;
-  for (report.proofs = 3; !complete; ++report.proofs) {
-    complete = !span.insert(difference(prove(statement, a, mutation, rng), origin));
+  const ProofSpace first_space = span_proofs(statement, a, mutation, rng, report.verified);
+  report.coordinates = first_space.origin.size();
+  report.rank = first_space.span.rank();
+  report.proofs = first_space.proofs;
+  if (!both_ways) {
+    // One proof of the second model outside the first's space shows the distributions differ.
+    report.same_distribution = first_space.span.contains(
+        difference(prove(statement, b, mutation, rng, &report.verified), first_space.origin));
+    return report;
   }
-  report.rank = span.rank();
-  report.same_distribution =
-      span.contains(difference(prove(statement, b, mutation, rng, &report.verified), origin));
+  // The same distribution: the second model's proofs span a space of the same dimension, and
+  // each of them lies in the first's.
+  std::vector<std::vector<F>> seen;
+  const ProofSpace second_space = span_proofs(statement, b, mutation, rng, report.verified, &seen);
+  report.proofs += second_space.proofs;
+  report.same_distribution = second_space.span.rank() == first_space.span.rank();
+  for (const auto& proof : seen) {
+    if (!first_space.span.contains(difference(proof, first_space.origin))) report.same_distribution = false;
+  }
   return report;
 }
 

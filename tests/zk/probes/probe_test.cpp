@@ -38,9 +38,9 @@ TEST_CASE("distribution probe: proofs of two models with one commitment and one 
   for (const Case c : {Case{Network::every_layer, false, 1}, Case{Network::every_layer, true, 2},
                        Case{Network::small, true, 2}, Case{Network::small, true, 4}}) {
     CAPTURE(c.network == Network::every_layer, c.accuracy, c.batch);
-    const auto report = zkcnn_probe::distribution(c.network, c.accuracy, c.batch);
-    INFO(report.coordinates << " coordinates, honest proofs span " << report.rank << " dimensions in " << report.proofs
-                            << " proofs");
+    const auto report = zkcnn_probe::distribution(c.network, c.accuracy, c.batch, Mutation::none, true);
+    INFO(report.coordinates << " coordinates, each model's proofs span " << report.rank << " dimensions; "
+                            << report.proofs << " proofs");
     CHECK(report.verified);
     CHECK(report.same_distribution);
     if (c.network == Network::small) CHECK(report.joint_opening == (c.batch == 2));
