@@ -314,6 +314,10 @@ npy "$data/t10k-images-idx3-ubyte.gz" image0.unpadded.npy --first 0 --count 1 --
 expect 2 "a .npy input of the wrong shape" "$zkcnn" prove --secret s1 --commitment c1 \
     --input image0.unpadded.npy --out-proof x --out-statement y
 said "the error gives both shapes" "shape is 1x28x28; the model takes 1x32x32"
+printf '0.0 0.5\n' >input.floats.txt
+expect 2 "a text input of floats" "$zkcnn" prove --secret s1 --commitment c1 --input input.floats.txt \
+    --out-proof x --out-statement y
+said "the error says where floats go" "give float inputs as a .npy or .f32 file"
 for ((i = 0; i < 1024; ++i)); do echo $((i % 7 * 40 * 256)); done >input.scaled.txt
 expect 2 "an input file at 256 times the model's scale" "$zkcnn" prove --secret s1 --commitment c1 \
     --input input.scaled.txt --out-proof x --out-statement y

@@ -36,7 +36,9 @@ Result<std::vector<std::int64_t>> parse_integers(std::string_view text) {
         value >= max_input_magnitude) {
       return make_error(Errc::invalid_argument, "value " + std::to_string(values.size()) + " ('" +
                                                     std::string(word.substr(0, 40)) +
-                                                    "') is not a whole number of magnitude below 2^40");
+                                                    "') is not a whole number of magnitude below 2^40 (a text "
+                                                    "input holds the quantized integers; give float inputs as a "
+                                                    ".npy or .f32 file, which the tool quantizes)");
     }
     values.push_back(value);
     i = end;
