@@ -1,6 +1,6 @@
-// The distribution probe (probes.hpp): with the challenges fixed, honest proofs of one model
-// span an affine space; the proofs of another model with the same commitment and the same
-// result must span the same one.
+// The distribution probe (probes.hpp): with the challenges fixed, the proofs of one model span
+// an affine hull; the proofs of another model with the same commitment and the same result must
+// span the same one.
 
 #include <zkcnn/detail/zk_probes.hpp>
 #include <zkcnn/nn/zoo.hpp>
@@ -186,7 +186,25 @@ zkcnn::nn::QuantizedModel model(Network network, std::uint64_t seed) {
   return zkcnn::nn::zoo::random_model(architecture(network), seed, input(network, 99), 4, 5).value();
 }
 
-// The affine space a prover's proofs span: its first proof and the span of the others' differences
+// The first class of largest score.
+std::size_t predicted_class(const std::vector<std::int64_t>& scores) {
+  return static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+}
+
+// Whether two models' outputs predict another class for every sample, and are right on
+// different samples.
+bool differ_everywhere(const std::vector<std::vector<std::int64_t>>& a, const std::vector<std::vector<std::int64_t>>& b,
+                       const std::vector<std::size_t>& labels) {
+  bool same_samples_right = true;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::size_t class_a = predicted_class(a[i]), class_b = predicted_class(b[i]);
+    if (class_a == class_b) return false;
+    if ((class_a == labels[i]) != (class_b == labels[i])) same_samples_right = false;
+  }
+  return !same_samples_right;
+}
+
+// The affine hull of a prover's proofs: its first proof and the span of the others' differences
 // from it.
 struct ProofSpace {
   std::vector<F> origin;
@@ -194,9 +212,10 @@ struct ProofSpace {
   std::size_t proofs = 0;
 };
 
-// Proves until a proof adds no dimension: a fresh proof lies in a proper subspace of the span
-// with probability at most 1/|F|, so the first that adds nothing shows the span is complete.
-// Keeps every proof in `seen` when given; clears `verified` if the first does not verify.
+// Proves until a proof adds no dimension: a fresh proof lies in a proper subspace of the hull
+// with probability at most about 2/|F| (a proof is of degree at most 2 in the randomness), so
+// the first that adds nothing shows the hull is complete. Keeps every proof in `seen` when
+// given; clears `verified` if the first or any 128th does not verify.
 ProofSpace span_proofs(const Statement& statement, const Prover& prover, Mutation mutation,
                        zkcnn::testing::DeterministicRng& rng, bool& verified, std::vector<std::vector<F>>* seen = nullptr) {
   auto next = [&](bool check) {
@@ -211,7 +230,7 @@ ProofSpace span_proofs(const Statement& statement, const Prover& prover, Mutatio
   space.span.insert(sample);
   space.span.insert(other);
   for (bool complete = false; !complete; ++space.proofs) {
-    complete = !space.span.insert(difference(next(false), space.origin));
+    complete = !space.span.insert(difference(next(space.proofs % 128 == 0), space.origin));
   }
   return space;
 }
@@ -232,8 +251,9 @@ DistributionReport distribution(Network network, bool accuracy, std::size_t batc
   std::optional<zkcnn::nn::QuantizedModel> second;
   std::vector<std::size_t> labels;
   if (accuracy) {
-    // Different weights (and so different activations, digits and predictions) under the
-    // first model's architecture; labels on which both classify the same number correctly.
+    // Different weights (and so different activations and digits) under the first model's
+    // architecture, predicting another class for every sample; labels on which both classify
+    // the same number correctly, but not the same samples.
     const auto inputs = std::span<const std::vector<std::int64_t>>(samples);
     std::size_t combinations = 1;
     for (std::size_t b = 0; b < batch; ++b) combinations *= classes;
@@ -245,7 +265,7 @@ DistributionReport distribution(Network network, bool accuracy, std::size_t batc
         for (std::size_t b = 0, rest = code; b < batch; ++b, rest /= classes) trial.push_back(rest % classes);
         auto a = circuit.witness(first, inputs, trial);
         auto b = circuit.witness(candidate, inputs, trial);
-        if (a && b && a->correct == b->correct && a->correct > 0 && a->outputs != b->outputs) {
+        if (a && b && a->correct == b->correct && a->correct > 0 && differ_everywhere(a->outputs, b->outputs, trial)) {
           second = candidate;
           labels = trial;
         }

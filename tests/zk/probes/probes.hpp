@@ -8,11 +8,11 @@
 //    values) and searched for at every byte offset of the proof.
 //  - The distribution probe (distribution_probe.cpp): a network over a group of known discrete
 //    logarithms (support/known_log_group.hpp), with the challenges fixed. A proof is then a
-//    vector of field elements, an affine function A(W) w + b(W) of the prover's randomness w
-//    (A too depends on the witness W: in a step's last round a sent factor's mask multiplies
-//    the other factors), so its distribution is uniform on an affine space. The probe spans
-//    that space with proofs of one model; two models with one commitment and one result must
-//    span the same space.
+//    vector of field elements, of degree at most 2 in the prover's randomness (two sent
+//    factors of one term multiply their masks in a step's last round). The probe computes the
+//    affine hull of one model's proofs; two models with one commitment and one result must
+//    span the same hull. Equal distributions imply it, so different hulls show a leak; equal
+//    hulls are a necessary condition, not a proof of equal distributions.
 
 #include <zkcnn/detail/zk_probes.hpp>
 
@@ -44,7 +44,7 @@ LeakReport lenet_leaks(bool accuracy, bool zero_knowledge, Mutation mutation = M
 
 struct DistributionReport {
   std::size_t coordinates = 0;  // field elements in a proof
-  std::size_t rank = 0;         // the dimension of the first model's proofs' affine span
+  std::size_t rank = 0;         // the dimension of the first model's proofs' affine hull
   std::size_t proofs = 0;       // proofs it took (of both models)
   bool joint_opening = false;   // one opening for the weights, the auxiliary witness and the masks
   bool verified = false;        // every proof verified
@@ -59,8 +59,8 @@ enum class Network { every_layer, small };
 /// The distribution test on a proof of accuracy over `batch` samples, or of a prediction
 /// (batch 1), every proof under `mutation`. The batch decides whether the openings are joint:
 /// the small network's are for two samples, and split for four. `both_ways`: span the second
-/// model's proofs too and compare the spaces, the exact test; otherwise test one proof of the
-/// second model against the first's space, which is enough to show that they differ.
+/// model's proofs too and compare the hulls; otherwise test one proof of the second model
+/// against the first's hull, which is enough to show that they differ.
 DistributionReport distribution(Network network, bool accuracy, std::size_t batch, Mutation mutation = Mutation::none,
                                 bool both_ways = false);
 
