@@ -12,10 +12,11 @@
 //    randomness (the honest-verifier simulation argument), which the distribution test measures.
 //  - Observers: every value the prover hides, in the clear (the leak test searches the proof for
 //    them), and every message absorbed into a transcript (the distribution test's coordinates).
-//  - Mask rows: every draw from the mask commitment starts a row of its own, so that a mutation
-//    can zero a class of entries before their row is committed (zk/mask_commitment.hpp). Only
-//    the rows' layout changes, on both sides; the entries a draw leaves unused in its last row
-//    are zero, so that they add no randomness the normal layout lacks.
+//  - Mask rows: while a mutation is set, every draw from the mask commitment starts a row of
+//    its own, so that the mutation can zero a class of entries before their row is committed
+//    (zk/mask_commitment.hpp). Only the rows' layout changes, on both sides; the entries a draw
+//    leaves unused in its last row are zero, so that they add no randomness the normal layout
+//    lacks. Without a mutation, the rows are laid out as in every other build.
 
 #include <cstddef>
 #include <cstdint>
@@ -103,6 +104,7 @@ inline Settings& settings() {
 }
 
 inline bool mutated(Mutation m) { return settings().mutation == m; }
+inline bool separate_mask_rows() { return settings().mutation != Mutation::none; }
 inline bool programmed_oracle() { return settings().programmed_oracle; }
 
 template <EncodableField F>
@@ -118,6 +120,7 @@ inline void observe_message(std::string_view label, std::span<const std::uint8_t
 
 inline constexpr bool compiled = false;
 inline constexpr bool mutated(Mutation) { return false; }
+inline constexpr bool separate_mask_rows() { return false; }
 inline constexpr bool programmed_oracle() { return false; }
 template <EncodableField F>
 void observe_secret(const F&) {}

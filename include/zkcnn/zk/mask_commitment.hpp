@@ -39,7 +39,7 @@ void absorb_mask_row(T& transcript, const G& row) {
   transcript.absorb_bytes("zk/mask_row", group_traits<G>::encode(row));
 }
 
-// With the probes compiled in, every draw starts a row of its own (detail/zk_probes.hpp).
+// Under a test-only mutation, every draw starts a row of its own (detail/zk_probes.hpp).
 inline std::size_t round_up_to_row(std::size_t used, std::size_t width) { return (used + width - 1) / width * width; }
 
 }  // namespace detail
@@ -63,7 +63,8 @@ class MaskProver {
   /// outside the probes' build.
   template <class T, class Zeroed = zk_probes::NothingZeroed>
   std::size_t draw(std::size_t count, T& transcript, Zeroed zeroed = {}) {
-    if constexpr (zk_probes::compiled) used_ = detail::round_up_to_row(used_, width_);
+    const bool separate_rows = zk_probes::separate_mask_rows();
+    if (separate_rows) used_ = detail::round_up_to_row(used_, width_);
     const std::size_t first = used_;
     used_ += count;
     zkcnn::detail::PhaseScope scope(ProverPhase::commitments);
@@ -73,7 +74,7 @@ class MaskProver {
         values_.push_back(Scalar::random(rng_));
         if constexpr (zk_probes::compiled) {
           // A row's entries after the draw are left unused: zero, so that they hide nothing.
-          if (begin + j >= used_ || zeroed(begin + j - first)) values_.back() = Scalar::zero();
+          if (separate_rows && (begin + j >= used_ || zeroed(begin + j - first))) values_.back() = Scalar::zero();
         }
       }
       blinds_.push_back(zk_probes::masking_random<Scalar>(rng_, zk_probes::Mutation::mask_row_blinds));
@@ -121,7 +122,7 @@ class MaskVerifier {
   /// The next `count` entries' first index, or an error when the proof committed fewer rows.
   template <class T>
   Result<std::size_t> draw(std::size_t count, T& transcript) {
-    if constexpr (zk_probes::compiled) used_ = detail::round_up_to_row(used_, width_);
+    if (zk_probes::separate_mask_rows()) used_ = detail::round_up_to_row(used_, width_);
     const std::size_t first = used_;
     used_ += count;
     while (next_row_ * width_ < used_) {
