@@ -110,10 +110,9 @@ ExitCode inspect_statement(const Arguments& arguments, const Output& output) {
                                 a.input_scale_bits));
   }
   if (auto prediction = decode_statement(bytes)) {
-    json.add("kind", "prediction").add("input_values", prediction->input.size());
-    json.add("input_sha256", digest_text(std::span(&prediction->input, 1)));
-    lines.push_back(fmt::format("a prediction: {} input values, SHA-256 {}", prediction->input.size(),
-                                digest_text(std::span(&prediction->input, 1))));
+    const std::string input_digest = digest_text(std::span(&prediction->input, 1));
+    json.add("kind", "prediction").add("input_values", prediction->input.size()).add("input_sha256", input_digest);
+    lines.push_back(fmt::format("a prediction: {} input values, SHA-256 {}", prediction->input.size(), input_digest));
     json.add("predicted_class", prediction->predicted_class);
     lines.push_back(fmt::format("predicted class: {}", prediction->predicted_class));
     if (published) {
@@ -130,23 +129,25 @@ ExitCode inspect_statement(const Arguments& arguments, const Output& output) {
     const std::size_t n = accuracy->samples.size();
     std::vector<std::vector<std::int64_t>> labels{{}};
     for (std::size_t label : accuracy->labels) labels[0].push_back(static_cast<std::int64_t>(label));
+    const std::string samples_digest = digest_text(accuracy->samples), labels_digest = digest_text(labels);
     json.add("kind", "accuracy")
         .add("samples", n)
-        .add("samples_sha256", digest_text(accuracy->samples))
-        .add("labels_sha256", digest_text(labels))
+        .add("samples_sha256", samples_digest)
+        .add("labels_sha256", labels_digest)
         .add("correct", accuracy->correct)
         .add("accuracy", static_cast<double>(accuracy->correct) / static_cast<double>(n));
     lines.push_back(fmt::format("an accuracy: {} of {} samples classified as labelled ({:.1f}%)", accuracy->correct, n,
                                 100.0 * static_cast<double>(accuracy->correct) / static_cast<double>(n)));
-    lines.push_back(fmt::format("samples:   SHA-256 {}", digest_text(accuracy->samples)));
-    lines.push_back(fmt::format("labels:    SHA-256 {}", digest_text(labels)));
+    lines.push_back(fmt::format("samples:   SHA-256 {}", samples_digest));
+    lines.push_back(fmt::format("labels:    SHA-256 {}", labels_digest));
   } else {
     throw Failure(ExitCode::bad_input, path + ": neither a prediction nor an accuracy statement: " + prediction.error().message);
   }
   if (proof) {
-    json.add("proof_bytes", encode(*proof).size()).add("zero_knowledge", zk::is_zero_knowledge(*proof));
-    lines.push_back(fmt::format("proof:     {} bytes, {} (not verified here: see zkcnn verify)", encode(*proof).size(),
-                                mode_text(*proof)));
+    const std::size_t proof_bytes = encode(*proof).size();
+    json.add("proof_bytes", proof_bytes).add("zero_knowledge", zk::is_zero_knowledge(*proof));
+    lines.push_back(
+        fmt::format("proof:     {} bytes, {} (not verified here: see zkcnn verify)", proof_bytes, mode_text(*proof)));
   }
   if (output.json()) {
     print_json(json);

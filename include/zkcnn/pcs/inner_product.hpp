@@ -153,9 +153,11 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
   const F c = detail::ipa::final_challenge(transcript, proof.schnorr_commitment);
   proof.opening_response = d + c * u[0];
   proof.blinding_response = s + c * rho;
-  // Sent after the last challenge, so never absorbed: shown to the probes' observer directly.
-  zk_probes::observe_message("ipa/opening_response", proof.opening_response.to_bytes());
-  zk_probes::observe_message("ipa/blinding_response", proof.blinding_response.to_bytes());
+  if constexpr (zk_probes::compiled) {
+    // Sent after the last challenge, so never absorbed: shown to the probes' observer directly.
+    zk_probes::observe_message("ipa/opening_response", proof.opening_response.to_bytes());
+    zk_probes::observe_message("ipa/blinding_response", proof.blinding_response.to_bytes());
+  }
   return proof;
 }
 
