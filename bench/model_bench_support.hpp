@@ -13,6 +13,7 @@
 
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/precompiled.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 
 namespace zkcnn_bench {

@@ -2,60 +2,15 @@
 // (Fashion-MNIST test images, or samples and labels from files) the committed model classifies
 // as labelled, without revealing its predictions, and check such a proof.
 
-#include <algorithm>
-#include <chrono>
-
-#include <zkcnn/random/os_rng.hpp>
-#include <zkcnn/zk/accuracy.hpp>
-
 #include "commands.hpp"
 #include "files.hpp"
 #include "model_source.hpp"
 #include "onnx_import.hpp"
+#include "operations.hpp"
 
 namespace zkcnn::cli {
 
 namespace {
-
-/// The key of an accuracy proof over `samples` samples; a bad-input failure naming `what` when
-/// the batch needs more than the largest key.
-///
-/// `zkcnn commit` sizes the key for one-sample prediction proofs, but an accuracy proof
-/// commits an auxiliary witness about `samples` times larger (every sample's range-check
-/// digits, then the argmax gadget's choices and differences). With the commitment's key the
-/// library would still prove, its default shape capping the columns at the key and adding
-/// rows, but every row's commitment travels in the proof: on LeNet-5, 100 images would take
-/// 2^14 rows, over half a megabyte. So the key grows with the batch, to the shape the
-/// library would choose without the cap. It depends on public values only (the commitment's
-/// key size, the architecture, the sample count): the verifier derives the same key from the
-/// statement, and no file has to record it. The generators are hash_to_group of one domain and
-/// their index, so the larger key extends the commitment's, and the weights' commitment
-/// (made with fewer columns) opens under it unchanged. The key stays within
-/// max_key_column_vars, which also bounds what a hostile statement can make a verifier derive.
-std::size_t accuracy_key_column_vars(std::size_t published_key, const zk::ModelCircuit<Scalar>& batch_circuit,
-                                     const std::string& what) {
-  return std::max(published_key, take(key_column_vars(batch_circuit), what));
-}
-
-/// Fails (bad input, naming `what`) unless every sample is an input of the model and every
-/// label one of its classes: a statement about another model, not a proof to reject.
-void require_fits(const AccuracyStatementFile& statement, const nn::Architecture& architecture, const std::string& what) {
-  const auto shapes = take(architecture.shapes(), "architecture");
-  const std::size_t input_size = shapes.front().element_count();
-  const std::size_t classes = shapes.back().element_count();
-  for (std::size_t i = 0; i < statement.samples.size(); ++i) {
-    if (statement.samples[i].size() != input_size) {
-      throw Failure(ExitCode::bad_input, what + ": sample " + std::to_string(i) + " has " +
-                                             std::to_string(statement.samples[i].size()) + " values, the model takes " +
-                                             std::to_string(input_size));
-    }
-    if (statement.labels[i] >= classes) {
-      throw Failure(ExitCode::bad_input, what + ": label " + std::to_string(statement.labels[i]) + " of sample " +
-                                             std::to_string(i) + " is not one of the model's " + std::to_string(classes) +
-                                             " classes");
-    }
-  }
-}
 
 double accuracy(std::size_t correct, std::size_t samples) {
   return static_cast<double>(correct) / static_cast<double>(samples);
@@ -68,7 +23,6 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   arguments.require_one_of({"--images", "--samples"});
   const auto published = load(arguments.required("--commitment"), decode_commitment);
   const auto secret = load(arguments.required("--secret"), decode_secret);
-  const auto state = prover_state(secret, published);
   const nn::Architecture& architecture = published.architecture;
   LabelledInputs inputs;
   std::string source;
@@ -97,26 +51,12 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
     source = fmt::format("Fashion-MNIST test images {} to {}", first, first + count - 1);
   }
   const std::size_t count = inputs.values.size();
-  const std::size_t column_vars = accuracy_key_column_vars(
-      published.key_column_vars,
-      take(zk::ModelCircuit<Scalar>::compile(architecture, count, zk::Conclusion::accuracy), count_option), count_option);
-
-  output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, count);
-  const Pcs pcs = make_key(column_vars);
-  output.progress("proving the accuracy of {} on {} samples", architecture.name, count);
-  const auto start = std::chrono::steady_clock::now();
-  OsRng rng;  // the proof's blinding factors: never a seeded generator
-  ProgressBar bar(output, "proving");
-  auto options = prover_options(arguments);
-  options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-  const auto proven = take(zk::prove_accuracy(pcs, secret.model, state, published.commitment,
-                                              std::span<const std::vector<std::int64_t>>(inputs.values),
-                                              std::span<const std::size_t>(inputs.labels), rng, options),
-                           "prove");
-  const double seconds = seconds_since(start);
-  output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
-
-  const AccuracyStatementFile statement{inputs.values, inputs.labels, proven.correct};
+  const ProvenAccuracy proven =
+      prove_accuracy(published, secret, std::move(inputs), prover_options(arguments), output, count_option);
+  const AccuracyStatementFile& statement = proven.statement;
+  const double seconds = proven.seconds;
+  const std::size_t column_vars = proven.key_column_vars;
+  const std::size_t correct = statement.correct;
   const auto proof_bytes = encode(proven.proof);
   if (auto ok = write_file(statement_path, encode(statement), Visibility::shared); !ok) fail("--out-statement", ok.error());
   if (auto ok = write_file(proof_path, proof_bytes, Visibility::shared); !ok) fail("--out-proof", ok.error());
@@ -126,8 +66,8 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
                    .add("model", architecture.name)
                    .add("source", source)
                    .add("samples", count)
-                   .add("correct", proven.correct)
-                   .add("accuracy", accuracy(proven.correct, count))
+                   .add("correct", correct)
+                   .add("accuracy", accuracy(correct, count))
                    .add("key_generators", std::size_t{1} << column_vars)
                    .add("prove_seconds", seconds)
                    .add_json("profile", profile_json(proven.profile))
@@ -135,8 +75,7 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
                    .add("proof", proof_path)
                    .add("statement", statement_path));
   }
-  output.line("{} of {} classified as labelled ({:.1f}%): {}", proven.correct, count, 100 * accuracy(proven.correct, count),
-              source);
+  output.line("{} of {} classified as labelled ({:.1f}%): {}", correct, count, 100 * accuracy(correct, count), source);
   output.line("proof:     {} ({} bytes, proved in {:.3f} s)", proof_path, proof_bytes.size(), seconds);
   output.line("statement: {} (the samples, their labels and the count; not the predictions)", statement_path);
   return ExitCode::success;
@@ -147,26 +86,13 @@ ExitCode verify(const Arguments& arguments, const Output& output) {
   const std::string statement_path = arguments.required("--statement");
   const auto statement = load(statement_path, decode_accuracy_statement);
   const auto proof = load(arguments.required("--proof"), decode_proof);
-  require_fits(statement, published.architecture, statement_path);
   const std::size_t samples = statement.samples.size();
-  // The architecture is the model owner's: its cost is checked before anything is compiled,
-  // for the commitment's own key (one sample) and for the batch.
-  const zk::VerifierLimits limits = verifier_limits(arguments);
-  const std::size_t published_key =
-      published_key_column_vars(published, verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, limits));
-  const auto circuit = verifier_circuit(published.architecture, samples, zk::Conclusion::accuracy, limits);
-  const std::size_t column_vars = accuracy_key_column_vars(published_key, circuit, statement_path);
+  const Verification verification =
+      verify_accuracy(published, statement, proof, verifier_limits(arguments), output, statement_path);
+  const double seconds = verification.seconds;
+  const std::size_t column_vars = verification.key_column_vars;
 
-  output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, samples);
-  const Pcs pcs = make_key(column_vars);
-  output.progress("verifying");
-  const auto start = std::chrono::steady_clock::now();
-  const Status verdict = zk::verify_accuracy(pcs, circuit, published.commitment,
-                                             std::span<const std::vector<std::int64_t>>(statement.samples),
-                                             std::span<const std::size_t>(statement.labels), statement.correct, proof);
-  const double seconds = seconds_since(start);
-
-  return report_verdict(output, verdict,
+  return report_verdict(output, verification.verdict,
                         JsonObject()
                             .add("model", published.architecture.name)
                             .add("samples", samples)

@@ -170,6 +170,12 @@ zk::ModelCircuit<Scalar> verifier_circuit(const nn::Architecture& architecture, 
   return take(std::move(circuit), "architecture");
 }
 
+std::string hex_text(std::span<const std::uint8_t> bytes) {
+  std::string out;
+  for (std::uint8_t b : bytes) out += fmt::format("{:02x}", b);
+  return out;
+}
+
 Pcs make_key(std::size_t column_vars) { return Pcs(key_domain, column_vars); }
 
 std::size_t argmax(std::span<const std::int64_t> values) {

@@ -19,6 +19,7 @@
 #include <zkcnn/error.hpp>
 #include <zkcnn/nn/architecture.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/precompiled.hpp>
 #include <zkcnn/zk/model_circuit.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 #include <zkcnn/zk/verifier_cost.hpp>
@@ -178,6 +179,9 @@ Pcs make_key(std::size_t column_vars);
 
 /// The index of the largest value, the first one on ties: a classifier's predicted class.
 std::size_t argmax(std::span<const std::int64_t> values);
+
+/// Bytes in lowercase hexadecimal: digests for people.
+std::string hex_text(std::span<const std::uint8_t> bytes);
 
 /// Seconds since `start` (steady clock).
 double seconds_since(std::chrono::steady_clock::time_point start);

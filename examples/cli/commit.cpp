@@ -1,14 +1,10 @@
 // zkcnn commit: import and quantize a trained model, commit to its weights, and write the
 // public commitment file and the model owner's secret file.
 
-#include <chrono>
-
-#include <zkcnn/random/os_rng.hpp>
-#include <zkcnn/zk/model_proof.hpp>
-
 #include "commands.hpp"
 #include "files.hpp"
 #include "model_source.hpp"
+#include "operations.hpp"
 
 namespace zkcnn::cli {
 
@@ -19,24 +15,10 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const std::string secret_path = arguments.required("--out-secret");
   require_distinct_outputs(commitment_path, secret_path);
   const nn::QuantizedModel model = import_model(arguments, output);
-
-  auto start = std::chrono::steady_clock::now();
-  const std::size_t column_vars = take(key_column_vars(model.architecture), "model");
-  output.progress("deriving the commitment key: 2^{} generators", column_vars);
-  const Pcs pcs = make_key(column_vars);
-  const double key_seconds = seconds_since(start);
-
-  output.progress("committing to the weights");
-  start = std::chrono::steady_clock::now();
-  OsRng rng;  // the blinding factors hide the weights: never a seeded generator
-  auto [commitment, state] = take(zk::commit_model(pcs, model, rng), "commit");
-  const double commit_seconds = seconds_since(start);
-
-  const CommitmentFile published{column_vars, model.architecture, std::move(commitment)};
-  const auto commitment_bytes = encode(published);
-  const SecretFile secret{model, std::move(state.opening), commitment_digest(published)};
+  const Committed committed = commit(model, output);
+  const auto commitment_bytes = encode(committed.commitment);
   // The secret first: a commitment without its secret could never be proven about.
-  if (auto ok = write_file(secret_path, encode(secret), Visibility::owner_only); !ok) fail("--out-secret", ok.error());
+  if (auto ok = write_file(secret_path, encode(committed.secret), Visibility::owner_only); !ok) fail("--out-secret", ok.error());
   if (auto ok = write_file(commitment_path, commitment_bytes, Visibility::shared); !ok) fail("--out-commitment", ok.error());
 
   std::size_t parameters = 0;
@@ -45,15 +27,15 @@ ExitCode run(const Arguments& arguments, const Output& output) {
     print_json(JsonObject()
                    .add("model", model.architecture.name)
                    .add("parameters", parameters)
-                   .add("key_generators", std::size_t{1} << column_vars)
-                   .add("key_seconds", key_seconds)
-                   .add("commit_seconds", commit_seconds)
+                   .add("key_generators", std::size_t{1} << committed.commitment.key_column_vars)
+                   .add("key_seconds", committed.key_seconds)
+                   .add("commit_seconds", committed.commit_seconds)
                    .add("commitment_bytes", commitment_bytes.size())
                    .add("commitment", commitment_path)
                    .add("secret", secret_path));
   }
   output.line("committed to {} ({} parameters) in {:.2f} s (key: 2^{} generators, {:.2f} s)", model.architecture.name,
-              parameters, commit_seconds, column_vars, key_seconds);
+              parameters, committed.commit_seconds, committed.commitment.key_column_vars, committed.key_seconds);
   output.line("commitment: {} ({} bytes, public)", commitment_path, commitment_bytes.size());
   output.line("secret:     {} (the model and the commitment's blinding factors: keep it private)", secret_path);
   return ExitCode::success;

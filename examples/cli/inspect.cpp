@@ -85,9 +85,7 @@ std::string digest_text(std::span<const std::vector<std::int64_t>> samples) {
   for (const auto& sample : samples) {
     for (std::int64_t v : sample) hasher.update(zkcnn::detail::le_bytes(static_cast<std::uint64_t>(v)));
   }
-  std::string out;
-  for (std::uint8_t b : hasher.finalize()) out += fmt::format("{:02x}", b);
-  return out;
+  return hex_text(hasher.finalize());
 }
 
 // What a statement file claims: the prediction's input and logits, or the accuracy's samples,

@@ -92,7 +92,12 @@ std::vector<std::vector<double>> samples_file(const std::filesystem::path& path,
     for (std::size_t i = 0; i < padded.count; ++i) samples.push_back(data::to_unit_interval(padded.image(i)));
     return samples;
   }
-  const auto array = take(data::read_npy_file(path), option);
+  return samples_from_array(take(data::read_npy_file(path), option), channels, height, width, what);
+}
+
+std::vector<std::vector<double>> samples_from_array(const data::NpyArray& array, std::size_t channels, std::size_t height,
+                                                    std::size_t width, const std::string& what) {
+  const std::size_t sample_size = channels * height * width;
   const auto& shape = array.shape;
   const bool one = shape == std::vector<std::size_t>{channels, height, width};
   const bool batch = shape.size() == 4 && shape[1] == channels && shape[2] == height && shape[3] == width;
@@ -104,6 +109,7 @@ std::vector<std::vector<double>> samples_file(const std::filesystem::path& path,
   }
   // Bytes are pixels: the shipped models take pixel / 255. Floats are the model's inputs as they are.
   const double scale = array.type == data::NpyType::uint8 ? 1.0 / 255.0 : 1.0;
+  std::vector<std::vector<double>> samples;
   for (std::size_t begin = 0; begin < array.values.size(); begin += sample_size) {
     std::vector<double> sample(array.values.begin() + static_cast<std::ptrdiff_t>(begin),
                                array.values.begin() + static_cast<std::ptrdiff_t>(begin + sample_size));
@@ -115,28 +121,27 @@ std::vector<std::vector<double>> samples_file(const std::filesystem::path& path,
 
 std::vector<std::size_t> labels_file(const std::filesystem::path& path, std::size_t count, const std::string& option) {
   const std::string what = option + " " + path.string();
-  std::vector<double> values;
-  if (path.extension() == ".npy") {
-    auto array = take(data::read_npy_file(path), option);
-    if (array.shape.size() != 1) {
-      throw Failure(ExitCode::bad_input, what + ": labels are a 1-dimensional array, this one is " + data::shape_text(array.shape));
-    }
-    values = std::move(array.values);
-  } else {
-    const auto labels = take(data::read_idx_file(path), option);
-    if (labels.dims.size() != 1) {
-      throw Failure(ExitCode::bad_input, what + ": an IDX file of labels has 1 dimension, this one " +
-                                             std::to_string(labels.dims.size()));
-    }
-    values.assign(labels.values.begin(), labels.values.end());
+  if (path.extension() == ".npy") return labels_from_array(take(data::read_npy_file(path), option), count, what);
+  const auto labels = take(data::read_idx_file(path), option);
+  if (labels.dims.size() != 1) {
+    throw Failure(ExitCode::bad_input, what + ": an IDX file of labels has 1 dimension, this one " +
+                                           std::to_string(labels.dims.size()));
   }
-  if (values.size() != count) {
-    throw Failure(ExitCode::bad_input, what + ": " + std::to_string(values.size()) + " labels for " + std::to_string(count) +
-                                           " samples");
+  return labels_from_array({data::NpyType::uint8, {labels.values.size()}, {labels.values.begin(), labels.values.end()}},
+                           count, what);
+}
+
+std::vector<std::size_t> labels_from_array(const data::NpyArray& array, std::size_t count, const std::string& what) {
+  if (array.shape.size() != 1) {
+    throw Failure(ExitCode::bad_input, what + ": labels are a 1-dimensional array, this one is " + data::shape_text(array.shape));
+  }
+  if (array.values.size() != count) {
+    throw Failure(ExitCode::bad_input, what + ": " + std::to_string(array.values.size()) + " labels for " +
+                                           std::to_string(count) + " samples");
   }
   std::vector<std::size_t> labels;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const double v = values[i];
+  for (std::size_t i = 0; i < array.values.size(); ++i) {
+    const double v = array.values[i];
     if (!(v >= 0 && v < 4294967296.0) || v != static_cast<double>(static_cast<std::uint64_t>(v))) {
       throw Failure(ExitCode::bad_input, what + ": label " + std::to_string(i) + " (" + fmt::format("{}", v) +
                                              ") is not a class number");
@@ -176,7 +181,6 @@ nn::QuantizedModel import_model(const Arguments& arguments, const Output& output
   const std::size_t calibration_count = arguments.number("--calibration", 1000, 1, 60000);
   const std::string data = arguments.optional("--data").value_or(std::string(default_data_directory));
 
-  const auto start = std::chrono::steady_clock::now();
   output.progress("importing {}", path);
   const auto float_model = take(onnx_import::load_onnx(path), "--model");
   std::vector<std::vector<double>> calibration;
@@ -194,12 +198,18 @@ nn::QuantizedModel import_model(const Arguments& arguments, const Output& output
       calibration.push_back(data::to_unit_interval(padded.image(i)));
     }
   }
+  return quantize_model(float_model, std::move(calibration), options, output);
+}
+
+nn::QuantizedModel quantize_model(const onnx_import::FloatModel& float_model, std::vector<std::vector<double>> calibration,
+                                  onnx_import::QuantizationOptions options, const Output& output) {
+  const auto start = std::chrono::steady_clock::now();
   output.progress("quantizing: {}-bit weights, {}-bit activations, calibrated on {} samples", options.weight_bits,
                   options.activation_bits, calibration.size());
   ProgressBar bar(output, "calibrating");
   options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
   auto model = take(onnx_import::quantize(float_model, calibration, options), "quantize");
-  output.progress("imported {} ({} layers) in {:.2f} s", model.architecture.name, model.architecture.layers.size(),
+  output.progress("quantized {} ({} layers) in {:.2f} s", model.architecture.name, model.architecture.layers.size(),
                   seconds_since(start));
   return model;
 }

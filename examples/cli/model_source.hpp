@@ -16,6 +16,8 @@
 
 #include "arguments.hpp"
 #include "cli.hpp"
+#include "npy.hpp"
+#include "onnx_import.hpp"
 
 namespace zkcnn::cli {
 
@@ -30,6 +32,11 @@ std::vector<OptionSpec> quantization_options();
 
 /// Imports --model and quantizes it as the quantization options say.
 nn::QuantizedModel import_model(const Arguments& arguments, const Output& output);
+
+/// Quantizes an imported model, calibrating on `calibration` (float inputs as the model takes
+/// them, at least one), with a progress bar.
+nn::QuantizedModel quantize_model(const onnx_import::FloatModel& float_model, std::vector<std::vector<double>> calibration,
+                                  onnx_import::QuantizationOptions options, const Output& output);
 
 /// A model input and where it came from.
 struct ModelInput {
@@ -68,9 +75,18 @@ ModelInput test_image(const std::filesystem::path& directory, std::size_t index,
 std::vector<std::vector<double>> samples_file(const std::filesystem::path& path, std::size_t channels, std::size_t height,
                                               std::size_t width, const std::string& option);
 
+/// The samples of an array: one input (C x H x W) or a batch (N x C x H x W, or N x H x W for
+/// one channel), uint8 pixels divided by 255; `what` names the array in errors.
+std::vector<std::vector<double>> samples_from_array(const data::NpyArray& array, std::size_t channels, std::size_t height,
+                                                    std::size_t width, const std::string& what);
+
 /// The labels of `count` samples from a file: a 1-dimensional NumPy .npy array of whole numbers
 /// (any integer or float type), or an IDX label file.
 std::vector<std::size_t> labels_file(const std::filesystem::path& path, std::size_t count, const std::string& option);
+
+/// The labels of `count` samples from a 1-dimensional array of whole numbers; `what` names the
+/// array in errors.
+std::vector<std::size_t> labels_from_array(const data::NpyArray& array, std::size_t count, const std::string& what);
 
 /// A .npy or .f32 file of one float input (samples_file), quantized at the model's input scale;
 /// or a text file of integers separated by whitespace or commas: the model's input at its input

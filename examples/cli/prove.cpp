@@ -1,15 +1,12 @@
 // zkcnn prove: run the committed model on a public input and prove its output.
 
-#include <chrono>
 #include <limits>
-
-#include <zkcnn/random/os_rng.hpp>
-#include <zkcnn/zk/prediction.hpp>
 
 #include "commands.hpp"
 #include "files.hpp"
 #include "logits.hpp"
 #include "model_source.hpp"
+#include "operations.hpp"
 
 namespace zkcnn::cli {
 
@@ -28,33 +25,18 @@ ExitCode run(const Arguments& arguments, const Output& output) {
           ? test_image(arguments.optional("--data").value_or(std::string(default_data_directory)),
                        arguments.number("--image", 0, 0, std::numeric_limits<std::uint32_t>::max()), architecture)
           : input_file(arguments.required("--input"), architecture);
-  const auto state = prover_state(secret, published);
-
-  output.progress("deriving the commitment key: 2^{} generators", published.key_column_vars);
-  const Pcs pcs = make_key(published.key_column_vars);
-  output.progress("proving the prediction of {} on {}", architecture.name, input.source);
-  const auto start = std::chrono::steady_clock::now();
-  OsRng rng;  // the proof's blinding factors: never a seeded generator
-  ProgressBar bar(output, "proving");
-  auto options = prover_options(arguments);
-  options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
-  auto proven_or_error =
-      zk::prove_prediction(pcs, secret.model, state, published.commitment, input.values, rng, options);
-  if (!proven_or_error && arguments.has("--input")) {
-    // An input file at the wrong scale shows only as a layer's overflow: say what to check.
-    proven_or_error = make_error(
-        proven_or_error.error().code,
-        proven_or_error.error().message +
-            fmt::format(" (is --input at the model's input scale? Inputs are preprocessed as the model was trained, "
+  // An input file at the wrong scale shows only as a layer's overflow: say what to check.
+  const std::string input_hint =
+      arguments.has("--input")
+          ? fmt::format(" (is --input at the model's input scale? Inputs are preprocessed as the model was trained, "
                         "e.g. pixels / 255, then quantized as round(x * 2^{}); a .npy file of floats is quantized by "
                         "this tool, a text file must hold the quantized integers)",
-                        architecture.input_scale_bits));
-  }
-  const auto proven = take(std::move(proven_or_error), "prove");
-  const double seconds = seconds_since(start);
-  output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
-
-  const StatementFile statement{input.values, proven.output, argmax(proven.output)};
+                        architecture.input_scale_bits)
+          : "";
+  const ProvenPrediction proven =
+      prove_prediction(published, secret, input.values, prover_options(arguments), output, input_hint);
+  const StatementFile& statement = proven.statement;
+  const double seconds = proven.seconds;
   const auto proof_bytes = encode(proven.proof);
   if (auto ok = write_file(statement_path, encode(statement), Visibility::shared); !ok) fail("--out-statement", ok.error());
   if (auto ok = write_file(proof_path, proof_bytes, Visibility::shared); !ok) fail("--out-proof", ok.error());

@@ -1,12 +1,9 @@
 // zkcnn verify: check a proof of a statement against a model commitment.
 
-#include <chrono>
-
-#include <zkcnn/zk/prediction.hpp>
-
 #include "commands.hpp"
 #include "files.hpp"
 #include "logits.hpp"
+#include "operations.hpp"
 
 namespace zkcnn::cli {
 
@@ -17,28 +14,16 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const auto statement = load(arguments.required("--statement"), decode_statement);
   const auto proof = load(arguments.required("--proof"), decode_proof);
 
-  // The architecture is the model owner's: its cost is checked before anything is compiled.
-  const auto circuit = verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, verifier_limits(arguments));
-  const std::size_t column_vars = published_key_column_vars(published, circuit);
-  output.progress("deriving the commitment key: 2^{} generators", column_vars);
-  const Pcs pcs = make_key(column_vars);
-  output.progress("verifying");
-  const auto start = std::chrono::steady_clock::now();
-  // The predicted class is a claim about the output: check it as part of the statement.
-  const std::size_t largest = argmax(statement.output);
-  Status verdict = statement.predicted_class == largest
-                       ? zk::verify_prediction(pcs, circuit, published.commitment, statement.input, statement.output, proof)
-                       : Status(make_error(Errc::verification_failed,
-                                           "the statement's predicted class " + std::to_string(statement.predicted_class) +
-                                               " is not its largest output (class " + std::to_string(largest) + ")"));
-  const double seconds = seconds_since(start);
+  const Verification verification =
+      verify_prediction(published, statement, proof, verifier_limits(arguments), output);
+  const double seconds = verification.seconds;
 
   const auto shown = logits(published.architecture, statement.output);
   JsonObject json;
   json.add("model", published.architecture.name).add("predicted_class", statement.predicted_class);
   shown.add_to(json);
   json.add("zero_knowledge", zk::is_zero_knowledge(proof)).add("verify_seconds", seconds);
-  return report_verdict(output, verdict, json,
+  return report_verdict(output, verification.verdict, json,
                         fmt::format("verified: the model committed to in this commitment ({}) predicts class {} on this "
                                     "input, with logits {} ({}, {:.3f} s)",
                                     published.architecture.name, statement.predicted_class, shown.text(),

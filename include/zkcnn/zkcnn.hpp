@@ -35,6 +35,8 @@
 
 #include "zkcnn/io/byte_stream.hpp"
 
+#include "zkcnn/precompiled.hpp"
+
 #include "zkcnn/nn/architecture.hpp"
 #include "zkcnn/nn/bias.hpp"
 #include "zkcnn/nn/conv2d_direct.hpp"
@@ -76,3 +78,4 @@
 #include "zkcnn/zk/model_proof.hpp"
 #include "zkcnn/zk/prediction.hpp"
 #include "zkcnn/zk/range_check.hpp"
+

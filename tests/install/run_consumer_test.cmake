@@ -82,21 +82,27 @@ execute_process(
   COMMAND "${CMAKE_COMMAND}" --build "${CONSUMER_BINARY_DIR}" ${_config_args}
   COMMAND_ERROR_IS_FATAL ANY)
 
-# Single-config generators put the executable at the top; multi-config ones in <config>/.
-set(_exe_name "zkcnn_consumer${CMAKE_EXECUTABLE_SUFFIX}")
-set(_exe "")
-foreach(_candidate IN ITEMS "${CONSUMER_BINARY_DIR}/${_exe_name}"
-                           "${CONSUMER_BINARY_DIR}/${CONSUMER_CONFIG}/${_exe_name}")
-  if(EXISTS "${_candidate}" AND NOT IS_DIRECTORY "${_candidate}")
-    set(_exe "${_candidate}")
-    break()
-  endif()
-endforeach()
-if(_exe STREQUAL "")
-  message(FATAL_ERROR "[install.consumer] no ${_exe_name} was built in ${CONSUMER_BINARY_DIR}")
+# Single-config generators put executables at the top; multi-config ones in <config>/.
+set(_programs zkcnn_consumer)
+if(ZKCNN_EXPECT_PRECOMPILED)
+  list(APPEND _programs zkcnn_consumer_precompiled)
 endif()
+foreach(_program IN LISTS _programs)
+  set(_exe_name "${_program}${CMAKE_EXECUTABLE_SUFFIX}")
+  set(_exe "")
+  foreach(_candidate IN ITEMS "${CONSUMER_BINARY_DIR}/${_exe_name}"
+                             "${CONSUMER_BINARY_DIR}/${CONSUMER_CONFIG}/${_exe_name}")
+    if(EXISTS "${_candidate}" AND NOT IS_DIRECTORY "${_candidate}")
+      set(_exe "${_candidate}")
+      break()
+    endif()
+  endforeach()
+  if(_exe STREQUAL "")
+    message(FATAL_ERROR "[install.consumer] no ${_exe_name} was built in ${CONSUMER_BINARY_DIR}")
+  endif()
 
-message(STATUS "[install.consumer] (d) running ${_exe}")
-execute_process(COMMAND "${_exe}" COMMAND_ERROR_IS_FATAL ANY)
+  message(STATUS "[install.consumer] (d) running ${_exe}")
+  execute_process(COMMAND "${_exe}" COMMAND_ERROR_IS_FATAL ANY)
+endforeach()
 
 message(STATUS "[install.consumer] passed")

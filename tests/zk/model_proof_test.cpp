@@ -10,6 +10,7 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/precompiled.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/random/os_rng.hpp>
 #include <zkcnn/zk/model_proof.hpp>
@@ -217,6 +218,28 @@ TEST_CASE("the prover reports its progress: rising, to the total, after every pa
       CHECK(reports[i].first > (i == 0 ? 0 : reports[i - 1].first));
     }
     CHECK(reports.back().first == reports.back().second);
+  }
+}
+
+TEST_CASE("the commitment reports every row, one at a time, and is the same with or without", "[zk]") {
+  struct ThreadCountReset {
+    ~ThreadCountReset() { zkcnn::set_thread_count(0); }
+  } reset;
+  const QuantizedModel model = zkcnn_model_test::every_layer_model(1);
+  for (const std::size_t threads : {1, 2, 3}) {
+    CAPTURE(threads);
+    zkcnn::set_thread_count(threads);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> reports;
+    zkcnn::testing::DeterministicRng reporting_rng{3}, quiet_rng{3};
+    const auto reported = zkcnn::zk::commit_model(pcs(), model, reporting_rng, [&](std::uint64_t done, std::uint64_t total) {
+                            reports.emplace_back(done, total);
+                          }).value();
+    const auto quiet = zkcnn::zk::commit_model(pcs(), model, quiet_rng).value();
+    CHECK(reported.first.serialize() == quiet.first.serialize());
+    const std::size_t rows = reported.first.weights.rows.size();
+    REQUIRE(rows > 1);
+    REQUIRE(reports.size() == rows);
+    for (std::size_t i = 0; i < rows; ++i) CHECK(reports[i] == std::pair<std::uint64_t, std::uint64_t>{i + 1, rows});
   }
 }
 

@@ -7,6 +7,7 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/precompiled.hpp>
 #include <zkcnn/poly/univariate.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/prediction.hpp>

@@ -12,6 +12,8 @@
 // prover cannot trade value for vector once C' and V are fixed.
 
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -119,11 +121,16 @@ class Hyrax {
     return std::min(std::max(balanced_column_vars(num_vars), wide), max_column_vars_);
   }
 
+  /// Hears of each row committed: the rows done so far and in all.
+  using RowProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
   /// Commits to the multilinear polynomial with the given evaluations (zero-padded to 2^n),
-  /// with `column_vars` columns' worth of variables (default: default_column_vars).
+  /// with `column_vars` columns' worth of variables (default: default_column_vars);
+  /// `progress`, if given, hears of every row committed.
   template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit(std::span<const Scalar> evaluations, std::size_t num_vars, Rng& rng,
-                                        std::optional<std::size_t> column_vars = std::nullopt) const {
+                                        std::optional<std::size_t> column_vars = std::nullopt,
+                                        const RowProgress& progress = {}) const {
     const std::size_t b = column_vars.value_or(default_column_vars(num_vars));
     if (b > num_vars || b > max_column_vars_ || num_vars >= 64 || evaluations.size() > (std::size_t{1} << num_vars)) {
       throw std::invalid_argument("Hyrax::commit: shape does not fit the polynomial or the key");
@@ -140,11 +147,17 @@ class Hyrax {
     commitment.rows.resize(rows);
     const std::size_t threads = detail::default_thread_count();
     const std::size_t msm_threads = rows >= threads ? 1 : threads;
+    std::mutex reporting;  // progress hears of rows one at a time, in increasing counts
+    std::uint64_t rows_done = 0;
     detail::parallel_for(0, rows, [&](std::size_t first, std::size_t last) {
       for (std::size_t r = first; r < last; ++r) {
         const std::size_t begin = std::min(evaluations.size(), r * columns);
         const std::size_t end = std::min(evaluations.size(), begin + columns);
         commitment.rows[r] = key_.commit(evaluations.subspan(begin, end - begin), opening.row_blinds[r], msm_threads);
+        if (progress) {
+          const std::lock_guard lock(reporting);
+          progress(++rows_done, rows);
+        }
       }
     }, rows >= threads ? threads : 1);
     return {std::move(commitment), std::move(opening)};

@@ -104,10 +104,17 @@ struct ModelProverState {
   typename P::Opening opening;
 };
 
-/// Commits to a model's weights. `rng` must be a cryptographic generator (OsRng).
+/// Reports progress: the work done so far and in all. A proof's units are the table entries
+/// its parts read (each layer's tables, the range check's auxiliary witness, the openings'
+/// matrices), which roughly track time; a commitment's are the rows of its matrix.
+using ProgressReport = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+/// Commits to a model's weights. `rng` must be a cryptographic generator (OsRng). `progress`,
+/// if given, hears of every row committed (a VGG-sized model's commitment takes seconds to
+/// minutes).
 template <ModelPCS P, CryptoRng Rng>
 Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::QuantizedModel& model,
-                                                                       Rng& rng) {
+                                                                       Rng& rng, const ProgressReport& progress = {}) {
   using F = typename P::Scalar;
   if (auto valid = model.validate(); !valid) return valid.error();
   auto circuit = ModelCircuit<F>::compile(model.architecture, 1);
@@ -119,17 +126,12 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   // once, does not travel in proofs.
   const std::size_t vars = circuit->weights_layout().num_vars();
   const std::size_t columns = std::min({std::max<std::size_t>(vars / 2, 1), vars, pcs.max_column_vars()});
-  auto [commitment, opening] = pcs.commit(std::span<const F>(weights), vars, rng, columns);
+  auto [commitment, opening] = pcs.commit(std::span<const F>(weights), vars, rng, columns, progress);
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
 /// Version 4 binds the commitment key (its domain and size) into the transcript.
 inline constexpr std::uint8_t model_proof_version = 4;
-
-/// Reports a proof's progress, after each of its parts: the work done so far and in all, in
-/// units of table entries the parts read (each layer's tables, the range check's auxiliary
-/// witness, the openings' matrices), which roughly track time.
-using ProgressReport = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 /// How a proof is made. Zero knowledge hides the weights and every activation; turning it off
 /// is for benchmarks and debugging only.
