@@ -223,12 +223,7 @@ LabelledInputs test_images(const std::filesystem::path& directory, std::size_t f
                                            (count == 1 ? "" : " to " + std::to_string(first + count - 1)));
   }
   // The chosen images alone, padded as the model's training padded them.
-  const std::size_t image_size = test.height * test.width;
-  data::LabelledImages chosen{count, test.height, test.width, {}, {}};
-  chosen.pixels.assign(test.pixels.begin() + static_cast<std::ptrdiff_t>(first * image_size),
-                       test.pixels.begin() + static_cast<std::ptrdiff_t>((first + count) * image_size));
-  chosen.labels.assign(test.labels.begin() + static_cast<std::ptrdiff_t>(first),
-                       test.labels.begin() + static_cast<std::ptrdiff_t>(first + count));
+  const data::LabelledImages chosen = data::slice_images(test, first, count);
   const auto padded =
       take(data::pad_to_input(chosen, architecture.in_channels, architecture.height, architecture.width), option);
   LabelledInputs inputs;

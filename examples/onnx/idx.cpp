@@ -161,6 +161,16 @@ LabelledImages pad_images(const LabelledImages& images, std::size_t border) {
   return padded;
 }
 
+LabelledImages slice_images(const LabelledImages& images, std::size_t first, std::size_t count) {
+  const std::size_t image_size = images.height * images.width;
+  LabelledImages chosen{count, images.height, images.width, {}, {}};
+  chosen.pixels.assign(images.pixels.begin() + static_cast<std::ptrdiff_t>(first * image_size),
+                       images.pixels.begin() + static_cast<std::ptrdiff_t>((first + count) * image_size));
+  chosen.labels.assign(images.labels.begin() + static_cast<std::ptrdiff_t>(first),
+                       images.labels.begin() + static_cast<std::ptrdiff_t>(first + count));
+  return chosen;
+}
+
 Result<LabelledImages> pad_to_input(const LabelledImages& images, std::size_t channels, std::size_t height,
                                     std::size_t width) {
   const bool fits = channels == 1 && height >= images.height && width >= images.width &&

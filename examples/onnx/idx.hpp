@@ -68,6 +68,9 @@ inline constexpr std::array<std::string_view, 10> fashion_mnist_classes = {
 /// dataset-fashion-mnist installs them in /usr/share/datasets/fashion-mnist).
 Result<LabelledImages> load_fashion_mnist(const std::filesystem::path& directory, Split split);
 
+/// Images first to first + count - 1 with their labels; the range must lie within the set.
+LabelledImages slice_images(const LabelledImages& images, std::size_t first, std::size_t count);
+
 /// Pixels as the float inputs of the shipped models: pixel / 255, in [0, 1].
 std::vector<double> to_unit_interval(std::span<const std::uint8_t> pixels);
 

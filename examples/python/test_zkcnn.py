@@ -18,6 +18,7 @@ import pytest
 import zkcnn
 
 MODEL = Path(os.environ.get("ZKCNN_MODELS_DIR", "examples/models")) / "lenet5_fashion_mnist.onnx"
+RGB_MODEL = Path(os.environ.get("ZKCNN_OPERATOR_MODELS_DIR", "tests/onnx/data/operators")) / "rgb_classifier.onnx"
 DATA = Path("/usr/share/datasets/fashion-mnist")
 
 pytestmark = pytest.mark.skipif(not (DATA / "t10k-images-idx3-ubyte.gz").exists(),
@@ -183,3 +184,42 @@ def test_proving_releases_the_gil(committed, test_images):
         longest_pause, last = max(longest_pause, now - last), now
     worker.join()
     assert longest_pause < proven[0].seconds / 2, (longest_pause, proven[0].seconds)
+
+
+def test_a_three_channel_model_commits_and_proves_from_npy_files(tmp_path):
+    """A 3x32x32 classifier, which Fashion-MNIST does not fit: calibration and input from .npy
+    files with the tool, and from arrays with the module; each side verifies the other's proof."""
+    rng = np.random.default_rng(3)
+    calibration = rng.uniform(0, 1, size=(16, 3, 32, 32)).astype(np.float32)
+    image = rng.uniform(0, 1, size=(3, 32, 32)).astype(np.float32)
+    model = zkcnn.import_onnx(RGB_MODEL, calibration)
+    assert model.input_shape == (3, 32, 32)
+    commitment, secret = zkcnn.commit(model)
+    prediction = zkcnn.prove(secret, commitment, image)
+    assert zkcnn.verify(commitment, prediction.statement, prediction.proof)
+
+    cli = os.environ.get("ZKCNN_CLI")
+    if not cli:
+        pytest.skip("ZKCNN_CLI does not name the command-line tool")
+    np.save(tmp_path / "calibration.npy", calibration)
+    np.save(tmp_path / "image.npy", image)
+    files = {name: tmp_path / name for name in ("C", "S", "P", "T")}
+
+    def run(*arguments):
+        done = subprocess.run([cli, *map(str, arguments), "--quiet"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("commit", "--model", RGB_MODEL, "--calibration-data", tmp_path / "calibration.npy",
+        "--out-commitment", files["C"], "--out-secret", files["S"])
+    run("prove", "--secret", files["S"], "--commitment", files["C"], "--input", tmp_path / "image.npy",
+        "--out-proof", files["P"], "--out-statement", files["T"])
+    run("verify", "--commitment", files["C"], "--statement", files["T"], "--proof", files["P"])
+    shown = run("inspect", "--statement", files["T"], "--commitment", files["C"])
+    assert "rgb_classifier" in shown
+    # The tool quantized the same image as the module does, under its own commitment.
+    tool_commitment = zkcnn.Commitment.load(files["C"])
+    tool_statement = zkcnn.Statement.load(files["T"])
+    np.testing.assert_array_equal(tool_statement.input, zkcnn.quantize_input(tool_commitment, image))
+    assert zkcnn.verify(tool_commitment, tool_statement, zkcnn.Proof.load(files["P"]))
+    assert not zkcnn.verify(commitment, tool_statement, zkcnn.Proof.load(files["P"]))

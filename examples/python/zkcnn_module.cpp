@@ -130,6 +130,22 @@ void save(const std::filesystem::path& path, const std::vector<std::uint8_t>& by
   if (auto ok = cli::write_file(path, bytes, visibility); !ok) cli::fail(path.string(), ok.error());
 }
 
+/// Adds what every object of the tool's files has: to_bytes, from_bytes, save and load.
+template <class T, class Decode>
+void def_file(py::class_<T>& objects, Decode decode, std::string what, cli::Visibility visibility) {
+  objects.def("to_bytes", [](const T& object) { return to_bytes(cli::encode(object)); }, "The file's bytes.")
+      .def_static("from_bytes", [decode, what](const py::bytes& bytes) { return decode_bytes(bytes, decode, what); },
+                  py::arg("data"), "Decodes the file's bytes; raises zkcnn.Error when they are not such a file.")
+      .def("save",
+           [visibility](const T& object, const std::filesystem::path& path) {
+             save(path, cli::encode(object), visibility);
+           },
+           py::arg("path"),
+           visibility == cli::Visibility::owner_only ? "Writes the file, readable by its owner only." : "Writes the file.")
+      .def_static("load", [decode](const std::filesystem::path& path) { return cli::load(path, decode); }, py::arg("path"),
+                  "Reads the file; raises zkcnn.Error when it is not such a file.");
+}
+
 py::tuple input_shape(const nn::Architecture& architecture) {
   return py::make_tuple(architecture.in_channels, architecture.height, architecture.width);
 }
@@ -203,9 +219,10 @@ PYBIND11_MODULE(zkcnn, m) {
         return layers;
       });
 
-  py::class_<cli::CommitmentFile>(m, "Commitment",
-                                  "The public commitment to a model: its architecture, the commitment to its weights "
-                                  "and the key's size (a `zkcnn commit` commitment file).")
+  py::class_<cli::CommitmentFile> commitment(m, "Commitment",
+                                             "The public commitment to a model: its architecture, the commitment to its weights "
+                                             "and the key's size (a `zkcnn commit` commitment file).");
+  commitment
       .def_property_readonly("model_name", [](const cli::CommitmentFile& c) { return c.architecture.name; })
       .def_property_readonly("input_shape", [](const cli::CommitmentFile& c) { return input_shape(c.architecture); })
       .def_property_readonly("input_scale_bits", [](const cli::CommitmentFile& c) { return c.architecture.input_scale_bits; })
@@ -218,30 +235,19 @@ PYBIND11_MODULE(zkcnn, m) {
            [](const cli::CommitmentFile& c, const cli::StatementFile& statement) {
              return to_numpy(cli::logits(c.architecture, statement.output).values());
            },
-           py::arg("statement"), "The statement's output, dequantized at this model's output scale.")
-      .def("to_bytes", [](const cli::CommitmentFile& c) { return to_bytes(cli::encode(c)); })
-      .def_static("from_bytes", [](const py::bytes& b) { return decode_bytes(b, cli::decode_commitment, "commitment"); })
-      .def("save", [](const cli::CommitmentFile& c, const std::filesystem::path& path) {
-        save(path, cli::encode(c), cli::Visibility::shared);
-      })
-      .def_static("load", [](const std::filesystem::path& path) { return cli::load(path, cli::decode_commitment); });
+           py::arg("statement"), "The statement's output, dequantized at this model's output scale.");
+  def_file(commitment, cli::decode_commitment, "commitment", cli::Visibility::shared);
 
-  py::class_<cli::SecretFile>(m, "Secret",
-                              "The model owner's secret: the quantized model and the commitment's blinding factors "
-                              "(a `zkcnn commit` secret file). Keep it private.")
-      .def_property_readonly("model", [](const cli::SecretFile& s) { return s.model; })
-      .def("to_bytes", [](const cli::SecretFile& s) { return to_bytes(cli::encode(s)); })
-      .def_static("from_bytes", [](const py::bytes& b) { return decode_bytes(b, cli::decode_secret, "secret"); })
-      .def("save",
-           [](const cli::SecretFile& s, const std::filesystem::path& path) {
-             save(path, cli::encode(s), cli::Visibility::owner_only);
-           },
-           "Writes the secret file, readable by its owner only.")
-      .def_static("load", [](const std::filesystem::path& path) { return cli::load(path, cli::decode_secret); });
+  py::class_<cli::SecretFile> secret(m, "Secret",
+                                     "The model owner's secret: the quantized model and the commitment's blinding factors "
+                                     "(a `zkcnn commit` secret file). Keep it private.");
+  secret.def_property_readonly("model", [](const cli::SecretFile& s) { return s.model; });
+  def_file(secret, cli::decode_secret, "secret", cli::Visibility::owner_only);
 
-  py::class_<cli::StatementFile>(m, "Statement",
-                                 "A prediction's public statement: the quantized input, the model's integer output "
-                                 "and the predicted class (a `zkcnn prove` statement file).")
+  py::class_<cli::StatementFile> statement(m, "Statement",
+                                           "A prediction's public statement: the quantized input, the model's integer output "
+                                           "and the predicted class (a `zkcnn prove` statement file).");
+  statement
       .def(py::init([](const py::array& input, const py::array& output, std::size_t predicted_class) {
              return cli::StatementFile{integers(input, "input"), integers(output, "output"), predicted_class};
            }),
@@ -249,17 +255,13 @@ PYBIND11_MODULE(zkcnn, m) {
            "A statement to verify: the quantized input, the integer output and the predicted class.")
       .def_property_readonly("input", [](const cli::StatementFile& s) { return to_numpy(s.input); })
       .def_property_readonly("output", [](const cli::StatementFile& s) { return to_numpy(s.output); })
-      .def_property_readonly("predicted_class", [](const cli::StatementFile& s) { return s.predicted_class; })
-      .def("to_bytes", [](const cli::StatementFile& s) { return to_bytes(cli::encode(s)); })
-      .def_static("from_bytes", [](const py::bytes& b) { return decode_bytes(b, cli::decode_statement, "statement"); })
-      .def("save", [](const cli::StatementFile& s, const std::filesystem::path& path) {
-        save(path, cli::encode(s), cli::Visibility::shared);
-      })
-      .def_static("load", [](const std::filesystem::path& path) { return cli::load(path, cli::decode_statement); });
+      .def_property_readonly("predicted_class", [](const cli::StatementFile& s) { return s.predicted_class; });
+  def_file(statement, cli::decode_statement, "statement", cli::Visibility::shared);
 
-  py::class_<cli::AccuracyStatementFile>(m, "AccuracyStatement",
-                                         "An accuracy's public statement: the quantized samples, their labels and the "
-                                         "count classified as labelled (a `zkcnn accuracy-prove` statement file).")
+  py::class_<cli::AccuracyStatementFile> accuracy_statement(m, "AccuracyStatement",
+                                                            "An accuracy's public statement: the quantized samples, their labels and the "
+                                                            "count classified as labelled (a `zkcnn accuracy-prove` statement file).");
+  accuracy_statement
       .def(py::init([](const py::array& samples, const py::array& labels, std::size_t correct) {
              const auto rows = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(samples);
              if (!rows || rows.ndim() != 2) {
@@ -291,24 +293,14 @@ PYBIND11_MODULE(zkcnn, m) {
                              })
       .def_property_readonly("labels", [](const cli::AccuracyStatementFile& s) { return to_numpy(s.labels); })
       .def_property_readonly("correct", [](const cli::AccuracyStatementFile& s) { return s.correct; })
-      .def_property_readonly("accuracy", &accuracy_of)
-      .def("to_bytes", [](const cli::AccuracyStatementFile& s) { return to_bytes(cli::encode(s)); })
-      .def_static("from_bytes",
-                  [](const py::bytes& b) { return decode_bytes(b, cli::decode_accuracy_statement, "accuracy statement"); })
-      .def("save", [](const cli::AccuracyStatementFile& s, const std::filesystem::path& path) {
-        save(path, cli::encode(s), cli::Visibility::shared);
-      })
-      .def_static("load", [](const std::filesystem::path& path) { return cli::load(path, cli::decode_accuracy_statement); });
+      .def_property_readonly("accuracy", &accuracy_of);
+  def_file(accuracy_statement, cli::decode_accuracy_statement, "accuracy statement", cli::Visibility::shared);
 
-  py::class_<zk::ModelProof>(m, "Proof", "A model proof (a `zkcnn prove` or `zkcnn accuracy-prove` proof file).")
+  py::class_<zk::ModelProof> proof(m, "Proof", "A model proof (a `zkcnn prove` or `zkcnn accuracy-prove` proof file).");
+  proof
       .def_property_readonly("zero_knowledge", [](const zk::ModelProof& p) { return zk::is_zero_knowledge(p); })
-      .def("__len__", [](const zk::ModelProof& p) { return cli::encode(p).size(); })
-      .def("to_bytes", [](const zk::ModelProof& p) { return to_bytes(cli::encode(p)); })
-      .def_static("from_bytes", [](const py::bytes& b) { return decode_bytes(b, cli::decode_proof, "proof"); })
-      .def("save", [](const zk::ModelProof& p, const std::filesystem::path& path) {
-        save(path, cli::encode(p), cli::Visibility::shared);
-      })
-      .def_static("load", [](const std::filesystem::path& path) { return cli::load(path, cli::decode_proof); });
+      .def("__len__", [](const zk::ModelProof& p) { return cli::encode(p).size(); });
+  def_file(proof, cli::decode_proof, "proof", cli::Visibility::shared);
 
   py::class_<Verdict>(m, "Verdict", "A verifier's verdict: true when the proof is accepted, else `reason` says why.")
       .def_readonly("accepted", &Verdict::accepted)
@@ -455,14 +447,9 @@ PYBIND11_MODULE(zkcnn, m) {
         }
         // The chosen images alone, padded as the shipped models' training padded them.
         const std::size_t n = std::min(count.value_or(all.count - first), all.count - first);
-        const std::size_t image_size = all.height * all.width;
-        data::LabelledImages chosen{n, all.height, all.width, {}, {}};
-        chosen.pixels.assign(all.pixels.begin() + static_cast<std::ptrdiff_t>(first * image_size),
-                             all.pixels.begin() + static_cast<std::ptrdiff_t>((first + n) * image_size));
-        chosen.labels.assign(all.labels.begin() + static_cast<std::ptrdiff_t>(first),
-                             all.labels.begin() + static_cast<std::ptrdiff_t>(first + n));
-        const auto padded =
-            cli::take(data::pad_to_input(chosen, input_shape[0], input_shape[1], input_shape[2]), "input_shape");
+        const auto padded = cli::take(
+            data::pad_to_input(data::slice_images(all, first, n), input_shape[0], input_shape[1], input_shape[2]),
+            "input_shape");
         std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n)};
         for (std::size_t d : input_shape) shape.push_back(static_cast<py::ssize_t>(d));
         py::array_t<float> images(shape);

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Writes the small ONNX models of tests/onnx/data/operators, one per supported operator (with
-what the architecture needs around it) and one per unsupported operator, attribute or shape.
+what the architecture needs around it) and one per unsupported operator, attribute or shape,
+and a small classifier of 3x32x32 images.
 
 For each supported model it also writes NAME.txt: one line "input" and one line "output" with
 the float input and the output PyTorch computes for it (an implementation independent of the
@@ -188,7 +189,21 @@ def unsupported():
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), os.path.join(OUT, "bad_tensor_size.onnx"))
 
 
+def three_channel_classifier():
+    # A classifier of 3x32x32 colour images (CIFAR-10's shape): what calibration and inputs from
+    # .npy files are tested on (examples/python/test_zkcnn.py), Fashion-MNIST not fitting it.
+    w, b, d, e = floats(4, 3, 3, 3), floats(4), floats(10, 4 * 16 * 16), floats(10)
+    save("rgb_classifier", [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"], name="relu"),
+        helper.make_node("MaxPool", ["r"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["p"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "d", "e"], ["y"], name="dense", transB=1),
+    ], [1, 3, 32, 32], [1, 10], [("w", w), ("b", b), ("d", d), ("e", e)])
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     supported()
     unsupported()
+    three_channel_classifier()

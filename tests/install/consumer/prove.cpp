@@ -12,14 +12,15 @@
 
 int main() {
   using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
-  auto model = zkcnn::nn::random_model(zkcnn::nn::lenet5(), 1);
+  namespace zoo = zkcnn::nn::zoo;
+  const auto input = zoo::random_input(zoo::lenet5(), 2);
+  auto model = zoo::random_model(zoo::lenet5(), 1, input);
   if (!model) return EXIT_FAILURE;
   const Pcs pcs("zkcnn install consumer", 10);
   zkcnn::OsRng rng;
   auto committed = zkcnn::zk::commit_model(pcs, *model, rng);
   if (!committed) return EXIT_FAILURE;
   const auto& [commitment, state] = *committed;
-  const auto input = zkcnn::nn::random_input(model->architecture, 2);
   auto proven = zkcnn::zk::prove_prediction(pcs, *model, state, commitment, input, rng);
   if (!proven) return EXIT_FAILURE;
   auto verdict = zkcnn::zk::verify_prediction(pcs, model->architecture, commitment, input, proven->output, proven->proof);
