@@ -46,8 +46,10 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
   const auto now = std::chrono::steady_clock::now();
   const int percent = static_cast<int>(100 * std::min(done, total) / total);
   const double elapsed = seconds_since(start_);
+  // No estimate before the first percent: the work before the first report (a circuit
+  // compiled, tables built) would weigh on it out of all proportion.
   const std::string left =
-      done == 0 || done >= total
+      percent == 0 || done >= total
           ? ""
           : fmt::format(", about {:.0f} s left", elapsed * static_cast<double>(total - done) / static_cast<double>(done));
   if (!terminal_) {
