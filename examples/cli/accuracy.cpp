@@ -16,40 +16,121 @@ double accuracy(std::size_t correct, std::size_t samples) {
   return static_cast<double>(correct) / static_cast<double>(samples);
 }
 
+/// The most samples a sharded accuracy covers.
+constexpr std::size_t max_dataset_samples = std::size_t{1} << 24;
+
+/// The labelled samples the data options choose (--images [--first] [--data], or --samples and
+/// --labels), quantized at the model's input scale, with a description and the option that
+/// chose their count; at most `most` of them.
+struct LabelledData {
+  LabelledInputs inputs;
+  std::string source;
+  std::string count_option;
+};
+
+LabelledData read_data(const Arguments& arguments, const nn::Architecture& architecture, std::size_t most,
+                       const Output& output) {
+  arguments.require_one_of({"--images", "--samples"});
+  LabelledData data;
+  if (const auto samples_path = arguments.optional("--samples")) {
+    data.count_option = "--samples";
+    output.progress("reading samples from {}", *samples_path);
+    const auto samples =
+        samples_file(*samples_path, architecture.in_channels, architecture.height, architecture.width, "--samples");
+    if (samples.empty() || samples.size() > most) {
+      throw Failure(ExitCode::bad_input, "--samples " + *samples_path + ": " + std::to_string(samples.size()) +
+                                             " samples (1 to " + std::to_string(most) + " are proven)");
+    }
+    data.inputs.labels = labels_file(arguments.required("--labels"), samples.size(), "--labels");
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      data.inputs.values.push_back(take(onnx_import::quantize_input(samples[i], architecture.input_scale_bits),
+                                        "--samples " + *samples_path + ", sample " + std::to_string(i)));
+    }
+    data.source = "the samples of " + *samples_path;
+  } else {
+    data.count_option = "--images";
+    const std::size_t count = arguments.required_number("--images", 1, max_accuracy_samples);
+    const std::size_t first = arguments.number("--first", 0, 0, max_accuracy_samples - 1);
+    const std::string directory = arguments.optional("--data").value_or(std::string(default_data_directory));
+    output.progress("reading Fashion-MNIST test images {} to {} ({})", first, first + count - 1, directory);
+    data.inputs = test_images(directory, first, count, architecture, "--first/--images");
+    data.source = fmt::format("Fashion-MNIST test images {} to {}", first, first + count - 1);
+  }
+  return data;
+}
+
+/// The samples of `inputs` a shard at a time.
+zk::SampleSource source_of(const LabelledInputs& inputs) {
+  return [&inputs](std::size_t first, std::size_t count) -> Result<zk::LabelledBatch> {
+    if (first > inputs.values.size() || count > inputs.values.size() - first) {
+      return make_error(Errc::invalid_argument, "the data holds " + std::to_string(inputs.values.size()) +
+                                                    " samples, not samples " + std::to_string(first) + " to " +
+                                                    std::to_string(first + count - 1));
+    }
+    const auto begin = static_cast<std::ptrdiff_t>(first), end = static_cast<std::ptrdiff_t>(first + count);
+    return zk::LabelledBatch{{inputs.values.begin() + begin, inputs.values.begin() + end},
+                             {inputs.labels.begin() + begin, inputs.labels.begin() + end}};
+  };
+}
+
+/// Proves in shards and writes the sharded statement and proof.
+ExitCode prove_in_shards(const Arguments& arguments, const Output& output, const CommitmentFile& published,
+                         const SecretFile& secret, const LabelledData& data, std::size_t shard_size) {
+  const std::string proof_path = arguments.required("--out-proof");
+  const std::string statement_path = arguments.required("--out-statement");
+  const std::size_t count = data.inputs.values.size();
+  const ProvenShards proven = prove_accuracy_in_shards(published, secret, source_of(data.inputs), count, shard_size,
+                                                       prover_options(arguments), output);
+  const auto proof_bytes = encode(proven.proof);
+  const std::size_t correct = proven.statement.correct;
+  if (auto ok = write_file(statement_path, encode(proven.statement), Visibility::shared); !ok) {
+    fail("--out-statement", ok.error());
+  }
+  if (auto ok = write_file(proof_path, proof_bytes, Visibility::shared); !ok) fail("--out-proof", ok.error());
+  if (output.json()) {
+    print_json(JsonObject()
+                   .add("model", published.architecture.name)
+                   .add("source", data.source)
+                   .add("samples", count)
+                   .add("shards", proven.statement.shards.size())
+                   .add("shard_size", shard_size)
+                   .add("correct", correct)
+                   .add("accuracy", accuracy(correct, count))
+                   .add("prove_seconds", proven.seconds)
+                   .add("proof_bytes", proof_bytes.size())
+                   .add("proof", proof_path)
+                   .add("statement", statement_path));
+  }
+  output.line("{} of {} classified as labelled ({:.1f}%): {}", correct, count, 100 * accuracy(correct, count), data.source);
+  const std::size_t shards = proven.statement.shards.size();
+  output.line("proof:     {} ({} bytes: {} shard proof{}, proved in {:.3f} s)", proof_path, proof_bytes.size(), shards,
+              shards == 1 ? "" : "s", proven.seconds);
+  output.line("statement: {} (the data's digest, every shard's range and count, the total; the verifier reads the data "
+              "itself)",
+              statement_path);
+  return ExitCode::success;
+}
+
 ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::string proof_path = arguments.required("--out-proof");
   const std::string statement_path = arguments.required("--out-statement");
   require_distinct_outputs(proof_path, statement_path);
-  arguments.require_one_of({"--images", "--samples"});
   const auto published = load(arguments.required("--commitment"), decode_commitment);
   const auto secret = load(arguments.required("--secret"), decode_secret);
   const nn::Architecture& architecture = published.architecture;
-  LabelledInputs inputs;
-  std::string source;
-  std::string count_option = "--images";
-  if (const auto samples_path = arguments.optional("--samples")) {
-    count_option = "--samples";
-    output.progress("reading samples from {}", *samples_path);
-    const auto samples =
-        samples_file(*samples_path, architecture.in_channels, architecture.height, architecture.width, "--samples");
-    if (samples.empty() || samples.size() > max_accuracy_samples) {
-      throw Failure(ExitCode::bad_input, "--samples " + *samples_path + ": " + std::to_string(samples.size()) +
-                                             " samples (1 to " + std::to_string(max_accuracy_samples) + " are proven)");
-    }
-    inputs.labels = labels_file(arguments.required("--labels"), samples.size(), "--labels");
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      inputs.values.push_back(take(onnx_import::quantize_input(samples[i], architecture.input_scale_bits),
-                                   "--samples " + *samples_path + ", sample " + std::to_string(i)));
-    }
-    source = "the samples of " + *samples_path;
-  } else {
-    const std::size_t count = arguments.required_number("--images", 1, max_accuracy_samples);
-    const std::size_t first = arguments.number("--first", 0, 0, max_accuracy_samples - 1);
-    const std::string data = arguments.optional("--data").value_or(std::string(default_data_directory));
-    output.progress("reading Fashion-MNIST test images {} to {} ({})", first, first + count - 1, data);
-    inputs = test_images(data, first, count, architecture, "--first/--images");
-    source = fmt::format("Fashion-MNIST test images {} to {}", first, first + count - 1);
+  // One proof over the whole batch unless it would not fit the memory budget or shards are
+  // asked for: then shards, each a proof, under one statement.
+  const std::size_t budget = arguments.number("--memory-budget", default_memory_budget >> 30, 1, 1 << 20) << 30;
+  const std::size_t shard_size = arguments.has("--shard-size")
+                                     ? arguments.number("--shard-size", 1, 1, max_shard_samples)
+                                     : shard_size_for(architecture, budget);
+  auto data = read_data(arguments, architecture, max_dataset_samples, output);
+  if (arguments.has("--shard-size") || arguments.has("--memory-budget") || data.inputs.values.size() > shard_size) {
+    return prove_in_shards(arguments, output, published, secret, data, shard_size);
   }
+  auto& inputs = data.inputs;
+  const std::string& source = data.source;
+  const std::string& count_option = data.count_option;
   const std::size_t count = inputs.values.size();
   const ProvenAccuracy proven =
       prove_accuracy(published, secret, std::move(inputs), prover_options(arguments), output, count_option);
@@ -81,9 +162,46 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   return ExitCode::success;
 }
 
+/// Verifies a sharded statement on the data the data options choose.
+ExitCode verify_in_shards(const Arguments& arguments, const Output& output, const CommitmentFile& published,
+                          const std::string& statement_path) {
+  const auto statement = load(statement_path, decode_sharded_statement);
+  const auto proof = load(arguments.required("--proof"), decode_sharded_proof);
+  if (!arguments.has("--images") && !arguments.has("--samples")) {
+    throw Failure(ExitCode::bad_input, statement_path + ": a sharded accuracy statement names its data by digest only: "
+                                                        "give the data (--images N [--first K] or --samples and --labels)");
+  }
+  const auto data = read_data(arguments, published.architecture, max_dataset_samples, output);
+  if (data.inputs.values.size() != statement.samples) {
+    throw Failure(ExitCode::bad_input, statement_path + ": the statement is about " + std::to_string(statement.samples) +
+                                           " samples, the data given holds " + std::to_string(data.inputs.values.size()));
+  }
+  const Verification verification =
+      verify_accuracy_in_shards(published, statement, proof, source_of(data.inputs), verifier_limits(arguments), output);
+  const std::size_t samples = statement.samples;
+  return report_verdict(output, verification.verdict,
+                        JsonObject()
+                            .add("model", published.architecture.name)
+                            .add("source", data.source)
+                            .add("samples", samples)
+                            .add("shards", statement.shards.size())
+                            .add("correct", statement.correct)
+                            .add("accuracy", accuracy(statement.correct, samples))
+                            .add("dataset_sha256", hex_text(statement.dataset_digest))
+                            .add("verify_seconds", verification.seconds),
+                        fmt::format("verified: the model committed to in this commitment ({}) classifies {} of these {} "
+                                    "samples as labelled ({:.1f}%) ({} shard proofs, {:.3f} s)",
+                                    published.architecture.name, statement.correct, samples,
+                                    100 * accuracy(statement.correct, samples), statement.shards.size(),
+                                    verification.seconds));
+}
+
 ExitCode verify(const Arguments& arguments, const Output& output) {
   const auto published = load(arguments.required("--commitment"), decode_commitment);
   const std::string statement_path = arguments.required("--statement");
+  if (is_sharded_statement(take(read_file(statement_path), statement_path))) {
+    return verify_in_shards(arguments, output, published, statement_path);
+  }
   const auto statement = load(statement_path, decode_accuracy_statement);
   const auto proof = load(arguments.required("--proof"), decode_proof);
   const std::size_t samples = statement.samples.size();
@@ -112,7 +230,7 @@ ExitCode verify(const Arguments& arguments, const Output& output) {
 Command accuracy_prove_command() {
   return {{"accuracy-prove",
            "--secret S --commitment C (--images N [--first K] [--data DIR] | --samples FILE --labels FILE)\n"
-           "    --out-proof P --out-statement T",
+           "    --out-proof P --out-statement T [--shard-size S | --memory-budget GIB]",
            "prove the committed model's accuracy on labelled samples",
            "Runs the model of the secret file S on labelled samples and proves, in one proof over the\n"
            "whole batch, that the model committed to in C classifies k of them as their labels; a\n"
@@ -124,7 +242,11 @@ Command accuracy_prove_command() {
            "count only. Writes the proof P and the accuracy statement T (the samples' integer inputs,\n"
            "their labels and k) for `zkcnn accuracy-verify`. The commitment key grows with N (derived\n"
            "from the batch, so the verifier derives the same), up to the largest key this tool\n"
-           "accepts: 2048 LeNet-5 samples at most.",
+           "accepts.\n"
+           "A batch larger than fits the memory budget (default 8 GiB), or any batch with --shard-size\n"
+           "or --memory-budget, is proven in shards of consecutive samples, one in memory at a time,\n"
+           "each a proof against the same commitment. Their statement names the data by its digest\n"
+           "(with every shard's range and count, and the total k); the verifier reads the data itself.",
            {{"--secret", "S", "the secret file of `zkcnn commit`"},
             {"--commitment", "C", "the commitment file of `zkcnn commit`"},
             {"--images", "N", "prove on N test images (1 to " + std::to_string(max_accuracy_samples) + ")"},
@@ -134,23 +256,33 @@ Command accuracy_prove_command() {
             {"--labels", "FILE", "the samples' labels"},
             {"--out-proof", "P", "where to write the proof"},
             {"--out-statement", "T", "where to write the accuracy statement"},
+            {"--shard-size", "S", "prove in shards of at most S samples"},
+            {"--memory-budget", "GIB",
+             "prove in shards that fit GIB GiB of memory (default " + std::to_string(default_memory_budget >> 30) + ")"},
             no_zero_knowledge_option()}},
           prove};
 }
 
 Command accuracy_verify_command() {
   return {{"accuracy-verify",
-           "--commitment C --statement T --proof P",
+           "--commitment C --statement T --proof P [--images N [--first K] [--data DIR] | --samples FILE --labels FILE]",
            "check an accuracy proof",
            "Checks that the proof P shows the accuracy statement T (samples, their labels and a count\n"
            "k) for the model committed to in C: the model classifies exactly k of the samples as\n"
            "labelled. Needs neither the model, nor its secret, nor its predictions. Exits 0 when the\n"
            "proof verifies, 1 when it is rejected (the reason is printed), 2 when a file cannot be\n"
            "read, the statement does not fit the model, or the model would cost the verifier more\n"
-           "than its limits.",
+           "than its limits. A statement proven in shards names its data by digest: give the same data\n"
+           "as the prover (the data options); every shard is verified on it, and the shards must cover\n"
+           "its samples exactly once, in order.",
            with_verifier_limits({{"--commitment", "C", "the model's commitment file"},
                                  {"--statement", "T", "the accuracy statement file of `zkcnn accuracy-prove`"},
-                                 {"--proof", "P", "the proof file of `zkcnn accuracy-prove`"}})},
+                                 {"--proof", "P", "the proof file of `zkcnn accuracy-prove`"},
+                                 {"--images", "N", "a sharded statement's data: N test images"},
+                                 {"--first", "K", "starting at test image K (default 0)"},
+                                 data_option(),
+                                 {"--samples", "FILE", "a sharded statement's data: the samples in FILE"},
+                                 {"--labels", "FILE", "the samples' labels"}})},
           verify};
 }
 

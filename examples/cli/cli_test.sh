@@ -238,6 +238,53 @@ expect 2 "accuracy statement of no samples" "$zkcnn" accuracy-verify --commitmen
 cp at at.many && set_u32 at.many "$header" 4294967295
 expect 2 "accuracy statement claiming 2^32-1 samples" "$zkcnn" accuracy-verify --commitment c1 --statement at.many \
     --proof ap
+
+echo "== accuracy over 10 test images in shards"
+expect 0 "accuracy-prove in shards of at most 4" "$zkcnn" accuracy-prove --secret s1 --commitment c1 --images 10 \
+    --data "$data" --shard-size 4 --out-proof sp --out-statement st --threads 1
+said "three shards of 4, 3 and 3 samples" "3 shard proofs"
+expect 0 "accuracy-verify of the shards on the same images" "$zkcnn" accuracy-verify --commitment c1 --statement st \
+    --proof sp --images 10 --data "$data"
+said "it counts over the 10 samples" "classifies [0-9]+ of these 10 samples"
+expect 1 "shards verified on other images" "$zkcnn" accuracy-verify --commitment c1 --statement st --proof sp \
+    --images 10 --first 1 --data "$data"
+expect 2 "shards verified without their data" "$zkcnn" accuracy-verify --commitment c1 --statement st --proof sp
+said "the error asks for the data" "names its data by digest only"
+expect 2 "shards verified on more images than they cover" "$zkcnn" accuracy-verify --commitment c1 --statement st \
+    --proof sp --images 11 --data "$data"
+said "the error gives both counts" "about 10 samples, the data given holds 11"
+# The sharded statement: digest (32), N (8), shard count (4), per shard first, count and correct
+# (8 each), the total k (8).
+shards_at=$((header + 32 + 8 + 4))
+total_at=$((shards_at + 3 * 24))
+k=$(byte st "$total_at")
+k0=$(byte st $((shards_at + 16)))
+cp st st.total && set_byte st.total "$total_at" $((k < 10 ? k + 1 : k - 1))
+expect 1 "sharded statement with another total" "$zkcnn" accuracy-verify --commitment c1 --statement st.total \
+    --proof sp --images 10 --data "$data"
+cp st st.count && set_byte st.count $((shards_at + 16)) $((k0 < 4 ? k0 + 1 : k0 - 1)) &&
+    set_byte st.count "$total_at" $((k0 < 4 ? k + 1 : k - 1))
+expect 1 "sharded statement with a shard's count and the total changed together" "$zkcnn" accuracy-verify \
+    --commitment c1 --statement st.count --proof sp --images 10 --data "$data"
+cp st st.gap && set_byte st.gap $((shards_at + 24)) 5
+expect 1 "sharded statement whose second shard starts late" "$zkcnn" accuracy-verify --commitment c1 \
+    --statement st.gap --proof sp --images 10 --data "$data"
+said "the reason names the gap" "shard 1 starts at sample 5, not 4"
+flipped st st.digest $((header + 3))
+expect 1 "sharded statement with another data digest" "$zkcnn" accuracy-verify --commitment c1 --statement st.digest \
+    --proof sp --images 10 --data "$data"
+size=$(stat -c %s sp)
+flipped sp sp.bad $((size / 2))
+expect 1 "sharded proof with a byte changed" "$zkcnn" accuracy-verify --commitment c1 --statement st --proof sp.bad \
+    --images 10 --data "$data"
+expect 2 "one accuracy proof as the sharded proof" "$zkcnn" accuracy-verify --commitment c1 --statement st --proof ap \
+    --images 10 --data "$data"
+head -c 60 st >st.short
+expect 2 "truncated sharded statement" "$zkcnn" accuracy-verify --commitment c1 --statement st.short --proof sp \
+    --images 10 --data "$data"
+expect 0 "a memory budget asks for shards" "$zkcnn" accuracy-prove --secret s1 --commitment c1 --images 3 \
+    --data "$data" --memory-budget 1 --out-proof sp1 --out-statement st1 --threads 1
+said "one shard fits 1 GiB" "1 shard proof,"
 cp at at.labels && set_byte at.labels $((first_label - 4)) 7
 expect 2 "accuracy statement of 7 labels for 8 samples" "$zkcnn" accuracy-verify --commitment c1 \
     --statement at.labels --proof ap
@@ -261,8 +308,9 @@ expect 2 "accuracy-prove on 0 images" "$zkcnn" accuracy-prove --secret s1 --comm
     --out-proof x --out-statement y
 expect 2 "accuracy-prove past the test set" "$zkcnn" accuracy-prove --secret s1 --commitment c1 --images 2 \
     --first 9999 --data "$data" --out-proof x --out-statement y
-expect 2 "accuracy-prove on more images than the largest key allows" "$zkcnn" accuracy-prove --secret s1 \
-    --commitment c1 --images 5000 --data "$data" --out-proof x --out-statement y
+expect 2 "accuracy-prove in shards larger than the largest key allows" "$zkcnn" accuracy-prove --secret s1 \
+    --commitment c1 --images 5000 --shard-size 5000 --data "$data" --out-proof x --out-statement y
+said "the error names the key" "generators, more than the 2\\^16"
 expect 2 "accuracy-prove with another commitment's secret" "$zkcnn" accuracy-prove --secret s2 --commitment c1 \
     --images 2 --data "$data" --out-proof x --out-statement y
 

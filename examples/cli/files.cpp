@@ -30,7 +30,10 @@ constexpr Kind secret_kind{"zkcnnSEC", "secret prover"};
 constexpr Kind statement_kind{"zkcnnSTM", "statement"};
 constexpr Kind accuracy_statement_kind{"zkcnnACC", "accuracy statement"};
 constexpr Kind proof_kind{"zkcnnPRF", "proof"};
-constexpr std::array<Kind, 5> kinds{commitment_kind, secret_kind, statement_kind, accuracy_statement_kind, proof_kind};
+constexpr Kind sharded_statement_kind{"zkcnnSHS", "sharded accuracy statement"};
+constexpr Kind sharded_proof_kind{"zkcnnSHP", "sharded accuracy proof"};
+constexpr std::array<Kind, 7> kinds{commitment_kind,  secret_kind,           statement_kind,    accuracy_statement_kind,
+                                    proof_kind,       sharded_statement_kind, sharded_proof_kind};
 
 constexpr std::size_t max_file_bytes = std::size_t{1} << 30;
 
@@ -326,6 +329,31 @@ Result<zk::ModelProof> decode_proof(std::span<const std::uint8_t> bytes) {
   auto payload = unframe(proof_kind, bytes);
   if (!payload) return payload.error();
   return zk::ModelProof{{payload->begin(), payload->end()}};
+}
+
+std::vector<std::uint8_t> encode(const zk::ShardedAccuracyStatement& statement) {
+  return frame(sharded_statement_kind, statement.serialize());
+}
+
+Result<zk::ShardedAccuracyStatement> decode_sharded_statement(std::span<const std::uint8_t> bytes) {
+  auto payload = unframe(sharded_statement_kind, bytes);
+  if (!payload) return payload.error();
+  return zk::ShardedAccuracyStatement::deserialize(*payload);
+}
+
+std::vector<std::uint8_t> encode(const zk::ShardedAccuracyProof& proof) {
+  return frame(sharded_proof_kind, proof.serialize());
+}
+
+Result<zk::ShardedAccuracyProof> decode_sharded_proof(std::span<const std::uint8_t> bytes) {
+  auto payload = unframe(sharded_proof_kind, bytes);
+  if (!payload) return payload.error();
+  return zk::ShardedAccuracyProof::deserialize(*payload);
+}
+
+bool is_sharded_statement(std::span<const std::uint8_t> bytes) {
+  return bytes.size() >= magic_size &&
+         std::string_view(reinterpret_cast<const char*>(bytes.data()), magic_size) == sharded_statement_kind.magic;
 }
 
 Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path) {

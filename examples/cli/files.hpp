@@ -17,6 +17,8 @@
 //               correct samples (u32, at most the sample count)
 //   proof       the model proof's bytes (zk::ModelProof, versioned itself; a prediction proof
 //               and an accuracy proof are both one)
+//   sharded accuracy statement, sharded accuracy proof
+//               zk::ShardedAccuracyStatement and zk::ShardedAccuracyProof's encodings
 // Every reader treats the bytes as untrusted: it checks the frame, bounds every count before
 // allocating, rejects trailing bytes, and reports each problem as an Error naming the file's
 // part; it never asserts.
@@ -32,6 +34,7 @@
 #include <zkcnn/nn/quantized_model.hpp>
 #include <zkcnn/transcript/sha256.hpp>
 #include <zkcnn/zk/model_proof.hpp>
+#include <zkcnn/zk/sharded_accuracy.hpp>
 
 #include "cli.hpp"
 
@@ -91,6 +94,16 @@ Result<SecretFile> decode_secret(std::span<const std::uint8_t> bytes);
 Result<StatementFile> decode_statement(std::span<const std::uint8_t> bytes);
 Result<AccuracyStatementFile> decode_accuracy_statement(std::span<const std::uint8_t> bytes);
 Result<zk::ModelProof> decode_proof(std::span<const std::uint8_t> bytes);
+
+/// An accuracy proven in shards (zk/sharded_accuracy.hpp): the statement (the dataset's digest,
+/// its size, every shard's range and count, the total) and the shards' proofs, each a file.
+std::vector<std::uint8_t> encode(const zk::ShardedAccuracyStatement& statement);
+std::vector<std::uint8_t> encode(const zk::ShardedAccuracyProof& proof);
+Result<zk::ShardedAccuracyStatement> decode_sharded_statement(std::span<const std::uint8_t> bytes);
+Result<zk::ShardedAccuracyProof> decode_sharded_proof(std::span<const std::uint8_t> bytes);
+
+/// Whether the bytes are a sharded accuracy statement file (by their header alone).
+bool is_sharded_statement(std::span<const std::uint8_t> bytes);
 
 /// SHA-256 of a commitment file's canonical payload: what a secret file is tied to.
 Sha256::Digest commitment_digest(const CommitmentFile& file);

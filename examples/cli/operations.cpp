@@ -178,4 +178,68 @@ Verification verify_accuracy(const CommitmentFile& published, const AccuracyStat
   return {std::move(verdict), seconds_since(start), column_vars};
 }
 
+std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t memory_budget) {
+  const auto one = take(zk::ModelCircuit<Scalar>::compile(architecture, 1, zk::Conclusion::accuracy), "model");
+  const std::size_t per_sample = std::size_t{256} << one.aux_layout().num_vars();
+  std::size_t size = std::clamp<std::size_t>(memory_budget / per_sample, 1, max_shard_samples);
+  // The key grows with the shard: halve it until the key fits.
+  while (size > 1 && !key_column_vars(architecture, size, zk::Conclusion::accuracy)) size /= 2;
+  return size;
+}
+
+ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret,
+                                      const zk::SampleSource& source, std::size_t samples, std::size_t shard_size,
+                                      zk::ProverOptions options, const Output& output) {
+  const auto state = prover_state(secret, published);
+  const nn::Architecture& architecture = published.architecture;
+  const zk::KeyForShard<Pcs> key_for = [&](std::size_t count) -> Result<Pcs> {
+    auto circuit = zk::ModelCircuit<Scalar>::compile(architecture, count, zk::Conclusion::accuracy);
+    if (!circuit) return circuit.error();
+    auto column_vars = key_column_vars(*circuit);
+    if (!column_vars) return column_vars.error();
+    output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)",
+                    std::max(published.key_column_vars, *column_vars), count);
+    return make_key(std::max(published.key_column_vars, *column_vars));
+  };
+  const std::size_t shards = zk::plan_shards(samples, shard_size).size();
+  output.progress("proving the accuracy of {} on {} samples in {} shard{} of at most {}", architecture.name, samples,
+                  shards, shards == 1 ? "" : "s", shard_size);
+  const auto start = std::chrono::steady_clock::now();
+  OsRng rng;  // the proofs' blinding factors: never a seeded generator
+  ProgressBar bar(output, "proving");
+  auto proven = take(zk::prove_accuracy_in_shards(key_for, secret.model, state, published.commitment, source, samples,
+                                                  shard_size, rng, options,
+                                                  [&](const zk::ShardSummary& shard, const zk::AccuracyProof<Pcs>&) {
+                                                    bar.update(shard.first + shard.count, samples);
+                                                  }),
+                     "prove");
+  return {std::move(proven.first), std::move(proven.second), seconds_since(start)};
+}
+
+Verification verify_accuracy_in_shards(const CommitmentFile& published, const zk::ShardedAccuracyStatement& statement,
+                                       const zk::ShardedAccuracyProof& proof, const zk::SampleSource& source,
+                                       const zk::VerifierLimits& limits, const Output& output) {
+  // The architecture is the model owner's: its cost is checked before anything is compiled.
+  const std::size_t published_key =
+      published_key_column_vars(published, verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, limits));
+  std::size_t largest_key = published_key;
+  const zk::KeyForShard<Pcs> key_for = [&](std::size_t count) -> Result<Pcs> {
+    auto circuit = zk::compile_for_verifier<Scalar>(published.architecture, count, zk::Conclusion::accuracy, limits);
+    if (!circuit) return circuit.error();
+    auto column_vars = key_column_vars(*circuit);
+    if (!column_vars) return column_vars.error();
+    largest_key = std::max({largest_key, published_key, *column_vars});
+    output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)",
+                    std::max(published_key, *column_vars), count);
+    return make_key(std::max(published_key, *column_vars));
+  };
+  output.progress("verifying {} shards", statement.shards.size());
+  const auto start = std::chrono::steady_clock::now();
+  Status verdict = zk::verify_accuracy_in_shards(key_for, published.architecture, published.commitment, source, statement,
+                                                 proof, max_shard_samples, limits);
+  // A shard the verifier refuses to compile is bad input, as for one accuracy proof.
+  if (!verdict && verdict.error().code == Errc::resource_limit) fail("the sharded statement", verdict.error());
+  return {std::move(verdict), seconds_since(start), largest_key};
+}
+
 }  // namespace zkcnn::cli

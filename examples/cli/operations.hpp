@@ -49,7 +49,8 @@ ProvenPrediction prove_prediction(const CommitmentFile& published, const SecretF
 /// A verifier's verdict: accepted, or why not.
 struct Verification {
   Status verdict;
-  /// The verification's time, the key's derivation apart.
+  /// The verification's time, the key's derivation apart (but for shards, whose keys are
+  /// derived as they come).
   double seconds = 0;
   std::size_t key_column_vars = 0;
 };
@@ -80,5 +81,36 @@ ProvenAccuracy prove_accuracy(const CommitmentFile& published, const SecretFile&
 Verification verify_accuracy(const CommitmentFile& published, const AccuracyStatementFile& statement,
                        const zk::ModelProof& proof, const zk::VerifierLimits& limits, const Output& output,
                        const std::string& what);
+
+/// The most samples in one shard of a sharded accuracy (those of one accuracy statement).
+inline constexpr std::size_t max_shard_samples = max_accuracy_samples;
+
+/// The default memory budget of a sharded accuracy's prover: 8 GiB, a third of a 24 GB machine.
+inline constexpr std::size_t default_memory_budget = std::size_t{8} << 30;
+
+/// The largest shard whose proof fits `memory_budget` bytes by the estimate below and whose key
+/// stays within max_key_column_vars. The estimate, 256 bytes per auxiliary-witness entry of a
+/// one-sample proof per sample, is measured: LeNet-5's 2^16 entries per sample take 11.5 MB of
+/// peak memory per sample in batches of 50 to 200.
+std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t memory_budget);
+
+struct ProvenShards {
+  zk::ShardedAccuracyStatement statement;
+  zk::ShardedAccuracyProof proof;
+  double seconds = 0;
+};
+
+/// Proves the accuracy of the model of `secret`, committed to in `published`, on samples
+/// 0..samples-1 of `source` in shards of at most `shard_size`, one shard in memory at a time.
+ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret,
+                                      const zk::SampleSource& source, std::size_t samples, std::size_t shard_size,
+                                      zk::ProverOptions options, const Output& output);
+
+/// Accepts, or says why `proof` does not show `statement` for the model committed to in
+/// `published` on the dataset of `source`. A bad-input failure when a shard's verification
+/// would exceed `limits`.
+Verification verify_accuracy_in_shards(const CommitmentFile& published, const zk::ShardedAccuracyStatement& statement,
+                                       const zk::ShardedAccuracyProof& proof, const zk::SampleSource& source,
+                                       const zk::VerifierLimits& limits, const Output& output);
 
 }  // namespace zkcnn::cli

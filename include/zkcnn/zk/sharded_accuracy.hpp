@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -286,7 +287,7 @@ Result<std::pair<ShardedAccuracyStatement, ShardedAccuracyProof>> prove_accuracy
     const KeyForShard<P>& key_for, const nn::QuantizedModel& model, const ModelProverState<P>& state,
     const ModelCommitment<P>& commitment, const SampleSource& source, std::size_t samples, std::size_t shard_size,
     Rng& rng, const ProverOptions& options = {},
-    const std::function<void(const ShardSummary&, const AccuracyProof<P>&)>& on_shard = {}) {
+    const std::type_identity_t<std::function<void(const ShardSummary&, const AccuracyProof<P>&)>>& on_shard = {}) {
   if (samples == 0 || shard_size == 0) return make_error(Errc::invalid_argument, "sharded accuracy: no samples");
   detail::ShardKeys<P> keys(key_for);
   DatasetDigest digest;
