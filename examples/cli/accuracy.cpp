@@ -16,83 +16,31 @@ double accuracy(std::size_t correct, std::size_t samples) {
   return static_cast<double>(correct) / static_cast<double>(samples);
 }
 
-/// The most samples a sharded accuracy covers.
-constexpr std::size_t max_dataset_samples = std::size_t{1} << 24;
+}  // namespace
 
-/// The labelled samples the data options choose (--images [--first] [--data], or --samples and
-/// --labels), quantized at the model's input scale, with a description and the option that
-/// chose their count; at most `most` of them.
-struct LabelledData {
-  LabelledInputs inputs;
-  std::string source;
-  std::string count_option;
-};
-
-LabelledData read_data(const Arguments& arguments, const nn::Architecture& architecture, std::size_t most,
-                       const Output& output) {
-  arguments.require_one_of({"--images", "--samples"});
-  LabelledData data;
-  if (const auto samples_path = arguments.optional("--samples")) {
-    data.count_option = "--samples";
-    output.progress("reading samples from {}", *samples_path);
-    const auto samples =
-        samples_file(*samples_path, architecture.in_channels, architecture.height, architecture.width, "--samples");
-    if (samples.empty() || samples.size() > most) {
-      throw Failure(ExitCode::bad_input, "--samples " + *samples_path + ": " + std::to_string(samples.size()) +
-                                             " samples (1 to " + std::to_string(most) + " are proven)");
-    }
-    data.inputs.labels = labels_file(arguments.required("--labels"), samples.size(), "--labels");
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      data.inputs.values.push_back(take(onnx_import::quantize_input(samples[i], architecture.input_scale_bits),
-                                        "--samples " + *samples_path + ", sample " + std::to_string(i)));
-    }
-    data.source = "the samples of " + *samples_path;
-  } else {
-    data.count_option = "--images";
-    const std::size_t count = arguments.required_number("--images", 1, max_accuracy_samples);
-    const std::size_t first = arguments.number("--first", 0, 0, max_accuracy_samples - 1);
-    const std::string directory = arguments.optional("--data").value_or(std::string(default_data_directory));
-    output.progress("reading Fashion-MNIST test images {} to {} ({})", first, first + count - 1, directory);
-    data.inputs = test_images(directory, first, count, architecture, "--first/--images");
-    data.source = fmt::format("Fashion-MNIST test images {} to {}", first, first + count - 1);
-  }
-  return data;
+std::size_t shard_size_option(const Arguments& arguments, const nn::Architecture& architecture) {
+  if (arguments.has("--shard-size")) return arguments.number("--shard-size", 1, 1, max_shard_samples);
+  return shard_size_for(architecture, arguments.number("--memory-budget", default_memory_budget >> 30, 1, 1 << 20) << 30);
 }
 
-/// The samples of `inputs` a shard at a time.
-zk::SampleSource source_of(const LabelledInputs& inputs) {
-  return [&inputs](std::size_t first, std::size_t count) -> Result<zk::LabelledBatch> {
-    if (first > inputs.values.size() || count > inputs.values.size() - first) {
-      return make_error(Errc::invalid_argument, "the data holds " + std::to_string(inputs.values.size()) +
-                                                    " samples, not samples " + std::to_string(first) + " to " +
-                                                    std::to_string(first + count - 1));
-    }
-    const auto begin = static_cast<std::ptrdiff_t>(first), end = static_cast<std::ptrdiff_t>(first + count);
-    return zk::LabelledBatch{{inputs.values.begin() + begin, inputs.values.begin() + end},
-                             {inputs.labels.begin() + begin, inputs.labels.begin() + end}};
-  };
-}
-
-/// Proves in shards and writes the sharded statement and proof.
-ExitCode prove_in_shards(const Arguments& arguments, const Output& output, const CommitmentFile& published,
-                         const SecretFile& secret, const LabelledData& data, std::size_t shard_size) {
+ExitCode write_sharded_accuracy(const Arguments& arguments, const Output& output, const CommitmentFile& published,
+                                const LabelledData& data, const ProvenShards& proven, std::size_t shard_size) {
   const std::string proof_path = arguments.required("--out-proof");
   const std::string statement_path = arguments.required("--out-statement");
   const std::size_t count = data.inputs.values.size();
-  const ProvenShards proven = prove_accuracy_in_shards(published, secret, source_of(data.inputs), count, shard_size,
-                                                       prover_options(arguments), output);
   const auto proof_bytes = encode(proven.proof);
   const std::size_t correct = proven.statement.correct;
   if (auto ok = write_file(statement_path, encode(proven.statement), Visibility::shared); !ok) {
     fail("--out-statement", ok.error());
   }
   if (auto ok = write_file(proof_path, proof_bytes, Visibility::shared); !ok) fail("--out-proof", ok.error());
+  const std::size_t shards = proven.statement.shards.size();
   if (output.json()) {
     print_json(JsonObject()
                    .add("model", published.architecture.name)
                    .add("source", data.source)
                    .add("samples", count)
-                   .add("shards", proven.statement.shards.size())
+                   .add("shards", shards)
                    .add("shard_size", shard_size)
                    .add("correct", correct)
                    .add("accuracy", accuracy(correct, count))
@@ -102,7 +50,6 @@ ExitCode prove_in_shards(const Arguments& arguments, const Output& output, const
                    .add("statement", statement_path));
   }
   output.line("{} of {} classified as labelled ({:.1f}%): {}", correct, count, 100 * accuracy(correct, count), data.source);
-  const std::size_t shards = proven.statement.shards.size();
   output.line("proof:     {} ({} bytes: {} shard proof{}, proved in {:.3f} s)", proof_path, proof_bytes.size(), shards,
               shards == 1 ? "" : "s", proven.seconds);
   output.line("statement: {} (the data's digest, every shard's range and count, the total; the verifier reads the data "
@@ -110,6 +57,8 @@ ExitCode prove_in_shards(const Arguments& arguments, const Output& output, const
               statement_path);
   return ExitCode::success;
 }
+
+namespace {
 
 ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::string proof_path = arguments.required("--out-proof");
@@ -120,13 +69,13 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const nn::Architecture& architecture = published.architecture;
   // One proof over the whole batch unless it would not fit the memory budget or shards are
   // asked for: then shards, each a proof, under one statement.
-  const std::size_t budget = arguments.number("--memory-budget", default_memory_budget >> 30, 1, 1 << 20) << 30;
-  const std::size_t shard_size = arguments.has("--shard-size")
-                                     ? arguments.number("--shard-size", 1, 1, max_shard_samples)
-                                     : shard_size_for(architecture, budget);
+  const std::size_t shard_size = shard_size_option(arguments, architecture);
   auto data = read_data(arguments, architecture, max_dataset_samples, output);
   if (arguments.has("--shard-size") || arguments.has("--memory-budget") || data.inputs.values.size() > shard_size) {
-    return prove_in_shards(arguments, output, published, secret, data, shard_size);
+    const ProvenShards proven = prove_accuracy_in_shards(published, secret, source_of(data.inputs),
+                                                         data.inputs.values.size(), shard_size,
+                                                         prover_options(arguments), output);
+    return write_sharded_accuracy(arguments, output, published, data, proven, shard_size);
   }
   auto& inputs = data.inputs;
   const std::string& source = data.source;
@@ -264,7 +213,7 @@ Command accuracy_prove_command() {
 }
 
 Command accuracy_verify_command() {
-  return {{"accuracy-verify",
+  Command command{{"accuracy-verify",
            "--commitment C --statement T --proof P [--images N [--first K] [--data DIR] | --samples FILE --labels FILE]",
            "check an accuracy proof",
            "Checks that the proof P shows the accuracy statement T (samples, their labels and a count\n"
@@ -277,13 +226,11 @@ Command accuracy_verify_command() {
            "its samples exactly once, in order.",
            with_verifier_limits({{"--commitment", "C", "the model's commitment file"},
                                  {"--statement", "T", "the accuracy statement file of `zkcnn accuracy-prove`"},
-                                 {"--proof", "P", "the proof file of `zkcnn accuracy-prove`"},
-                                 {"--images", "N", "a sharded statement's data: N test images"},
-                                 {"--first", "K", "starting at test image K (default 0)"},
-                                 data_option(),
-                                 {"--samples", "FILE", "a sharded statement's data: the samples in FILE"},
-                                 {"--labels", "FILE", "the samples' labels"}})},
+                                 {"--proof", "P", "the proof file of `zkcnn accuracy-prove`"}})},
           verify};
+  // A sharded statement's data (the prover's data options).
+  for (auto& option : accuracy_data_options()) command.spec.options.push_back(std::move(option));
+  return command;
 }
 
 }  // namespace zkcnn::cli

@@ -13,6 +13,9 @@
 
 #include "arguments.hpp"
 #include "cli.hpp"
+#include "files.hpp"
+#include "model_source.hpp"
+#include "operations.hpp"
 
 namespace zkcnn::cli {
 
@@ -40,6 +43,15 @@ zk::ProverOptions prover_options(const Arguments& arguments);
 /// architecture is the model owner's, and verifying it must not cost more than these.
 std::vector<OptionSpec> with_verifier_limits(std::vector<OptionSpec> options);
 zk::VerifierLimits verifier_limits(const Arguments& arguments);
+
+/// accuracy-prove's shard size: --shard-size, or what --memory-budget (default
+/// default_memory_budget) holds.
+std::size_t shard_size_option(const Arguments& arguments, const nn::Architecture& architecture);
+
+/// Ends accuracy-prove in shards: writes the sharded statement and proof (--out-statement,
+/// --out-proof) and reports them.
+ExitCode write_sharded_accuracy(const Arguments& arguments, const Output& output, const CommitmentFile& published,
+                                const LabelledData& data, const ProvenShards& proven, std::size_t shard_size);
 
 /// "zero-knowledge proof", or what a proof without zero knowledge reveals.
 std::string mode_text(const zk::ModelProof& proof);

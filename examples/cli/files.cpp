@@ -373,7 +373,14 @@ Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path) {
 
 Status write_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes, Visibility visibility) {
   const mode_t mode = visibility == Visibility::owner_only ? 0600 : 0644;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  // A regular file is written beside its place and renamed into it: a failure (a full disk, a
+  // killed process) never leaves a partial file under the name. Anything else (a device, a
+  // pipe) is written in place.
+  std::error_code ignored;
+  const bool in_place = std::filesystem::exists(path, ignored) && !std::filesystem::is_regular_file(path, ignored);
+  const std::filesystem::path written_path =
+      in_place ? path : std::filesystem::path(path.string() + ".partial-" + std::to_string(::getpid()));
+  const int fd = ::open(written_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return make_error(Errc::invalid_argument, "cannot write " + path.string() + ": " + std::strerror(errno));
   int error = 0;
   // An existing file keeps its permissions through O_TRUNC: make a secret private anyway.
@@ -387,7 +394,11 @@ Status write_file(const std::filesystem::path& path, std::span<const std::uint8_
     }
   }
   if (::close(fd) != 0 && error == 0) error = errno;
-  if (error != 0) return make_error(Errc::invalid_argument, "cannot write " + path.string() + ": " + std::strerror(error));
+  if (error == 0 && !in_place && ::rename(written_path.c_str(), path.c_str()) != 0) error = errno;
+  if (error != 0) {
+    if (!in_place) ::unlink(written_path.c_str());
+    return make_error(Errc::invalid_argument, "cannot write " + path.string() + ": " + std::strerror(error));
+  }
   return {};
 }
 

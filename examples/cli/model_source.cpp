@@ -263,4 +263,56 @@ ModelInput input_file(const std::filesystem::path& path, const nn::Architecture&
   return {std::move(values), path.string(), std::nullopt, {}};
 }
 
+LabelledData read_data(const Arguments& arguments, const nn::Architecture& architecture, std::size_t most,
+                       const Output& output) {
+  arguments.require_one_of({"--images", "--samples"});
+  LabelledData data;
+  if (const auto samples_path = arguments.optional("--samples")) {
+    data.count_option = "--samples";
+    output.progress("reading samples from {}", *samples_path);
+    const auto samples =
+        samples_file(*samples_path, architecture.in_channels, architecture.height, architecture.width, "--samples");
+    if (samples.empty() || samples.size() > most) {
+      throw Failure(ExitCode::bad_input, "--samples " + *samples_path + ": " + std::to_string(samples.size()) +
+                                             " samples (1 to " + std::to_string(most) + " are proven)");
+    }
+    data.inputs.labels = labels_file(arguments.required("--labels"), samples.size(), "--labels");
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      data.inputs.values.push_back(take(onnx_import::quantize_input(samples[i], architecture.input_scale_bits),
+                                        "--samples " + *samples_path + ", sample " + std::to_string(i)));
+    }
+    data.source = "the samples of " + *samples_path;
+  } else {
+    data.count_option = "--images";
+    const std::size_t count = arguments.required_number("--images", 1, max_accuracy_samples);
+    const std::size_t first = arguments.number("--first", 0, 0, max_accuracy_samples - 1);
+    const std::string directory = arguments.optional("--data").value_or(std::string(default_data_directory));
+    output.progress("reading Fashion-MNIST test images {} to {} ({})", first, first + count - 1, directory);
+    data.inputs = test_images(directory, first, count, architecture, "--first/--images");
+    data.source = fmt::format("Fashion-MNIST test images {} to {}", first, first + count - 1);
+  }
+  return data;
+}
+
+zk::SampleSource source_of(const LabelledInputs& inputs) {
+  return [&inputs](std::size_t first, std::size_t count) -> Result<zk::LabelledBatch> {
+    if (first > inputs.values.size() || count > inputs.values.size() - first) {
+      return make_error(Errc::invalid_argument, "the data holds " + std::to_string(inputs.values.size()) +
+                                                    " samples, not samples " + std::to_string(first) + " to " +
+                                                    std::to_string(first + count - 1));
+    }
+    const auto begin = static_cast<std::ptrdiff_t>(first), end = static_cast<std::ptrdiff_t>(first + count);
+    return zk::LabelledBatch{{inputs.values.begin() + begin, inputs.values.begin() + end},
+                             {inputs.labels.begin() + begin, inputs.labels.begin() + end}};
+  };
+}
+
+std::vector<OptionSpec> accuracy_data_options() {
+  return {{"--images", "N", "N Fashion-MNIST test images (1 to " + std::to_string(max_accuracy_samples) + ")"},
+          {"--first", "K", "starting at test image K (default 0)"},
+          data_option(),
+          {"--samples", "FILE", "the samples in FILE instead of test images"},
+          {"--labels", "FILE", "the samples' labels"}};
+}
+
 }  // namespace zkcnn::cli

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <zkcnn/nn/quantized_model.hpp>
+#include <zkcnn/zk/sharded_accuracy.hpp>
 
 #include "arguments.hpp"
 #include "cli.hpp"
@@ -87,6 +88,26 @@ std::vector<std::size_t> labels_file(const std::filesystem::path& path, std::siz
 /// The labels of `count` samples from a 1-dimensional array of whole numbers; `what` names the
 /// array in errors.
 std::vector<std::size_t> labels_from_array(const data::NpyArray& array, std::size_t count, const std::string& what);
+
+/// The most samples an accuracy proven in shards covers.
+inline constexpr std::size_t max_dataset_samples = std::size_t{1} << 24;
+
+/// Labelled samples chosen by the accuracy commands' data options, quantized at the model's
+/// input scale, with a description and the option that chose their count.
+struct LabelledData {
+  LabelledInputs inputs;
+  std::string source;
+  std::string count_option;
+};
+
+/// The accuracy commands' data options: --images N [--first K] [--data DIR] (Fashion-MNIST test
+/// images) or --samples FILE --labels FILE; at most `most` samples.
+std::vector<OptionSpec> accuracy_data_options();
+LabelledData read_data(const Arguments& arguments, const nn::Architecture& architecture, std::size_t most,
+                       const Output& output);
+
+/// The samples of `inputs`, a shard at a time (zk/sharded_accuracy.hpp); `inputs` must outlive it.
+zk::SampleSource source_of(const LabelledInputs& inputs);
 
 /// A .npy or .f32 file of one float input (samples_file), quantized at the model's input scale;
 /// or a text file of integers separated by whitespace or commas: the model's input at its input

@@ -187,20 +187,24 @@ std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t mem
   return size;
 }
 
+zk::KeyForShard<Pcs> shard_prover_keys(const CommitmentFile& published, const Output& output) {
+  return [&published, &output](std::size_t count) -> Result<Pcs> {
+    auto circuit = zk::ModelCircuit<Scalar>::compile(published.architecture, count, zk::Conclusion::accuracy);
+    if (!circuit) return circuit.error();
+    auto column_vars = key_column_vars(*circuit);
+    if (!column_vars) return column_vars.error();
+    const std::size_t key = std::max(published.key_column_vars, *column_vars);
+    output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)", key, count);
+    return make_key(key);
+  };
+}
+
 ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret,
                                       const zk::SampleSource& source, std::size_t samples, std::size_t shard_size,
                                       zk::ProverOptions options, const Output& output) {
   const auto state = prover_state(secret, published);
   const nn::Architecture& architecture = published.architecture;
-  const zk::KeyForShard<Pcs> key_for = [&](std::size_t count) -> Result<Pcs> {
-    auto circuit = zk::ModelCircuit<Scalar>::compile(architecture, count, zk::Conclusion::accuracy);
-    if (!circuit) return circuit.error();
-    auto column_vars = key_column_vars(*circuit);
-    if (!column_vars) return column_vars.error();
-    output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)",
-                    std::max(published.key_column_vars, *column_vars), count);
-    return make_key(std::max(published.key_column_vars, *column_vars));
-  };
+  const zk::KeyForShard<Pcs> key_for = shard_prover_keys(published, output);
   const std::size_t shards = zk::plan_shards(samples, shard_size).size();
   output.progress("proving the accuracy of {} on {} samples in {} shard{} of at most {}", architecture.name, samples,
                   shards, shards == 1 ? "" : "s", shard_size);

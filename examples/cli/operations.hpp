@@ -94,6 +94,10 @@ inline constexpr std::size_t default_memory_budget = std::size_t{8} << 30;
 /// peak memory per sample in batches of 50 to 200.
 std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t memory_budget);
 
+/// The keys of an accuracy proof's shards (accuracy_key_column_vars in operations.cpp), for
+/// provers; `published` and `output` must outlive it.
+zk::KeyForShard<Pcs> shard_prover_keys(const CommitmentFile& published, const Output& output);
+
 struct ProvenShards {
   zk::ShardedAccuracyStatement statement;
   zk::ShardedAccuracyProof proof;
