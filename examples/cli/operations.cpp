@@ -181,7 +181,7 @@ Verification verify_accuracy(const CommitmentFile& published, const AccuracyStat
 std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t memory_budget) {
   const auto one = take(zk::ModelCircuit<Scalar>::compile(architecture, 1, zk::Conclusion::accuracy), "model");
   const std::size_t per_sample = std::size_t{256} << one.aux_layout().num_vars();
-  std::size_t size = std::clamp<std::size_t>(memory_budget / per_sample, 1, max_shard_samples);
+  std::size_t size = std::clamp<std::size_t>(memory_budget / per_sample, 1, default_max_shard_samples);
   // The key grows with the shard: halve it until the key fits.
   while (size > 1 && !key_column_vars(architecture, size, zk::Conclusion::accuracy)) size /= 2;
   return size;

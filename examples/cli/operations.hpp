@@ -88,10 +88,15 @@ inline constexpr std::size_t max_shard_samples = max_accuracy_samples;
 /// The default memory budget of a sharded accuracy's prover: 8 GiB, a third of a 24 GB machine.
 inline constexpr std::size_t default_memory_budget = std::size_t{8} << 30;
 
-/// The largest shard whose proof fits `memory_budget` bytes by the estimate below and whose key
-/// stays within max_key_column_vars. The estimate, 256 bytes per auxiliary-witness entry of a
-/// one-sample proof per sample, is measured: LeNet-5's 2^16 entries per sample take 11.5 MB of
-/// peak memory per sample in batches of 50 to 200.
+/// Shards no larger than this unless asked for: a proof's time per sample grows with its batch
+/// beyond about a hundred (LeNet-5, 2 threads: 73 ms per sample in shards of 50, 69 in shards of
+/// 100, 109 in one proof of 200), and smaller shards spread better over processes.
+inline constexpr std::size_t default_max_shard_samples = 128;
+
+/// The largest shard, up to default_max_shard_samples, whose proof fits `memory_budget` bytes by
+/// the estimate below and whose key stays within max_key_column_vars. The estimate, 256 bytes
+/// per auxiliary-witness entry of a one-sample proof per sample, is measured: LeNet-5's 2^16
+/// entries per sample take 11.5 MB of peak memory per sample in batches of 50 to 200.
 std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t memory_budget);
 
 /// The keys of an accuracy proof's shards (accuracy_key_column_vars in operations.cpp), for

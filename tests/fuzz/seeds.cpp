@@ -149,6 +149,16 @@ void add_model(Corpus& corpus) {
       cli::encode(cli::AccuracyStatementFile{f.samples, f.labels, f.correct});
   corpus["cli_proof"]["prediction"] = cli::encode(f.prediction_zk);
   corpus["cli_proof"]["accuracy"] = cli::encode(f.accuracy_zk);
+  // The fixture's accuracy batch as two shards of one dataset (the counts split as they may).
+  zkcnn::zk::DatasetDigest digest;
+  digest.absorb({f.samples, f.labels});
+  const std::size_t half = f.samples.size() / 2;
+  const zkcnn::zk::ShardedAccuracyStatement sharded{
+      digest.finalize(), f.samples.size(),
+      {{0, half, std::min(half, f.correct)}, {half, f.samples.size() - half, f.correct - std::min(half, f.correct)}},
+      f.correct};
+  corpus["cli_sharded"]["statement"] = cli::encode(sharded);
+  corpus["cli_sharded"]["proof"] = cli::encode(zkcnn::zk::ShardedAccuracyProof{{f.accuracy_zk, f.accuracy_plain}});
 
   corpus["architecture"]["fuzz_tiny"] = f.model.architecture.serialize();
   corpus["architecture"]["lenet5"] = zkcnn::nn::zoo::lenet5().serialize();
