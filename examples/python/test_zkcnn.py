@@ -135,6 +135,7 @@ def test_accuracy_counts_the_predictions_that_match(committed, test_images):
     proven = zkcnn.prove_accuracy(secret, commitment, images, labels)
     matches = sum(zkcnn.prove(secret, commitment, image).predicted_class == label
                   for image, label in zip(images, labels))
+    assert matches == (secret.model.predict(images) == labels).sum()
     assert proven.samples == len(labels) and proven.correct == matches
     assert proven.accuracy == matches / len(labels)
     np.testing.assert_array_equal(proven.statement.labels, labels)

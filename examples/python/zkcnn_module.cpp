@@ -213,6 +213,23 @@ PYBIND11_MODULE(zkcnn, m) {
       .def_property_readonly("input_scale_bits",
                              [](const nn::QuantizedModel& model) { return model.architecture.input_scale_bits; },
                              "inputs are quantized as round(x * 2^input_scale_bits)")
+      .def(
+          "predict",
+          [](const nn::QuantizedModel& model, const py::array& inputs) {
+            const auto samples = model_inputs(inputs, model.architecture, "inputs");
+            std::vector<std::int64_t> classes;
+            {
+              py::gil_scoped_release release;
+              for (std::size_t i = 0; i < samples.size(); ++i) {
+                const auto outputs = cli::take(nn::infer(model, samples[i]), "inputs, sample " + std::to_string(i));
+                classes.push_back(static_cast<std::int64_t>(cli::argmax(outputs.back())));
+              }
+            }
+            return to_numpy(classes);
+          },
+          py::arg("inputs"),
+          "The predicted class of each input (integer inference, no proof; see quantize_input for the inputs): "
+          "what an accuracy proof counts.")
       .def_property_readonly("layers", [](const nn::QuantizedModel& model) {
         std::vector<std::string> layers;
         for (const auto& spec : model.architecture.layers) layers.push_back(onnx_import::describe_layer(spec));
