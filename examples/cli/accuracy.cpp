@@ -18,9 +18,13 @@ double accuracy(std::size_t correct, std::size_t samples) {
 
 }  // namespace
 
+std::size_t memory_budget_option(const Arguments& arguments) {
+  return arguments.number("--memory-budget", default_memory_budget >> 30, 1, 1 << 20) << 30;
+}
+
 std::size_t shard_size_option(const Arguments& arguments, const nn::Architecture& architecture) {
   if (arguments.has("--shard-size")) return arguments.number("--shard-size", 1, 1, max_shard_samples);
-  return shard_size_for(architecture, arguments.number("--memory-budget", default_memory_budget >> 30, 1, 1 << 20) << 30);
+  return shard_size_for(architecture, memory_budget_option(arguments));
 }
 
 ExitCode write_sharded_accuracy(const Arguments& arguments, const Output& output, const CommitmentFile& published,
@@ -72,9 +76,9 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::size_t shard_size = shard_size_option(arguments, architecture);
   auto data = read_data(arguments, architecture, max_dataset_samples, output);
   if (arguments.has("--shard-size") || arguments.has("--memory-budget") || data.inputs.values.size() > shard_size) {
-    const ProvenShards proven = prove_accuracy_in_shards(published, secret, source_of(data.inputs),
-                                                         data.inputs.values.size(), shard_size,
-                                                         prover_options(arguments), output);
+    const ProvenShards proven =
+        prove_accuracy_in_shards(published, secret, source_of(data.inputs), data.inputs.values.size(), shard_size,
+                                 memory_budget_option(arguments), prover_options(arguments), output);
     return write_sharded_accuracy(arguments, output, published, data, proven, shard_size);
   }
   auto& inputs = data.inputs;

@@ -44,8 +44,10 @@ zk::ProverOptions prover_options(const Arguments& arguments);
 std::vector<OptionSpec> with_verifier_limits(std::vector<OptionSpec> options);
 zk::VerifierLimits verifier_limits(const Arguments& arguments);
 
-/// accuracy-prove's shard size: --shard-size, or what --memory-budget (default
-/// default_memory_budget) holds.
+/// accuracy-prove's memory budget in bytes: --memory-budget GiB, default default_memory_budget.
+std::size_t memory_budget_option(const Arguments& arguments);
+
+/// accuracy-prove's shard size: --shard-size, or what the memory budget holds.
 std::size_t shard_size_option(const Arguments& arguments, const nn::Architecture& architecture);
 
 /// Ends accuracy-prove in shards: writes the sharded statement and proof (--out-statement,

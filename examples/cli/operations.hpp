@@ -110,10 +110,11 @@ struct ProvenShards {
 };
 
 /// Proves the accuracy of the model of `secret`, committed to in `published`, on samples
-/// 0..samples-1 of `source` in shards of at most `shard_size`, one shard in memory at a time.
+/// 0..samples-1 of `source` in shards of at most `shard_size`: as many shards at a time as there
+/// are threads and `memory_budget` holds by shard_size_for's estimate.
 ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret,
                                       const zk::SampleSource& source, std::size_t samples, std::size_t shard_size,
-                                      zk::ProverOptions options, const Output& output);
+                                      std::size_t memory_budget, zk::ProverOptions options, const Output& output);
 
 /// Accepts, or says why `proof` does not show `statement` for the model committed to in
 /// `published` on the dataset of `source`. A bad-input failure when a shard's verification

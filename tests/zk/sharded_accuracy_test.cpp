@@ -75,9 +75,14 @@ struct Fixture {
     }
   }
 
-  std::pair<ShardedAccuracyStatement, ShardedAccuracyProof> prove() {
+  // A generator per worker, each of another seed.
+  auto seeded_rngs() {
+    return [seed = std::uint64_t{100}]() mutable { return zkcnn::testing::DeterministicRng(seed++); };
+  }
+
+  std::pair<ShardedAccuracyStatement, ShardedAccuracyProof> prove(std::size_t workers = 1) {
     auto proven = prove_accuracy_in_shards(key_for, model, committed.second, committed.first, data.source(), dataset_size,
-                                           shard_size, rng);
+                                           shard_size, seeded_rngs(), workers);
     REQUIRE(proven);
     return std::move(*proven);
   }
@@ -133,6 +138,40 @@ TEST_CASE("an accuracy in shards verifies and counts what one proof of the whole
   const auto verdict = f.verify(statement, proof);
   INFO((verdict ? "" : verdict.error().message));
   CHECK(verdict);
+}
+
+TEST_CASE("shards proven by several workers at once verify and count the same", "[zk][shards]") {
+  Fixture f;
+  const auto [one_worker, one_proof] = f.prove(1);
+  for (const std::size_t workers : {2, 3, 8}) {
+    CAPTURE(workers);
+    std::vector<std::size_t> heard;
+    const auto [statement, proof] =
+        prove_accuracy_in_shards(f.key_for, f.model, f.committed.second, f.committed.first, f.data.source(),
+                                 dataset_size, shard_size, f.seeded_rngs(), workers, {},
+                                 [&](const ShardSummary& shard, const AccuracyProof<Pcs>&) { heard.push_back(shard.first); })
+            .value();
+    CHECK(statement == one_worker);  // the same shards, counts and digest
+    std::ranges::sort(heard);
+    CHECK(heard == std::vector<std::size_t>{0, 3, 5});
+    const auto verdict = f.verify(statement, proof);
+    INFO((verdict ? "" : verdict.error().message));
+    CHECK(verdict);
+  }
+}
+
+TEST_CASE("a failing shard fails the run, whatever the workers", "[zk][shards]") {
+  Fixture f;
+  for (const std::size_t workers : {1, 2}) {
+    CAPTURE(workers);
+    Dataset short_data = f.data;
+    short_data.samples.resize(5);  // shard 2 (samples 5 and 6) cannot be read
+    short_data.labels.resize(5);
+    const auto proven = prove_accuracy_in_shards(f.key_for, f.model, f.committed.second, f.committed.first,
+                                                 short_data.source(), dataset_size, shard_size, f.seeded_rngs(), workers);
+    REQUIRE_FALSE(proven);
+    CHECK(proven.error().message == "test dataset: out of range");
+  }
 }
 
 TEST_CASE("an accuracy in shards rejects every change to the statement, the proofs or the data", "[zk][shards]") {

@@ -13,10 +13,14 @@
 // shard proofs (a union bound over s of them): each binds its own samples and labels, so a shard
 // proof can only stand for the samples it was made on.
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +30,7 @@
 
 #include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/bytes.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/nn/architecture.hpp"
@@ -280,36 +285,76 @@ inline Result<LabelledBatch> read_shard(const SampleSource& source, const ShardS
 }  // namespace detail
 
 /// Proves the accuracy of the committed model on samples 0..samples-1 of `source`, in shards of
-/// at most `shard_size`, one at a time (each shard's tables are freed before the next is read).
-/// `on_shard`, if given, hears of each shard proven.
-template <ModelPCS P, CryptoRng Rng>
+/// at most `shard_size`. `workers` shards are proven at a time, each on a thread of its own
+/// with a generator of its own, made by `make_rng` before they start: `[] { return OsRng{}; }`
+/// outside tests (a seeded test generator must give each worker another seed: copies of one
+/// stream would repeat masks, which leaks what they hide). One worker holds one shard's tables
+/// at a time, and frees them before it takes the next. `source` is called under a lock, twice
+/// per shard (the dataset's digest is taken in order once every shard is proven); `on_shard`,
+/// if given, hears of each shard proven, under the same lock, in the order they finish.
+template <ModelPCS P, class MakeRng>
+  requires CryptoRng<std::invoke_result_t<MakeRng&>>
 Result<std::pair<ShardedAccuracyStatement, ShardedAccuracyProof>> prove_accuracy_in_shards(
     const KeyForShard<P>& key_for, const nn::QuantizedModel& model, const ModelProverState<P>& state,
     const ModelCommitment<P>& commitment, const SampleSource& source, std::size_t samples, std::size_t shard_size,
-    Rng& rng, const ProverOptions& options = {},
+    MakeRng make_rng, std::size_t workers = 1, const ProverOptions& options = {},
     const std::type_identity_t<std::function<void(const ShardSummary&, const AccuracyProof<P>&)>>& on_shard = {}) {
+  using Rng = std::invoke_result_t<MakeRng&>;
   if (samples == 0 || shard_size == 0) return make_error(Errc::invalid_argument, "sharded accuracy: no samples");
-  detail::ShardKeys<P> keys(key_for);
-  DatasetDigest digest;
   std::pair<ShardedAccuracyStatement, ShardedAccuracyProof> out;
-  out.first.samples = samples;
-  out.first.shards = plan_shards(samples, shard_size);
-  for (std::size_t i = 0; i < out.first.shards.size(); ++i) {
-    ShardSummary& shard = out.first.shards[i];
-    auto batch = detail::read_shard(source, shard, i);
+  ShardedAccuracyStatement& statement = out.first;
+  ShardedAccuracyProof& proof = out.second;
+  statement.samples = samples;
+  statement.shards = plan_shards(samples, shard_size);
+  proof.shards.resize(statement.shards.size());
+  // Every key first, once per shard size: the workers only read them.
+  detail::ShardKeys<P> keys(key_for);
+  for (const ShardSummary& shard : statement.shards) {
+    if (auto key = keys(shard.count); !key) return key.error();
+  }
+  workers = std::clamp<std::size_t>(workers, 1, statement.shards.size());
+  std::vector<Rng> rngs;
+  for (std::size_t w = 0; w < workers; ++w) rngs.push_back(make_rng());
+  std::atomic<std::size_t> next{0};
+  std::mutex lock;  // the source, on_shard, the first error
+  std::optional<Error> failure;
+  auto fail = [&](Error error) {
+    const std::lock_guard guard(lock);
+    if (!failure) failure = std::move(error);
+  };
+  auto work = [&](Rng& rng) {
+    for (std::size_t i = next++; i < statement.shards.size(); i = next++) {
+      ShardSummary& shard = statement.shards[i];
+      auto batch = [&] {
+        const std::lock_guard guard(lock);
+        return failure ? Result<LabelledBatch>(*failure) : detail::read_shard(source, shard, i);
+      }();
+      if (!batch) return fail(batch.error());
+      auto proven = prove_accuracy(**keys(shard.count), model, state, commitment,
+                                   std::span<const std::vector<std::int64_t>>(batch->samples),
+                                   std::span<const std::size_t>(batch->labels), rng, options);
+      if (!proven) return fail(Error{proven.error().code, "shard " + std::to_string(i) + ": " + proven.error().message});
+      const std::lock_guard guard(lock);
+      shard.correct = proven->correct;
+      if (on_shard) on_shard(shard, *proven);
+      proof.shards[i] = std::move(proven->proof);
+    }
+  };
+  zkcnn::detail::parallel_for(
+      0, workers,
+      [&](std::size_t first, std::size_t last) {
+        for (std::size_t w = first; w < last; ++w) work(rngs[w]);
+      },
+      workers);
+  if (failure) return *failure;
+  DatasetDigest digest;
+  for (std::size_t i = 0; i < statement.shards.size(); ++i) {
+    auto batch = detail::read_shard(source, statement.shards[i], i);
     if (!batch) return batch.error();
     digest.absorb(*batch);
-    auto pcs = keys(shard.count);
-    if (!pcs) return pcs.error();
-    auto proven = prove_accuracy(**pcs, model, state, commitment, std::span<const std::vector<std::int64_t>>(batch->samples),
-                                 std::span<const std::size_t>(batch->labels), rng, options);
-    if (!proven) return make_error(proven.error().code, "shard " + std::to_string(i) + ": " + proven.error().message);
-    shard.correct = proven->correct;
-    out.first.correct += proven->correct;
-    if (on_shard) on_shard(shard, *proven);
-    out.second.shards.push_back(std::move(proven->proof));
+    statement.correct += statement.shards[i].correct;
   }
-  out.first.dataset_digest = digest.finalize();
+  statement.dataset_digest = digest.finalize();
   return out;
 }
 
