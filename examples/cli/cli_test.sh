@@ -336,6 +336,10 @@ expect 0 "without the commitment, the integers" grep -q "^output: .*--commitment
 expect 0 "verify --json shows the logits" grep -q '"logits":\[' \
     <("$zkcnn" verify --commitment c1 --statement t --proof p --json --quiet)
 expect 0 "inspect an accuracy statement" grep -q "classified as labelled" <("$zkcnn" inspect --statement at)
+expect 0 "inspect a sharded accuracy statement with its proof" "$zkcnn" inspect --statement st --proof sp
+said "it lists the shards" "samples 4 to 6: [0-9] of 3"
+said "and the proofs' mode" "zero-knowledge proof"
+expect 2 "inspect a sharded statement with one accuracy proof" "$zkcnn" inspect --statement st --proof ap
 expect 2 "inspect a file that is no statement" "$zkcnn" inspect --statement c1
 said "the error says so" "neither a prediction nor an accuracy statement"
 

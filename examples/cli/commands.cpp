@@ -42,9 +42,10 @@ zk::VerifierLimits verifier_limits(const Arguments& arguments) {
           .max_degree = arguments.number("--max-degree", defaults.max_degree, 1, std::size_t{1} << 20)};
 }
 
-std::string mode_text(const zk::ModelProof& proof) {
-  return zk::is_zero_knowledge(proof) ? "zero-knowledge proof"
-                                      : "proof without zero knowledge: it reveals evaluations of the weights";
+std::string mode_text(bool zero_knowledge) {
+  return zero_knowledge ? "zero-knowledge proof" : "proof without zero knowledge: it reveals evaluations of the weights";
 }
+
+std::string mode_text(const zk::ModelProof& proof) { return mode_text(zk::is_zero_knowledge(proof)); }
 
 }  // namespace zkcnn::cli

@@ -57,5 +57,6 @@ ExitCode write_sharded_accuracy(const Arguments& arguments, const Output& output
 
 /// "zero-knowledge proof", or what a proof without zero knowledge reveals.
 std::string mode_text(const zk::ModelProof& proof);
+std::string mode_text(bool zero_knowledge);
 
 }  // namespace zkcnn::cli

@@ -96,8 +96,7 @@ ExitCode inspect_statement(const Arguments& arguments, const Output& output) {
   const auto bytes = take(read_file(path), path);
   std::optional<CommitmentFile> published;
   if (const auto file = arguments.optional("--commitment")) published = load(*file, decode_commitment);
-  std::optional<zk::ModelProof> proof;
-  if (const auto file = arguments.optional("--proof")) proof = load(*file, decode_proof);
+  const std::optional<std::string> proof_path = arguments.optional("--proof");
 
   JsonObject json;
   std::vector<std::string> lines;
@@ -106,6 +105,12 @@ ExitCode inspect_statement(const Arguments& arguments, const Output& output) {
     json.add("model", a.name).add("input_shape", fmt::format("{}x{}x{}", a.in_channels, a.height, a.width));
     lines.push_back(fmt::format("model:     {} ({}x{}x{} input at scale 2^{})", a.name, a.in_channels, a.height, a.width,
                                 a.input_scale_bits));
+  }
+  // The proof's size and mode: one model proof, or the shards' of a sharded statement.
+  std::optional<std::pair<std::size_t, bool>> proof;  // bytes, zero knowledge
+  if (proof_path && !is_sharded_statement(bytes)) {
+    const auto one = load(*proof_path, decode_proof);
+    proof = {encode(one).size(), zk::is_zero_knowledge(one)};
   }
   if (auto prediction = decode_statement(bytes)) {
     const std::string input_digest = digest_text(std::span(&prediction->input, 1));
@@ -138,14 +143,35 @@ ExitCode inspect_statement(const Arguments& arguments, const Output& output) {
                                 100.0 * static_cast<double>(accuracy->correct) / static_cast<double>(n)));
     lines.push_back(fmt::format("samples:   SHA-256 {}", samples_digest));
     lines.push_back(fmt::format("labels:    SHA-256 {}", labels_digest));
+  } else if (auto sharded = decode_sharded_statement(bytes)) {
+    const std::size_t n = sharded->samples;
+    const double share = n == 0 ? 0.0 : static_cast<double>(sharded->correct) / static_cast<double>(n);
+    json.add("kind", "sharded accuracy")
+        .add("samples", n)
+        .add("shards", sharded->shards.size())
+        .add("dataset_sha256", hex_text(sharded->dataset_digest))
+        .add("correct", sharded->correct)
+        .add("accuracy", share);
+    lines.push_back(fmt::format("an accuracy in {} shards: {} of {} samples classified as labelled ({:.1f}%)",
+                                sharded->shards.size(), sharded->correct, n, 100.0 * share));
+    lines.push_back(fmt::format("data:      SHA-256 {} (the verifier reads the data itself)", hex_text(sharded->dataset_digest)));
+    for (const auto& shard : sharded->shards) {
+      lines.push_back(fmt::format("  samples {} to {}: {} of {}", shard.first, shard.first + shard.count - 1, shard.correct,
+                                  shard.count));
+    }
+    if (proof_path) {
+      const auto shards = load(*proof_path, decode_sharded_proof);
+      const bool zero_knowledge = std::ranges::all_of(shards.shards, [](const auto& p) { return zk::is_zero_knowledge(p); });
+      proof = {encode(shards).size(), zero_knowledge};
+    }
   } else {
     throw Failure(ExitCode::bad_input, path + ": neither a prediction nor an accuracy statement: " + prediction.error().message);
   }
   if (proof) {
-    const std::size_t proof_bytes = encode(*proof).size();
-    json.add("proof_bytes", proof_bytes).add("zero_knowledge", zk::is_zero_knowledge(*proof));
+    const auto [proof_bytes, zero_knowledge] = *proof;
+    json.add("proof_bytes", proof_bytes).add("zero_knowledge", zero_knowledge);
     lines.push_back(
-        fmt::format("proof:     {} bytes, {} (not verified here: see zkcnn verify)", proof_bytes, mode_text(*proof)));
+        fmt::format("proof:     {} bytes, {} (not verified here: see zkcnn verify)", proof_bytes, mode_text(zero_knowledge)));
   }
   if (output.json()) {
     print_json(json);
