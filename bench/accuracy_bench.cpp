@@ -7,7 +7,11 @@
 //   vgg16/<n>   VGG-16 of nn::zoo with random calibrated 8-bit weights on n random 3x32x32
 //               inputs with random labels (n = 1, 5, 20).
 // BM_AccuracyProve reports the prover's split (ProverProfile, milliseconds), per_sample_ms,
-// correct (k), proof_bytes and peak_rss; BM_AccuracyVerify the complete verifier. Times are
+// correct (k), proof_bytes and peak_rss; BM_AccuracyVerify the complete verifier.
+// BM_ShardedAccuracyProve proves the same in shards (zk/sharded_accuracy.hpp), its arguments
+// the sample count, the shard size and the shards proven at a time (each on a thread of its
+// own, the proofs' loops on one thread each when there are two): lenet5 on 512 test images in
+// shards of 128, vgg16 on 20 inputs in shards of 5. Times are
 // wall-clock. Setup (import, quantization, commitment) is not timed. One family at a time:
 //   accuracy_bench --benchmark_filter=lenet5
 //   accuracy_bench --benchmark_filter=vgg16     (minutes, and several GB of memory)
@@ -16,6 +20,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -33,6 +39,7 @@
 #include <zkcnn/precompiled.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
+#include <zkcnn/zk/sharded_accuracy.hpp>
 
 #include "idx.hpp"
 #include "model_bench_support.hpp"
@@ -152,6 +159,54 @@ void BM_AccuracyVerify(benchmark::State& state, const char* family) {
   state.counters["proof_bytes"] = static_cast<double>(s.proven->proof.bytes.size());
 }
 
+void BM_ShardedAccuracyProve(benchmark::State& state, const char* family) {
+  const auto count = static_cast<std::size_t>(state.range(0));
+  const auto shard_size = static_cast<std::size_t>(state.range(1));
+  const auto workers = static_cast<std::size_t>(state.range(2));
+  Setup& s = setup(family, count);
+  const zkcnn::zk::SampleSource source = [&s](std::size_t first, std::size_t n) -> zkcnn::Result<zkcnn::zk::LabelledBatch> {
+    const auto begin = static_cast<std::ptrdiff_t>(first), end = static_cast<std::ptrdiff_t>(first + n);
+    return zkcnn::zk::LabelledBatch{{s.workload.samples.begin() + begin, s.workload.samples.begin() + end},
+                                    {s.workload.labels.begin() + begin, s.workload.labels.begin() + end}};
+  };
+  const zkcnn::zk::KeyForShard<Pcs> key_for = [](std::size_t) -> zkcnn::Result<Pcs> { return pcs(); };
+  // Two shards at a time leave each proof's own loops one thread, as zkcnn accuracy-prove does.
+  const std::size_t threads = zkcnn::detail::default_thread_count();
+  zkcnn::set_thread_count(std::max<std::size_t>(1, threads / workers));
+  std::uint64_t seed = 7;  // benchmarks only: each worker's generator another seed
+  std::size_t proof_bytes = 0, correct = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    auto proven = zkcnn::zk::prove_accuracy_in_shards(
+        key_for, s.workload.model, s.committed.second, s.committed.first, source, count, shard_size,
+        [&seed] { return zkcnn::testing::DeterministicRng(seed++); }, workers);
+    if (!proven) {
+      state.SkipWithError(proven.error().message.c_str());
+      break;
+    }
+    correct = proven->first.correct;
+    proof_bytes = proven->second.serialize().size();
+  }
+  const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  zkcnn::set_thread_count(0);
+  state.counters["per_sample_ms"] = elapsed_ms / static_cast<double>(count * state.iterations());
+  state.counters["samples"] = static_cast<double>(count);
+  state.counters["correct"] = static_cast<double>(correct);
+  state.counters["proof_bytes"] = static_cast<double>(proof_bytes);
+  state.counters["peak_rss"] = zkcnn_bench::peak_rss();
+}
+
+void register_sharded(const char* family, std::int64_t count, std::int64_t shard_size, int iterations) {
+  for (std::int64_t workers : {1, 2}) {
+    benchmark::RegisterBenchmark((std::string("BM_ShardedAccuracyProve/") + family).c_str(), BM_ShardedAccuracyProve,
+                                 family)
+        ->Args({count, shard_size, workers})
+        ->Iterations(iterations)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+
 // Prove then verify for each size, so that one setup serves both.
 void register_family(const char* family, std::initializer_list<std::int64_t> counts, int prove_iterations) {
   for (std::int64_t count : counts) {
@@ -172,6 +227,8 @@ void register_family(const char* family, std::initializer_list<std::int64_t> cou
 
 int main(int argc, char** argv) {
   register_family("lenet5", {1, 10, 100}, 2);
+  register_sharded("lenet5", 512, 128, 1);
   register_family("vgg16", {1, 5, 20}, 1);
+  register_sharded("vgg16", 20, 5, 1);
   return zkcnn_bench::run_benchmarks(argc, argv);
 }
