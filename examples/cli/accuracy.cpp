@@ -74,7 +74,7 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   // One proof over the whole batch unless it would not fit the memory budget or shards are
   // asked for: then shards, each a proof, under one statement.
   const std::size_t shard_size = shard_size_option(arguments, architecture);
-  auto data = read_data(arguments, architecture, max_dataset_samples, output);
+  auto data = read_data(arguments, architecture, output);
   if (arguments.has("--shard-size") || arguments.has("--memory-budget") || data.inputs.values.size() > shard_size) {
     const ProvenShards proven =
         prove_accuracy_in_shards(published, secret, source_of(data.inputs), data.inputs.values.size(), shard_size,
@@ -117,14 +117,14 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
 
 /// Verifies a sharded statement on the data the data options choose.
 ExitCode verify_in_shards(const Arguments& arguments, const Output& output, const CommitmentFile& published,
-                          const std::string& statement_path) {
-  const auto statement = load(statement_path, decode_sharded_statement);
+                          const std::string& statement_path, std::span<const std::uint8_t> statement_bytes) {
+  const auto statement = take(decode_sharded_statement(statement_bytes), statement_path);
   const auto proof = load(arguments.required("--proof"), decode_sharded_proof);
   if (!arguments.has("--images") && !arguments.has("--samples")) {
     throw Failure(ExitCode::bad_input, statement_path + ": a sharded accuracy statement names its data by digest only: "
                                                         "give the data (--images N [--first K] or --samples and --labels)");
   }
-  const auto data = read_data(arguments, published.architecture, max_dataset_samples, output);
+  const auto data = read_data(arguments, published.architecture, output);
   if (data.inputs.values.size() != statement.samples) {
     throw Failure(ExitCode::bad_input, statement_path + ": the statement is about " + std::to_string(statement.samples) +
                                            " samples, the data given holds " + std::to_string(data.inputs.values.size()));
@@ -152,10 +152,11 @@ ExitCode verify_in_shards(const Arguments& arguments, const Output& output, cons
 ExitCode verify(const Arguments& arguments, const Output& output) {
   const auto published = load(arguments.required("--commitment"), decode_commitment);
   const std::string statement_path = arguments.required("--statement");
-  if (is_sharded_statement(take(read_file(statement_path), statement_path))) {
-    return verify_in_shards(arguments, output, published, statement_path);
+  const auto statement_bytes = take(read_file(statement_path), statement_path);
+  if (is_sharded_statement(statement_bytes)) {
+    return verify_in_shards(arguments, output, published, statement_path, statement_bytes);
   }
-  const auto statement = load(statement_path, decode_accuracy_statement);
+  const auto statement = take(decode_accuracy_statement(statement_bytes), statement_path);
   const auto proof = load(arguments.required("--proof"), decode_proof);
   const std::size_t samples = statement.samples.size();
   const Verification verification =

@@ -263,8 +263,7 @@ ModelInput input_file(const std::filesystem::path& path, const nn::Architecture&
   return {std::move(values), path.string(), std::nullopt, {}};
 }
 
-LabelledData read_data(const Arguments& arguments, const nn::Architecture& architecture, std::size_t most,
-                       const Output& output) {
+LabelledData read_data(const Arguments& arguments, const nn::Architecture& architecture, const Output& output) {
   arguments.require_one_of({"--images", "--samples"});
   LabelledData data;
   if (const auto samples_path = arguments.optional("--samples")) {
@@ -272,9 +271,9 @@ LabelledData read_data(const Arguments& arguments, const nn::Architecture& archi
     output.progress("reading samples from {}", *samples_path);
     const auto samples =
         samples_file(*samples_path, architecture.in_channels, architecture.height, architecture.width, "--samples");
-    if (samples.empty() || samples.size() > most) {
+    if (samples.empty() || samples.size() > max_dataset_samples) {
       throw Failure(ExitCode::bad_input, "--samples " + *samples_path + ": " + std::to_string(samples.size()) +
-                                             " samples (1 to " + std::to_string(most) + " are proven)");
+                                             " samples (1 to " + std::to_string(max_dataset_samples) + " are proven)");
     }
     data.inputs.labels = labels_file(arguments.required("--labels"), samples.size(), "--labels");
     for (std::size_t i = 0; i < samples.size(); ++i) {

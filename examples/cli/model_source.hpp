@@ -101,10 +101,9 @@ struct LabelledData {
 };
 
 /// The accuracy commands' data options: --images N [--first K] [--data DIR] (Fashion-MNIST test
-/// images) or --samples FILE --labels FILE; at most `most` samples.
+/// images) or --samples FILE --labels FILE; at most max_dataset_samples samples.
 std::vector<OptionSpec> accuracy_data_options();
-LabelledData read_data(const Arguments& arguments, const nn::Architecture& architecture, std::size_t most,
-                       const Output& output);
+LabelledData read_data(const Arguments& arguments, const nn::Architecture& architecture, const Output& output);
 
 /// The samples of `inputs`, a shard at a time (zk/sharded_accuracy.hpp); `inputs` must outlive it.
 zk::SampleSource source_of(const LabelledInputs& inputs);

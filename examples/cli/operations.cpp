@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
 
 #include <zkcnn/random/os_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
@@ -196,16 +199,41 @@ std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t mem
   return size;
 }
 
-zk::KeyForShard<Pcs> shard_prover_keys(const CommitmentFile& published, const Output& output) {
-  return [&published, &output](std::size_t count) -> Result<Pcs> {
-    auto circuit = zk::ModelCircuit<Scalar>::compile(published.architecture, count, zk::Conclusion::accuracy);
+namespace {
+
+/// The keys of an accuracy proof's shards: for a shard of `count` samples, the key of
+/// accuracy_key_column_vars over `circuit_for(count)`. Each key size is derived once (shards of
+/// neighbouring sizes, 127 and 126 samples, share one); `largest`, if given, hears of the
+/// largest asked for.
+zk::KeyForShard<Pcs> shard_keys(std::size_t published_key,
+                                std::function<Result<zk::ModelCircuit<Scalar>>(std::size_t)> circuit_for,
+                                const Output& output, std::size_t* largest = nullptr) {
+  auto derived = std::make_shared<std::map<std::size_t, Pcs>>();
+  return [=, &output](std::size_t count) -> Result<Pcs> {
+    auto circuit = circuit_for(count);
     if (!circuit) return circuit.error();
     auto column_vars = key_column_vars(*circuit);
     if (!column_vars) return column_vars.error();
-    const std::size_t key = std::max(published.key_column_vars, *column_vars);
-    output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)", key, count);
-    return make_key(key);
+    const std::size_t key = std::max(published_key, *column_vars);
+    if (largest) *largest = std::max(*largest, key);
+    auto found = derived->find(key);
+    if (found == derived->end()) {
+      output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)", key, count);
+      found = derived->emplace(key, make_key(key)).first;
+    }
+    return found->second;
   };
+}
+
+}  // namespace
+
+zk::KeyForShard<Pcs> shard_prover_keys(const CommitmentFile& published, const Output& output) {
+  return shard_keys(
+      published.key_column_vars,
+      [&published](std::size_t count) {
+        return zk::ModelCircuit<Scalar>::compile(published.architecture, count, zk::Conclusion::accuracy);
+      },
+      output);
 }
 
 ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret,
@@ -250,16 +278,12 @@ Verification verify_accuracy_in_shards(const CommitmentFile& published, const zk
   const std::size_t published_key =
       published_key_column_vars(published, verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, limits));
   std::size_t largest_key = published_key;
-  const zk::KeyForShard<Pcs> key_for = [&](std::size_t count) -> Result<Pcs> {
-    auto circuit = zk::compile_for_verifier<Scalar>(published.architecture, count, zk::Conclusion::accuracy, limits);
-    if (!circuit) return circuit.error();
-    auto column_vars = key_column_vars(*circuit);
-    if (!column_vars) return column_vars.error();
-    largest_key = std::max({largest_key, published_key, *column_vars});
-    output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)",
-                    std::max(published_key, *column_vars), count);
-    return make_key(std::max(published_key, *column_vars));
-  };
+  const zk::KeyForShard<Pcs> key_for = shard_keys(
+      published_key,
+      [&published, &limits](std::size_t count) {
+        return zk::compile_for_verifier<Scalar>(published.architecture, count, zk::Conclusion::accuracy, limits);
+      },
+      output, &largest_key);
   output.progress("verifying {} shards", statement.shards.size());
   const auto start = std::chrono::steady_clock::now();
   Status verdict = zk::verify_accuracy_in_shards(key_for, published.architecture, published.commitment, source, statement,

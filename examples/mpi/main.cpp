@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,18 +63,17 @@ std::vector<ProvenShard> prove_my_shards(const Arguments& arguments, const Outpu
                                          const SecretFile& secret, const LabelledData& data,
                                          const std::vector<zk::ShardSummary>& plan, int rank, int ranks) {
   const auto state = prover_state(secret, published);
+  // Each key size is derived once (shard_prover_keys keeps them).
   const zk::KeyForShard<Pcs> key_for = shard_prover_keys(published, output);
-  std::map<std::size_t, Pcs> keys;
   const zk::SampleSource source = source_of(data.inputs);
   OsRng rng;  // the proofs' blinding factors: never a seeded generator
   std::vector<ProvenShard> proven;
   for (std::size_t i = static_cast<std::size_t>(rank); i < plan.size(); i += static_cast<std::size_t>(ranks)) {
     const zk::ShardSummary& shard = plan[i];
-    auto key = keys.find(shard.count);
-    if (key == keys.end()) key = keys.emplace(shard.count, take(key_for(shard.count), "key")).first;
+    const Pcs key = take(key_for(shard.count), "key");
     const auto batch = take(source(shard.first, shard.count), "shard " + std::to_string(i));
     const auto start = std::chrono::steady_clock::now();
-    auto result = take(zk::prove_accuracy(key->second, secret.model, state, published.commitment,
+    auto result = take(zk::prove_accuracy(key, secret.model, state, published.commitment,
                                           std::span<const std::vector<std::int64_t>>(batch.samples),
                                           std::span<const std::size_t>(batch.labels), rng, prover_options(arguments)),
                        "shard " + std::to_string(i));
@@ -148,7 +146,7 @@ int run(int argc, char** argv, int rank, int ranks) {
     require_distinct_outputs(arguments->required("--out-proof"), arguments->required("--out-statement"));
     published = load(arguments->required("--commitment"), decode_commitment);
     const auto secret = load(arguments->required("--secret"), decode_secret);
-    data = read_data(*arguments, published->architecture, max_dataset_samples, output);
+    data = read_data(*arguments, published->architecture, output);
     shard_size = shard_size_option(*arguments, published->architecture);
     plan = zk::plan_shards(data->inputs.values.size(), shard_size);
     output.progress("proving {} samples in {} shards of at most {} on {} ranks", data->inputs.values.size(), plan.size(),
