@@ -47,6 +47,23 @@ std::vector<F> random_input(std::size_t n) {
   return input;
 }
 
+// A range check's fraction tree (gkr/fraction_sum.hpp) over 2^n leaves, the first 5/8 of them
+// lookups of 16-bit digits (numerator 1, denominator alpha - digit), the rest empty: the shape
+// of an accuracy proof's auxiliary witness.
+void BM_FractionSumProve(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const std::size_t live = (std::size_t{5} << n) / 8;
+  zkcnn::testing::DeterministicRng rng(n);
+  const F alpha = F::random(rng);
+  std::vector<F> p(live, F::one()), q(live);
+  for (auto& v : q) v = alpha - F::from_u64(rng() % 65536);
+  for (auto _ : state) {
+    zkcnn::Sha256Transcript transcript("gkr_bench fraction sum");
+    benchmark::DoNotOptimize(zkcnn::gkr::prove_fraction_sum(p, q, n, transcript));
+  }
+  state.counters["leaves"] = static_cast<double>(live);
+}
+
 void BM_CircuitProve(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const auto [circuit, gates] = inner_product_circuit(n);
@@ -81,6 +98,7 @@ void sizes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_CircuitProve)->Apply(sizes);
 BENCHMARK(BM_CircuitVerify)->Apply(sizes);
+BENCHMARK(BM_FractionSumProve)->DenseRange(18, 22, 2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -141,6 +141,36 @@ TEST_CASE("fraction sum: a prefix of leaves proves the tree with the rest empty 
   }
 }
 
+TEST_CASE("fraction sum: empty fractions 0/E inside and after the leaves given are proven", "[gkr]") {
+  using F = zkcnn::bn254::Fr;
+  zkcnn::testing::DeterministicRng rng(74);
+  const std::size_t num_vars = 7;
+  const F random_empty = F::random(rng);
+  for (const F& empty : {F::one(), random_empty}) {
+    // Runs of empty leaves of several lengths inside the prefix (and one lone empty leaf),
+    // the prefix ending at 100 of 128.
+    auto leaves = random_leaves<F>(rng, num_vars);
+    for (std::size_t i = 0; i < leaves.p.size(); ++i) {
+      if ((i >= 8 && i < 40) || (i >= 45 && i < 47) || i == 60 || i >= 100) {
+        leaves.p[i] = F::zero();
+        leaves.q[i] = empty;
+      }
+    }
+    F sum = F::zero();
+    for (std::size_t i = 0; i < leaves.p.size(); ++i) sum += leaves.p[i] * *leaves.q[i].inverse();
+    auto prefix = leaves;
+    prefix.p.resize(100);
+    prefix.q.resize(100);
+    auto t = transcript();
+    const auto proven = zkcnn::gkr::prove_fraction_sum(prefix.p, prefix.q, num_vars, t, empty);
+    CHECK(proven.claims.root_numerator == sum * *proven.claims.root_denominator);
+    CHECK(accepted(leaves, num_vars, proven.proof, sum, F::one()));
+    // The same tree from every leaf given.
+    auto t_full = transcript();
+    CHECK(zkcnn::gkr::prove_fraction_sum(leaves.p, leaves.q, num_vars, t_full, empty).proof == proven.proof);
+  }
+}
+
 TEST_CASE("fraction sum: a changed leaf changes the root or fails the leaf check", "[gkr]") {
   using F = zkcnn::bn254::Fr;
   zkcnn::testing::DeterministicRng rng(72);

@@ -38,14 +38,19 @@ struct Setup {
   DigitLayout first{{3, 2}, digit_bits};  // widths 3, 2 | 2: 3 digits in 4 rows
   DigitLayout second{{5}, digit_bits};    // widths 3, 2
   BlockLayout layout{{4 + first.row_vars(), 3 + second.row_vars(), RangeCheckLayout::table_vars(digit_bits)}};
-  RangeCheckLayout range{digit_bits, {{0, first, 4}, {1, second, 3}}, 2};
+  // The second table's columns are a tensor of 5 entries padded to 8, whose padding holds the
+  // value 9: only the first 5 columns are looked up.
+  static constexpr std::uint64_t padding_value = 9;
+  RangeCheckLayout range{
+      digit_bits, {{0, first, 4}, {1, second, 3, zkcnn::nn::TensorShape{5}, second.digits_of(padding_value)}}, 2};
 
   std::vector<F> witness(zkcnn::testing::DeterministicRng& rng) const {
     std::vector<F> aux(layout.size(), F::zero());
     auto place = [&](std::size_t block, const DigitLayout& digits, std::size_t column_vars) {
       std::vector<F> values;
       for (std::size_t x = 0; x < (std::size_t{1} << column_vars); ++x) {
-        values.push_back(F::from_u64(rng() % (std::uint64_t{1} << digits.total_bits())));
+        const bool padding = block == 1 && x >= 5;
+        values.push_back(F::from_u64(padding ? padding_value : rng() % (std::uint64_t{1} << digits.total_bits())));
       }
       const auto table = zkcnn::nn::digit_table(digits, std::span<const F>(values), column_vars, 0).value();
       layout.place(block, std::span<const F>(table), std::span<F>(aux));
@@ -194,6 +199,21 @@ TEST_CASE("range check: digits outside their range and wrong multiplicities are 
     auto bad = aux;
     bad[s.layout.offset(0) + 3 * 16 + 5] = F::one();
     CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("a digit of a real column of the second table outside its range") {
+    auto bad = aux;
+    const std::size_t real = s.layout.offset(1) + 8 + 4;  // row 1 (width 2), column 4
+    const auto old_digit = static_cast<std::size_t>(*zkcnn::nn::to_small_integer(bad[real]));
+    bad[real] = F::from_u64(7);
+    bad[multiplicities + RangeCheckLayout::table_index(2, old_digit)] -= F::one();
+    bad[multiplicities + RangeCheckLayout::table_index(3, 7)] += F::one();
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("digits in padding columns are not looked up, whatever they hold") {
+    auto other = aux;
+    other[s.layout.offset(1) + 5] = F::from_u64(1000);  // row 0, column 5
+    other[s.layout.offset(1) + 8 + 7] = -F::one();     // row 1, column 7
+    CHECK(verifies(s, prove(s, other, rng)));
   }
   SECTION("one multiplicity too many") {
     auto bad = aux;

@@ -96,5 +96,30 @@ void parallel_for(std::size_t begin, std::size_t end, Body&& body, std::size_t t
 #endif
 }
 
+/// For loops whose cost varies along the range (long runs of entries that are skipped): the
+/// range is cut into `pieces` pieces of about equal length, dealt to the threads in turn
+/// (piece i to thread i mod threads), so that a cheap run does not leave a thread idle. Calls
+/// body(piece, begin_i, end_i) for every piece; a caller keeps per-piece results for a total
+/// that does not depend on the split.
+template <class Body>
+void parallel_for_dealt(std::size_t begin, std::size_t end, std::size_t pieces, Body&& body,
+                        std::size_t threads = default_thread_count()) {
+  const std::size_t count = end > begin ? end - begin : 0;
+  pieces = std::clamp<std::size_t>(pieces, 1, std::max<std::size_t>(count, 1));
+  const std::size_t length = (count + pieces - 1) / pieces;
+  threads = std::min(threads, pieces);
+  parallel_for(
+      0, threads,
+      [&](std::size_t first_thread, std::size_t last_thread) {
+        for (std::size_t t = first_thread; t < last_thread; ++t) {
+          for (std::size_t piece = t; piece < pieces; piece += threads) {
+            const std::size_t lo = begin + std::min(count, piece * length), hi = begin + std::min(count, (piece + 1) * length);
+            if (lo < hi) body(piece, lo, hi);
+          }
+        }
+      },
+      threads);
+}
+
 }  // namespace detail
 }  // namespace zkcnn

@@ -88,13 +88,58 @@ class MontgomeryField {
     return reduced;
   }
 
+#if ZKCNN_HAS_ADDCARRY_INTRINSICS
+  // The same with the carries in the flags register: g++ turns the 128-bit carries of the
+  // portable form into a chain of flag-to-register moves, which made an addition as slow as a
+  // third of a multiplication.
+  ZKCNN_ALWAYS_INLINE static Limbs add_mod_intrinsics(const Limbs& a, const Limbs& b) {
+    using ull = unsigned long long;
+    ull sum[limb_count], reduced[limb_count];
+    unsigned char carry = 0;
+    ZKCNN_UNROLL
+    for (std::size_t i = 0; i < limb_count; ++i) carry = _addcarry_u64(carry, a[i], b[i], &sum[i]);
+    unsigned char borrow = 0;
+    ZKCNN_UNROLL
+    for (std::size_t i = 0; i < limb_count; ++i) borrow = _subborrow_u64(borrow, sum[i], modulus[i], &reduced[i]);
+    // Keep the sum when subtracting p borrowed beyond the sum's own carry.
+    const std::uint64_t keep_mask = std::uint64_t{0} - static_cast<std::uint64_t>(borrow & ~carry & 1);
+    Limbs out;
+    ZKCNN_UNROLL
+    for (std::size_t i = 0; i < limb_count; ++i) out[i] = (sum[i] & keep_mask) | (reduced[i] & ~keep_mask);
+    return out;
+  }
+
+  ZKCNN_ALWAYS_INLINE static Limbs sub_mod_intrinsics(const Limbs& a, const Limbs& b) {
+    using ull = unsigned long long;
+    ull difference[limb_count];
+    unsigned char borrow = 0;
+    ZKCNN_UNROLL
+    for (std::size_t i = 0; i < limb_count; ++i) borrow = _subborrow_u64(borrow, a[i], b[i], &difference[i]);
+    const std::uint64_t wrap_mask = std::uint64_t{0} - static_cast<std::uint64_t>(borrow);
+    ull corrected[limb_count];
+    unsigned char carry = 0;
+    ZKCNN_UNROLL
+    for (std::size_t i = 0; i < limb_count; ++i) carry = _addcarry_u64(carry, difference[i], modulus[i] & wrap_mask, &corrected[i]);
+    Limbs out;
+    ZKCNN_UNROLL
+    for (std::size_t i = 0; i < limb_count; ++i) out[i] = corrected[i];
+    return out;
+  }
+#endif
+
   ZKCNN_ALWAYS_INLINE static constexpr Limbs add_mod(Limbs a, const Limbs& b) {
+#if ZKCNN_HAS_ADDCARRY_INTRINSICS
+    if (!std::is_constant_evaluated()) return add_mod_intrinsics(a, b);
+#endif
     const std::uint64_t carry = detail::add_in_place(a, b);
     return reduce_once(a, carry);
   }
 
   // a - b, adding p back (selected by mask, not by a branch) when it wrapped.
   ZKCNN_ALWAYS_INLINE static constexpr Limbs sub_mod(Limbs a, const Limbs& b) {
+#if ZKCNN_HAS_ADDCARRY_INTRINSICS
+    if (!std::is_constant_evaluated()) return sub_mod_intrinsics(a, b);
+#endif
     const std::uint64_t wrap_mask = std::uint64_t{0} - detail::sub_in_place(a, b);
     Limbs correction = modulus;
     for (auto& limb : correction) limb &= wrap_mask;

@@ -2,29 +2,31 @@
 // The sum of fractions sum_i p_i / q_i over 2^n leaves, proven by a binary tree of fraction
 // additions, one GKR layer per level (docs/protocol.md section 6; the GKR form of the logarithmic
 // derivative lookup argument, "logUp-GKR"). Level k of the tree has 2^k nodes; node x of level
-// k adds nodes x and x + 2^k of level k + 1:
-//   p_k(x) = p_{k+1}(x, 0) q_{k+1}(x, 1) + p_{k+1}(x, 1) q_{k+1}(x, 0),
-//   q_k(x) = q_{k+1}(x, 0) q_{k+1}(x, 1),
-// (the new variable is the highest, so (x, 0) and (x, 1) are the two halves of level k + 1),
-// and the root p_0 / q_0 is the sum. Nothing is committed: the prover sends the two nodes of
-// level 1, then, for every level, the claims p_k~(r) + lambda q_k~(r) are reduced by one
-// degree-3 sumcheck
-//   sum_x eq(r, x) [p0 q1 + p1 q0 + lambda q0 q1](x),   p0(x) = p_{k+1}~(x, 0), ...,
+// k adds the neighbours 2x and 2x + 1 of level k + 1:
+//   p_k(x) = p_{k+1}(0, x) q_{k+1}(1, x) + p_{k+1}(1, x) q_{k+1}(0, x),
+//   q_k(x) = q_{k+1}(0, x) q_{k+1}(1, x),
+// (the new variable is the lowest, so a node sums a contiguous range of leaves), and the root
+// p_0 / q_0 is the sum. Nothing is committed: the prover sends the two nodes of level 1, then,
+// for every level, the claims p_k~(r) + lambda q_k~(r) are reduced by one degree-3 sumcheck
+//   sum_x eq(r, x) [p0 q1 + p1 q0 + lambda q0 q1](x),   p0(x) = p_{k+1}~(0, x), ...,
 // after which the prover sends p0, p1, q0, q1 at the final point rho and the verifier moves to
-// (rho, mu), mu random, on level k + 1. What is left is one claim on the leaves' extensions at
+// (mu, rho), mu random, on level k + 1. What is left is one claim on the leaves' extensions at
 // a random point, which the caller checks against its own definition of the leaves. A false
 // root survives with probability at most (n + sum_k 3k) / |F| (Schwartz-Zippel per level).
 //
-// The prover is given the leaves up to the last one that matters: the rest are the empty
-// fraction 0/1, which adds nothing, and stay 0/1 up the tree and through every fold, so each
-// level stores and works on its live prefix only and accounts for the tail in closed form.
+// Empty leaves. The caller names an empty fraction 0 / E (E nonzero; E = 1 unless the caller
+// needs another); a node over empty leaves only is 0 / E^(2^h), h its height. The prover is given
+// the leaves up to the last one that is not empty, and skips empty nodes wherever they are:
+// every level and every sumcheck round accounts for a run of them in closed form, so the tree
+// costs in proportion to the leaves that are not empty, not to 2^n.
 //
 // Zero knowledge (a transcript with a mask commitment, gkr/sumcheck_step.hpp): no node is sent
 // in clear. The root's numerator is the public claim of a first, variable-free step over the
 // two nodes under the root (lambda = 0: the root's denominator is neither sent nor checked),
 // every level is a masked step, and the claims passed down are masked. Without the check that
-// the root's denominator is not zero, a lookup stays sound: its denominators are alpha minus
-// keys fixed before alpha was drawn, so one vanishes with probability at most (leaves) / |F|.
+// the root's denominator is not zero, a lookup stays sound as long as no leaf's denominator can
+// vanish except by chance: in zk/range_check.hpp every denominator is alpha minus a value fixed
+// before alpha was drawn, so one vanishes with probability at most (leaves) / |F|.
 
 #include <algorithm>
 #include <array>
@@ -81,14 +83,15 @@ namespace detail {
 
 inline constexpr std::size_t fraction_level_values = 4;
 
-// The next claim from the values at (rho, 0) and (rho, 1): the line through them at mu.
+// The next claim from the values at (0, rho) and (1, rho): the line through them at mu, which
+// becomes the point's lowest coordinate.
 template <EncodableField F, class T>
 void descend(std::vector<F>& point, MaskedValue<F>& numerator, MaskedValue<F>& denominator,
              const std::array<MaskedValue<F>, 4>& values, T& transcript) {
   const F mu = transcript.template challenge<F>("gkr/fraction_sum/mu");
   numerator = MaskedValue<F>{F::zero()}.add(F::one() - mu, values[0]).add(mu, values[1]);
   denominator = MaskedValue<F>{F::zero()}.add(F::one() - mu, values[2]).add(mu, values[3]);
-  point.push_back(mu);
+  point.insert(point.begin(), mu);
 }
 
 template <Field F>
@@ -102,12 +105,41 @@ sumcheck::SumOfProductsShape<F> level_shape(std::size_t k, const F& lambda) {
   return sumcheck::SumOfProductsShape<F>(k, 5, {{F::one(), {0, 1, 4}}, {F::one(), {0, 2, 3}}, {lambda, {0, 3, 4}}});
 }
 
-// A level's polynomial for the generic (masked) prover: eq(r, x) (p0 q1 + p1 q0 + lambda q0 q1),
-// the halves padded to the whole level with the empty fraction 0/1.
+// A level's live prefix: p and q up to the last node that is not empty; every node after, and
+// every node equal to (0, empty), is the empty fraction 0 / empty.
 template <Field F>
-sumcheck::SumOfProducts<F> level_polynomial(std::span<const F> r, const F& lambda, std::array<std::vector<F>, 4> halves) {
+struct Level {
+  std::vector<F> p;
+  std::vector<F> q;
+  F empty;
+};
+
+// The four tables of a level's sumcheck, p0(x) = p(0, x), p1, q0, q1 (the children of node x),
+// each as long as the live prefix's parents (at least one entry), missing entries empty.
+template <Field F>
+std::array<std::vector<F>, 4> children(const Level<F>& below) {
+  const std::size_t live = std::max<std::size_t>(1, (below.p.size() + 1) / 2);
+  std::array<std::vector<F>, 4> out{std::vector<F>(live, F::zero()), std::vector<F>(live, F::zero()),
+                                    std::vector<F>(live, below.empty), std::vector<F>(live, below.empty)};
+  zkcnn::detail::parallel_for(0, live, [&](std::size_t first, std::size_t last) {
+    for (std::size_t x = first; x < last; ++x) {
+      for (std::size_t bit = 0; bit < 2; ++bit) {
+        if (2 * x + bit >= below.p.size()) continue;
+        out[bit][x] = below.p[2 * x + bit];
+        out[2 + bit][x] = below.q[2 * x + bit];
+      }
+    }
+  });
+  return out;
+}
+
+// A level's polynomial for the generic (masked) prover: eq(r, x) (p0 q1 + p1 q0 + lambda q0 q1),
+// the children padded to the whole level with the empty fraction.
+template <Field F>
+sumcheck::SumOfProducts<F> level_polynomial(std::span<const F> r, const F& lambda, const F& empty,
+                                            std::array<std::vector<F>, 4> halves) {
   const std::size_t size = std::size_t{1} << r.size();
-  for (std::size_t t = 0; t < 4; ++t) halves[t].resize(size, t < 2 ? F::zero() : F::one());
+  for (std::size_t t = 0; t < 4; ++t) halves[t].resize(size, t < 2 ? F::zero() : empty);
   std::vector<std::vector<F>> tables{eq_table(r)};
   for (auto& half : halves) tables.push_back(std::move(half));
   const auto shape = level_shape(r.size(), lambda);
@@ -119,34 +151,40 @@ F level_value(std::span<const F> point, std::span<const F> final_point, const F&
   return eq_eval(point, final_point) * (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]);
 }
 
-// The live prefix of level k (2^k nodes, `half` of them) from that of level k + 1: node x adds
-// x and x + half, and a missing x + half is 0/1, which leaves x unchanged.
-template <Field F>
-std::pair<std::vector<F>, std::vector<F>> parent_level(std::span<const F> p, std::span<const F> q, std::size_t half) {
-  const std::size_t live = std::min(p.size(), half);
-  std::vector<F> parent_p(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(live));
-  std::vector<F> parent_q(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(live));
-  const std::size_t paired = p.size() > half ? p.size() - half : 0;
-  zkcnn::detail::parallel_for(0, paired, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t x = begin; x < end; ++x) {
-      parent_p[x] = p[x] * q[x + half] + p[x + half] * q[x];
-      parent_q[x] = q[x] * q[x + half];
-    }
-  });
-  return {std::move(parent_p), std::move(parent_q)};
+// Pieces per thread of the loops that skip empty nodes (detail::parallel_for_dealt): enough that
+// a run of empty nodes spreads over the threads.
+inline constexpr std::size_t pieces_per_thread = 32;
+
+inline std::size_t dealt_pieces(std::size_t work) {
+  return zkcnn::detail::threads_for(work, std::size_t{1} << 12) * pieces_per_thread;
 }
 
-// The two halves of a level's live prefix, each as long as the first (at least one entry),
-// the missing ones filled with the empty fraction 0/1.
+// The level above `below`: node x adds nodes 2x and 2x + 1, and two empty nodes make an empty
+// one without a multiplication.
 template <Field F>
-std::array<std::vector<F>, 4> split_level(const std::vector<F>& p, const std::vector<F>& q, std::size_t half) {
-  const std::size_t live = std::max<std::size_t>(1, std::min(p.size(), half));
-  auto part = [&](const std::vector<F>& table, std::size_t begin, const F& empty) {
-    std::vector<F> out(live, empty);
-    for (std::size_t x = begin; x < std::min(table.size(), begin + live); ++x) out[x - begin] = table[x];
-    return out;
+Level<F> parent_level(const Level<F>& below) {
+  const std::size_t live = (below.p.size() + 1) / 2;
+  Level<F> out{std::vector<F>(live), std::vector<F>(live), below.empty * below.empty};
+  auto child = [&](const std::vector<F>& table, std::size_t i, const F& empty) -> const F& {
+    return i < table.size() ? table[i] : empty;
   };
-  return {part(p, 0, F::zero()), part(p, half, F::zero()), part(q, 0, F::one()), part(q, half, F::one())};
+  const F zero = F::zero();
+  zkcnn::detail::parallel_for_dealt(0, live, dealt_pieces(live), [&](std::size_t, std::size_t first, std::size_t last) {
+    for (std::size_t x = first; x < last; ++x) {
+      const F& p0 = child(below.p, 2 * x, zero);
+      const F& p1 = child(below.p, 2 * x + 1, zero);
+      const F& q0 = child(below.q, 2 * x, below.empty);
+      const F& q1 = child(below.q, 2 * x + 1, below.empty);
+      if (p0 == zero && p1 == zero && q0 == below.empty && q1 == below.empty) {
+        out.p[x] = zero;
+        out.q[x] = out.empty;
+        continue;
+      }
+      out.p[x] = p0 * q1 + p1 * q0;
+      out.q[x] = q0 * q1;
+    }
+  });
+  return out;
 }
 
 // One level's sumcheck, sum_x eq(r, x) f(x) with f = p0 q1 + p1 q0 + lambda q0 q1, by a prover
@@ -157,12 +195,13 @@ std::array<std::vector<F>, 4> split_level(const std::vector<F>& p, const std::ve
 // messages, challenges and factor values are those of sumcheck::prove on level_shape with the
 // same masking (an additive polynomial, added to every message; masked p0..q1, which change
 // the last round only, computed on its own from the one pair left), so the verifier is the
-// generic one. `tables` hold the live prefix of p0, p1, q0, q1 (k >= 1 variables); past it
-// every pair is 0/1 on both halves, where f = lambda, so the tail adds lambda times the sum of
-// its eq weights.
+// generic one. `tables` hold the live prefix of p0, p1, q0, q1 (k >= 1 variables). A pair
+// whose entries are all the empty fraction (0, 0, E, E) stays so when folded, and f = lambda E^2
+// on it: such pairs, inside the prefix or past it, add lambda E^2 times the sum of their eq
+// weights, which is one minus the weights of the others (eq sums to one).
 template <EncodableField F, class T>
-sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, const F& claim,
-                                      std::array<std::vector<F>, 4> tables, T& transcript,
+sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, const F& empty_denominator,
+                                      const F& claim, std::array<std::vector<F>, 4> tables, T& transcript,
                                       const sumcheck::Masking<F>& masking) {
   const std::size_t k = r.size();
   const bool masks_factors = masking.masks_factors();
@@ -171,7 +210,8 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
   sumcheck::detail::absorb_statement(transcript, claim, k, 3, last_degree);
   sumcheck::ProverOutput<F> out;
   F bound = F::one();  // C
-  const std::array<F, 4> empty{F::zero(), F::zero(), F::one(), F::one()};
+  const std::array<F, 4> empty{F::zero(), F::zero(), empty_denominator, empty_denominator};
+  const F empty_value = lambda * empty_denominator * empty_denominator;
   // From round 1 on, `tables` still hold the previous round's entries and `pending` its
   // challenge: one sweep folds them into `folded` and evaluates the new pairs (four raw entries
   // per pair). The two sets of buffers then swap, so a level allocates them once.
@@ -182,7 +222,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
   std::vector<F> rest = eq_table(r.subspan(1));
   for (std::size_t i = 0; i < k; ++i) {
     const std::size_t raw_per_pair = pending ? 4 : 2;
-    // A whole number of pairs: 0/1 entries appended, within the level (whose size is a
+    // A whole number of pairs: empty entries appended, within the level (whose size is a
     // multiple of raw_per_pair).
     while (tables[0].size() % raw_per_pair != 0) {
       for (std::size_t t = 0; t < 4; ++t) tables[t].push_back(empty[t]);
@@ -218,49 +258,61 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
         message.push_back(bound * eq_t * (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]));
       }
     } else {
-      // g(0), g(1), g(2), accumulated per chunk and added (field sums do not depend on the split).
-      const std::size_t chunks = zkcnn::detail::threads_for(pairs, std::size_t{1} << 12);
-      std::vector<std::array<F, 3>> partial(chunks, {F::zero(), F::zero(), F::zero()});
-      const std::size_t chunk = (pairs + chunks - 1) / chunks;
-      zkcnn::detail::parallel_for(
-          0, chunks,
-          [&](std::size_t first, std::size_t last) {
-            for (std::size_t c = first; c < last; ++c) {
-              std::array<F, 3> g{F::zero(), F::zero(), F::zero()};
-              std::array<F, 4> low, high;
-              for (std::size_t j = c * chunk; j < std::min(pairs, (c + 1) * chunk); ++j) {
-                for (std::size_t t = 0; t < 4; ++t) {
-                  const F* raw = tables[t].data() + raw_per_pair * j;
-                  if (pending) {
-                    low[t] = raw[0] + *pending * (raw[1] - raw[0]);
-                    high[t] = raw[2] + *pending * (raw[3] - raw[2]);
-                    folded[t][2 * j] = low[t];
-                    folded[t][2 * j + 1] = high[t];
-                  } else {
-                    low[t] = raw[0];
-                    high[t] = raw[1];
-                  }
-                }
-                const auto& [a0, a1, b0, b1] = low;   // p0, p1, q0, q1 at t = 0
-                const auto& [c0, c1, d0, d1] = high;  // at t = 1
-                // At t = 2: 2 high - low.
-                const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
-                const F& w = rest[j];
-                g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
-                g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
-                g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
-              }
-              partial[c] = g;
+      // g(0), g(1), g(2) and the eq weight of the pairs that are not empty, accumulated per
+      // piece and added (field sums do not depend on the split).
+      const std::size_t pieces = dealt_pieces(pairs);
+      std::vector<std::array<F, 4>> partial(pieces, {F::zero(), F::zero(), F::zero(), F::zero()});
+      auto is_empty = [&](std::size_t j) {
+        for (std::size_t t = 0; t < 4; ++t) {
+          const F* raw = tables[t].data() + raw_per_pair * j;
+          for (std::size_t e = 0; e < raw_per_pair; ++e) {
+            if (raw[e] != empty[t]) return false;
+          }
+        }
+        return true;
+      };
+      zkcnn::detail::parallel_for_dealt(0, pairs, pieces, [&](std::size_t piece, std::size_t first, std::size_t last) {
+        std::array<F, 4> g{F::zero(), F::zero(), F::zero(), F::zero()};
+        std::array<F, 4> low, high;
+        for (std::size_t j = first; j < last; ++j) {
+          if (is_empty(j)) {
+            if (pending) {
+              for (std::size_t t = 0; t < 4; ++t) folded[t][2 * j] = folded[t][2 * j + 1] = empty[t];
             }
-          },
-          chunks);
+            continue;
+          }
+          for (std::size_t t = 0; t < 4; ++t) {
+            const F* raw = tables[t].data() + raw_per_pair * j;
+            if (pending) {
+              low[t] = raw[0] + *pending * (raw[1] - raw[0]);
+              high[t] = raw[2] + *pending * (raw[3] - raw[2]);
+              folded[t][2 * j] = low[t];
+              folded[t][2 * j + 1] = high[t];
+            } else {
+              low[t] = raw[0];
+              high[t] = raw[1];
+            }
+          }
+          const auto& [a0, a1, b0, b1] = low;   // p0, p1, q0, q1 at t = 0
+          const auto& [c0, c1, d0, d1] = high;  // at t = 1
+          // At t = 2: 2 high - low.
+          const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
+          const F& w = rest[j];
+          g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
+          g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
+          g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
+          g[3] += w;
+        }
+        partial[piece] = g;
+      });
       F live_weight = F::zero();
-      for (std::size_t j = 0; j < pairs; ++j) live_weight += rest[j];
-      const F tail = lambda * (F::one() - live_weight);  // the eq weights sum to one
-      std::array<F, 3> g{tail, tail, tail};
+      std::array<F, 3> g{F::zero(), F::zero(), F::zero()};
       for (const auto& part : partial) {
         for (std::size_t t = 0; t < 3; ++t) g[t] += part[t];
+        live_weight += part[3];
       }
+      const F tail = empty_value * (F::one() - live_weight);  // the eq weights sum to one
+      for (F& value : g) value += tail;
       const F g3 = g[0] - F::from_u64(3) * g[1] + F::from_u64(3) * g[2];
       // eq(r_i, t) = 1 - r_i - t + 2 r_i t at t = 0, 2, 3.
       message = {bound * (F::one() - ri) * g[0], bound * (F::from_u64(3) * ri - F::one()) * g[2],
@@ -288,47 +340,48 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
 
 // A level's step (k >= 1 variables) with the specialised prover, masked in zero knowledge.
 template <EncodableField F, class T>
-ProvenStep<F> prove_level_step(std::span<const F> r, const F& lambda, const MaskedValue<F>& claimed,
-                               std::array<std::vector<F>, 4> tables, T& transcript) {
+ProvenStep<F> prove_level_step(std::span<const F> r, const F& lambda, const F& empty_denominator,
+                               const MaskedValue<F>& claimed, std::array<std::vector<F>, 4> tables, T& transcript) {
   const std::size_t sent[] = {1, 2, 3, 4};
   return prove_step_with(level_shape(r.size(), lambda), claimed, std::span<const std::size_t>(sent), transcript,
                          [&](const F& sum, const sumcheck::Masking<F>& masking) {
-                           return prove_level(r, lambda, sum, std::move(tables), transcript, masking);
+                           return prove_level(r, lambda, empty_denominator, sum, std::move(tables), transcript, masking);
                          });
 }
 
 }  // namespace detail
 
 /// Proves the tree over 2^num_vars leaves (num_vars >= 1), of which p and q give a prefix (at
-/// least one entry); the others are 0/1.
+/// least one entry); the others are the empty fraction 0 / empty_denominator (nonzero).
 template <EncodableField F, class T>
-ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std::size_t num_vars, T& transcript) {
-  if (num_vars == 0 || p.empty() || p.size() > (std::size_t{1} << num_vars) || q.size() != p.size()) {
-    throw std::invalid_argument("prove_fraction_sum: between 1 and 2^num_vars leaves, num_vars >= 1");
+ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std::size_t num_vars, T& transcript,
+                                        const F& empty_denominator = F::one()) {
+  if (num_vars == 0 || p.empty() || p.size() > (std::size_t{1} << num_vars) || q.size() != p.size() ||
+      empty_denominator == F::zero()) {
+    throw std::invalid_argument(
+        "prove_fraction_sum: between 1 and 2^num_vars leaves, num_vars >= 1, a nonzero empty denominator");
   }
   transcript.absorb_u64("gkr/fraction_sum/num_vars", num_vars);
-  // levels[k] = (p_k, q_k) for k = 1..num_vars.
-  std::vector<std::pair<std::vector<F>, std::vector<F>>> levels(num_vars + 1);
-  levels[num_vars] = {std::move(p), std::move(q)};
-  for (std::size_t k = num_vars; k > 1; --k) {
-    levels[k - 1] = detail::parent_level<F>(levels[k].first, levels[k].second, std::size_t{1} << (k - 1));
-  }
+  // levels[k] for k = 1..num_vars.
+  std::vector<detail::Level<F>> levels(num_vars + 1);
+  levels[num_vars] = {std::move(p), std::move(q), empty_denominator};
+  for (std::size_t k = num_vars; k > 1; --k) levels[k - 1] = detail::parent_level(levels[k]);
   ProvenFractionSum<F> out;
   std::vector<F> point;
   MaskedValue<F> numerator{F::zero()}, denominator{F::zero()};
   if (masks_of(transcript) != nullptr) {
-    levels[0] = detail::parent_level<F>(levels[1].first, levels[1].second, 1);
-    out.claims.root_numerator = levels[0].first[0];
+    out.claims.root_numerator = detail::parent_level(levels[1]).p.at(0);
     for (std::size_t k = 0; k < num_vars; ++k) {
       const F lambda = k == 0 ? F::zero() : transcript.template challenge<F>("gkr/fraction_sum/lambda");
-      auto halves = detail::split_level(levels[k + 1].first, levels[k + 1].second, std::size_t{1} << k);
+      const F empty = levels[k + 1].empty;
+      auto halves = detail::children(levels[k + 1]);
       levels[k + 1] = {};
       const std::size_t sent[] = {1, 2, 3, 4};
       const auto claimed = MaskedValue<F>(numerator).add(lambda, denominator);
-      auto proven =
-          k == 0 ? prove_step(detail::level_polynomial(std::span<const F>(point), lambda, std::move(halves)), claimed,
-                              std::span<const std::size_t>(sent), transcript)
-                 : detail::prove_level_step(std::span<const F>(point), lambda, claimed, std::move(halves), transcript);
+      auto proven = k == 0 ? prove_step(detail::level_polynomial(std::span<const F>(point), lambda, empty, std::move(halves)),
+                                        claimed, std::span<const std::size_t>(sent), transcript)
+                           : detail::prove_level_step(std::span<const F>(point), lambda, empty, claimed,
+                                                      std::move(halves), transcript);
       point = std::move(proven.point);
       detail::descend(point, numerator, denominator, {proven.sent(0), proven.sent(1), proven.sent(2), proven.sent(3)},
                       transcript);
@@ -336,7 +389,7 @@ ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std:
     }
   } else {
     {
-      const auto [p1_0, p1_1, q1_0, q1_1] = detail::split_level(levels[1].first, levels[1].second, 1);
+      const auto [p1_0, p1_1, q1_0, q1_1] = detail::children(levels[1]);
       out.proof.top = {p1_0[0], p1_1[0], q1_0[0], q1_1[0]};
     }
     const auto& top = out.proof.top;
@@ -347,9 +400,10 @@ ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std:
     levels[1] = {};
     for (std::size_t k = 1; k < num_vars; ++k) {
       const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
-      auto halves = detail::split_level(levels[k + 1].first, levels[k + 1].second, std::size_t{1} << k);
+      const F empty = levels[k + 1].empty;
+      auto halves = detail::children(levels[k + 1]);
       levels[k + 1] = {};
-      auto proven = detail::prove_level_step(std::span<const F>(point), lambda,
+      auto proven = detail::prove_level_step(std::span<const F>(point), lambda, empty,
                                              MaskedValue<F>(numerator).add(lambda, denominator), std::move(halves),
                                              transcript);
       point = std::move(proven.point);

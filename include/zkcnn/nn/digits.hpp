@@ -76,6 +76,18 @@ class DigitLayout {
   /// The rows [first, last) of part k.
   std::pair<std::size_t, std::size_t> part_rows(std::size_t part) const { return part_rows_.at(part); }
 
+  /// The digits of an integer in [0, 2^Q), one per row (zero in the padding rows).
+  std::vector<std::uint64_t> digits_of(std::uint64_t value) const {
+    std::vector<std::uint64_t> out(widths_.size(), 0);
+    for (std::size_t j = 0; j < digit_count_; ++j) out[j] = digit(value, j);
+    return out;
+  }
+
+  /// Row j's digit of an integer in [0, 2^Q).
+  std::uint64_t digit(std::uint64_t value, std::size_t row) const {
+    return (value >> offsets_[row]) & ((std::uint64_t{1} << widths_[row]) - 1);
+  }
+
   /// sum_j 2^(offset_j - offset(first row of the part)) v_j over the rows of part k, from one
   /// value per row: the part's value from its digits' values.
   template <Field F>
@@ -155,8 +167,7 @@ Result<std::vector<F>> digit_table(const DigitLayout& layout, std::span<const F>
       }
       const auto shifted = static_cast<std::uint64_t>(value + offset);
       for (std::size_t j = 0; j < layout.digit_count(); ++j) {
-        const std::uint64_t digit = (shifted >> layout.offset(j)) & ((std::uint64_t{1} << layout.width(j)) - 1);
-        if (digit != 0) table[j * length + x] = F::from_u64(digit);
+        if (const std::uint64_t digit = layout.digit(shifted, j); digit != 0) table[j * length + x] = F::from_u64(digit);
       }
     }
   }, zkcnn::detail::threads_for(length, std::size_t{1} << 14));

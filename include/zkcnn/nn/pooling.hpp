@@ -230,6 +230,9 @@ class MaxPoolLayer {
   }
   std::size_t output_num_vars() const { return geometry_.output().num_vars(); }
 
+  /// The digits witness() gives a window of zeros, as in the padding: zeros.
+  std::vector<std::uint64_t> padding_digits() const { return digits_.digits_of(0); }
+
   /// The auxiliary witness: the digits of D = M_up - A in [0, 2^bits). Fails, naming the
   /// position, if a difference needs more bits.
   Result<std::vector<F>> witness(std::span<const F> accumulators) const {

@@ -85,6 +85,9 @@ class RescaleReluLayer {
     return digit_table(digits_, accumulators, num_vars_, sign_offset());
   }
 
+  /// The digits witness() gives an accumulator of zero, as in the padding: those of 2^(Q-1).
+  std::vector<std::uint64_t> padding_digits() const { return digits_.digits_of(static_cast<std::uint64_t>(sign_offset())); }
+
   /// R from the digits (what the proof is about); with D = witness(A), this is
   /// ReLU(floor(A / 2^shift)).
   std::vector<F> forward(std::span<const std::span<const F>> inputs) const {

@@ -49,6 +49,15 @@ class TensorShape {
     return position;
   }
 
+  /// Whether a position of the padded table is one of the tensor's own entries.
+  bool is_real(std::size_t position) const {
+    for (std::size_t d = dims_.size(); d-- > 0;) {
+      if ((position & ((std::size_t{1} << bits_[d]) - 1)) >= dims_[d]) return false;
+      position >>= bits_[d];
+    }
+    return true;
+  }
+
   /// Splits a point on the padded table's extension into one sub-point per dimension.
   template <Field F>
   std::vector<std::span<const F>> split(std::span<const F> point) const {

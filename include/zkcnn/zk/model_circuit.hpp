@@ -231,7 +231,7 @@ class ModelCircuit {
         const std::size_t inner = shape.num_vars() - shape.dimension_bits()[0] - channel_bits;
         for (std::size_t position = 0; position < z.size(); ++position) {
           const std::size_t channel = (position >> inner) & ((std::size_t{1} << channel_bits) - 1);
-          if (channel < weights.size() && is_real(shape, position)) z[position] -= F::from_i64(weights[channel]);
+          if (channel < weights.size() && shape.is_real(position)) z[position] -= F::from_i64(weights[channel]);
         }
       } else if (const auto* pool = std::get_if<nn::MaxPoolLayer<F>>(&step.layer)) {
         const std::span<const F> accumulators(out.tensors[step.inputs[0].index]);
@@ -347,16 +347,23 @@ class ModelCircuit {
       std::visit(
           [&](auto& layer) {
             using L = std::decay_t<decltype(layer)>;
-            if constexpr (std::is_same_v<L, nn::RescaleReluLayer<F>>) {
-              layer = L(layer.output_num_vars(), layer.bits(), layer.shift(), digit_bits);
-              range.digit_blocks.push_back({aux_vars.size(), layer.digits(), layer.output_num_vars()});
-            } else if constexpr (std::is_same_v<L, nn::MaxPoolLayer<F>>) {
-              layer = L(layer.geometry().input(), layer.geometry().window(), layer.bits(), digit_bits);
-              range.digit_blocks.push_back({aux_vars.size(), layer.digits(), layer.geometry().input().num_vars()});
+            if constexpr (std::is_same_v<L, nn::RescaleReluLayer<F>> || std::is_same_v<L, nn::MaxPoolLayer<F>>) {
+              if constexpr (std::is_same_v<L, nn::RescaleReluLayer<F>>) {
+                layer = L(layer.output_num_vars(), layer.bits(), layer.shift(), digit_bits);
+              } else {
+                layer = L(layer.geometry().input(), layer.geometry().window(), layer.bits(), digit_bits);
+              }
+              // Only the digits of the accumulators' real entries are looked up (zk/range_check.hpp).
+              const nn::TensorShape& accumulators = tensors_[steps_[step].inputs[0].index].physical;
+              if (accumulators.num_vars() != layer.input_num_vars(0)) {
+                throw std::logic_error("ModelCircuit: digit columns are not the accumulators' layout");
+              }
+              range.digit_blocks.push_back(
+                  {aux_vars.size(), layer.digits(), layer.input_num_vars(0), accumulators, layer.padding_digits()});
+              aux_vars.push_back(layer.input_num_vars(1));
             } else {
               throw std::logic_error("ModelCircuit: a range-checked step of another kind");
             }
-            aux_vars.push_back(layer.input_num_vars(1));
           },
           steps_[step].layer);
     }
@@ -406,16 +413,6 @@ class ModelCircuit {
     const std::size_t accumulators = add_tensor(shape, spec + 1);
     steps_.push_back({nn::BiasLayer<F>(tensors_[z].physical, 1), {tensor_ref(z), weights_ref(block)}, accumulators, spec});
     return accumulators;
-  }
-
-  static bool is_real(const nn::TensorShape& shape, std::size_t position) {
-    const auto dims = shape.dims();
-    const auto bits = shape.dimension_bits();
-    for (std::size_t d = dims.size(); d-- > 0;) {
-      if ((position & ((std::size_t{1} << bits[d]) - 1)) >= dims[d]) return false;
-      position >>= bits[d];
-    }
-    return true;
   }
 
   static TableRef tensor_ref(std::size_t i) { return {TableRef::Source::tensor, i}; }

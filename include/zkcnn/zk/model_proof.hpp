@@ -130,8 +130,9 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
-/// Version 4 binds the commitment key (its domain and size) into the transcript.
-inline constexpr std::uint8_t model_proof_version = 4;
+/// Version 4 binds the commitment key (its domain and size) into the transcript; version 5
+/// looks up the digits of real entries only, with the fraction tree pairing neighbouring leaves.
+inline constexpr std::uint8_t model_proof_version = 5;
 
 /// How a proof is made. Zero knowledge hides the weights and every activation; turning it off
 /// is for benchmarks and debugging only.

@@ -10,19 +10,36 @@
 // the range check is the lookup identity (logUp)
 //   sum_{digits} 1 / (alpha - d - gamma w) = sum_{i in T} m_i / (alpha - v_i - gamma w_i),
 // which fails, unless every digit's (w, d) is in T, except with probability about
-// (N + |T|) / |F| over alpha and N |T| / |F| over gamma (N digits). Both sides are one sum of
-// fractions over the witness's index space (gkr/fraction_sum.hpp), with leaves
-//   digit entry:        p = 1,    q = alpha - d - gamma w(row),
-//   multiplicity entry: p = -m_i, q = alpha - v_i - gamma w_i,
-//   unused entry:       p = 0,    q = 1,
-// and a root numerator of zero. At the leaves' random point r the prover sends each block's
-// value at r's low coordinates; the verifier rebuilds p~(r) and q~(r) from them (the widths,
-// the table and the block positions are public: O(blocks * n) work) and the values become
-// claims on the witness. Every claim is then opened at once by the scheme's batch opening.
+// (N + |T|) / |F| over alpha and N |T| / |F| over gamma (N digits).
+//
+// Which digits. A digit table's columns are the positions of a tensor in its padded layout,
+// and only the columns of the tensor's own entries are looked up: every layer's statement
+// leaves the real entries of its output depending on the real entries of its inputs only
+// (convolutions and dense layers contract over real entries, pooling windows and the batch
+// and channel dimensions map real to real), so a digit in a padding column can change padding
+// only. The lookup then costs what the real entries need, not what their padded layout holds.
+//
+// Both sides are one sum of fractions over the witness's index space (gkr/fraction_sum.hpp),
+// with leaves
+//   looked-up digit:        p = 1,    q = alpha - gamma w(row) - d,
+//   digit in a padding column: p = 0, q = alpha + e(row) - d,
+//   multiplicity entry:     p = -m_i, q = alpha - v_i - gamma w_i,
+//   unused entry:           p = 0,    q = alpha,
+// and a root numerator of zero. e(row) is the digit an honest witness holds in the padding (the
+// digits of the value of a zero entry), so those leaves are 0 / alpha, the tree's empty
+// fraction, which costs the prover nothing; whatever a padding digit is, its leaf adds zero. A
+// denominator alpha + e - d vanishes only if alpha = d - e, fixed before alpha was drawn:
+// probability at most (entries) / |F| in all (the zero-knowledge tree relies on this, as it
+// does not check the root's denominator). At the leaves' random point r the prover sends each
+// block's value at r's low coordinates; the verifier rebuilds p~(r) and q~(r) from them (the
+// widths, the tensor shapes, the table and the block positions are public: O(blocks * n)
+// work) and the values become claims on the witness. Every claim is then opened at once by
+// the scheme's batch opening.
 
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -37,6 +54,7 @@
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/nn/digits.hpp"
 #include "zkcnn/nn/integer.hpp"
+#include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
@@ -51,6 +69,14 @@ struct DigitBlock {
   std::size_t block;
   nn::DigitLayout digits;
   std::size_t column_vars;
+  /// The columns whose digits are looked up: the real entries of this shape (of column_vars
+  /// variables); every column when absent.
+  std::optional<nn::TensorShape> checked_columns = std::nullopt;
+  /// The digits an honest witness holds in the other columns, one per row (zeros if empty).
+  std::vector<std::uint64_t> padding_digits = {};
+
+  bool is_checked(std::size_t column) const { return !checked_columns || checked_columns->is_real(column); }
+  std::uint64_t padding_digit(std::size_t row) const { return row < padding_digits.size() ? padding_digits[row] : 0; }
 };
 
 /// Which blocks of the auxiliary witness are digits, and where the multiplicities are.
@@ -68,7 +94,7 @@ struct RangeCheckLayout {
     return (std::size_t{1} << width) + static_cast<std::size_t>(digit);
   }
 
-  /// The multiplicities of every table entry among the digits of `witness`.
+  /// The multiplicities of every table entry among the looked-up digits of `witness`.
   template <EncodableField F>
   std::vector<F> multiplicities(const BlockLayout& layout, std::span<const F> witness) const {
     std::vector<std::uint64_t> counts(std::size_t{1} << table_vars(digit_bits), 0);
@@ -77,6 +103,7 @@ struct RangeCheckLayout {
       for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
         const std::size_t begin = layout.offset(b.block) + row * length;
         for (std::size_t x = 0; x < length; ++x) {
+          if (!b.is_checked(x)) continue;
           const auto digit = nn::to_small_integer(witness[begin + x]);
           if (!digit || *digit < 0 || *digit >= (std::int64_t{1} << b.digits.width(row))) {
             throw std::invalid_argument("RangeCheckLayout: a digit outside its width");
@@ -152,20 +179,23 @@ std::vector<F> block_point(std::span<const F> r, std::size_t block_vars) {
 }
 
 // The leaves p and q over the witness's index space, up to the end of its last block (the
-// padding after it is the empty fraction 0/1, which the fraction tree fills in itself).
+// unused entries after it are the empty fraction 0 / alpha, which the fraction tree fills in
+// itself).
 template <EncodableField F>
 std::pair<std::vector<F>, std::vector<F>> lookup_leaves(const BlockLayout& layout, const RangeCheckLayout& range,
                                                         std::span<const F> witness, const LookupChallenges<F>& c) {
-  std::vector<F> p(layout.used_size(), F::zero()), q(layout.used_size(), F::one());
+  std::vector<F> p(layout.used_size(), F::zero()), q(layout.used_size(), c.alpha);
   for (const DigitBlock& b : range.digit_blocks) {
     const std::size_t length = std::size_t{1} << b.column_vars;
     for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
-      const F shift = c.alpha - c.gamma * F::from_u64(b.digits.width(row));
+      const F checked_base = c.alpha - c.gamma * F::from_u64(b.digits.width(row));
+      const F padding_base = c.alpha + F::from_u64(b.padding_digit(row));
       const std::size_t begin = layout.offset(b.block) + row * length;
-      zkcnn::detail::parallel_for(begin, begin + length, [&](std::size_t first, std::size_t last) {
-        for (std::size_t i = first; i < last; ++i) {
-          p[i] = F::one();
-          q[i] = shift - witness[i];
+      zkcnn::detail::parallel_for(0, length, [&](std::size_t first, std::size_t last) {
+        for (std::size_t x = first; x < last; ++x) {
+          const bool checked = b.is_checked(x);
+          if (checked) p[begin + x] = F::one();
+          q[begin + x] = (checked ? checked_base : padding_base) - witness[begin + x];
         }
       });
     }
@@ -190,7 +220,7 @@ inline std::vector<std::size_t> sent_blocks(const RangeCheckLayout& range) {
 template <Field F>
 struct LeafForm {
   F p_constant = F::zero();
-  F q_constant = F::one();
+  F q_constant = F::zero();
   std::vector<F> p_coefficients;
   std::vector<F> q_coefficients;
 };
@@ -198,15 +228,23 @@ struct LeafForm {
 template <Field F>
 LeafForm<F> leaf_form(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> r,
                       const LookupChallenges<F>& c) {
+  // Every entry's q is alpha (an unused entry's) plus its block's change to it.
   LeafForm<F> form;
+  form.q_constant = c.alpha;
   for (const DigitBlock& b : range.digit_blocks) {
     const std::size_t vars = layout.block_num_vars(b.block);
     const F weight = block_weight(r, vars, layout.offset(b.block));
+    const std::span<const F> columns = r.first(b.column_vars);
     const std::vector<F> row_weights = eq_table(r.subspan(b.column_vars, b.digits.row_vars()));
-    F widths = F::zero();
-    for (std::size_t row = 0; row < b.digits.row_count(); ++row) widths += row_weights[row] * F::from_u64(b.digits.width(row));
-    form.p_constant += weight;
-    form.q_constant += weight * (c.alpha - F::one() - c.gamma * widths);
+    F widths = F::zero(), padding = F::zero();
+    for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
+      widths += row_weights[row] * F::from_u64(b.digits.width(row));
+      padding += row_weights[row] * F::from_u64(b.padding_digit(row));
+    }
+    // The extension of the checked columns' indicator.
+    const F checked = b.checked_columns ? b.checked_columns->indicator(columns) : F::one();
+    form.p_constant += weight * checked;
+    form.q_constant += weight * ((F::one() - checked) * padding - checked * c.gamma * widths);
     form.p_coefficients.push_back(F::zero());
     form.q_coefficients.push_back(-weight);
   }
@@ -214,7 +252,7 @@ LeafForm<F> leaf_form(const BlockLayout& layout, const RangeCheckLayout& range, 
   const F weight = block_weight(r, vars, layout.offset(range.multiplicity_block));
   form.p_coefficients.push_back(-weight);
   form.q_coefficients.push_back(F::zero());
-  form.q_constant += weight * (c.alpha - F::one() - table_key_extension(r.first(vars), c.gamma));
+  form.q_constant -= weight * table_key_extension(r.first(vars), c.gamma);
   return form;
 }
 
@@ -265,7 +303,7 @@ RangeCheckProof<P> prove_range_check(const P& pcs, const BlockLayout& layout, co
   P::absorb_commitment(transcript, commitment);
   const auto challenges = detail::lookup_challenges<F>(transcript);
   auto [p, q] = detail::lookup_leaves(layout, range, witness, challenges);
-  auto proven = gkr::prove_fraction_sum(std::move(p), std::move(q), layout.num_vars(), transcript);
+  auto proven = gkr::prove_fraction_sum(std::move(p), std::move(q), layout.num_vars(), transcript, challenges.alpha);
   RangeCheckProof<P> out;
   out.lookup = std::move(proven.proof);
   const std::span<const F> r(proven.claims.point);
@@ -320,7 +358,7 @@ std::pair<gkr::FractionSumProof<F>, std::vector<CommittedClaim<F>>> prove_masked
     T& transcript) {
   const auto challenges = detail::lookup_challenges<F>(transcript);
   auto [p, q] = detail::lookup_leaves(layout, range, witness, challenges);
-  auto proven = gkr::prove_fraction_sum(std::move(p), std::move(q), layout.num_vars(), transcript);
+  auto proven = gkr::prove_fraction_sum(std::move(p), std::move(q), layout.num_vars(), transcript, challenges.alpha);
   auto claims = detail::leaf_claims(layout, range, matrix, proven.claims, challenges);
   return {std::move(proven.proof), std::move(claims)};
 }
