@@ -108,11 +108,12 @@ TEST_CASE("msm: scalars near the modulus (small negatives) and extreme values", 
   const auto points = random_points<G>(40, rng);
   std::vector<F> scalars;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    switch (i % 5) {
+    switch (i % 6) {
       case 0: scalars.push_back(-F::one()); break;
       case 1: scalars.push_back(-F::from_u64(i)); break;
       case 2: scalars.push_back(F::from_u64(~std::uint64_t{0})); break;
       case 3: scalars.push_back(-F::from_u64(~std::uint64_t{0})); break;
+      case 4: scalars.push_back(F::from_u64(2).inverse().value()); break;  // (p+1)/2: the first negative
       default: scalars.push_back(F::from_i64(-1) * F::from_u64(2).inverse().value()); break;  // (p-1)/2 region
     }
   }

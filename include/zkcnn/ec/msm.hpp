@@ -66,18 +66,35 @@ constexpr std::size_t scalar_words = (S::byte_size + 7) / 8;
 /// encoding; one canonical conversion for non-negative values, two for negative ones.
 template <PrimeField S>
 SignedScalar<scalar_words<S>> to_signed(const S& k, const std::array<std::uint8_t, S::byte_size>& half) {
-  auto bytes = k.to_bytes();
-  bool negative = false;
-  for (std::size_t i = S::byte_size; i-- > 0;) {
-    if (bytes[i] != half[i]) {
-      negative = bytes[i] > half[i];
-      break;
-    }
-  }
-  if (negative) bytes = (-k).to_bytes();
   SignedScalar<scalar_words<S>> out;
-  out.negative = negative;
-  for (std::size_t i = 0; i < S::byte_size; ++i) out.magnitude[i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
+  if (k == S::zero()) return out;  // zero: the common padding, without a conversion
+  if constexpr (requires { k.to_canonical_limbs(); } && sizeof(k.to_canonical_limbs()) == 8 * scalar_words<S>) {
+    // Montgomery fields: compare and copy limbs, not the byte encoding.
+    static const auto half_limbs = (-S::one() * *S::from_u64(2).inverse()).to_canonical_limbs();
+    const auto limbs = k.to_canonical_limbs();
+    bool negative = false;
+    for (std::size_t i = limbs.size(); i-- > 0;) {
+      if (limbs[i] != half_limbs[i]) {
+        negative = limbs[i] > half_limbs[i];
+        break;
+      }
+    }
+    const auto magnitude = negative ? (-k).to_canonical_limbs() : limbs;
+    for (std::size_t i = 0; i < magnitude.size(); ++i) out.magnitude[i] = magnitude[i];
+    out.negative = negative;
+  } else {
+    auto bytes = k.to_bytes();
+    bool negative = false;
+    for (std::size_t i = S::byte_size; i-- > 0;) {
+      if (bytes[i] != half[i]) {
+        negative = bytes[i] > half[i];
+        break;
+      }
+    }
+    if (negative) bytes = (-k).to_bytes();
+    out.negative = negative;
+    for (std::size_t i = 0; i < S::byte_size; ++i) out.magnitude[i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
+  }
   return out;
 }
 

@@ -15,12 +15,21 @@ namespace zkcnn::nn {
 template <EncodableField F>
 std::optional<std::int64_t> to_small_integer(const F& value) {
   auto low_bits = [](const F& x) -> std::optional<std::uint64_t> {
-    const auto bytes = x.to_bytes();
-    for (std::size_t i = 8; i < bytes.size(); ++i) {
-      if (bytes[i] != 0) return std::nullopt;
-    }
     std::uint64_t v = 0;
-    for (std::size_t i = 0; i < 8 && i < bytes.size(); ++i) v |= std::uint64_t{bytes[i]} << (8 * i);
+    if constexpr (requires { x.to_canonical_limbs(); }) {
+      // Montgomery fields: the canonical limbs directly, without the byte encoding.
+      const auto limbs = x.to_canonical_limbs();
+      for (std::size_t i = 1; i < limbs.size(); ++i) {
+        if (limbs[i] != 0) return std::nullopt;
+      }
+      v = limbs[0];
+    } else {
+      const auto bytes = x.to_bytes();
+      for (std::size_t i = 8; i < bytes.size(); ++i) {
+        if (bytes[i] != 0) return std::nullopt;
+      }
+      for (std::size_t i = 0; i < 8 && i < bytes.size(); ++i) v |= std::uint64_t{bytes[i]} << (8 * i);
+    }
     if (v >= (std::uint64_t{1} << 62)) return std::nullopt;
     return v;
   };
