@@ -129,7 +129,7 @@ std::array<std::vector<F>, 4> children(const Level<F>& below) {
         out[2 + bit][x] = below.q[2 * x + bit];
       }
     }
-  });
+  }, zkcnn::detail::threads_for(live, std::size_t{1} << 14));
   return out;
 }
 
@@ -151,12 +151,18 @@ F level_value(std::span<const F> point, std::span<const F> final_point, const F&
   return eq_eval(point, final_point) * (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]);
 }
 
-// Pieces per thread of the loops that skip empty nodes (detail::parallel_for_dealt): enough that
-// a run of empty nodes spreads over the threads.
+// The loops that skip empty nodes run on threads_for(nodes, 2^12) threads, each node's range cut
+// into pieces_per_thread pieces per thread (detail::parallel_for_dealt): enough that a run of
+// empty nodes spreads over the threads.
 inline constexpr std::size_t pieces_per_thread = 32;
 
-inline std::size_t dealt_pieces(std::size_t work) {
-  return zkcnn::detail::threads_for(work, std::size_t{1} << 12) * pieces_per_thread;
+template <class Body>
+void for_dealt_pieces(std::size_t nodes, std::size_t pieces, Body&& body) {
+  zkcnn::detail::parallel_for_dealt(0, nodes, pieces, body, pieces / pieces_per_thread);
+}
+
+inline std::size_t dealt_pieces(std::size_t nodes) {
+  return zkcnn::detail::threads_for(nodes, std::size_t{1} << 12) * pieces_per_thread;
 }
 
 // The level above `below`: node x adds nodes 2x and 2x + 1, and two empty nodes make an empty
@@ -169,7 +175,7 @@ Level<F> parent_level(const Level<F>& below) {
     return i < table.size() ? table[i] : empty;
   };
   const F zero = F::zero();
-  zkcnn::detail::parallel_for_dealt(0, live, dealt_pieces(live), [&](std::size_t, std::size_t first, std::size_t last) {
+  for_dealt_pieces(live, dealt_pieces(live), [&](std::size_t, std::size_t first, std::size_t last) {
     for (std::size_t x = first; x < last; ++x) {
       const F& p0 = child(below.p, 2 * x, zero);
       const F& p1 = child(below.p, 2 * x + 1, zero);
@@ -271,7 +277,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
         }
         return true;
       };
-      zkcnn::detail::parallel_for_dealt(0, pairs, pieces, [&](std::size_t piece, std::size_t first, std::size_t last) {
+      for_dealt_pieces(pairs, pieces, [&](std::size_t piece, std::size_t first, std::size_t last) {
         std::array<F, 4> g{F::zero(), F::zero(), F::zero(), F::zero()};
         std::array<F, 4> low, high;
         for (std::size_t j = first; j < last; ++j) {

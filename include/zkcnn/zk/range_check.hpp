@@ -197,7 +197,7 @@ std::pair<std::vector<F>, std::vector<F>> lookup_leaves(const BlockLayout& layou
           if (checked) p[begin + x] = F::one();
           q[begin + x] = (checked ? checked_base : padding_base) - witness[begin + x];
         }
-      });
+      }, zkcnn::detail::threads_for(length, std::size_t{1} << 14));
     }
   }
   const std::size_t begin = layout.offset(range.multiplicity_block);
