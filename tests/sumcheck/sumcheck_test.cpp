@@ -770,3 +770,65 @@ TEST_CASE("masked sumcheck: the prover rejects a masking of the wrong shape", "[
   good.additive.assign(3, {F::one(), F::one()});
   CHECK_NOTHROW(prove(g, good));
 }
+
+// A sum over (x, j) of E(x) [j = 0] A(x) + W(j) G(x) d(x, j), the shape of max pooling's entry
+// sumcheck: proven on stand-ins of x alone (E, A, G, D = sum_j W(j) d(x, j)) and switched to
+// the restricted tables after the x rounds, it must be the proof of the full tables, with and
+// without masks.
+TEST_CASE("sumcheck: a table switch proves what the full tables prove", "[sumcheck][masking]") {
+  using F = zkcnn::bn254::Fr;
+  zkcnn::testing::DeterministicRng rng(0x73776974);
+  for (std::size_t x_vars = 1; x_vars <= 3; ++x_vars) {
+    for (std::size_t row_vars = 1; row_vars <= 2; ++row_vars) {
+      const std::size_t length = std::size_t{1} << x_vars, rows = std::size_t{1} << row_vars;
+      const std::size_t n = x_vars + row_vars;
+      const auto e = zkcnn_sumcheck_test::random_vector<F>(rng, length);
+      const auto a = zkcnn_sumcheck_test::random_vector<F>(rng, length - 1);  // shorter than its rows
+      const auto gx = zkcnn_sumcheck_test::random_vector<F>(rng, length);
+      const auto w = zkcnn_sumcheck_test::random_vector<F>(rng, rows);
+      const auto d = zkcnn_sumcheck_test::random_vector<F>(rng, rows * length);
+      std::vector<F> lifted(rows * length, F::zero()), weighted(rows * length), summed(length, F::zero());
+      for (std::size_t j = 0; j < rows; ++j) {
+        for (std::size_t x = 0; x < length; ++x) {
+          if (x < a.size()) lifted[j * length + x] = a[x];
+          weighted[j * length + x] = w[j] * gx[x];
+          summed[x] += w[j] * d[j * length + x];
+        }
+      }
+      const std::vector<sc::Term<F>> terms{{F::one(), {0, 1}}, {F::one(), {2, 3}}};
+      const sc::SumOfProducts<F> full(n, {e, lifted, weighted, d}, terms);
+      sc::TableSwitch<F> to_rows{x_vars, [&](std::vector<std::vector<F>> bound, std::span<const F> s_x) {
+        std::vector<std::vector<F>> restricted{{bound[0][0]}, std::vector<F>(rows, bound[1][0]), {}, {}};
+        for (std::size_t j = 0; j < rows; ++j) {
+          restricted[2].push_back(w[j] * bound[2][0]);
+          restricted[3].push_back(zkcnn::evaluate_multilinear(std::span<const F>(d).subspan(j * length, length), s_x));
+        }
+        return restricted;
+      }};
+      for (const MaskKind kind : {MaskKind::additive, MaskKind::factors, MaskKind::both, MaskKind::both_raised}) {
+        for (const bool masked : {false, true}) {
+          auto instance = random_masked_instance<F>(rng, n, kind);  // for its masking only
+          sc::Masking<F> masking = masked ? instance.masking : sc::Masking<F>{};
+          if (!masking.masked.empty()) {
+            masking.masked.resize(4, true);
+            masking.factor_masks.resize(4, F::from_u64(7));
+          }
+          if (!masking.additive.empty()) masking.additive.resize(n, {F::one()});
+          CAPTURE(x_vars, row_vars, masked, static_cast<int>(kind));
+          Sha256Transcript expected_transcript(test_domain), switched_transcript(test_domain);
+          const F sum = full.sum_over_hypercube();
+          const auto expected = sc::prove<F>(full, sum, expected_transcript, masking);
+          const auto switched = sc::prove<F>(sc::SumOfProducts<F>(n, {e, a, gx, summed}, terms), sum, switched_transcript,
+                                             masking, &to_rows);
+          CHECK(switched.proof == expected.proof);
+          CHECK(switched.point == expected.point);
+          CHECK(switched.factor_values == expected.factor_values);
+          CHECK(switched.additive_value == expected.additive_value);
+        }
+      }
+      sc::TableSwitch<F> too_late{n, to_rows.restrict};
+      Sha256Transcript t(test_domain);
+      CHECK_THROWS_AS(sc::prove<F>(full, F::zero(), t, {}, &too_late), std::invalid_argument);
+    }
+  }
+}

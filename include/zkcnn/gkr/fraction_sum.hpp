@@ -30,11 +30,12 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -106,30 +107,49 @@ sumcheck::SumOfProductsShape<F> level_shape(std::size_t k, const F& lambda) {
 }
 
 // A level's live prefix: p and q up to the last node that is not empty; every node after, and
-// every node equal to (0, empty), is the empty fraction 0 / empty.
+// every node equal to (0, empty), is the empty fraction 0 / empty. It is read as the nodes below
+// a level (FractionLeaves).
 template <Field F>
 struct Level {
   std::vector<F> p;
   std::vector<F> q;
   F empty;
+
+  std::size_t size() const { return p.size(); }
+  void fill(std::size_t first, std::span<F> p_out, std::span<F> q_out) const {
+    std::copy_n(p.begin() + static_cast<std::ptrdiff_t>(first), p_out.size(), p_out.begin());
+    std::copy_n(q.begin() + static_cast<std::ptrdiff_t>(first), q_out.size(), q_out.begin());
+  }
 };
 
-// The four tables of a level's sumcheck, p0(x) = p(0, x), p1, q0, q1 (the children of node x),
-// each as long as the live prefix's parents (at least one entry), missing entries empty.
-template <Field F>
-std::array<std::vector<F>, 4> children(const Level<F>& below) {
-  const std::size_t live = std::max<std::size_t>(1, (below.p.size() + 1) / 2);
-  std::array<std::vector<F>, 4> out{std::vector<F>(live, F::zero()), std::vector<F>(live, F::zero()),
-                                    std::vector<F>(live, below.empty), std::vector<F>(live, below.empty)};
-  zkcnn::detail::parallel_for(0, live, [&](std::size_t first, std::size_t last) {
-    for (std::size_t x = first; x < last; ++x) {
-      for (std::size_t bit = 0; bit < 2; ++bit) {
-        if (2 * x + bit >= below.p.size()) continue;
-        out[bit][x] = below.p[2 * x + bit];
-        out[2 + bit][x] = below.q[2 * x + bit];
-      }
+// Nodes are read in runs of this many pairs through a buffer of the thread's (a few hundred
+// kilobytes: in cache, and reused, where a table of the run's children would be fresh memory).
+inline constexpr std::size_t run_pairs = std::size_t{1} << 10;
+
+// Nodes [first, first + p.size()) into p and q, the empty fraction past the stored ones.
+template <Field F, class S>
+void read_nodes(const S& nodes, const F& empty, std::size_t first, std::span<F> p, std::span<F> q) {
+  const std::size_t size = nodes.size();
+  const std::size_t stored = first < size ? std::min(p.size(), size - first) : 0;
+  if (stored > 0) nodes.fill(first, p.first(stored), q.first(stored));
+  std::fill(p.begin() + static_cast<std::ptrdiff_t>(stored), p.end(), F::zero());
+  std::fill(q.begin() + static_cast<std::ptrdiff_t>(stored), q.end(), empty);
+}
+
+// The four tables of a small level's sumcheck, p0(x) = p(0, x), p1, q0, q1 (the children of
+// node x), each as long as the live prefix's parents (at least one entry).
+template <Field F, class S>
+std::array<std::vector<F>, 4> children(const S& below, const F& empty) {
+  const std::size_t live = std::max<std::size_t>(1, (below.size() + 1) / 2);
+  std::vector<F> p(2 * live), q(2 * live);
+  read_nodes(below, empty, 0, std::span<F>(p), std::span<F>(q));
+  std::array<std::vector<F>, 4> out;
+  for (std::size_t x = 0; x < live; ++x) {
+    for (std::size_t bit = 0; bit < 2; ++bit) {
+      out[bit].push_back(p[2 * x + bit]);
+      out[2 + bit].push_back(q[2 * x + bit]);
     }
-  }, zkcnn::detail::threads_for(live, std::size_t{1} << 14));
+  }
   return out;
 }
 
@@ -167,27 +187,26 @@ inline std::size_t dealt_pieces(std::size_t nodes) {
 
 // The level above `below`: node x adds nodes 2x and 2x + 1, and two empty nodes make an empty
 // one without a multiplication.
-template <Field F>
-Level<F> parent_level(const Level<F>& below) {
-  const std::size_t live = (below.p.size() + 1) / 2;
-  Level<F> out{std::vector<F>(live), std::vector<F>(live), below.empty * below.empty};
-  auto child = [&](const std::vector<F>& table, std::size_t i, const F& empty) -> const F& {
-    return i < table.size() ? table[i] : empty;
-  };
+template <Field F, class S>
+Level<F> parent_level(const S& below, const F& empty) {
+  const std::size_t live = (below.size() + 1) / 2;
+  Level<F> out{std::vector<F>(live), std::vector<F>(live), empty * empty};
   const F zero = F::zero();
   for_dealt_pieces(live, dealt_pieces(live), [&](std::size_t, std::size_t first, std::size_t last) {
-    for (std::size_t x = first; x < last; ++x) {
-      const F& p0 = child(below.p, 2 * x, zero);
-      const F& p1 = child(below.p, 2 * x + 1, zero);
-      const F& q0 = child(below.q, 2 * x, below.empty);
-      const F& q1 = child(below.q, 2 * x + 1, below.empty);
-      if (p0 == zero && p1 == zero && q0 == below.empty && q1 == below.empty) {
-        out.p[x] = zero;
-        out.q[x] = out.empty;
-        continue;
+    std::vector<F> p(2 * std::min(run_pairs, last - first)), q(p.size());
+    for (std::size_t start = first; start < last; start += run_pairs) {
+      const std::size_t count = std::min(run_pairs, last - start);
+      read_nodes(below, empty, 2 * start, std::span<F>(p.data(), 2 * count), std::span<F>(q.data(), 2 * count));
+      for (std::size_t i = 0; i < count; ++i) {
+        const F &p0 = p[2 * i], &p1 = p[2 * i + 1], &q0 = q[2 * i], &q1 = q[2 * i + 1];
+        if (p0 == zero && p1 == zero && q0 == empty && q1 == empty) {
+          out.p[start + i] = zero;
+          out.q[start + i] = out.empty;
+          continue;
+        }
+        out.p[start + i] = p0 * q1 + p1 * q0;
+        out.q[start + i] = q0 * q1;
       }
-      out.p[x] = p0 * q1 + p1 * q0;
-      out.q[x] = q0 * q1;
     }
   });
   return out;
@@ -201,113 +220,143 @@ Level<F> parent_level(const Level<F>& below) {
 // messages, challenges and factor values are those of sumcheck::prove on level_shape with the
 // same masking (an additive polynomial, added to every message; masked p0..q1, which change
 // the last round only, computed on its own from the one pair left), so the verifier is the
-// generic one. `tables` hold the live prefix of p0, p1, q0, q1 (k >= 1 variables). A pair
-// whose entries are all the empty fraction (0, 0, E, E) stays so when folded, and f = lambda E^2
-// on it: such pairs, inside the prefix or past it, add lambda E^2 times the sum of their eq
-// weights, which is one minus the weights of the others (eq sums to one).
-template <EncodableField F, class T>
+// generic one. p0..q1 are never stored whole: the first two rounds read the nodes below
+// (k >= 1 variables) in runs, and the first fold is the first table written. A pair whose
+// entries are all the empty fraction (0, 0, E, E) stays so when folded, and f = lambda E^2
+// on it: such pairs, inside the live prefix or past it, add lambda E^2 times the sum of their
+// eq weights, which is one minus the weights of the others (eq sums to one).
+template <EncodableField F, class T, class S>
 sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, const F& empty_denominator,
-                                      const F& claim, std::array<std::vector<F>, 4> tables, T& transcript,
+                                      const F& claim, const S& below, T& transcript,
                                       const sumcheck::Masking<F>& masking) {
   const std::size_t k = r.size();
   const bool masks_factors = masking.masks_factors();
   const std::size_t last_degree = std::max<std::size_t>(3, masking.last_degree);
-  const bool own_last_round = masks_factors || last_degree != 3;
   sumcheck::detail::absorb_statement(transcript, claim, k, 3, last_degree);
   sumcheck::ProverOutput<F> out;
   F bound = F::one();  // C
   const std::array<F, 4> empty{F::zero(), F::zero(), empty_denominator, empty_denominator};
   const F empty_value = lambda * empty_denominator * empty_denominator;
-  // From round 1 on, `tables` still hold the previous round's entries and `pending` its
-  // challenge: one sweep folds them into `folded` and evaluates the new pairs (four raw entries
-  // per pair). The two sets of buffers then swap, so a level allocates them once.
+  // From round 1 on, the pairs hold the previous round's entries and `pending` its challenge:
+  // one sweep folds them into `folded` and evaluates the new pairs (four raw entries per pair).
+  // From round 2 on, `tables` hold the previous fold; the two sets of buffers then swap, so a
+  // level allocates them once.
   std::optional<F> pending;
-  std::array<std::vector<F>, 4> folded;
+  std::array<std::vector<F>, 4> tables, folded;
+  std::array<F, 4> last_low, last_high;  // the one pair left, for the factor values
   // eq(r_{>i}, .) for round i; the next round's is its pairwise sums (eq sums to one over a
   // variable), computed in place.
   std::vector<F> rest = eq_table(r.subspan(1));
   for (std::size_t i = 0; i < k; ++i) {
     const std::size_t raw_per_pair = pending ? 4 : 2;
-    // A whole number of pairs: empty entries appended, within the level (whose size is a
-    // multiple of raw_per_pair).
-    while (tables[0].size() % raw_per_pair != 0) {
-      for (std::size_t t = 0; t < 4; ++t) tables[t].push_back(empty[t]);
+    const bool from_below = i < 2;
+    const std::size_t nodes_per_pair = 2 * raw_per_pair;  // below, p and q interleaved by bit
+    if (!from_below) {
+      // A whole number of pairs: empty entries appended, within the level (whose size is a
+      // multiple of raw_per_pair).
+      while (tables[0].size() % raw_per_pair != 0) {
+        for (std::size_t t = 0; t < 4; ++t) tables[t].push_back(empty[t]);
+      }
     }
-    const std::size_t pairs = tables[0].size() / raw_per_pair;
+    const std::size_t pairs = from_below ? std::max<std::size_t>(1, (below.size() + nodes_per_pair - 1) / nodes_per_pair)
+                                         : tables[0].size() / raw_per_pair;
     if (i > 0) {
       for (std::size_t j = 0; j < rest.size() / 2; ++j) rest[j] = rest[2 * j] + rest[2 * j + 1];
       rest.resize(rest.size() / 2);
     }
-    if (pending) {
-      for (auto& table : folded) table.resize(2 * pairs);
-    }
+    // Entry e of table t (p0, p1, q0, q1) of pair j, through run buffers of the nodes below
+    // (starting at pair `run_start`) or the tables.
+    auto from_run = [&](const std::vector<F>& p, const std::vector<F>& q, std::size_t j) {
+      return [&p, &q, j, raw_per_pair](std::size_t t, std::size_t e) -> const F& {
+        return (t < 2 ? p : q)[2 * (raw_per_pair * j + e) + (t & 1)];
+      };
+    };
+    auto from_tables = [&](std::size_t j) {
+      return [&tables, j, raw_per_pair](std::size_t t, std::size_t e) -> const F& { return tables[t][raw_per_pair * j + e]; };
+    };
+    // The pair's values at t = 0 and t = 1, folding with the pending challenge.
+    auto pair_values = [&](auto&& raw, std::array<F, 4>& low, std::array<F, 4>& high) {
+      for (std::size_t t = 0; t < 4; ++t) {
+        if (pending) {
+          low[t] = raw(t, 0) + *pending * (raw(t, 1) - raw(t, 0));
+          high[t] = raw(t, 2) + *pending * (raw(t, 3) - raw(t, 2));
+        } else {
+          low[t] = raw(t, 0);
+          high[t] = raw(t, 1);
+        }
+      }
+    };
     const F& ri = r[i];
     std::vector<F> message;
-    if (own_last_round && i + 1 == k) {
-      // One pair: fold it, then the lines with their masks, at t = 0, 2, ..., last_degree.
-      std::array<F, 4> low, high;
-      for (std::size_t t = 0; t < 4; ++t) {
-        const F* raw = tables[t].data();
-        low[t] = pending ? raw[0] + *pending * (raw[1] - raw[0]) : raw[0];
-        high[t] = pending ? raw[2] + *pending * (raw[3] - raw[2]) : raw[1];
-        folded[t] = {low[t], high[t]};
+    if (i + 1 == k) {
+      // One pair left: its lines, with their masks, at t = 0, 2, ..., last_degree.
+      std::vector<F> p(nodes_per_pair), q(nodes_per_pair);
+      if (from_below) read_nodes(below, empty_denominator, 0, std::span<F>(p), std::span<F>(q));
+      if (from_below) {
+        pair_values(from_run(p, q, 0), last_low, last_high);
+      } else {
+        pair_values(from_tables(0), last_low, last_high);
       }
       const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
       for (std::size_t t = 0; t <= last_degree; t += (t == 0 ? 2 : 1)) {
         const F x = F::from_u64(t);
         std::array<F, 4> v;
         for (std::size_t f = 0; f < 4; ++f) {
-          v[f] = low[f] + x * (high[f] - low[f]);
+          v[f] = last_low[f] + x * (last_high[f] - last_low[f]);
           if (masks_factors && masking.masked[f + 1]) v[f] += masking.factor_masks[f + 1] * z * x * (F::one() - x);
         }
         const F eq_t = F::one() - ri - x + (ri + ri) * x;
         message.push_back(bound * eq_t * (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]));
       }
     } else {
+      if (pending) {
+        for (auto& table : folded) table.resize(2 * pairs);
+      }
       // g(0), g(1), g(2) and the eq weight of the pairs that are not empty, accumulated per
       // piece and added (field sums do not depend on the split).
       const std::size_t pieces = dealt_pieces(pairs);
       std::vector<std::array<F, 4>> partial(pieces, {F::zero(), F::zero(), F::zero(), F::zero()});
-      auto is_empty = [&](std::size_t j) {
-        for (std::size_t t = 0; t < 4; ++t) {
-          const F* raw = tables[t].data() + raw_per_pair * j;
-          for (std::size_t e = 0; e < raw_per_pair; ++e) {
-            if (raw[e] != empty[t]) return false;
+      auto add_pair = [&](std::size_t j, auto&& raw, std::array<F, 4>& g) {
+        bool is_empty = true;
+        for (std::size_t t = 0; t < 4 && is_empty; ++t) {
+          for (std::size_t e = 0; e < raw_per_pair; ++e) is_empty = is_empty && raw(t, e) == empty[t];
+        }
+        if (is_empty) {
+          if (pending) {
+            for (std::size_t t = 0; t < 4; ++t) folded[t][2 * j] = folded[t][2 * j + 1] = empty[t];
+          }
+          return;
+        }
+        std::array<F, 4> low, high;
+        pair_values(raw, low, high);
+        if (pending) {
+          for (std::size_t t = 0; t < 4; ++t) {
+            folded[t][2 * j] = low[t];
+            folded[t][2 * j + 1] = high[t];
           }
         }
-        return true;
+        const auto& [a0, a1, b0, b1] = low;   // p0, p1, q0, q1 at t = 0
+        const auto& [c0, c1, d0, d1] = high;  // at t = 1
+        // At t = 2: 2 high - low.
+        const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
+        const F& w = rest[j];
+        g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
+        g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
+        g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
+        g[3] += w;
       };
       for_dealt_pieces(pairs, pieces, [&](std::size_t piece, std::size_t first, std::size_t last) {
         std::array<F, 4> g{F::zero(), F::zero(), F::zero(), F::zero()};
-        std::array<F, 4> low, high;
-        for (std::size_t j = first; j < last; ++j) {
-          if (is_empty(j)) {
-            if (pending) {
-              for (std::size_t t = 0; t < 4; ++t) folded[t][2 * j] = folded[t][2 * j + 1] = empty[t];
-            }
-            continue;
+        if (from_below) {
+          std::vector<F> p(nodes_per_pair * std::min(run_pairs, last - first)), q(p.size());
+          for (std::size_t start = first; start < last; start += run_pairs) {
+            const std::size_t count = std::min(run_pairs, last - start);
+            read_nodes(below, empty_denominator, nodes_per_pair * start, std::span<F>(p.data(), nodes_per_pair * count),
+                       std::span<F>(q.data(), nodes_per_pair * count));
+            for (std::size_t j = start; j < start + count; ++j) add_pair(j, from_run(p, q, j - start), g);
           }
-          for (std::size_t t = 0; t < 4; ++t) {
-            const F* raw = tables[t].data() + raw_per_pair * j;
-            if (pending) {
-              low[t] = raw[0] + *pending * (raw[1] - raw[0]);
-              high[t] = raw[2] + *pending * (raw[3] - raw[2]);
-              folded[t][2 * j] = low[t];
-              folded[t][2 * j + 1] = high[t];
-            } else {
-              low[t] = raw[0];
-              high[t] = raw[1];
-            }
-          }
-          const auto& [a0, a1, b0, b1] = low;   // p0, p1, q0, q1 at t = 0
-          const auto& [c0, c1, d0, d1] = high;  // at t = 1
-          // At t = 2: 2 high - low.
-          const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
-          const F& w = rest[j];
-          g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
-          g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
-          g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
-          g[3] += w;
+        } else {
+          for (std::size_t j = first; j < last; ++j) add_pair(j, from_tables(j), g);
         }
         partial[piece] = g;
       });
@@ -323,8 +372,8 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
       // eq(r_i, t) = 1 - r_i - t + 2 r_i t at t = 0, 2, 3.
       message = {bound * (F::one() - ri) * g[0], bound * (F::from_u64(3) * ri - F::one()) * g[2],
                  bound * (F::from_u64(5) * ri - F::from_u64(2)) * g3};
+      if (pending) std::swap(tables, folded);
     }
-    if (pending) std::swap(tables, folded);
     sumcheck::detail::add_additive_part(message, masking.additive, i, std::span<const F>(out.point));
     const F challenge = sumcheck::detail::round_challenge<F>(transcript, std::span<const F>(message));
     out.proof.round_messages.push_back(std::move(message));
@@ -336,7 +385,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
   const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
   out.factor_values.push_back(bound);  // eq(r, point)
   for (std::size_t t = 0; t < 4; ++t) {
-    F value = tables[t][0] + *pending * (tables[t][1] - tables[t][0]);
+    F value = last_low[t] + *pending * (last_high[t] - last_low[t]);
     if (masks_factors && masking.masked[t + 1]) value += masking.factor_masks[t + 1] * z;
     out.factor_values.push_back(value);
   }
@@ -345,83 +394,103 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
 }
 
 // A level's step (k >= 1 variables) with the specialised prover, masked in zero knowledge.
-template <EncodableField F, class T>
+template <EncodableField F, class T, class S>
 ProvenStep<F> prove_level_step(std::span<const F> r, const F& lambda, const F& empty_denominator,
-                               const MaskedValue<F>& claimed, std::array<std::vector<F>, 4> tables, T& transcript) {
+                               const MaskedValue<F>& claimed, const S& below, T& transcript) {
   const std::size_t sent[] = {1, 2, 3, 4};
   return prove_step_with(level_shape(r.size(), lambda), claimed, std::span<const std::size_t>(sent), transcript,
                          [&](const F& sum, const sumcheck::Masking<F>& masking) {
-                           return prove_level(r, lambda, empty_denominator, sum, std::move(tables), transcript, masking);
+                           return prove_level(r, lambda, empty_denominator, sum, below, transcript, masking);
                          });
 }
 
 }  // namespace detail
 
-/// Proves the tree over 2^num_vars leaves (num_vars >= 1), of which p and q give a prefix (at
-/// least one entry); the others are the empty fraction 0 / empty_denominator (nonzero).
-template <EncodableField F, class T>
-ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std::size_t num_vars, T& transcript,
+/// Leaves the tree reads in runs instead of storing them: size() leaves that are not all empty
+/// (a prefix: every leaf after is the empty fraction), and fill(first, p, q), which writes
+/// leaves first .. first + p.size() - 1 (all below size()) into p and q. A lookup computes its
+/// leaves from the committed witness as they are read, so the tree holds its levels above the
+/// leaves only.
+template <class S, class F>
+concept FractionLeaves = Field<F> && requires(const S& leaves, std::size_t first, std::span<F> p, std::span<F> q) {
+  { leaves.size() } -> std::convertible_to<std::size_t>;
+  leaves.fill(first, p, q);
+};
+
+/// Proves the tree over 2^num_vars leaves (num_vars >= 1), of which `leaves` give a prefix (at
+/// least one leaf); the others are the empty fraction 0 / empty_denominator (nonzero).
+template <EncodableField F, class T, FractionLeaves<F> S>
+ProvenFractionSum<F> prove_fraction_sum(const S& leaves, std::size_t num_vars, T& transcript,
                                         const F& empty_denominator = F::one()) {
-  if (num_vars == 0 || p.empty() || p.size() > (std::size_t{1} << num_vars) || q.size() != p.size() ||
-      empty_denominator == F::zero()) {
+  const std::size_t size = leaves.size();
+  if (num_vars == 0 || size == 0 || size > (std::size_t{1} << num_vars) || empty_denominator == F::zero()) {
     throw std::invalid_argument(
         "prove_fraction_sum: between 1 and 2^num_vars leaves, num_vars >= 1, a nonzero empty denominator");
   }
   transcript.absorb_u64("gkr/fraction_sum/num_vars", num_vars);
-  // levels[k] for k = 1..num_vars.
-  std::vector<detail::Level<F>> levels(num_vars + 1);
-  levels[num_vars] = {std::move(p), std::move(q), empty_denominator};
-  for (std::size_t k = num_vars; k > 1; --k) levels[k - 1] = detail::parent_level(levels[k]);
+  // levels[k] for k = 1..num_vars - 1, built from the leaves up.
+  std::vector<detail::Level<F>> levels(num_vars);
+  if (num_vars > 1) levels[num_vars - 1] = detail::parent_level(leaves, empty_denominator);
+  for (std::size_t k = num_vars - 1; k > 1; --k) levels[k - 1] = detail::parent_level(levels[k], levels[k].empty);
+  // body(nodes, empty) on the nodes of level k + 1, which level k's step reads; a level is freed
+  // once read.
+  auto with_level_below = [&](std::size_t k, auto&& body) {
+    if (k + 1 == num_vars) return body(leaves, empty_denominator);
+    auto result = body(std::as_const(levels[k + 1]), levels[k + 1].empty);
+    levels[k + 1] = {};
+    return result;
+  };
   ProvenFractionSum<F> out;
   std::vector<F> point;
   MaskedValue<F> numerator{F::zero()}, denominator{F::zero()};
-  if (masks_of(transcript) != nullptr) {
-    out.claims.root_numerator = detail::parent_level(levels[1]).p.at(0);
-    for (std::size_t k = 0; k < num_vars; ++k) {
-      const F lambda = k == 0 ? F::zero() : transcript.template challenge<F>("gkr/fraction_sum/lambda");
-      const F empty = levels[k + 1].empty;
-      auto halves = detail::children(levels[k + 1]);
-      levels[k + 1] = {};
-      const std::size_t sent[] = {1, 2, 3, 4};
-      const auto claimed = MaskedValue<F>(numerator).add(lambda, denominator);
-      auto proven = k == 0 ? prove_step(detail::level_polynomial(std::span<const F>(point), lambda, empty, std::move(halves)),
-                                        claimed, std::span<const std::size_t>(sent), transcript)
-                           : detail::prove_level_step(std::span<const F>(point), lambda, empty, claimed,
-                                                      std::move(halves), transcript);
-      point = std::move(proven.point);
-      detail::descend(point, numerator, denominator, {proven.sent(0), proven.sent(1), proven.sent(2), proven.sent(3)},
-                      transcript);
-      out.proof.levels.push_back(std::move(proven.step));
-    }
+  const bool masked = masks_of(transcript) != nullptr;
+  if (masked) {
+    const auto& level_1 = num_vars == 1 ? detail::parent_level(leaves, empty_denominator) : detail::parent_level(levels[1], levels[1].empty);
+    out.claims.root_numerator = level_1.p.at(0);
   } else {
-    {
-      const auto [p1_0, p1_1, q1_0, q1_1] = detail::children(levels[1]);
-      out.proof.top = {p1_0[0], p1_1[0], q1_0[0], q1_1[0]};
-    }
+    const auto [p1_0, p1_1, q1_0, q1_1] = num_vars == 1 ? detail::children(leaves, empty_denominator)
+                                                        : detail::children(levels[1], levels[1].empty);
+    out.proof.top = {p1_0[0], p1_1[0], q1_0[0], q1_1[0]};
     const auto& top = out.proof.top;
     out.claims.root_numerator = top[0] * top[3] + top[1] * top[2];
     out.claims.root_denominator = top[2] * top[3];
     absorb_evaluations(transcript, std::span<const F>(out.proof.top));
     detail::descend(point, numerator, denominator, detail::plain_values(std::span<const F>(top)), transcript);
-    levels[1] = {};
-    for (std::size_t k = 1; k < num_vars; ++k) {
-      const F lambda = transcript.template challenge<F>("gkr/fraction_sum/lambda");
-      const F empty = levels[k + 1].empty;
-      auto halves = detail::children(levels[k + 1]);
-      levels[k + 1] = {};
-      auto proven = detail::prove_level_step(std::span<const F>(point), lambda, empty,
-                                             MaskedValue<F>(numerator).add(lambda, denominator), std::move(halves),
-                                             transcript);
-      point = std::move(proven.point);
+  }
+  // Zero knowledge proves level 0 too, by the generic prover on the two nodes under the root.
+  for (std::size_t k = masked ? 0 : 1; k < num_vars; ++k) {
+    const F lambda = k == 0 ? F::zero() : transcript.template challenge<F>("gkr/fraction_sum/lambda");
+    const std::size_t sent[] = {1, 2, 3, 4};
+    const auto claimed = MaskedValue<F>(numerator).add(lambda, denominator);
+    auto proven = with_level_below(k, [&](const auto& below, const F& empty) {
+      return k == 0 ? prove_step(detail::level_polynomial(std::span<const F>(point), lambda, empty,
+                                                          detail::children(below, empty)),
+                                 claimed, std::span<const std::size_t>(sent), transcript)
+                    : detail::prove_level_step(std::span<const F>(point), lambda, empty, claimed, below, transcript);
+    });
+    point = std::move(proven.point);
+    if (masked) {
+      detail::descend(point, numerator, denominator, {proven.sent(0), proven.sent(1), proven.sent(2), proven.sent(3)},
+                      transcript);
+    } else {
       detail::descend(point, numerator, denominator, detail::plain_values(std::span<const F>(proven.step.evaluations)),
                       transcript);
-      out.proof.levels.push_back(std::move(proven.step));
     }
+    out.proof.levels.push_back(std::move(proven.step));
   }
   out.claims.point = std::move(point);
   out.claims.numerator = std::move(numerator);
   out.claims.denominator = std::move(denominator);
   return out;
+}
+
+/// The same over leaves held in p and q (equal lengths).
+template <EncodableField F, class T>
+ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std::size_t num_vars, T& transcript,
+                                        const F& empty_denominator = F::one()) {
+  if (q.size() != p.size()) throw std::invalid_argument("prove_fraction_sum: as many numerators as denominators");
+  const detail::Level<F> leaves{std::move(p), std::move(q), empty_denominator};
+  return prove_fraction_sum(leaves, num_vars, transcript, empty_denominator);
 }
 
 /// Replays the proof: the root it proves and the claims left on the leaves, or why it is

@@ -50,6 +50,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
+#include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/gkr/layer.hpp"
@@ -59,6 +60,8 @@
 #include "zkcnn/nn/integer.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/poly/eq.hpp"
+#include "zkcnn/poly/multilinear.hpp"
+#include "zkcnn/sumcheck/prover.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
 
 namespace zkcnn::nn {
@@ -276,7 +279,7 @@ class MaxPoolLayer {
     const std::vector<F> upsampled_point = window_point(claim.point, transcript);
 
     // (2) The zero-check over the output positions, on the differences D.
-    const std::vector<F> differences = recompose(digits, length);
+    std::vector<F> differences = recompose(digits, length);
     const std::vector<F> tau = transcript.template challenges<F>("nn/maxpool/zero_check", output_num_vars());
     std::vector<std::vector<F>> tables{eq_table(std::span<const F>(tau))};
     std::vector<std::size_t> product{0};
@@ -292,31 +295,14 @@ class MaxPoolLayer {
     for (std::size_t offset = 0; offset < sent.size(); ++offset) offset_values.push_back(zero_check.sent(offset));
     out.proof.zero_check = std::move(zero_check.step);
 
-    // (3) D at the merged point, and both claims in one sumcheck.
+    // (3) D at the merged point, and both claims in one sumcheck over (x, j):
+    //   sum_{x, j} E1(x) [j = 0] A(x) + (E1 + beta E2)(x) 2^(offset_j) d_j(x).
     const std::vector<F> merged_point = window_point(zero_check.point, transcript);
     const F beta = transcript.template challenge<F>("nn/maxpool/combine");
     gkr::MaskedValue<F> claimed = claim.masked_value();
     claimed.add(beta, merged_difference(merged_point, offset_values));
-    const std::size_t rows = digits_.row_count();
-    std::vector<F> first = eq_table(std::span<const F>(upsampled_point));  // E1, zero beyond row 0
-    const std::vector<F> second = eq_table(std::span<const F>(merged_point));
-    std::vector<F> weighted(digits_.digit_count() * length);  // E2
-    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
-      const F weight = power_of_two<F>(digits_.offset(j));
-      for (std::size_t x = 0; x < length; ++x) weighted[j * length + x] = weight * (first[x] + beta * second[x]);
-    }
-    std::vector<F> lifted(rows * length, F::zero());  // A, constant in the row
-    for (std::size_t j = 0; j < rows; ++j) {
-      std::copy(accumulators.begin(), accumulators.end(), lifted.begin() + static_cast<std::ptrdiff_t>(j * length));
-    }
-    std::vector<F> digit_values(digits.begin(), digits.end());
-    sumcheck::SumOfProducts<F> entries(
-        input_num_vars(1), {std::move(first), std::move(lifted), std::move(weighted), std::move(digit_values)},
-        {{F::one(), {0, 1}}, {F::one(), {2, 3}}});
-    const std::size_t entries_sent[] = {1, 3};
-    auto proven = gkr::prove_step(std::move(entries), claimed, std::span<const std::size_t>(entries_sent), transcript);
-    out.input_claims = input_claims(proven.point, proven.sent(0), proven.sent(1));
-    out.proof.entries = std::move(proven.step);
+    out.proof.entries = prove_entries(accumulators, digits, std::move(differences), upsampled_point, merged_point,
+                                      beta, claimed, transcript, out.input_claims);
     return out;
   }
 
@@ -385,6 +371,52 @@ class MaxPoolLayer {
   static DigitLayout layout(std::size_t bits, std::size_t digit_bits) {
     if (bits < 2 || bits > 62) throw std::invalid_argument("MaxPoolLayer: the bit width must be in [2, 62]");
     return DigitLayout({bits}, digit_bits);
+  }
+
+  // Step (3) of prove: the sumcheck over the input positions x and the digit rows j.
+  template <class T>
+  gkr::SumcheckStep<F> prove_entries(std::span<const F> accumulators, std::span<const F> digits,
+                                     std::vector<F> differences, std::span<const F> upsampled_point,
+                                     std::span<const F> merged_point, const F& beta,
+                                     const gkr::MaskedValue<F>& claimed, T& transcript,
+                                     std::vector<gkr::InputClaim<F>>& claims) const {
+    const std::size_t length = geometry_.input().padded_size();
+    const std::size_t rows = digits_.row_count();
+    std::vector<F> first = eq_table(upsampled_point);  // E1, zero beyond row 0
+    std::vector<F> combined = eq_table(merged_point);   // E1 + beta E2
+    zkcnn::detail::parallel_for(0, length, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t x = begin; x < end; ++x) combined[x] = first[x] + beta * combined[x];
+    }, zkcnn::detail::threads_for(length, std::size_t{1} << 14));
+    // The x rounds on tables of one row: summed over j, the first term is E1 A and the second
+    // (E1 + beta E2) D with D = sum_j 2^(offset_j) d_j, the recomposed differences. The row
+    // rounds then run on the tables restricted to the x point: E1(s_x) [j = 0], A(s_x),
+    // 2^(offset_j) (E1 + beta E2)(s_x) and d_j(s_x).
+    std::vector<std::vector<F>> stand_ins{std::move(first), {accumulators.begin(), accumulators.end()},
+                                          std::move(combined), std::move(differences)};
+    if (rows == 1) {  // no row rounds: the digit row itself, with its weight
+      const F weight = power_of_two<F>(digits_.offset(0));
+      for (F& value : stand_ins[2]) value *= weight;
+      stand_ins[3].assign(digits.begin(), digits.end());
+    }
+    sumcheck::SumOfProducts<F> entries(input_num_vars(1), std::move(stand_ins), {{F::one(), {0, 1}}, {F::one(), {2, 3}}});
+    sumcheck::TableSwitch<F> to_rows{geometry_.input().num_vars(), [&](std::vector<std::vector<F>> bound,
+                                                                       std::span<const F> s_x) {
+      std::vector<std::vector<F>> restricted{{bound[0][0]}, std::vector<F>(rows, bound[1][0]), std::vector<F>(rows, F::zero()),
+                                             std::vector<F>(rows, F::zero())};
+      for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
+        restricted[2][j] = power_of_two<F>(digits_.offset(j)) * bound[2][0];
+        restricted[3][j] = evaluate_multilinear(digit_row(digits, j, length), s_x);
+      }
+      return restricted;
+    }};
+    const std::size_t entries_sent[] = {1, 3};
+    auto proven = gkr::prove_step_with(entries.shape(), claimed, std::span<const std::size_t>(entries_sent), transcript,
+                                       [&](const F& sum, const sumcheck::Masking<F>& masking) {
+                                         return sumcheck::prove(std::move(entries), sum, transcript, masking,
+                                                                rows == 1 ? nullptr : &to_rows);
+                                       });
+    claims = input_claims(proven.point, proven.sent(0), proven.sent(1));
+    return std::move(proven.step);
   }
 
   void check_inputs(std::span<const std::span<const F>> inputs) const {

@@ -5,7 +5,9 @@
 // round polynomial is evaluated at 0, 2, ..., d from the folded pairs in the same pass.
 
 #include <algorithm>
+#include <functional>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
@@ -191,13 +193,31 @@ std::vector<F> masked_last_message(const SumOfProductsShape<F>& shape, std::span
 
 }  // namespace detail
 
+/// Binds g's first `rounds` variables on stand-in tables, then puts in g's own tables restricted
+/// to the point so far (`restrict(stand_ins, point)`, each stand-in bound to one value). The
+/// stand-ins must give every one of those rounds the message g's tables would: for instance, a
+/// factor constant in the later variables times one linear in them, summed over the later
+/// variables first, is the product of the first factor and the linear one's sum. Messages,
+/// point and factor values are then those of g, at a fraction of the work when the later
+/// variables multiply the tables' length.
+template <Field F>
+struct TableSwitch {
+  std::size_t rounds = 0;
+  std::function<std::vector<std::vector<F>>(std::vector<std::vector<F>> bound, std::span<const F> point)> restrict;
+};
+
 /// Proves sum_x g(x) + u(x) = claimed_sum, g's masked factors carrying S_k Z(x) (see
 /// masking.hpp; an empty masking proves sum_x g(x)). The caller has bound the claimed sum into
-/// the transcript or passes it to the verifier as the claim. Consumes g's tables.
+/// the transcript or passes it to the verifier as the claim. Consumes g's tables; with a
+/// `table_switch`, g's tables are its stand-ins (see TableSwitch).
 template <EncodableField F, class T>
-ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript, const Masking<F>& masking = {}) {
+ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript, const Masking<F>& masking = {},
+                      const TableSwitch<F>* table_switch = nullptr) {
   const SumOfProductsShape<F> shape = g.shape();
   const std::size_t n = shape.num_vars();
+  if (table_switch != nullptr && (table_switch->rounds == 0 || table_switch->rounds >= n)) {
+    throw std::invalid_argument("sumcheck::prove: a table switch between the first and the last round");
+  }
   const bool masks_factors = masking.masks_factors();
   if ((!masking.additive.empty() && masking.additive.size() != n) ||
       (!masking.masked.empty() && masking.factor_masks.size() != shape.factor_count())) {
@@ -247,7 +267,8 @@ ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript, c
     const F r = detail::round_challenge<F>(transcript, std::span<const F>(message));
     out.proof.round_messages.push_back(std::move(message));
     out.point.push_back(r);
-    if (round + 1 < n && !(own_last_round && round + 2 == n)) {
+    const bool switches = table_switch != nullptr && round + 1 == table_switch->rounds;
+    if (!switches && round + 1 < n && !(own_last_round && round + 2 == n)) {
       pad_tables(4);
       for (auto& table : folded) table.resize(length / 2);
       message = detail::fold_and_next_message(accumulator, std::span<const std::vector<F>>(tables),
@@ -258,10 +279,18 @@ ProverOutput<F> prove(SumOfProducts<F> g, const F& claimed_sum, T& transcript, c
     }
     length = (length + 1) / 2;
     for (auto& table : tables) table.resize(length);
+    if (switches) {
+      tables = table_switch->restrict(std::move(tables), std::span<const F>(out.point));
+      length = 0;
+      for (const auto& table : tables) length = std::max(length, table.size());
+    }
     if (round + 1 < n) {
       if (own_last_round && round + 2 == n) {
         pad_tables(2);
         message = last_message();
+      } else if (switches) {
+        pad_tables(2);
+        message = detail::first_round_message(accumulator, std::span<const std::vector<F>>(tables), length);
       }
       detail::add_additive_part(message, masking.additive, round + 1, std::span<const F>(out.point));
     }

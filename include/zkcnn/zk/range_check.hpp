@@ -36,6 +36,7 @@
 // work) and the values become claims on the witness. Every claim is then opened at once by
 // the scheme's batch opening.
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -180,33 +181,65 @@ std::vector<F> block_point(std::span<const F> r, std::size_t block_vars) {
 
 // The leaves p and q over the witness's index space, up to the end of its last block (the
 // unused entries after it are the empty fraction 0 / alpha, which the fraction tree fills in
-// itself).
+// itself), computed from the witness as the tree reads them (gkr::FractionLeaves).
 template <EncodableField F>
-std::pair<std::vector<F>, std::vector<F>> lookup_leaves(const BlockLayout& layout, const RangeCheckLayout& range,
-                                                        std::span<const F> witness, const LookupChallenges<F>& c) {
-  std::vector<F> p(layout.used_size(), F::zero()), q(layout.used_size(), c.alpha);
-  for (const DigitBlock& b : range.digit_blocks) {
-    const std::size_t length = std::size_t{1} << b.column_vars;
-    for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
-      const F checked_base = c.alpha - c.gamma * F::from_u64(b.digits.width(row));
-      const F padding_base = c.alpha + F::from_u64(b.padding_digit(row));
-      const std::size_t begin = layout.offset(b.block) + row * length;
-      zkcnn::detail::parallel_for(0, length, [&](std::size_t first, std::size_t last) {
-        for (std::size_t x = first; x < last; ++x) {
-          const bool checked = b.is_checked(x);
-          if (checked) p[begin + x] = F::one();
-          q[begin + x] = (checked ? checked_base : padding_base) - witness[begin + x];
+class LookupLeaves {
+ public:
+  LookupLeaves(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> witness,
+               const LookupChallenges<F>& challenges)
+      : witness_(witness), challenges_(challenges), size_(layout.used_size()) {
+    for (const DigitBlock& b : range.digit_blocks) {
+      const std::size_t length = std::size_t{1} << b.column_vars;
+      for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
+        runs_.push_back({layout.offset(b.block) + row * length, length, &b,
+                         challenges.alpha - challenges.gamma * F::from_u64(b.digits.width(row)),
+                         challenges.alpha + F::from_u64(b.padding_digit(row))});
+      }
+    }
+    runs_.push_back({layout.offset(range.multiplicity_block),
+                     std::size_t{1} << RangeCheckLayout::table_vars(range.digit_bits), nullptr, F::zero(), F::zero()});
+    std::sort(runs_.begin(), runs_.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+  }
+
+  std::size_t size() const { return size_; }
+
+  void fill(std::size_t first, std::span<F> p, std::span<F> q) const {
+    std::fill(p.begin(), p.end(), F::zero());
+    std::fill(q.begin(), q.end(), challenges_.alpha);
+    const std::size_t last = first + p.size();
+    auto run = std::upper_bound(runs_.begin(), runs_.end(), first, [](std::size_t i, const Run& r) { return i < r.begin + r.length; });
+    for (; run != runs_.end() && run->begin < last; ++run) {
+      const std::size_t from = std::max(first, run->begin), to = std::min(last, run->begin + run->length);
+      for (std::size_t i = from; i < to; ++i) {
+        const std::size_t x = i - run->begin;
+        if (run->block == nullptr) {  // a multiplicity
+          p[i - first] = -witness_[i];
+          q[i - first] = challenges_.alpha - table_key(x, challenges_.gamma);
+        } else if (run->block->is_checked(x)) {
+          p[i - first] = F::one();
+          q[i - first] = run->checked_base - witness_[i];
+        } else {
+          q[i - first] = run->padding_base - witness_[i];
         }
-      }, zkcnn::detail::threads_for(length, std::size_t{1} << 14));
+      }
     }
   }
-  const std::size_t begin = layout.offset(range.multiplicity_block);
-  for (std::size_t i = 0; i < (std::size_t{1} << RangeCheckLayout::table_vars(range.digit_bits)); ++i) {
-    p[begin + i] = -witness[begin + i];
-    q[begin + i] = c.alpha - table_key(i, c.gamma);
-  }
-  return {std::move(p), std::move(q)};
-}
+
+ private:
+  // One digit row of a digit block (q = base - d), or the multiplicities (block null).
+  struct Run {
+    std::size_t begin;
+    std::size_t length;
+    const DigitBlock* block;
+    F checked_base;  // alpha - gamma w(row)
+    F padding_base;  // alpha + e(row)
+  };
+
+  std::span<const F> witness_;
+  LookupChallenges<F> challenges_;
+  std::size_t size_;
+  std::vector<Run> runs_;  // by position, disjoint
+};
 
 // The blocks whose values are sent, in order: the digit blocks, then the multiplicities.
 inline std::vector<std::size_t> sent_blocks(const RangeCheckLayout& range) {
@@ -302,8 +335,8 @@ RangeCheckProof<P> prove_range_check(const P& pcs, const BlockLayout& layout, co
   using F = typename P::Scalar;
   P::absorb_commitment(transcript, commitment);
   const auto challenges = detail::lookup_challenges<F>(transcript);
-  auto [p, q] = detail::lookup_leaves(layout, range, witness, challenges);
-  auto proven = gkr::prove_fraction_sum(std::move(p), std::move(q), layout.num_vars(), transcript, challenges.alpha);
+  const detail::LookupLeaves<F> leaves(layout, range, witness, challenges);
+  auto proven = gkr::prove_fraction_sum(leaves, layout.num_vars(), transcript, challenges.alpha);
   RangeCheckProof<P> out;
   out.lookup = std::move(proven.proof);
   const std::span<const F> r(proven.claims.point);
@@ -357,8 +390,8 @@ std::pair<gkr::FractionSumProof<F>, std::vector<CommittedClaim<F>>> prove_masked
     const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> witness, std::size_t matrix,
     T& transcript) {
   const auto challenges = detail::lookup_challenges<F>(transcript);
-  auto [p, q] = detail::lookup_leaves(layout, range, witness, challenges);
-  auto proven = gkr::prove_fraction_sum(std::move(p), std::move(q), layout.num_vars(), transcript, challenges.alpha);
+  const detail::LookupLeaves<F> leaves(layout, range, witness, challenges);
+  auto proven = gkr::prove_fraction_sum(leaves, layout.num_vars(), transcript, challenges.alpha);
   auto claims = detail::leaf_claims(layout, range, matrix, proven.claims, challenges);
   return {std::move(proven.proof), std::move(claims)};
 }
