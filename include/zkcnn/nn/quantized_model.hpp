@@ -126,20 +126,34 @@ class IntegerInference {
     return largest;
   }
 
-  // Whether no partial sum of `terms` products of a weight and an input, plus a bias, can reach
-  // 2^62: then 64-bit accumulators are exact and nothing needs checking.
+  // The largest partial sum of `terms` products of a weight and an input, plus a bias.
+  static int128 accumulator_bound(const LayerWeights& w, std::span<const std::int64_t> x, std::size_t terms) {
+    return int128{largest_magnitude(w.kernel)} * largest_magnitude(x) * static_cast<int128>(terms) +
+           largest_magnitude(w.bias);
+  }
+
+  // Whether no partial sum can reach 2^62: then 64-bit accumulators are exact and nothing needs
+  // checking.
   static bool fits_in_64_bits(const LayerWeights& w, std::span<const std::int64_t> x, std::size_t terms) {
-    const int128 bound = int128{largest_magnitude(w.kernel)} * largest_magnitude(x) * static_cast<int128>(terms) +
-                         largest_magnitude(w.bias);
-    return bound < max_magnitude;
+    return accumulator_bound(w, x, terms) < max_magnitude;
+  }
+
+  // Whether weights and inputs fit in 16 bits and no partial sum reaches 2^31: then 32-bit
+  // accumulators of 16-bit products are exact, and compilers vectorize them in any x86-64 build
+  // (SSE2 multiplies eight 16-bit lanes at once), where 64-bit products stay scalar.
+  static bool fits_in_32_bits(const LayerWeights& w, std::span<const std::int64_t> x, std::size_t terms) {
+    constexpr std::int64_t operand_limit = std::int64_t{1} << 15;
+    return largest_magnitude(w.kernel) < operand_limit && largest_magnitude(x) < operand_limit &&
+           accumulator_bound(w, x, terms) < (int128{1} << 31);
   }
 
   Result<Values> apply(const Conv2dSpec& spec, std::size_t layer, const Values& x) const {
     const auto& in = shapes_[layer];
     const auto& out = shapes_[layer + 1];
     const auto& w = model_.weights[layer];
-    const std::size_t k = spec.kernel;
-    if (fits_in_64_bits(w, x, in.channels * k * k)) return convolve_64(spec, layer, x);
+    const std::size_t k = spec.kernel, terms = in.channels * k * k;
+    if (fits_in_32_bits(w, x, terms)) return convolve<std::int16_t, std::int32_t>(spec, layer, x);
+    if (fits_in_64_bits(w, x, terms)) return convolve<std::int64_t, std::int64_t>(spec, layer, x);
     Values y(out.element_count());
     for (std::size_t o = 0; o < out.channels; ++o) {
       for (std::size_t r = 0; r < out.height; ++r) {
@@ -166,31 +180,52 @@ class IntegerInference {
     return y;
   }
 
-  // The convolution with 64-bit accumulators (fits_in_64_bits holds), one output channel per
-  // task: for each kernel tap, a multiply-add over whole rows of the output plane.
-  Values convolve_64(const Conv2dSpec& spec, std::size_t layer, const Values& x) const {
+  // The convolution in Operand and Accumulator arithmetic, exact when the bounds above allow
+  // it, one output channel per task: for each kernel tap, a multiply-add over the output
+  // columns of each row whose input column lies inside the image (computed once per tap, so
+  // the inner loop has no branch and vectorizes).
+  template <class Operand, class Accumulator>
+  Values convolve(const Conv2dSpec& spec, std::size_t layer, const Values& x) const {
     const auto& in = shapes_[layer];
     const auto& out = shapes_[layer + 1];
     const auto& w = model_.weights[layer];
-    const std::size_t k = spec.kernel, plane = out.height * out.width;
-    Values y(out.element_count());
-    parallel_for(0, out.channels, [&](std::size_t first, std::size_t last) {
-      for (std::size_t o = first; o < last; ++o) {
-        std::int64_t* y_plane = y.data() + o * plane;
-        std::fill(y_plane, y_plane + plane, w.bias[o]);
+    const std::size_t k = spec.kernel, plane = out.height * out.width, stride = spec.stride, padding = spec.padding;
+    const std::vector<Operand> inputs(x.begin(), x.end());
+    // The output columns [first, last) of kernel column b, whose input column c stride + b -
+    // padding lies in [0, in.width).
+    std::vector<std::pair<std::size_t, std::size_t>> columns(k);
+    for (std::size_t b = 0; b < k; ++b) {
+      const std::size_t first = b >= padding ? 0 : (padding - b + stride - 1) / stride;
+      const std::size_t last = padding + in.width > b ? std::min(out.width, (padding + in.width - 1 - b) / stride + 1) : 0;
+      columns[b] = {first, std::max(first, last)};
+    }
+    std::vector<Accumulator> y(out.element_count());
+    parallel_for(0, out.channels, [&](std::size_t first_channel, std::size_t last_channel) {
+      for (std::size_t o = first_channel; o < last_channel; ++o) {
+        Accumulator* y_plane = y.data() + o * plane;
+        std::fill(y_plane, y_plane + plane, static_cast<Accumulator>(w.bias[o]));
         for (std::size_t i = 0; i < in.channels; ++i) {
           for (std::size_t a = 0; a < k; ++a) {
             for (std::size_t b = 0; b < k; ++b) {
-              const std::int64_t weight = w.kernel[((o * in.channels + i) * k + a) * k + b];
-              if (weight == 0) continue;
+              const auto weight = static_cast<Operand>(w.kernel[((o * in.channels + i) * k + a) * k + b]);
+              const auto [first, last] = columns[b];
+              if (weight == 0 || first == last) continue;
               for (std::size_t r = 0; r < out.height; ++r) {
-                const std::size_t row = r * spec.stride + a;
-                if (row < spec.padding || row >= spec.padding + in.height) continue;
-                const std::int64_t* x_row = x.data() + (i * in.height + row - spec.padding) * in.width;
-                std::int64_t* y_row = y_plane + r * out.width;
-                for (std::size_t c = 0; c < out.width; ++c) {
-                  const std::size_t col = c * spec.stride + b;
-                  if (col >= spec.padding && col < spec.padding + in.width) y_row[c] += weight * x_row[col - spec.padding];
+                const std::size_t row = r * stride + a;
+                if (row < padding || row >= padding + in.height) continue;
+                // Output column first + n reads input column (first + n) stride + b - padding.
+                const Operand* source =
+                    inputs.data() + (i * in.height + row - padding) * in.width + (first * stride + b - padding);
+                Accumulator* target = y_plane + r * out.width + first;
+                const std::size_t count = last - first;
+                if (stride == 1) {
+                  for (std::size_t n = 0; n < count; ++n) {
+                    target[n] += static_cast<Accumulator>(weight) * static_cast<Accumulator>(source[n]);
+                  }
+                } else {
+                  for (std::size_t n = 0; n < count; ++n) {
+                    target[n] += static_cast<Accumulator>(weight) * static_cast<Accumulator>(source[n * stride]);
+                  }
                 }
               }
             }
@@ -198,7 +233,7 @@ class IntegerInference {
         }
       }
     });
-    return y;
+    return Values(y.begin(), y.end());
   }
 
   Result<Values> apply(const DenseSpec&, std::size_t layer, const Values& x) const {
