@@ -448,7 +448,13 @@ ZKCNN_UNROLL
     return {RawTag{}, montgomery_multiply(a.value_, b.value_)};
   }
   ZKCNN_ALWAYS_INLINE friend constexpr MontgomeryField operator-(const MontgomeryField& a) { return MontgomeryField{} - a; }
-  friend constexpr bool operator==(const MontgomeryField&, const MontgomeryField&) = default;
+  // Limb by limb: the defaulted comparison of the limb array becomes a memcmp call in g++ builds,
+  // and the lookup's fraction tree compares entries with the empty fraction in its hot loops.
+  ZKCNN_ALWAYS_INLINE friend constexpr bool operator==(const MontgomeryField& a, const MontgomeryField& b) {
+    std::uint64_t difference = 0;
+    for (std::size_t i = 0; i < limb_count; ++i) difference |= a.value_[i] ^ b.value_[i];
+    return difference == 0;
+  }
 
   /// Big-endian hexadecimal of the canonical value, for diagnostics.
   friend std::ostream& operator<<(std::ostream& os, const MontgomeryField& x) {

@@ -212,11 +212,27 @@ Level<F> parent_level(const S& below, const F& empty) {
   return out;
 }
 
+// eq(point, j) = low(j mod 2^h) high(j >> h), h half the variables: two tables of square-root
+// size instead of one of 2^point.size() (a level's own size), one multiplication per read.
+template <Field F>
+class SplitEq {
+ public:
+  explicit SplitEq(std::span<const F> point)
+      : low_bits_(point.size() / 2), low_(eq_table(point.first(low_bits_))), high_(eq_table(point.subspan(low_bits_))) {}
+
+  F operator()(std::size_t j) const { return low_[j & ((std::size_t{1} << low_bits_) - 1)] * high_[j >> low_bits_]; }
+
+ private:
+  std::size_t low_bits_;
+  std::vector<F> low_, high_;
+};
+
 // One level's sumcheck, sum_x eq(r, x) f(x) with f = p0 q1 + p1 q0 + lambda q0 q1, by a prover
 // made for it (the sumcheck's hot loop: about half of an auxiliary witness's opening). The eq
 // factor is never folded: in round i, eq(r, x) = C eq(r_i, x_i) eq(r_{>i}, x_{>i}) with C the
 // bound rounds' product, so the round polynomial is C eq(r_i, t) g(t), where
-// g(t) = sum_j eq(r_{>i}, j) f(t, j) has degree 2 and needs three evaluations per pair. The
+// g(t) = sum_j eq(r_{>i}, j) f(t, j) has degree 2 and needs three evaluations per pair (the
+// weights eq(r_{>i}, j) come from a SplitEq, never a table of the level's size). The
 // messages, challenges and factor values are those of sumcheck::prove on level_shape with the
 // same masking (an additive polynomial, added to every message; masked p0..q1, which change
 // the last round only, computed on its own from the one pair left), so the verifier is the
@@ -244,9 +260,6 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
   std::optional<F> pending;
   std::array<std::vector<F>, 4> tables, folded;
   std::array<F, 4> last_low, last_high;  // the one pair left, for the factor values
-  // eq(r_{>i}, .) for round i; the next round's is its pairwise sums (eq sums to one over a
-  // variable), computed in place.
-  std::vector<F> rest = eq_table(r.subspan(1));
   for (std::size_t i = 0; i < k; ++i) {
     const std::size_t raw_per_pair = pending ? 4 : 2;
     const bool from_below = i < 2;
@@ -260,10 +273,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
     }
     const std::size_t pairs = from_below ? std::max<std::size_t>(1, (below.size() + nodes_per_pair - 1) / nodes_per_pair)
                                          : tables[0].size() / raw_per_pair;
-    if (i > 0) {
-      for (std::size_t j = 0; j < rest.size() / 2; ++j) rest[j] = rest[2 * j] + rest[2 * j + 1];
-      rest.resize(rest.size() / 2);
-    }
+    const SplitEq<F> rest(r.subspan(i + 1));  // eq(r_{>i}, j), the weight of pair j
     // Entry e of table t (p0, p1, q0, q1) of pair j, through run buffers of the nodes below
     // (starting at pair `run_start`) or the tables.
     auto from_run = [&](const std::vector<F>& p, const std::vector<F>& q, std::size_t j) {
@@ -339,7 +349,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
         const auto& [c0, c1, d0, d1] = high;  // at t = 1
         // At t = 2: 2 high - low.
         const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
-        const F& w = rest[j];
+        const F w = rest(j);
         g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
         g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
         g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
