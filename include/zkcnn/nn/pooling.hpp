@@ -449,11 +449,13 @@ class MaxPoolLayer {
   // D = sum_j 2^(offset_j) d_j, entry by entry.
   std::vector<F> recompose(std::span<const F> digits, std::size_t length) const {
     std::vector<F> out(length, F::zero());
-    for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
-      const auto row = digit_row(digits, j, length);
-      const F weight = power_of_two<F>(digits_.offset(j));
-      for (std::size_t x = 0; x < row.size(); ++x) out[x] += weight * row[x];
-    }
+    zkcnn::detail::parallel_for(0, length, [&](std::size_t first, std::size_t last) {
+      for (std::size_t j = 0; j < digits_.digit_count(); ++j) {
+        const auto row = digit_row(digits, j, length);
+        const F weight = power_of_two<F>(digits_.offset(j));
+        for (std::size_t x = first; x < std::min(last, row.size()); ++x) out[x] += weight * row[x];
+      }
+    }, zkcnn::detail::threads_for(length * digits_.digit_count(), std::size_t{1} << 14));
     return out;
   }
 

@@ -318,22 +318,39 @@ class IntegerInference {
 
 namespace zkcnn::nn {
 
-/// Integer-only inference: every activation, the input first and the model's output last.
-/// Fails, naming the layer and the value, when an accumulator leaves its bit width.
-inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input) {
+/// Integer-only inference on each input (the model checked once): every activation of each,
+/// the input first and the model's output last. Fails, naming the layer and the value, when an
+/// accumulator leaves its bit width.
+inline Result<std::vector<std::vector<std::vector<std::int64_t>>>> infer_each(
+    const QuantizedModel& model, std::span<const std::vector<std::int64_t>> inputs) {
   if (auto valid = model.validate(); !valid) return valid.error();
   auto shapes = model.architecture.shapes();
   if (!shapes) return shapes.error();
-  if (input.size() != shapes->front().element_count()) {
-    return make_error(Errc::invalid_argument, "inference: the input has " + std::to_string(input.size()) +
-                                                  " values, expected " + std::to_string(shapes->front().element_count()));
-  }
-  for (std::int64_t v : input) {
-    if (v <= -(std::int64_t{1} << 40) || v >= (std::int64_t{1} << 40)) {
-      return make_error(Errc::invalid_argument, "inference: an input value exceeds 2^40");
+  const zkcnn::detail::IntegerInference inference(model, *shapes);
+  std::vector<std::vector<std::vector<std::int64_t>>> traces;
+  for (const auto& input : inputs) {
+    if (input.size() != shapes->front().element_count()) {
+      return make_error(Errc::invalid_argument, "inference: the input has " + std::to_string(input.size()) +
+                                                    " values, expected " + std::to_string(shapes->front().element_count()));
     }
+    for (std::int64_t v : input) {
+      if (v <= -(std::int64_t{1} << 40) || v >= (std::int64_t{1} << 40)) {
+        return make_error(Errc::invalid_argument, "inference: an input value exceeds 2^40");
+      }
+    }
+    auto trace = inference.run(input);
+    if (!trace) return trace.error();
+    traces.push_back(std::move(*trace));
   }
-  return zkcnn::detail::IntegerInference(model, std::move(*shapes)).run(input);
+  return traces;
+}
+
+/// Integer-only inference on one input.
+inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input) {
+  const std::vector<std::int64_t> inputs[] = {{input.begin(), input.end()}};
+  auto traces = infer_each(model, std::span<const std::vector<std::int64_t>>(inputs));
+  if (!traces) return traces.error();
+  return std::move(traces->front());
 }
 
 }  // namespace zkcnn::nn

@@ -204,10 +204,10 @@ class ModelCircuit {
     }
     // activations[k][b]: activation k (0 the input) of sample b.
     std::vector<std::vector<std::vector<std::int64_t>>> activations(shapes_.size());
-    for (const auto& sample : samples) {
-      auto trace = nn::infer(model, sample);
-      if (!trace) return trace.error();
-      for (std::size_t k = 0; k < trace->size(); ++k) activations[k].push_back(std::move((*trace)[k]));
+    auto traces = nn::infer_each(model, samples);
+    if (!traces) return traces.error();
+    for (auto& trace : *traces) {
+      for (std::size_t k = 0; k < trace.size(); ++k) activations[k].push_back(std::move(trace[k]));
     }
     Witness out;
     out.tensors.resize(tensors_.size());
