@@ -42,6 +42,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -240,16 +241,18 @@ class MaxPoolLayer {
   /// position, if a difference needs more bits.
   Result<std::vector<F>> witness(std::span<const F> accumulators) const {
     const std::size_t length = geometry_.input().padded_size();
+    const auto entries = small_integers(accumulators);
+    if (!entries) return entries.error();
+    const auto maxima = window_maxima(*entries);
     std::vector<F> differences(length, F::zero());
-    const auto maxima = forward_values(accumulators);
-    if (!maxima) return maxima.error();
-    for (std::size_t o = 0; o < maxima->size(); ++o) {
-      for (std::size_t offset = 0; offset < geometry_.window_size(); ++offset) {
-        const std::size_t i = geometry_.input_index(o, offset);
-        const std::int64_t entry = i < accumulators.size() ? *to_small_integer(accumulators[i]) : 0;  // checked above
-        differences[i] = F::from_i64((*maxima)[o] - entry);
+    zkcnn::detail::parallel_for(0, maxima.size(), [&](std::size_t first, std::size_t last) {
+      for (std::size_t o = first; o < last; ++o) {
+        for (std::size_t offset = 0; offset < geometry_.window_size(); ++offset) {
+          const std::size_t i = geometry_.input_index(o, offset);
+          differences[i] = F::from_i64(maxima[o] - (*entries)[i]);
+        }
       }
-    }
+    }, zkcnn::detail::threads_for(maxima.size(), std::size_t{1} << 12));
     auto digits = digit_table(digits_, std::span<const F>(differences), geometry_.input().num_vars(), 0);
     if (!digits) return make_error(digits.error().code, "max pooling: a difference from the window maximum: " + digits.error().message);
     return digits;
@@ -257,11 +260,11 @@ class MaxPoolLayer {
 
   std::vector<F> forward(std::span<const std::span<const F>> inputs) const {
     check_inputs(inputs);
-    auto maxima = forward_values(inputs[0]);
-    if (!maxima) throw std::invalid_argument("MaxPoolLayer: " + maxima.error().message);
-    std::vector<F> output;
-    output.reserve(maxima->size());
-    for (std::int64_t m : *maxima) output.push_back(F::from_i64(m));
+    const auto entries = small_integers(inputs[0]);
+    if (!entries) throw std::invalid_argument("MaxPoolLayer: " + entries.error().message);
+    const auto maxima = window_maxima(*entries);
+    std::vector<F> output(maxima.size());
+    for (std::size_t o = 0; o < maxima.size(); ++o) output[o] = F::from_i64(maxima[o]);
     return output;
   }
 
@@ -429,20 +432,43 @@ class MaxPoolLayer {
     gkr::require_dimension(claim, output_num_vars(), "MaxPoolLayer");
   }
 
-  Result<std::vector<std::int64_t>> forward_values(std::span<const F> accumulators) const {
-    std::vector<std::int64_t> maxima(geometry_.output().padded_size(), 0);
-    for (std::size_t o = 0; o < maxima.size(); ++o) {
-      for (std::size_t offset = 0; offset < geometry_.window_size(); ++offset) {
-        const std::size_t i = geometry_.input_index(o, offset);
-        std::int64_t value = 0;
-        if (i < accumulators.size()) {
-          const auto integer = to_small_integer(accumulators[i]);
-          if (!integer) return make_error(Errc::invalid_argument, "max pooling: entry " + std::to_string(i) + " is not a small integer");
-          value = *integer;
+  // The accumulators as integers over the whole padded input (zero past the stored ones),
+  // converted once, on all threads. Fails, naming the entry, on one that is not a small integer.
+  Result<std::vector<std::int64_t>> small_integers(std::span<const F> accumulators) const {
+    std::vector<std::int64_t> out(geometry_.input().padded_size(), 0);
+    const std::size_t stored = std::min(accumulators.size(), out.size());
+    std::vector<std::size_t> bad;  // the first entry that is not a small integer, per thread's range
+    std::mutex bad_mutex;
+    zkcnn::detail::parallel_for(0, stored, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = first; i < last; ++i) {
+        const auto integer = to_small_integer(accumulators[i]);
+        if (!integer) {
+          const std::lock_guard lock(bad_mutex);
+          bad.push_back(i);
+          return;
         }
-        maxima[o] = offset == 0 ? value : std::max(maxima[o], value);
+        out[i] = *integer;
       }
+    }, zkcnn::detail::threads_for(stored, std::size_t{1} << 14));
+    if (!bad.empty()) {
+      return make_error(Errc::invalid_argument,
+                        "max pooling: entry " + std::to_string(*std::min_element(bad.begin(), bad.end())) +
+                            " is not a small integer");
     }
+    return out;
+  }
+
+  std::vector<std::int64_t> window_maxima(std::span<const std::int64_t> entries) const {
+    std::vector<std::int64_t> maxima(geometry_.output().padded_size(), 0);
+    zkcnn::detail::parallel_for(0, maxima.size(), [&](std::size_t first, std::size_t last) {
+      for (std::size_t o = first; o < last; ++o) {
+        std::int64_t maximum = entries[geometry_.input_index(o, 0)];
+        for (std::size_t offset = 1; offset < geometry_.window_size(); ++offset) {
+          maximum = std::max(maximum, entries[geometry_.input_index(o, offset)]);
+        }
+        maxima[o] = maximum;
+      }
+    }, zkcnn::detail::threads_for(maxima.size(), std::size_t{1} << 12));
     return maxima;
   }
 

@@ -98,20 +98,44 @@ struct RangeCheckLayout {
   /// The multiplicities of every table entry among the looked-up digits of `witness`.
   template <EncodableField F>
   std::vector<F> multiplicities(const BlockLayout& layout, std::span<const F> witness) const {
-    std::vector<std::uint64_t> counts(std::size_t{1} << table_vars(digit_bits), 0);
+    // Every digit row, counted on all threads (a count table per chunk of rows, then added).
+    struct Row {
+      const DigitBlock* block;
+      std::size_t row;
+      std::size_t begin;
+    };
+    std::vector<Row> rows;
+    std::size_t entries = 0;
     for (const DigitBlock& b : digit_blocks) {
-      const std::size_t length = std::size_t{1} << b.column_vars;
       for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
-        const std::size_t begin = layout.offset(b.block) + row * length;
-        for (std::size_t x = 0; x < length; ++x) {
-          if (!b.is_checked(x)) continue;
-          const auto digit = nn::to_small_integer(witness[begin + x]);
-          if (!digit || *digit < 0 || *digit >= (std::int64_t{1} << b.digits.width(row))) {
-            throw std::invalid_argument("RangeCheckLayout: a digit outside its width");
-          }
-          ++counts[table_index(b.digits.width(row), static_cast<std::uint64_t>(*digit))];
-        }
+        rows.push_back({&b, row, layout.offset(b.block) + (row << b.column_vars)});
+        entries += std::size_t{1} << b.column_vars;
       }
+    }
+    const std::size_t table_size = std::size_t{1} << table_vars(digit_bits);
+    const std::size_t threads = zkcnn::detail::threads_for(entries, std::size_t{1} << 16);
+    std::vector<std::vector<std::uint64_t>> partial(threads);
+    zkcnn::detail::parallel_for(0, threads, [&](std::size_t first_thread, std::size_t last_thread) {
+      for (std::size_t t = first_thread; t < last_thread; ++t) {
+        std::vector<std::uint64_t> counts(table_size, 0);
+        for (std::size_t k = t; k < rows.size(); k += threads) {
+          const auto& [b, row, begin] = rows[k];
+          const std::size_t width = b->digits.width(row);
+          for (std::size_t x = 0; x < (std::size_t{1} << b->column_vars); ++x) {
+            if (!b->is_checked(x)) continue;
+            const auto digit = nn::to_small_integer(witness[begin + x]);
+            if (!digit || *digit < 0 || *digit >= (std::int64_t{1} << width)) {
+              throw std::invalid_argument("RangeCheckLayout: a digit outside its width");
+            }
+            ++counts[table_index(width, static_cast<std::uint64_t>(*digit))];
+          }
+        }
+        partial[t] = std::move(counts);
+      }
+    }, threads);
+    std::vector<std::uint64_t> counts(table_size, 0);
+    for (const auto& part : partial) {
+      for (std::size_t i = 0; i < table_size; ++i) counts[i] += part[i];
     }
     std::vector<F> out(counts.size());
     for (std::size_t i = 0; i < counts.size(); ++i) out[i] = F::from_u64(counts[i]);
