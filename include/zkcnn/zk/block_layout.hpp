@@ -58,10 +58,11 @@ class BlockLayout {
     return full;
   }
 
-  /// Copies a block's table into the whole polynomial's table.
+  /// Copies a block's table into the whole polynomial's table (stored at least up to
+  /// used_size(): the padding after it is zero, and may be left out).
   template <Field F>
   void place(std::size_t block, std::span<const F> table, std::span<F> whole) const {
-    if (table.size() > (std::size_t{1} << block_vars_.at(block)) || whole.size() != size()) {
+    if (table.size() > (std::size_t{1} << block_vars_.at(block)) || whole.size() < used_size() || whole.size() > size()) {
       throw std::invalid_argument("BlockLayout::place: table does not fit");
     }
     std::copy(table.begin(), table.end(), whole.begin() + static_cast<std::ptrdiff_t>(offsets_[block]));

@@ -101,6 +101,8 @@ class ModelCircuit {
   /// The tables of one proof: every tensor, the auxiliary witness, and the model's outputs.
   struct Witness {
     std::vector<std::vector<F>> tensors;
+    /// The auxiliary witness up to the end of its last block (aux_layout().used_size()); the
+    /// entries after it are zero and are not stored.
     std::vector<F> aux;
     std::vector<std::vector<std::int64_t>> outputs;
     /// Accuracy circuits: the samples classified as labelled.
@@ -211,7 +213,7 @@ class ModelCircuit {
     }
     Witness out;
     out.tensors.resize(tensors_.size());
-    out.aux.assign(aux_layout_.size(), F::zero());
+    out.aux.assign(aux_layout_.used_size(), F::zero());
     for (std::size_t t = 0; t < tensors_.size(); ++t) {
       if (tensor_activation_[t] != no_activation) out.tensors[t] = tensor_table(t, activations[tensor_activation_[t]]);
     }
