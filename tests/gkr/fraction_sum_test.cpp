@@ -168,6 +168,9 @@ TEST_CASE("fraction sum: empty fractions 0/E inside and after the leaves given a
     // The same tree from every leaf given.
     auto t_full = transcript();
     CHECK(zkcnn::gkr::prove_fraction_sum(leaves.p, leaves.q, num_vars, t_full, empty).proof == proven.proof);
+    // The same tree with the level above the leaves computed whenever it is read.
+    auto t_unstored = transcript();
+    CHECK(zkcnn::gkr::prove_fraction_sum(prefix.p, prefix.q, num_vars, t_unstored, empty, 0).proof == proven.proof);
   }
 }
 

@@ -185,28 +185,52 @@ inline std::size_t dealt_pieces(std::size_t nodes) {
   return zkcnn::detail::threads_for(nodes, std::size_t{1} << 12) * pieces_per_thread;
 }
 
-// The level above `below`: node x adds nodes 2x and 2x + 1, and two empty nodes make an empty
-// one without a multiplication.
+// The level above `below` (FractionLeaves), computed when read: node x adds nodes 2x and
+// 2x + 1, and two empty nodes make an empty one without a multiplication. parent_level stores
+// it; the level above the leaves is read this way when it has more nodes than the prover is
+// told to store (default_largest_stored_level: 512 MB of BN254 nodes).
+inline constexpr std::size_t default_largest_stored_level = std::size_t{1} << 23;
+
+template <Field F, class S>
+class ParentNodes {
+ public:
+  ParentNodes(const S& below, const F& below_empty) : below_(below), below_empty_(below_empty), empty_(below_empty * below_empty) {}
+
+  std::size_t size() const { return (below_.size() + 1) / 2; }
+  const F& empty() const { return empty_; }
+
+  void fill(std::size_t first, std::span<F> p, std::span<F> q) const {
+    std::vector<F> child_p(2 * p.size()), child_q(2 * p.size());
+    read_nodes(below_, below_empty_, 2 * first, std::span<F>(child_p), std::span<F>(child_q));
+    const F zero = F::zero();
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      const F &p0 = child_p[2 * i], &p1 = child_p[2 * i + 1], &q0 = child_q[2 * i], &q1 = child_q[2 * i + 1];
+      if (p0 == zero && p1 == zero && q0 == below_empty_ && q1 == below_empty_) {
+        p[i] = zero;
+        q[i] = empty_;
+        continue;
+      }
+      p[i] = p0 * q1 + p1 * q0;
+      q[i] = q0 * q1;
+    }
+  }
+
+ private:
+  const S& below_;
+  F below_empty_;
+  F empty_;
+};
+
+// The level above `below`, stored.
 template <Field F, class S>
 Level<F> parent_level(const S& below, const F& empty) {
-  const std::size_t live = (below.size() + 1) / 2;
-  Level<F> out{std::vector<F>(live), std::vector<F>(live), empty * empty};
-  const F zero = F::zero();
+  const ParentNodes<F, S> parents(below, empty);
+  const std::size_t live = parents.size();
+  Level<F> out{std::vector<F>(live), std::vector<F>(live), parents.empty()};
   for_dealt_pieces(live, dealt_pieces(live), [&](std::size_t, std::size_t first, std::size_t last) {
-    std::vector<F> p(2 * std::min(run_pairs, last - first)), q(p.size());
     for (std::size_t start = first; start < last; start += run_pairs) {
       const std::size_t count = std::min(run_pairs, last - start);
-      read_nodes(below, empty, 2 * start, std::span<F>(p.data(), 2 * count), std::span<F>(q.data(), 2 * count));
-      for (std::size_t i = 0; i < count; ++i) {
-        const F &p0 = p[2 * i], &p1 = p[2 * i + 1], &q0 = q[2 * i], &q1 = q[2 * i + 1];
-        if (p0 == zero && p1 == zero && q0 == empty && q1 == empty) {
-          out.p[start + i] = zero;
-          out.q[start + i] = out.empty;
-          continue;
-        }
-        out.p[start + i] = p0 * q1 + p1 * q0;
-        out.q[start + i] = q0 * q1;
-      }
+      parents.fill(start, std::span<F>(out.p.data() + start, count), std::span<F>(out.q.data() + start, count));
     }
   });
   return out;
@@ -428,24 +452,38 @@ concept FractionLeaves = Field<F> && requires(const S& leaves, std::size_t first
 };
 
 /// Proves the tree over 2^num_vars leaves (num_vars >= 1), of which `leaves` give a prefix (at
-/// least one leaf); the others are the empty fraction 0 / empty_denominator (nonzero).
+/// least one leaf); the others are the empty fraction 0 / empty_denominator (nonzero). The
+/// level above the leaves is stored if it has at most `largest_stored_level` nodes, and
+/// otherwise computed from the leaves whenever it is read (the same proof, in less memory).
 template <EncodableField F, class T, FractionLeaves<F> S>
 ProvenFractionSum<F> prove_fraction_sum(const S& leaves, std::size_t num_vars, T& transcript,
-                                        const F& empty_denominator = F::one()) {
+                                        const F& empty_denominator = F::one(),
+                                        std::size_t largest_stored_level = detail::default_largest_stored_level) {
   const std::size_t size = leaves.size();
   if (num_vars == 0 || size == 0 || size > (std::size_t{1} << num_vars) || empty_denominator == F::zero()) {
     throw std::invalid_argument(
         "prove_fraction_sum: between 1 and 2^num_vars leaves, num_vars >= 1, a nonzero empty denominator");
   }
   transcript.absorb_u64("gkr/fraction_sum/num_vars", num_vars);
-  // levels[k] for k = 1..num_vars - 1, built from the leaves up.
+  // levels[k] for k = 1..num_vars - 1, built from the leaves up; the level above the leaves is
+  // not stored when it is large (computed from the leaves as it is read: three multiplications
+  // a node, against as many entries as leaves held).
+  const detail::ParentNodes<F, S> above_leaves(leaves, empty_denominator);
+  const bool stores_above_leaves = num_vars < 3 || above_leaves.size() <= largest_stored_level;
   std::vector<detail::Level<F>> levels(num_vars);
-  if (num_vars > 1) levels[num_vars - 1] = detail::parent_level(leaves, empty_denominator);
-  for (std::size_t k = num_vars - 1; k > 1; --k) levels[k - 1] = detail::parent_level(levels[k], levels[k].empty);
+  if (num_vars > 1) {
+    levels[num_vars - 2 + (stores_above_leaves ? 1 : 0)] =
+        stores_above_leaves ? detail::parent_level(leaves, empty_denominator)
+                            : detail::parent_level(above_leaves, above_leaves.empty());
+  }
+  for (std::size_t k = num_vars - (stores_above_leaves ? 1 : 2); k > 1; --k) {
+    levels[k - 1] = detail::parent_level(levels[k], levels[k].empty);
+  }
   // body(nodes, empty) on the nodes of level k + 1, which level k's step reads; a level is freed
   // once read.
   auto with_level_below = [&](std::size_t k, auto&& body) {
     if (k + 1 == num_vars) return body(leaves, empty_denominator);
+    if (k + 2 == num_vars && !stores_above_leaves) return body(above_leaves, above_leaves.empty());
     auto result = body(std::as_const(levels[k + 1]), levels[k + 1].empty);
     levels[k + 1] = {};
     return result;
@@ -497,10 +535,11 @@ ProvenFractionSum<F> prove_fraction_sum(const S& leaves, std::size_t num_vars, T
 /// The same over leaves held in p and q (equal lengths).
 template <EncodableField F, class T>
 ProvenFractionSum<F> prove_fraction_sum(std::vector<F> p, std::vector<F> q, std::size_t num_vars, T& transcript,
-                                        const F& empty_denominator = F::one()) {
+                                        const F& empty_denominator = F::one(),
+                                        std::size_t largest_stored_level = detail::default_largest_stored_level) {
   if (q.size() != p.size()) throw std::invalid_argument("prove_fraction_sum: as many numerators as denominators");
   const detail::Level<F> leaves{std::move(p), std::move(q), empty_denominator};
-  return prove_fraction_sum(leaves, num_vars, transcript, empty_denominator);
+  return prove_fraction_sum(leaves, num_vars, transcript, empty_denominator, largest_stored_level);
 }
 
 /// Replays the proof: the root it proves and the claims left on the leaves, or why it is
