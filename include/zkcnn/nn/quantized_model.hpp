@@ -97,6 +97,20 @@ class IntegerInference {
   IntegerInference(const QuantizedModel& model, std::vector<ActivationShape> shapes)
       : model_(model), shapes_(std::move(shapes)) {}
 
+  /// Fails unless `input` has the model's input size and every value is below 2^40.
+  Status check_input(std::span<const std::int64_t> input) const {
+    if (input.size() != shapes_.front().element_count()) {
+      return make_error(Errc::invalid_argument, "inference: the input has " + std::to_string(input.size()) +
+                                                    " values, expected " + std::to_string(shapes_.front().element_count()));
+    }
+    for (std::int64_t v : input) {
+      if (v <= -(std::int64_t{1} << 40) || v >= (std::int64_t{1} << 40)) {
+        return make_error(Errc::invalid_argument, "inference: an input value exceeds 2^40");
+      }
+    }
+    return {};
+  }
+
   Result<std::vector<std::vector<std::int64_t>>> run(std::span<const std::int64_t> input) const {
     std::vector<std::vector<std::int64_t>> activations{{input.begin(), input.end()}};
     for (std::size_t i = 0; i < model_.architecture.layers.size(); ++i) {
@@ -190,7 +204,15 @@ class IntegerInference {
     const auto& out = shapes_[layer + 1];
     const auto& w = model_.weights[layer];
     const std::size_t k = spec.kernel, plane = out.height * out.width, stride = spec.stride, padding = spec.padding;
-    const std::vector<Operand> inputs(x.begin(), x.end());
+    // The inputs as operands: narrowed once on the 16-bit path, read in place on the 64-bit one.
+    std::vector<Operand> narrowed;
+    std::span<const Operand> inputs;
+    if constexpr (std::is_same_v<Operand, std::int64_t>) {
+      inputs = x;
+    } else {
+      narrowed.assign(x.begin(), x.end());
+      inputs = narrowed;
+    }
     // The output columns [first, last) of kernel column b, whose input column c stride + b -
     // padding lies in [0, in.width).
     std::vector<std::pair<std::size_t, std::size_t>> columns(k);
@@ -233,7 +255,11 @@ class IntegerInference {
         }
       }
     });
-    return Values(y.begin(), y.end());
+    if constexpr (std::is_same_v<Accumulator, std::int64_t>) {
+      return y;
+    } else {
+      return Values(y.begin(), y.end());
+    }
   }
 
   Result<Values> apply(const DenseSpec&, std::size_t layer, const Values& x) const {
@@ -318,39 +344,40 @@ class IntegerInference {
 
 namespace zkcnn::nn {
 
-/// Integer-only inference on each input (the model checked once): every activation of each,
-/// the input first and the model's output last. Fails, naming the layer and the value, when an
-/// accumulator leaves its bit width.
-inline Result<std::vector<std::vector<std::vector<std::int64_t>>>> infer_each(
-    const QuantizedModel& model, std::span<const std::vector<std::int64_t>> inputs) {
+namespace detail {
+
+// The interpreter of a model whose weights and shapes are checked.
+inline Result<zkcnn::detail::IntegerInference> checked_inference(const QuantizedModel& model) {
   if (auto valid = model.validate(); !valid) return valid.error();
   auto shapes = model.architecture.shapes();
   if (!shapes) return shapes.error();
-  const zkcnn::detail::IntegerInference inference(model, *shapes);
+  return zkcnn::detail::IntegerInference(model, std::move(*shapes));
+}
+
+}  // namespace detail
+
+/// Integer-only inference: every activation, the input first and the model's output last.
+/// Fails, naming the layer and the value, when an accumulator leaves its bit width.
+inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input) {
+  auto inference = detail::checked_inference(model);
+  if (!inference) return inference.error();
+  if (auto ok = inference->check_input(input); !ok) return ok.error();
+  return inference->run(input);
+}
+
+/// The same on each input, the model checked once.
+inline Result<std::vector<std::vector<std::vector<std::int64_t>>>> infer_each(
+    const QuantizedModel& model, std::span<const std::vector<std::int64_t>> inputs) {
+  auto inference = detail::checked_inference(model);
+  if (!inference) return inference.error();
   std::vector<std::vector<std::vector<std::int64_t>>> traces;
   for (const auto& input : inputs) {
-    if (input.size() != shapes->front().element_count()) {
-      return make_error(Errc::invalid_argument, "inference: the input has " + std::to_string(input.size()) +
-                                                    " values, expected " + std::to_string(shapes->front().element_count()));
-    }
-    for (std::int64_t v : input) {
-      if (v <= -(std::int64_t{1} << 40) || v >= (std::int64_t{1} << 40)) {
-        return make_error(Errc::invalid_argument, "inference: an input value exceeds 2^40");
-      }
-    }
-    auto trace = inference.run(input);
+    if (auto ok = inference->check_input(input); !ok) return ok.error();
+    auto trace = inference->run(input);
     if (!trace) return trace.error();
     traces.push_back(std::move(*trace));
   }
   return traces;
-}
-
-/// Integer-only inference on one input.
-inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input) {
-  const std::vector<std::int64_t> inputs[] = {{input.begin(), input.end()}};
-  auto traces = infer_each(model, std::span<const std::vector<std::int64_t>>(inputs));
-  if (!traces) return traces.error();
-  return std::move(traces->front());
 }
 
 }  // namespace zkcnn::nn
