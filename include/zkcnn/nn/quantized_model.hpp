@@ -340,26 +340,22 @@ class IntegerInference {
   std::vector<ActivationShape> shapes_;
 };
 
+// The interpreter of a model whose weights and shapes are checked.
+inline Result<IntegerInference> checked_inference(const QuantizedModel& model) {
+  if (auto valid = model.validate(); !valid) return valid.error();
+  auto shapes = model.architecture.shapes();
+  if (!shapes) return shapes.error();
+  return IntegerInference(model, std::move(*shapes));
+}
+
 }  // namespace zkcnn::detail
 
 namespace zkcnn::nn {
 
-namespace detail {
-
-// The interpreter of a model whose weights and shapes are checked.
-inline Result<zkcnn::detail::IntegerInference> checked_inference(const QuantizedModel& model) {
-  if (auto valid = model.validate(); !valid) return valid.error();
-  auto shapes = model.architecture.shapes();
-  if (!shapes) return shapes.error();
-  return zkcnn::detail::IntegerInference(model, std::move(*shapes));
-}
-
-}  // namespace detail
-
 /// Integer-only inference: every activation, the input first and the model's output last.
 /// Fails, naming the layer and the value, when an accumulator leaves its bit width.
 inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input) {
-  auto inference = detail::checked_inference(model);
+  auto inference = zkcnn::detail::checked_inference(model);
   if (!inference) return inference.error();
   if (auto ok = inference->check_input(input); !ok) return ok.error();
   return inference->run(input);
@@ -368,7 +364,7 @@ inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel
 /// The same on each input, the model checked once.
 inline Result<std::vector<std::vector<std::vector<std::int64_t>>>> infer_each(
     const QuantizedModel& model, std::span<const std::vector<std::int64_t>> inputs) {
-  auto inference = detail::checked_inference(model);
+  auto inference = zkcnn::detail::checked_inference(model);
   if (!inference) return inference.error();
   std::vector<std::vector<std::vector<std::int64_t>>> traces;
   for (const auto& input : inputs) {
