@@ -150,6 +150,29 @@ TEMPLATE_TEST_CASE("sumcheck completeness on random instances", "[sumcheck][comp
   }
 }
 
+TEMPLATE_TEST_CASE("sumcheck completeness on sparse tables with more factors than the prover marks", "[sumcheck][completeness]",
+                   zkcnn::bn254::Fr, zkcnn::Goldilocks) {
+  // The prover skips the terms of a factor zero on a pair and the multiplication of a fold
+  // between equal entries; it marks the first 64 factors only. Tables here have zero and
+  // constant stretches, single zeros, and 70 factors, with terms on both sides of the 64th.
+  using F = TestType;
+  zkcnn::testing::DeterministicRng rng(0x73756d33);
+  constexpr std::size_t n = 6;
+  constexpr std::size_t factor_count = 70;
+  std::vector<std::vector<F>> tables;
+  for (std::size_t k = 0; k < factor_count; ++k) {
+    std::vector<F> table(std::size_t{1} << n);
+    for (std::size_t x = 0; x < table.size(); ++x) {
+      const std::size_t block = (x + k) / 8 % 4;
+      table[x] = block == 0 ? F::zero() : block == 1 ? F::from_u64(k + 1) : (x + k) % 5 == 0 ? F::zero() : F::random(rng);
+    }
+    tables.push_back(std::move(table));
+  }
+  std::vector<sc::Term<F>> terms{{F::one(), {0, 1}}, {F::from_u64(3), {64, 65, 2}}, {F::one(), {66, 69}},
+                                 {F::from_u64(5), {3, 67, 68, 4}}, {F::one(), {63}}};
+  check_completeness(sc::SumOfProducts<F>(n, std::move(tables), std::move(terms)));
+}
+
 TEMPLATE_TEST_CASE("sumcheck: round messages are the restricted sums g_i(t)", "[sumcheck][prover]",
                    zkcnn::bn254::Fr, zkcnn::GoldilocksExt2) {
   using F = TestType;

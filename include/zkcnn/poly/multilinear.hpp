@@ -18,16 +18,21 @@ namespace zkcnn {
 
 namespace detail {
 
+/// low + r (high - low): a multilinear table's value between two entries. Equal entries (the
+/// zeros of padding, a constant stretch) skip the multiplication.
+template <Field F>
+inline F interpolate(const F& low, const F& high, const F& r) {
+  const F step = high - low;
+  return step.is_zero() ? low : low + r * step;
+}
+
 /// Folds the lowest variable of `in` at r into `out` (out.size() == ceil(in.size() / 2)):
 /// out[j] = in[2j] + r (in[2j+1] - in[2j]), with a missing in[2j+1] read as zero. `out` may
 /// alias the front of `in`.
 template <Field F>
 void fold_lowest_variable(std::span<const F> in, std::span<F> out, const F& r) {
   const std::size_t pairs = in.size() / 2;
-  for (std::size_t j = 0; j < pairs; ++j) {
-    const F low = in[2 * j];
-    out[j] = low + r * (in[2 * j + 1] - low);
-  }
+  for (std::size_t j = 0; j < pairs; ++j) out[j] = interpolate(in[2 * j], in[2 * j + 1], r);
   if (in.size() % 2 == 1) {
     const F low = in[in.size() - 1];
     out[pairs] = low - r * low;

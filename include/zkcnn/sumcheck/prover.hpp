@@ -5,6 +5,7 @@
 // round polynomial is evaluated at 0, 2, ..., d from the folded pairs in the same pass.
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <stdexcept>
@@ -49,8 +50,13 @@ class RoundAccumulator {
     // Each term's factors as offsets into line_, flattened, so the hot loop reads one array.
     term_begin_.push_back(0);
     for (const auto& term : shape.terms()) {
-      for (std::size_t f : term.factors) factor_offsets_.push_back(f * points_);
+      std::uint64_t mask = 0;
+      for (std::size_t f : term.factors) {
+        factor_offsets_.push_back(f * points_);
+        mask |= factor_bit(f);
+      }
       term_begin_.push_back(factor_offsets_.size());
+      term_masks_.push_back(mask);
     }
   }
 
@@ -64,8 +70,16 @@ class RoundAccumulator {
     for (std::size_t i = 0; i < per_term_.size(); ++i) per_term_[i] += other.per_term_[i];
   }
 
-  /// Sets factor k's values on the current pair.
+  /// Sets factor k's values on the current pair. A factor zero on the pair is only marked: the
+  /// terms it is in vanish on the pair and are skipped (padding, and the zeros of sparse
+  /// tables, cost a comparison instead of the products).
   ZKCNN_ALWAYS_INLINE void set_pair(std::size_t k, const F& low, const F& high) {
+    const std::uint64_t bit = factor_bit(k);
+    if (bit != 0 && low.is_zero() && high.is_zero()) {
+      zero_factors_ |= bit;
+      return;
+    }
+    zero_factors_ &= ~bit;
     F* values = &line_[k * points_];
     values[0] = low;
     values[1] = high;
@@ -78,6 +92,7 @@ class RoundAccumulator {
     const std::size_t* offsets = factor_offsets_.data();
     F* acc = per_term_.data();
     for (std::size_t i = 0; i + 1 < term_begin_.size(); ++i, acc += points_) {
+      if ((term_masks_[i] & zero_factors_) != 0) continue;
       const std::size_t begin = term_begin_[i];
       const std::size_t end = term_begin_[i + 1];
       for (std::size_t t = 0; t < points_; t += (t == 0 ? 2 : 1)) {
@@ -108,6 +123,11 @@ class RoundAccumulator {
   std::vector<F> per_term_;  // per_term_[i * points_ + t]: term i's products, without coefficient
   std::vector<std::size_t> factor_offsets_;
   std::vector<std::size_t> term_begin_;
+  // Bit k stands for factor k. Factors past the 64th have none: their lines are always set,
+  // and the terms they are in skipped only for another factor's zero.
+  static std::uint64_t factor_bit(std::size_t k) { return k < 64 ? std::uint64_t{1} << k : 0; }
+  std::vector<std::uint64_t> term_masks_;  // the bits of each term's factors
+  std::uint64_t zero_factors_ = 0;         // the factors zero on the current pair
 };
 
 // Field operations per chunk below which a round runs on one thread: thread start-up would
@@ -158,8 +178,8 @@ std::vector<F> fold_and_next_message(RoundAccumulator<F>& acc, std::span<const s
     for (std::size_t j = begin; j < end; ++j) {
       for (std::size_t k = 0; k < tables.size(); ++k) {
         const F* table = tables[k].data();
-        const F low = table[4 * j] + r * (table[4 * j + 1] - table[4 * j]);
-        const F high = table[4 * j + 2] + r * (table[4 * j + 3] - table[4 * j + 2]);
+        const F low = zkcnn::detail::interpolate(table[4 * j], table[4 * j + 1], r);
+        const F high = zkcnn::detail::interpolate(table[4 * j + 2], table[4 * j + 3], r);
         folded[k][2 * j] = low;
         folded[k][2 * j + 1] = high;
         local.set_pair(k, low, high);
