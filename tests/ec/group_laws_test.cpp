@@ -1,12 +1,14 @@
-// Group laws, scalar multiplication and affine conversion for every curve type (the two
-// shipped G1s and the test curve of ec_test_support.hpp), on random points of the prime-order
-// subgroup and on the edge cases of the incomplete Jacobian formulas (P + P, P + (-P), O).
+// Group laws, scalar multiplication (by the point and by a fixed-base table) and affine
+// conversion for every curve type (the two shipped G1s and the test curve of
+// ec_test_support.hpp), on random points of the prime-order subgroup and on the edge cases of the incomplete Jacobian formulas (P + P, P + (-P), O).
 
 #include <catch2/catch.hpp>
 
 #include <array>
 #include <cstdint>
 #include <vector>
+
+#include <zkcnn/ec/fixed_base.hpp>
 
 #include "ec/ec_test_support.hpp"
 
@@ -205,6 +207,29 @@ TEMPLATE_TEST_CASE("scalar multiplication by integers of any length", "[ec][scal
   std::vector<std::uint8_t> r_plus_5(r.begin(), r.end());
   r_plus_5 = zkcnn::ec_testing::add_small(r_plus_5, 5);
   CHECK(p.mul_le_bytes(r_plus_5) == p.mul_u64(5));
+}
+
+TEMPLATE_TEST_CASE("a fixed-base table multiplies as the point does", "[ec][scalar]", ZKCNN_TEST_ALL_GROUPS) {
+  using G = TestType;
+  using Fr = typename G::Scalar;
+  auto rng = make_rng(8);
+  const G p = random_point<G>(rng);
+  const zkcnn::FixedBaseTable<G> table(p);
+  for (int trial = 0; trial < 16; ++trial) {
+    const Fr k = Fr::random(rng);
+    CHECK(table.multiply(k) == p * k);
+  }
+  // Zero bytes, every byte value in the lowest and the highest byte, and -1 (all bytes set).
+  CHECK(table.multiply(Fr::zero()).is_identity());
+  CHECK(table.multiply(-Fr::one()) == -p);
+  Fr top_byte = Fr::one();  // 256^(bytes - 1)
+  for (std::size_t i = 1; i < Fr::byte_size; ++i) top_byte *= Fr::from_u64(256);
+  for (std::uint64_t k = 1; k < 256; ++k) {
+    CHECK(table.multiply(Fr::from_u64(k)) == p.mul_u64(k));
+    const Fr top = Fr::from_u64(k) * top_byte;
+    CHECK(table.multiply(top) == p * top);
+  }
+  CHECK(zkcnn::FixedBaseTable<G>(G::identity()).multiply(Fr::random(rng)).is_identity());
 }
 
 TEMPLATE_TEST_CASE("to_affine and from_affine_checked", "[ec][affine]", ZKCNN_TEST_ALL_GROUPS) {

@@ -3,6 +3,9 @@
 // (docs/protocol.md section 7): every generator is hash_to_group of a domain string and an index,
 // so nobody knows a discrete-log relation between them.
 
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -11,6 +14,7 @@
 
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/ec/fixed_base.hpp"
 #include "zkcnn/ec/msm.hpp"
 
 namespace zkcnn {
@@ -44,14 +48,27 @@ class PedersenKey {
            std::size_t threads = detail::default_thread_count()) const {
     if (message.size() > generators_.size()) throw std::invalid_argument("PedersenKey::commit: message longer than the key");
     const G body = msm<G>(std::span<const G>(generators_).first(message.size()), message, threads);
-    return group_traits<G>::add(body, group_traits<G>::scalar_mul(blinding_, blind));
+    return group_traits<G>::add(body, blinding_multiple(blind));
+  }
+
+  /// blind * H, from a table of H's multiples built on first use (committers make one per
+  /// row; verifiers never need it).
+  G blinding_multiple(const Scalar& blind) const {
+    std::call_once(blinding_table_->built, [&] { blinding_table_->table.emplace(blinding_); });
+    return blinding_table_->table->multiply(blind);
   }
 
  private:
+  struct LazyTable {
+    std::once_flag built;
+    std::optional<FixedBaseTable<G>> table;
+  };
   std::string domain_;
   std::vector<G> generators_;
   G blinding_{};
   G value_base_{};
+  // Shared by copies of the key: they have the same H.
+  std::shared_ptr<LazyTable> blinding_table_ = std::make_shared<LazyTable>();
 };
 
 }  // namespace zkcnn
