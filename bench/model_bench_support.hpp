@@ -14,6 +14,7 @@
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/precompiled.hpp>
+#include <zkcnn/process/memory.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 
 namespace zkcnn_bench {
@@ -35,6 +36,8 @@ inline const Pcs& pcs() {
 /// Runs the registered benchmarks with the command line's flags, after making the key (outside
 /// every timing). Returns main's exit status.
 inline int run_benchmarks(int argc, char** argv) {
+  // As the command-line tools do: freed tables are reused rather than mapped afresh.
+  benchmark::AddCustomContext("allocator", zkcnn::reuse_freed_memory() ? "reuses freed memory" : "system default");
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   (void)pcs();

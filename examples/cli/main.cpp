@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <zkcnn/process/memory.hpp>
+
 #include "arguments.hpp"
 #include "cli.hpp"
 #include "commands.hpp"
@@ -30,6 +32,7 @@ int exit_status(ExitCode code) { return static_cast<int>(code); }
 
 int main(int argc, char** argv) {
   using namespace zkcnn::cli;
+  zkcnn::reuse_freed_memory();  // a prover's tables are freed and allocated again at every step
   if (argc < 2) {
     print_usage(stderr);
     return exit_status(ExitCode::bad_input);

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include <zkcnn/process/memory.hpp>
 #include <zkcnn/random/os_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/sharded_accuracy.hpp>
@@ -193,6 +194,7 @@ int run(int argc, char** argv, int rank, int ranks) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  zkcnn::reuse_freed_memory();  // a prover's tables are freed and allocated again at every step
   MPI_Init(&argc, &argv);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

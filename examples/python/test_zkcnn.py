@@ -6,6 +6,7 @@ examples/models and ZKCNN_CLI at the command-line tool.
 """
 
 import os
+import platform
 import stat
 import subprocess
 import threading
@@ -224,3 +225,7 @@ def test_a_three_channel_model_commits_and_proves_from_npy_files(tmp_path):
     np.testing.assert_array_equal(tool_statement.input, zkcnn.quantize_input(tool_commitment, image))
     assert zkcnn.verify(tool_commitment, tool_statement, zkcnn.Proof.load(files["P"]))
     assert not zkcnn.verify(commitment, tool_statement, zkcnn.Proof.load(files["P"]))
+
+
+def test_the_allocator_setting_is_taken_where_the_c_library_is_glibc():
+    assert zkcnn.reuse_freed_memory() == (platform.libc_ver()[0] == "glibc")

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include <zkcnn/process/memory.hpp>
 #include <zkcnn/version.hpp>
 
 #include "cli.hpp"
@@ -445,6 +446,11 @@ PYBIND11_MODULE(zkcnn, m) {
         return verdict_of(cli::verify_accuracy(commitment, statement, proof, {}, output_for(false), "statement"));
       },
       py::arg("commitment"), py::arg("statement"), py::arg("proof"), "Checks an accuracy proof against the commitment.");
+
+  m.def("reuse_freed_memory", &zkcnn::reuse_freed_memory,
+        "Asks the C library's allocator to keep freed memory for reuse: proofs run faster (each step's "
+        "tables no longer take fresh pages), and the process keeps its peak memory until it exits. "
+        "Returns whether the allocator took the setting (glibc only). The command-line tools do this.");
 
   m.def(
       "fashion_mnist",

@@ -22,6 +22,7 @@
 
 #include "zkcnn/ec/bls12_381_g1.hpp"
 #include "zkcnn/ec/bn254_g1.hpp"
+#include "zkcnn/ec/fixed_base.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/ec/short_weierstrass.hpp"
 
@@ -59,6 +60,8 @@
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/poly/univariate.hpp"
+
+#include "zkcnn/process/memory.hpp"
 
 #include "zkcnn/transcript/sha256.hpp"
 #include "zkcnn/transcript/transcript.hpp"
