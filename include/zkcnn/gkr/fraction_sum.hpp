@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -125,6 +126,9 @@ struct Level {
 // Nodes are read in runs of this many pairs through a buffer of the thread's (a few hundred
 // kilobytes: in cache, and reused, where a table of the run's children would be fresh memory).
 inline constexpr std::size_t run_pairs = std::size_t{1} << 10;
+// The level sumcheck's rounds that read the nodes below instead of stored tables (see
+// prove_level): each costs a pass over them; the first tables hold an eighth of them.
+inline constexpr std::size_t rounds_from_below = 3;
 
 // Nodes [first, first + p.size()) into p and q, the empty fraction past the stored ones.
 template <Field F, class S>
@@ -260,8 +264,10 @@ class SplitEq {
 // messages, challenges and factor values are those of sumcheck::prove on level_shape with the
 // same masking (an additive polynomial, added to every message; masked p0..q1, which change
 // the last round only, computed on its own from the one pair left), so the verifier is the
-// generic one. p0..q1 are never stored whole: the first two rounds read the nodes below
-// (k >= 1 variables) in runs, and the first fold is the first table written. A pair whose
+// generic one. p0..q1 are never stored whole: the first rounds_from_below rounds read the
+// nodes below (k >= 1 variables) in runs, folding each pair's entries by the challenges so far,
+// and the last of them writes the first tables, an eighth of the nodes below each (the leaves'
+// level is the range check's largest allocation). A pair whose
 // entries are all the empty fraction (0, 0, E, E) stays so when folded, and f = lambda E^2
 // on it: such pairs, inside the live prefix or past it, add lambda E^2 times the sum of their
 // eq weights, which is one minus the weights of the others (eq sums to one).
@@ -277,16 +283,18 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
   F bound = F::one();  // C
   const std::array<F, 4> empty{F::zero(), F::zero(), empty_denominator, empty_denominator};
   const F empty_value = lambda * empty_denominator * empty_denominator;
-  // From round 1 on, the pairs hold the previous round's entries and `pending` its challenge:
-  // one sweep folds them into `folded` and evaluates the new pairs (four raw entries per pair).
-  // From round 2 on, `tables` hold the previous fold; the two sets of buffers then swap, so a
-  // level allocates them once.
+  // Round i's pairs are the nodes below folded by the challenges of rounds 0..i-1: read and
+  // folded by all of them while the rounds read from below, then from `tables`, which hold the
+  // previous round's fold, by the last one (`pending`). The round that writes tables
+  // writes them into `folded`; the two sets of buffers then swap, so a level allocates them once.
   std::optional<F> pending;
   std::array<std::vector<F>, 4> tables, folded;
   std::array<F, 4> last_low, last_high;  // the one pair left, for the factor values
   for (std::size_t i = 0; i < k; ++i) {
-    const std::size_t raw_per_pair = pending ? 4 : 2;
-    const bool from_below = i < 2;
+    const bool from_below = i < rounds_from_below;
+    const std::span<const F> fold_by = from_below ? std::span<const F>(out.point) : std::span<const F>(&*pending, 1);
+    const std::size_t raw_per_pair = std::size_t{2} << fold_by.size();
+    const bool writes_tables = i > 0 && i + 1 >= rounds_from_below;
     const std::size_t nodes_per_pair = 2 * raw_per_pair;  // below, p and q interleaved by bit
     if (!from_below) {
       // A whole number of pairs: empty entries appended, within the level (whose size is a
@@ -308,15 +316,19 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
     auto from_tables = [&](std::size_t j) {
       return [&tables, j, raw_per_pair](std::size_t t, std::size_t e) -> const F& { return tables[t][raw_per_pair * j + e]; };
     };
-    // The pair's values at t = 0 and t = 1, folding with the pending challenge.
+    // The pair's values at t = 0 and t = 1: each half of its raw entries folded by fold_by
+    // (at most rounds_from_below - 1 challenges, the first binding neighbours).
     auto pair_values = [&](auto&& raw, std::array<F, 4>& low, std::array<F, 4>& high) {
+      const std::size_t half = raw_per_pair / 2;
       for (std::size_t t = 0; t < 4; ++t) {
-        if (pending) {
-          low[t] = raw(t, 0) + *pending * (raw(t, 1) - raw(t, 0));
-          high[t] = raw(t, 2) + *pending * (raw(t, 3) - raw(t, 2));
-        } else {
-          low[t] = raw(t, 0);
-          high[t] = raw(t, 1);
+        for (std::size_t side = 0; side < 2; ++side) {
+          std::array<F, std::size_t{1} << (rounds_from_below - 1)> entries;
+          for (std::size_t e = 0; e < half; ++e) entries[e] = raw(t, side * half + e);
+          for (std::size_t width = half; width > 1; width /= 2) {
+            const F& c = fold_by[fold_by.size() - std::countr_zero(width)];
+            for (std::size_t e = 0; e < width / 2; ++e) entries[e] = zkcnn::detail::interpolate(entries[2 * e], entries[2 * e + 1], c);
+          }
+          (side == 0 ? low : high)[t] = entries[0];
         }
       }
     };
@@ -343,7 +355,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
         message.push_back(bound * eq_t * (v[0] * v[3] + v[1] * v[2] + lambda * v[2] * v[3]));
       }
     } else {
-      if (pending) {
+      if (writes_tables) {
         for (auto& table : folded) table.resize(2 * pairs);
       }
       // g(0), g(1), g(2) and the eq weight of the pairs that are not empty, accumulated per
@@ -356,14 +368,14 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
           for (std::size_t e = 0; e < raw_per_pair; ++e) is_empty = is_empty && raw(t, e) == empty[t];
         }
         if (is_empty) {
-          if (pending) {
+          if (writes_tables) {
             for (std::size_t t = 0; t < 4; ++t) folded[t][2 * j] = folded[t][2 * j + 1] = empty[t];
           }
           return;
         }
         std::array<F, 4> low, high;
         pair_values(raw, low, high);
-        if (pending) {
+        if (writes_tables) {
           for (std::size_t t = 0; t < 4; ++t) {
             folded[t][2 * j] = low[t];
             folded[t][2 * j + 1] = high[t];
@@ -406,7 +418,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
       // eq(r_i, t) = 1 - r_i - t + 2 r_i t at t = 0, 2, 3.
       message = {bound * (F::one() - ri) * g[0], bound * (F::from_u64(3) * ri - F::one()) * g[2],
                  bound * (F::from_u64(5) * ri - F::from_u64(2)) * g3};
-      if (pending) std::swap(tables, folded);
+      if (writes_tables) std::swap(tables, folded);
     }
     sumcheck::detail::add_additive_part(message, masking.additive, i, std::span<const F>(out.point));
     const F challenge = sumcheck::detail::round_challenge<F>(transcript, std::span<const F>(message));
