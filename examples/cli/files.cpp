@@ -194,7 +194,7 @@ zk::ModelProverState<Pcs> prover_state(const SecretFile& secret, const Commitmen
       secret.opening.row_blinds.size() != weights.rows.size()) {
     throw mismatch("its blinding factors do not fit the commitment's shape");
   }
-  return {circuit.weights_table(secret.model), secret.opening};
+  return {circuit.weights_integers(secret.model), secret.opening};
 }
 
 std::vector<std::uint8_t> encode(const SecretFile& file) {

@@ -1,9 +1,11 @@
 // The zero-knowledge opening of every committed claim at once (zk/hiding_opening.hpp): claims
 // on two Hyrax-committed tables (with mask terms) and linear claims on committed masks verify
 // together; a false value anywhere, every field element of the proof changed, and a claim
-// moved to another matrix are rejected; the encoding round trips.
+// moved to another matrix are rejected; the encoding round trips; a table of integers opens as
+// the field elements it stands for.
 
 #include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/nn/integer.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
@@ -46,8 +48,15 @@ struct Setup {
   zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng> masks{pcs().key(), 8, rng};
   std::vector<Claim> claims;
   std::vector<Linear> linear;
+  std::vector<std::int64_t> first_integers;  // when set, the prover reads `first` as these integers
 
-  Setup() {
+  explicit Setup(bool integer_first = false) {
+    if (integer_first) {
+      // Integers of one byte and beyond: the opening takes a byte's multiple from a table and
+      // multiplies larger ones.
+      for (std::size_t i = 0; i < first.size(); ++i) first_integers.push_back(static_cast<std::int64_t>(i * 37 % 601) - 300);
+      first = zkcnn::nn::to_field<F>(first_integers);
+    }
     std::tie(first_commitment, first_opening) = pcs().commit(std::span<const F>(first), 6, rng, column_vars);
     std::tie(second_commitment, second_opening) = pcs().commit(std::span<const F>(second), 4, rng, column_vars);
     zkcnn::Sha256Transcript scratch("draws");
@@ -80,7 +89,9 @@ struct Setup {
     const auto blinds = masks.row_blinds();
     const auto rows = mask_rows();
     const zkcnn::zk::OpenedMatrix<G> matrices[] = {
-        {first_commitment.rows, first, first_opening.row_blinds},
+        {first_commitment.rows,
+         first_integers.empty() ? zkcnn::zk::MatrixEntries<F>(first) : zkcnn::zk::MatrixEntries<F>(first_integers),
+         first_opening.row_blinds},
         {second_commitment.rows, second, second_opening.row_blinds},
         {rows, masks.values(), blinds}};
     zkcnn::Sha256Transcript t("opening");
@@ -105,6 +116,14 @@ std::vector<std::uint8_t> encode(const zkcnn::zk::HidingOpeningProof<G>& proof) 
 }
 
 }  // namespace
+
+TEST_CASE("hiding opening: a table of integers opens as its field elements do") {
+  Setup integers(true), fields(true);
+  fields.first_integers.clear();  // the same values, read as field elements
+  const auto proof = integers.prove();
+  CHECK(encode(proof) == encode(fields.prove()));
+  CHECK(integers.verify(proof, integers.claims, integers.linear));
+}
 
 TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs are rejected") {
   Setup setup;

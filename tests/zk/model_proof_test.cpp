@@ -297,13 +297,14 @@ TEST_CASE("entries in the padding of committed weights cannot change the outputs
   a.layers = {FlattenSpec{}, DenseSpec{3}, RescaleReluSpec{16, 0}, DenseSpec{2}};
   QuantizedModel model{a, {{}, {{1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, {0, 0, 0}}, {}, {{1, 1, 1, 1, -1, 0}, {0, 0}}}};
   const auto circuit = zkcnn::zk::ModelCircuit<F>::compile(a, 1).value();
-  auto weights = circuit.weights_table(model);
+  auto weights = circuit.weights_integers(model);
   const auto& layout = circuit.weights_layout();
-  weights[layout.offset(0) + ((3u << 2) | 3u)] = F::from_u64(1);
-  weights[layout.offset(1) + 3] = F::from_u64(100);
-  weights[layout.offset(2) + ((0u << 2) | 3u)] = F::from_u64(1000);
+  weights[layout.offset(0) + ((3u << 2) | 3u)] = 1;
+  weights[layout.offset(1) + 3] = 100;
+  weights[layout.offset(2) + ((0u << 2) | 3u)] = 1000;
   zkcnn::testing::DeterministicRng rng(11);
-  auto [commitment, opening] = pcs().commit(std::span<const F>(weights), layout.num_vars(), rng);
+  const auto field_weights = zkcnn::nn::to_field<F>(weights);
+  auto [commitment, opening] = pcs().commit(std::span<const F>(field_weights), layout.num_vars(), rng);
   const zkcnn::zk::ModelProverState<Pcs> state{weights, std::move(opening)};
   const zkcnn::zk::ModelCommitment<Pcs> model_commitment{std::move(commitment)};
 
@@ -316,7 +317,7 @@ TEST_CASE("entries in the padding of committed weights cannot change the outputs
   for (const auto& step : circuit.steps()) {
     if (const auto* dense = std::get_if<zkcnn::nn::DenseLayer<F>>(&step.layer)) {
       const std::size_t row = dense->weight_shape().dim(1), outputs = dense->output_shape().padded_size();
-      const F* w = weights.data() + layout.offset(step.inputs[0].index);
+      const F* w = field_weights.data() + layout.offset(step.inputs[0].index);
       const auto& input = witness.tensors[step.inputs[1].index];
       std::vector<F> y(outputs, F::zero());
       for (std::size_t o = 0; o < outputs; ++o)
@@ -324,7 +325,7 @@ TEST_CASE("entries in the padding of committed weights cannot change the outputs
       witness.tensors[step.output] = y;
     } else if (const auto* bias = std::get_if<zkcnn::nn::BiasLayer<F>>(&step.layer)) {
       const std::span<const F> inputs[] = {witness.tensors[step.inputs[0].index],
-                                           std::span<const F>(weights).subspan(layout.offset(step.inputs[1].index),
+                                           std::span<const F>(field_weights).subspan(layout.offset(step.inputs[1].index),
                                                                                           std::size_t{1} << layout.block_num_vars(step.inputs[1].index))};
       witness.tensors[step.output] = bias->forward(std::span<const std::span<const F>>(inputs));
     } else if (const auto* relu = std::get_if<zkcnn::nn::RescaleReluLayer<F>>(&step.layer)) {
@@ -362,6 +363,16 @@ TEST_CASE("witness generation names the layer whose accumulator overflows", "[zk
                                        std::span<const std::vector<std::int64_t>>(x), f.rng);
   REQUIRE_FALSE(proven);
   CHECK_THAT(proven.error().message, Catch::Contains("layer 4 (rescale-relu)") && Catch::Contains("2-bit"));
+}
+
+TEST_CASE("a prover state whose table is not the architecture's is refused", "[zk]") {
+  Fixture f;
+  auto state = f.committed.second;
+  state.weights.pop_back();
+  const auto x = f.inputs(1);
+  auto proven = zkcnn::zk::prove_model(pcs(), f.model, state, f.committed.first, std::span<const std::vector<std::int64_t>>(x), f.rng);
+  REQUIRE_FALSE(proven);
+  CHECK_THAT(proven.error().message, Catch::Contains("prover state"));
 }
 
 }  // namespace

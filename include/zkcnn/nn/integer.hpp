@@ -6,8 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/parallel.hpp"
 
 namespace zkcnn::nn {
 
@@ -36,6 +39,16 @@ std::optional<std::int64_t> to_small_integer(const F& value) {
   if (auto positive = low_bits(value)) return static_cast<std::int64_t>(*positive);
   if (auto negative = low_bits(-value)) return -static_cast<std::int64_t>(*negative);
   return std::nullopt;
+}
+
+/// The field elements the integers stand for, in order, converted on all threads.
+template <Field F>
+std::vector<F> to_field(std::span<const std::int64_t> integers) {
+  std::vector<F> out(integers.size());
+  zkcnn::detail::parallel_for(0, integers.size(), [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) out[i] = F::from_i64(integers[i]);
+  }, zkcnn::detail::threads_for(integers.size(), std::size_t{1} << 14));
+  return out;
 }
 
 /// 2^k in the field, for k < 64.

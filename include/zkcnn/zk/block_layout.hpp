@@ -59,9 +59,10 @@ class BlockLayout {
   }
 
   /// Copies a block's table into the whole polynomial's table (stored at least up to
-  /// used_size(): the padding after it is zero, and may be left out).
-  template <Field F>
-  void place(std::size_t block, std::span<const F> table, std::span<F> whole) const {
+  /// used_size(): the padding after it is zero, and may be left out). Entries are field
+  /// elements or the integers they stand for.
+  template <class T>
+  void place(std::size_t block, std::span<const T> table, std::span<T> whole) const {
     if (table.size() > (std::size_t{1} << block_vars_.at(block)) || whole.size() < used_size() || whole.size() > size()) {
       throw std::invalid_argument("BlockLayout::place: table does not fit");
     }

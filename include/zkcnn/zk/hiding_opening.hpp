@@ -30,8 +30,11 @@
 // Nothing else is revealed.
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -81,11 +84,50 @@ struct CommittedMatrix {
   std::span<const G> rows;
 };
 
-/// The prover's view: the table (row-major, zero-padded), and the rows' blinding factors.
+/// A committed table's entries, row-major and zero-padded: field elements, or the integers
+/// they stand for (a model's weights, which their owner keeps as integers).
+template <Field F>
+class MatrixEntries {
+ public:
+  template <class R>
+    requires std::convertible_to<const R&, std::span<const F>>
+  MatrixEntries(const R& values) : values_(values) {}  // NOLINT: implicit, as the span it wraps
+  MatrixEntries(std::span<const std::int64_t> integers) : integers_(integers) {}  // NOLINT
+  MatrixEntries(const std::vector<std::int64_t>& integers) : integers_(integers) {}  // NOLINT
+
+  std::size_t size() const { return integers_.empty() ? values_.size() : integers_.size(); }
+  F operator[](std::size_t i) const { return integers_.empty() ? values_[i] : F::from_i64(integers_[i]); }
+
+  /// out[c - first] += weight * entry(begin + c) for c in [first, last). Integers of one byte
+  /// (quantized weights) pick a precomputed multiple of the weight, an addition instead of a
+  /// multiplication; larger ones (biases) are multiplied.
+  void add_scaled(std::size_t begin, std::size_t first, std::size_t last, const F& weight, F* out) const {
+    if (integers_.empty()) {
+      const F* row = values_.data() + begin;
+      for (std::size_t c = first; c < last; ++c) out[c - first] += weight * row[c];
+      return;
+    }
+    std::array<F, 256> multiples;  // multiples[v + 128] = v * weight
+    multiples[128] = F::zero();
+    for (std::size_t v = 129; v < 256; ++v) multiples[v] = multiples[v - 1] + weight;
+    for (std::size_t v = 128; v-- > 0;) multiples[v] = multiples[v + 1] - weight;
+    const std::int64_t* row = integers_.data() + begin;
+    for (std::size_t c = first; c < last; ++c) {
+      const std::int64_t v = row[c];
+      out[c - first] += v >= -128 && v < 128 ? multiples[static_cast<std::size_t>(v + 128)] : weight * F::from_i64(v);
+    }
+  }
+
+ private:
+  std::span<const F> values_;
+  std::span<const std::int64_t> integers_;
+};
+
+/// The prover's view: the table, and the rows' blinding factors.
 template <CommitmentGroup G>
 struct OpenedMatrix {
   std::span<const G> rows;
-  std::span<const scalar_of<G>> table;
+  MatrixEntries<scalar_of<G>> table;
   std::span<const scalar_of<G>> row_blinds;
 };
 
@@ -268,9 +310,8 @@ std::vector<scalar_of<G>> row_combination(const OpenedMatrix<G>& m,
       0, width,
       [&](std::size_t first, std::size_t last) {
         for (const auto& [r, weight] : rows) {
-          const F* row = m.table.data() + r * width;
           const std::size_t end = std::min(last, m.table.size() - r * width);
-          for (std::size_t c = first; c < end; ++c) u[c] += weight * row[c];
+          if (first < end) m.table.add_scaled(r * width, first, end, weight, u.data() + first);
         }
       },
       zkcnn::detail::threads_for(width, grain));

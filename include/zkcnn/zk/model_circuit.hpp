@@ -145,35 +145,39 @@ class ModelCircuit {
   std::size_t choice_block() const { return range_checked_.size(); }
   std::size_t difference_block() const { return range_checked_.size() + 1; }
 
-  /// The committed polynomial of the model's weights.
+  /// The committed polynomial of the model's weights, as field elements.
   std::vector<F> weights_table(const nn::QuantizedModel& model) const {
-    std::vector<F> table(weights_layout_.size(), F::zero());
+    return nn::to_field<F>(weights_integers(model));
+  }
+
+  /// The same polynomial's entries as the integers they are: what the model's owner keeps
+  /// (ModelProverState), at a quarter of the memory of field elements.
+  std::vector<std::int64_t> weights_integers(const nn::QuantizedModel& model) const {
+    std::vector<std::int64_t> table(weights_layout_.size(), 0);
     for (const auto& [spec, kernel_block, bias_block] : weight_blocks_) {
       const auto& weights = model.weights[spec];
       const auto& in = shapes_[spec];
       const auto& out = shapes_[spec + 1];
-      std::vector<F> kernel(std::size_t{1} << weights_layout_.block_num_vars(kernel_block), F::zero());
+      std::vector<std::int64_t> kernel(std::size_t{1} << weights_layout_.block_num_vars(kernel_block), 0);
       if (const auto* conv = std::get_if<nn::Conv2dSpec>(&architecture_.layers[spec])) {
         const nn::TensorShape shape{out.channels, in.channels, conv->kernel, conv->kernel};
         std::size_t n = 0;
         for (std::size_t o = 0; o < out.channels; ++o)
           for (std::size_t i = 0; i < in.channels; ++i)
             for (std::size_t a = 0; a < conv->kernel; ++a)
-              for (std::size_t c = 0; c < conv->kernel; ++c) kernel[shape.offset({o, i, a, c})] = F::from_i64(weights.kernel[n++]);
+              for (std::size_t c = 0; c < conv->kernel; ++c) kernel[shape.offset({o, i, a, c})] = weights.kernel[n++];
       } else {
         // Dense: column j of the logical matrix is input entry j, wherever the input's layout puts it.
         const TensorLayout& input = tensors_[dense_input_tensor_.at(spec)];
         const std::size_t in_bits = input.physical.num_vars() - input.physical.dimension_bits()[0];
         for (std::size_t o = 0; o < out.channels; ++o) {
           for (std::size_t j = 0; j < in.element_count(); ++j) {
-            kernel[(o << in_bits) | input.position(0, j)] = F::from_i64(weights.kernel[o * in.element_count() + j]);
+            kernel[(o << in_bits) | input.position(0, j)] = weights.kernel[o * in.element_count() + j];
           }
         }
       }
-      weights_layout_.place(kernel_block, std::span<const F>(kernel), std::span<F>(table));
-      std::vector<F> bias;
-      for (std::int64_t b : weights.bias) bias.push_back(F::from_i64(b));
-      weights_layout_.place(bias_block, std::span<const F>(bias), std::span<F>(table));
+      weights_layout_.place(kernel_block, std::span<const std::int64_t>(kernel), std::span<std::int64_t>(table));
+      weights_layout_.place(bias_block, std::span<const std::int64_t>(weights.bias), std::span<std::int64_t>(table));
     }
     return table;
   }

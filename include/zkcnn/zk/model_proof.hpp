@@ -97,10 +97,12 @@ struct ModelCommitment {
   }
 };
 
-/// The model owner's secret: the weights' table and the commitment's blinding.
+/// The model owner's secret: the weights' table and the commitment's blinding. The table's
+/// entries are kept as the integers they are (ModelCircuit::weights_integers): VGG-16's 2^25
+/// entries take 0.27 GB so, against 1.07 GB as field elements.
 template <ModelPCS P>
 struct ModelProverState {
-  std::vector<typename P::Scalar> weights;
+  std::vector<std::int64_t> weights;
   typename P::Opening opening;
 };
 
@@ -119,14 +121,14 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   if (auto valid = model.validate(); !valid) return valid.error();
   auto circuit = ModelCircuit<F>::compile(model.architecture, 1);
   if (!circuit) return circuit.error();
-  std::vector<F> weights = circuit->weights_table(model);
+  std::vector<std::int64_t> weights = circuit->weights_integers(model);
   // Columns take the smaller half of the variables: the verifier's multi-scalar multiplication
   // covers the rows and the columns alike, but the prover's inner-product argument folds one
   // generator per column with a scalar multiplication, and the weights' commitment, published
   // once, does not travel in proofs.
   const std::size_t vars = circuit->weights_layout().num_vars();
   const std::size_t columns = std::min({std::max<std::size_t>(vars / 2, 1), vars, pcs.max_column_vars()});
-  auto [commitment, opening] = pcs.commit(std::span<const F>(weights), vars, rng, columns, progress);
+  auto [commitment, opening] = pcs.commit(std::span<const F>(nn::to_field<F>(weights)), vars, rng, columns, progress);
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
@@ -431,6 +433,8 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     for (const auto& merge : merged.proof) gkr::write_step(body, merge);
     book.observe(TableRef::Source::tensor, step.output, std::span<const F>(merged.claim.point));
     std::vector<std::span<const F>> inputs_view;
+    std::vector<std::vector<F>> weight_blocks;  // this step's blocks of the weights, as field elements
+    weight_blocks.reserve(step.inputs.size());
     for (const TableRef& ref : step.inputs) {
       if (ref.source == TableRef::Source::tensor) {
         inputs_view.emplace_back(witness.tensors[ref.index]);
@@ -438,9 +442,13 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
       }
       const bool is_weights = ref.source == TableRef::Source::weights;
       const BlockLayout& layout = is_weights ? circuit.weights_layout() : circuit.aux_layout();
-      const std::vector<F>& whole = is_weights ? state.weights : witness.aux;
-      const auto begin = whole.begin() + static_cast<std::ptrdiff_t>(layout.offset(ref.index));
-      inputs_view.emplace_back(&*begin, std::size_t{1} << layout.block_num_vars(ref.index));
+      const std::size_t offset = layout.offset(ref.index), size = std::size_t{1} << layout.block_num_vars(ref.index);
+      if (is_weights) {
+        weight_blocks.push_back(nn::to_field<F>(std::span<const std::int64_t>(state.weights).subspan(offset, size)));
+        inputs_view.emplace_back(weight_blocks.back());
+      } else {
+        inputs_view.emplace_back(std::span<const F>(witness.aux).subspan(offset, size));
+      }
     }
     std::visit(
         [&](const auto& layer) {
@@ -524,7 +532,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     {
       zkcnn::detail::PhaseScope scope(ProverPhase::openings);
       const auto weights_claims = plain_claims(book.weights);
-      auto weights_opening = pcs.prove_batch(std::span<const F>(state.weights), state.opening, commitment.weights,
+      auto weights_opening = pcs.prove_batch(std::span<const F>(nn::to_field<F>(state.weights)), state.opening, commitment.weights,
                                              std::span<const EvaluationClaim<F>>(weights_claims), transcript, rng);
       write_blob(body, P::encode_batch_proof(weights_opening));
     }
@@ -545,6 +553,18 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
 }  // namespace detail
 
 namespace detail {
+
+/// The owner's state must hold the weights' table of this architecture (a state made for
+/// another model is refused before any work).
+template <ModelPCS P>
+Status check_prover_state(const ModelCircuit<typename P::Scalar>& circuit, const ModelProverState<P>& state) {
+  if (state.weights.size() != circuit.weights_layout().size()) {
+    return make_error(Errc::invalid_argument, "prove: the prover state holds " + std::to_string(state.weights.size()) +
+                                                  " weight entries, the architecture's table " +
+                                                  std::to_string(circuit.weights_layout().size()));
+  }
+  return {};
+}
 
 /// Zero knowledge needs a key that holds each opening's columns and mask.
 template <ModelPCS P>
@@ -572,6 +592,7 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
   ProverProfile profile;
   auto circuit = ModelCircuit<F>::compile(model.architecture, inputs.size());
   if (!circuit) return circuit.error();
+  if (auto ok = detail::check_prover_state(*circuit, state); !ok) return ok.error();
   if (auto ok = detail::check_zero_knowledge_key(pcs, *circuit, commitment, options); !ok) return ok.error();
   auto witness = [&] {
     zkcnn::detail::ProfileSession session(profile, ProverPhase::witness);

@@ -67,6 +67,7 @@ LeakReport lenet_leaks(bool accuracy, bool zero_knowledge, Mutation mutation) {
     if (key != F::zero().to_bytes() && key != F::one().to_bytes()) secrets.insert(key);
   };
   // The tables' values at every point the proof reaches on them.
+  const auto weights = zkcnn::nn::to_field<F>(c.committed.second.weights);
   auto at_point = [&](TableRef::Source source, std::size_t index, std::span<const F> point) {
     std::span<const F> table;
     switch (source) {
@@ -74,7 +75,7 @@ LeakReport lenet_leaks(bool accuracy, bool zero_knowledge, Mutation mutation) {
         table = witness.tensors[index];
         break;
       case TableRef::Source::weights:
-        table = c.committed.second.weights;
+        table = weights;
         break;
       case TableRef::Source::aux:
         table = witness.aux;
