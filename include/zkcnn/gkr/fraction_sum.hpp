@@ -266,11 +266,11 @@ class SplitEq {
 // the last round only, computed on its own from the one pair left), so the verifier is the
 // generic one. p0..q1 are never stored whole: the first rounds_from_below rounds read the
 // nodes below (k >= 1 variables) in runs, folding each pair's entries by the challenges so far,
-// and the last of them writes the first tables, an eighth of the nodes below each (the leaves'
-// level is the range check's largest allocation). A pair whose
-// entries are all the empty fraction (0, 0, E, E) stays so when folded, and f = lambda E^2
-// on it: such pairs, inside the live prefix or past it, add lambda E^2 times the sum of their
-// eq weights, which is one minus the weights of the others (eq sums to one).
+// and the last of them writes the first tables, an eighth of the nodes below each (over the
+// leaves, these are the range check's largest allocation). A pair whose entries are all the
+// empty fraction (0, 0, E, E) stays so when folded, and f = lambda E^2 on it: such pairs,
+// inside the live prefix or past it, add lambda E^2 times the sum of their eq weights, which
+// is one minus the weights of the others (eq sums to one).
 template <EncodableField F, class T, class S>
 sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, const F& empty_denominator,
                                       const F& claim, const S& below, T& transcript,
@@ -284,9 +284,9 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
   const std::array<F, 4> empty{F::zero(), F::zero(), empty_denominator, empty_denominator};
   const F empty_value = lambda * empty_denominator * empty_denominator;
   // Round i's pairs are the nodes below folded by the challenges of rounds 0..i-1: read and
-  // folded by all of them while the rounds read from below, then from `tables`, which hold the
-  // previous round's fold, by the last one (`pending`). The round that writes tables
-  // writes them into `folded`; the two sets of buffers then swap, so a level allocates them once.
+  // folded by all of them while the rounds read from below, then read from `tables` (the
+  // previous round's fold) and folded by the last one, `pending`. A round that writes tables
+  // writes `folded`, and the two sets of buffers swap, so a level allocates them once.
   std::optional<F> pending;
   std::array<std::vector<F>, 4> tables, folded;
   std::array<F, 4> last_low, last_high;  // the one pair left, for the factor values
