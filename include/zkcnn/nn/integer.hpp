@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
@@ -41,13 +42,27 @@ std::optional<std::int64_t> to_small_integer(const F& value) {
   return std::nullopt;
 }
 
-/// The field elements the integers stand for, in order, converted on all threads.
+/// Writes the field elements the integers stand for into `out` (as long), on all threads.
+/// One-byte values (quantized weights, padding zeros) are copied from a table: a prediction
+/// proof converts each layer's block of weights as it proves the layer.
+template <Field F>
+void to_field(std::span<const std::int64_t> integers, std::span<F> out) {
+  if (out.size() != integers.size()) throw std::invalid_argument("to_field: output of another length");
+  std::array<F, 256> bytes;  // bytes[v + 128] = v
+  for (std::size_t v = 0; v < bytes.size(); ++v) bytes[v] = F::from_i64(static_cast<std::int64_t>(v) - 128);
+  zkcnn::detail::parallel_for(0, integers.size(), [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      const std::int64_t v = integers[i];
+      out[i] = v >= -128 && v < 128 ? bytes[static_cast<std::size_t>(v + 128)] : F::from_i64(v);
+    }
+  }, zkcnn::detail::threads_for(integers.size(), std::size_t{1} << 14));
+}
+
+/// The same into a new vector.
 template <Field F>
 std::vector<F> to_field(std::span<const std::int64_t> integers) {
   std::vector<F> out(integers.size());
-  zkcnn::detail::parallel_for(0, integers.size(), [&](std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) out[i] = F::from_i64(integers[i]);
-  }, zkcnn::detail::threads_for(integers.size(), std::size_t{1} << 14));
+  to_field(integers, std::span<F>(out));
   return out;
 }
 

@@ -425,6 +425,9 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     circuit.argmax().write_proof(argmax, body);
     book.route(circuit, claims);
   }
+  // Each step's blocks of the weights as field elements, converted into buffers kept from step
+  // to step (fresh memory for every block cost a VGG-16 prediction proof half a second).
+  std::vector<std::vector<F>> weight_buffers;
   for (std::size_t s = circuit.steps().size(); s-- > 0;) {
     const auto& step = circuit.steps()[s];
     const auto& table = witness.tensors[step.output];
@@ -433,8 +436,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     for (const auto& merge : merged.proof) gkr::write_step(body, merge);
     book.observe(TableRef::Source::tensor, step.output, std::span<const F>(merged.claim.point));
     std::vector<std::span<const F>> inputs_view;
-    std::vector<std::vector<F>> weight_blocks;  // this step's blocks of the weights, as field elements
-    weight_blocks.reserve(step.inputs.size());
+    std::size_t weight_inputs = 0;
     for (const TableRef& ref : step.inputs) {
       if (ref.source == TableRef::Source::tensor) {
         inputs_view.emplace_back(witness.tensors[ref.index]);
@@ -444,8 +446,12 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
       const BlockLayout& layout = is_weights ? circuit.weights_layout() : circuit.aux_layout();
       const std::size_t offset = layout.offset(ref.index), size = std::size_t{1} << layout.block_num_vars(ref.index);
       if (is_weights) {
-        weight_blocks.push_back(nn::to_field<F>(std::span<const std::int64_t>(state.weights).subspan(offset, size)));
-        inputs_view.emplace_back(weight_blocks.back());
+        if (weight_buffers.size() == weight_inputs) weight_buffers.emplace_back();
+        std::vector<F>& buffer = weight_buffers[weight_inputs++];
+        if (buffer.size() < size) buffer.resize(size);
+        const std::span<F> block = std::span<F>(buffer).first(size);
+        nn::to_field(std::span<const std::int64_t>(state.weights).subspan(offset, size), block);
+        inputs_view.emplace_back(block);
       } else {
         inputs_view.emplace_back(std::span<const F>(witness.aux).subspan(offset, size));
       }
