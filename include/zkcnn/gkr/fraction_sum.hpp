@@ -30,7 +30,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -324,9 +323,10 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
         for (std::size_t side = 0; side < 2; ++side) {
           std::array<F, std::size_t{1} << (rounds_from_below - 1)> entries;
           for (std::size_t e = 0; e < half; ++e) entries[e] = raw(t, side * half + e);
-          for (std::size_t width = half; width > 1; width /= 2) {
-            const F& c = fold_by[fold_by.size() - std::countr_zero(width)];
-            for (std::size_t e = 0; e < width / 2; ++e) entries[e] = zkcnn::detail::interpolate(entries[2 * e], entries[2 * e + 1], c);
+          std::size_t width = half;
+          for (const F& c : fold_by) {
+            width /= 2;
+            for (std::size_t e = 0; e < width; ++e) entries[e] = zkcnn::detail::interpolate(entries[2 * e], entries[2 * e + 1], c);
           }
           (side == 0 ? low : high)[t] = entries[0];
         }
