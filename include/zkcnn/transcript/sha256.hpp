@@ -5,6 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
+
+#include "zkcnn/transcript/detail/sha256_x86_64.hpp"
 
 namespace zkcnn {
 
@@ -97,12 +100,15 @@ public:
       p += take;
       n -= take;
       if (buffer_len_ < block_size) return;
-      compress(buffer_.data());
+      compress_blocks(buffer_.data(), 1);
       buffer_len_ = 0;
     }
 
     // Whole blocks directly from the input.
-    for (; n >= block_size; p += block_size, n -= block_size) compress(p);
+    const std::size_t whole = n / block_size;
+    compress_blocks(p, whole);
+    p += whole * block_size;
+    n -= whole * block_size;
 
     // Keep the tail for later.
     for (std::size_t i = 0; i < n; ++i) buffer_[i] = p[i];
@@ -117,13 +123,13 @@ public:
     s.buffer_[s.buffer_len_++] = 0x80;
     if (s.buffer_len_ > block_size - 8) {
       while (s.buffer_len_ < block_size) s.buffer_[s.buffer_len_++] = 0;
-      s.compress(s.buffer_.data());
+      s.compress_blocks(s.buffer_.data(), 1);
       s.buffer_len_ = 0;
     }
     while (s.buffer_len_ < block_size - 8) s.buffer_[s.buffer_len_++] = 0;
     detail::sha256::store_be32(&s.buffer_[56], static_cast<std::uint32_t>(bit_count_ >> 32));
     detail::sha256::store_be32(&s.buffer_[60], static_cast<std::uint32_t>(bit_count_));
-    s.compress(s.buffer_.data());
+    s.compress_blocks(s.buffer_.data(), 1);
 
     Digest out{};
     for (std::size_t i = 0; i < 8; ++i) detail::sha256::store_be32(&out[4 * i], s.state_[i]);
@@ -157,6 +163,18 @@ private:
   static constexpr std::array<std::uint32_t, 8> H0 = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
                                                       0xa54ff53a, 0x510e527f, 0x9b05688c,
                                                       0x1f83d9ab, 0x5be0cd19};
+
+  /// Compresses `count` consecutive 64-byte blocks: on the SHA extensions where the CPU has
+  /// them (outside constant evaluation), otherwise one block at a time in portable code.
+  constexpr void compress_blocks(const std::uint8_t* blocks, std::size_t count) noexcept {
+#if ZKCNN_HAS_SHA256_X86_64
+    if (!std::is_constant_evaluated() && detail::sha256::sha_extensions_available) {
+      detail::sha256::compress_blocks_sha_extensions(state_.data(), blocks, count, K.data());
+      return;
+    }
+#endif
+    for (std::size_t i = 0; i < count; ++i) compress(blocks + i * block_size);
+  }
 
   /// Hash computation of section 6.2.2 for one 64-byte block.
   constexpr void compress(const std::uint8_t* block) noexcept {
