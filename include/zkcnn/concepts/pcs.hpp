@@ -15,16 +15,20 @@
 
 namespace zkcnn {
 
-/// commit / prove / verify for multilinear polynomials given by their evaluations. Commitments
-/// are bound into transcripts by the scheme's own absorb_commitment, which prover and verifier
-/// share; verify returns an Error for any proof or commitment it cannot accept.
+/// commit / prove / verify for multilinear polynomials given by their evaluations. The table's
+/// entries are Scalars; points and values are Challenges, the same field or an extension of it
+/// (a small field's tables opened at points drawn from an extension large enough for soundness).
+/// Commitments are bound into transcripts by the scheme's own absorb_commitment, which prover
+/// and verifier share; verify returns an Error for any proof or commitment it cannot accept.
 template <class P>
 concept MultilinearPCS =
     requires(const P& pcs, std::span<const typename P::Scalar> evaluations, std::size_t num_vars,
              CryptoRngArchetype& rng, const typename P::Commitment& commitment, const typename P::Opening& opening,
-             std::span<const typename P::Scalar> point, const typename P::Scalar& value,
+             std::span<const typename P::Challenge> point, const typename P::Challenge& value,
              const typename P::EvaluationProof& proof, Sha256Transcript& transcript) {
       requires EncodableField<typename P::Scalar>;
+      requires EncodableField<typename P::Challenge>;
+      requires ExtensionFieldOf<typename P::Challenge, typename P::Scalar>;
       {
         pcs.commit(evaluations, num_vars, rng)
       } -> std::same_as<std::pair<typename P::Commitment, typename P::Opening>>;

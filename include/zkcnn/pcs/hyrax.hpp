@@ -77,6 +77,8 @@ class Hyrax {
  public:
   using Group = G;
   using Scalar = scalar_of<G>;
+  /// Points and values live in the table's own field.
+  using Challenge = Scalar;
   using Commitment = HyraxCommitment<G>;
   using Opening = HyraxOpening<G>;
   using EvaluationProof = HyraxEvaluationProof<G>;

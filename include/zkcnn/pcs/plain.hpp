@@ -20,6 +20,8 @@ template <EncodableField F>
 class PlainPCS {
  public:
   using Scalar = F;
+  /// Points and values live in the table's own field.
+  using Challenge = Scalar;
   struct Commitment {
     std::uint32_t num_vars = 0;
     std::vector<F> evaluations;

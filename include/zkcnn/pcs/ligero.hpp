@@ -1,0 +1,667 @@
+#pragma once
+// A transparent, hash-based, zero-knowledge multilinear commitment scheme in the style of
+// Ligero (Ames, Hazay, Ishai, Venkitasubramaniam, CCS 2017, section 4): tables in a field F,
+// challenges in an extension EF (Goldilocks and its quadratic extension), Merkle trees over
+// SHA-256 (pcs/merkle.hpp). docs/protocol.md, "The hash-based commitment", gives the
+// construction, its soundness and its zero knowledge.
+//
+// Commit. The table's 2^n entries form a matrix of R = 2^(n-k) rows and C = 2^k columns, entry
+// (i, j) at index i C + j (a point's first k coordinates select the column). Each row is
+// encoded by the hiding Reed-Solomon code (pcs/reed_solomon.hpp), with r random coefficients;
+// the commitment is the Merkle root over the N codeword columns, each leaf a column's R values
+// behind a random salt.
+//
+// Open claims w~(p_k) = v_k. With a_k = eq(row part of p_k) and b_k = eq(column part),
+// w~(p_k) = sum_i a_k,i <b_k, row_i>. The prover commits, in a second tree with the same
+// columns, two fresh random polynomials over EF: a proximity mask L (degree < C + r) and an
+// inner-product mask D (degree < 2C + r - 1, sum over H zero). The verifier draws u (one
+// coefficient per row) and beta (combining the claims). The prover sends
+//     proximity     = L + sum_i u_i P_i,
+//     inner product = D + sum_k beta^k B_k sum_i a_k,i P_i,
+// as coefficients (P_i: row i's polynomial, B_k: the interpolant of b_k on H). Then, at t
+// columns drawn from the transcript, it opens both trees. The verifier checks
+//   - the inner product's sum over H, C times the sum of its coefficients at multiples of C,
+//     against sum_k beta^k v_k (on H, P_i is row i and B_k is b_k: the sum is the claims');
+//   - at every opened column x: proximity(x) = L(x) + sum_i u_i col_i(x) and inner product(x) =
+//     D(x) + sum_k beta^k B_k(x) sum_i a_k,i col_i(x).
+// The first checks that the committed rows are close to codewords (a proximity test), the
+// second that the sent polynomial is the one those codewords define; together they bind the
+// claims. The masks make the two sent polynomials uniformly random but for the claimed sum, and
+// the opened columns are uniform while the total number of columns ever opened on one
+// commitment stays within r (hence the `openings` a commitment is made for).
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "zkcnn/concepts/field.hpp"
+#include "zkcnn/concepts/random.hpp"
+#include "zkcnn/detail/bits.hpp"
+#include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/detail/random.hpp"
+#include "zkcnn/error.hpp"
+#include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/pcs/batch_opening.hpp"
+#include "zkcnn/pcs/merkle.hpp"
+#include "zkcnn/pcs/reed_solomon.hpp"
+#include "zkcnn/poly/eq.hpp"
+
+namespace zkcnn::pcs {
+
+/// The scheme's public choices: the security level its query count is set for and the code's
+/// rate (codewords 2^rate_bits times as long as the messages).
+struct LigeroParameters {
+  unsigned security_bits = 100;
+  unsigned rate_bits = 2;
+};
+
+template <TwoAdicField F, class EF>
+  requires EncodableField<F> && EncodableField<EF> && ExtensionFieldOf<EF, F>
+class Ligero {
+ public:
+  using Scalar = F;
+  using Challenge = EF;
+  using Digest = merkle::Digest;
+  static constexpr std::size_t salt_size = 16;
+  using Salt = std::array<std::uint8_t, salt_size>;
+
+  /// The largest shapes a verifier accepts: beyond them a hostile commitment could make it
+  /// transform or read without bound.
+  static constexpr std::size_t max_column_vars = 22;
+  static constexpr std::size_t max_num_vars = 40;
+  static constexpr unsigned max_rate_bits = 4;
+
+  /// The public commitment: the Merkle root and the shape of the committed matrix and code.
+  struct Commitment {
+    Digest root{};
+    std::uint32_t num_vars = 0;
+    std::uint32_t column_vars = 0;
+    std::uint32_t hiding = 0;
+    std::uint32_t rate_bits = 0;
+    friend bool operator==(const Commitment&, const Commitment&) = default;
+  };
+
+  /// The committer's secret: every row's hiding coefficients, the codewords by column, the
+  /// salts and the tree.
+  struct Opening {
+    std::vector<F> hiding_rows;  // R x r, row-major
+    std::vector<F> columns;      // N x R: column q at [q R, (q + 1) R)
+    std::vector<Salt> salts;     // one per column
+    std::shared_ptr<const merkle::Tree> tree;
+  };
+
+  /// An opening of claims: the masks' root, the two polynomials, and t columns of both trees
+  /// (in increasing position) with their salts and Merkle digests.
+  struct EvaluationProof {
+    Digest mask_root{};
+    std::vector<EF> proximity;
+    std::vector<EF> inner_product;
+    std::vector<F> columns;        // t x R
+    std::vector<Salt> salts;       // t
+    std::vector<Digest> siblings;  // the opening of the columns' tree
+    std::vector<EF> mask_columns;  // t x 2: L and D at each opened position
+    std::vector<Salt> mask_salts;  // t
+    std::vector<Digest> mask_siblings;
+    friend bool operator==(const EvaluationProof&, const EvaluationProof&) = default;
+  };
+
+  explicit Ligero(LigeroParameters parameters = {}) : parameters_(parameters) {
+    if (parameters.rate_bits < 2 || parameters.rate_bits > max_rate_bits) {
+      throw std::invalid_argument("ligero: the rate must be 1/4 to 1/16 (rate_bits 2 to 4)");
+    }
+    if (parameters.security_bits == 0 || parameters.security_bits > 256) {
+      throw std::invalid_argument("ligero: the security level must be 1 to 256 bits");
+    }
+    // Each random combination (the proximity test's, the claims') errs with probability about
+    // N / |EF| (BCIKS20, unique decoding): the challenge field must be that much larger than
+    // the security level asks.
+    if (challenge_field_bits() < parameters.security_bits + max_column_vars + parameters.rate_bits) {
+      throw std::invalid_argument("ligero: the challenge field is too small for the security level (use an extension)");
+    }
+  }
+
+  const LigeroParameters& parameters() const { return parameters_; }
+
+  /// Columns opened per proof on a code with C = 2^column_vars, r hiding coefficients and
+  /// N = C 2^rate_bits. A query misses a cheating prover with probability at most
+  /// max(1 - delta, delta + d), d = (2C + r - 1) / N the inner product's degree over the
+  /// length; delta = (1 - d) / 2 (within unique decoding, (1 - (C + r) / N) / 2) balances the
+  /// two: (1 + d) / 2 per query.
+  std::size_t queries(std::size_t column_vars, std::size_t hiding, unsigned rate_bits) const {
+    const double c = std::ldexp(1.0, static_cast<int>(column_vars));
+    const double d = (2 * c + static_cast<double>(hiding) - 1) / std::ldexp(c, static_cast<int>(rate_bits));
+    const double per_query = -std::log2((1 + d) / 2);
+    return static_cast<std::size_t>(std::ceil(parameters_.security_bits / per_query));
+  }
+
+  /// The hiding that lets a commitment be opened `openings` times: r >= t openings (a fixed
+  /// point, t growing with r), or nothing when C cannot accommodate it.
+  std::optional<std::size_t> hiding_for(std::size_t column_vars, std::size_t openings) const {
+    const std::size_t c = std::size_t{1} << column_vars;
+    std::size_t hiding = 0;
+    for (;;) {
+      const std::size_t needed = queries(column_vars, hiding, parameters_.rate_bits) * openings;
+      if (needed > c) return std::nullopt;
+      if (needed <= hiding) return hiding;
+      hiding = needed;
+    }
+  }
+
+  /// Column variables that balance a proof's two halves (the sent polynomials, about 3C values
+  /// of EF, against t columns of R values of F), at least enough to hide `openings` openings.
+  std::size_t default_column_vars(std::size_t num_vars, std::size_t openings = 1) const {
+    const double t = static_cast<double>(queries(num_vars / 2, 0, parameters_.rate_bits));
+    const double balance = (static_cast<double>(num_vars) + std::log2(t * F::byte_size / (3.0 * EF::byte_size))) / 2;
+    std::size_t column_vars = static_cast<std::size_t>(std::clamp(std::lround(balance), 1L, static_cast<long>(max_column_vars)));
+    while (column_vars < max_column_vars && !hiding_for(column_vars, openings)) ++column_vars;
+    return column_vars;
+  }
+
+  /// Commits to the table with the given entries (at most 2^num_vars, the rest zero), for
+  /// `openings` zero-knowledge openings.
+  template <CryptoRng Rng>
+  std::pair<Commitment, Opening> commit(std::span<const F> evaluations, std::size_t num_vars, Rng& rng,
+                                        std::size_t openings = 1) const {
+    return commit(evaluations, num_vars, rng, default_column_vars(num_vars, openings), openings);
+  }
+
+  template <CryptoRng Rng>
+  std::pair<Commitment, Opening> commit(std::span<const F> evaluations, std::size_t num_vars, Rng& rng,
+                                        std::size_t column_vars, std::size_t openings) const {
+    if (num_vars > max_num_vars || column_vars > max_column_vars || openings == 0 ||
+        evaluations.size() > (std::size_t{1} << num_vars)) {
+      throw std::invalid_argument("ligero: a table or shape beyond the scheme's limits");
+    }
+    Commitment commitment;
+    commitment.num_vars = static_cast<std::uint32_t>(num_vars);
+    commitment.column_vars = static_cast<std::uint32_t>(column_vars);
+    const auto hiding = hiding_for(column_vars, openings);
+    if (!hiding) throw std::invalid_argument("ligero: too few columns to hide that many openings (use more column variables)");
+    commitment.hiding = static_cast<std::uint32_t>(*hiding);
+    commitment.rate_bits = parameters_.rate_bits;
+    const Shape shape = shape_of(commitment);
+    const HidingReedSolomon<F> code(column_vars, shape.hiding, parameters_.rate_bits);
+
+    Opening opening;
+    opening.hiding_rows.resize(shape.rows * shape.hiding);
+    for (auto& h : opening.hiding_rows) h = F::random(rng);
+    opening.salts = random_salts(shape.codeword, rng);
+    opening.columns.resize(shape.codeword * shape.rows);
+    detail::parallel_for(0, shape.rows, [&](std::size_t first, std::size_t last) {
+      std::vector<F> message(shape.columns), coefficients(code.dimension()), codeword(shape.codeword);
+      for (std::size_t i = first; i < last; ++i) {
+        row_of(evaluations, shape, i, message);
+        code.row_coefficients(std::span<const F>(message), hiding_row(opening, shape, i), std::span<F>(coefficients));
+        code.evaluate(std::span<const F>(coefficients), std::span<F>(codeword));
+        for (std::size_t q = 0; q < shape.codeword; ++q) opening.columns[q * shape.rows + i] = codeword[q];
+      }
+    });
+    opening.tree = std::make_shared<const merkle::Tree>(leaf_digests(opening.columns, shape.rows, opening.salts));
+    commitment.root = opening.tree->root();
+    return {commitment, std::move(opening)};
+  }
+
+  /// Binds a commitment into a transcript (prover and verifier alike).
+  template <class T>
+  static void absorb_commitment(T& transcript, const Commitment& commitment) {
+    transcript.absorb_bytes("ligero/root", commitment.root);
+    transcript.absorb_u64("ligero/num_vars", commitment.num_vars);
+    transcript.absorb_u64("ligero/column_vars", commitment.column_vars);
+    transcript.absorb_u64("ligero/hiding", commitment.hiding);
+    transcript.absorb_u64("ligero/rate_bits", commitment.rate_bits);
+  }
+
+  /// Proves w~(point) = value; nothing else about the table is revealed.
+  template <class T, CryptoRng Rng>
+  EvaluationProof prove(std::span<const F> evaluations, const Opening& opening, const Commitment& commitment,
+                        std::span<const EF> point, const EF& value, T& transcript, Rng& rng) const {
+    const EvaluationClaim<EF> claim{std::vector<EF>(point.begin(), point.end()), value};
+    return prove_batch(evaluations, opening, commitment, std::span(&claim, 1), transcript, rng);
+  }
+
+  template <class T>
+  Status verify(const Commitment& commitment, std::span<const EF> point, const EF& value,
+                const EvaluationProof& proof, T& transcript) const {
+    const EvaluationClaim<EF> claim{std::vector<EF>(point.begin(), point.end()), value};
+    return verify_batch(commitment, std::span(&claim, 1), proof, transcript);
+  }
+
+  /// Proves every claim at once, with one pair of polynomials and one set of columns.
+  template <class T, CryptoRng Rng>
+  EvaluationProof prove_batch(std::span<const F> evaluations, const Opening& opening, const Commitment& commitment,
+                              std::span<const EvaluationClaim<EF>> claims, T& transcript, Rng& rng) const {
+    const Shape shape = shape_of(commitment);
+    if (claims.empty() || evaluations.size() > (std::size_t{1} << commitment.num_vars) ||
+        opening.columns.size() != shape.codeword * shape.rows) {
+      throw std::invalid_argument("ligero: claims, table and opening disagree with the commitment");
+    }
+    for (const auto& claim : claims) {
+      if (claim.point.size() != commitment.num_vars) throw std::invalid_argument("ligero: a point of the wrong dimension");
+    }
+    const HidingReedSolomon<F> code(commitment.column_vars, shape.hiding, commitment.rate_bits);
+    absorb_claims(transcript, commitment, claims);
+
+    // The masks: L of degree < C + r, D of degree < 2C + r - 1 with sum over H zero (its
+    // coefficients at multiples of C sum to zero).
+    EvaluationProof proof;
+    std::vector<EF> proximity_mask(code.dimension()), inner_mask(shape.inner_product_size);
+    for (auto& m : proximity_mask) m = EF::random(rng);
+    for (auto& m : inner_mask) m = EF::random(rng);
+    inner_mask[0] = EF::zero();
+    for (std::size_t m = shape.columns; m < inner_mask.size(); m += shape.columns) inner_mask[0] -= inner_mask[m];
+    std::vector<EF> mask_codewords(2 * shape.codeword);
+    {
+      std::vector<EF> codeword(shape.codeword);
+      code.evaluate(std::span<const EF>(proximity_mask), std::span<EF>(codeword));
+      for (std::size_t q = 0; q < shape.codeword; ++q) mask_codewords[2 * q] = codeword[q];
+      code.evaluate(std::span<const EF>(inner_mask), std::span<EF>(codeword));
+      for (std::size_t q = 0; q < shape.codeword; ++q) mask_codewords[2 * q + 1] = codeword[q];
+    }
+    const std::vector<Salt> mask_salts = random_salts(shape.codeword, rng);
+    const merkle::Tree mask_tree(leaf_digests(mask_codewords, 2, mask_salts));
+    proof.mask_root = mask_tree.root();
+    transcript.absorb_bytes("ligero/mask_root", proof.mask_root);
+    const Challenges challenges = draw_challenges(transcript, shape, claims.size());
+
+    // proximity = L + sum_i u_i P_i, from the rows' combination (P is linear in the row and
+    // its hiding coefficients).
+    proof.proximity = combined_row(evaluations, opening, shape, code, std::span<const EF>(challenges.proximity));
+    for (std::size_t m = 0; m < proximity_mask.size(); ++m) proof.proximity[m] += proximity_mask[m];
+
+    // inner product = D + sum_k beta^k B_k P_(a_k), products through transforms of length 2C.. 4C.
+    proof.inner_product = inner_mask;
+    const Radix2Domain<F> product_domain(std::size_t{1} << detail::ceil_log2(shape.inner_product_size));
+    EF beta_power = EF::one();
+    for (std::size_t k = 0; k < claims.size(); ++k, beta_power *= challenges.beta) {
+      const auto [column_point, row_point] = split_point(shape, claims[k].point);
+      std::vector<EF> row_poly = combined_row(evaluations, opening, shape, code, std::span<const EF>(eq_table(std::span<const EF>(row_point))));
+      std::vector<EF> column_poly = eq_table(std::span<const EF>(column_point));
+      code.interpolate_message(std::span<EF>(column_poly));
+      row_poly.resize(product_domain.size());
+      column_poly.resize(product_domain.size());
+      product_domain.forward(std::span<EF>(row_poly));
+      product_domain.forward(std::span<EF>(column_poly));
+      for (std::size_t m = 0; m < row_poly.size(); ++m) row_poly[m] *= column_poly[m];
+      product_domain.inverse(std::span<EF>(row_poly));
+      for (std::size_t m = 0; m < shape.inner_product_size; ++m) proof.inner_product[m] += beta_power * row_poly[m];
+    }
+    absorb_polynomials(transcript, proof);
+
+    const std::vector<std::size_t> positions = draw_positions(transcript, shape);
+    proof.columns.reserve(positions.size() * shape.rows);
+    for (std::size_t q : positions) {
+      const auto column = std::span<const F>(opening.columns).subspan(q * shape.rows, shape.rows);
+      proof.columns.insert(proof.columns.end(), column.begin(), column.end());
+      proof.salts.push_back(opening.salts[q]);
+      proof.mask_columns.push_back(mask_codewords[2 * q]);
+      proof.mask_columns.push_back(mask_codewords[2 * q + 1]);
+      proof.mask_salts.push_back(mask_salts[q]);
+    }
+    proof.siblings = opening.tree->open(positions);
+    proof.mask_siblings = mask_tree.open(positions);
+    return proof;
+  }
+
+  /// Checks a proof of the claims. Every part of the proof and the commitment may be hostile.
+  template <class T>
+  Status verify_batch(const Commitment& commitment, std::span<const EvaluationClaim<EF>> claims,
+                      const EvaluationProof& proof, T& transcript) const {
+    if (auto valid = validate(commitment); !valid) return valid;
+    const Shape shape = shape_of(commitment);
+    if (claims.empty()) return make_error(Errc::invalid_argument, "ligero: no claim to verify");
+    for (const auto& claim : claims) {
+      if (claim.point.size() != commitment.num_vars) {
+        return make_error(Errc::invalid_argument, "ligero: a claim's point has the wrong dimension");
+      }
+    }
+    if (proof.proximity.size() != shape.columns + shape.hiding || proof.inner_product.size() != shape.inner_product_size ||
+        proof.salts.size() != shape.queries || proof.mask_salts.size() != shape.queries ||
+        proof.columns.size() != shape.queries * shape.rows || proof.mask_columns.size() != 2 * shape.queries) {
+      return make_error(Errc::malformed_proof, "ligero: the proof's sizes do not match the commitment's shape");
+    }
+    const HidingReedSolomon<F> code(commitment.column_vars, shape.hiding, commitment.rate_bits);
+    absorb_claims(transcript, commitment, claims);
+    transcript.absorb_bytes("ligero/mask_root", proof.mask_root);
+    const Challenges challenges = draw_challenges(transcript, shape, claims.size());
+    absorb_polynomials(transcript, proof);
+    const std::vector<std::size_t> positions = draw_positions(transcript, shape);
+
+    // The claims' combination is the inner product's sum over H.
+    EF claimed = EF::zero(), beta_power = EF::one();
+    for (const auto& claim : claims) {
+      claimed += beta_power * claim.value;
+      beta_power *= challenges.beta;
+    }
+    EF sum_over_h = EF::zero();
+    for (std::size_t m = 0; m < proof.inner_product.size(); m += shape.columns) sum_over_h += proof.inner_product[m];
+    if (sum_over_h * F::from_u64(shape.columns) != claimed) {
+      return make_error(Errc::verification_failed, "ligero: the inner product does not sum to the claimed values");
+    }
+
+    // Both trees hold the opened columns.
+    if (auto opened = merkle::verify_opening(commitment.root, shape.codeword, positions,
+                                             leaf_digests(proof.columns, shape.rows, proof.salts), proof.siblings);
+        !opened) {
+      return make_error(opened.error().code, "ligero: opened columns: " + opened.error().message);
+    }
+    if (auto opened = merkle::verify_opening(proof.mask_root, shape.codeword, positions,
+                                             leaf_digests(proof.mask_columns, 2, proof.mask_salts), proof.mask_siblings);
+        !opened) {
+      return make_error(opened.error().code, "ligero: opened masks: " + opened.error().message);
+    }
+
+    // The sent polynomials and the claims' column interpolants on the codeword domain.
+    std::vector<EF> proximity(shape.codeword), inner_product(shape.codeword);
+    code.evaluate(std::span<const EF>(proof.proximity), std::span<EF>(proximity));
+    code.evaluate(std::span<const EF>(proof.inner_product), std::span<EF>(inner_product));
+    std::vector<std::vector<EF>> row_weights, column_weights;
+    for (const auto& claim : claims) {
+      const auto [column_point, row_point] = split_point(shape, claim.point);
+      row_weights.push_back(eq_table(std::span<const EF>(row_point)));
+      std::vector<EF> column_poly = eq_table(std::span<const EF>(column_point));
+      code.interpolate_message(std::span<EF>(column_poly));
+      std::vector<EF> on_codeword(shape.codeword);
+      code.evaluate(std::span<const EF>(column_poly), std::span<EF>(on_codeword));
+      column_weights.push_back(std::move(on_codeword));
+    }
+    for (std::size_t s = 0; s < positions.size(); ++s) {
+      const std::size_t q = positions[s];
+      const auto column = std::span<const F>(proof.columns).subspan(s * shape.rows, shape.rows);
+      if (proof.mask_columns[2 * s] + dot(challenges.proximity, column) != proximity[q]) {
+        return make_error(Errc::verification_failed, "ligero: an opened column fails the proximity test");
+      }
+      EF expected = proof.mask_columns[2 * s + 1];
+      beta_power = EF::one();
+      for (std::size_t k = 0; k < claims.size(); ++k, beta_power *= challenges.beta) {
+        expected += beta_power * column_weights[k][q] * dot(row_weights[k], column);
+      }
+      if (expected != inner_product[q]) {
+        return make_error(Errc::verification_failed, "ligero: an opened column fails the inner-product test");
+      }
+    }
+    return {};
+  }
+
+  /// Commitment: root, then the shape as four u32.
+  static std::vector<std::uint8_t> encode_commitment(const Commitment& commitment) {
+    io::ByteWriter out;
+    out.write_bytes(commitment.root);
+    out.write_u32(commitment.num_vars);
+    out.write_u32(commitment.column_vars);
+    out.write_u32(commitment.hiding);
+    out.write_u32(commitment.rate_bits);
+    return std::move(out).take();
+  }
+
+  static Result<Commitment> decode_commitment(std::span<const std::uint8_t> bytes) {
+    io::ByteReader in(bytes);
+    Commitment commitment;
+    auto root = in.read_bytes(commitment.root.size(), "ligero commitment root");
+    if (!root) return root.error();
+    std::copy(root->begin(), root->end(), commitment.root.begin());
+    for (std::uint32_t* field : {&commitment.num_vars, &commitment.column_vars, &commitment.hiding, &commitment.rate_bits}) {
+      auto value = in.read_u32("ligero commitment shape");
+      if (!value) return value.error();
+      *field = *value;
+    }
+    if (auto end = in.expect_end("ligero commitment"); !end) return end.error();
+    if (auto valid = validate(commitment); !valid) return valid.error();
+    return commitment;
+  }
+
+  /// Proof: the mask root, then each vector as a u32 count and its entries.
+  static std::vector<std::uint8_t> encode_proof(const EvaluationProof& proof) {
+    io::ByteWriter out;
+    out.write_bytes(proof.mask_root);
+    write_fields(out, proof.proximity);
+    write_fields(out, proof.inner_product);
+    write_fields(out, proof.columns);
+    write_salts(out, proof.salts);
+    write_digests(out, proof.siblings);
+    write_fields(out, proof.mask_columns);
+    write_salts(out, proof.mask_salts);
+    write_digests(out, proof.mask_siblings);
+    return std::move(out).take();
+  }
+
+  static Result<EvaluationProof> decode_proof(std::span<const std::uint8_t> bytes) {
+    io::ByteReader in(bytes);
+    EvaluationProof proof;
+    auto root = in.read_bytes(proof.mask_root.size(), "ligero proof mask root");
+    if (!root) return root.error();
+    std::copy(root->begin(), root->end(), proof.mask_root.begin());
+    if (auto s = read_fields(in, proof.proximity, "ligero proximity polynomial"); !s) return s.error();
+    if (auto s = read_fields(in, proof.inner_product, "ligero inner-product polynomial"); !s) return s.error();
+    if (auto s = read_fields(in, proof.columns, "ligero opened columns"); !s) return s.error();
+    if (auto s = read_blocks(in, proof.salts, "ligero salts"); !s) return s.error();
+    if (auto s = read_blocks(in, proof.siblings, "ligero Merkle digests"); !s) return s.error();
+    if (auto s = read_fields(in, proof.mask_columns, "ligero opened masks"); !s) return s.error();
+    if (auto s = read_blocks(in, proof.mask_salts, "ligero mask salts"); !s) return s.error();
+    if (auto s = read_blocks(in, proof.mask_siblings, "ligero mask Merkle digests"); !s) return s.error();
+    if (auto end = in.expect_end("ligero proof"); !end) return end.error();
+    return proof;
+  }
+
+ private:
+  struct Shape {
+    std::size_t rows, columns, hiding, codeword, queries, inner_product_size;
+  };
+
+  struct Challenges {
+    std::vector<EF> proximity;  // one per row
+    EF beta;
+  };
+
+  /// Bounds a commitment's shape before any work depends on it.
+  static Status validate(const Commitment& commitment) {
+    if (commitment.num_vars > max_num_vars || commitment.column_vars > max_column_vars ||
+        commitment.rate_bits < 2 || commitment.rate_bits > max_rate_bits ||
+        commitment.hiding > (std::size_t{1} << commitment.column_vars)) {
+      return make_error(Errc::invalid_encoding, "ligero: a commitment shape beyond the scheme's limits");
+    }
+    return {};
+  }
+
+  Shape shape_of(const Commitment& commitment) const {
+    Shape shape;
+    const std::size_t n = commitment.num_vars, k = commitment.column_vars;
+    shape.rows = std::size_t{1} << (n > k ? n - k : 0);
+    shape.columns = std::size_t{1} << k;
+    shape.hiding = commitment.hiding;
+    shape.codeword = shape.columns << commitment.rate_bits;
+    shape.queries = std::min(queries(k, shape.hiding, commitment.rate_bits), shape.codeword / 2);
+    shape.inner_product_size = 2 * shape.columns + shape.hiding - 1;
+    return shape;
+  }
+
+  static std::size_t challenge_field_bits() {
+    std::size_t degree = 1;
+    if constexpr (!std::same_as<EF, F>) degree = EF::extension_degree;
+    return degree * (F::modulus_bits - 1);
+  }
+
+  /// The point's column and row parts. A point may have fewer coordinates than C has
+  /// variables (a table narrower than one row): the missing column coordinates are zero.
+  static std::pair<std::vector<EF>, std::vector<EF>> split_point(const Shape& shape, std::span<const EF> point) {
+    const std::size_t k = detail::ceil_log2(shape.columns);
+    std::vector<EF> column(k, EF::zero()), row;
+    for (std::size_t c = 0; c < std::min(k, point.size()); ++c) column[c] = point[c];
+    if (point.size() > k) row.assign(point.begin() + static_cast<std::ptrdiff_t>(k), point.end());
+    return {std::move(column), std::move(row)};
+  }
+
+  static void row_of(std::span<const F> evaluations, const Shape& shape, std::size_t i, std::vector<F>& out) {
+    const std::size_t begin = std::min(evaluations.size(), i * shape.columns);
+    const std::size_t end = std::min(evaluations.size(), begin + shape.columns);
+    std::copy(evaluations.begin() + static_cast<std::ptrdiff_t>(begin), evaluations.begin() + static_cast<std::ptrdiff_t>(end),
+              out.begin());
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(end - begin), out.end(), F::zero());
+  }
+
+  static std::span<const F> hiding_row(const Opening& opening, const Shape& shape, std::size_t i) {
+    return std::span<const F>(opening.hiding_rows).subspan(i * shape.hiding, shape.hiding);
+  }
+
+  /// The coefficients of sum_i weights_i P_i: the rows and their hiding coefficients combined
+  /// (each column on its own thread's share), then encoded as one row.
+  static std::vector<EF> combined_row(std::span<const F> evaluations, const Opening& opening, const Shape& shape,
+                                      const HidingReedSolomon<F>& code, std::span<const EF> weights) {
+    std::vector<EF> message(shape.columns, EF::zero()), hiding(shape.hiding, EF::zero());
+    detail::parallel_for(0, shape.columns, [&](std::size_t first, std::size_t last) {
+      for (std::size_t i = 0; i < shape.rows; ++i) {
+        const std::size_t row_begin = i * shape.columns;
+        if (row_begin >= evaluations.size()) break;
+        const std::size_t end = std::min(last, evaluations.size() - row_begin);
+        for (std::size_t j = first; j < end; ++j) message[j] += weights[i] * evaluations[row_begin + j];
+      }
+    });
+    for (std::size_t i = 0; i < shape.rows; ++i) {
+      const auto row = hiding_row(opening, shape, i);
+      for (std::size_t j = 0; j < shape.hiding; ++j) hiding[j] += weights[i] * row[j];
+    }
+    std::vector<EF> coefficients(code.dimension());
+    code.row_coefficients(std::span<const EF>(message), std::span<const EF>(hiding), std::span<EF>(coefficients));
+    return coefficients;
+  }
+
+  static EF dot(std::span<const EF> weights, std::span<const F> values) {
+    EF sum = EF::zero();
+    for (std::size_t i = 0; i < values.size(); ++i) sum += weights[i] * values[i];
+    return sum;
+  }
+
+  template <class T>
+  static void absorb_claims(T& transcript, const Commitment& commitment, std::span<const EvaluationClaim<EF>> claims) {
+    absorb_commitment(transcript, commitment);
+    transcript.absorb_u64("ligero/claims", claims.size());
+    for (const auto& claim : claims) {
+      transcript.absorb_fields("ligero/point", std::span<const EF>(claim.point));
+      transcript.absorb_field("ligero/value", claim.value);
+    }
+  }
+
+  template <class T>
+  static Challenges draw_challenges(T& transcript, const Shape& shape, std::size_t claims) {
+    Challenges challenges;
+    challenges.proximity = transcript.template challenges<EF>("ligero/proximity", shape.rows);
+    challenges.beta = claims > 1 ? transcript.template challenge<EF>("ligero/beta") : EF::one();
+    return challenges;
+  }
+
+  template <class T>
+  static void absorb_polynomials(T& transcript, const EvaluationProof& proof) {
+    transcript.absorb_fields("ligero/proximity_polynomial", std::span<const EF>(proof.proximity));
+    transcript.absorb_fields("ligero/inner_product_polynomial", std::span<const EF>(proof.inner_product));
+  }
+
+  /// t distinct codeword positions from the transcript, increasing (N is a power of two: a
+  /// draw's low bits are uniform).
+  template <class T>
+  static std::vector<std::size_t> draw_positions(T& transcript, const Shape& shape) {
+    std::vector<std::size_t> positions;
+    std::vector<bool> taken(shape.codeword, false);
+    std::array<std::uint8_t, 8> bytes{};
+    while (positions.size() < shape.queries) {
+      transcript.squeeze_bytes("ligero/position", bytes);
+      std::uint64_t draw = 0;
+      for (std::size_t b = 8; b-- > 0;) draw = (draw << 8) | bytes[b];
+      const std::size_t q = static_cast<std::size_t>(draw & (shape.codeword - 1));
+      if (!taken[q]) {
+        taken[q] = true;
+        positions.push_back(q);
+      }
+    }
+    std::sort(positions.begin(), positions.end());
+    return positions;
+  }
+
+  template <CryptoRng Rng>
+  static std::vector<Salt> random_salts(std::size_t count, Rng& rng) {
+    std::vector<Salt> salts(count);
+    for (auto& salt : salts) {
+      for (std::size_t b = 0; b < salt_size; b += 8) {
+        const std::uint64_t word = detail::random_u64(rng);
+        for (std::size_t i = 0; i < 8; ++i) salt[b + i] = static_cast<std::uint8_t>(word >> (8 * i));
+      }
+    }
+    return salts;
+  }
+
+  /// The leaves' digests: salt, then the column's values, each by its canonical encoding.
+  template <class V>
+  static std::vector<Digest> leaf_digests(std::span<const V> columns, std::size_t height, std::span<const Salt> salts) {
+    std::vector<Digest> digests(salts.size());
+    detail::parallel_for(0, salts.size(), [&](std::size_t first, std::size_t last) {
+      std::vector<std::uint8_t> bytes;
+      for (std::size_t q = first; q < last; ++q) {
+        bytes.assign(salts[q].begin(), salts[q].end());
+        for (const V& value : columns.subspan(q * height, height)) {
+          const auto encoded = value.to_bytes();
+          bytes.insert(bytes.end(), encoded.begin(), encoded.end());
+        }
+        digests[q] = merkle::hash_leaf(bytes);
+      }
+    });
+    return digests;
+  }
+
+  template <class V>
+  static std::vector<Digest> leaf_digests(const std::vector<V>& columns, std::size_t height, const std::vector<Salt>& salts) {
+    return leaf_digests(std::span<const V>(columns), height, std::span<const Salt>(salts));
+  }
+
+  template <class V>
+  static void write_fields(io::ByteWriter& out, const std::vector<V>& values) {
+    out.write_u32(static_cast<std::uint32_t>(values.size()));
+    for (const V& v : values) out.write_field(v);
+  }
+
+  template <std::size_t Size>
+  static void write_blocks(io::ByteWriter& out, const std::vector<std::array<std::uint8_t, Size>>& blocks) {
+    out.write_u32(static_cast<std::uint32_t>(blocks.size()));
+    for (const auto& block : blocks) out.write_bytes(block);
+  }
+  static void write_salts(io::ByteWriter& out, const std::vector<Salt>& salts) { write_blocks(out, salts); }
+  static void write_digests(io::ByteWriter& out, const std::vector<Digest>& digests) { write_blocks(out, digests); }
+
+  /// A u32 count, bounded by the bytes left before anything is allocated, then the values.
+  template <class V>
+  static Status read_fields(io::ByteReader& in, std::vector<V>& values, std::string_view what) {
+    auto count = in.read_u32(what);
+    if (!count) return count.error();
+    if (*count > in.remaining() / V::byte_size) return make_error(Errc::invalid_encoding, std::string(what) + ": truncated");
+    values.reserve(*count);
+    for (std::uint32_t i = 0; i < *count; ++i) {
+      auto value = in.read_field<V>(what);
+      if (!value) return value.error();
+      values.push_back(*value);
+    }
+    return {};
+  }
+
+  template <std::size_t Size>
+  static Status read_blocks(io::ByteReader& in, std::vector<std::array<std::uint8_t, Size>>& blocks, std::string_view what) {
+    auto count = in.read_u32(what);
+    if (!count) return count.error();
+    if (*count > in.remaining() / Size) return make_error(Errc::invalid_encoding, std::string(what) + ": truncated");
+    blocks.resize(*count);
+    for (auto& block : blocks) {
+      auto bytes = in.read_bytes(Size, what);
+      if (!bytes) return bytes.error();
+      std::copy(bytes->begin(), bytes->end(), block.begin());
+    }
+    return {};
+  }
+
+  LigeroParameters parameters_;
+};
+
+}  // namespace zkcnn::pcs
