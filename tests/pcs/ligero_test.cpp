@@ -108,9 +108,9 @@ TEST_CASE("ligero query counts follow the per-query soundness bound", "[ligero]"
   // Rate 1/8: per query just below 5/8, 100 / log2(8/5) = 147.5 -> 148.
   CHECK(scheme.queries(10, 0, 3) == 148);
   // Hiding for several openings: r >= t openings, t computed with that r.
-  const auto hiding = scheme.hiding_for(12, 4);
+  const auto hiding = scheme.hiding_for(14, 4);
   REQUIRE(hiding);
-  CHECK(*hiding >= 4 * scheme.queries(12, *hiding, 2));
+  CHECK(*hiding >= 4 * scheme.queries(14, *hiding, 2));
   CHECK_FALSE(scheme.hiding_for(6, 1));
 }
 
@@ -206,6 +206,34 @@ TEST_CASE("ligero rejects wrong claims, changed commitments and every tampered p
   Instance other = make_instance(scheme, 11, 2048, 0, rng);
   other.claims = instance.claims;
   CHECK_FALSE(verify(scheme, other.commitment, other.claims, proof));
+}
+
+TEST_CASE("ligero masks chosen by a cheating prover do not shift a claim", "[ligero]") {
+  // The inner-product mask D must sum to zero over H. A prover that commits a D whose sum is
+  // s C (its constant coefficient raised by s) would prove v + s C in place of v if the claims
+  // entered the inner product unscaled: the random multiplier beta, drawn after the masks are
+  // bound, defeats that.
+  const Scheme scheme;
+  DeterministicRng rng(5);
+  Instance instance = make_instance(scheme, 10, 1024, 1, rng);
+  const auto honest_masks = scheme.random_masks(instance.commitment, rng);
+  {
+    Sha256Transcript transcript(domain);
+    const auto proof = scheme.prove_with_masks(std::span<const F>(instance.table), instance.opening, instance.commitment,
+                                               std::span<const Claim>(instance.claims), honest_masks, transcript, rng);
+    CHECK(verify(scheme, instance, proof));
+  }
+  const std::size_t columns = std::size_t{1} << instance.commitment.column_vars;
+  for (const EF shift : {EF::one(), EF::random(rng)}) {
+    auto masks = honest_masks;
+    masks.inner_low[0] += shift;
+    auto claims = instance.claims;
+    claims[0].value += shift * F::from_u64(columns);
+    Sha256Transcript transcript(domain);
+    const auto proof = scheme.prove_with_masks(std::span<const F>(instance.table), instance.opening, instance.commitment,
+                                               std::span<const Claim>(claims), masks, transcript, rng);
+    CHECK_FALSE(verify(scheme, instance.commitment, claims, proof));
+  }
 }
 
 TEST_CASE("ligero decoders refuse truncated and random bytes", "[ligero]") {

@@ -13,22 +13,24 @@
 //
 // Open claims w~(p_k) = v_k. With a_k = eq(row part of p_k) and b_k = eq(column part),
 // w~(p_k) = sum_i a_k,i <b_k, row_i>. The prover commits, in a second tree with the same
-// columns, two fresh random polynomials over EF: a proximity mask L (degree < C + r) and an
-// inner-product mask D (degree < 2C + r - 1, sum over H zero). The verifier draws u (one
-// coefficient per row) and beta (combining the claims). The prover sends
-//     proximity     = L + sum_i u_i P_i,
-//     inner product = D + sum_k beta^k B_k sum_i a_k,i P_i,
-// as coefficients (P_i: row i's polynomial, B_k: the interpolant of b_k on H). Then, at t
-// columns drawn from the transcript, it opens both trees. The verifier checks
+// columns, fresh random polynomials over EF: a proximity mask L and an inner-product mask
+// D = D_low + X^(C + r) D_high, all three of degree < C + r, with D's sum over H zero. Then the
+// verifier draws u (one coefficient per row and one for each half of D) and beta, and the prover
+// sends, as coefficients,
+//     proximity     = L + sum_i u_i P_i + u_low D_low + u_high D_high,
+//     inner product = D + sum_k beta^(k+1) B_k sum_i a_k,i P_i,
+// (P_i: row i's polynomial, B_k: the interpolant of b_k on H). At t columns drawn from the
+// transcript it opens both trees. The verifier checks
 //   - the inner product's sum over H, C times the sum of its coefficients at multiples of C,
-//     against sum_k beta^k v_k (on H, P_i is row i and B_k is b_k: the sum is the claims');
-//   - at every opened column x: proximity(x) = L(x) + sum_i u_i col_i(x) and inner product(x) =
-//     D(x) + sum_k beta^k B_k(x) sum_i a_k,i col_i(x).
-// The first checks that the committed rows are close to codewords (a proximity test), the
-// second that the sent polynomial is the one those codewords define; together they bind the
-// claims. The masks make the two sent polynomials uniformly random but for the claimed sum, and
-// the opened columns are uniform while the total number of columns ever opened on one
-// commitment stays within r (hence the `openings` a commitment is made for).
+//     against sum_k beta^(k+1) v_k (on H, P_i is row i and B_k is b_k);
+//   - at every opened column x, both sent polynomials against the opened values.
+// The proximity test makes the rows and D's halves close to codewords on a common set of
+// positions (the proximity gap for affine spaces, BCIKS20), so the inner product's only freedom
+// is D's sum over H, fixed before beta: a wrong claim survives beta with probability at most
+// (claims) / |EF|, and a wrong polynomial a query with the probability queries() bounds. The
+// masks make both sent polynomials uniformly random but for the claimed sum, and the opened
+// columns uniform while the columns ever opened on one commitment stay within r (hence the
+// `openings` a commitment is made for).
 
 #include <algorithm>
 #include <array>
@@ -47,6 +49,7 @@
 #include "zkcnn/detail/bits.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/detail/random.hpp"
+#include "zkcnn/field/pow.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/batch_opening.hpp"
@@ -107,7 +110,7 @@ class Ligero {
     std::vector<F> columns;        // t x R
     std::vector<Salt> salts;       // t
     std::vector<Digest> siblings;  // the opening of the columns' tree
-    std::vector<EF> mask_columns;  // t x 2: L and D at each opened position
+    std::vector<EF> mask_columns;  // t x 3: L, D_low and D_high at each opened position
     std::vector<Salt> mask_salts;  // t
     std::vector<Digest> mask_siblings;
     friend bool operator==(const EvaluationProof&, const EvaluationProof&) = default;
@@ -132,12 +135,15 @@ class Ligero {
 
   /// Columns opened per proof on a code with C = 2^column_vars, r hiding coefficients and
   /// N = C 2^rate_bits. A query misses a cheating prover with probability at most
-  /// max(1 - delta, delta + d), d = (2C + r - 1) / N the inner product's degree over the
-  /// length; delta = (1 - d) / 2 (within unique decoding, (1 - (C + r) / N) / 2) balances the
+  /// max(1 - delta, delta + d), d = (2 (C + r) - 1) / N the inner product's degree over the
+  /// length: either the committed rows (and masks) are delta-far from the code, which the
+  /// proximity test sees at a query with probability delta, or they agree with codewords but on
+  /// a delta fraction and a wrong inner product agrees with the right one on at most d N
+  /// positions. delta = (1 - d) / 2 (within unique decoding, (1 - (C + r) / N) / 2) balances the
   /// two: (1 + d) / 2 per query.
   std::size_t queries(std::size_t column_vars, std::size_t hiding, unsigned rate_bits) const {
     const double c = std::ldexp(1.0, static_cast<int>(column_vars));
-    const double d = (2 * c + static_cast<double>(hiding) - 1) / std::ldexp(c, static_cast<int>(rate_bits));
+    const double d = (2 * (c + static_cast<double>(hiding)) - 1) / std::ldexp(c, static_cast<int>(rate_bits));
     const double per_query = -std::log2((1 + d) / 2);
     return static_cast<std::size_t>(std::ceil(parameters_.security_bits / per_query));
   }
@@ -234,14 +240,49 @@ class Ligero {
     return verify_batch(commitment, std::span(&claim, 1), proof, transcript);
   }
 
+  /// The prover's fresh masks for one opening, as coefficients over EF: L (degree < C + r) and
+  /// D = D_low + X^(C + r) D_high (each half of degree < C + r, D's sum over H zero).
+  struct Masks {
+    std::vector<EF> proximity;
+    std::vector<EF> inner_low;
+    std::vector<EF> inner_high;
+  };
+
+  /// Random masks for an opening on this commitment.
+  template <CryptoRng Rng>
+  Masks random_masks(const Commitment& commitment, Rng& rng) const {
+    const Shape shape = shape_of(commitment);
+    const std::size_t dimension = shape.columns + shape.hiding;
+    std::vector<EF> inner(2 * dimension);
+    for (auto& m : inner) m = EF::random(rng);
+    // D's sum over H is C times its coefficients at multiples of C: the constant term cancels
+    // the others.
+    inner[0] = EF::zero();
+    for (std::size_t m = shape.columns; m < inner.size(); m += shape.columns) inner[0] -= inner[m];
+    Masks masks{std::vector<EF>(dimension), {inner.begin(), inner.begin() + static_cast<std::ptrdiff_t>(dimension)},
+                {inner.begin() + static_cast<std::ptrdiff_t>(dimension), inner.end()}};
+    for (auto& m : masks.proximity) m = EF::random(rng);
+    return masks;
+  }
+
   /// Proves every claim at once, with one pair of polynomials and one set of columns.
   template <class T, CryptoRng Rng>
   EvaluationProof prove_batch(std::span<const F> evaluations, const Opening& opening, const Commitment& commitment,
                               std::span<const EvaluationClaim<EF>> claims, T& transcript, Rng& rng) const {
+    return prove_with_masks(evaluations, opening, commitment, claims, random_masks(commitment, rng), transcript, rng);
+  }
+
+  /// prove_batch with the given masks. Zero knowledge needs them fresh from random_masks for
+  /// every opening; soundness holds whatever they are (the tests try masks that are not).
+  template <class T, CryptoRng Rng>
+  EvaluationProof prove_with_masks(std::span<const F> evaluations, const Opening& opening, const Commitment& commitment,
+                                   std::span<const EvaluationClaim<EF>> claims, const Masks& masks, T& transcript,
+                                   Rng& rng) const {
     const Shape shape = shape_of(commitment);
     if (claims.empty() || evaluations.size() > (std::size_t{1} << commitment.num_vars) ||
-        opening.columns.size() != shape.codeword * shape.rows) {
-      throw std::invalid_argument("ligero: claims, table and opening disagree with the commitment");
+        opening.columns.size() != shape.codeword * shape.rows || masks.proximity.size() != shape.columns + shape.hiding ||
+        masks.inner_low.size() != masks.proximity.size() || masks.inner_high.size() != masks.proximity.size()) {
+      throw std::invalid_argument("ligero: claims, table, opening and masks disagree with the commitment");
     }
     for (const auto& claim : claims) {
       if (claim.point.size() != commitment.num_vars) throw std::invalid_argument("ligero: a point of the wrong dimension");
@@ -249,40 +290,46 @@ class Ligero {
     const HidingReedSolomon<F> code(commitment.column_vars, shape.hiding, commitment.rate_bits);
     absorb_claims(transcript, commitment, claims);
 
-    // The masks: L of degree < C + r, D of degree < 2C + r - 1 with sum over H zero (its
-    // coefficients at multiples of C sum to zero).
+    // The masks' tree: L, D_low and D_high at every position.
     EvaluationProof proof;
-    std::vector<EF> proximity_mask(code.dimension()), inner_mask(shape.inner_product_size);
-    for (auto& m : proximity_mask) m = EF::random(rng);
-    for (auto& m : inner_mask) m = EF::random(rng);
-    inner_mask[0] = EF::zero();
-    for (std::size_t m = shape.columns; m < inner_mask.size(); m += shape.columns) inner_mask[0] -= inner_mask[m];
-    std::vector<EF> mask_codewords(2 * shape.codeword);
+    std::vector<EF> mask_codewords(mask_rows * shape.codeword);
     {
       std::vector<EF> codeword(shape.codeword);
-      code.evaluate(std::span<const EF>(proximity_mask), std::span<EF>(codeword));
-      for (std::size_t q = 0; q < shape.codeword; ++q) mask_codewords[2 * q] = codeword[q];
-      code.evaluate(std::span<const EF>(inner_mask), std::span<EF>(codeword));
-      for (std::size_t q = 0; q < shape.codeword; ++q) mask_codewords[2 * q + 1] = codeword[q];
+      std::size_t offset = 0;
+      for (const auto* mask : {&masks.proximity, &masks.inner_low, &masks.inner_high}) {
+        code.evaluate(std::span<const EF>(*mask), std::span<EF>(codeword));
+        for (std::size_t q = 0; q < shape.codeword; ++q) mask_codewords[mask_rows * q + offset] = codeword[q];
+        ++offset;
+      }
     }
     const std::vector<Salt> mask_salts = random_salts(shape.codeword, rng);
-    const merkle::Tree mask_tree(leaf_digests(mask_codewords, 2, mask_salts));
+    const merkle::Tree mask_tree(leaf_digests(mask_codewords, mask_rows, mask_salts));
     proof.mask_root = mask_tree.root();
     transcript.absorb_bytes("ligero/mask_root", proof.mask_root);
-    const Challenges challenges = draw_challenges(transcript, shape, claims.size());
+    const Challenges challenges = draw_challenges(transcript, shape);
 
-    // proximity = L + sum_i u_i P_i, from the rows' combination (P is linear in the row and
-    // its hiding coefficients).
-    proof.proximity = combined_row(evaluations, opening, shape, code, std::span<const EF>(challenges.proximity));
-    for (std::size_t m = 0; m < proximity_mask.size(); ++m) proof.proximity[m] += proximity_mask[m];
+    // proximity = L + sum_i u_i P_i + u_R D_low + u_(R+1) D_high, the rows combined before
+    // encoding (P is linear in the row and its hiding coefficients).
+    const auto row_weights = std::span<const EF>(challenges.proximity).first(shape.rows);
+    proof.proximity = combined_row(evaluations, opening, shape, code, row_weights);
+    for (std::size_t m = 0; m < proof.proximity.size(); ++m) {
+      proof.proximity[m] += masks.proximity[m] + challenges.proximity[shape.rows] * masks.inner_low[m] +
+                            challenges.proximity[shape.rows + 1] * masks.inner_high[m];
+    }
 
-    // inner product = D + sum_k beta^k B_k P_(a_k), products through transforms of length 2C.. 4C.
-    proof.inner_product = inner_mask;
+    // inner product = D + sum_k beta^(k+1) B_k P_(a_k), the products through transforms.
+    proof.inner_product.assign(shape.inner_product_size, EF::zero());
+    const std::size_t dimension = masks.proximity.size();
+    for (std::size_t m = 0; m < dimension; ++m) {
+      proof.inner_product[m] += masks.inner_low[m];
+      proof.inner_product[dimension + m] += masks.inner_high[m];
+    }
     const Radix2Domain<F> product_domain(std::size_t{1} << detail::ceil_log2(shape.inner_product_size));
-    EF beta_power = EF::one();
+    EF beta_power = challenges.beta;
     for (std::size_t k = 0; k < claims.size(); ++k, beta_power *= challenges.beta) {
       const auto [column_point, row_point] = split_point(shape, claims[k].point);
-      std::vector<EF> row_poly = combined_row(evaluations, opening, shape, code, std::span<const EF>(eq_table(std::span<const EF>(row_point))));
+      std::vector<EF> row_poly =
+          combined_row(evaluations, opening, shape, code, std::span<const EF>(eq_table(std::span<const EF>(row_point))));
       std::vector<EF> column_poly = eq_table(std::span<const EF>(column_point));
       code.interpolate_message(std::span<EF>(column_poly));
       row_poly.resize(product_domain.size());
@@ -301,8 +348,7 @@ class Ligero {
       const auto column = std::span<const F>(opening.columns).subspan(q * shape.rows, shape.rows);
       proof.columns.insert(proof.columns.end(), column.begin(), column.end());
       proof.salts.push_back(opening.salts[q]);
-      proof.mask_columns.push_back(mask_codewords[2 * q]);
-      proof.mask_columns.push_back(mask_codewords[2 * q + 1]);
+      for (std::size_t m = 0; m < mask_rows; ++m) proof.mask_columns.push_back(mask_codewords[mask_rows * q + m]);
       proof.mask_salts.push_back(mask_salts[q]);
     }
     proof.siblings = opening.tree->open(positions);
@@ -324,18 +370,18 @@ class Ligero {
     }
     if (proof.proximity.size() != shape.columns + shape.hiding || proof.inner_product.size() != shape.inner_product_size ||
         proof.salts.size() != shape.queries || proof.mask_salts.size() != shape.queries ||
-        proof.columns.size() != shape.queries * shape.rows || proof.mask_columns.size() != 2 * shape.queries) {
+        proof.columns.size() != shape.queries * shape.rows || proof.mask_columns.size() != mask_rows * shape.queries) {
       return make_error(Errc::malformed_proof, "ligero: the proof's sizes do not match the commitment's shape");
     }
     const HidingReedSolomon<F> code(commitment.column_vars, shape.hiding, commitment.rate_bits);
     absorb_claims(transcript, commitment, claims);
     transcript.absorb_bytes("ligero/mask_root", proof.mask_root);
-    const Challenges challenges = draw_challenges(transcript, shape, claims.size());
+    const Challenges challenges = draw_challenges(transcript, shape);
     absorb_polynomials(transcript, proof);
     const std::vector<std::size_t> positions = draw_positions(transcript, shape);
 
     // The claims' combination is the inner product's sum over H.
-    EF claimed = EF::zero(), beta_power = EF::one();
+    EF claimed = EF::zero(), beta_power = challenges.beta;
     for (const auto& claim : claims) {
       claimed += beta_power * claim.value;
       beta_power *= challenges.beta;
@@ -353,7 +399,7 @@ class Ligero {
       return make_error(opened.error().code, "ligero: opened columns: " + opened.error().message);
     }
     if (auto opened = merkle::verify_opening(proof.mask_root, shape.codeword, positions,
-                                             leaf_digests(proof.mask_columns, 2, proof.mask_salts), proof.mask_siblings);
+                                             leaf_digests(proof.mask_columns, mask_rows, proof.mask_salts), proof.mask_siblings);
         !opened) {
       return make_error(opened.error().code, "ligero: opened masks: " + opened.error().message);
     }
@@ -372,14 +418,19 @@ class Ligero {
       code.evaluate(std::span<const EF>(column_poly), std::span<EF>(on_codeword));
       column_weights.push_back(std::move(on_codeword));
     }
+    const auto row_challenges = std::span<const EF>(challenges.proximity).first(shape.rows);
+    const std::size_t dimension = shape.columns + shape.hiding;
     for (std::size_t s = 0; s < positions.size(); ++s) {
       const std::size_t q = positions[s];
       const auto column = std::span<const F>(proof.columns).subspan(s * shape.rows, shape.rows);
-      if (proof.mask_columns[2 * s] + dot(challenges.proximity, column) != proximity[q]) {
+      const EF* masks = &proof.mask_columns[mask_rows * s];  // L, D_low, D_high at q
+      if (masks[0] + dot(row_challenges, column) + challenges.proximity[shape.rows] * masks[1] +
+              challenges.proximity[shape.rows + 1] * masks[2] !=
+          proximity[q]) {
         return make_error(Errc::verification_failed, "ligero: an opened column fails the proximity test");
       }
-      EF expected = proof.mask_columns[2 * s + 1];
-      beta_power = EF::one();
+      EF expected = masks[1] + masks[2] * pow(code.point(q), dimension);
+      beta_power = challenges.beta;
       for (std::size_t k = 0; k < claims.size(); ++k, beta_power *= challenges.beta) {
         expected += beta_power * column_weights[k][q] * dot(row_weights[k], column);
       }
@@ -456,9 +507,12 @@ class Ligero {
   };
 
   struct Challenges {
-    std::vector<EF> proximity;  // one per row
+    std::vector<EF> proximity;  // one per row, then D_low's and D_high's
     EF beta;
   };
+
+  /// The masks' tree holds three values of EF per position: L, D_low, D_high.
+  static constexpr std::size_t mask_rows = 3;
 
   /// Bounds a commitment's shape before any work depends on it.
   static Status validate(const Commitment& commitment) {
@@ -478,7 +532,7 @@ class Ligero {
     shape.hiding = commitment.hiding;
     shape.codeword = shape.columns << commitment.rate_bits;
     shape.queries = std::min(queries(k, shape.hiding, commitment.rate_bits), shape.codeword / 2);
-    shape.inner_product_size = 2 * shape.columns + shape.hiding - 1;
+    shape.inner_product_size = 2 * (shape.columns + shape.hiding);
     return shape;
   }
 
@@ -548,11 +602,13 @@ class Ligero {
     }
   }
 
+  /// The proximity test's coefficients (one per row, then D_low's and D_high's) and the
+  /// claims' multiplier, drawn after the masks are bound.
   template <class T>
-  static Challenges draw_challenges(T& transcript, const Shape& shape, std::size_t claims) {
+  static Challenges draw_challenges(T& transcript, const Shape& shape) {
     Challenges challenges;
-    challenges.proximity = transcript.template challenges<EF>("ligero/proximity", shape.rows);
-    challenges.beta = claims > 1 ? transcript.template challenge<EF>("ligero/beta") : EF::one();
+    challenges.proximity = transcript.template challenges<EF>("ligero/proximity", shape.rows + 2);
+    challenges.beta = transcript.template challenge<EF>("ligero/beta");
     return challenges;
   }
 
