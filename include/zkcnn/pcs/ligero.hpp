@@ -2,7 +2,7 @@
 // A transparent, hash-based, zero-knowledge multilinear commitment scheme in the style of
 // Ligero (Ames, Hazay, Ishai, Venkitasubramaniam, CCS 2017, section 4): tables in a field F,
 // challenges in an extension EF (Goldilocks and its quadratic extension), Merkle trees over
-// SHA-256 (pcs/merkle.hpp). docs/protocol.md, "The hash-based commitment", gives the
+// SHA-256 (pcs/merkle.hpp). docs/protocol.md (section 7, "A hash-based commitment") gives the
 // construction, its soundness and its zero knowledge.
 //
 // Commit. The table's 2^n entries form a matrix of R = 2^(n-k) rows and C = 2^k columns, entry
