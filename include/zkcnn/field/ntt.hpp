@@ -35,6 +35,11 @@ void ntt_with_twiddles(std::span<V> values, std::span<const F> twiddles) {
   for (std::size_t half = 1; half < n; half *= 2) {
     const std::size_t stride = n / (2 * half);
     for (std::size_t start = 0; start < n; start += 2 * half) {
+      // clang's vectorizer turns the butterflies of a 64-bit field (Goldilocks) into AVX-512
+      // code three times slower than scalar (9.1 against 3.5 ns per butterfly).
+#if defined(__clang__)
+#pragma clang loop vectorize(disable)
+#endif
       for (std::size_t k = 0; k < half; ++k) {
         const V t = values[start + k + half] * twiddles[k * stride];
         values[start + k + half] = values[start + k] - t;

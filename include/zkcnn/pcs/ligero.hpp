@@ -14,7 +14,9 @@
 // Open claims w~(p_k) = v_k. With a_k = eq(row part of p_k) and b_k = eq(column part),
 // w~(p_k) = sum_i a_k,i <b_k, row_i>. The prover commits, in a second tree with the same
 // columns, fresh random polynomials over EF: a proximity mask L and an inner-product mask
-// D = D_low + X^(C + r) D_high, all three of degree < C + r, with D's sum over H zero. Then the
+// D = D_low + X^C D_high, all three of degree < C + r, with D's sum over H zero. (The halves
+// overlap: a D determines them only up to (D_low + X^C E, D_high - E), deg E < r, so their values
+// at the opened positions stay uniform.) Then the
 // verifier draws u (one coefficient per row and one for each half of D) and beta, and the prover
 // sends, as coefficients,
 //     proximity     = L + sum_i u_i P_i + u_low D_low + u_high D_high,
@@ -78,7 +80,7 @@ class Ligero {
 
   /// The largest shapes a verifier accepts: beyond them a hostile commitment could make it
   /// transform or read without bound.
-  static constexpr std::size_t max_column_vars = 22;
+  static constexpr std::size_t max_column_vars = 20;
   static constexpr std::size_t max_num_vars = 40;
   static constexpr unsigned max_rate_bits = 4;
 
@@ -135,7 +137,7 @@ class Ligero {
 
   /// Columns opened per proof on a code with C = 2^column_vars, r hiding coefficients and
   /// N = C 2^rate_bits. A query misses a cheating prover with probability at most
-  /// max(1 - delta, delta + d), d = (2 (C + r) - 1) / N the inner product's degree over the
+  /// max(1 - delta, delta + d), d = (2C + r - 1) / N the inner product's degree over the
   /// length: either the committed rows (and masks) are delta-far from the code, which the
   /// proximity test sees at a query with probability delta, or they agree with codewords but on
   /// a delta fraction and a wrong inner product agrees with the right one on at most d N
@@ -143,7 +145,7 @@ class Ligero {
   /// two: (1 + d) / 2 per query.
   std::size_t queries(std::size_t column_vars, std::size_t hiding, unsigned rate_bits) const {
     const double c = std::ldexp(1.0, static_cast<int>(column_vars));
-    const double d = (2 * (c + static_cast<double>(hiding)) - 1) / std::ldexp(c, static_cast<int>(rate_bits));
+    const double d = (2 * c + static_cast<double>(hiding) - 1) / std::ldexp(c, static_cast<int>(rate_bits));
     const double per_query = -std::log2((1 + d) / 2);
     return static_cast<std::size_t>(std::ceil(parameters_.security_bits / per_query));
   }
@@ -154,8 +156,10 @@ class Ligero {
     const std::size_t c = std::size_t{1} << column_vars;
     std::size_t hiding = 0;
     for (;;) {
-      const std::size_t needed = queries(column_vars, hiding, parameters_.rate_bits) * openings;
-      if (needed > c) return std::nullopt;
+      const std::size_t per_opening = queries(column_vars, hiding, parameters_.rate_bits);
+      // At most half the columns: a verifier refuses more (check_shape).
+      if (openings == 0 || per_opening > c / 2 / openings) return std::nullopt;
+      const std::size_t needed = per_opening * openings;
       if (needed <= hiding) return hiding;
       hiding = needed;
     }
@@ -182,32 +186,56 @@ class Ligero {
   template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit(std::span<const F> evaluations, std::size_t num_vars, Rng& rng,
                                         std::size_t column_vars, std::size_t openings) const {
-    if (num_vars > max_num_vars || column_vars > max_column_vars || openings == 0 ||
-        evaluations.size() > (std::size_t{1} << num_vars)) {
-      throw std::invalid_argument("ligero: a table or shape beyond the scheme's limits");
+    const auto hiding = openings == 0 || column_vars > max_column_vars ? std::nullopt : hiding_for(column_vars, openings);
+    if (!hiding) throw std::invalid_argument("ligero: too few columns to hide that many openings (use more column variables)");
+    const std::size_t rows = std::size_t{1} << (num_vars > column_vars ? num_vars - column_vars : 0);
+    std::vector<F> hiding_rows(rows * *hiding);
+    for (auto& h : hiding_rows) h = F::random(rng);
+    return commit_with_randomness(evaluations, num_vars, column_vars, std::move(hiding_rows),
+                                  random_salts(std::size_t{1} << (column_vars + parameters_.rate_bits), rng));
+  }
+
+  /// commit with the given hiding coefficients (R rows of r) and salts (one per codeword
+  /// position). Hiding needs them fresh from a cryptographic generator, as commit draws them;
+  /// the tests choose them to measure what a proof reveals.
+  std::pair<Commitment, Opening> commit_with_randomness(std::span<const F> evaluations, std::size_t num_vars,
+                                                        std::size_t column_vars, std::vector<F> hiding_rows,
+                                                        std::vector<Salt> salts) const {
+    const std::size_t rows = std::size_t{1} << (num_vars > column_vars ? num_vars - column_vars : 0);
+    if (num_vars > max_num_vars || column_vars > max_column_vars || evaluations.size() > (std::size_t{1} << num_vars) ||
+        hiding_rows.size() % rows != 0 || hiding_rows.size() / rows > (std::size_t{1} << column_vars) / 2 ||
+        salts.size() != (std::size_t{1} << (column_vars + parameters_.rate_bits))) {
+      throw std::invalid_argument("ligero: a table, shape or randomness beyond the scheme's limits");
     }
     Commitment commitment;
     commitment.num_vars = static_cast<std::uint32_t>(num_vars);
     commitment.column_vars = static_cast<std::uint32_t>(column_vars);
-    const auto hiding = hiding_for(column_vars, openings);
-    if (!hiding) throw std::invalid_argument("ligero: too few columns to hide that many openings (use more column variables)");
-    commitment.hiding = static_cast<std::uint32_t>(*hiding);
+    commitment.hiding = static_cast<std::uint32_t>(hiding_rows.size() / rows);
     commitment.rate_bits = parameters_.rate_bits;
     const Shape shape = shape_of(commitment);
     const HidingReedSolomon<F> code(column_vars, shape.hiding, parameters_.rate_bits);
 
     Opening opening;
-    opening.hiding_rows.resize(shape.rows * shape.hiding);
-    for (auto& h : opening.hiding_rows) h = F::random(rng);
-    opening.salts = random_salts(shape.codeword, rng);
+    opening.hiding_rows = std::move(hiding_rows);
+    opening.salts = std::move(salts);
     opening.columns.resize(shape.codeword * shape.rows);
-    detail::parallel_for(0, shape.rows, [&](std::size_t first, std::size_t last) {
-      std::vector<F> message(shape.columns), coefficients(code.dimension()), codeword(shape.codeword);
-      for (std::size_t i = first; i < last; ++i) {
-        row_of(evaluations, shape, i, message);
-        code.row_coefficients(std::span<const F>(message), hiding_row(opening, shape, i), std::span<F>(coefficients));
-        code.evaluate(std::span<const F>(coefficients), std::span<F>(codeword));
-        for (std::size_t q = 0; q < shape.codeword; ++q) opening.columns[q * shape.rows + i] = codeword[q];
+    // Rows are encoded a block at a time and written to the columns a block-wide run at once:
+    // one row at a time would scatter single values R apart.
+    constexpr std::size_t block = 8;
+    const std::size_t blocks = (shape.rows + block - 1) / block;
+    detail::parallel_for(0, blocks, [&](std::size_t first, std::size_t last) {
+      std::vector<F> message(shape.columns), coefficients(code.dimension()), codewords(block * shape.codeword);
+      for (std::size_t b = first; b < last; ++b) {
+        const std::size_t begin = b * block, end = std::min(shape.rows, begin + block);
+        for (std::size_t i = begin; i < end; ++i) {
+          row_of(evaluations, shape, i, message);
+          code.row_coefficients(std::span<const F>(message), hiding_row(opening, shape, i), std::span<F>(coefficients));
+          code.evaluate(std::span<const F>(coefficients), std::span<F>(codewords).subspan((i - begin) * shape.codeword, shape.codeword));
+        }
+        for (std::size_t q = 0; q < shape.codeword; ++q) {
+          F* column = opening.columns.data() + q * shape.rows;
+          for (std::size_t i = begin; i < end; ++i) column[i] = codewords[(i - begin) * shape.codeword + q];
+        }
       }
     });
     opening.tree = std::make_shared<const merkle::Tree>(leaf_digests(opening.columns, shape.rows, opening.salts));
@@ -241,7 +269,7 @@ class Ligero {
   }
 
   /// The prover's fresh masks for one opening, as coefficients over EF: L (degree < C + r) and
-  /// D = D_low + X^(C + r) D_high (each half of degree < C + r, D's sum over H zero).
+  /// D = D_low + X^C D_high (each half of degree < C + r, D's sum over H zero).
   struct Masks {
     std::vector<EF> proximity;
     std::vector<EF> inner_low;
@@ -253,15 +281,14 @@ class Ligero {
   Masks random_masks(const Commitment& commitment, Rng& rng) const {
     const Shape shape = shape_of(commitment);
     const std::size_t dimension = shape.columns + shape.hiding;
-    std::vector<EF> inner(2 * dimension);
-    for (auto& m : inner) m = EF::random(rng);
-    // D's sum over H is C times its coefficients at multiples of C: the constant term cancels
-    // the others.
-    inner[0] = EF::zero();
-    for (std::size_t m = shape.columns; m < inner.size(); m += shape.columns) inner[0] -= inner[m];
-    Masks masks{std::vector<EF>(dimension), {inner.begin(), inner.begin() + static_cast<std::ptrdiff_t>(dimension)},
-                {inner.begin() + static_cast<std::ptrdiff_t>(dimension), inner.end()}};
-    for (auto& m : masks.proximity) m = EF::random(rng);
+    Masks masks{std::vector<EF>(dimension), std::vector<EF>(dimension), std::vector<EF>(dimension)};
+    for (auto* mask : {&masks.proximity, &masks.inner_low, &masks.inner_high}) {
+      for (auto& m : *mask) m = EF::random(rng);
+    }
+    // D's sum over H is C times its coefficients at multiples of C: D_low's constant term
+    // cancels the others.
+    const std::vector<EF> inner = inner_mask(masks, shape);
+    for (std::size_t m = 0; m < inner.size(); m += shape.columns) masks.inner_low[0] -= inner[m];
     return masks;
   }
 
@@ -318,12 +345,7 @@ class Ligero {
     }
 
     // inner product = D + sum_k beta^(k+1) B_k P_(a_k), the products through transforms.
-    proof.inner_product.assign(shape.inner_product_size, EF::zero());
-    const std::size_t dimension = masks.proximity.size();
-    for (std::size_t m = 0; m < dimension; ++m) {
-      proof.inner_product[m] += masks.inner_low[m];
-      proof.inner_product[dimension + m] += masks.inner_high[m];
-    }
+    proof.inner_product = inner_mask(masks, shape);
     const Radix2Domain<F> product_domain(std::size_t{1} << detail::ceil_log2(shape.inner_product_size));
     EF beta_power = challenges.beta;
     for (std::size_t k = 0; k < claims.size(); ++k, beta_power *= challenges.beta) {
@@ -360,7 +382,7 @@ class Ligero {
   template <class T>
   Status verify_batch(const Commitment& commitment, std::span<const EvaluationClaim<EF>> claims,
                       const EvaluationProof& proof, T& transcript) const {
-    if (auto valid = validate(commitment); !valid) return valid;
+    if (auto valid = check_shape(commitment); !valid) return valid;
     const Shape shape = shape_of(commitment);
     if (claims.empty()) return make_error(Errc::invalid_argument, "ligero: no claim to verify");
     for (const auto& claim : claims) {
@@ -404,37 +426,42 @@ class Ligero {
       return make_error(opened.error().code, "ligero: opened masks: " + opened.error().message);
     }
 
-    // The sent polynomials and the claims' column interpolants on the codeword domain.
-    std::vector<EF> proximity(shape.codeword), inner_product(shape.codeword);
-    code.evaluate(std::span<const EF>(proof.proximity), std::span<EF>(proximity));
-    code.evaluate(std::span<const EF>(proof.inner_product), std::span<EF>(inner_product));
+    // The sent polynomials and the claims' column interpolants at the opened positions (each
+    // evaluated on the whole codeword domain by one transform, in one reused buffer).
+    std::vector<EF> buffer(shape.codeword);
+    const auto at_positions = [&](std::span<const EF> coefficients) {
+      code.evaluate(coefficients, std::span<EF>(buffer));
+      std::vector<EF> values;
+      values.reserve(positions.size());
+      for (std::size_t q : positions) values.push_back(buffer[q]);
+      return values;
+    };
+    const std::vector<EF> proximity = at_positions(proof.proximity);
+    const std::vector<EF> inner_product = at_positions(proof.inner_product);
     std::vector<std::vector<EF>> row_weights, column_weights;
     for (const auto& claim : claims) {
       const auto [column_point, row_point] = split_point(shape, claim.point);
       row_weights.push_back(eq_table(std::span<const EF>(row_point)));
       std::vector<EF> column_poly = eq_table(std::span<const EF>(column_point));
       code.interpolate_message(std::span<EF>(column_poly));
-      std::vector<EF> on_codeword(shape.codeword);
-      code.evaluate(std::span<const EF>(column_poly), std::span<EF>(on_codeword));
-      column_weights.push_back(std::move(on_codeword));
+      column_weights.push_back(at_positions(column_poly));
     }
     const auto row_challenges = std::span<const EF>(challenges.proximity).first(shape.rows);
-    const std::size_t dimension = shape.columns + shape.hiding;
     for (std::size_t s = 0; s < positions.size(); ++s) {
       const std::size_t q = positions[s];
       const auto column = std::span<const F>(proof.columns).subspan(s * shape.rows, shape.rows);
       const EF* masks = &proof.mask_columns[mask_rows * s];  // L, D_low, D_high at q
       if (masks[0] + dot(row_challenges, column) + challenges.proximity[shape.rows] * masks[1] +
               challenges.proximity[shape.rows + 1] * masks[2] !=
-          proximity[q]) {
+          proximity[s]) {
         return make_error(Errc::verification_failed, "ligero: an opened column fails the proximity test");
       }
-      EF expected = masks[1] + masks[2] * pow(code.point(q), dimension);
+      EF expected = masks[1] + masks[2] * pow(code.point(q), shape.columns);
       beta_power = challenges.beta;
       for (std::size_t k = 0; k < claims.size(); ++k, beta_power *= challenges.beta) {
-        expected += beta_power * column_weights[k][q] * dot(row_weights[k], column);
+        expected += beta_power * column_weights[k][s] * dot(row_weights[k], column);
       }
-      if (expected != inner_product[q]) {
+      if (expected != inner_product[s]) {
         return make_error(Errc::verification_failed, "ligero: an opened column fails the inner-product test");
       }
     }
@@ -514,7 +541,8 @@ class Ligero {
   /// The masks' tree holds three values of EF per position: L, D_low, D_high.
   static constexpr std::size_t mask_rows = 3;
 
-  /// Bounds a commitment's shape before any work depends on it.
+  /// Bounds a commitment's shape before any work depends on it (what a decoder can check
+  /// without the scheme's parameters).
   static Status validate(const Commitment& commitment) {
     if (commitment.num_vars > max_num_vars || commitment.column_vars > max_column_vars ||
         commitment.rate_bits < 2 || commitment.rate_bits > max_rate_bits ||
@@ -524,6 +552,33 @@ class Ligero {
     return {};
   }
 
+  /// Whether a verifier with these parameters accepts the shape: its own rate, and a query
+  /// count the codeword can supply. The shape is the committer's choice: a hiding so large
+  /// that the inner product nearly fills the codeword would need more queries than positions,
+  /// and capping them would let a wrong inner product through.
+  Status check_shape(const Commitment& commitment) const {
+    if (auto valid = validate(commitment); !valid) return valid;
+    if (commitment.rate_bits != parameters_.rate_bits) {
+      return make_error(Errc::verification_failed, "ligero: the commitment uses another code rate than this verifier's");
+    }
+    const Shape shape = shape_of(commitment);
+    if (shape.queries > shape.codeword / 2 || shape.hiding > shape.columns / 2) {
+      return make_error(Errc::verification_failed,
+                        "ligero: the commitment's shape leaves too few positions for a sound opening");
+    }
+    return {};
+  }
+
+  /// D's coefficients, D_low + X^C D_high.
+  static std::vector<EF> inner_mask(const Masks& masks, const Shape& shape) {
+    std::vector<EF> inner(shape.inner_product_size, EF::zero());
+    for (std::size_t m = 0; m < masks.inner_low.size(); ++m) {
+      inner[m] += masks.inner_low[m];
+      inner[shape.columns + m] += masks.inner_high[m];
+    }
+    return inner;
+  }
+
   Shape shape_of(const Commitment& commitment) const {
     Shape shape;
     const std::size_t n = commitment.num_vars, k = commitment.column_vars;
@@ -531,8 +586,8 @@ class Ligero {
     shape.columns = std::size_t{1} << k;
     shape.hiding = commitment.hiding;
     shape.codeword = shape.columns << commitment.rate_bits;
-    shape.queries = std::min(queries(k, shape.hiding, commitment.rate_bits), shape.codeword / 2);
-    shape.inner_product_size = 2 * (shape.columns + shape.hiding);
+    shape.queries = queries(k, shape.hiding, commitment.rate_bits);
+    shape.inner_product_size = 2 * shape.columns + shape.hiding;
     return shape;
   }
 
