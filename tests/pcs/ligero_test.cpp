@@ -11,6 +11,7 @@
 #include <functional>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -203,6 +204,23 @@ TEST_CASE("ligero rejects wrong claims, changed commitments and every tampered p
   CHECK(rejects([](auto& p) { p.siblings.pop_back(); }));
   CHECK(rejects([](auto& p) { p.mask_columns.pop_back(); }));
   CHECK(rejects([](auto& p) { p.mask_siblings.push_back(p.mask_siblings.front()); }));
+
+  // Shapes a verifier refuses before anything else, whatever the proof: another rate than its
+  // own, a hiding that leaves the inner product nearly as long as the codeword, and columns so
+  // few that the queries the bound asks for exceed half the positions (capping them would let
+  // a wrong inner product through).
+  const auto refuses_shape = [&](const std::function<void(Scheme::Commitment&)>& change) {
+    auto commitment = instance.commitment;
+    change(commitment);
+    const auto status = verify(scheme, commitment, instance.claims, proof);
+    return !status && status.error().message.find("ligero: the commitment") != std::string::npos;
+  };
+  CHECK(refuses_shape([](auto& c) { c.rate_bits = 3; }));
+  CHECK(refuses_shape([](auto& c) { c.hiding = (1u << c.column_vars) / 2 + 1; }));
+  CHECK(refuses_shape([](auto& c) {
+    c.column_vars = 1;
+    c.hiding = 0;
+  }));
 
   // A proof for one table does not open another's commitment to the same claims.
   Instance other = make_instance(scheme, 11, 2048, 0, rng);
