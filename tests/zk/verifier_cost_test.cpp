@@ -184,3 +184,41 @@ TEST_CASE("round polynomials of any degree are evaluated in linear time", "[poly
 }
 
 }  // namespace
+
+TEST_CASE("fft convolutions are proven directly in a field whose two-adicity their transform exceeds", "[zk][verifier_cost]") {
+  // BN254's base field has two-adicity 1: no transform fits, so every FFT convolution of LeNet-5
+  // compiles to the direct layer, and the verifier's cost is the direct architecture's.
+  using LowTwoAdicity = zkcnn::bn254::Fq;
+  STATIC_REQUIRE(LowTwoAdicity::two_adicity == 1);
+  const Architecture fft = zoo::lenet5();
+  Architecture direct = fft;
+  std::size_t convolutions = 0;
+  for (auto& layer : direct.layers) {
+    if (auto* conv = std::get_if<Conv2dSpec>(&layer)) {
+      REQUIRE(conv->algorithm == ConvAlgorithm::fft);
+      conv->algorithm = ConvAlgorithm::direct;
+      ++convolutions;
+    }
+  }
+  REQUIRE(convolutions > 0);
+  const auto circuit = zkcnn::zk::ModelCircuit<LowTwoAdicity>::compile(fft, 2);
+  REQUIRE(circuit);
+  std::size_t direct_steps = 0;
+  for (const auto& step : circuit->steps()) {
+    CHECK_FALSE(std::holds_alternative<Conv2dFftLayer<LowTwoAdicity>>(step.layer));
+    direct_steps += std::holds_alternative<Conv2dDirectLayer<LowTwoAdicity>>(step.layer) ? 1 : 0;
+  }
+  CHECK(direct_steps == convolutions);
+  const auto low = zkcnn::zk::verifier_cost(fft, 2, Conclusion::outputs, LowTwoAdicity::two_adicity);
+  const auto expected = zkcnn::zk::verifier_cost(direct, 2, Conclusion::outputs);
+  REQUIRE(low);
+  REQUIRE(expected);
+  CHECK(low->work == expected->work);
+  CHECK(low->peak_entries == expected->peak_entries);
+  // In BN254's scalar field (two-adicity 28) the same model keeps its FFT convolutions.
+  const auto fr_circuit = zkcnn::zk::ModelCircuit<Fr>::compile(fft, 2);
+  REQUIRE(fr_circuit);
+  std::size_t fft_steps = 0;
+  for (const auto& step : fr_circuit->steps()) fft_steps += std::holds_alternative<Conv2dFftLayer<Fr>>(step.layer) ? 1 : 0;
+  CHECK(fft_steps == convolutions);
+}

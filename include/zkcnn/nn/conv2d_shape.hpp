@@ -52,6 +52,10 @@ struct Conv2dShape {
     const std::size_t last_output = ((out_height() - 1) * stride + kernel - 1) * row + (out_width() - 1) * stride + kernel - 1;
     return zkcnn::detail::ceil_log2(std::max(last_input, last_output) + 1);
   }
+  /// Whether the FFT convolution's transform fits a field of the given two-adicity (whose
+  /// largest power-of-two subgroup has order 2^two_adicity). Where it does not, the layer is
+  /// proven directly: the prover, the verifier and the verifier's cost all ask this.
+  bool fft_fits(std::size_t two_adicity) const { return fft_transform_vars() <= two_adicity; }
 
   TensorShape input_shape() const { return TensorShape{batch, in_channels, height, width}; }
   TensorShape kernel_shape() const { return TensorShape{out_channels, in_channels, kernel, kernel}; }

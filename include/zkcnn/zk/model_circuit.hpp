@@ -284,7 +284,7 @@ class ModelCircuit {
         weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels));
         weight_blocks_.push_back({i, kernel, kernel + 1});
         const std::size_t z = add_tensor(out, no_activation);
-        if (conv->algorithm == nn::ConvAlgorithm::fft) {
+        if (conv->algorithm == nn::ConvAlgorithm::fft && shape.fft_fits(F::two_adicity)) {
           steps_.push_back({nn::Conv2dFftLayer<F>(shape), {tensor_ref(current), weights_ref(kernel)}, z, i});
         } else {
           steps_.push_back({nn::Conv2dDirectLayer<F>(shape), {tensor_ref(current), weights_ref(kernel)}, z, i});

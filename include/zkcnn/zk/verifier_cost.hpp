@@ -98,8 +98,10 @@ inline void fft_grid_sum(CostTally& tally, std::size_t points, std::size_t log_n
 
 }  // namespace detail
 
-/// The verifier's cost, from the architecture's shapes alone (no circuit is compiled).
-inline Result<VerifierCost> verifier_cost(const nn::Architecture& architecture, std::size_t batch, Conclusion conclusion) {
+/// The verifier's cost, from the architecture's shapes alone (no circuit is compiled), in a
+/// field of the given two-adicity (which decides where FFT convolutions are proven directly).
+inline Result<VerifierCost> verifier_cost(const nn::Architecture& architecture, std::size_t batch, Conclusion conclusion,
+                                          std::size_t two_adicity = 64) {
   using detail::padded;
   using detail::saturating_add;
   using detail::saturating_mul;
@@ -134,7 +136,7 @@ inline Result<VerifierCost> verifier_cost(const nn::Architecture& architecture, 
                                         spec.kernel, spec.padding, spec.stride};
             const std::size_t k = spec.kernel;
             const std::size_t out_points = saturating_mul(out.height, out.width);
-            if (spec.algorithm == nn::ConvAlgorithm::fft) {
+            if (spec.algorithm == nn::ConvAlgorithm::fft && shape.fft_fits(two_adicity)) {
               const std::size_t log_n = shape.fft_transform_vars();  // below 60: sizes are at most 2^28
               detail::fft_grid_sum(tally, out_points, log_n, where);                     // the output grid
               detail::fft_grid_sum(tally, saturating_mul(in.height, in.width), log_n, where);  // the input grid
@@ -208,7 +210,7 @@ template <TwoAdicField F>
 Result<ModelCircuit<F>> compile_for_verifier(const nn::Architecture& architecture, std::size_t batch,
                                              Conclusion conclusion, const VerifierLimits& limits = {}) {
   if (batch == 0 || batch > (std::size_t{1} << 20)) return make_error(Errc::invalid_argument, "model: batch size out of range");
-  auto cost = verifier_cost(architecture, batch, conclusion);
+  auto cost = verifier_cost(architecture, batch, conclusion, F::two_adicity);
   if (!cost) return cost.error();
   if (auto ok = check_verifier_cost(*cost, limits, sizeof(F)); !ok) return ok.error();
   return ModelCircuit<F>::compile(architecture, batch, conclusion);
