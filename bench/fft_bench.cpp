@@ -1,4 +1,4 @@
-// The FFT sumcheck (sumcheck/fft.hpp) and the convolution through it (nn/conv2d_fft.hpp), BN254
+// The FFT sumcheck (gkr/fft.hpp) and the convolution through it (nn/conv2d_fft.hpp), BN254
 // Fr, one thread, SHA-256 transcript.
 //  - BM_FftTable/n: the wiring table F(r, .) by the product tree.
 //  - BM_FftProve/n: the FFT layer's prover (table, then the degree-2 sumcheck) for a claim on
@@ -23,7 +23,7 @@
 #include <zkcnn/io/byte_stream.hpp>
 #include <zkcnn/nn/conv2d_fft.hpp>
 #include <zkcnn/poly/multilinear.hpp>
-#include <zkcnn/sumcheck/fft.hpp>
+#include <zkcnn/gkr/fft.hpp>
 #include <zkcnn/transcript/transcript.hpp>
 
 namespace {

@@ -55,7 +55,10 @@
 #include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/pcs/hyrax.hpp"
 #include "zkcnn/pcs/inner_product.hpp"
+#include "zkcnn/pcs/ligero.hpp"
+#include "zkcnn/pcs/merkle.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
+#include "zkcnn/pcs/reed_solomon.hpp"
 
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
@@ -68,7 +71,7 @@
 
 #include "zkcnn/random/os_rng.hpp"
 
-#include "zkcnn/sumcheck/fft.hpp"
+#include "zkcnn/gkr/fft.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
 #include "zkcnn/sumcheck/prover.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"

@@ -15,7 +15,7 @@
 #include <zkcnn/nn/conv2d_shape.hpp>
 #include <zkcnn/poly/eq.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
-#include <zkcnn/sumcheck/fft.hpp>
+#include <zkcnn/gkr/fft.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -14,7 +14,7 @@
 
 #include <zkcnn/pcs/batch_opening.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
-#include <zkcnn/pcs/plain.hpp>
+#include "support/plain_pcs.hpp"
 #include <zkcnn/random/deterministic_rng.hpp>
 
 #include "pcs/pcs_test_support.hpp"

@@ -14,7 +14,7 @@
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
-#include <zkcnn/pcs/plain.hpp>
+#include "support/plain_pcs.hpp"
 #include <zkcnn/random/os_rng.hpp>
 
 namespace {

@@ -9,6 +9,7 @@
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
+#include <zkcnn/transcript/transcript.hpp>
 #include <zkcnn/zk/range_check.hpp>
 
 #include <catch2/catch.hpp>

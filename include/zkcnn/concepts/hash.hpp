@@ -30,4 +30,13 @@ concept Transcript = std::copyable<T> && requires(T t, const T& ct, std::string_
   { ct.fork(label) } -> std::same_as<T>;
 };
 
+/// The least a Transcript provides: what concepts' requires-expressions pass where a protocol
+/// takes a transcript, so that no concept names a concrete one. Never instantiated.
+struct TranscriptArchetype {
+  void absorb_bytes(std::string_view label, std::span<const std::uint8_t> data);
+  void squeeze_bytes(std::string_view label, std::span<std::uint8_t> out);
+  TranscriptArchetype fork(std::string_view label) const;
+};
+static_assert(Transcript<TranscriptArchetype>);
+
 }  // namespace zkcnn

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/concepts/hash.hpp"
 #include "zkcnn/concepts/random.hpp"
 #include "zkcnn/error.hpp"
-#include "zkcnn/transcript/transcript.hpp"
 
 namespace zkcnn {
 
@@ -25,7 +25,7 @@ concept MultilinearPCS =
     requires(const P& pcs, std::span<const typename P::Scalar> evaluations, std::size_t num_vars,
              CryptoRngArchetype& rng, const typename P::Commitment& commitment, const typename P::Opening& opening,
              std::span<const typename P::Challenge> point, const typename P::Challenge& value,
-             const typename P::EvaluationProof& proof, Sha256Transcript& transcript) {
+             const typename P::EvaluationProof& proof, TranscriptArchetype& transcript) {
       requires EncodableField<typename P::Scalar>;
       requires EncodableField<typename P::Challenge>;
       requires ExtensionFieldOf<typename P::Challenge, typename P::Scalar>;
@@ -47,7 +47,7 @@ concept ZkMultilinearPCS =
     requires(const P& pcs, std::span<const typename P::Scalar> evaluations, CryptoRngArchetype& rng,
              const typename P::Commitment& commitment, const typename P::Opening& opening,
              std::span<const typename P::Scalar> point, const typename P::Scalar& value,
-             const typename P::EvaluationProof& proof, Sha256Transcript& transcript) {
+             const typename P::EvaluationProof& proof, TranscriptArchetype& transcript) {
       {
         pcs.prove_hidden(evaluations, opening, commitment, point, value, transcript, rng)
       } -> std::same_as<std::pair<typename P::EvaluationProof, typename P::Scalar>>;

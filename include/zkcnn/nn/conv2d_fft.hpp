@@ -46,7 +46,7 @@
 // 3. Kernel FFT with flip and placement merged (2 log k variables, degree 2):
 //      KF~(c_i, c_j) = sum_{a, c} F_w(c_j, m_k(a, c)) [a, c < k] K~(r_o, c_i, a, c).
 //    Leaves the claim on K at (e'_c, e'_a, c_i, r_o).
-// The prover builds F_w(c_j, .) once, by the product tree of sumcheck/fft.hpp. The verifier
+// The prover builds F_w(c_j, .) once, by the product tree of gkr/fft.hpp. The verifier
 // evaluates each wiring extension as a weighted sum of F(t, .) over a grid of positions, from
 // the O(N) table or, when the grid is small (the kernel's k^2 positions), from the O(n)
 // product per position: O(N + outH outW + H W + k^2 n) in all.
@@ -88,7 +88,7 @@
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
-#include "zkcnn/sumcheck/fft.hpp"
+#include "zkcnn/gkr/fft.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
 
 namespace zkcnn::nn {

@@ -67,7 +67,7 @@ concept ModelPCS =
     ZkMultilinearPCS<P> && SerializablePCS<P> && TwoAdicField<typename P::Scalar> &&
     // Zero knowledge opens Hyrax-style matrices: row commitments, their blinding factors and the key.
     requires(const P& pcs, const typename P::Commitment& commitment, const typename P::Opening& opening,
-             Sha256Transcript& transcript) {
+             TranscriptArchetype& transcript) {
       { pcs.key() } -> std::same_as<const PedersenKey<typename P::Group>&>;
       pcs.absorb_key(transcript);
       commitment.rows;
@@ -76,7 +76,7 @@ concept ModelPCS =
     } &&
     requires(const P& pcs, std::span<const typename P::Scalar> evaluations, const typename P::Opening& opening,
              const typename P::Commitment& commitment, std::span<const EvaluationClaim<typename P::Scalar>> claims,
-             const typename P::BatchProof& proof, Sha256Transcript& transcript, CryptoRngArchetype& rng,
+             const typename P::BatchProof& proof, TranscriptArchetype& transcript, CryptoRngArchetype& rng,
              std::span<const std::uint8_t> bytes) {
       { pcs.prove_batch(evaluations, opening, commitment, claims, transcript, rng) } -> std::same_as<typename P::BatchProof>;
       { pcs.verify_batch(commitment, claims, proof, transcript) } -> std::same_as<Status>;

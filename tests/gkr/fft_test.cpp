@@ -1,4 +1,4 @@
-// The FFT sumcheck (sumcheck/fft.hpp): the product-tree table F(r, .) against its definition,
+// The FFT sumcheck (gkr/fft.hpp): the product-tree table F(r, .) against its definition,
 // the single-position product, the closed form F~(r, v) against the double sum that defines
 // it, the identity A~(r) = sum_x F(r, x) a[x] that the proof rests on, and the FFT and IFFT
 // layers through the shared layer checks (completeness, encoding, soundness; in zero knowledge
@@ -12,7 +12,7 @@
 #include <zkcnn/poly/eq.hpp>
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
-#include <zkcnn/sumcheck/fft.hpp>
+#include <zkcnn/gkr/fft.hpp>
 
 #include <catch2/catch.hpp>
 
