@@ -661,6 +661,30 @@ TEST_CASE("field laws: Goldilocks agrees with 128-bit integer arithmetic, includ
   CHECK(Goldilocks::from_u64(0xFFFFFFFF00000002ull) == Goldilocks::one());
 }
 
+TEST_CASE("field laws: GoldilocksExt2 products summed at full width agree with base-field arithmetic",
+          "[field][laws][ext2]") {
+  // Goldilocks::quadratic_extension_product sums each coefficient's products up to 2^131 before
+  // reducing. Checked against the formula (a0 b0 + 7 a1 b1, a0 b1 + a1 b0) in base-field
+  // arithmetic, on random values and on the edges, including stored values at or above p
+  // (from_u64 keeps them unreduced).
+  using E = GoldilocksExt2;
+  auto rng = make_rng(17);
+  std::vector<std::uint64_t> values{0, 1, 2, 7, 0xFFFFFFFFull, 0x100000000ull, Goldilocks::modulus - 1,
+                                    Goldilocks::modulus, Goldilocks::modulus + 1, ~std::uint64_t{0} - 1, ~std::uint64_t{0}};
+  for (int i = 0; i < 40; ++i) values.push_back(rng());
+  const Goldilocks seven = Goldilocks::from_u64(7);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      const Goldilocks a0 = Goldilocks::from_u64(values[i]), a1 = Goldilocks::from_u64(values[j]);
+      const Goldilocks b0 = Goldilocks::from_u64(values[(i + j) % values.size()]), b1 = Goldilocks::from_u64(values[(3 * i + j + 1) % values.size()]);
+      const E product = E(a0, a1) * E(b0, b1);
+      INFO("a = (" << a0 << ", " << a1 << "), b = (" << b0 << ", " << b1 << ")");
+      CHECK(product == E(a0 * b0 + seven * (a1 * b1), a0 * b1 + a1 * b0));
+      CHECK(E(a0, a1).square() == E(a0 * a0 + seven * (a1 * a1), (a0 * a1) + (a0 * a1)));
+    }
+  }
+}
+
 TEST_CASE("field laws: GoldilocksExt2 structure (X^2 = 7, Frobenius, base embedding, uniform bytes)",
           "[field][laws][ext2]") {
   using E = GoldilocksExt2;

@@ -52,6 +52,15 @@ class Goldilocks {
     return carry != 0 ? result + epsilon : result;  // cannot carry again
   }
 
+  /// x + top 2^128 mod p for top < 2^32, from 2^128 = -2^32 (mod p): reduce x, then take
+  /// top 2^32 away (a wrap past zero adds p, which is -epsilon modulo 2^64).
+  static constexpr std::uint64_t reduce_wide(detail::u128 x, std::uint64_t top) {
+    const std::uint64_t reduced = reduce128(x);
+    const std::uint64_t taken = top << 32;
+    const std::uint64_t difference = reduced - taken;
+    return reduced < taken ? difference - epsilon : difference;
+  }
+
   static constexpr std::uint64_t canonical(std::uint64_t x) { return x >= modulus ? x - modulus : x; }
 
   // (p - 1) / 2^32 = 2^32 - 1; the sqrt exponent is (t - 1) / 2.
@@ -144,6 +153,32 @@ class Goldilocks {
     value_ = reduce128(detail::u128{value_} * other.value_);
     return *this;
   }
+  /// (a0 + a1 X)(b0 + b1 X) in F[X]/(X^2 - w), w < 2^32, as its two coefficients, for
+  /// QuadraticExtension: each coefficient sums its products at full width (up to 2^131) and is
+  /// reduced once. Reducing every product, and the multiplication by w, doubles the latency
+  /// (GoldilocksExt2 multiplication, clang++: 13.5 against 7.9 ns; g++: 26.7 against 7.9 ns).
+  static constexpr std::array<Goldilocks, 2> quadratic_extension_product(const Goldilocks& a0, const Goldilocks& a1,
+                                                                          const Goldilocks& b0, const Goldilocks& b1,
+                                                                          std::uint64_t w) {
+    using detail::u128;
+    const u128 p00 = u128{a0.value_} * b0.value_;
+    const u128 p11 = u128{a1.value_} * b1.value_;
+    const u128 p01 = u128{a0.value_} * b1.value_;
+    const u128 p10 = u128{a1.value_} * b0.value_;
+    // c1 = p01 + p10, with its carry out of 128 bits.
+    const u128 c1 = p01 + p10;
+    const std::uint64_t c1_top = c1 < p01 ? 1 : 0;
+    // c0 = p00 + w p11: w p11 as (low, middle, top) words, then p00 added.
+    const u128 low = u128{static_cast<std::uint64_t>(p11)} * w;
+    const u128 high = u128{static_cast<std::uint64_t>(p11 >> 64)} * w;
+    const u128 middle = u128{static_cast<std::uint64_t>(high)} + static_cast<std::uint64_t>(low >> 64);
+    const u128 scaled = (middle << 64) | static_cast<std::uint64_t>(low);
+    const u128 c0 = p00 + scaled;
+    const std::uint64_t c0_top =
+        static_cast<std::uint64_t>(high >> 64) + static_cast<std::uint64_t>(middle >> 64) + (c0 < p00 ? 1 : 0);
+    return {Goldilocks{RawTag{}, reduce_wide(c0, c0_top)}, Goldilocks{RawTag{}, reduce_wide(c1, c1_top)}};
+  }
+
   friend constexpr Goldilocks operator+(Goldilocks a, const Goldilocks& b) { return a += b; }
   friend constexpr Goldilocks operator-(Goldilocks a, const Goldilocks& b) { return a -= b; }
   friend constexpr Goldilocks operator*(Goldilocks a, const Goldilocks& b) { return a *= b; }

@@ -45,9 +45,13 @@ class QuadraticExtension {
   constexpr bool is_zero() const { return c0_.is_zero() && c1_.is_zero(); }
 
   constexpr QuadraticExtension square() const {
-    // (c0 + c1 X)^2 = c0^2 + W c1^2 + 2 c0 c1 X
-    const Base c0c1 = c0_ * c1_;
-    return {c0_.square() + non_residue() * c1_.square(), c0c1 + c0c1};
+    if constexpr (requires { Base::quadratic_extension_product(c0_, c1_, c0_, c1_, Params::non_residue); }) {
+      return *this * *this;
+    } else {
+      // (c0 + c1 X)^2 = c0^2 + W c1^2 + 2 c0 c1 X
+      const Base c0c1 = c0_ * c1_;
+      return {c0_.square() + non_residue() * c1_.square(), c0c1 + c0c1};
+    }
   }
 
   /// (c0 + c1 X)^-1 = (c0 - c1 X) / (c0^2 - W c1^2); the norm is non-zero for non-zero input
@@ -99,12 +103,19 @@ class QuadraticExtension {
     return *this;
   }
   constexpr QuadraticExtension& operator*=(const QuadraticExtension& o) {
-    // Karatsuba: three base multiplications.
-    const Base v0 = c0_ * o.c0_;
-    const Base v1 = c1_ * o.c1_;
-    const Base cross = (c0_ + c1_) * (o.c0_ + o.c1_) - v0 - v1;
-    c0_ = v0 + non_residue() * v1;
-    c1_ = cross;
+    if constexpr (requires { Base::quadratic_extension_product(c0_, c1_, o.c0_, o.c1_, Params::non_residue); }) {
+      // A base field that sums the products before reducing them (Goldilocks).
+      const auto product = Base::quadratic_extension_product(c0_, c1_, o.c0_, o.c1_, Params::non_residue);
+      c0_ = product[0];
+      c1_ = product[1];
+    } else {
+      // Karatsuba: three base multiplications.
+      const Base v0 = c0_ * o.c0_;
+      const Base v1 = c1_ * o.c1_;
+      const Base cross = (c0_ + c1_) * (o.c0_ + o.c1_) - v0 - v1;
+      c0_ = v0 + non_residue() * v1;
+      c1_ = cross;
+    }
     return *this;
   }
   constexpr QuadraticExtension& operator*=(const Base& scalar) {
