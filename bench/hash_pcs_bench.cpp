@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <tuple>
 #include <vector>
 
 #include <zkcnn/field/goldilocks_ext2.hpp>
@@ -75,35 +76,44 @@ void BM_LigeroCommit(benchmark::State& state) {
   }
 }
 
+/// A committed instance and a proof of its claim.
+struct Opened {
+  Instance instance;
+  Scheme::Commitment commitment;
+  Scheme::Opening opening;
+  Scheme::EvaluationProof proof;
+};
+
+Scheme::EvaluationProof prove_claim(const Scheme& scheme, const Opened& opened, zkcnn::testing::DeterministicRng& rng) {
+  zkcnn::Sha256Transcript transcript("zkcnn hash pcs bench");
+  return scheme.prove(std::span<const F>(opened.instance.table), opened.opening, opened.commitment,
+                      std::span<const EF>(opened.instance.point), opened.instance.value, transcript, rng);
+}
+
+Opened open_instance(const Scheme& scheme, std::size_t num_vars, zkcnn::testing::DeterministicRng& rng) {
+  Opened opened{make_instance(num_vars), {}, {}, {}};
+  std::tie(opened.commitment, opened.opening) = scheme.commit(std::span<const F>(opened.instance.table), num_vars, rng);
+  opened.proof = prove_claim(scheme, opened, rng);
+  return opened;
+}
+
 void BM_LigeroOpen(benchmark::State& state) {
-  const auto num_vars = static_cast<std::size_t>(state.range(0));
-  const Instance instance = make_instance(num_vars);
   const Scheme scheme;
   zkcnn::testing::DeterministicRng rng(2);
-  const auto [commitment, opening] = scheme.commit(std::span<const F>(instance.table), num_vars, rng);
-  std::size_t bytes = 0;
-  for (auto _ : state) {
-    zkcnn::Sha256Transcript transcript("zkcnn hash pcs bench");
-    const auto proof = scheme.prove(std::span<const F>(instance.table), opening, commitment,
-                                    std::span<const EF>(instance.point), instance.value, transcript, rng);
-    bytes = Scheme::encode_proof(proof).size();
-  }
-  state.counters["proof_bytes"] = static_cast<double>(bytes);
-  state.counters["column_vars"] = static_cast<double>(commitment.column_vars);
+  Opened opened = open_instance(scheme, static_cast<std::size_t>(state.range(0)), rng);
+  for (auto _ : state) opened.proof = prove_claim(scheme, opened, rng);
+  state.counters["proof_bytes"] = static_cast<double>(Scheme::encode_proof(opened.proof).size());
+  state.counters["column_vars"] = static_cast<double>(opened.commitment.column_vars);
 }
 
 void BM_LigeroVerify(benchmark::State& state) {
-  const auto num_vars = static_cast<std::size_t>(state.range(0));
-  const Instance instance = make_instance(num_vars);
   const Scheme scheme;
   zkcnn::testing::DeterministicRng rng(3);
-  const auto [commitment, opening] = scheme.commit(std::span<const F>(instance.table), num_vars, rng);
-  zkcnn::Sha256Transcript prover("zkcnn hash pcs bench");
-  const auto proof = scheme.prove(std::span<const F>(instance.table), opening, commitment,
-                                  std::span<const EF>(instance.point), instance.value, prover, rng);
+  const Opened opened = open_instance(scheme, static_cast<std::size_t>(state.range(0)), rng);
   for (auto _ : state) {
     zkcnn::Sha256Transcript transcript("zkcnn hash pcs bench");
-    if (!scheme.verify(commitment, std::span<const EF>(instance.point), instance.value, proof, transcript)) {
+    if (!scheme.verify(opened.commitment, std::span<const EF>(opened.instance.point), opened.instance.value, opened.proof,
+                       transcript)) {
       state.SkipWithError("the proof does not verify");
     }
   }

@@ -482,9 +482,7 @@ class Ligero {
   static Result<Commitment> decode_commitment(std::span<const std::uint8_t> bytes) {
     io::ByteReader in(bytes);
     Commitment commitment;
-    auto root = in.read_bytes(commitment.root.size(), "ligero commitment root");
-    if (!root) return root.error();
-    std::copy(root->begin(), root->end(), commitment.root.begin());
+    if (auto root = read_block(in, commitment.root, "ligero commitment root"); !root) return root.error();
     for (std::uint32_t* field : {&commitment.num_vars, &commitment.column_vars, &commitment.hiding, &commitment.rate_bits}) {
       auto value = in.read_u32("ligero commitment shape");
       if (!value) return value.error();
@@ -513,9 +511,7 @@ class Ligero {
   static Result<EvaluationProof> decode_proof(std::span<const std::uint8_t> bytes) {
     io::ByteReader in(bytes);
     EvaluationProof proof;
-    auto root = in.read_bytes(proof.mask_root.size(), "ligero proof mask root");
-    if (!root) return root.error();
-    std::copy(root->begin(), root->end(), proof.mask_root.begin());
+    if (auto root = read_block(in, proof.mask_root, "ligero proof mask root"); !root) return root.error();
     if (auto s = read_fields(in, proof.proximity, "ligero proximity polynomial"); !s) return s.error();
     if (auto s = read_fields(in, proof.inner_product, "ligero inner-product polynomial"); !s) return s.error();
     if (auto s = read_fields(in, proof.columns, "ligero opened columns"); !s) return s.error();
@@ -759,15 +755,21 @@ class Ligero {
   }
 
   template <std::size_t Size>
+  static Status read_block(io::ByteReader& in, std::array<std::uint8_t, Size>& block, std::string_view what) {
+    auto bytes = in.read_bytes(Size, what);
+    if (!bytes) return bytes.error();
+    std::copy(bytes->begin(), bytes->end(), block.begin());
+    return {};
+  }
+
+  template <std::size_t Size>
   static Status read_blocks(io::ByteReader& in, std::vector<std::array<std::uint8_t, Size>>& blocks, std::string_view what) {
     auto count = in.read_u32(what);
     if (!count) return count.error();
     if (*count > in.remaining() / Size) return make_error(Errc::invalid_encoding, std::string(what) + ": truncated");
     blocks.resize(*count);
     for (auto& block : blocks) {
-      auto bytes = in.read_bytes(Size, what);
-      if (!bytes) return bytes.error();
-      std::copy(bytes->begin(), bytes->end(), block.begin());
+      if (auto read = read_block(in, block, what); !read) return read;
     }
     return {};
   }
