@@ -153,6 +153,7 @@ class Ligero {
   /// The hiding that lets a commitment be opened `openings` times: r >= t openings (a fixed
   /// point, t growing with r), or nothing when C cannot accommodate it.
   std::optional<std::size_t> hiding_for(std::size_t column_vars, std::size_t openings) const {
+    if (column_vars > max_column_vars) return std::nullopt;
     const std::size_t c = std::size_t{1} << column_vars;
     std::size_t hiding = 0;
     for (;;) {
@@ -186,7 +187,7 @@ class Ligero {
   template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit(std::span<const F> evaluations, std::size_t num_vars, Rng& rng,
                                         std::size_t column_vars, std::size_t openings) const {
-    const auto hiding = openings == 0 || column_vars > max_column_vars ? std::nullopt : hiding_for(column_vars, openings);
+    const auto hiding = hiding_for(column_vars, openings);
     if (!hiding) throw std::invalid_argument("ligero: too few columns to hide that many openings (use more column variables)");
     const std::size_t rows = std::size_t{1} << (num_vars > column_vars ? num_vars - column_vars : 0);
     std::vector<F> hiding_rows(rows * *hiding);
