@@ -6,6 +6,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zkcnn/concepts/pcs.hpp"
@@ -24,6 +25,19 @@ struct EvaluationClaim {
   F value;
 };
 
+/// Binds claims into a transcript, their count and then each point and value, under the labels
+/// `<scope>/claims`, `<scope>/point` and `<scope>/value`: what every batch opening absorbs
+/// before the challenge that combines the claims.
+template <EncodableField F, class T>
+void absorb_evaluation_claims(T& transcript, std::string_view scope, std::span<const EvaluationClaim<F>> claims) {
+  const std::string prefix(scope);
+  transcript.absorb_u64(prefix + "/claims", claims.size());
+  for (const auto& claim : claims) {
+    transcript.absorb_fields(prefix + "/point", std::span<const F>(claim.point));
+    transcript.absorb_field(prefix + "/value", claim.value);
+  }
+}
+
 template <MultilinearPCS P>
 struct BatchEvaluationProof {
   sumcheck::Proof<typename P::Scalar> reduction;
@@ -35,11 +49,7 @@ namespace detail::batch {
 
 template <EncodableField F, class T>
 F absorb_claims(T& transcript, std::span<const EvaluationClaim<F>> claims) {
-  transcript.absorb_u64("batch/claims", claims.size());
-  for (const auto& claim : claims) {
-    transcript.absorb_fields("batch/point", std::span<const F>(claim.point));
-    transcript.absorb_field("batch/value", claim.value);
-  }
+  absorb_evaluation_claims(transcript, "batch", claims);
   return transcript.template challenge<F>("batch/alpha");
 }
 

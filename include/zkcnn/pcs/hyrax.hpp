@@ -348,11 +348,7 @@ class Hyrax {
   template <class T>
   static Scalar absorb_batch(T& transcript, const Commitment& commitment, std::span<const EvaluationClaim<Scalar>> claims) {
     absorb_commitment(transcript, commitment);
-    transcript.absorb_u64("hyrax/batch/claims", claims.size());
-    for (const auto& claim : claims) {
-      transcript.absorb_fields("hyrax/batch/point", std::span<const Scalar>(claim.point));
-      transcript.absorb_field("hyrax/batch/value", claim.value);
-    }
+    absorb_evaluation_claims(transcript, "hyrax/batch", claims);
     return transcript.template challenge<Scalar>("hyrax/batch/alpha");
   }
 

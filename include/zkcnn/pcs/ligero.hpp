@@ -647,11 +647,7 @@ class Ligero {
   template <class T>
   static void absorb_claims(T& transcript, const Commitment& commitment, std::span<const EvaluationClaim<EF>> claims) {
     absorb_commitment(transcript, commitment);
-    transcript.absorb_u64("ligero/claims", claims.size());
-    for (const auto& claim : claims) {
-      transcript.absorb_fields("ligero/point", std::span<const EF>(claim.point));
-      transcript.absorb_field("ligero/value", claim.value);
-    }
+    absorb_evaluation_claims(transcript, "ligero", claims);
   }
 
   /// The proximity test's coefficients (one per row, then D_low's and D_high's) and the
@@ -717,7 +713,7 @@ class Ligero {
         }
         digests[q] = merkle::hash_leaf(bytes);
       }
-    });
+    }, detail::threads_for(salts.size() * height, std::size_t{1} << 14));  // a verifier's few columns on one thread
     return digests;
   }
 
