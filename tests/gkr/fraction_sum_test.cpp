@@ -10,7 +10,8 @@
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
-#include <zkcnn/zk/mask_commitment.hpp>
+#include <zkcnn/pcs/hyrax_masks.hpp>
+#include <zkcnn/zk/masking_transcript.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -200,8 +201,8 @@ TEST_CASE("fraction sum: a changed leaf changes the root or fails the leaf check
 TEST_CASE("fraction sum: masked levels in zero knowledge", "[gkr][zk]") {
   using G = zkcnn::bn254::G1;
   using F = zkcnn::bn254::Fr;
-  using Prover = zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng>;
-  using Verifier = zkcnn::zk::MaskVerifier<G>;
+  using Prover = zkcnn::hyrax::MaskProver<G, zkcnn::testing::DeterministicRng>;
+  using Verifier = zkcnn::hyrax::MaskVerifier<G>;
   static const zkcnn::PedersenKey<G> key("fraction sum zk test", 32);
   zkcnn::testing::DeterministicRng rng(73);
   for (const std::size_t num_vars : {1, 2, 5}) {

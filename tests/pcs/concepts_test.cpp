@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <random>
 
+#include <zkcnn/concepts/model_commitment.hpp>
 #include <zkcnn/concepts/pcs.hpp>
 #include <zkcnn/ec/bls12_381_g1.hpp>
 #include <zkcnn/ec/bn254_g1.hpp>
@@ -28,6 +29,10 @@ static_assert(MultilinearPCS<Hyrax<zkcnn::bn254::G1>>);
 static_assert(ZkMultilinearPCS<Hyrax<zkcnn::bn254::G1>>);
 static_assert(MultilinearPCS<Hyrax<zkcnn::bls12_381::G1>>);
 static_assert(ZkMultilinearPCS<Hyrax<zkcnn::bls12_381::G1>>);
+static_assert(zkcnn::ModelCommitmentScheme<Hyrax<zkcnn::bn254::G1>>);
+static_assert(zkcnn::ModelCommitmentScheme<Hyrax<zkcnn::bls12_381::G1>>);
+// A scheme without masks or a zero-knowledge opening cannot carry a model proof.
+static_assert(!zkcnn::ModelCommitmentScheme<PlainPCS<zkcnn::bn254::Fr>>);
 
 static_assert(MultilinearPCS<PlainPCS<zkcnn::bn254::Fr>>);
 static_assert(!ZkMultilinearPCS<PlainPCS<zkcnn::bn254::Fr>>);

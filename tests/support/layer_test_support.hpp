@@ -13,7 +13,8 @@
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
-#include <zkcnn/zk/mask_commitment.hpp>
+#include <zkcnn/pcs/hyrax_masks.hpp>
+#include <zkcnn/zk/masking_transcript.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -180,8 +181,8 @@ auto check_layer(const L& layer, const std::vector<std::vector<F>>& inputs, cons
 template <class G>
 struct MaskedRun {
   using F = zkcnn::scalar_of<G>;
-  using Prover = zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng>;
-  using Verifier = zkcnn::zk::MaskVerifier<G>;
+  using Prover = zkcnn::hyrax::MaskProver<G, zkcnn::testing::DeterministicRng>;
+  using Verifier = zkcnn::hyrax::MaskVerifier<G>;
   static constexpr std::size_t width = 32;
 
   static const zkcnn::PedersenKey<G>& key() {

@@ -1,4 +1,4 @@
-// Zero-knowledge sumcheck steps (gkr/sumcheck_step.hpp with zk/mask_commitment.hpp): honest
+// Zero-knowledge sumcheck steps (gkr/sumcheck_step.hpp with pcs/hyrax_masks.hpp): honest
 // masked steps verify and their claims on the committed masks hold; masked claims chain;
 // tampering with any element of a step is caught (by the verifier or by a claim on the masks);
 // malformed steps fail cleanly; and an honest-verifier zero-knowledge simulator produces
@@ -12,7 +12,8 @@
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/sumcheck/sum_of_products.hpp>
 #include <zkcnn/transcript/transcript.hpp>
-#include <zkcnn/zk/mask_commitment.hpp>
+#include <zkcnn/pcs/hyrax_masks.hpp>
+#include <zkcnn/zk/masking_transcript.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -32,8 +33,8 @@ namespace {
 
 using G = zkcnn::bn254::G1;
 using F = zkcnn::scalar_of<G>;
-using Prover = zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng>;
-using Verifier = zkcnn::zk::MaskVerifier<G>;
+using Prover = zkcnn::hyrax::MaskProver<G, zkcnn::testing::DeterministicRng>;
+using Verifier = zkcnn::hyrax::MaskVerifier<G>;
 using Step = zkcnn::gkr::SumcheckStep<F>;
 using Masked = zkcnn::gkr::MaskedValue<F>;
 using LinearClaim = zkcnn::gkr::LinearClaim<F>;

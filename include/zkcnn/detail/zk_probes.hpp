@@ -14,7 +14,7 @@
 //    them), and every message absorbed into a transcript (the distribution test's coordinates).
 //  - Mask rows: while a mutation is set, every draw from the mask commitment starts a row of
 //    its own, so that the mutation can zero a class of entries before their row is committed
-//    (zk/mask_commitment.hpp). Only the rows' layout changes, on both sides; the entries a draw
+//    (pcs/hyrax_masks.hpp). Only the rows' layout changes, on both sides; the entries a draw
 //    leaves unused in its last row are zero, so that they add no randomness the normal layout
 //    lacks. Without a mutation, the rows are laid out as in every other build.
 

@@ -18,7 +18,7 @@ namespace zkcnn::gkr {
 /// In zero-knowledge proofs a claimed value is masked: it is the true value plus
 /// sum coefficient * S_mask over its mask terms, S_mask = R(0) + R(1) for the committed random
 /// line R(w) = c + d w whose coefficients are entries `mask` and `mask + 1` of the proof's mask
-/// commitment (zk/mask_commitment.hpp). The sumcheck that proves the claim discharges each
+/// commitment (pcs/hyrax_masks.hpp). The sumcheck that proves the claim discharges each
 /// term (gkr/sumcheck_step.hpp).
 template <Field F>
 struct MaskTerm {

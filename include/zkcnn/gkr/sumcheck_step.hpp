@@ -5,7 +5,7 @@
 // become claims on the next tables.
 //
 // Zero knowledge (docs/protocol.md section 8; Libra, section 4). When the transcript carries a mask
-// commitment (transcript.masks(), zk/mask_commitment.hpp), every step is masked:
+// commitment (transcript.masks(), pcs/hyrax_masks.hpp), every step is masked:
 //   1. the prover draws fresh committed randomness: the mask m(x) = a_0 + sum_i m_i(x_i) (each
 //      m_i of the round's degree without constant term) and one random line R_k(w) = c_k + d_k w
 //      per sent factor;

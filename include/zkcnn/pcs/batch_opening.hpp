@@ -12,18 +12,13 @@
 #include "zkcnn/concepts/pcs.hpp"
 #include "zkcnn/concepts/random.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/pcs/claims.hpp"
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/sumcheck/proof.hpp"
 #include "zkcnn/sumcheck/prover.hpp"
 #include "zkcnn/sumcheck/verifier.hpp"
 
 namespace zkcnn {
-
-template <EncodableField F>
-struct EvaluationClaim {
-  std::vector<F> point;
-  F value;
-};
 
 /// Binds claims into a transcript, their count and then each point and value, under the labels
 /// `<scope>/claims`, `<scope>/point` and `<scope>/value`: what every batch opening absorbs

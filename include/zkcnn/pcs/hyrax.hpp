@@ -11,6 +11,7 @@
 // hidden in V = v U + tau H. Both enter the argument as x V with a fresh challenge x, so the
 // prover cannot trade value for vector once C' and V are fixed.
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -30,47 +31,13 @@
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/batch_opening.hpp"
+#include "zkcnn/pcs/hyrax_commitment.hpp"
+#include "zkcnn/pcs/hyrax_model_opening.hpp"
 #include "zkcnn/pcs/inner_product.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
 #include "zkcnn/poly/eq.hpp"
 
 namespace zkcnn {
-
-template <CommitmentGroup G>
-struct HyraxCommitment {
-  std::uint32_t num_vars = 0;
-  std::uint32_t column_vars = 0;
-  std::vector<G> rows;
-
-  friend bool operator==(const HyraxCommitment&, const HyraxCommitment&) = default;
-};
-
-/// The committer's secret: the rows' blinding factors.
-template <CommitmentGroup G>
-struct HyraxOpening {
-  std::vector<scalar_of<G>> row_blinds;
-};
-
-template <CommitmentGroup G>
-struct HyraxEvaluationProof {
-  /// V = v U + tau H when the value is hidden; absent when it is public.
-  std::optional<G> value_commitment;
-  InnerProductProof<G> inner_product;
-
-  friend bool operator==(const HyraxEvaluationProof&, const HyraxEvaluationProof&) = default;
-};
-
-/// Several evaluation claims on one committed polynomial, opened at once (see prove_batch).
-template <CommitmentGroup G>
-struct HyraxBatchProof {
-  /// The sumcheck over the column variables: 2 values per round (at 0 and 2).
-  std::vector<std::vector<scalar_of<G>>> rounds;
-  /// M~(s, z_k,row) for every claim k, s the sumcheck's point.
-  std::vector<scalar_of<G>> row_values;
-  InnerProductProof<G> inner_product;
-
-  friend bool operator==(const HyraxBatchProof&, const HyraxBatchProof&) = default;
-};
 
 template <CommitmentGroup G>
 class Hyrax {
@@ -93,7 +60,7 @@ class Hyrax {
   /// proof verifies only with the key it was made with (a verifier cannot be talked into
   /// another key's commitments or into deriving a larger key than the statement implies).
   template <class T>
-  void absorb_key(T& transcript) const {
+  void absorb_parameters(T& transcript) const {
     transcript.absorb_string("hyrax/key_domain", key_.domain());
     transcript.absorb_u64("hyrax/key_size", key_.size());
   }
@@ -163,6 +130,85 @@ class Hyrax {
       }
     }, rows >= threads ? threads : 1);
     return {std::move(commitment), std::move(opening)};
+  }
+
+  // What a model proof needs (ModelCommitmentScheme; pcs/hyrax_model_opening.hpp).
+
+  /// A model's weights: columns take the smaller half of the variables. The verifier's
+  /// multi-scalar multiplication covers the rows and the columns alike, but the prover's
+  /// inner-product argument folds one generator per column with a scalar multiplication, and
+  /// the weights' commitment, published once, does not travel in proofs.
+  template <CryptoRng Rng>
+  std::pair<Commitment, Opening> commit_model(std::span<const Scalar> weights, std::size_t num_vars, Rng& rng,
+                                              const RowProgress& progress = {}) const {
+    const std::size_t columns = std::min({std::max<std::size_t>(num_vars / 2, 1), num_vars, max_column_vars_});
+    return commit(weights, num_vars, rng, columns, progress);
+  }
+
+  /// A proof's auxiliary witness, shaped by hyrax::aux_column_vars.
+  template <CryptoRng Rng>
+  std::pair<Commitment, Opening> commit_witness(std::span<const Scalar> values, std::size_t num_vars,
+                                                const Commitment& model, bool zero_knowledge, Rng& rng) const {
+    return commit(values, num_vars, rng, witness_column_vars(num_vars, model, zero_knowledge));
+  }
+
+  std::size_t witness_column_vars(std::size_t num_vars, const Commitment& model, bool zero_knowledge) const {
+    return hyrax::aux_column_vars(default_column_vars(num_vars), num_vars, model.column_vars, zero_knowledge);
+  }
+
+  /// A witness commitment read from a proof: `num_vars` variables, columns the key holds.
+  Status check_witness_commitment(const Commitment& witness, std::size_t num_vars, const Commitment& /*model*/,
+                                  bool zero_knowledge) const {
+    if (witness.num_vars != num_vars || witness.column_vars > max_column_vars_ ||
+        (zero_knowledge && !hyrax::opening_fits_key(witness.column_vars, key_.size()))) {
+      return make_error(Errc::malformed_proof, "the auxiliary commitment has the wrong shape");
+    }
+    return {};
+  }
+
+  /// Whether the key holds the zero-knowledge openings of a model committed as `model` with an
+  /// auxiliary witness of `witness_vars` variables (checked before a prover does any work).
+  Status check_zero_knowledge(const Commitment& model, std::size_t witness_vars) const {
+    if (!hyrax::opening_fits_key(model.column_vars, key_.size()) ||
+        !hyrax::opening_fits_key(witness_column_vars(witness_vars, model, true), key_.size())) {
+      return make_error(Errc::invalid_argument, "the commitment key is too small for a zero-knowledge opening (" +
+                                                    std::to_string(key_.size()) + " generators)");
+    }
+    return {};
+  }
+
+  template <CryptoRng Rng>
+  using MaskProver = hyrax::MaskProver<G, Rng>;
+  using MaskVerifier = hyrax::MaskVerifier<G>;
+
+  /// The masks' rows are as wide as the witness's: the joint opening takes them as a matrix.
+  template <CryptoRng Rng>
+  MaskProver<Rng> mask_prover(const Commitment& witness, Rng& rng) const {
+    return MaskProver<Rng>(key_, std::size_t{1} << witness.column_vars, rng);
+  }
+  template <CryptoRng Rng>
+  static void write_masks(io::ByteWriter& out, const MaskProver<Rng>& masks) {
+    hyrax::write_mask_rows(out, masks);
+  }
+  Result<MaskVerifier> read_masks(io::ByteReader& in, const Commitment& witness) const {
+    return hyrax::read_mask_rows<G>(in, std::size_t{1} << witness.column_vars);
+  }
+
+  template <class T, CryptoRng Rng>
+  void prove_hidden_claims(const CommittedTable<Commitment, Opening, std::int64_t>& weights,
+                           const CommittedTable<Commitment, Opening, Scalar>& witness, const MaskProver<Rng>& masks,
+                           std::vector<CommittedClaim<Scalar>> weights_claims,
+                           std::vector<CommittedClaim<Scalar>> witness_claims, T& transcript, Rng& rng,
+                           io::ByteWriter& out) const {
+    hyrax::prove_model_claims(key_, weights, witness, masks, std::move(weights_claims), std::move(witness_claims),
+                              transcript, rng, out);
+  }
+  template <class T>
+  Status verify_hidden_claims(const Commitment& weights, const Commitment& witness, const MaskVerifier& masks,
+                              std::vector<CommittedClaim<Scalar>> weights_claims,
+                              std::vector<CommittedClaim<Scalar>> witness_claims, T& transcript, io::ByteReader& in) const {
+    return hyrax::verify_model_claims(key_, weights, witness, masks, std::move(weights_claims), std::move(witness_claims),
+                                      transcript, in);
   }
 
   /// Binds a commitment into a transcript; prover and verifier both call this (and prove and

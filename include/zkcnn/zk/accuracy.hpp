@@ -19,7 +19,7 @@
 
 namespace zkcnn::zk {
 
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 struct AccuracyProof {
   /// k: the samples whose predicted class is their label.
   std::size_t correct = 0;
@@ -29,7 +29,7 @@ struct AccuracyProof {
 
 /// Classifies every sample and proves how many match their labels. `rng` must be a
 /// cryptographic generator (OsRng) outside tests.
-template <ModelPCS P, CryptoRng Rng>
+template <ModelCommitmentScheme P, CryptoRng Rng>
 Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                         const ModelCommitment<P>& commitment,
                                         std::span<const std::vector<std::int64_t>> samples,
@@ -56,7 +56,7 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
 /// Accepts, or says why the proof does not show that the committed model classifies exactly
 /// `correct` of the samples as labelled, against a circuit compiled for the batch
 /// (compile_for_verifier).
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status verify_accuracy(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit, const ModelCommitment<P>& commitment,
                        std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
                        std::size_t correct, const ModelProof& proof) {
@@ -66,7 +66,7 @@ Status verify_accuracy(const P& pcs, const ModelCircuit<typename P::Scalar>& cir
 
 /// The same from the architecture, whose circuit is compiled only if verifying it stays
 /// within `limits`.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status verify_accuracy(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
                        std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
                        std::size_t correct, const ModelProof& proof, const VerifierLimits& limits = {}) {

@@ -46,7 +46,7 @@
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/sumcheck/sum_of_products.hpp"
-#include "zkcnn/zk/hiding_opening.hpp"
+#include "zkcnn/pcs/claims.hpp"
 
 namespace zkcnn::zk {
 

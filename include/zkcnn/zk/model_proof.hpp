@@ -18,18 +18,17 @@
 // verifier reads each one just before checking it, so there is one encoding and one decoder.
 //
 // Zero knowledge (on by default; docs/protocol.md section 8, docs/zero-knowledge.md): every
-// sumcheck step is masked with committed randomness (gkr/sumcheck_step.hpp), whose row
-// commitments (zk/mask_commitment.hpp) the proof carries right after the auxiliary commitment; claims on
-// the public input are proven rather than checked; the range check sends no block value; and
-// steps 3 and 4 become one zero-knowledge opening (zk/hiding_opening.hpp) of every claim on
-// the weights, the auxiliary witness and the masks, or, when the auxiliary witness is too large
-// to share the weights' columns, two openings linked by a value neither reveals
-// (aux_column_vars, split_weights_claims).
+// sumcheck step is masked with randomness committed by the scheme (gkr/sumcheck_step.hpp),
+// whose commitments the proof carries right after the auxiliary commitment; claims on the
+// public input are proven rather than checked; the range check sends no block value; and steps
+// 3 and 4 become the scheme's zero-knowledge opening of every claim on the weights, the
+// auxiliary witness and the masks (concepts/model_commitment.hpp).
 
 #include <algorithm>
-#include <functional>
 #include <cstddef>
+#include <functional>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -37,7 +36,7 @@
 #include <variant>
 #include <vector>
 
-#include "zkcnn/concepts/pcs.hpp"
+#include "zkcnn/concepts/model_commitment.hpp"
 #include "zkcnn/concepts/random.hpp"
 #include "zkcnn/detail/profile.hpp"
 #include "zkcnn/error.hpp"
@@ -51,41 +50,15 @@
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/transcript/transcript.hpp"
 #include "zkcnn/zk/argmax.hpp"
-#include "zkcnn/zk/hiding_opening.hpp"
-#include "zkcnn/zk/mask_commitment.hpp"
+#include "zkcnn/zk/masking_transcript.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 #include "zkcnn/zk/range_check.hpp"
 #include "zkcnn/zk/verifier_cost.hpp"
 
 namespace zkcnn::zk {
 
-/// What a model proof needs of its commitment scheme: hiding commitments with byte encodings,
-/// a two-adic scalar field (for the FFT convolutions), and an opening of many claims on one
-/// polynomial at once (the claims on every layer's weights).
-template <class P>
-concept ModelPCS =
-    ZkMultilinearPCS<P> && SerializablePCS<P> && TwoAdicField<typename P::Scalar> &&
-    // Zero knowledge opens Hyrax-style matrices: row commitments, their blinding factors and the key.
-    requires(const P& pcs, const typename P::Commitment& commitment, const typename P::Opening& opening,
-             TranscriptArchetype& transcript) {
-      { pcs.key() } -> std::same_as<const PedersenKey<typename P::Group>&>;
-      pcs.absorb_key(transcript);
-      commitment.rows;
-      commitment.column_vars;
-      opening.row_blinds;
-    } &&
-    requires(const P& pcs, std::span<const typename P::Scalar> evaluations, const typename P::Opening& opening,
-             const typename P::Commitment& commitment, std::span<const EvaluationClaim<typename P::Scalar>> claims,
-             const typename P::BatchProof& proof, TranscriptArchetype& transcript, CryptoRngArchetype& rng,
-             std::span<const std::uint8_t> bytes) {
-      { pcs.prove_batch(evaluations, opening, commitment, claims, transcript, rng) } -> std::same_as<typename P::BatchProof>;
-      { pcs.verify_batch(commitment, claims, proof, transcript) } -> std::same_as<Status>;
-      { P::encode_batch_proof(proof) } -> std::same_as<std::vector<std::uint8_t>>;
-      { P::decode_batch_proof(bytes) } -> std::same_as<Result<typename P::BatchProof>>;
-    };
-
 /// The public commitment to a model's weights, published once.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 struct ModelCommitment {
   typename P::Commitment weights;
 
@@ -100,7 +73,7 @@ struct ModelCommitment {
 /// The model owner's secret: the weights' table and the commitment's blinding. The table's
 /// entries are kept as the integers they are (ModelCircuit::weights_integers): VGG-16's 2^25
 /// entries take 0.27 GB so, against 1.07 GB as field elements.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 struct ModelProverState {
   std::vector<std::int64_t> weights;
   typename P::Opening opening;
@@ -114,7 +87,7 @@ using ProgressReport = std::function<void(std::uint64_t done, std::uint64_t tota
 /// Commits to a model's weights. `rng` must be a cryptographic generator (OsRng). `progress`,
 /// if given, hears of every row committed (a VGG-sized model's commitment takes seconds to
 /// minutes).
-template <ModelPCS P, CryptoRng Rng>
+template <ModelCommitmentScheme P, CryptoRng Rng>
 Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::QuantizedModel& model,
                                                                        Rng& rng, const ProgressReport& progress = {}) {
   using F = typename P::Scalar;
@@ -122,13 +95,8 @@ Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P&
   auto circuit = ModelCircuit<F>::compile(model.architecture, 1);
   if (!circuit) return circuit.error();
   std::vector<std::int64_t> weights = circuit->weights_integers(model);
-  // Columns take the smaller half of the variables: the verifier's multi-scalar multiplication
-  // covers the rows and the columns alike, but the prover's inner-product argument folds one
-  // generator per column with a scalar multiplication, and the weights' commitment, published
-  // once, does not travel in proofs.
-  const std::size_t vars = circuit->weights_layout().num_vars();
-  const std::size_t columns = std::min({std::max<std::size_t>(vars / 2, 1), vars, pcs.max_column_vars()});
-  auto [commitment, opening] = pcs.commit(std::span<const F>(nn::to_field<F>(weights)), vars, rng, columns, progress);
+  auto [commitment, opening] =
+      pcs.commit_model(std::span<const F>(nn::to_field<F>(weights)), circuit->weights_layout().num_vars(), rng, progress);
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
@@ -176,7 +144,7 @@ struct ClaimedResult {
 };
 
 /// The statement, bound before any challenge: the same function for prover and verifier.
-template <ModelPCS P, class T>
+template <ModelCommitmentScheme P, class T>
 void absorb_statement(T& transcript, const P& pcs, const nn::Architecture& architecture,
                       const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                       const ClaimedResult& result, bool zero_knowledge) {
@@ -185,7 +153,7 @@ void absorb_statement(T& transcript, const P& pcs, const nn::Architecture& archi
   transcript.absorb_u64("zkcnn/zero_knowledge", zero_knowledge ? 1 : 0);
   const auto digest = architecture.digest();
   transcript.absorb_bytes("zkcnn/architecture", digest);
-  pcs.absorb_key(transcript);
+  pcs.absorb_parameters(transcript);
   P::absorb_commitment(transcript, commitment.weights);
   absorb_samples<F>(transcript, "zkcnn/inputs", inputs);
   transcript.absorb_u64("zkcnn/conclusion", static_cast<std::uint64_t>(result.conclusion));
@@ -209,11 +177,9 @@ inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::
   return in.read_bytes(*size, what);
 }
 
-/// The committed matrices of split zero-knowledge openings: the weights alone, then the
-/// auxiliary witness with the masks (each claim names its matrix within its opening).
-enum Matrix : std::size_t { weights_matrix = 0, aux_matrix = 0, mask_matrix = 1 };
-/// The matrices of the one opening when the auxiliary witness shares the weights' columns.
-enum JointMatrix : std::size_t { joint_aux_matrix = 1, joint_mask_matrix = 2 };
+/// Claims on a committed table name it by the list they are kept in (ClaimBook::weights or
+/// ClaimBook::aux); their matrix index is the scheme's to set.
+inline constexpr std::size_t table_matrix = 0;
 
 /// Where the claims of a proof go while the layers are walked: per tensor, and on the two
 /// committed polynomials (with their mask terms in zero knowledge).
@@ -239,7 +205,7 @@ struct ClaimBook {
   }
   void add_aux(const BlockLayout& layout, std::size_t block, const gkr::Claim<F>& c) {
     add_committed(aux, TableRef::Source::aux,
-                  CommittedClaim<F>::at(aux_matrix, layout.embed(block, std::span<const F>(c.point)), c.masked_value()));
+                  CommittedClaim<F>::at(table_matrix, layout.embed(block, std::span<const F>(c.point)), c.masked_value()));
   }
 
   /// The argmax gadget's claims: on the outputs, the one-hot table and the differences.
@@ -248,7 +214,7 @@ struct ClaimBook {
     for (const auto& c : claims.logits) add_tensor(circuit.output_tensor(), c);
     for (const auto& c : claims.choices) add_aux(circuit.aux_layout(), circuit.choice_block(), c);
     for (const auto& [terms, value] : claims.differences) {
-      CommittedClaim<F> claim{aux_matrix, {}, value};
+      CommittedClaim<F> claim{table_matrix, {}, value};
       for (const auto& term : terms) {
         claim.terms.push_back(
             {term.coefficient, circuit.aux_layout().embed(circuit.difference_block(), std::span<const F>(term.point))});
@@ -267,7 +233,7 @@ struct ClaimBook {
           break;
         case TableRef::Source::weights:
           add_committed(weights, TableRef::Source::weights,
-                        CommittedClaim<F>::at(weights_matrix,
+                        CommittedClaim<F>::at(table_matrix,
                                               circuit.weights_layout().embed(ref.index, std::span<const F>(c.claim.point)),
                                               c.claim.masked_value()));
           break;
@@ -292,38 +258,6 @@ std::vector<EvaluationClaim<F>> plain_claims(const std::vector<CommittedClaim<F>
   return out;
 }
 
-// Zero knowledge: the auxiliary witness's column count. When the weights' columns give it no
-// more rows than its default shape (or at most 2^6, a few kilobytes), it takes them and one
-// opening covers the weights, the auxiliary witness and the masks: cheapest for the prover and
-// the verifier. Otherwise (large batches of a small model) it keeps its default shape, whose
-// rows travel in the proof, and the openings are split.
-template <ModelPCS P>
-std::size_t aux_column_vars(const P& pcs, std::size_t aux_vars, std::size_t weights_columns, bool zero_knowledge) {
-  constexpr std::size_t negligible_row_vars = 6;
-  const std::size_t default_columns = pcs.default_column_vars(aux_vars);
-  const bool joint = zero_knowledge && aux_vars >= weights_columns &&
-                     (weights_columns >= default_columns || aux_vars - weights_columns <= negligible_row_vars);
-  return joint ? weights_columns : default_columns;
-}
-
-// Split openings: the weights' claims are opened on their own (their matrix has its own column
-// count), as one claim sum_k beta^k W~(p_k) = V (beta drawn here) with V hidden in a commitment; their mask terms
-// become one linear claim on the masks, sum_k beta^k M_k = sum_k beta^k v_k - V, opened with
-// the auxiliary witness. Both openings share V without revealing it.
-template <EncodableField F, class T>
-std::pair<CommittedClaim<F>, gkr::LinearClaim<F>> split_weights_claims(std::span<const CommittedClaim<F>> claims,
-                                                                        T& transcript) {
-  const auto beta = powers(transcript.template challenge<F>("zkcnn/weights_beta"), claims.size());
-  CommittedClaim<F> combined{weights_matrix, {}, {F::zero()}};
-  gkr::LinearClaim<F> masks{{}, F::zero()};
-  for (std::size_t k = 0; k < claims.size(); ++k) {
-    for (const auto& term : claims[k].terms) combined.terms.push_back({beta[k] * term.coefficient, term.point});
-    for (const auto& term : claims[k].value.masks) masks.add_line(term.mask, beta[k] * term.coefficient);
-    masks.value += beta[k] * claims[k].value.value;
-  }
-  return {std::move(combined), std::move(masks)};
-}
-
 }  // namespace detail
 
 /// A model proof: its bytes (the format is described at the top of this header).
@@ -339,7 +273,7 @@ inline bool is_zero_knowledge(const ModelProof& proof) { return proof.bytes.size
 using zkcnn::ProverProfile;
 using zkcnn::ProverPhase;
 
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 struct ProvenBatch {
   /// The model's outputs, one vector per sample.
   std::vector<std::vector<std::int64_t>> outputs;
@@ -353,7 +287,7 @@ namespace detail {
 /// means) gives `witness.outputs`. prove_model is the honest caller; tests call it with
 /// tables a cheating prover might use. Each activation's table is freed once its layer is
 /// proven, which keeps a large batch's peak memory down.
-template <ModelPCS P, CryptoRng Rng>
+template <ModelCommitmentScheme P, CryptoRng Rng>
 ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
                               const ModelProverState<P>& state, const ModelCommitment<P>& commitment,
                               std::span<const std::vector<std::int64_t>> inputs,
@@ -363,23 +297,19 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
                               std::function<void(TableRef::Source, std::size_t, std::span<const typename P::Scalar>)>
                                   observer = {}) {
   using F = typename P::Scalar;
-  using G = typename P::Group;
-  using Masks = MaskProver<G, Rng>;
   const bool zk = options.zero_knowledge;
   zkcnn::detail::ProfileSession session(profile, ProverPhase::wiring);
-  const std::size_t aux_vars = circuit.aux_layout().num_vars();
-  const std::size_t aux_columns = aux_column_vars(pcs, aux_vars, commitment.weights.column_vars, zk);
-  Masks masks(pcs.key(), std::size_t{1} << aux_columns, rng);
-  MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
+  auto [aux_commitment, aux_opening] = [&] {
+    zkcnn::detail::PhaseScope scope(ProverPhase::commitments);
+    return pcs.commit_witness(std::span<const F>(witness.aux), circuit.aux_layout().num_vars(), commitment.weights, zk, rng);
+  }();
+  auto masks = pcs.mask_prover(aux_commitment, rng);
+  MaskingTranscript<decltype(masks)> transcript("zkcnn/model", zk ? &masks : nullptr);
   const ClaimedResult result{circuit.conclusion(), std::span(witness.outputs), labels, witness.correct};
   absorb_statement<P>(transcript, pcs, circuit.architecture(), commitment, inputs, result, zk);
   io::ByteWriter out;
   out.write_u8(model_proof_version);
   out.write_u8(zk ? 1 : 0);
-  auto [aux_commitment, aux_opening] = [&] {
-    zkcnn::detail::PhaseScope scope(ProverPhase::commitments);
-    return pcs.commit(std::span<const F>(witness.aux), aux_vars, rng, aux_columns);
-  }();
   P::absorb_commitment(transcript, aux_commitment);
   write_blob(out, P::encode_commitment(aux_commitment));
 
@@ -485,55 +415,17 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     {
       zkcnn::detail::PhaseScope scope(ProverPhase::range_check);
       auto [lookup, range_claims] = prove_masked_range_check(circuit.aux_layout(), circuit.range_layout(),
-                                                             std::span<const F>(witness.aux), aux_matrix, transcript);
+                                                             std::span<const F>(witness.aux), table_matrix, transcript);
       gkr::write_fraction_sum(body, lookup);
       for (auto& claim : range_claims) book.add_committed(book.aux, TableRef::Source::aux, std::move(claim));
     }
     advance(range_entries);
     zkcnn::detail::PhaseScope scope(ProverPhase::openings);
-    if (aux_columns == commitment.weights.column_vars) {
-      // One opening of every claim on the weights, the auxiliary witness and the masks.
-      std::vector<CommittedClaim<F>> claims = std::move(book.weights);
-      for (auto& claim : book.aux) claims.push_back({joint_aux_matrix, std::move(claim.terms), std::move(claim.value)});
-      const OpenedMatrix<G> matrices[] = {{commitment.weights.rows, state.weights, state.opening.row_blinds},
-                                          {aux_commitment.rows, witness.aux, aux_opening.row_blinds},
-                                          {masks.rows(), masks.values(), masks.row_blinds()}};
-      write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
-                                                         joint_mask_matrix, std::span<const CommittedClaim<F>>(claims),
-                                                         masks.claims(), {}, transcript, rng));
-    } else {
-      // The weights' claims (split_weights_claims), then the auxiliary witness's and the masks'.
-      std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
-      std::vector<HiddenTerm<G>> hidden_terms;
-      if (!book.weights.empty()) {
-        auto [weights_claim, weights_masks] =
-            split_weights_claims(std::span<const CommittedClaim<F>>(book.weights), transcript);
-        F hidden = weights_masks.value;
-        for (const auto& [entry, coefficient] : weights_masks.terms) hidden -= coefficient * masks.value(entry);
-        const F blind = F::random(rng);
-        const G hidden_commitment = group_traits<G>::add(group_traits<G>::scalar_mul(pcs.key().value_generator(), hidden),
-                                                         group_traits<G>::scalar_mul(pcs.key().blinding_generator(), blind));
-        transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(hidden_commitment));
-        body.write_group(hidden_commitment);
-        const OpenedMatrix<G> matrices[] = {{commitment.weights.rows, state.weights, state.opening.row_blinds}};
-        const HiddenTerm<G> terms[] = {{0, F::one(), hidden_commitment, hidden, blind}};
-        write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), commitment.weights.column_vars,
-                                                           std::span<const OpenedMatrix<G>>(matrices), 1,
-                                                           std::span<const CommittedClaim<F>>(&weights_claim, 1), {},
-                                                           std::span<const HiddenTerm<G>>(terms), transcript, rng));
-        linear.push_back(std::move(weights_masks));
-        hidden_terms.push_back({book.aux.size() + linear.size() - 1, -F::one(), hidden_commitment, hidden, blind});
-      }
-      const OpenedMatrix<G> matrices[] = {{aux_commitment.rows, witness.aux, aux_opening.row_blinds},
-                                          {masks.rows(), masks.values(), masks.row_blinds()}};
-      write_hiding_opening(body, prove_hiding_opening<G>(pcs.key(), aux_columns, std::span<const OpenedMatrix<G>>(matrices),
-                                                         mask_matrix, std::span<const CommittedClaim<F>>(book.aux),
-                                                         std::span<const gkr::LinearClaim<F>>(linear),
-                                                         std::span<const HiddenTerm<G>>(hidden_terms), transcript, rng));
-    }
-    // The mask rows go before the body: the verifier needs them from the first step on.
-    out.write_u32(static_cast<std::uint32_t>(masks.rows().size()));
-    for (const G& row : masks.rows()) out.write_group(row);
+    pcs.prove_hidden_claims({commitment.weights, state.opening, state.weights},
+                            {aux_commitment, aux_opening, std::span<const F>(witness.aux)}, masks, std::move(book.weights),
+                            std::move(book.aux), transcript, rng, body);
+    // The masks' commitments go before the body: the verifier needs them from the first step on.
+    P::write_masks(out, masks);
   } else {
     {
       zkcnn::detail::PhaseScope scope(ProverPhase::openings);
@@ -562,7 +454,7 @@ namespace detail {
 
 /// The owner's state must hold the weights' table of this architecture (a state made for
 /// another model is refused before any work).
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status check_prover_state(const ModelCircuit<typename P::Scalar>& circuit, const ModelProverState<P>& state) {
   if (state.weights.size() != circuit.weights_layout().size()) {
     return make_error(Errc::invalid_argument, "prove: the prover state holds " + std::to_string(state.weights.size()) +
@@ -573,15 +465,12 @@ Status check_prover_state(const ModelCircuit<typename P::Scalar>& circuit, const
 }
 
 /// Zero knowledge needs a key that holds each opening's columns and mask.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status check_zero_knowledge_key(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
                                 const ModelCommitment<P>& commitment, const ProverOptions& options) {
   if (!options.zero_knowledge) return {};
-  const std::size_t weights_columns = commitment.weights.column_vars;
-  const std::size_t aux_columns = aux_column_vars(pcs, circuit.aux_layout().num_vars(), weights_columns, true);
-  if (!opening_fits_key(weights_columns, pcs.key().size()) || !opening_fits_key(aux_columns, pcs.key().size())) {
-    return make_error(Errc::invalid_argument, "prove: the commitment key is too small for a zero-knowledge opening (" +
-                                                  std::to_string(pcs.key().size()) + " generators)");
+  if (auto ok = pcs.check_zero_knowledge(commitment.weights, circuit.aux_layout().num_vars()); !ok) {
+    return make_error(ok.error().code, "prove: " + ok.error().message);
   }
   return {};
 }
@@ -590,7 +479,7 @@ Status check_zero_knowledge_key(const P& pcs, const ModelCircuit<typename P::Sca
 
 /// Proves the model's outputs on a batch of public inputs. Fails, naming the layer, when the
 /// model does not fit its architecture's bit widths on these inputs.
-template <ModelPCS P, CryptoRng Rng>
+template <ModelCommitmentScheme P, CryptoRng Rng>
 Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                    const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                                    Rng& rng, const ProverOptions& options = {}) {
@@ -615,7 +504,7 @@ namespace detail {
 
 /// Checks a model proof of `result` on a batch of public inputs, against the circuit compiled
 /// for that batch and conclusion; returns why it is rejected, if it is.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status verify_statement(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
                         const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                         const ClaimedResult& result, const ModelProof& proof) {
@@ -646,8 +535,6 @@ Status verify_statement(const P& pcs, const ModelCircuit<typename P::Scalar>& ci
     return ok;
   }
 
-  using G = typename P::Group;
-  using Masks = MaskVerifier<G>;
   io::ByteReader in(proof.bytes);
   auto version = in.read_u8("model proof version");
   if (!version) return version.error();
@@ -663,26 +550,16 @@ Status verify_statement(const P& pcs, const ModelCircuit<typename P::Scalar>& ci
   if (!aux_blob) return aux_blob.error();
   auto aux_commitment = P::decode_commitment(*aux_blob);
   if (!aux_commitment) return aux_commitment.error();
-  const std::size_t aux_columns = aux_commitment->column_vars;
-  if (aux_commitment->num_vars != circuit.aux_layout().num_vars() || aux_columns > pcs.max_column_vars() ||
-      (zk && !opening_fits_key(aux_columns, pcs.key().size()))) {
-    return make_error(Errc::malformed_proof, "model proof: the auxiliary commitment has the wrong shape");
+  if (auto ok = pcs.check_witness_commitment(*aux_commitment, circuit.aux_layout().num_vars(), commitment.weights, zk); !ok) {
+    return make_error(ok.error().code, "model proof: " + ok.error().message);
   }
-  std::vector<G> mask_rows;
+  std::optional<typename P::MaskVerifier> masks;
   if (zk) {
-    auto count = in.read_u32("mask row count");
-    if (!count) return count.error();
-    if (*count > in.remaining() / group_traits<G>::encoded_size) {
-      return make_error(Errc::invalid_encoding, "model proof: truncated mask rows");
-    }
-    for (std::uint32_t i = 0; i < *count; ++i) {
-      auto row = in.read_group<G>("mask row");
-      if (!row) return row.error();
-      mask_rows.push_back(*row);
-    }
+    auto read = pcs.read_masks(in, *aux_commitment);
+    if (!read) return read.error();
+    masks.emplace(std::move(*read));
   }
-  Masks masks(std::size_t{1} << aux_columns, std::move(mask_rows));
-  MaskingTranscript<Masks> transcript("zkcnn/model", zk ? &masks : nullptr);
+  MaskingTranscript<typename P::MaskVerifier> transcript("zkcnn/model", masks ? &*masks : nullptr);
   absorb_statement<P>(transcript, pcs, architecture, commitment, inputs, result, zk);
   P::absorb_commitment(transcript, *aux_commitment);
 
@@ -750,55 +627,13 @@ Status verify_statement(const P& pcs, const ModelCircuit<typename P::Scalar>& ci
   if (zk) {
     auto lookup = gkr::read_fraction_sum<F>(in, circuit.aux_layout().num_vars());
     if (!lookup) return lookup.error();
-    auto range_claims = verify_masked_range_check(circuit.aux_layout(), circuit.range_layout(), aux_matrix, *lookup, transcript);
+    auto range_claims = verify_masked_range_check(circuit.aux_layout(), circuit.range_layout(), table_matrix, *lookup, transcript);
     if (!range_claims) return make_error(range_claims.error().code, "auxiliary witness: " + range_claims.error().message);
     book.aux.insert(book.aux.end(), range_claims->begin(), range_claims->end());
-    if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask rows");
-    if (aux_columns == commitment.weights.column_vars) {
-      std::vector<CommittedClaim<F>> claims = std::move(book.weights);
-      for (auto& claim : book.aux) claims.push_back({joint_aux_matrix, std::move(claim.terms), std::move(claim.value)});
-      auto opening = read_hiding_opening<G>(in, aux_columns);
-      if (!opening) return opening.error();
-      const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}, {aux_commitment->rows}, {masks.rows()}};
-      if (auto ok = verify_hiding_opening<G>(pcs.key(), aux_columns, std::span<const CommittedMatrix<G>>(matrices),
-                                             joint_mask_matrix, std::span<const CommittedClaim<F>>(claims), masks.claims(),
-                                             {}, *opening, transcript);
-          !ok) {
-        return make_error(ok.error().code, "committed claims: " + ok.error().message);
-      }
-      return in.expect_end("model proof");
-    }
-    std::vector<gkr::LinearClaim<F>> linear(masks.claims().begin(), masks.claims().end());
-    std::vector<HiddenTerm<G>> hidden_terms;
-    if (!book.weights.empty()) {
-      auto [weights_claim, weights_masks] =
-          split_weights_claims(std::span<const CommittedClaim<F>>(book.weights), transcript);
-      auto hidden_commitment = in.read_group<G>("weights' hidden value");
-      if (!hidden_commitment) return hidden_commitment.error();
-      transcript.absorb_bytes("zkcnn/weights_value", group_traits<G>::encode(*hidden_commitment));
-      auto weights_opening = read_hiding_opening<G>(in, commitment.weights.column_vars);
-      if (!weights_opening) return weights_opening.error();
-      const CommittedMatrix<G> matrices[] = {{commitment.weights.rows}};
-      const HiddenTerm<G> terms[] = {{0, F::one(), *hidden_commitment}};
-      if (auto ok = verify_hiding_opening<G>(pcs.key(), commitment.weights.column_vars,
-                                             std::span<const CommittedMatrix<G>>(matrices), 1,
-                                             std::span<const CommittedClaim<F>>(&weights_claim, 1), {},
-                                             std::span<const HiddenTerm<G>>(terms), *weights_opening, transcript);
-          !ok) {
-        return make_error(ok.error().code, "model weights: " + ok.error().message);
-      }
-      linear.push_back(std::move(weights_masks));
-      hidden_terms.push_back({book.aux.size() + linear.size() - 1, -F::one(), *hidden_commitment});
-    }
-    auto aux_opening = read_hiding_opening<G>(in, aux_columns);
-    if (!aux_opening) return aux_opening.error();
-    const CommittedMatrix<G> matrices[] = {{aux_commitment->rows}, {masks.rows()}};
-    if (auto ok = verify_hiding_opening<G>(pcs.key(), aux_columns, std::span<const CommittedMatrix<G>>(matrices), mask_matrix,
-                                           std::span<const CommittedClaim<F>>(book.aux),
-                                           std::span<const gkr::LinearClaim<F>>(linear),
-                                           std::span<const HiddenTerm<G>>(hidden_terms), *aux_opening, transcript);
+    if (auto ok = pcs.verify_hidden_claims(commitment.weights, *aux_commitment, *masks, std::move(book.weights),
+                                           std::move(book.aux), transcript, in);
         !ok) {
-      return make_error(ok.error().code, "auxiliary witness and masks: " + ok.error().message);
+      return ok;
     }
     return in.expect_end("model proof");
   }
@@ -826,7 +661,7 @@ Status verify_statement(const P& pcs, const ModelCircuit<typename P::Scalar>& ci
 
 /// Checks a model proof for a batch of public inputs and claimed outputs, against a circuit
 /// compiled for that batch (compile_for_verifier); returns why it is rejected, if it is.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status verify_model(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit, const ModelCommitment<P>& commitment,
                     std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
                     const ModelProof& proof) {
@@ -835,7 +670,7 @@ Status verify_model(const P& pcs, const ModelCircuit<typename P::Scalar>& circui
 
 /// The same from the architecture, whose circuit is compiled only if verifying it stays
 /// within `limits`.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status verify_model(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
                     std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
                     const ModelProof& proof, const VerifierLimits& limits = {}) {

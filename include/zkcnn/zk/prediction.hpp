@@ -15,7 +15,7 @@
 
 namespace zkcnn::zk {
 
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 struct Prediction {
   /// The model's output on the input (its logits, for a classifier).
   std::vector<std::int64_t> output;
@@ -25,7 +25,7 @@ struct Prediction {
 
 /// Runs the model on `input` and proves the output. `rng` must be a cryptographic generator
 /// (OsRng) outside tests.
-template <ModelPCS P, CryptoRng Rng>
+template <ModelCommitmentScheme P, CryptoRng Rng>
 Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                        const ModelCommitment<P>& commitment, std::span<const std::int64_t> input, Rng& rng,
                                        const ProverOptions& options = {}) {
@@ -37,7 +37,7 @@ Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& m
 
 /// Accepts, or says why the proof does not show that the committed model maps input to output,
 /// against a circuit compiled for one sample (compile_for_verifier).
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status verify_prediction(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
                          const ModelCommitment<P>& commitment, std::span<const std::int64_t> input,
                          std::span<const std::int64_t> output, const ModelProof& proof) {
@@ -49,7 +49,7 @@ Status verify_prediction(const P& pcs, const ModelCircuit<typename P::Scalar>& c
 
 /// The same from the architecture, whose circuit is compiled only if verifying it stays
 /// within `limits`.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status verify_prediction(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
                          std::span<const std::int64_t> input, std::span<const std::int64_t> output,
                          const ModelProof& proof, const VerifierLimits& limits = {}) {

@@ -60,7 +60,7 @@
 #include "zkcnn/poly/eq.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/zk/block_layout.hpp"
-#include "zkcnn/zk/hiding_opening.hpp"
+#include "zkcnn/pcs/claims.hpp"
 
 namespace zkcnn::zk {
 
@@ -407,7 +407,7 @@ Status verify_range_check(const P& pcs, const BlockLayout& layout, const RangeCh
 
 /// Zero knowledge (the transcript carries a mask commitment): the range check without block
 /// values or opening. Its claims on the witness (matrix `matrix` of the caller's opening) are
-/// returned, for the caller to open with every other committed claim (zk/hiding_opening.hpp).
+/// returned, for the caller to open with every other committed claim (pcs/hiding_opening.hpp).
 /// The caller has bound the witness's commitment into the transcript.
 template <EncodableField F, class T>
 std::pair<gkr::FractionSumProof<F>, std::vector<CommittedClaim<F>>> prove_masked_range_check(

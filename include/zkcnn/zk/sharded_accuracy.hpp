@@ -55,7 +55,7 @@ using SampleSource = std::function<Result<LabelledBatch>(std::size_t first, std:
 
 /// The commitment scheme's key for a shard of `samples` samples (a batch's auxiliary witness
 /// grows with it); asked once per distinct shard size.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 using KeyForShard = std::function<Result<P>(std::size_t samples)>;
 
 /// SHA-256 of a dataset, absorbed in order shard by shard: a domain string, then per sample its
@@ -249,7 +249,7 @@ inline std::vector<ShardSummary> plan_shards(std::size_t samples, std::size_t sh
 namespace detail {
 
 /// Keys by shard size, derived once each.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 class ShardKeys {
  public:
   explicit ShardKeys(const KeyForShard<P>& key_for) : key_for_(key_for) {}
@@ -292,7 +292,7 @@ inline Result<LabelledBatch> read_shard(const SampleSource& source, const ShardS
 /// at a time, and frees them before it takes the next. `source` is called under a lock, twice
 /// per shard (the dataset's digest is taken in order once every shard is proven); `on_shard`,
 /// if given, hears of each shard proven, under the same lock, in the order they finish.
-template <ModelPCS P, class MakeRng>
+template <ModelCommitmentScheme P, class MakeRng>
   requires CryptoRng<std::invoke_result_t<MakeRng&>>
 Result<std::pair<ShardedAccuracyStatement, ShardedAccuracyProof>> prove_accuracy_in_shards(
     const KeyForShard<P>& key_for, const nn::QuantizedModel& model, const ModelProverState<P>& state,
@@ -361,7 +361,7 @@ Result<std::pair<ShardedAccuracyStatement, ShardedAccuracyProof>> prove_accuracy
 /// Accepts, or says why the shard proofs do not show the statement for the committed model on
 /// the dataset of `source` (read shard by shard). Each shard's circuit is compiled only if
 /// verifying it stays within `limits`.
-template <ModelPCS P>
+template <ModelCommitmentScheme P>
 Status verify_accuracy_in_shards(const KeyForShard<P>& key_for, const nn::Architecture& architecture,
                                  const ModelCommitment<P>& commitment, const SampleSource& source,
                                  const ShardedAccuracyStatement& statement, const ShardedAccuracyProof& proof,

@@ -299,8 +299,8 @@ DistributionReport distribution(Network network, bool accuracy, std::size_t batc
 
   DistributionReport report;
   report.verified = true;
-  report.joint_opening = zkcnn::zk::detail::aux_column_vars(pcs(), statement.circuit.aux_layout().num_vars(),
-                                                            statement.commitment.weights.column_vars, true) ==
+  report.joint_opening = pcs().witness_column_vars(statement.circuit.aux_layout().num_vars(),
+                                                   statement.commitment.weights, true) ==
                          statement.commitment.weights.column_vars;
   const ProofSpace first_space = span_proofs(statement, a, mutation, rng, report.verified);
   report.coordinates = first_space.origin.size();

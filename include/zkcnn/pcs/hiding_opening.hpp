@@ -2,7 +2,7 @@
 // One zero-knowledge opening of every claim a proof leaves on committed data (docs/protocol.md
 // sections 7 and 8): claims on the multilinear extensions of Hyrax-committed tables (the
 // model's weights, the auxiliary witness), each up to mask terms, and linear claims on the
-// committed masks (zk/mask_commitment.hpp). All the matrices share one column count 2^b, so
+// committed masks (pcs/hyrax_masks.hpp). All the matrices share one column count 2^b, so
 // the whole statement is one linear relation on their rows:
 //   sum_k alpha^k v_k = sum_k alpha^k <eq(c_k) (x) eq(w_k), M_k> + sum_r <A_r, mask row r>,
 // where claim k sits at column point c_k and row point w_k of its matrix, and A collects the
@@ -48,6 +48,7 @@
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/pcs/claims.hpp"
 #include "zkcnn/pcs/inner_product.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
 #include "zkcnn/poly/eq.hpp"
@@ -55,28 +56,7 @@
 #include "zkcnn/sumcheck/prover.hpp"
 #include "zkcnn/sumcheck/verifier.hpp"
 
-namespace zkcnn::zk {
-
-/// coefficient * M~(point), point = (column coordinates, row coordinates).
-template <Field F>
-struct WeightedPoint {
-  F coefficient;
-  std::vector<F> point;
-};
-
-/// A claim on the extension of committed matrix `matrix`: sum over terms of coefficient *
-/// M~(point) = value, up to the value's mask terms.
-template <Field F>
-struct CommittedClaim {
-  std::size_t matrix;
-  std::vector<WeightedPoint<F>> terms;
-  gkr::MaskedValue<F> value;
-
-  /// M~(point) = value.
-  static CommittedClaim at(std::size_t matrix, std::vector<F> point, gkr::MaskedValue<F> value) {
-    return {matrix, {{F::one(), std::move(point)}}, std::move(value)};
-  }
-};
+namespace zkcnn::hyrax {
 
 /// The verifier's view of one committed matrix: its row commitments (2^row_vars of them).
 template <CommitmentGroup G>
@@ -600,4 +580,4 @@ Result<HidingOpeningProof<G>> read_hiding_opening(io::ByteReader& in, std::size_
   return proof;
 }
 
-}  // namespace zkcnn::zk
+}  // namespace zkcnn::hyrax

@@ -1,4 +1,4 @@
-// The zero-knowledge opening of every committed claim at once (zk/hiding_opening.hpp): claims
+// The zero-knowledge opening of every committed claim at once (pcs/hiding_opening.hpp): claims
 // on two Hyrax-committed tables (with mask terms) and linear claims on committed masks verify
 // together; a false value anywhere, every field element of the proof changed, and a claim
 // moved to another matrix are rejected; the encoding round trips; a table of integers opens as
@@ -10,8 +10,9 @@
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
-#include <zkcnn/zk/hiding_opening.hpp>
-#include <zkcnn/zk/mask_commitment.hpp>
+#include <zkcnn/pcs/hiding_opening.hpp>
+#include <zkcnn/pcs/hyrax_masks.hpp>
+#include <zkcnn/zk/masking_transcript.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -24,7 +25,7 @@ namespace {
 using G = zkcnn::bn254::G1;
 using Pcs = zkcnn::Hyrax<G>;
 using F = Pcs::Scalar;
-using Claim = zkcnn::zk::CommittedClaim<F>;
+using Claim = zkcnn::CommittedClaim<F>;
 using Linear = zkcnn::gkr::LinearClaim<F>;
 constexpr std::size_t column_vars = 3;
 
@@ -45,7 +46,7 @@ struct Setup {
   std::vector<F> second = random_vector(16, rng);  // 4 variables: 2 rows of 8
   Pcs::Commitment first_commitment, second_commitment;
   Pcs::Opening first_opening, second_opening;
-  zkcnn::zk::MaskProver<G, zkcnn::testing::DeterministicRng> masks{pcs().key(), 8, rng};
+  zkcnn::hyrax::MaskProver<G, zkcnn::testing::DeterministicRng> masks{pcs().key(), 8, rng};
   std::vector<Claim> claims;
   std::vector<Linear> linear;
   std::vector<std::int64_t> first_integers;  // when set, the prover reads `first` as these integers
@@ -85,33 +86,33 @@ struct Setup {
 
   std::vector<G> mask_rows() const { return std::vector<G>(masks.rows().begin(), masks.rows().end()); }
 
-  zkcnn::zk::HidingOpeningProof<G> prove() {
+  zkcnn::hyrax::HidingOpeningProof<G> prove() {
     const auto blinds = masks.row_blinds();
     const auto rows = mask_rows();
-    const zkcnn::zk::OpenedMatrix<G> matrices[] = {
+    const zkcnn::hyrax::OpenedMatrix<G> matrices[] = {
         {first_commitment.rows,
-         first_integers.empty() ? zkcnn::zk::MatrixEntries<F>(first) : zkcnn::zk::MatrixEntries<F>(first_integers),
+         first_integers.empty() ? zkcnn::hyrax::MatrixEntries<F>(first) : zkcnn::hyrax::MatrixEntries<F>(first_integers),
          first_opening.row_blinds},
         {second_commitment.rows, second, second_opening.row_blinds},
         {rows, masks.values(), blinds}};
     zkcnn::Sha256Transcript t("opening");
-    return zkcnn::zk::prove_hiding_opening<G>(pcs().key(), column_vars, std::span<const zkcnn::zk::OpenedMatrix<G>>(matrices), 2,
+    return zkcnn::hyrax::prove_hiding_opening<G>(pcs().key(), column_vars, std::span<const zkcnn::hyrax::OpenedMatrix<G>>(matrices), 2,
                                               std::span<const Claim>(claims), std::span<const Linear>(linear), {}, t, rng);
   }
 
-  bool verify(const zkcnn::zk::HidingOpeningProof<G>& proof, const std::vector<Claim>& c, const std::vector<Linear>& l) const {
+  bool verify(const zkcnn::hyrax::HidingOpeningProof<G>& proof, const std::vector<Claim>& c, const std::vector<Linear>& l) const {
     const auto rows = mask_rows();
-    const zkcnn::zk::CommittedMatrix<G> matrices[] = {{first_commitment.rows}, {second_commitment.rows}, {rows}};
+    const zkcnn::hyrax::CommittedMatrix<G> matrices[] = {{first_commitment.rows}, {second_commitment.rows}, {rows}};
     zkcnn::Sha256Transcript t("opening");
-    return static_cast<bool>(zkcnn::zk::verify_hiding_opening<G>(pcs().key(), column_vars,
-                                                                 std::span<const zkcnn::zk::CommittedMatrix<G>>(matrices), 2,
+    return static_cast<bool>(zkcnn::hyrax::verify_hiding_opening<G>(pcs().key(), column_vars,
+                                                                 std::span<const zkcnn::hyrax::CommittedMatrix<G>>(matrices), 2,
                                                                  std::span<const Claim>(c), std::span<const Linear>(l), {}, proof, t));
   }
 };
 
-std::vector<std::uint8_t> encode(const zkcnn::zk::HidingOpeningProof<G>& proof) {
+std::vector<std::uint8_t> encode(const zkcnn::hyrax::HidingOpeningProof<G>& proof) {
   zkcnn::io::ByteWriter out;
-  zkcnn::zk::write_hiding_opening(out, proof);
+  zkcnn::hyrax::write_hiding_opening(out, proof);
   return std::move(out).take();
 }
 
@@ -154,19 +155,19 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
 
   const auto bytes = encode(proof);
   zkcnn::io::ByteReader reader(bytes);
-  auto decoded = zkcnn::zk::read_hiding_opening<G>(reader, column_vars);
+  auto decoded = zkcnn::hyrax::read_hiding_opening<G>(reader, column_vars);
   REQUIRE(decoded);
   CHECK(reader.remaining() == 0);
   CHECK(*decoded == proof);
   for (std::size_t cut = 0; cut < bytes.size(); cut += 7) {
     zkcnn::io::ByteReader short_reader(std::span<const std::uint8_t>(bytes.data(), cut));
-    CHECK_FALSE(zkcnn::zk::read_hiding_opening<G>(short_reader, column_vars));
+    CHECK_FALSE(zkcnn::hyrax::read_hiding_opening<G>(short_reader, column_vars));
   }
   // Every scalar of the proof changed, and each commitment moved.
   auto tampered = proof;
   tampered.masked_sum += F::one();
   CHECK_FALSE(setup.verify(tampered, setup.claims, setup.linear));
-  for (auto point : {&zkcnn::zk::HidingOpeningProof<G>::mask_commitment, &zkcnn::zk::HidingOpeningProof<G>::mask_value_commitment}) {
+  for (auto point : {&zkcnn::hyrax::HidingOpeningProof<G>::mask_commitment, &zkcnn::hyrax::HidingOpeningProof<G>::mask_value_commitment}) {
     auto t = proof;
     t.*point = zkcnn::group_traits<G>::add(t.*point, pcs().key().value_generator());
     CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
@@ -178,7 +179,7 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
       CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
     }
   }
-  for (auto argument : {&zkcnn::zk::HidingOpeningProof<G>::opening, &zkcnn::zk::HidingOpeningProof<G>::mask_opening}) {
+  for (auto argument : {&zkcnn::hyrax::HidingOpeningProof<G>::opening, &zkcnn::hyrax::HidingOpeningProof<G>::mask_opening}) {
     auto t = proof;
     (t.*argument).opening_response += F::one();
     CHECK_FALSE(setup.verify(t, setup.claims, setup.linear));
@@ -192,10 +193,10 @@ TEST_CASE("hiding opening: honest claims verify; false ones and tampered proofs 
     for (std::size_t column : {std::size_t{0}, std::size_t{5}}) {
       auto rows = setup.mask_rows();
       rows[r] = zkcnn::group_traits<G>::add(rows[r], pcs().key().generators()[column]);
-      const zkcnn::zk::CommittedMatrix<G> matrices[] = {{setup.first_commitment.rows}, {setup.second_commitment.rows}, {rows}};
+      const zkcnn::hyrax::CommittedMatrix<G> matrices[] = {{setup.first_commitment.rows}, {setup.second_commitment.rows}, {rows}};
       zkcnn::Sha256Transcript t("opening");
-      CHECK_FALSE(zkcnn::zk::verify_hiding_opening<G>(pcs().key(), column_vars,
-                                                      std::span<const zkcnn::zk::CommittedMatrix<G>>(matrices), 2,
+      CHECK_FALSE(zkcnn::hyrax::verify_hiding_opening<G>(pcs().key(), column_vars,
+                                                      std::span<const zkcnn::hyrax::CommittedMatrix<G>>(matrices), 2,
                                                       std::span<const Claim>(setup.claims),
                                                       std::span<const Linear>(setup.linear), {}, proof, t));
     }
@@ -224,29 +225,29 @@ TEST_CASE("hiding openings linked by a hidden value: two matrices of different w
                                                zkcnn::group_traits<G>::scalar_mul(pcs().key().blinding_generator(), blind));
   const Claim on_a = Claim::at(0, p, {F::zero()});
   const Claim on_b = Claim::at(0, q, {v});
-  const zkcnn::zk::HiddenTerm<G> plus[] = {{0, F::one(), hidden, h, blind}};
-  const zkcnn::zk::HiddenTerm<G> minus[] = {{0, -F::one(), hidden, h, blind}};
+  const zkcnn::hyrax::HiddenTerm<G> plus[] = {{0, F::one(), hidden, h, blind}};
+  const zkcnn::hyrax::HiddenTerm<G> minus[] = {{0, -F::one(), hidden, h, blind}};
   zkcnn::Sha256Transcript tp("linked");
-  const zkcnn::zk::OpenedMatrix<G> ma[] = {{ca.rows, a, oa.row_blinds}};
-  const zkcnn::zk::OpenedMatrix<G> mb[] = {{cb.rows, b, ob.row_blinds}};
-  const auto proof_a = zkcnn::zk::prove_hiding_opening<G>(pcs().key(), 3, std::span<const zkcnn::zk::OpenedMatrix<G>>(ma), 1,
+  const zkcnn::hyrax::OpenedMatrix<G> ma[] = {{ca.rows, a, oa.row_blinds}};
+  const zkcnn::hyrax::OpenedMatrix<G> mb[] = {{cb.rows, b, ob.row_blinds}};
+  const auto proof_a = zkcnn::hyrax::prove_hiding_opening<G>(pcs().key(), 3, std::span<const zkcnn::hyrax::OpenedMatrix<G>>(ma), 1,
                                                           std::span<const Claim>(&on_a, 1), {},
-                                                          std::span<const zkcnn::zk::HiddenTerm<G>>(plus), tp, rng);
-  const auto proof_b = zkcnn::zk::prove_hiding_opening<G>(pcs().key(), 2, std::span<const zkcnn::zk::OpenedMatrix<G>>(mb), 1,
+                                                          std::span<const zkcnn::hyrax::HiddenTerm<G>>(plus), tp, rng);
+  const auto proof_b = zkcnn::hyrax::prove_hiding_opening<G>(pcs().key(), 2, std::span<const zkcnn::hyrax::OpenedMatrix<G>>(mb), 1,
                                                           std::span<const Claim>(&on_b, 1), {},
-                                                          std::span<const zkcnn::zk::HiddenTerm<G>>(minus), tp, rng);
+                                                          std::span<const zkcnn::hyrax::HiddenTerm<G>>(minus), tp, rng);
   auto verify = [&](const Claim& claim_b, const G& hidden_point) {
     zkcnn::Sha256Transcript t("linked");
-    const zkcnn::zk::CommittedMatrix<G> va[] = {{ca.rows}};
-    const zkcnn::zk::CommittedMatrix<G> vb[] = {{cb.rows}};
-    const zkcnn::zk::HiddenTerm<G> vplus[] = {{0, F::one(), hidden_point}};
-    const zkcnn::zk::HiddenTerm<G> vminus[] = {{0, -F::one(), hidden_point}};
-    return zkcnn::zk::verify_hiding_opening<G>(pcs().key(), 3, std::span<const zkcnn::zk::CommittedMatrix<G>>(va), 1,
+    const zkcnn::hyrax::CommittedMatrix<G> va[] = {{ca.rows}};
+    const zkcnn::hyrax::CommittedMatrix<G> vb[] = {{cb.rows}};
+    const zkcnn::hyrax::HiddenTerm<G> vplus[] = {{0, F::one(), hidden_point}};
+    const zkcnn::hyrax::HiddenTerm<G> vminus[] = {{0, -F::one(), hidden_point}};
+    return zkcnn::hyrax::verify_hiding_opening<G>(pcs().key(), 3, std::span<const zkcnn::hyrax::CommittedMatrix<G>>(va), 1,
                                                std::span<const Claim>(&on_a, 1), {},
-                                               std::span<const zkcnn::zk::HiddenTerm<G>>(vplus), proof_a, t) &&
-           zkcnn::zk::verify_hiding_opening<G>(pcs().key(), 2, std::span<const zkcnn::zk::CommittedMatrix<G>>(vb), 1,
+                                               std::span<const zkcnn::hyrax::HiddenTerm<G>>(vplus), proof_a, t) &&
+           zkcnn::hyrax::verify_hiding_opening<G>(pcs().key(), 2, std::span<const zkcnn::hyrax::CommittedMatrix<G>>(vb), 1,
                                                std::span<const Claim>(&claim_b, 1), {},
-                                               std::span<const zkcnn::zk::HiddenTerm<G>>(vminus), proof_b, t);
+                                               std::span<const zkcnn::hyrax::HiddenTerm<G>>(vminus), proof_b, t);
   };
   CHECK(verify(on_b, hidden));
   auto wrong = on_b;

@@ -12,10 +12,11 @@
 // draw is the same call on both sides, so prover and verifier agree on every entry's index; the
 // verifier takes the row commitments from the proof's mask section in order. The values the
 // steps reveal are linear in the entries; they are recorded as LinearClaims and opened together, with every other committed claim, at the end of the proof
-// (zk/hiding_opening.hpp).
+// (pcs/hiding_opening.hpp).
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <utility>
@@ -27,10 +28,10 @@
 #include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
+#include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
-#include "zkcnn/transcript/transcript.hpp"
 
-namespace zkcnn::zk {
+namespace zkcnn::hyrax {
 
 namespace detail {
 
@@ -150,18 +151,30 @@ class MaskVerifier {
   std::vector<gkr::LinearClaim<Scalar>> claims_;
 };
 
-/// A SHA-256 transcript that carries a mask commitment: the steps of a proof run with it are
-/// zero-knowledge (gkr::masks_of); with a null mask commitment they are plain.
-template <class Masks>
-class MaskingTranscript : public Sha256Transcript {
- public:
-  MaskingTranscript(std::string_view domain_separator, Masks* masks)
-      : Sha256Transcript(domain_separator), masks_(masks) {}
+/// The proof's mask section: the rows' commitments, in order. A proof carries it before the
+/// steps that draw from it, as the verifier binds each row when the first draw reaches it.
+template <CommitmentGroup G, CryptoRng Rng>
+void write_mask_rows(io::ByteWriter& out, const MaskProver<G, Rng>& masks) {
+  out.write_u32(static_cast<std::uint32_t>(masks.rows().size()));
+  for (const G& row : masks.rows()) out.write_group(row);
+}
 
-  Masks* masks() const { return masks_; }
+/// Reads a mask section of rows `width` entries wide; the count is bounded by the bytes left.
+template <CommitmentGroup G>
+Result<MaskVerifier<G>> read_mask_rows(io::ByteReader& in, std::size_t width) {
+  auto count = in.read_u32("mask row count");
+  if (!count) return count.error();
+  if (*count > in.remaining() / group_traits<G>::encoded_size) {
+    return make_error(Errc::invalid_encoding, "model proof: truncated mask rows");
+  }
+  std::vector<G> rows;
+  rows.reserve(*count);
+  for (std::uint32_t i = 0; i < *count; ++i) {
+    auto row = in.read_group<G>("mask row");
+    if (!row) return row.error();
+    rows.push_back(*row);
+  }
+  return MaskVerifier<G>(width, std::move(rows));
+}
 
- private:
-  Masks* masks_;
-};
-
-}  // namespace zkcnn::zk
+}  // namespace zkcnn::hyrax
