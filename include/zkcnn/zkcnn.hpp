@@ -7,6 +7,7 @@
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/concepts/hash.hpp"
+#include "zkcnn/concepts/model_commitment.hpp"
 #include "zkcnn/concepts/pcs.hpp"
 #include "zkcnn/concepts/random.hpp"
 
@@ -53,7 +54,11 @@
 #include "zkcnn/nn/zoo.hpp"
 
 #include "zkcnn/pcs/batch_opening.hpp"
+#include "zkcnn/pcs/claims.hpp"
+#include "zkcnn/pcs/hiding_opening.hpp"
 #include "zkcnn/pcs/hyrax.hpp"
+#include "zkcnn/pcs/hyrax_masks.hpp"
+#include "zkcnn/pcs/hyrax_model_opening.hpp"
 #include "zkcnn/pcs/inner_product.hpp"
 #include "zkcnn/pcs/ligero.hpp"
 #include "zkcnn/pcs/merkle.hpp"
@@ -80,6 +85,7 @@
 #include "zkcnn/zk/accuracy.hpp"
 #include "zkcnn/zk/argmax.hpp"
 #include "zkcnn/zk/block_layout.hpp"
+#include "zkcnn/zk/masking_transcript.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 #include "zkcnn/zk/model_proof.hpp"
 #include "zkcnn/zk/prediction.hpp"
