@@ -42,11 +42,11 @@
       const ::zkcnn::zk::ModelCommitment<P>&, std::span<const std::vector<std::int64_t>>, std::span<const std::size_t>, \
       RNG&, const ::zkcnn::zk::ProverOptions&);                                                                         \
   EXTERN template ::zkcnn::zk::ModelProof zkcnn::zk::detail::prove_with_witness<P, RNG>(                                \
-      const P&, const ::zkcnn::zk::ModelCircuit<typename P::Scalar>&, const ::zkcnn::zk::ModelProverState<P>&,          \
+      const P&, const ::zkcnn::zk::ModelCircuit<typename P::Challenge>&, const ::zkcnn::zk::ModelProverState<P>&,          \
       const ::zkcnn::zk::ModelCommitment<P>&, std::span<const std::vector<std::int64_t>>,                               \
-      typename ::zkcnn::zk::ModelCircuit<typename P::Scalar>::Witness, std::span<const std::size_t>,                    \
+      typename ::zkcnn::zk::ModelCircuit<typename P::Challenge>::Witness, std::span<const std::size_t>,                    \
       ::zkcnn::ProverProfile&, RNG&, const ::zkcnn::zk::ProverOptions&,                                                 \
-      std::function<void(::zkcnn::zk::TableRef::Source, std::size_t, std::span<const typename P::Scalar>)>)
+      std::function<void(::zkcnn::zk::TableRef::Source, std::size_t, std::span<const typename P::Challenge>)>)
 
 // Everything for one curve G with Hyrax: the key, the circuit, the verifier and the provers.
 #define ZKCNN_PRECOMPILED_HYRAX(EXTERN, G)                                                                                 \

@@ -45,9 +45,9 @@ static_assert(is_prime_two_adic<Goldilocks>);
 static_assert(Field<GoldilocksExt2>);
 static_assert(EncodableField<GoldilocksExt2>);
 static_assert(!PrimeField<GoldilocksExt2>);
-static_assert(!TwoAdicField<GoldilocksExt2>);
 
 static_assert(ExtensionFieldOf<GoldilocksExt2, Goldilocks>);
+static_assert(TwoAdicField<GoldilocksExt2>);  // the base field's roots of unity
 static_assert(!ExtensionFieldOf<Goldilocks, GoldilocksExt2>);
 static_assert(!ExtensionFieldOf<bn254::Fr, Goldilocks>);
 static_assert(!ExtensionFieldOf<Goldilocks, bn254::Fr>);

@@ -88,8 +88,8 @@ Proven prove(const Setup& s, const std::vector<F>& aux, zkcnn::testing::Determin
   auto [commitment, opening] = pcs().commit(std::span<const F>(aux), s.layout.num_vars(), rng);
   Claims claims = s.claims_on(aux, rng);
   zkcnn::Sha256Transcript t("range check test");
-  auto proof = zkcnn::zk::prove_range_check(pcs(), s.layout, s.range, std::span<const F>(aux), opening, commitment,
-                                            claims, t, rng);
+  auto proof = zkcnn::zk::prove_range_check(pcs(), s.layout, s.range, std::span<const F>(aux), std::span<const F>(aux),
+                                            opening, commitment, claims, t, rng);
   return {std::move(commitment), std::move(claims), std::move(proof)};
 }
 

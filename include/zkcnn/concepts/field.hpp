@@ -74,6 +74,7 @@ concept ProperExtension = Field<EF> && Field<F> && requires(const EF& e, const F
   { EF::from_base(f) } -> std::same_as<EF>;
   { e * f } -> std::same_as<EF>;
   { e.coefficients() };
+  { EF::from_coefficients(e.coefficients()) } -> std::same_as<EF>;
 };
 }  // namespace detail
 

@@ -41,6 +41,23 @@ class QuadraticExtension {
 
   /// The coefficients (c0, c1) of c0 + c1 X.
   constexpr std::array<Base, 2> coefficients() const { return {c0_, c1_}; }
+  static constexpr QuadraticExtension from_coefficients(const std::array<Base, 2>& c) { return {c[0], c[1]}; }
+
+  /// The base field's roots of unity are the extension's: a proof whose field is the extension
+  /// runs its FFT convolutions on the base field's power-of-two subgroups (the extension's own
+  /// two-adicity may be larger; this is what the roots below reach).
+  static constexpr unsigned two_adicity = [] {
+    if constexpr (TwoAdicField<Base>) {
+      return static_cast<unsigned>(Base::two_adicity);
+    } else {
+      return 0u;
+    }
+  }();
+  static QuadraticExtension root_of_unity(unsigned k)
+    requires TwoAdicField<Base>
+  {
+    return from_base(Base::root_of_unity(k));
+  }
 
   constexpr bool is_zero() const { return c0_.is_zero() && c1_.is_zero(); }
 

@@ -35,7 +35,7 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
                                         std::span<const std::vector<std::int64_t>> samples,
                                         std::span<const std::size_t> labels, Rng& rng,
                                         const ProverOptions& options = {}) {
-  using F = typename P::Scalar;
+  using F = typename P::Challenge;
   ProverProfile profile;
   auto circuit = ModelCircuit<F>::compile(model.architecture, samples.size(), Conclusion::accuracy);
   if (!circuit) return circuit.error();
@@ -57,7 +57,7 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
 /// `correct` of the samples as labelled, against a circuit compiled for the batch
 /// (compile_for_verifier).
 template <ModelCommitmentScheme P>
-Status verify_accuracy(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit, const ModelCommitment<P>& commitment,
+Status verify_accuracy(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit, const ModelCommitment<P>& commitment,
                        std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
                        std::size_t correct, const ModelProof& proof) {
   if (correct > samples.size()) return make_error(Errc::verification_failed, "accuracy: more correct samples than samples");
@@ -70,7 +70,7 @@ template <ModelCommitmentScheme P>
 Status verify_accuracy(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
                        std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
                        std::size_t correct, const ModelProof& proof, const VerifierLimits& limits = {}) {
-  auto circuit = compile_for_verifier<typename P::Scalar>(architecture, samples.size(), Conclusion::accuracy, limits);
+  auto circuit = compile_for_verifier<typename P::Challenge>(architecture, samples.size(), Conclusion::accuracy, limits);
   if (!circuit) return circuit.error();
   return verify_accuracy(pcs, *circuit, commitment, samples, labels, correct, proof);
 }

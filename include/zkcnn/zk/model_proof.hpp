@@ -90,13 +90,13 @@ using ProgressReport = std::function<void(std::uint64_t done, std::uint64_t tota
 template <ModelCommitmentScheme P, CryptoRng Rng>
 Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::QuantizedModel& model,
                                                                        Rng& rng, const ProgressReport& progress = {}) {
-  using F = typename P::Scalar;
+  using Base = typename P::Scalar;
   if (auto valid = model.validate(); !valid) return valid.error();
-  auto circuit = ModelCircuit<F>::compile(model.architecture, 1);
+  auto circuit = ModelCircuit<typename P::Challenge>::compile(model.architecture, 1);
   if (!circuit) return circuit.error();
   std::vector<std::int64_t> weights = circuit->weights_integers(model);
-  auto [commitment, opening] =
-      pcs.commit_model(std::span<const F>(nn::to_field<F>(weights)), circuit->weights_layout().num_vars(), rng, progress);
+  auto [commitment, opening] = pcs.commit_model(std::span<const Base>(nn::to_field<Base>(weights)),
+                                                circuit->weights_layout().num_vars(), rng, progress);
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
@@ -148,6 +148,7 @@ template <ModelCommitmentScheme P, class T>
 void absorb_statement(T& transcript, const P& pcs, const nn::Architecture& architecture,
                       const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                       const ClaimedResult& result, bool zero_knowledge) {
+  // Inputs and outputs are integers: bound as the committed tables' field elements.
   using F = typename P::Scalar;
   transcript.absorb_u64("zkcnn/proof_version", model_proof_version);
   transcript.absorb_u64("zkcnn/zero_knowledge", zero_knowledge ? 1 : 0);
@@ -258,6 +259,20 @@ std::vector<EvaluationClaim<F>> plain_claims(const std::vector<CommittedClaim<F>
   return out;
 }
 
+/// The auxiliary witness's entries as the scheme commits them. They are digits and
+/// multiplicities, integers in the base field, which the proof's field (an extension, for a
+/// small base field) holds as its first coordinate.
+template <Field Base, Field F>
+auto base_entries(std::span<const F> table) {
+  if constexpr (std::same_as<Base, F>) {
+    return table;
+  } else {
+    std::vector<Base> entries(table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) entries[i] = table[i].coefficients()[0];
+    return entries;
+  }
+}
+
 }  // namespace detail
 
 /// A model proof: its bytes (the format is described at the top of this header).
@@ -288,20 +303,22 @@ namespace detail {
 /// tables a cheating prover might use. Each activation's table is freed once its layer is
 /// proven, which keeps a large batch's peak memory down.
 template <ModelCommitmentScheme P, CryptoRng Rng>
-ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
+ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
                               const ModelProverState<P>& state, const ModelCommitment<P>& commitment,
                               std::span<const std::vector<std::int64_t>> inputs,
-                              typename ModelCircuit<typename P::Scalar>::Witness witness,
+                              typename ModelCircuit<typename P::Challenge>::Witness witness,
                               std::span<const std::size_t> labels, ProverProfile& profile, Rng& rng,
                               const ProverOptions& options = {},
-                              std::function<void(TableRef::Source, std::size_t, std::span<const typename P::Scalar>)>
+                              std::function<void(TableRef::Source, std::size_t, std::span<const typename P::Challenge>)>
                                   observer = {}) {
-  using F = typename P::Scalar;
+  using F = typename P::Challenge;
+  using Base = typename P::Scalar;
   const bool zk = options.zero_knowledge;
   zkcnn::detail::ProfileSession session(profile, ProverPhase::wiring);
+  const auto aux_entries = base_entries<Base>(std::span<const F>(witness.aux));
   auto [aux_commitment, aux_opening] = [&] {
     zkcnn::detail::PhaseScope scope(ProverPhase::commitments);
-    return pcs.commit_witness(std::span<const F>(witness.aux), circuit.aux_layout().num_vars(), commitment.weights, zk, rng);
+    return pcs.commit_witness(std::span<const Base>(aux_entries), circuit.aux_layout().num_vars(), commitment.weights, zk, rng);
   }();
   auto masks = pcs.mask_prover(aux_commitment, rng);
   MaskingTranscript<decltype(masks)> transcript("zkcnn/model", zk ? &masks : nullptr);
@@ -422,7 +439,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     advance(range_entries);
     zkcnn::detail::PhaseScope scope(ProverPhase::openings);
     pcs.prove_hidden_claims({commitment.weights, state.opening, state.weights},
-                            {aux_commitment, aux_opening, std::span<const F>(witness.aux)}, masks, std::move(book.weights),
+                            {aux_commitment, aux_opening, std::span<const Base>(aux_entries)}, masks, std::move(book.weights),
                             std::move(book.aux), transcript, rng, body);
     // The masks' commitments go before the body: the verifier needs them from the first step on.
     P::write_masks(out, masks);
@@ -430,7 +447,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     {
       zkcnn::detail::PhaseScope scope(ProverPhase::openings);
       const auto weights_claims = plain_claims(book.weights);
-      auto weights_opening = pcs.prove_batch(std::span<const F>(nn::to_field<F>(state.weights)), state.opening, commitment.weights,
+      auto weights_opening = pcs.prove_batch(std::span<const Base>(nn::to_field<Base>(state.weights)), state.opening, commitment.weights,
                                              std::span<const EvaluationClaim<F>>(weights_claims), transcript, rng);
       write_blob(body, P::encode_batch_proof(weights_opening));
     }
@@ -438,7 +455,8 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Scala
     // as the range check: plain proofs do both in one argument).
     zkcnn::detail::PhaseScope scope(ProverPhase::range_check);
     auto range_check = prove_range_check(pcs, circuit.aux_layout(), circuit.range_layout(), std::span<const F>(witness.aux),
-                                         aux_opening, aux_commitment, plain_claims(book.aux), transcript, rng);
+                                         std::span<const Base>(aux_entries), aux_opening, aux_commitment,
+                                         plain_claims(book.aux), transcript, rng);
     write_range_check(body, range_check);
     advance(range_entries);
   }
@@ -455,7 +473,7 @@ namespace detail {
 /// The owner's state must hold the weights' table of this architecture (a state made for
 /// another model is refused before any work).
 template <ModelCommitmentScheme P>
-Status check_prover_state(const ModelCircuit<typename P::Scalar>& circuit, const ModelProverState<P>& state) {
+Status check_prover_state(const ModelCircuit<typename P::Challenge>& circuit, const ModelProverState<P>& state) {
   if (state.weights.size() != circuit.weights_layout().size()) {
     return make_error(Errc::invalid_argument, "prove: the prover state holds " + std::to_string(state.weights.size()) +
                                                   " weight entries, the architecture's table " +
@@ -466,7 +484,7 @@ Status check_prover_state(const ModelCircuit<typename P::Scalar>& circuit, const
 
 /// Zero knowledge needs a key that holds each opening's columns and mask.
 template <ModelCommitmentScheme P>
-Status check_zero_knowledge_key(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
+Status check_zero_knowledge_key(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
                                 const ModelCommitment<P>& commitment, const ProverOptions& options) {
   if (!options.zero_knowledge) return {};
   if (auto ok = pcs.check_zero_knowledge(commitment.weights, circuit.aux_layout().num_vars()); !ok) {
@@ -483,7 +501,7 @@ template <ModelCommitmentScheme P, CryptoRng Rng>
 Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
                                    const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                                    Rng& rng, const ProverOptions& options = {}) {
-  using F = typename P::Scalar;
+  using F = typename P::Challenge;
   ProverProfile profile;
   auto circuit = ModelCircuit<F>::compile(model.architecture, inputs.size());
   if (!circuit) return circuit.error();
@@ -505,10 +523,10 @@ namespace detail {
 /// Checks a model proof of `result` on a batch of public inputs, against the circuit compiled
 /// for that batch and conclusion; returns why it is rejected, if it is.
 template <ModelCommitmentScheme P>
-Status verify_statement(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
+Status verify_statement(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
                         const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                         const ClaimedResult& result, const ModelProof& proof) {
-  using F = typename P::Scalar;
+  using F = typename P::Challenge;
   if (circuit.batch() != inputs.size() || circuit.conclusion() != result.conclusion) {
     return make_error(Errc::invalid_argument, "verify: the circuit was compiled for another batch or conclusion");
   }
@@ -662,7 +680,7 @@ Status verify_statement(const P& pcs, const ModelCircuit<typename P::Scalar>& ci
 /// Checks a model proof for a batch of public inputs and claimed outputs, against a circuit
 /// compiled for that batch (compile_for_verifier); returns why it is rejected, if it is.
 template <ModelCommitmentScheme P>
-Status verify_model(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit, const ModelCommitment<P>& commitment,
+Status verify_model(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit, const ModelCommitment<P>& commitment,
                     std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
                     const ModelProof& proof) {
   return detail::verify_statement(pcs, circuit, commitment, inputs, {Conclusion::outputs, outputs, {}, 0}, proof);
@@ -674,7 +692,7 @@ template <ModelCommitmentScheme P>
 Status verify_model(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
                     std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
                     const ModelProof& proof, const VerifierLimits& limits = {}) {
-  auto circuit = compile_for_verifier<typename P::Scalar>(architecture, inputs.size(), Conclusion::outputs, limits);
+  auto circuit = compile_for_verifier<typename P::Challenge>(architecture, inputs.size(), Conclusion::outputs, limits);
   if (!circuit) return circuit.error();
   return verify_model(pcs, *circuit, commitment, inputs, outputs, proof);
 }

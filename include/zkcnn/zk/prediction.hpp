@@ -38,7 +38,7 @@ Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& m
 /// Accepts, or says why the proof does not show that the committed model maps input to output,
 /// against a circuit compiled for one sample (compile_for_verifier).
 template <ModelCommitmentScheme P>
-Status verify_prediction(const P& pcs, const ModelCircuit<typename P::Scalar>& circuit,
+Status verify_prediction(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
                          const ModelCommitment<P>& commitment, std::span<const std::int64_t> input,
                          std::span<const std::int64_t> output, const ModelProof& proof) {
   const std::vector<std::vector<std::int64_t>> inputs{{input.begin(), input.end()}};
@@ -53,7 +53,7 @@ template <ModelCommitmentScheme P>
 Status verify_prediction(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
                          std::span<const std::int64_t> input, std::span<const std::int64_t> output,
                          const ModelProof& proof, const VerifierLimits& limits = {}) {
-  auto circuit = compile_for_verifier<typename P::Scalar>(architecture, 1, Conclusion::outputs, limits);
+  auto circuit = compile_for_verifier<typename P::Challenge>(architecture, 1, Conclusion::outputs, limits);
   if (!circuit) return circuit.error();
   return verify_prediction(pcs, *circuit, commitment, input, output, proof);
 }

@@ -145,9 +145,9 @@ struct RangeCheckLayout {
 
 template <class P>
 struct RangeCheckProof {
-  gkr::FractionSumProof<typename P::Scalar> lookup;
+  gkr::FractionSumProof<typename P::Challenge> lookup;
   /// Each digit block's value at the leaves' point, then the multiplicities' value.
-  std::vector<typename P::Scalar> block_values;
+  std::vector<typename P::Challenge> block_values;
   typename P::BatchProof opening;
 };
 
@@ -350,13 +350,16 @@ std::vector<CommittedClaim<F>> leaf_claims(const BlockLayout& layout, const Rang
 
 }  // namespace detail
 
-/// `claims` are the layers' claims on the witness; the range check's are added to them.
+/// `claims` are the layers' claims on the witness; the range check's are added to them. The
+/// witness comes in the proof's field and as the scheme committed it (`committed`: the same
+/// entries in the base field).
 template <class P, class T, CryptoRng Rng>
 RangeCheckProof<P> prove_range_check(const P& pcs, const BlockLayout& layout, const RangeCheckLayout& range,
-                                     std::span<const typename P::Scalar> witness, const typename P::Opening& opening,
+                                     std::span<const typename P::Challenge> witness,
+                                     std::span<const typename P::Scalar> committed, const typename P::Opening& opening,
                                      const typename P::Commitment& commitment,
-                                     std::vector<EvaluationClaim<typename P::Scalar>> claims, T& transcript, Rng& rng) {
-  using F = typename P::Scalar;
+                                     std::vector<EvaluationClaim<typename P::Challenge>> claims, T& transcript, Rng& rng) {
+  using F = typename P::Challenge;
   P::absorb_commitment(transcript, commitment);
   const auto challenges = detail::lookup_challenges<F>(transcript);
   const detail::LookupLeaves<F> leaves(layout, range, witness, challenges);
@@ -373,16 +376,16 @@ RangeCheckProof<P> prove_range_check(const P& pcs, const BlockLayout& layout, co
     claims.push_back({layout.embed(block, std::span<const F>(point)), value});
   }
   gkr::absorb_evaluations(transcript, std::span<const F>(out.block_values));
-  out.opening = pcs.prove_batch(witness, opening, commitment, std::span<const EvaluationClaim<F>>(claims), transcript, rng);
+  out.opening = pcs.prove_batch(committed, opening, commitment, std::span<const EvaluationClaim<F>>(claims), transcript, rng);
   return out;
 }
 
 template <class P, class T>
 Status verify_range_check(const P& pcs, const BlockLayout& layout, const RangeCheckLayout& range,
                           const typename P::Commitment& commitment,
-                          std::vector<EvaluationClaim<typename P::Scalar>> claims, const RangeCheckProof<P>& proof,
+                          std::vector<EvaluationClaim<typename P::Challenge>> claims, const RangeCheckProof<P>& proof,
                           T& transcript) {
-  using F = typename P::Scalar;
+  using F = typename P::Challenge;
   P::absorb_commitment(transcript, commitment);
   const auto challenges = detail::lookup_challenges<F>(transcript);
   auto lookup = gkr::verify_fraction_sum(layout.num_vars(), proof.lookup, transcript);
@@ -442,7 +445,7 @@ void write_range_check(io::ByteWriter& out, const RangeCheckProof<P>& proof) {
 
 template <class P>
 Result<RangeCheckProof<P>> read_range_check(io::ByteReader& in, const BlockLayout& layout, const RangeCheckLayout& range) {
-  using F = typename P::Scalar;
+  using F = typename P::Challenge;
   auto lookup = gkr::read_fraction_sum<F>(in, layout.num_vars());
   if (!lookup) return lookup.error();
   RangeCheckProof<P> proof{std::move(*lookup), {}, {}};

@@ -374,7 +374,7 @@ Status verify_accuracy_in_shards(const KeyForShard<P>& key_for, const nn::Archit
   }
   detail::ShardKeys<P> keys(key_for);
   DatasetDigest digest;
-  std::map<std::size_t, ModelCircuit<typename P::Scalar>> circuits;
+  std::map<std::size_t, ModelCircuit<typename P::Challenge>> circuits;
   for (std::size_t i = 0; i < statement.shards.size(); ++i) {
     const ShardSummary& shard = statement.shards[i];
     auto batch = detail::read_shard(source, shard, i);
@@ -382,7 +382,7 @@ Status verify_accuracy_in_shards(const KeyForShard<P>& key_for, const nn::Archit
     digest.absorb(*batch);
     auto circuit = circuits.find(shard.count);
     if (circuit == circuits.end()) {
-      auto compiled = compile_for_verifier<typename P::Scalar>(architecture, shard.count, Conclusion::accuracy, limits);
+      auto compiled = compile_for_verifier<typename P::Challenge>(architecture, shard.count, Conclusion::accuracy, limits);
       if (!compiled) return compiled.error();
       circuit = circuits.emplace(shard.count, std::move(*compiled)).first;
     }
