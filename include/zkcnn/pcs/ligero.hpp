@@ -55,6 +55,7 @@
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/batch_opening.hpp"
+#include "zkcnn/pcs/ligero_columns.hpp"
 #include "zkcnn/pcs/merkle.hpp"
 #include "zkcnn/pcs/reed_solomon.hpp"
 #include "zkcnn/poly/eq.hpp"
@@ -75,8 +76,8 @@ class Ligero {
   using Scalar = F;
   using Challenge = EF;
   using Digest = merkle::Digest;
-  static constexpr std::size_t salt_size = 16;
-  using Salt = std::array<std::uint8_t, salt_size>;
+  static constexpr std::size_t salt_size = ligero::salt_size;
+  using Salt = ligero::Salt;
 
   /// The largest shapes a verifier accepts: beyond them a hostile commitment could make it
   /// transform or read without bound.
@@ -193,7 +194,7 @@ class Ligero {
     std::vector<F> hiding_rows(rows * *hiding);
     for (auto& h : hiding_rows) h = F::random(rng);
     return commit_with_randomness(evaluations, num_vars, column_vars, std::move(hiding_rows),
-                                  random_salts(std::size_t{1} << (column_vars + parameters_.rate_bits), rng));
+                                  ligero::random_salts(std::size_t{1} << (column_vars + parameters_.rate_bits), rng));
   }
 
   /// commit with the given hiding coefficients (R rows of r) and salts (one per codeword
@@ -239,7 +240,7 @@ class Ligero {
         }
       }
     });
-    opening.tree = std::make_shared<const merkle::Tree>(leaf_digests(opening.columns, shape.rows, opening.salts));
+    opening.tree = std::make_shared<const merkle::Tree>(ligero::leaf_digests(opening.columns, shape.rows, opening.salts));
     commitment.root = opening.tree->root();
     return {commitment, std::move(opening)};
   }
@@ -330,8 +331,8 @@ class Ligero {
         ++offset;
       }
     }
-    const std::vector<Salt> mask_salts = random_salts(shape.codeword, rng);
-    const merkle::Tree mask_tree(leaf_digests(mask_codewords, mask_rows, mask_salts));
+    const std::vector<Salt> mask_salts = ligero::random_salts(shape.codeword, rng);
+    const merkle::Tree mask_tree(ligero::leaf_digests(mask_codewords, mask_rows, mask_salts));
     proof.mask_root = mask_tree.root();
     transcript.absorb_bytes("ligero/mask_root", proof.mask_root);
     const Challenges challenges = draw_challenges(transcript, shape);
@@ -365,7 +366,7 @@ class Ligero {
     }
     absorb_polynomials(transcript, proof);
 
-    const std::vector<std::size_t> positions = draw_positions(transcript, shape);
+    const std::vector<std::size_t> positions = ligero::draw_positions(transcript, shape.codeword, shape.queries);
     proof.columns.reserve(positions.size() * shape.rows);
     for (std::size_t q : positions) {
       const auto column = std::span<const F>(opening.columns).subspan(q * shape.rows, shape.rows);
@@ -401,7 +402,7 @@ class Ligero {
     transcript.absorb_bytes("ligero/mask_root", proof.mask_root);
     const Challenges challenges = draw_challenges(transcript, shape);
     absorb_polynomials(transcript, proof);
-    const std::vector<std::size_t> positions = draw_positions(transcript, shape);
+    const std::vector<std::size_t> positions = ligero::draw_positions(transcript, shape.codeword, shape.queries);
 
     // The claims' combination is the inner product's sum over H.
     EF claimed = EF::zero(), beta_power = challenges.beta;
@@ -417,12 +418,12 @@ class Ligero {
 
     // Both trees hold the opened columns.
     if (auto opened = merkle::verify_opening(commitment.root, shape.codeword, positions,
-                                             leaf_digests(proof.columns, shape.rows, proof.salts), proof.siblings);
+                                             ligero::leaf_digests(proof.columns, shape.rows, proof.salts), proof.siblings);
         !opened) {
       return make_error(opened.error().code, "ligero: opened columns: " + opened.error().message);
     }
     if (auto opened = merkle::verify_opening(proof.mask_root, shape.codeword, positions,
-                                             leaf_digests(proof.mask_columns, mask_rows, proof.mask_salts), proof.mask_siblings);
+                                             ligero::leaf_digests(proof.mask_columns, mask_rows, proof.mask_salts), proof.mask_siblings);
         !opened) {
       return make_error(opened.error().code, "ligero: opened masks: " + opened.error().message);
     }
@@ -483,7 +484,7 @@ class Ligero {
   static Result<Commitment> decode_commitment(std::span<const std::uint8_t> bytes) {
     io::ByteReader in(bytes);
     Commitment commitment;
-    if (auto root = read_block(in, commitment.root, "ligero commitment root"); !root) return root.error();
+    if (auto root = ligero::read_block(in, commitment.root, "ligero commitment root"); !root) return root.error();
     for (std::uint32_t* field : {&commitment.num_vars, &commitment.column_vars, &commitment.hiding, &commitment.rate_bits}) {
       auto value = in.read_u32("ligero commitment shape");
       if (!value) return value.error();
@@ -498,29 +499,29 @@ class Ligero {
   static std::vector<std::uint8_t> encode_proof(const EvaluationProof& proof) {
     io::ByteWriter out;
     out.write_bytes(proof.mask_root);
-    write_fields(out, proof.proximity);
-    write_fields(out, proof.inner_product);
-    write_fields(out, proof.columns);
-    write_salts(out, proof.salts);
-    write_digests(out, proof.siblings);
-    write_fields(out, proof.mask_columns);
-    write_salts(out, proof.mask_salts);
-    write_digests(out, proof.mask_siblings);
+    ligero::write_fields(out, proof.proximity);
+    ligero::write_fields(out, proof.inner_product);
+    ligero::write_fields(out, proof.columns);
+    ligero::write_salts(out, proof.salts);
+    ligero::write_digests(out, proof.siblings);
+    ligero::write_fields(out, proof.mask_columns);
+    ligero::write_salts(out, proof.mask_salts);
+    ligero::write_digests(out, proof.mask_siblings);
     return std::move(out).take();
   }
 
   static Result<EvaluationProof> decode_proof(std::span<const std::uint8_t> bytes) {
     io::ByteReader in(bytes);
     EvaluationProof proof;
-    if (auto root = read_block(in, proof.mask_root, "ligero proof mask root"); !root) return root.error();
-    if (auto s = read_fields(in, proof.proximity, "ligero proximity polynomial"); !s) return s.error();
-    if (auto s = read_fields(in, proof.inner_product, "ligero inner-product polynomial"); !s) return s.error();
-    if (auto s = read_fields(in, proof.columns, "ligero opened columns"); !s) return s.error();
-    if (auto s = read_blocks(in, proof.salts, "ligero salts"); !s) return s.error();
-    if (auto s = read_blocks(in, proof.siblings, "ligero Merkle digests"); !s) return s.error();
-    if (auto s = read_fields(in, proof.mask_columns, "ligero opened masks"); !s) return s.error();
-    if (auto s = read_blocks(in, proof.mask_salts, "ligero mask salts"); !s) return s.error();
-    if (auto s = read_blocks(in, proof.mask_siblings, "ligero mask Merkle digests"); !s) return s.error();
+    if (auto root = ligero::read_block(in, proof.mask_root, "ligero proof mask root"); !root) return root.error();
+    if (auto s = ligero::read_fields(in, proof.proximity, "ligero proximity polynomial"); !s) return s.error();
+    if (auto s = ligero::read_fields(in, proof.inner_product, "ligero inner-product polynomial"); !s) return s.error();
+    if (auto s = ligero::read_fields(in, proof.columns, "ligero opened columns"); !s) return s.error();
+    if (auto s = ligero::read_blocks(in, proof.salts, "ligero salts"); !s) return s.error();
+    if (auto s = ligero::read_blocks(in, proof.siblings, "ligero Merkle digests"); !s) return s.error();
+    if (auto s = ligero::read_fields(in, proof.mask_columns, "ligero opened masks"); !s) return s.error();
+    if (auto s = ligero::read_blocks(in, proof.mask_salts, "ligero mask salts"); !s) return s.error();
+    if (auto s = ligero::read_blocks(in, proof.mask_siblings, "ligero mask Merkle digests"); !s) return s.error();
     if (auto end = in.expect_end("ligero proof"); !end) return end.error();
     return proof;
   }
@@ -664,111 +665,6 @@ class Ligero {
   static void absorb_polynomials(T& transcript, const EvaluationProof& proof) {
     transcript.absorb_fields("ligero/proximity_polynomial", std::span<const EF>(proof.proximity));
     transcript.absorb_fields("ligero/inner_product_polynomial", std::span<const EF>(proof.inner_product));
-  }
-
-  /// t distinct codeword positions from the transcript, increasing (N is a power of two: a
-  /// draw's low bits are uniform).
-  template <class T>
-  static std::vector<std::size_t> draw_positions(T& transcript, const Shape& shape) {
-    std::vector<std::size_t> positions;
-    std::vector<bool> taken(shape.codeword, false);
-    std::array<std::uint8_t, 8> bytes{};
-    while (positions.size() < shape.queries) {
-      transcript.squeeze_bytes("ligero/position", bytes);
-      std::uint64_t draw = 0;
-      for (std::size_t b = 8; b-- > 0;) draw = (draw << 8) | bytes[b];
-      const std::size_t q = static_cast<std::size_t>(draw & (shape.codeword - 1));
-      if (!taken[q]) {
-        taken[q] = true;
-        positions.push_back(q);
-      }
-    }
-    std::sort(positions.begin(), positions.end());
-    return positions;
-  }
-
-  template <CryptoRng Rng>
-  static std::vector<Salt> random_salts(std::size_t count, Rng& rng) {
-    std::vector<Salt> salts(count);
-    for (auto& salt : salts) {
-      for (std::size_t b = 0; b < salt_size; b += 8) {
-        const std::uint64_t word = detail::random_u64(rng);
-        for (std::size_t i = 0; i < 8; ++i) salt[b + i] = static_cast<std::uint8_t>(word >> (8 * i));
-      }
-    }
-    return salts;
-  }
-
-  /// The leaves' digests: salt, then the column's values, each by its canonical encoding.
-  template <class V>
-  static std::vector<Digest> leaf_digests(std::span<const V> columns, std::size_t height, std::span<const Salt> salts) {
-    std::vector<Digest> digests(salts.size());
-    detail::parallel_for(0, salts.size(), [&](std::size_t first, std::size_t last) {
-      std::vector<std::uint8_t> bytes;
-      for (std::size_t q = first; q < last; ++q) {
-        bytes.assign(salts[q].begin(), salts[q].end());
-        for (const V& value : columns.subspan(q * height, height)) {
-          const auto encoded = value.to_bytes();
-          bytes.insert(bytes.end(), encoded.begin(), encoded.end());
-        }
-        digests[q] = merkle::hash_leaf(bytes);
-      }
-    }, detail::threads_for(salts.size() * height, std::size_t{1} << 14));  // a verifier's few columns on one thread
-    return digests;
-  }
-
-  template <class V>
-  static std::vector<Digest> leaf_digests(const std::vector<V>& columns, std::size_t height, const std::vector<Salt>& salts) {
-    return leaf_digests(std::span<const V>(columns), height, std::span<const Salt>(salts));
-  }
-
-  template <class V>
-  static void write_fields(io::ByteWriter& out, const std::vector<V>& values) {
-    out.write_u32(static_cast<std::uint32_t>(values.size()));
-    for (const V& v : values) out.write_field(v);
-  }
-
-  template <std::size_t Size>
-  static void write_blocks(io::ByteWriter& out, const std::vector<std::array<std::uint8_t, Size>>& blocks) {
-    out.write_u32(static_cast<std::uint32_t>(blocks.size()));
-    for (const auto& block : blocks) out.write_bytes(block);
-  }
-  static void write_salts(io::ByteWriter& out, const std::vector<Salt>& salts) { write_blocks(out, salts); }
-  static void write_digests(io::ByteWriter& out, const std::vector<Digest>& digests) { write_blocks(out, digests); }
-
-  /// A u32 count, bounded by the bytes left before anything is allocated, then the values.
-  template <class V>
-  static Status read_fields(io::ByteReader& in, std::vector<V>& values, std::string_view what) {
-    auto count = in.read_u32(what);
-    if (!count) return count.error();
-    if (*count > in.remaining() / V::byte_size) return make_error(Errc::invalid_encoding, std::string(what) + ": truncated");
-    values.reserve(*count);
-    for (std::uint32_t i = 0; i < *count; ++i) {
-      auto value = in.read_field<V>(what);
-      if (!value) return value.error();
-      values.push_back(*value);
-    }
-    return {};
-  }
-
-  template <std::size_t Size>
-  static Status read_block(io::ByteReader& in, std::array<std::uint8_t, Size>& block, std::string_view what) {
-    auto bytes = in.read_bytes(Size, what);
-    if (!bytes) return bytes.error();
-    std::copy(bytes->begin(), bytes->end(), block.begin());
-    return {};
-  }
-
-  template <std::size_t Size>
-  static Status read_blocks(io::ByteReader& in, std::vector<std::array<std::uint8_t, Size>>& blocks, std::string_view what) {
-    auto count = in.read_u32(what);
-    if (!count) return count.error();
-    if (*count > in.remaining() / Size) return make_error(Errc::invalid_encoding, std::string(what) + ": truncated");
-    blocks.resize(*count);
-    for (auto& block : blocks) {
-      if (auto read = read_block(in, block, what); !read) return read;
-    }
-    return {};
   }
 
   LigeroParameters parameters_;
