@@ -91,7 +91,7 @@ struct Setup {
     const auto rows = mask_rows();
     const zkcnn::hyrax::OpenedMatrix<G> matrices[] = {
         {first_commitment.rows,
-         first_integers.empty() ? zkcnn::hyrax::MatrixEntries<F>(first) : zkcnn::hyrax::MatrixEntries<F>(first_integers),
+         first_integers.empty() ? zkcnn::column_reduction::MatrixEntries<F>(first) : zkcnn::column_reduction::MatrixEntries<F>(first_integers),
          first_opening.row_blinds},
         {second_commitment.rows, second, second_opening.row_blinds},
         {rows, masks.values(), blinds}};

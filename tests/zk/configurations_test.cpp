@@ -14,6 +14,7 @@
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/pcs/ligero.hpp>
 #include <zkcnn/precompiled.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/accuracy.hpp>
@@ -47,6 +48,15 @@ struct HyraxOver {
   }
 };
 
+struct GoldilocksLigero {
+  using Scheme = zkcnn::pcs::Ligero<zkcnn::Goldilocks, zkcnn::GoldilocksExt2>;
+  static const Scheme& scheme() {
+    // A commitment hiding through one proof keeps the tests' codewords short (1024 columns).
+    static const Scheme ligero(zkcnn::pcs::LigeroParameters{100, 2, 1});
+    return ligero;
+  }
+};
+
 struct GoldilocksRevealing {
   using Scheme = zkcnn::testing::RevealingScheme<zkcnn::Goldilocks, zkcnn::GoldilocksExt2>;
   static const Scheme& scheme() {
@@ -59,7 +69,7 @@ using Configurations = std::tuple<HyraxOver<zkcnn::bn254::G1>, HyraxOver<zkcnn::
 #if defined(ZKCNN_TEST_SECP256K1)
                                   HyraxOver<secp256k1_backend::Point>,
 #endif
-                                  GoldilocksRevealing>;
+                                  GoldilocksLigero, GoldilocksRevealing>;
 
 template <class Config>
 struct Setup {

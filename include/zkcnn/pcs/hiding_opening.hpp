@@ -49,6 +49,7 @@
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/claims.hpp"
+#include "zkcnn/pcs/column_reduction.hpp"
 #include "zkcnn/pcs/inner_product.hpp"
 #include "zkcnn/pcs/pedersen.hpp"
 #include "zkcnn/poly/eq.hpp"
@@ -64,50 +65,11 @@ struct CommittedMatrix {
   std::span<const G> rows;
 };
 
-/// A committed table's entries, row-major and zero-padded: field elements, or the integers
-/// they stand for (a model's weights, which their owner keeps as integers).
-template <Field F>
-class MatrixEntries {
- public:
-  template <class R>
-    requires std::convertible_to<const R&, std::span<const F>>
-  MatrixEntries(const R& values) : values_(values) {}  // NOLINT: implicit, as the span it wraps
-  MatrixEntries(std::span<const std::int64_t> integers) : integers_(integers) {}  // NOLINT
-  MatrixEntries(const std::vector<std::int64_t>& integers) : integers_(integers) {}  // NOLINT
-
-  std::size_t size() const { return integers_.empty() ? values_.size() : integers_.size(); }
-  F operator[](std::size_t i) const { return integers_.empty() ? values_[i] : F::from_i64(integers_[i]); }
-
-  /// out[c - first] += weight * entry(begin + c) for c in [first, last). Integers of one byte
-  /// (quantized weights) pick a precomputed multiple of the weight, an addition instead of a
-  /// multiplication; larger ones (biases) are multiplied.
-  void add_scaled(std::size_t begin, std::size_t first, std::size_t last, const F& weight, F* out) const {
-    if (integers_.empty()) {
-      const F* row = values_.data() + begin;
-      for (std::size_t c = first; c < last; ++c) out[c - first] += weight * row[c];
-      return;
-    }
-    std::array<F, 256> multiples;  // multiples[v + 128] = v * weight
-    multiples[128] = F::zero();
-    for (std::size_t v = 129; v < 256; ++v) multiples[v] = multiples[v - 1] + weight;
-    for (std::size_t v = 128; v-- > 0;) multiples[v] = multiples[v + 1] - weight;
-    const std::int64_t* row = integers_.data() + begin;
-    for (std::size_t c = first; c < last; ++c) {
-      const std::int64_t v = row[c];
-      out[c - first] += v >= -128 && v < 128 ? multiples[static_cast<std::size_t>(v + 128)] : weight * F::from_i64(v);
-    }
-  }
-
- private:
-  std::span<const F> values_;
-  std::span<const std::int64_t> integers_;
-};
-
 /// The prover's view: the table, and the rows' blinding factors.
 template <CommitmentGroup G>
 struct OpenedMatrix {
   std::span<const G> rows;
-  MatrixEntries<scalar_of<G>> table;
+  column_reduction::MatrixEntries<scalar_of<G>> table;
   std::span<const scalar_of<G>> row_blinds;
 };
 
@@ -141,29 +103,7 @@ template <CommitmentGroup G, class T>
 void absorb_opening_statement(T& transcript, std::span<const CommittedClaim<scalar_of<G>>> claims,
                               std::span<const gkr::LinearClaim<scalar_of<G>>> linear,
                               std::span<const HiddenTerm<G>> hidden) {
-  using F = scalar_of<G>;
-  transcript.absorb_u64("zk/opening/claims", claims.size());
-  for (const auto& claim : claims) {
-    transcript.absorb_u64("zk/opening/matrix", claim.matrix);
-    for (const auto& term : claim.terms) {
-      transcript.absorb_field("zk/opening/coefficient", term.coefficient);
-      transcript.absorb_fields("zk/opening/point", std::span<const F>(term.point));
-    }
-    transcript.absorb_field("zk/opening/value", claim.value.value);
-    for (const auto& term : claim.value.masks) {
-      transcript.absorb_u64("zk/opening/mask_entry", term.mask);
-      transcript.absorb_field("zk/opening/mask_coefficient", term.coefficient);
-    }
-  }
-  transcript.absorb_u64("zk/opening/linear_claims", linear.size());
-  for (const auto& claim : linear) {
-    transcript.absorb_u64("zk/opening/linear_terms", claim.terms.size());
-    for (const auto& [entry, coefficient] : claim.terms) {
-      transcript.absorb_u64("zk/opening/linear_entry", entry);
-      transcript.absorb_field("zk/opening/linear_coefficient", coefficient);
-    }
-    transcript.absorb_field("zk/opening/linear_value", claim.value);
-  }
+  column_reduction::absorb_claims(transcript, claims, linear);
   transcript.absorb_u64("zk/opening/hidden_terms", hidden.size());
   for (const auto& term : hidden) {
     transcript.absorb_u64("zk/opening/hidden_claim", term.claim);
@@ -172,133 +112,14 @@ void absorb_opening_statement(T& transcript, std::span<const CommittedClaim<scal
   }
 }
 
-// The claims' public values, combined: sum_k alpha^k v_k over both kinds of claims.
-template <Field F>
-F public_sum(std::span<const CommittedClaim<F>> claims, std::span<const F> alpha, const F& linear_part) {
-  F sum = linear_part;
-  for (std::size_t k = 0; k < claims.size(); ++k) sum += alpha[k] * claims[k].value.value;
-  return sum;
-}
-
-// The mask rows' column tables A_r (dense, one per mask row) and the combined claimed value.
-template <Field F>
-struct LinearPart {
-  std::vector<std::vector<F>> tables;
-  F value = F::zero();
-};
-
-template <Field F>
-LinearPart<F> linear_part(std::span<const CommittedClaim<F>> claims, std::span<const gkr::LinearClaim<F>> linear,
-                          std::span<const F> alpha, std::size_t mask_rows, std::size_t width) {
-  LinearPart<F> out;
-  out.tables.assign(mask_rows, std::vector<F>());
-  auto add = [&](std::size_t entry, const F& coefficient) {
-    auto& table = out.tables.at(entry / width);
-    if (table.empty()) table.assign(width, F::zero());
-    table[entry % width] += coefficient;
-  };
-  for (std::size_t k = 0; k < claims.size(); ++k) {
-    // v_k = M~(p_k) + sum_t kappa_t (2 c_t + d_t).
-    for (const auto& term : claims[k].value.masks) {
-      const F weight = alpha[k] * term.coefficient;
-      add(term.mask, weight + weight);
-      add(term.mask + 1, weight);
-    }
-  }
-  for (std::size_t j = 0; j < linear.size(); ++j) {
-    const F weight = alpha[claims.size() + j];
-    for (const auto& [entry, coefficient] : linear[j].terms) add(entry, weight * coefficient);
-    out.value += weight * linear[j].value;
-  }
-  return out;
-}
-
-// The mask's coefficients (a_0, then g_i1, g_i2 per round) padded to a power of two, and the
-// vector whose inner product with them is g(s).
-inline std::size_t opening_mask_size(std::size_t column_vars) { return std::bit_ceil(1 + 2 * column_vars); }
-
-template <Field F>
-std::vector<F> mask_evaluation_vector(std::span<const F> s) {
-  std::vector<F> v(opening_mask_size(s.size()), F::zero());
-  v[0] = F::one();
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    v[1 + 2 * i] = s[i];
-    v[2 + 2 * i] = s[i] * s[i];
-  }
-  return v;
-}
-
-// The vector whose inner product with the mask's coefficients is G = sum_x g(x) =
-// 2^b a_0 + 2^(b-1) sum_i (g_i1 + g_i2).
-template <Field F>
-std::vector<F> mask_sum_vector(std::size_t column_vars) {
-  F half = F::one();
-  for (std::size_t i = 1; i < column_vars; ++i) half += half;
-  std::vector<F> v(opening_mask_size(column_vars), F::zero());
-  v[0] = half + half;
-  for (std::size_t j = 1; j < 1 + 2 * column_vars; ++j) v[j] = half;
-  return v;
-}
-
-// powers(s) + mu rho ones: the second argument's vector.
-template <Field F>
-std::vector<F> mask_argument_vector(std::span<const F> s, const F& mu_rho) {
-  auto v = mask_evaluation_vector(s);
-  const auto ones = mask_sum_vector<F>(s.size());
-  for (std::size_t j = 0; j < v.size(); ++j) v[j] += mu_rho * ones[j];
-  return v;
-}
-
-// alpha, alpha^2, ...: no claim enters with a coefficient the prover knows in advance.
-template <Field F>
-std::vector<F> powers(const F& alpha, std::size_t count) {
-  std::vector<F> out;
-  out.reserve(count);
-  F power = alpha;
-  for (std::size_t k = 0; k < count; ++k) {
-    out.push_back(power);
-    power *= alpha;
-  }
-  return out;
-}
-
 }  // namespace detail
 
 /// Whether an opening over 2^column_vars columns fits a key of key_size generators: the rows'
 /// columns and the mask's coefficients, with at least one column variable for the sumcheck.
 inline bool opening_fits_key(std::size_t column_vars, std::size_t key_size) {
   return column_vars >= 1 && column_vars < 40 && (std::size_t{1} << column_vars) <= key_size &&
-         detail::opening_mask_size(column_vars) <= key_size;
+         column_reduction::opening_mask_size(column_vars) <= key_size;
 }
-
-namespace detail {
-
-// w^T M for the row weights w given by their possibly nonzero entries (eq_entries: a claim on
-// one block touches its rows only), split over the columns between the threads.
-template <CommitmentGroup G>
-std::vector<scalar_of<G>> row_combination(const OpenedMatrix<G>& m,
-                                          std::span<const std::pair<std::size_t, scalar_of<G>>> weights,
-                                          std::size_t width) {
-  using F = scalar_of<G>;
-  std::vector<std::pair<std::size_t, F>> rows;  // the stored ones
-  for (const auto& [r, weight] : weights) {
-    if (r * width < m.table.size()) rows.emplace_back(r, weight);
-  }
-  std::vector<F> u(width, F::zero());
-  const std::size_t grain = std::max<std::size_t>(1, (std::size_t{1} << 16) / std::max<std::size_t>(1, rows.size()));
-  zkcnn::detail::parallel_for(
-      0, width,
-      [&](std::size_t first, std::size_t last) {
-        for (const auto& [r, weight] : rows) {
-          const std::size_t end = std::min(last, m.table.size() - r * width);
-          if (first < end) m.table.add_scaled(r * width, first, end, weight, u.data() + first);
-        }
-      },
-      zkcnn::detail::threads_for(width, grain));
-  return u;
-}
-
-}  // namespace detail
 
 /// Proves every claim. `matrices` are the committed tables (the last may be the masks' matrix,
 /// named by mask_matrix, whose rows the linear claims and mask terms address; entry i is at
@@ -317,7 +138,7 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   detail::absorb_opening_statement<G>(transcript, claims, linear, hidden);
   HidingOpeningProof<G> proof;
   // The mask g (Libra): committed before any challenge of the opening.
-  std::vector<F> mask(detail::opening_mask_size(column_vars), F::zero());
+  std::vector<F> mask(column_reduction::opening_mask_size(column_vars), F::zero());
   using zk_probes::Mutation;
   for (std::size_t j = 0; j < 1 + 2 * column_vars; ++j) {
     const Mutation zeroed = j == 0       ? Mutation::opening_mask_constant
@@ -328,24 +149,22 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   const F mask_blind = zk_probes::masking_random<F>(rng, Mutation::opening_mask_blind);
   proof.mask_commitment = key.commit(std::span<const F>(mask), mask_blind);
   transcript.absorb_bytes("zk/opening/mask", group_traits<G>::encode(proof.mask_commitment));
-  const auto alpha = detail::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
+  const auto alpha = column_reduction::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
   const F rho = transcript.template challenge<F>("zk/opening/rho");
 
   const std::size_t mask_rows = mask_matrix < matrices.size() ? matrices[mask_matrix].rows.size() : 0;
-  auto part = detail::linear_part(claims, linear, std::span<const F>(alpha), mask_rows, width);
-  const F public_value = detail::public_sum(claims, std::span<const F>(alpha), part.value);
+  auto part = column_reduction::linear_part(claims, linear, std::span<const F>(alpha), mask_rows, width);
+  const F public_value = column_reduction::public_sum(claims, std::span<const F>(alpha), part.value);
   F hidden_value = F::zero(), hidden_blind = F::zero();
   for (const auto& term : hidden) {
     hidden_value += alpha.at(term.claim) * term.coefficient * term.value;
     hidden_blind += alpha.at(term.claim) * term.coefficient * term.blind;
   }
-  const auto sum_vector = detail::mask_sum_vector<F>(column_vars);
+  const auto sum_vector = column_reduction::mask_sum_vector<F>(column_vars);
   const F mask_sum = zkcnn::detail::ipa::inner_product<F>(std::span<const F>(mask), std::span<const F>(sum_vector));
   proof.masked_sum = public_value + hidden_value + rho * mask_sum;
   transcript.absorb_field("zk/opening/masked_sum", proof.masked_sum);
   const F claimed = proof.masked_sum;
-  std::vector<std::vector<F>> factors;
-  std::vector<sumcheck::Term<F>> terms;
   // Row r of a matrix, zero-padded to the width.
   auto row_of = [&](const OpenedMatrix<G>& m, std::size_t r) {
     std::vector<F> row(width, F::zero());
@@ -353,41 +172,18 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     for (std::size_t c = 0; c < width && begin + c < m.table.size(); ++c) row[c] = m.table[begin + c];
     return row;
   };
-  // Each term's row weights and w^T M, kept for the final combination: the tables are read once.
-  std::vector<std::vector<std::pair<std::size_t, F>>> row_weights;
-  std::vector<std::vector<F>> combinations;
-  for (std::size_t k = 0; k < claims.size(); ++k) {
-    const auto& claim = claims[k];
-    for (const auto& term : claim.terms) {
-      const std::span<const F> point(term.point);
-      row_weights.push_back(eq_entries(point.subspan(column_vars)));
-      combinations.push_back(detail::row_combination(
-          matrices[claim.matrix], std::span<const std::pair<std::size_t, F>>(row_weights.back()), width));
-      factors.push_back(eq_table(point.first(column_vars)));
-      factors.push_back(combinations.back());
-      terms.push_back({alpha[k] * term.coefficient, {factors.size() - 2, factors.size() - 1}});
-    }
-  }
-  for (std::size_t r = 0; r < part.tables.size(); ++r) {
-    if (part.tables[r].empty()) continue;
-    factors.push_back(part.tables[r]);
-    factors.push_back(row_of(matrices[mask_matrix], r));
-    terms.push_back({F::one(), {factors.size() - 2, factors.size() - 1}});
-  }
-  sumcheck::Masking<F> masking;
-  masking.additive.assign(column_vars, std::vector<F>(3, F::zero()));
-  for (std::size_t i = 0; i < column_vars; ++i) {
-    masking.additive[i][1] = rho * mask[1 + 2 * i];
-    masking.additive[i][2] = rho * mask[2 + 2 * i];
-  }
-  masking.additive[0][0] = rho * mask[0];
-  auto reduced = sumcheck::prove(sumcheck::SumOfProducts<F>(column_vars, std::move(factors), std::move(terms)), claimed,
-                                 transcript, masking);
+  auto reduction = column_reduction::prover_reduction<F>(
+      claims, std::span<const F>(alpha), part, column_vars,
+      [&](std::size_t matrix) -> const column_reduction::MatrixEntries<F>& { return matrices[matrix].table; },
+      [&](std::size_t r) { return row_of(matrices[mask_matrix], r); });
+  auto reduced = sumcheck::prove(
+      sumcheck::SumOfProducts<F>(column_vars, std::move(reduction.factors), std::move(reduction.terms)), claimed,
+      transcript, column_reduction::libra_masking(rho, std::span<const F>(mask), column_vars));
   proof.rounds = std::move(reduced.proof.round_messages);
   const std::span<const F> s(reduced.point);
 
   // g(s), hidden in C; then <u, eq(s)> = final - rho g(s) with u = sum over rows of lambda_row row.
-  const auto evaluation_vector = detail::mask_evaluation_vector(s);
+  const auto evaluation_vector = column_reduction::mask_evaluation_vector(s);
   const F mask_value = zkcnn::detail::ipa::inner_product<F>(std::span<const F>(mask), std::span<const F>(evaluation_vector));
   zk_probes::observe_secret(mask_value);
   const F tau = zk_probes::masking_random<F>(rng, Mutation::opening_value_blind);
@@ -408,10 +204,10 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
     for (const auto& term : claims[k].terms) {
       const std::span<const F> point(term.point);
       const F scale = alpha[k] * term.coefficient * eq_eval(point.first(column_vars), s);
-      const auto& combination = combinations[term_index];
+      const auto& combination = reduction.combinations[term_index];
       for (std::size_t c = 0; c < width; ++c) u[c] += scale * combination[c];
       const auto& row_blinds = matrices[claims[k].matrix].row_blinds;
-      for (const auto& [r, weight] : row_weights[term_index]) blind += scale * weight * row_blinds[r];
+      for (const auto& [r, weight] : reduction.row_weights[term_index]) blind += scale * weight * row_blinds[r];
       ++term_index;
     }
   }
@@ -429,7 +225,7 @@ HidingOpeningProof<G> prove_hiding_opening(const PedersenKey<G>& key, std::size_
   const auto mask_generators = key.generators().first(mask.size());  // before mask moves into the argument
   proof.mask_opening = prove_inner_product<G>(
       transcript, mask_generators, group_traits<G>::scalar_mul(key.value_generator(), y), key.blinding_generator(),
-      std::move(mask), detail::mask_argument_vector(s, mu * rho), mask_blind + y * (tau - mu * hidden_blind), rng);
+      std::move(mask), column_reduction::mask_argument_vector(s, mu * rho), mask_blind + y * (tau - mu * hidden_blind), rng);
   return proof;
 }
 
@@ -469,10 +265,10 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
   if (proof.rounds.size() != column_vars) return make_error(Errc::malformed_proof, "opening: wrong number of rounds");
   detail::absorb_opening_statement<G>(transcript, claims, linear, hidden);
   transcript.absorb_bytes("zk/opening/mask", group_traits<G>::encode(proof.mask_commitment));
-  const auto alpha = detail::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
+  const auto alpha = column_reduction::powers(transcript.template challenge<F>("zk/opening/alpha"), claims.size() + linear.size());
   const F rho = transcript.template challenge<F>("zk/opening/rho");
-  auto part = detail::linear_part(claims, linear, std::span<const F>(alpha), mask_rows, width);
-  const F public_value = detail::public_sum(claims, std::span<const F>(alpha), part.value);
+  auto part = column_reduction::linear_part(claims, linear, std::span<const F>(alpha), mask_rows, width);
+  const F public_value = column_reduction::public_sum(claims, std::span<const F>(alpha), part.value);
   transcript.absorb_field("zk/opening/masked_sum", proof.masked_sum);
   auto subclaim = sumcheck::verify(proof.masked_sum, column_vars, 2, sumcheck::Proof<F>{proof.rounds}, transcript);
   if (!subclaim) return make_error(subclaim.error().code, "opening: " + subclaim.error().message);
@@ -481,28 +277,22 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
 
   // <u, eq(s)> = final - rho g(s): the value enters as x (final U - rho C). Each row commitment
   // enters once, with the weights of every term on its matrix added up.
-  std::vector<std::vector<F>> row_scalars(matrices.size());
-  for (std::size_t k = 0; k < claims.size(); ++k) {
-    auto& scalars = row_scalars[claims[k].matrix];
-    scalars.resize(matrices[claims[k].matrix].rows.size(), F::zero());
-    for (const auto& term : claims[k].terms) {
-      const std::span<const F> point(term.point);
-      const F scale = alpha[k] * term.coefficient * eq_eval(point.first(column_vars), s);
-      for (const auto& [row, weight] : eq_entries(point.subspan(column_vars))) scalars[row] += scale * weight;
-    }
-  }
+  std::vector<std::size_t> row_counts;
+  for (const auto& matrix : matrices) row_counts.push_back(matrix.rows.size());
+  const auto lambda = column_reduction::row_weights_at(claims, std::span<const F>(alpha), part, s,
+                                                       std::span<const std::size_t>(row_counts));
   LinearCombination<G> statement;
   for (std::size_t m = 0; m < matrices.size(); ++m) {
-    for (std::size_t r = 0; r < row_scalars[m].size(); ++r) {
-      if (row_scalars[m][r] == F::zero()) continue;
+    for (std::size_t r = 0; r < lambda.matrices[m].size(); ++r) {
+      if (lambda.matrices[m][r] == F::zero()) continue;
       statement.points.push_back(matrices[m].rows[r]);
-      statement.scalars.push_back(row_scalars[m][r]);
+      statement.scalars.push_back(lambda.matrices[m][r]);
     }
   }
-  for (std::size_t r = 0; r < part.tables.size(); ++r) {
+  for (std::size_t r = 0; r < lambda.masks.size(); ++r) {
     if (part.tables[r].empty()) continue;
     statement.points.push_back(matrices[mask_matrix].rows[r]);
-    statement.scalars.push_back(evaluate_multilinear(std::span<const F>(part.tables[r]), s));
+    statement.scalars.push_back(lambda.masks[r]);
   }
   const F x = transcript.template challenge<F>("zk/opening/value_challenge");
   statement.points.push_back(key.value_generator());
@@ -519,7 +309,7 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
   // y (C + mu (sigma - public) U - mu sum_h e_h V_h).
   const F mu = transcript.template challenge<F>("zk/opening/sum_challenge");
   const F y = transcript.template challenge<F>("zk/opening/mask_value_challenge");
-  const auto argument_vector = detail::mask_argument_vector(s, mu * rho);
+  const auto argument_vector = column_reduction::mask_argument_vector(s, mu * rho);
   LinearCombination<G> mask_statement{{proof.mask_commitment, proof.mask_value_commitment, key.value_generator()},
                                       {F::one(), y, y * mu * (proof.masked_sum - public_value)}};
   for (const auto& term : hidden) {

@@ -62,7 +62,7 @@ std::vector<CommittedClaim<F>> with_matrix(std::vector<CommittedClaim<F>> claims
 template <EncodableField F, class T>
 std::pair<CommittedClaim<F>, gkr::LinearClaim<F>> split_weights_claims(std::span<const CommittedClaim<F>> claims,
                                                                         T& transcript) {
-  const auto beta = powers(transcript.template challenge<F>("zkcnn/weights_beta"), claims.size());
+  const auto beta = column_reduction::powers(transcript.template challenge<F>("zkcnn/weights_beta"), claims.size());
   CommittedClaim<F> combined{weights_matrix, {}, {F::zero()}};
   gkr::LinearClaim<F> masks{{}, F::zero()};
   for (std::size_t k = 0; k < claims.size(); ++k) {

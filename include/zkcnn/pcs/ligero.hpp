@@ -39,6 +39,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -55,7 +56,10 @@
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/batch_opening.hpp"
+#include "zkcnn/pcs/claims.hpp"
 #include "zkcnn/pcs/ligero_columns.hpp"
+#include "zkcnn/pcs/ligero_masks.hpp"
+#include "zkcnn/pcs/ligero_model_opening.hpp"
 #include "zkcnn/pcs/merkle.hpp"
 #include "zkcnn/pcs/reed_solomon.hpp"
 #include "zkcnn/poly/eq.hpp"
@@ -67,6 +71,9 @@ namespace zkcnn::pcs {
 struct LigeroParameters {
   unsigned security_bits = 100;
   unsigned rate_bits = 2;
+  /// The zero-knowledge proofs a model's commitment is made for: each opens t of its columns,
+  /// and its hiding coefficients cover that many (docs/protocol.md section 7).
+  std::size_t model_proofs = 16;
 };
 
 template <TwoAdicField F, class EF>
@@ -255,6 +262,104 @@ class Ligero {
     transcript.absorb_u64("ligero/rate_bits", commitment.rate_bits);
   }
 
+  // What a model proof needs (ModelCommitmentScheme; pcs/ligero_masks.hpp and
+  // pcs/ligero_model_opening.hpp). The witness and the masks take the weights' code, so that one
+  // opening covers all three.
+
+  template <class T>
+  void absorb_parameters(T& transcript) const {
+    transcript.absorb_u64("ligero/security_bits", parameters_.security_bits);
+    transcript.absorb_u64("ligero/rate_bits", parameters_.rate_bits);
+  }
+
+  /// A model's weights, hidden through parameters().model_proofs zero-knowledge proofs (a table
+  /// narrower than the columns that needs is committed padded).
+  template <CryptoRng Rng>
+  std::pair<Commitment, Opening> commit_model(std::span<const F> weights, std::size_t num_vars, Rng& rng,
+                                              const std::function<void(std::uint64_t, std::uint64_t)>& progress = {}) const {
+    const std::size_t column_vars = default_column_vars(num_vars, parameters_.model_proofs);
+    auto committed = commit(weights, std::max(num_vars, column_vars), rng, column_vars, parameters_.model_proofs);
+    if (progress) progress(1, 1);
+    return committed;
+  }
+
+  /// A proof's auxiliary witness, in the weights' code.
+  template <CryptoRng Rng>
+  std::pair<Commitment, Opening> commit_witness(std::span<const F> values, std::size_t num_vars, const Commitment& model,
+                                                bool /*zero_knowledge*/, Rng& rng) const {
+    const std::size_t vars = std::max<std::size_t>(num_vars, model.column_vars);
+    std::vector<F> hiding_rows((std::size_t{1} << (vars - model.column_vars)) * model.hiding);
+    for (auto& h : hiding_rows) h = F::random(rng);
+    return commit_with_randomness(values, vars, model.column_vars, std::move(hiding_rows),
+                                  ligero::random_salts(std::size_t{1} << (model.column_vars + model.rate_bits), rng));
+  }
+
+  Status check_witness_commitment(const Commitment& witness, std::size_t num_vars, const Commitment& model,
+                                  bool /*zero_knowledge*/) const {
+    if (auto ok = check_shape(witness); !ok) return ok;
+    if (witness.num_vars != std::max<std::size_t>(num_vars, model.column_vars) || witness.column_vars != model.column_vars ||
+        witness.hiding != model.hiding || witness.rate_bits != model.rate_bits) {
+      return make_error(Errc::malformed_proof, "the auxiliary commitment has the wrong shape");
+    }
+    return {};
+  }
+
+  /// The weights' commitment must be one this verifier accepts, with a column variable for the
+  /// opening's sumcheck.
+  Status check_zero_knowledge(const Commitment& model, std::size_t /*witness_vars*/) const {
+    if (auto ok = check_shape(model); !ok) return ok;
+    if (model.column_vars == 0) return make_error(Errc::invalid_argument, "ligero: a model commitment of one column");
+    return {};
+  }
+
+  template <CryptoRng Rng>
+  using MaskProver = ligero::MaskProver<F, EF, Rng>;
+  using MaskVerifier = ligero::MaskVerifier<EF>;
+
+  template <CryptoRng Rng>
+  MaskProver<Rng> mask_prover(const Commitment& witness, Rng& rng) const {
+    return MaskProver<Rng>(opening_code(witness).code, witness.column_vars, witness.hiding, rng);
+  }
+  template <CryptoRng Rng>
+  static void write_masks(io::ByteWriter& out, const MaskProver<Rng>& masks) {
+    ligero::write_mask_roots(out, masks);
+  }
+  Result<MaskVerifier> read_masks(io::ByteReader& in, const Commitment& witness) const {
+    return ligero::read_mask_roots<EF>(in, std::size_t{1} << witness.column_vars);
+  }
+
+  template <class T, CryptoRng Rng>
+  void prove_hidden_claims(const CommittedTable<Commitment, Opening, std::int64_t>& weights,
+                           const CommittedTable<Commitment, Opening, F>& witness, const MaskProver<Rng>& masks,
+                           std::vector<CommittedClaim<EF>> weights_claims, std::vector<CommittedClaim<EF>> witness_claims,
+                           T& transcript, Rng& rng, io::ByteWriter& out) const {
+    auto rows_of = [&](const auto& table) {
+      return ligero::OpenedRows<F>{table.values, table.opening.hiding_rows, table.opening.columns, table.opening.salts,
+                                   *table.opening.tree, shape_of(table.commitment).rows};
+    };
+    ligero::write_model_opening(
+        out, ligero::prove_model_opening(opening_code(witness.commitment), rows_of(weights), weights.commitment.num_vars,
+                                         rows_of(witness), witness.commitment.num_vars, masks, std::move(weights_claims),
+                                         std::move(witness_claims), transcript, rng));
+  }
+
+  template <class T>
+  Status verify_hidden_claims(const Commitment& weights, const Commitment& witness, const MaskVerifier& masks,
+                              std::vector<CommittedClaim<EF>> weights_claims, std::vector<CommittedClaim<EF>> witness_claims,
+                              T& transcript, io::ByteReader& in) const {
+    if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask rows");
+    if (auto ok = check_zero_knowledge(weights, 0); !ok) return ok;
+    auto proof = ligero::read_model_opening<F, EF>(in);
+    if (!proof) return proof.error();
+    if (auto ok = ligero::verify_model_opening(opening_code(witness), {weights.root, shape_of(weights).rows}, weights.num_vars,
+                                               {witness.root, shape_of(witness).rows}, witness.num_vars, masks,
+                                               std::move(weights_claims), std::move(witness_claims), *proof, transcript);
+        !ok) {
+      return make_error(ok.error().code, "committed claims: " + ok.error().message);
+    }
+    return {};
+  }
+
   /// Proves w~(point) = value; nothing else about the table is revealed.
   template <class T, CryptoRng Rng>
   EvaluationProof prove(std::span<const F> evaluations, const Opening& opening, const Commitment& commitment,
@@ -314,7 +419,7 @@ class Ligero {
       throw std::invalid_argument("ligero: claims, table, opening and masks disagree with the commitment");
     }
     for (const auto& claim : claims) {
-      if (claim.point.size() != commitment.num_vars) throw std::invalid_argument("ligero: a point of the wrong dimension");
+      if (claim.point.size() > commitment.num_vars) throw std::invalid_argument("ligero: a point of the wrong dimension");
     }
     const HidingReedSolomon<F> code(commitment.column_vars, shape.hiding, commitment.rate_bits);
     absorb_claims(transcript, commitment, claims);
@@ -388,7 +493,7 @@ class Ligero {
     const Shape shape = shape_of(commitment);
     if (claims.empty()) return make_error(Errc::invalid_argument, "ligero: no claim to verify");
     for (const auto& claim : claims) {
-      if (claim.point.size() != commitment.num_vars) {
+      if (claim.point.size() > commitment.num_vars) {
         return make_error(Errc::invalid_argument, "ligero: a claim's point has the wrong dimension");
       }
     }
@@ -469,6 +574,10 @@ class Ligero {
     }
     return {};
   }
+
+  using BatchProof = EvaluationProof;
+  static std::vector<std::uint8_t> encode_batch_proof(const BatchProof& proof) { return encode_proof(proof); }
+  static Result<BatchProof> decode_batch_proof(std::span<const std::uint8_t> bytes) { return decode_proof(bytes); }
 
   /// Commitment: root, then the shape as four u32.
   static std::vector<std::uint8_t> encode_commitment(const Commitment& commitment) {
@@ -577,6 +686,11 @@ class Ligero {
     return inner;
   }
 
+  ligero::OpeningCode<F> opening_code(const Commitment& commitment) const {
+    return {std::make_shared<const HidingReedSolomon<F>>(commitment.column_vars, commitment.hiding, commitment.rate_bits),
+            commitment.column_vars, commitment.hiding, queries(commitment.column_vars, commitment.hiding, commitment.rate_bits)};
+  }
+
   Shape shape_of(const Commitment& commitment) const {
     Shape shape;
     const std::size_t n = commitment.num_vars, k = commitment.column_vars;
@@ -595,13 +709,14 @@ class Ligero {
     return degree * (F::modulus_bits - 1);
   }
 
-  /// The point's column and row parts. A point may have fewer coordinates than C has
-  /// variables (a table narrower than one row): the missing column coordinates are zero.
+  /// The point's column and row parts. A point may have fewer coordinates than the table has
+  /// variables: the missing ones are zero (a claim on the table's first 2^|point| entries, as a
+  /// table committed with padding).
   static std::pair<std::vector<EF>, std::vector<EF>> split_point(const Shape& shape, std::span<const EF> point) {
-    const std::size_t k = detail::ceil_log2(shape.columns);
-    std::vector<EF> column(k, EF::zero()), row;
+    const std::size_t k = detail::ceil_log2(shape.columns), row_vars = detail::ceil_log2(shape.rows);
+    std::vector<EF> column(k, EF::zero()), row(row_vars, EF::zero());
     for (std::size_t c = 0; c < std::min(k, point.size()); ++c) column[c] = point[c];
-    if (point.size() > k) row.assign(point.begin() + static_cast<std::ptrdiff_t>(k), point.end());
+    for (std::size_t c = k; c < point.size(); ++c) row[c - k] = point[c];
     return {std::move(column), std::move(row)};
   }
 
