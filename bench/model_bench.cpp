@@ -1,7 +1,9 @@
 // Whole-model proofs (zk/model_proof.hpp) for the paper's networks from nn::zoo: LeNet-5 on a
 // 1x32x32 input and VGG-11 / VGG-16 on a 3x32x32 input, random 8-bit weights with calibrated
-// rescales, one prediction (batch 1), Hyrax over BN254 G1 with a SHA-256 transcript, all the
-// library's threads. Per model:
+// rescales, one prediction (batch 1), a SHA-256 transcript, all the library's threads, in two
+// configurations: Hyrax over BN254 G1 (the names below) and the transparent hash-based scheme
+// over Goldilocks with Goldilocks^2 challenges (the same names ending in /goldilocks_hash).
+// Per model:
 //   BM_ModelCommit/<model>         commit_model: the weights' table and its Hyrax commitment;
 //   BM_ModelProve/<model>/<mode>   prove_model, with the prover's time by kind of work
 //                                  (zkcnn::ProverPhase) as counters in milliseconds, <phase>_ms;
@@ -44,10 +46,21 @@
 
 namespace {
 
-using zkcnn_bench::Pcs;
-using zkcnn_bench::pcs;
 using Samples = std::vector<std::vector<std::int64_t>>;
+template <class Pcs>
 using Committed = std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>>;
+
+/// A configuration: its scheme and the suffix of its benchmarks' names.
+struct Bn254Hyrax {
+  using Pcs = zkcnn_bench::Pcs;
+  static const Pcs& pcs() { return zkcnn_bench::pcs(); }
+  static constexpr const char* suffix = "";
+};
+struct GoldilocksHash {
+  using Pcs = zkcnn_bench::HashPcs;
+  static const Pcs& pcs() { return zkcnn_bench::hash_pcs(); }
+  static constexpr const char* suffix = "/goldilocks_hash";
+};
 
 struct ModelCase {
   const char* name;
@@ -64,18 +77,27 @@ const ModelCase cases[] = {
     {"vgg16", &zkcnn::nn::zoo::vgg16, 1, 1, 3},
 };
 
-/// Everything one model's benchmarks share, made on first use.
-struct Setup {
+struct SetupBase {
   std::string name;
+  virtual ~SetupBase() = default;
+};
+
+/// Everything one model's benchmarks share in one configuration, made on first use.
+template <class Config>
+struct Setup : SetupBase {
+  using Pcs = typename Config::Pcs;
+  static const Pcs& pcs() { return Config::pcs(); }
+
   zkcnn::nn::QuantizedModel model;
   Samples inputs;
   // Benchmarks only: a seeded generator makes runs repeatable. Real commitments and proofs
   // draw their blinding factors from zkcnn::OsRng.
   zkcnn::testing::DeterministicRng rng{2022};
-  std::optional<Committed> committed;
+  std::optional<Committed<Pcs>> committed;
   std::optional<zkcnn::zk::ProvenBatch<Pcs>> proven[2];  // plain, zero-knowledge
 
-  explicit Setup(const ModelCase& c) : name(c.name) {
+  explicit Setup(const ModelCase& c) {
+    name = std::string(c.name) + Config::suffix;
     const auto architecture = c.architecture();
     // Weights from seed 1, calibrated on one random input; the proven input is another one.
     auto random = zkcnn::nn::zoo::random_model(architecture, 1, zkcnn::nn::zoo::random_input(architecture, 2));
@@ -86,7 +108,7 @@ struct Setup {
 
   std::span<const std::vector<std::int64_t>> batch() const { return inputs; }
 
-  const Committed& commitment() {
+  const Committed<Pcs>& commitment() {
     if (!committed) committed = zkcnn::zk::commit_model(pcs(), model, rng).value();
     return *committed;
   }
@@ -105,18 +127,23 @@ struct Setup {
   }
 };
 
-/// The one cached model: switching to another frees the previous one's tables first.
-Setup& setup(const ModelCase& c) {
-  static std::unique_ptr<Setup> current;
-  if (!current || current->name != c.name) {
+/// The one cached model: switching to another (or to another configuration) frees the previous
+/// one's tables first.
+template <class Config>
+Setup<Config>& setup(const ModelCase& c) {
+  static std::unique_ptr<SetupBase> current;
+  const std::string name = std::string(c.name) + Config::suffix;
+  if (!current || current->name != name) {
     current.reset();
-    current = std::make_unique<Setup>(c);
+    current = std::make_unique<Setup<Config>>(c);
   }
-  return *current;
+  return static_cast<Setup<Config>&>(*current);
 }
 
-void common_counters(benchmark::State& state, const Setup& s) {
-  const auto circuit = zkcnn::zk::ModelCircuit<Pcs::Scalar>::compile(s.model.architecture, 1).value();
+template <class Config>
+void common_counters(benchmark::State& state, const Setup<Config>& s) {
+  const auto circuit =
+      zkcnn::zk::ModelCircuit<typename Config::Pcs::Challenge>::compile(s.model.architecture, 1).value();
   state.counters["weights_vars"] = static_cast<double>(circuit.weights_layout().num_vars());
   state.counters["aux_vars"] = static_cast<double>(circuit.aux_layout().num_vars());
   state.counters["parameters"] = static_cast<double>(zkcnn_bench::parameter_count(s.model));
@@ -124,8 +151,10 @@ void common_counters(benchmark::State& state, const Setup& s) {
   state.counters["peak_rss"] = zkcnn_bench::peak_rss();
 }
 
+template <class Config>
 void BM_ModelCommit(benchmark::State& state, const ModelCase* c) {
-  Setup& s = setup(*c);
+  auto& s = setup<Config>(*c);
+  const auto& pcs = Config::pcs;
   (void)pcs();  // the key's generators are public parameters, made once outside the timing
   std::size_t commitment_bytes = 0;
   for (auto _ : state) {
@@ -141,8 +170,9 @@ void BM_ModelCommit(benchmark::State& state, const ModelCase* c) {
   common_counters(state, s);
 }
 
+template <class Config>
 void BM_ModelProve(benchmark::State& state, const ModelCase* c, bool zero_knowledge) {
-  Setup& s = setup(*c);
+  auto& s = setup<Config>(*c);
   (void)s.commitment();
   zkcnn::zk::ProverProfile total;
   std::size_t proof_bytes = 0;
@@ -160,8 +190,10 @@ void BM_ModelProve(benchmark::State& state, const ModelCase* c, bool zero_knowle
   common_counters(state, s);
 }
 
+template <class Config>
 void BM_ModelVerify(benchmark::State& state, const ModelCase* c, bool zero_knowledge) {
-  Setup& s = setup(*c);
+  auto& s = setup<Config>(*c);
+  const auto& pcs = Config::pcs;
   const auto& commitment = s.commitment().first;
   const auto& proven = s.proof(zero_knowledge);
   const Samples& outputs = proven.outputs;
@@ -178,24 +210,33 @@ void BM_ModelVerify(benchmark::State& state, const ModelCase* c, bool zero_knowl
   common_counters(state, s);
 }
 
-[[maybe_unused]] const bool registered = [] {
-  for (const ModelCase& c : cases) {
-    const std::string name = c.name;
-    benchmark::RegisterBenchmark(("BM_ModelCommit/" + name).c_str(), BM_ModelCommit, &c)
-        ->Iterations(c.commit_iterations)
+template <class Config>
+void register_model(const ModelCase& c) {
+  const std::string name = c.name;
+  const std::string suffix = Config::suffix;
+  benchmark::RegisterBenchmark(("BM_ModelCommit/" + name + suffix).c_str(), BM_ModelCommit<Config>, &c)
+      ->Iterations(c.commit_iterations)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  for (const bool zero_knowledge : {true, false}) {
+    const std::string mode = zero_knowledge ? "/zk" : "/plain";
+    benchmark::RegisterBenchmark(("BM_ModelProve/" + name + mode + suffix).c_str(), BM_ModelProve<Config>, &c,
+                                 zero_knowledge)
+        ->Iterations(c.prove_iterations)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
-    for (const bool zero_knowledge : {true, false}) {
-      const std::string mode = zero_knowledge ? "/zk" : "/plain";
-      benchmark::RegisterBenchmark(("BM_ModelProve/" + name + mode).c_str(), BM_ModelProve, &c, zero_knowledge)
-          ->Iterations(c.prove_iterations)
-          ->Unit(benchmark::kMillisecond)
-          ->UseRealTime();
-      benchmark::RegisterBenchmark(("BM_ModelVerify/" + name + mode).c_str(), BM_ModelVerify, &c, zero_knowledge)
-          ->Iterations(c.verify_iterations)
-          ->Unit(benchmark::kMillisecond)
-          ->UseRealTime();
-    }
+    benchmark::RegisterBenchmark(("BM_ModelVerify/" + name + mode + suffix).c_str(), BM_ModelVerify<Config>, &c,
+                                 zero_knowledge)
+        ->Iterations(c.verify_iterations)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+}
+
+[[maybe_unused]] const bool registered = [] {
+  for (const ModelCase& c : cases) {
+    register_model<Bn254Hyrax>(c);
+    register_model<GoldilocksHash>(c);
   }
   return true;
 }();

@@ -12,7 +12,10 @@
 #include <utility>
 
 #include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/field/goldilocks.hpp>
+#include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/pcs/ligero.hpp>
 #include <zkcnn/precompiled.hpp>
 #include <zkcnn/process/memory.hpp>
 #include <zkcnn/zk/model_proof.hpp>
@@ -30,6 +33,15 @@ using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
 /// The benchmarks' key. Its generators are public parameters, made once outside the timings.
 inline const Pcs& pcs() {
   static const Pcs scheme("zkcnn model benchmarks", key_column_vars);
+  return scheme;
+}
+
+/// The transparent configuration: Goldilocks tables, Goldilocks^2 proofs, the hash-based scheme
+/// with its default parameters (100 bits, rate 1/4, model commitments for 16 proofs).
+using HashPcs = zkcnn::pcs::Ligero<zkcnn::Goldilocks, zkcnn::GoldilocksExt2>;
+
+inline const HashPcs& hash_pcs() {
+  static const HashPcs scheme{zkcnn::pcs::LigeroParameters{}};
   return scheme;
 }
 

@@ -32,7 +32,9 @@
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/nn/zoo.hpp>
+#include <zkcnn/nn/integer.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/pcs/ligero.hpp>
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/transcript/transcript.hpp>
@@ -129,6 +131,68 @@ void add_hyrax(Corpus& corpus) {
   corpus["hyrax_batch_proof"]["three_claims"] = Pcs::encode_batch_proof(
       pcs.prove_batch(std::span<const F>(table), opening, commitment,
                       std::span<const zkcnn::EvaluationClaim<F>>(claims), batch_transcript, rng));
+}
+
+/// The hash-based scheme: a commitment, an opening of two claims, and the final opening of a
+/// model proof (claims on a weights table and a narrower witness, one with a mask term, and a
+/// linear claim on the masks), all over Goldilocks with Goldilocks^2 challenges and a code of
+/// 2^10 columns.
+void add_ligero(Corpus& corpus) {
+  using F = zkcnn::Goldilocks;
+  using EF = zkcnn::GoldilocksExt2;
+  using Pcs = zkcnn::pcs::Ligero<F, EF>;
+  const Pcs pcs(zkcnn::pcs::LigeroParameters{100, 2, 1});
+  DeterministicRng rng(4);
+  const auto random_point = [&](std::size_t vars) {
+    std::vector<EF> point(vars);
+    for (EF& v : point) v = EF::random(rng);
+    return point;
+  };
+  const auto evaluate = [](std::span<const F> table, std::span<const EF> point) {
+    std::vector<EF> lifted(table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) lifted[i] = EF::from_base(table[i]);
+    return zkcnn::evaluate_multilinear(std::span<const EF>(lifted), point);
+  };
+  constexpr std::size_t weights_vars = 11, witness_vars = 6;
+  std::vector<std::int64_t> weights(std::size_t{1} << weights_vars);
+  for (auto& w : weights) w = static_cast<std::int64_t>(rng() % 255) - 127;
+  const std::vector<F> weights_field = zkcnn::nn::to_field<F>(weights);
+  std::vector<F> witness(std::size_t{1} << witness_vars);
+  for (F& w : witness) w = F::from_u64(rng() % 16);
+
+  const auto [commitment, opening] = pcs.commit_model(std::span<const F>(weights_field), weights_vars, rng);
+  corpus["ligero_commitment"]["model"] = Pcs::encode_commitment(commitment);
+  std::vector<zkcnn::EvaluationClaim<EF>> claims;
+  for (int k = 0; k < 2; ++k) {
+    auto point = random_point(weights_vars);
+    const EF value = evaluate(std::span<const F>(weights_field), std::span<const EF>(point));
+    claims.push_back({std::move(point), value});
+  }
+  zkcnn::Sha256Transcript batch_transcript(seed_domain);
+  corpus["ligero_proof"]["two_claims"] = Pcs::encode_proof(pcs.prove_batch(
+      std::span<const F>(weights_field), opening, commitment,
+      std::span<const zkcnn::EvaluationClaim<EF>>(claims), batch_transcript, rng));
+
+  const auto [witness_commitment, witness_opening] =
+      pcs.commit_witness(std::span<const F>(witness), witness_vars, commitment, true, rng);
+  corpus["ligero_commitment"]["witness"] = Pcs::encode_commitment(witness_commitment);
+  zkcnn::Sha256Transcript transcript(seed_domain);
+  auto masks = pcs.mask_prover(witness_commitment, rng);
+  const std::size_t first = masks.draw(4, transcript);
+  auto weights_point = random_point(weights_vars);
+  zkcnn::CommittedClaim<EF> on_weights =
+      zkcnn::CommittedClaim<EF>::at(0, weights_point, {evaluate(std::span<const F>(weights_field), std::span<const EF>(weights_point))});
+  on_weights.value.masks.push_back({EF::one(), first});
+  on_weights.value.value += zkcnn::gkr::line_sum(masks, first);
+  auto witness_point = random_point(witness_vars);
+  const zkcnn::CommittedClaim<EF> on_witness = zkcnn::CommittedClaim<EF>::at(
+      0, witness_point, {evaluate(std::span<const F>(witness), std::span<const EF>(witness_point))});
+  masks.claim({{{first + 2, EF::one()}}, masks.value(first + 2)});
+  zkcnn::io::ByteWriter out;
+  pcs.prove_hidden_claims({commitment, opening, std::span<const std::int64_t>(weights)},
+                          {witness_commitment, witness_opening, std::span<const F>(witness)}, masks, {on_weights},
+                          {on_witness}, transcript, rng, out);
+  corpus["ligero_model_opening"]["weights_witness_masks"] = std::move(out).take();
 }
 
 /// The model fixture's proofs, and the command-line tool's files for its model and statements.
@@ -315,6 +379,7 @@ int main(int argc, char** argv) {
   add_curve<zkcnn::bls12_381::G1>(corpus["point"], "bls12_381_g1");
   corpus["sumcheck_proof"]["three_variables_degree_2"] = zkcnn_fuzz::honest_sumcheck_proof();
   add_hyrax(corpus);
+  add_ligero(corpus);
   add_model(corpus);
   add_npy(corpus);
   if (!add_onnx(corpus, fs::path(args[1]))) return 2;
