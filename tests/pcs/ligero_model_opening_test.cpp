@@ -123,8 +123,8 @@ struct Opening {
 
   // The verifier's side, replaying the draws, with the given proof and claims.
   zkcnn::Status verify(const Proof& p, std::vector<Claim> on_weights, std::vector<Claim> on_witness,
-                       const std::vector<zkcnn::gkr::LinearClaim<EF>>& linear,
-                       std::vector<zkcnn::merkle::Digest> roots) const {
+                       const std::vector<zkcnn::gkr::LinearClaim<EF>>& linear, std::vector<zkcnn::merkle::Digest> roots,
+                       const Scheme::Commitment* weights_override = nullptr) const {
     zkcnn::Sha256Transcript transcript("ligero model opening test");
     Scheme::MaskVerifier masks(std::size_t{1} << witness_commitment.column_vars, std::move(roots));
     if (auto first = masks.draw(10, transcript); !first) return first.error();
@@ -134,7 +134,8 @@ struct Opening {
     zkcnn::pcs::ligero::write_model_opening(out, p);
     const auto bytes = std::move(out).take();
     zkcnn::io::ByteReader in(bytes);
-    if (auto ok = scheme().verify_hidden_claims(weights_commitment, witness_commitment, masks, std::move(on_weights),
+    if (auto ok = scheme().verify_hidden_claims(weights_override ? *weights_override : weights_commitment,
+                                                witness_commitment, masks, std::move(on_weights),
                                                 std::move(on_witness), transcript, in);
         !ok) {
       return ok;
@@ -170,6 +171,31 @@ TEST_CASE("ligero model opening: a wrong value of any kind of claim is rejected"
   auto roots = o.mask_roots;
   roots[1][0] ^= 1;
   CHECK_FALSE(o.verify(o.proof, o.weights_claims, o.witness_claims, o.linear_claims, roots));
+}
+
+TEST_CASE("ligero model opening: commitments of another shape are errors, never crashes", "[pcs][ligero]") {
+  const Opening o;
+  CHECK(scheme().check_model_commitment(o.weights_commitment, Opening::weights_vars));
+  CHECK(scheme().check_zero_knowledge(o.weights_commitment, Opening::witness_vars));
+  // Narrower than a row, as the published commitment of another table would be.
+  auto narrow = o.weights_commitment;
+  narrow.num_vars = narrow.column_vars - 1;
+  CHECK_FALSE(scheme().check_model_commitment(narrow, Opening::weights_vars));
+  CHECK_FALSE(o.verify(o.proof, o.weights_claims, o.witness_claims, o.linear_claims, o.mask_roots, &narrow));
+  auto wider = o.weights_commitment;
+  wider.num_vars += 1;
+  CHECK_FALSE(scheme().check_model_commitment(wider, Opening::weights_vars));
+  // Too few columns for the opening's sumcheck mask, or another code than the witness's.
+  auto few_columns = o.weights_commitment;
+  few_columns.column_vars = 2;
+  CHECK_FALSE(scheme().check_model_commitment(few_columns, Opening::weights_vars));
+  auto other_hiding = o.weights_commitment;
+  other_hiding.hiding -= 1;
+  CHECK_FALSE(o.verify(o.proof, o.weights_claims, o.witness_claims, o.linear_claims, o.mask_roots, &other_hiding));
+  // A code without hiding: the prover refuses to make zero-knowledge proofs with it.
+  auto unhidden = o.weights_commitment;
+  unhidden.hiding = 0;
+  CHECK_FALSE(scheme().check_zero_knowledge(unhidden, Opening::witness_vars));
 }
 
 TEST_CASE("ligero model opening: every tampered proof element is rejected", "[pcs][ligero]") {

@@ -62,6 +62,10 @@ class RevealingScheme {
                                                 bool, Rng& rng) const {
     return commit(evaluations, num_vars, rng);
   }
+  Status check_model_commitment(const Commitment& model, std::size_t num_vars) const {
+    if (model.num_vars != num_vars) return make_error(Errc::invalid_argument, "the model commitment has the wrong shape");
+    return {};
+  }
   Status check_witness_commitment(const Commitment& witness, std::size_t num_vars, const Commitment&, bool) const {
     if (witness.num_vars != num_vars) return make_error(Errc::malformed_proof, "the auxiliary commitment has the wrong shape");
     return {};

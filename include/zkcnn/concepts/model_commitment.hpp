@@ -33,7 +33,11 @@ namespace zkcnn {
 ///     travel at the front of the proof (`write_masks` / `read_masks`), and one zero-knowledge
 ///     opening of every claim on the two tables together with the masks' linear claims
 ///     (`prove_hidden_claims` / `verify_hidden_claims`) reveals nothing beyond them.
-/// Verifiers take every commitment and proof byte as hostile and answer with an error.
+/// Verifiers take every commitment and proof byte as hostile and answer with an error: a model
+/// commitment is checked against the architecture's table (`check_model_commitment`) and a
+/// witness commitment against the model's (`check_witness_commitment`) before anything depends
+/// on their shapes; `check_zero_knowledge` is the prover's, refusing commitments whose
+/// openings could not hide.
 template <class P>
 concept ModelCommitmentScheme =
     SerializablePCS<P> && TwoAdicField<typename P::Challenge> &&
@@ -51,6 +55,7 @@ concept ModelCommitmentScheme =
       {
         pcs.commit_witness(table, num_vars, commitment, zero_knowledge, rng)
       } -> std::same_as<std::pair<typename P::Commitment, typename P::Opening>>;
+      { pcs.check_model_commitment(commitment, num_vars) } -> std::same_as<Status>;
       { pcs.check_witness_commitment(commitment, num_vars, commitment, zero_knowledge) } -> std::same_as<Status>;
       { pcs.check_zero_knowledge(commitment, num_vars) } -> std::same_as<Status>;
 

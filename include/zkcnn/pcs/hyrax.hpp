@@ -156,6 +156,14 @@ class Hyrax {
     return hyrax::aux_column_vars(default_column_vars(num_vars), num_vars, model.column_vars, zero_knowledge);
   }
 
+  /// A published model commitment: the architecture's `num_vars` variables, columns the key holds.
+  Status check_model_commitment(const Commitment& model, std::size_t num_vars) const {
+    if (model.num_vars != num_vars || model.column_vars > max_column_vars_) {
+      return make_error(Errc::invalid_argument, "the model commitment does not fit the architecture's weights or the key");
+    }
+    return {};
+  }
+
   /// A witness commitment read from a proof: `num_vars` variables, columns the key holds.
   Status check_witness_commitment(const Commitment& witness, std::size_t num_vars, const Commitment& /*model*/,
                                   bool zero_knowledge) const {

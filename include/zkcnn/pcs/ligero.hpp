@@ -91,6 +91,9 @@ class Ligero {
   static constexpr std::size_t max_column_vars = 20;
   static constexpr std::size_t max_num_vars = 40;
   static constexpr unsigned max_rate_bits = 4;
+  /// A model opening's sumcheck mask (1 + 2k coefficients, rounded up to a power of two) is a row
+  /// of its own: at least 2^3 columns.
+  static constexpr std::size_t min_model_column_vars = 3;
 
   /// The public commitment: the Merkle root and the shape of the committed matrix and code.
   struct Commitment {
@@ -277,7 +280,7 @@ class Ligero {
   template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit_model(std::span<const F> weights, std::size_t num_vars, Rng& rng,
                                               const std::function<void(std::uint64_t, std::uint64_t)>& progress = {}) const {
-    const std::size_t column_vars = default_column_vars(num_vars, parameters_.model_proofs);
+    const std::size_t column_vars = std::max(default_column_vars(num_vars, parameters_.model_proofs), min_model_column_vars);
     auto committed = commit(weights, std::max(num_vars, column_vars), rng, column_vars, parameters_.model_proofs);
     if (progress) progress(1, 1);
     return committed;
@@ -294,6 +297,17 @@ class Ligero {
                                   ligero::random_salts(std::size_t{1} << (model.column_vars + model.rate_bits), rng));
   }
 
+  /// A published model commitment: a shape this verifier accepts, the architecture's table
+  /// padded to at least one row as commit_model pads it, and columns enough for the opening's
+  /// sumcheck mask (2^k >= 1 + 2k coefficients, rounded up to a power of two).
+  Status check_model_commitment(const Commitment& model, std::size_t num_vars) const {
+    if (auto ok = check_shape(model); !ok) return ok;
+    if (model.num_vars != std::max<std::size_t>(num_vars, model.column_vars) || model.column_vars < min_model_column_vars) {
+      return make_error(Errc::invalid_argument, "the model commitment does not fit the architecture's weights");
+    }
+    return {};
+  }
+
   Status check_witness_commitment(const Commitment& witness, std::size_t num_vars, const Commitment& model,
                                   bool /*zero_knowledge*/) const {
     if (auto ok = check_shape(witness); !ok) return ok;
@@ -304,11 +318,15 @@ class Ligero {
     return {};
   }
 
-  /// The weights' commitment must be one this verifier accepts, with a column variable for the
-  /// opening's sumcheck.
+  /// The prover's check before a zero-knowledge proof: the code's hiding coefficients must cover
+  /// an opening's columns (every tree of the opening takes them), or the opened columns, and
+  /// D's halves, would show the rows.
   Status check_zero_knowledge(const Commitment& model, std::size_t /*witness_vars*/) const {
     if (auto ok = check_shape(model); !ok) return ok;
-    if (model.column_vars == 0) return make_error(Errc::invalid_argument, "ligero: a model commitment of one column");
+    if (model.column_vars < min_model_column_vars ||
+        model.hiding < queries(model.column_vars, model.hiding, model.rate_bits)) {
+      return make_error(Errc::invalid_argument, "the model commitment's code cannot hide a zero-knowledge opening");
+    }
     return {};
   }
 
@@ -348,7 +366,14 @@ class Ligero {
                               std::vector<CommittedClaim<EF>> weights_claims, std::vector<CommittedClaim<EF>> witness_claims,
                               T& transcript, io::ByteReader& in) const {
     if (!masks.exhausted()) return make_error(Errc::malformed_proof, "model proof: unused mask rows");
-    if (auto ok = check_zero_knowledge(weights, 0); !ok) return ok;
+    // The opening's trees share one code: the weights' (the model proof has checked the shapes;
+    // checked again here, for callers of the scheme alone).
+    if (auto ok = check_shape(weights); !ok) return ok;
+    if (weights.column_vars < min_model_column_vars || weights.num_vars < weights.column_vars ||
+        witness.num_vars < witness.column_vars || witness.column_vars != weights.column_vars ||
+        witness.hiding != weights.hiding || witness.rate_bits != weights.rate_bits) {
+      return make_error(Errc::malformed_proof, "ligero: the weights' and the witness's commitments do not share a code");
+    }
     auto proof = ligero::read_model_opening<F, EF>(in);
     if (!proof) return proof.error();
     if (auto ok = ligero::verify_model_opening(opening_code(witness), {weights.root, shape_of(weights).rows}, weights.num_vars,

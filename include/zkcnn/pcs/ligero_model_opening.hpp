@@ -35,6 +35,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/concepts/random.hpp"
+#include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/field/ntt.hpp"
 #include "zkcnn/field/pow.hpp"
@@ -177,9 +178,10 @@ std::vector<EF> product(std::vector<EF> a, std::vector<EF> b, std::size_t size) 
   return a;
 }
 
-// The interpolant on H of a vector of at most C values, as coefficients.
+// The interpolant on H of a vector of at most C values (the callers check), as coefficients.
 template <TwoAdicField F, Field EF>
 std::vector<EF> interpolant(const OpeningCode<F>& code, std::vector<EF> values) {
+  if (values.size() > code.columns()) throw std::logic_error("ligero model opening: a vector longer than a row");
   values.resize(code.columns(), EF::zero());
   code.code->interpolate_message(std::span<EF>(values));
   return values;
@@ -212,6 +214,9 @@ ModelOpeningProof<F, EF> prove_model_opening(const OpeningCode<F>& code, const O
                                              std::vector<CommittedClaim<EF>> weights_claims,
                                              std::vector<CommittedClaim<EF>> witness_claims, T& transcript, Rng& rng) {
   const std::size_t width = code.columns(), k = code.column_vars, r = code.hiding;
+  if (column_reduction::opening_mask_size(k) > width || weights_vars < k || witness_vars < k || r < code.queries) {
+    throw std::invalid_argument("ligero model opening: a code too small for the opening's mask, a table, or its hiding");
+  }
   auto padded = detail::padded_claims(std::move(weights_claims), weights_vars, std::move(witness_claims), witness_vars);
   if (!padded) throw std::invalid_argument("ligero model opening: " + padded.error().message);
   const std::vector<CommittedClaim<EF>> claims = std::move(*padded);
@@ -313,6 +318,15 @@ ModelOpeningProof<F, EF> prove_model_opening(const OpeningCode<F>& code, const O
   lambda_weights.resize(weights.rows, EF::zero());
   lambda_witness.resize(witness.rows, EF::zero());
   const std::vector<EF> combined = combine(lambda_weights, lambda_witness, lambda.masks);
+  if constexpr (zk_probes::compiled) {
+    // What the opening hides (the leak probe searches the proof for them): g(s), and the
+    // lambda-combined row whose inner product with eq(s) is the reduced claims' value.
+    const auto evaluation_vector = column_reduction::mask_evaluation_vector(s);
+    EF g_at_s = EF::zero();
+    for (std::size_t j = 0; j < g.size(); ++j) g_at_s += g[j] * evaluation_vector[j];
+    zk_probes::observe_secret(g_at_s);
+    for (const EF& entry : combined) zk_probes::observe_secret(entry);
+  }
   proof.inner_product = d;
   const auto eq_s = eq_table(s);
   const auto b_part = detail::product<F>(detail::interpolant(code, std::vector<EF>(eq_s.begin(), eq_s.end())), combined,
@@ -355,6 +369,9 @@ Status verify_model_opening(const OpeningCode<F>& code, const CommittedRows& wei
                             const ModelOpeningProof<F, EF>& proof, T& transcript) {
   const std::size_t width = code.columns(), k = code.column_vars, t = code.queries, codeword = code.codeword();
   const std::size_t mask_rows = masks.roots().size();
+  if (column_reduction::opening_mask_size(k) > width || weights_vars < k || witness_vars < k) {
+    return make_error(Errc::malformed_proof, "opening: a code too small for the opening's mask, or a table narrower than a row");
+  }
   auto padded = detail::padded_claims(std::move(weights_claims), weights_vars, std::move(witness_claims), witness_vars);
   if (!padded) return padded.error();
   const std::vector<CommittedClaim<EF>> claims = std::move(*padded);

@@ -41,7 +41,7 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
   if (!circuit) return circuit.error();
   if (auto ok = circuit->argmax().check_labels(labels); !ok) return ok.error();
   if (auto ok = detail::check_prover_state(*circuit, state); !ok) return ok.error();
-  if (auto ok = detail::check_zero_knowledge_key(pcs, *circuit, commitment, options); !ok) return ok.error();
+  if (auto ok = detail::check_commitment(pcs, *circuit, commitment, options); !ok) return ok.error();
   auto witness = [&] {
     zkcnn::detail::ProfileSession session(profile, ProverPhase::witness);
     return circuit->witness(model, samples, labels);

@@ -26,8 +26,8 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <random>
 #include <span>
@@ -50,67 +50,14 @@
 #include "zkcnn/poly/multilinear.hpp"
 #include "zkcnn/transcript/transcript.hpp"
 #include "zkcnn/zk/argmax.hpp"
+#include "zkcnn/zk/claim_book.hpp"
 #include "zkcnn/zk/masking_transcript.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
+#include "zkcnn/zk/model_statement.hpp"
 #include "zkcnn/zk/range_check.hpp"
 #include "zkcnn/zk/verifier_cost.hpp"
 
 namespace zkcnn::zk {
-
-/// The public commitment to a model's weights, published once.
-template <ModelCommitmentScheme P>
-struct ModelCommitment {
-  typename P::Commitment weights;
-
-  std::vector<std::uint8_t> serialize() const { return P::encode_commitment(weights); }
-  static Result<ModelCommitment> deserialize(std::span<const std::uint8_t> bytes) {
-    auto weights = P::decode_commitment(bytes);
-    if (!weights) return weights.error();
-    return ModelCommitment{std::move(*weights)};
-  }
-};
-
-/// The model owner's secret: the weights' table and the commitment's blinding. The table's
-/// entries are kept as the integers they are (ModelCircuit::weights_integers): VGG-16's 2^25
-/// entries take 0.27 GB so, against 1.07 GB as field elements.
-template <ModelCommitmentScheme P>
-struct ModelProverState {
-  std::vector<std::int64_t> weights;
-  typename P::Opening opening;
-};
-
-/// Reports progress: the work done so far and in all. A proof's units are the table entries
-/// its parts read (each layer's tables, the range check's auxiliary witness, the openings'
-/// matrices), which roughly track time; a commitment's are the rows of its matrix.
-using ProgressReport = std::function<void(std::uint64_t done, std::uint64_t total)>;
-
-/// Commits to a model's weights. `rng` must be a cryptographic generator (OsRng). `progress`,
-/// if given, hears of every row committed (a VGG-sized model's commitment takes seconds to
-/// minutes).
-template <ModelCommitmentScheme P, CryptoRng Rng>
-Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::QuantizedModel& model,
-                                                                       Rng& rng, const ProgressReport& progress = {}) {
-  using Base = typename P::Scalar;
-  if (auto valid = model.validate(); !valid) return valid.error();
-  auto circuit = ModelCircuit<typename P::Challenge>::compile(model.architecture, 1);
-  if (!circuit) return circuit.error();
-  std::vector<std::int64_t> weights = circuit->weights_integers(model);
-  auto [commitment, opening] = pcs.commit_model(std::span<const Base>(nn::to_field<Base>(weights)),
-                                                circuit->weights_layout().num_vars(), rng, progress);
-  return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
-}
-
-/// Version 4 binds the commitment key (its domain and size) into the transcript; version 5
-/// looks up the digits of real entries only, with the fraction tree pairing neighbouring leaves.
-inline constexpr std::uint8_t model_proof_version = 5;
-
-/// How a proof is made. Zero knowledge hides the weights and every activation; turning it off
-/// is for benchmarks and debugging only.
-struct ProverOptions {
-  bool zero_knowledge = true;
-  /// Called as the proof advances (command-line progress bars); may be empty.
-  ProgressReport progress = {};
-};
 
 namespace detail {
 
@@ -123,178 +70,7 @@ template <class F> constexpr ProverPhase layer_phase(const nn::RescaleReluLayer<
 template <class F> constexpr ProverPhase layer_phase(const nn::MaxPoolLayer<F>&) { return ProverPhase::pooling; }
 template <class F> constexpr ProverPhase layer_phase(const nn::SumPoolLayer<F>&) { return ProverPhase::pooling; }
 
-template <EncodableField F, class T>
-void absorb_samples(T& transcript, std::string_view label, std::span<const std::vector<std::int64_t>> samples) {
-  transcript.absorb_u64(label, samples.size());
-  for (const auto& sample : samples) {
-    std::vector<F> values;
-    values.reserve(sample.size());
-    for (std::int64_t v : sample) values.push_back(F::from_i64(v));
-    transcript.absorb_fields(label, std::span<const F>(values));
-  }
-}
-
-/// What a proof claims of its batch beyond the inputs: the outputs, or the labels and how many
-/// samples the model classifies as labelled.
-struct ClaimedResult {
-  Conclusion conclusion = Conclusion::outputs;
-  std::span<const std::vector<std::int64_t>> outputs;  // Conclusion::outputs
-  std::span<const std::size_t> labels;                 // Conclusion::accuracy
-  std::size_t correct = 0;                             // Conclusion::accuracy
-};
-
-/// The statement, bound before any challenge: the same function for prover and verifier.
-template <ModelCommitmentScheme P, class T>
-void absorb_statement(T& transcript, const P& pcs, const nn::Architecture& architecture,
-                      const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
-                      const ClaimedResult& result, bool zero_knowledge) {
-  // Inputs and outputs are integers: bound as the committed tables' field elements.
-  using F = typename P::Scalar;
-  transcript.absorb_u64("zkcnn/proof_version", model_proof_version);
-  transcript.absorb_u64("zkcnn/zero_knowledge", zero_knowledge ? 1 : 0);
-  const auto digest = architecture.digest();
-  transcript.absorb_bytes("zkcnn/architecture", digest);
-  pcs.absorb_parameters(transcript);
-  P::absorb_commitment(transcript, commitment.weights);
-  absorb_samples<F>(transcript, "zkcnn/inputs", inputs);
-  transcript.absorb_u64("zkcnn/conclusion", static_cast<std::uint64_t>(result.conclusion));
-  if (result.conclusion == Conclusion::outputs) {
-    absorb_samples<F>(transcript, "zkcnn/outputs", result.outputs);
-  } else {
-    for (std::size_t label : result.labels) transcript.absorb_u64("zkcnn/label", label);
-    transcript.absorb_u64("zkcnn/correct", result.correct);
-  }
-}
-
-template <class Encoded>
-void write_blob(io::ByteWriter& out, const Encoded& bytes) {
-  out.write_u32(static_cast<std::uint32_t>(bytes.size()));
-  out.write_bytes(bytes);
-}
-
-inline Result<std::span<const std::uint8_t>> read_blob(io::ByteReader& in, std::string_view what) {
-  auto size = in.read_u32(what);
-  if (!size) return size.error();
-  return in.read_bytes(*size, what);
-}
-
-/// Claims on a committed table name it by the list they are kept in (ClaimBook::weights or
-/// ClaimBook::aux); their matrix index is the scheme's to set.
-inline constexpr std::size_t table_matrix = 0;
-
-/// Where the claims of a proof go while the layers are walked: per tensor, and on the two
-/// committed polynomials (with their mask terms in zero knowledge).
-template <EncodableField F>
-struct ClaimBook {
-  std::vector<std::vector<gkr::Claim<F>>> tensors;
-  std::vector<CommittedClaim<F>> weights;
-  std::vector<CommittedClaim<F>> aux;
-  /// Every point the proof reaches on a secret table (the weights and the auxiliary witness at
-  /// points of the whole table): for tests and audits (ClaimObserver).
-  std::function<void(TableRef::Source, std::size_t, std::span<const F>)> observer;
-
-  void observe(TableRef::Source source, std::size_t index, std::span<const F> point) const {
-    if (observer) observer(source, index, point);
-  }
-  void add_tensor(std::size_t tensor, const gkr::Claim<F>& c) {
-    observe(TableRef::Source::tensor, tensor, std::span<const F>(c.point));
-    tensors[tensor].push_back(c);
-  }
-  void add_committed(std::vector<CommittedClaim<F>>& claims, TableRef::Source source, CommittedClaim<F> claim) {
-    for (const auto& term : claim.terms) observe(source, 0, std::span<const F>(term.point));
-    claims.push_back(std::move(claim));
-  }
-  void add_aux(const BlockLayout& layout, std::size_t block, const gkr::Claim<F>& c) {
-    add_committed(aux, TableRef::Source::aux,
-                  CommittedClaim<F>::at(table_matrix, layout.embed(block, std::span<const F>(c.point)), c.masked_value()));
-  }
-
-  /// The argmax gadget's claims: on the outputs, the one-hot table and the differences.
-  template <class Circuit>
-  void route(const Circuit& circuit, const typename ArgmaxGadget<F>::Claims& claims) {
-    for (const auto& c : claims.logits) add_tensor(circuit.output_tensor(), c);
-    for (const auto& c : claims.choices) add_aux(circuit.aux_layout(), circuit.choice_block(), c);
-    for (const auto& [terms, value] : claims.differences) {
-      CommittedClaim<F> claim{table_matrix, {}, value};
-      for (const auto& term : terms) {
-        claim.terms.push_back(
-            {term.coefficient, circuit.aux_layout().embed(circuit.difference_block(), std::span<const F>(term.point))});
-      }
-      add_committed(aux, TableRef::Source::aux, std::move(claim));
-    }
-  }
-
-  template <class Circuit>
-  void route(const Circuit& circuit, const typename Circuit::Step& step, std::span<const gkr::InputClaim<F>> claims) {
-    for (const auto& c : claims) {
-      const TableRef& ref = step.inputs.at(c.input);
-      switch (ref.source) {
-        case TableRef::Source::tensor:
-          add_tensor(ref.index, c.claim);
-          break;
-        case TableRef::Source::weights:
-          add_committed(weights, TableRef::Source::weights,
-                        CommittedClaim<F>::at(table_matrix,
-                                              circuit.weights_layout().embed(ref.index, std::span<const F>(c.claim.point)),
-                                              c.claim.masked_value()));
-          break;
-        case TableRef::Source::aux:
-          add_aux(circuit.aux_layout(), ref.index, c.claim);
-          break;
-      }
-    }
-  }
-};
-
-/// Claims without mask terms, each at one point, for a plain batch opening.
-template <Field F>
-std::vector<EvaluationClaim<F>> plain_claims(const std::vector<CommittedClaim<F>>& claims) {
-  std::vector<EvaluationClaim<F>> out;
-  for (const auto& c : claims) {
-    if (!c.value.masks.empty() || c.terms.size() != 1 || c.terms[0].coefficient != F::one()) {
-      throw std::logic_error("plain_claims: a masked or combined claim");
-    }
-    out.push_back({c.terms[0].point, c.value.value});
-  }
-  return out;
-}
-
-/// The auxiliary witness's entries as the scheme commits them. They are digits and
-/// multiplicities, integers in the base field, which the proof's field (an extension, for a
-/// small base field) holds as its first coordinate.
-template <Field Base, Field F>
-auto base_entries(std::span<const F> table) {
-  if constexpr (std::same_as<Base, F>) {
-    return table;
-  } else {
-    std::vector<Base> entries(table.size());
-    for (std::size_t i = 0; i < table.size(); ++i) entries[i] = table[i].coefficients()[0];
-    return entries;
-  }
-}
-
 }  // namespace detail
-
-/// A model proof: its bytes (the format is described at the top of this header).
-struct ModelProof {
-  std::vector<std::uint8_t> bytes;
-};
-
-/// Whether a proof declares itself zero-knowledge (its mode byte; verification checks it is
-/// bound). False for bytes too short to say.
-inline bool is_zero_knowledge(const ModelProof& proof) { return proof.bytes.size() >= 2 && proof.bytes[1] == 1; }
-
-/// Where a prover's time went, by kind of work (detail/profile.hpp).
-using zkcnn::ProverProfile;
-using zkcnn::ProverPhase;
-
-template <ModelCommitmentScheme P>
-struct ProvenBatch {
-  /// The model's outputs, one vector per sample.
-  std::vector<std::vector<std::int64_t>> outputs;
-  ModelProof proof;
-  ProverProfile profile;
-};
 
 namespace detail {
 
@@ -482,10 +258,14 @@ Status check_prover_state(const ModelCircuit<typename P::Challenge>& circuit, co
   return {};
 }
 
-/// Zero knowledge needs a key that holds each opening's columns and mask.
+/// The model commitment must fit the architecture, and in zero knowledge the scheme's openings
+/// must be able to hide (Hyrax: a key that holds each opening's columns and mask).
 template <ModelCommitmentScheme P>
-Status check_zero_knowledge_key(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
-                                const ModelCommitment<P>& commitment, const ProverOptions& options) {
+Status check_commitment(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
+                        const ModelCommitment<P>& commitment, const ProverOptions& options) {
+  if (auto ok = pcs.check_model_commitment(commitment.weights, circuit.weights_layout().num_vars()); !ok) {
+    return make_error(ok.error().code, "prove: " + ok.error().message);
+  }
   if (!options.zero_knowledge) return {};
   if (auto ok = pcs.check_zero_knowledge(commitment.weights, circuit.aux_layout().num_vars()); !ok) {
     return make_error(ok.error().code, "prove: " + ok.error().message);
@@ -506,7 +286,7 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
   auto circuit = ModelCircuit<F>::compile(model.architecture, inputs.size());
   if (!circuit) return circuit.error();
   if (auto ok = detail::check_prover_state(*circuit, state); !ok) return ok.error();
-  if (auto ok = detail::check_zero_knowledge_key(pcs, *circuit, commitment, options); !ok) return ok.error();
+  if (auto ok = detail::check_commitment(pcs, *circuit, commitment, options); !ok) return ok.error();
   auto witness = [&] {
     zkcnn::detail::ProfileSession session(profile, ProverPhase::witness);
     return circuit->witness(model, inputs);
@@ -564,6 +344,9 @@ Status verify_statement(const P& pcs, const ModelCircuit<typename P::Challenge>&
   if (*mode > 1) return make_error(Errc::invalid_encoding, "model proof: unknown mode " + std::to_string(*mode));
   const bool zk = *mode == 1;
   in.set_zero_knowledge(zk);
+  if (auto ok = pcs.check_model_commitment(commitment.weights, circuit.weights_layout().num_vars()); !ok) {
+    return make_error(ok.error().code, "model commitment: " + ok.error().message);
+  }
   auto aux_blob = read_blob(in, "auxiliary commitment");
   if (!aux_blob) return aux_blob.error();
   auto aux_commitment = P::decode_commitment(*aux_blob);

@@ -1,9 +1,13 @@
-// The leak probe (probes.hpp): LeNet-5 over BN254, every hidden value searched for in the proof.
+// The leak probe (probes.hpp): LeNet-5 with Hyrax over BN254 and with the hash-based scheme over
+// Goldilocks (the proof in Goldilocks^2), every hidden value searched for in the proof.
 
 #include <zkcnn/detail/zk_probes.hpp>
 #include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/field/goldilocks.hpp>
+#include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
+#include <zkcnn/pcs/ligero.hpp>
 #include <zkcnn/poly/multilinear.hpp>
 #include <zkcnn/random/deterministic_rng.hpp>
 #include <zkcnn/zk/model_proof.hpp>
@@ -22,15 +26,21 @@ namespace zkcnn_probe {
 
 namespace {
 
-using Pcs = zkcnn::Hyrax<zkcnn::bn254::G1>;
-using F = Pcs::Scalar;
-using Encoded = std::array<std::uint8_t, F::byte_size>;
 using zkcnn::zk::Conclusion;
 using zkcnn::zk::ModelCircuit;
 using zkcnn::zk::TableRef;
 
+using Hyrax = zkcnn::Hyrax<zkcnn::bn254::G1>;
+using HashBased = zkcnn::pcs::Ligero<zkcnn::Goldilocks, zkcnn::GoldilocksExt2>;
+
+Hyrax make_scheme(const Hyrax*) { return Hyrax("zkcnn leak probe", 8); }
+// A model commitment hidden through the probe's four proofs (prediction and accuracy, zero
+// knowledge and plain).
+HashBased make_scheme(const HashBased*) { return HashBased(zkcnn::pcs::LigeroParameters{100, 2, 4}); }
+
+template <class Pcs>
 struct Committed {
-  const Pcs pcs{"zkcnn leak probe", 8};
+  const Pcs pcs = make_scheme(static_cast<const Pcs*>(nullptr));
   zkcnn::nn::QuantizedModel model;
   zkcnn::testing::DeterministicRng rng{5};
   std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>> committed;
@@ -42,15 +52,17 @@ struct Committed {
         committed(zkcnn::zk::commit_model(pcs, model, rng).value()) {}
 };
 
-Committed& lenet() {
-  static Committed instance;
+template <class Pcs>
+Committed<Pcs>& lenet() {
+  static Committed<Pcs> instance;
   return instance;
 }
 
-}  // namespace
-
-LeakReport lenet_leaks(bool accuracy, bool zero_knowledge, Mutation mutation) {
-  Committed& c = lenet();
+template <class Pcs>
+LeakReport leaks(bool accuracy, bool zero_knowledge, Mutation mutation) {
+  using F = typename Pcs::Challenge;
+  using Encoded = std::array<std::uint8_t, F::byte_size>;
+  Committed<Pcs>& c = lenet<Pcs>();
   const std::size_t batch = accuracy ? 2 : 1;
   std::vector<std::vector<std::int64_t>> samples;
   for (std::size_t b = 0; b < batch; ++b) samples.push_back(zkcnn::nn::zoo::random_input(c.model.architecture, 30 + b));
@@ -107,6 +119,16 @@ LeakReport lenet_leaks(bool accuracy, bool zero_knowledge, Mutation mutation) {
   }
   report.found = found.size();
   return report;
+}
+
+}  // namespace
+
+LeakReport lenet_leaks(bool accuracy, bool zero_knowledge, Mutation mutation) {
+  return leaks<Hyrax>(accuracy, zero_knowledge, mutation);
+}
+
+LeakReport lenet_leaks_hash_based(bool accuracy, bool zero_knowledge) {
+  return leaks<HashBased>(accuracy, zero_knowledge, Mutation::none);
 }
 
 }  // namespace zkcnn_probe

@@ -26,6 +26,22 @@ TEST_CASE("leak probe: no hidden value of a LeNet-5 proof appears in its bytes",
   }
 }
 
+TEST_CASE("leak probe: no hidden value of a LeNet-5 proof over Goldilocks with the hash-based scheme appears",
+          "[zk][probe]") {
+  for (const bool accuracy : {false, true}) {
+    CAPTURE(accuracy);
+    const auto hidden = zkcnn_probe::lenet_leaks_hash_based(accuracy, true);
+    INFO("zero knowledge: " << hidden.found << " of " << hidden.secrets << " hidden values found");
+    CHECK(hidden.verified);
+    CHECK(hidden.secrets > 1000);  // the opening's combined row among them
+    CHECK(hidden.found == 0);
+    const auto plain = zkcnn_probe::lenet_leaks_hash_based(accuracy, false);
+    INFO("plain: " << plain.found << " of " << plain.secrets << " table evaluations found");
+    CHECK(plain.verified);
+    CHECK(plain.found > 10);
+  }
+}
+
 TEST_CASE("distribution probe: proofs of two models with one commitment and one result are alike", "[zk][probe]") {
   using zkcnn_probe::Network;
   struct Case {

@@ -2,7 +2,8 @@
 // The two detectors of zero-knowledge leaks (docs/zero-knowledge.md, "How it is tested"). Both
 // run honest proofs, and proofs under each mutation of zkcnn/detail/zk_probes.hpp, in the test
 // executable built with the probes (probe_test.cpp).
-//  - The leak probe (leak_probe.cpp): LeNet-5 over BN254 with Hyrax. Every value the prover
+//  - The leak probe (leak_probe.cpp): LeNet-5 over BN254 with Hyrax, and over Goldilocks with the
+//    hash-based scheme. Every value the prover
 //    hides is recorded (each table's evaluations at the points the proof reaches, each sent
 //    factor and lone sent value in the clear, each claimed sum, the openings' vectors and mask
 //    values) and searched for at every byte offset of the proof.
@@ -41,6 +42,10 @@ struct LeakReport {
 /// Proves with LeNet-5 (a prediction of one sample, or the accuracy over two) under `mutation`,
 /// verifies, and searches the proof for every hidden value.
 LeakReport lenet_leaks(bool accuracy, bool zero_knowledge, Mutation mutation = Mutation::none);
+
+/// The same with the hash-based scheme over Goldilocks, the proof in Goldilocks^2 (the
+/// mutations are Hyrax's: none applies).
+LeakReport lenet_leaks_hash_based(bool accuracy, bool zero_knowledge);
 
 struct DistributionReport {
   std::size_t coordinates = 0;  // field elements in a proof
