@@ -50,17 +50,8 @@ using Samples = std::vector<std::vector<std::int64_t>>;
 template <class Pcs>
 using Committed = std::pair<zkcnn::zk::ModelCommitment<Pcs>, zkcnn::zk::ModelProverState<Pcs>>;
 
-/// A configuration: its scheme and the suffix of its benchmarks' names.
-struct Bn254Hyrax {
-  using Pcs = zkcnn_bench::Pcs;
-  static const Pcs& pcs() { return zkcnn_bench::pcs(); }
-  static constexpr const char* suffix = "";
-};
-struct GoldilocksHash {
-  using Pcs = zkcnn_bench::HashPcs;
-  static const Pcs& pcs() { return zkcnn_bench::hash_pcs(); }
-  static constexpr const char* suffix = "/goldilocks_hash";
-};
+using zkcnn_bench::Bn254Hyrax;
+using zkcnn_bench::GoldilocksHash;
 
 struct ModelCase {
   const char* name;

@@ -1,11 +1,13 @@
 // The zkCNN paper's evaluation table (Liu, Xie, Zhang, CCS 2021, section 7) measured on this
 // machine: prediction proofs for LeNet-5 (1x32x32 input), VGG-11 and VGG-16 (3x32x32 inputs),
-// and an accuracy proof of VGG-16 on 20 labelled samples, with zero knowledge on, Hyrax over
-// BN254 G1 and a SHA-256 transcript; each on 1 thread and on 2 threads. Models have random
-// calibrated 8-bit weights (nn::zoo), inputs are random, and the accuracy samples' labels are
-// random.
+// and an accuracy proof of VGG-16 on 20 labelled samples, with zero knowledge on and a SHA-256
+// transcript, in two configurations: Hyrax over BN254 G1 (the paper's setting) and the
+// transparent hash-based scheme over Goldilocks with Goldilocks^2 challenges; each on 1 thread
+// and on 2 threads. Models have random calibrated 8-bit weights (nn::zoo), inputs are random,
+// and the accuracy samples' labels are random.
 //
-// One benchmark per row, table/<model>/threads:<t>; each iteration commits to the model, proves
+// One benchmark per row, table/<model>/<configuration>/threads:<t> (configuration bn254_hyrax or
+// goldilocks_hash); each iteration commits to the model, proves
 // and verifies (the complete verifier: statement, every layer, every opening). The reported
 // time is the prover's (manual time); the counters hold the table's columns:
 //   commit_s, prove_s, verify_s   wall-clock seconds, averaged over the iterations;
@@ -46,8 +48,6 @@
 
 namespace {
 
-using zkcnn_bench::Pcs;
-using zkcnn_bench::pcs;
 using Samples = std::vector<std::vector<std::int64_t>>;
 using zkcnn_bench::value_or_throw;
 
@@ -120,7 +120,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+template <class Config>
 void BM_Table(benchmark::State& state, const Row* row) {
+  const auto& pcs = Config::pcs;
   Workload& w = workload(*row);
   const auto threads = static_cast<std::size_t>(state.range(0));
   zkcnn::set_thread_count(threads);
@@ -187,23 +189,30 @@ void BM_Table(benchmark::State& state, const Row* row) {
   state.counters["threads"] = static_cast<double>(threads);
   state.counters["parameters"] = static_cast<double>(zkcnn_bench::parameter_count(w.model));
   state.counters["samples"] = static_cast<double>(w.samples.size());
-  const auto circuit = zkcnn::zk::ModelCircuit<Pcs::Scalar>::compile(w.model.architecture, 1).value();
+  const auto circuit =
+      zkcnn::zk::ModelCircuit<typename Config::Pcs::Challenge>::compile(w.model.architecture, 1).value();
   state.counters["weights_vars"] = static_cast<double>(circuit.weights_layout().num_vars());
   zkcnn_bench::profile_counters(state, profile);
+}
+
+template <class Config>
+void register_row(const Row& row) {
+  for (const std::int64_t threads : {1, 2}) {
+    benchmark::RegisterBenchmark((std::string("table/") + row.name + "/" + Config::name).c_str(), BM_Table<Config>, &row)
+        ->ArgName("threads")
+        ->Arg(threads)
+        ->Iterations(row.iterations)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   for (const Row& row : rows) {
-    for (const std::int64_t threads : {1, 2}) {
-      benchmark::RegisterBenchmark((std::string("table/") + row.name).c_str(), BM_Table, &row)
-          ->ArgName("threads")
-          ->Arg(threads)
-          ->Iterations(row.iterations)
-          ->UseManualTime()
-          ->Unit(benchmark::kMillisecond);
-    }
+    register_row<zkcnn_bench::Bn254Hyrax>(row);
+    register_row<zkcnn_bench::GoldilocksHash>(row);
   }
   return zkcnn_bench::run_benchmarks(argc, argv);
 }

@@ -40,6 +40,10 @@ MODELS = {
 }
 
 
+# The configurations, as the table names them.
+CONFIGS = {"bn254_hyrax": "BN254 Hyrax", "goldilocks_hash": "Goldilocks Ligero"}
+
+
 def load_rows(path):
     """One dict per benchmark row: model, threads and the counters."""
     data = json.loads(path.read_text())
@@ -49,7 +53,8 @@ def load_rows(path):
             continue
         parts = bench["name"].split("/")
         threads = next(int(p.split(":")[1]) for p in parts if p.startswith("threads:"))
-        rows.append(dict(bench, model=parts[1], threads=threads))
+        config = parts[2] if not parts[2].startswith("threads:") else "bn254_hyrax"
+        rows.append(dict(bench, model=parts[1], config=config, threads=threads))
     if not rows:
         sys.exit(f"no paper_table rows in {path}: run scripts/paper-table first")
     return data.get("context", {}), rows
@@ -68,34 +73,35 @@ def size_text(n):
 
 
 def print_table(rows):
-    print("| model | parameters | threads | commit | prove | verify | proof | peak memory |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| model | configuration | parameters | threads | commit | prove | verify | proof | peak memory |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {MODELS.get(r['model'], r['model'])} | {r['parameters'] / 1e6:.2f} M | {r['threads']} "
+        print(f"| {MODELS.get(r['model'], r['model'])} | {CONFIGS.get(r['config'], r['config'])} "
+              f"| {r['parameters'] / 1e6:.2f} M | {r['threads']} "
               f"| {seconds_text(r['commit_s'])} | {seconds_text(r['prove_s'])} | {seconds_text(r['verify_s'])} "
               f"| {size_text(r['proof_bytes'])} | {size_text(r['peak_memory'])} |")
     print()
-    print("| model | prover speed-up, 2 threads over 1 | commitment speed-up |")
-    print("|---|---|---|")
-    for model in dict.fromkeys(r["model"] for r in rows):
-        by_threads = {r["threads"]: r for r in rows if r["model"] == model}
+    print("| model | configuration | prover speed-up, 2 threads over 1 | commitment speed-up |")
+    print("|---|---|---|---|")
+    for model, config in dict.fromkeys((r["model"], r["config"]) for r in rows):
+        by_threads = {r["threads"]: r for r in rows if r["model"] == model and r["config"] == config}
         if 1 in by_threads and 2 in by_threads:
             one, two = by_threads[1], by_threads[2]
-            print(f"| {MODELS.get(model, model)} | {one['prove_s'] / two['prove_s']:.2f}x "
-                  f"| {one['commit_s'] / two['commit_s']:.2f}x |")
+            print(f"| {MODELS.get(model, model)} | {CONFIGS.get(config, config)} "
+                  f"| {one['prove_s'] / two['prove_s']:.2f}x | {one['commit_s'] / two['commit_s']:.2f}x |")
     print()
 
 
-def breakdown_rows(rows, model):
-    return sorted((r for r in rows if r["model"] == model), key=lambda r: r["threads"])
+def breakdown_rows(rows, model, config):
+    return sorted((r for r in rows if r["model"] == model and r["config"] == config), key=lambda r: r["threads"])
 
 
-def print_breakdown(rows, model):
-    selected = breakdown_rows(rows, model)
+def print_breakdown(rows, model, config):
+    selected = breakdown_rows(rows, model, config)
     if not selected:
         return
     header = " | ".join(f"{r['threads']} thread{'s' if r['threads'] > 1 else ''}" for r in selected)
-    print(f"| {MODELS.get(model, model)}: prover phase | {header} |")
+    print(f"| {MODELS.get(model, model)}, {CONFIGS.get(config, config)}: prover phase | {header} |")
     print("|---|" + "---|" * len(selected))
     for key, label in PHASES:
         cells = []
@@ -111,7 +117,7 @@ def plot_prover_time(rows, out):
     fig, ax = plt.subplots(figsize=(6, 4))
     for threads, marker in ((1, "o"), (2, "s")):
         points = sorted((r["parameters"], r["prove_s"], r["model"]) for r in rows
-                        if r["threads"] == threads and "accuracy" not in r["model"])
+                        if r["threads"] == threads and "accuracy" not in r["model"] and r["config"] == "bn254_hyrax")
         if not points:
             continue
         ax.plot([p[0] for p in points], [p[1] for p in points], marker=marker,
@@ -133,7 +139,7 @@ def plot_prover_time(rows, out):
 
 
 def plot_breakdown(rows, model, out):
-    selected = breakdown_rows(rows, model)
+    selected = breakdown_rows(rows, model, "bn254_hyrax")
     if not selected:
         return
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -162,7 +168,8 @@ def main():
     print(f"{context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz, "
           f"date {context.get('date', '?')}\n")
     print_table(rows)
-    print_breakdown(rows, "vgg16")
+    for config in CONFIGS:
+        print_breakdown(rows, "vgg16", config)
     images.mkdir(parents=True, exist_ok=True)
     plot_prover_time(rows, images / "prover_time.png")
     plot_breakdown(rows, "vgg16", images / "prover_breakdown.png")
