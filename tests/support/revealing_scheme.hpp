@@ -1,6 +1,6 @@
 #pragma once
 // A commitment scheme for tests only that models ModelCommitmentScheme by revealing everything:
-// a "commitment" is the table itself, the masks are sent in the clear (bound into the
+// a "commitment" is the table itself (support/plain_pcs.hpp, which it extends), the masks are sent in the clear (bound into the
 // transcript as each draw takes them, before the challenges that depend on them), and every
 // claim is checked by evaluating the tables. It is binding but neither hiding nor succinct:
 // the reference against which the model proof's pipeline is tested in a field of its own, with
@@ -20,24 +20,21 @@
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/claims.hpp"
 #include "zkcnn/poly/multilinear.hpp"
+#include "support/plain_pcs.hpp"
 
 namespace zkcnn::testing {
 
 template <TwoAdicField F, TwoAdicField EF>
   requires EncodableField<F> && EncodableField<EF> && ExtensionFieldOf<EF, F>
-class RevealingScheme {
+class RevealingScheme : public PlainPCS<F, EF> {
+  using Base = PlainPCS<F, EF>;
+
  public:
-  using Scalar = F;
-  using Challenge = EF;
-  struct Commitment {
-    std::uint32_t num_vars = 0;
-    std::vector<F> evaluations;
-    friend bool operator==(const Commitment&, const Commitment&) = default;
-  };
-  struct Opening {};
-  struct EvaluationProof {
-    friend bool operator==(const EvaluationProof&, const EvaluationProof&) = default;
-  };
+  using typename Base::Commitment;
+  using typename Base::EvaluationProof;
+  using typename Base::Opening;
+  using Base::commit;
+  using Base::verify;
   using BatchProof = EvaluationProof;
 
   /// The largest table a decoded commitment may describe.
@@ -48,10 +45,6 @@ class RevealingScheme {
     transcript.absorb_string("revealing/scheme", "tables in the clear");
   }
 
-  template <CryptoRng Rng>
-  std::pair<Commitment, Opening> commit(std::span<const F> evaluations, std::size_t num_vars, Rng&) const {
-    return {Commitment{static_cast<std::uint32_t>(num_vars), {evaluations.begin(), evaluations.end()}}, Opening{}};
-  }
   template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit_model(std::span<const F> evaluations, std::size_t num_vars, Rng& rng,
                                               const std::function<void(std::uint64_t, std::uint64_t)>& = {}) const {
@@ -72,30 +65,10 @@ class RevealingScheme {
   }
   Status check_zero_knowledge(const Commitment&, std::size_t) const { return {}; }
 
-  template <class T>
-  static void absorb_commitment(T& transcript, const Commitment& commitment) {
-    transcript.absorb_u64("revealing/num_vars", commitment.num_vars);
-    transcript.absorb_fields("revealing/evaluations", std::span<const F>(commitment.evaluations));
-  }
-
-  template <class T, CryptoRng Rng>
-  EvaluationProof prove(std::span<const F>, const Opening&, const Commitment& commitment, std::span<const EF> point,
-                        const EF& value, T& transcript, Rng&) const {
-    absorb_claim(transcript, commitment, point, value);
-    return {};
-  }
-  template <class T>
-  Status verify(const Commitment& commitment, std::span<const EF> point, const EF& value, const EvaluationProof&,
-                T& transcript) const {
-    absorb_claim(transcript, commitment, point, value);
-    if (point.size() != commitment.num_vars) return make_error(Errc::malformed_proof, "revealing: a point of the wrong dimension");
-    if (evaluate(commitment, point) != value) return make_error(Errc::verification_failed, "revealing: wrong evaluation");
-    return {};
-  }
   template <class T, CryptoRng Rng>
   BatchProof prove_batch(std::span<const F>, const Opening&, const Commitment& commitment,
                          std::span<const EvaluationClaim<EF>> claims, T& transcript, Rng&) const {
-    for (const auto& claim : claims) absorb_claim(transcript, commitment, claim.point, claim.value);
+    for (const auto& claim : claims) Base::absorb_claim(transcript, commitment, claim.point, claim.value);
     return {};
   }
   template <class T>
@@ -224,7 +197,7 @@ class RevealingScheme {
         EF value = EF::zero();
         for (const auto& term : claim.terms) {
           if (term.point.size() != table->num_vars) return make_error(Errc::malformed_proof, "revealing: a claim's dimension");
-          value += term.coefficient * evaluate(*table, term.point);
+          value += term.coefficient * Base::evaluate(*table, term.point);
         }
         for (const auto& term : claim.value.masks) value += term.coefficient * gkr::line_sum(masks, term.mask);
         if (value != claim.value.value) return make_error(Errc::verification_failed, "revealing: a claim on a table fails");
@@ -238,18 +211,6 @@ class RevealingScheme {
     return {};
   }
 
- private:
-  static EF evaluate(const Commitment& commitment, std::span<const EF> point) {
-    std::vector<EF> table(commitment.evaluations.size());
-    for (std::size_t i = 0; i < table.size(); ++i) table[i] = embed<EF>(commitment.evaluations[i]);
-    return evaluate_multilinear<EF>(table, point);
-  }
-  template <class T>
-  static void absorb_claim(T& transcript, const Commitment& commitment, std::span<const EF> point, const EF& value) {
-    absorb_commitment(transcript, commitment);
-    transcript.absorb_fields("revealing/point", point);
-    transcript.absorb_field("revealing/value", value);
-  }
 };
 
 }  // namespace zkcnn::testing
