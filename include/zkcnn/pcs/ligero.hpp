@@ -486,13 +486,9 @@ class Ligero {
           combined_row(evaluations, opening, shape, code, std::span<const EF>(eq_table(std::span<const EF>(row_point))));
       std::vector<EF> column_poly = eq_table(std::span<const EF>(column_point));
       code.interpolate_message(std::span<EF>(column_poly));
-      row_poly.resize(product_domain.size());
-      column_poly.resize(product_domain.size());
-      product_domain.forward(std::span<EF>(row_poly));
-      product_domain.forward(std::span<EF>(column_poly));
-      for (std::size_t m = 0; m < row_poly.size(); ++m) row_poly[m] *= column_poly[m];
-      product_domain.inverse(std::span<EF>(row_poly));
-      for (std::size_t m = 0; m < shape.inner_product_size; ++m) proof.inner_product[m] += beta_power * row_poly[m];
+      const auto product =
+          ligero::detail::product(product_domain, std::move(row_poly), std::move(column_poly), shape.inner_product_size);
+      for (std::size_t m = 0; m < shape.inner_product_size; ++m) proof.inner_product[m] += beta_power * product[m];
     }
     absorb_polynomials(transcript, proof);
 
@@ -559,14 +555,9 @@ class Ligero {
     }
 
     // The sent polynomials and the claims' column interpolants at the opened positions (each
-    // evaluated on the whole codeword domain by one transform, in one reused buffer).
-    std::vector<EF> buffer(shape.codeword);
+    // evaluated on the whole codeword domain by one transform).
     const auto at_positions = [&](std::span<const EF> coefficients) {
-      code.evaluate(coefficients, std::span<EF>(buffer));
-      std::vector<EF> values;
-      values.reserve(positions.size());
-      for (std::size_t q : positions) values.push_back(buffer[q]);
-      return values;
+      return ligero::detail::at_positions(code, coefficients, std::span<const std::size_t>(positions));
     };
     const std::vector<EF> proximity = at_positions(proof.proximity);
     const std::vector<EF> inner_product = at_positions(proof.inner_product);

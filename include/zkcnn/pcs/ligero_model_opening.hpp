@@ -164,10 +164,10 @@ void add_mask_rows(std::span<const EF> values, std::span<const MaskRow<EF>> rows
   }
 }
 
-// a(X) b(X) from coefficients, through transforms of the product's size.
+// a(X) b(X) from coefficients, its first `size` coefficients, through transforms over `domain`
+// (at least that large).
 template <TwoAdicField F, Field EF>
-std::vector<EF> product(std::vector<EF> a, std::vector<EF> b, std::size_t size) {
-  const Radix2Domain<F> domain(std::bit_ceil(size));
+std::vector<EF> product(const Radix2Domain<F>& domain, std::vector<EF> a, std::vector<EF> b, std::size_t size) {
   a.resize(domain.size(), EF::zero());
   b.resize(domain.size(), EF::zero());
   domain.forward(std::span<EF>(a));
@@ -189,10 +189,10 @@ std::vector<EF> interpolant(const OpeningCode<F>& code, std::vector<EF> values) 
 
 // A polynomial's values at the opened positions (one transform over the codeword domain).
 template <TwoAdicField F, Field EF>
-std::vector<EF> at_positions(const OpeningCode<F>& code, std::span<const EF> coefficients,
+std::vector<EF> at_positions(const HidingReedSolomon<F>& code, std::span<const EF> coefficients,
                              std::span<const std::size_t> positions) {
-  std::vector<EF> all(code.codeword());
-  code.code->evaluate(coefficients, std::span<EF>(all));
+  std::vector<EF> all(code.codeword_size());
+  code.evaluate(coefficients, std::span<EF>(all));
   std::vector<EF> out;
   for (std::size_t q : positions) out.push_back(all[q]);
   return out;
@@ -329,10 +329,11 @@ ModelOpeningProof<F, EF> prove_model_opening(const OpeningCode<F>& code, const O
   }
   proof.inner_product = d;
   const auto eq_s = eq_table(s);
-  const auto b_part = detail::product<F>(detail::interpolant(code, std::vector<EF>(eq_s.begin(), eq_s.end())), combined,
-                                         code.inner_product_size());
-  const auto g_part = detail::product<F>(detail::interpolant(code, column_reduction::mask_evaluation_vector(s)), g_poly,
-                                         code.inner_product_size());
+  const Radix2Domain<F> product_domain(std::bit_ceil(code.inner_product_size()));
+  const auto b_part = detail::product(product_domain, detail::interpolant(code, std::vector<EF>(eq_s.begin(), eq_s.end())),
+                                      combined, code.inner_product_size());
+  const auto g_part = detail::product(product_domain, detail::interpolant(code, column_reduction::mask_evaluation_vector(s)),
+                                      g_poly, code.inner_product_size());
   for (std::size_t m = 0; m < proof.inner_product.size(); ++m) proof.inner_product[m] += b_part[m] + rho * g_part[m];
   detail::absorb_polynomials<EF>(transcript, proof.proximity, proof.inner_product);
 
@@ -465,14 +466,14 @@ Status verify_model_opening(const OpeningCode<F>& code, const CommittedRows& wei
   }
 
   // 4. Both polynomials at every opened position.
-  const auto proximity = detail::at_positions(code, std::span<const EF>(proof.proximity), std::span<const std::size_t>(positions));
+  const auto proximity = detail::at_positions(*code.code, std::span<const EF>(proof.proximity), std::span<const std::size_t>(positions));
   const auto inner_product =
-      detail::at_positions(code, std::span<const EF>(proof.inner_product), std::span<const std::size_t>(positions));
+      detail::at_positions(*code.code, std::span<const EF>(proof.inner_product), std::span<const std::size_t>(positions));
   const auto eq_s = eq_table(s);
-  const auto b_s = detail::at_positions(code, std::span<const EF>(detail::interpolant(code, std::vector<EF>(eq_s.begin(), eq_s.end()))),
+  const auto b_s = detail::at_positions(*code.code, std::span<const EF>(detail::interpolant(code, std::vector<EF>(eq_s.begin(), eq_s.end()))),
                                         std::span<const std::size_t>(positions));
   const auto q_g = detail::at_positions(
-      code, std::span<const EF>(detail::interpolant(code, column_reduction::mask_evaluation_vector(s))),
+      *code.code, std::span<const EF>(detail::interpolant(code, column_reduction::mask_evaluation_vector(s))),
       std::span<const std::size_t>(positions));
   for (std::size_t j = 0; j < t; ++j) {
     const auto weights_column = std::span<const F>(proof.weights_columns).subspan(j * weights.rows, weights.rows);
