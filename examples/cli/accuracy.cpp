@@ -22,9 +22,9 @@ std::size_t memory_budget_option(const Arguments& arguments) {
   return arguments.number("--memory-budget", default_memory_budget >> 30, 1, 1 << 20) << 30;
 }
 
-std::size_t shard_size_option(const Arguments& arguments, const nn::Architecture& architecture) {
+std::size_t shard_size_option(const Arguments& arguments, const CommitmentFile& published) {
   if (arguments.has("--shard-size")) return arguments.number("--shard-size", 1, 1, max_shard_samples);
-  return shard_size_for(architecture, memory_budget_option(arguments));
+  return shard_size_for(published.architecture, published.backend(), memory_budget_option(arguments));
 }
 
 ExitCode write_sharded_accuracy(const Arguments& arguments, const Output& output, const CommitmentFile& published,
@@ -69,16 +69,17 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::string statement_path = arguments.required("--out-statement");
   require_distinct_outputs(proof_path, statement_path);
   const auto published = load(arguments.required("--commitment"), decode_commitment);
-  const auto secret = load(arguments.required("--secret"), decode_secret);
+  auto secret = load(arguments.required("--secret"), decode_secret);
   const nn::Architecture& architecture = published.architecture;
   // One proof over the whole batch unless it would not fit the memory budget or shards are
   // asked for: then shards, each a proof, under one statement.
-  const std::size_t shard_size = shard_size_option(arguments, architecture);
+  const std::size_t shard_size = shard_size_option(arguments, published);
   auto data = read_data(arguments, architecture, output);
   if (arguments.has("--shard-size") || arguments.has("--memory-budget") || data.inputs.values.size() > shard_size) {
     const ProvenShards proven =
         prove_accuracy_in_shards(published, secret, source_of(data.inputs), data.inputs.values.size(), shard_size,
                                  memory_budget_option(arguments), prover_options(arguments), output);
+    save_proof_count(arguments, published, secret);
     return write_sharded_accuracy(arguments, output, published, data, proven, shard_size);
   }
   auto& inputs = data.inputs;
@@ -92,6 +93,7 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::size_t column_vars = proven.key_column_vars;
   const std::size_t correct = statement.correct;
   const auto proof_bytes = encode(proven.proof);
+  save_proof_count(arguments, published, secret);
   if (auto ok = write_file(statement_path, encode(statement), Visibility::shared); !ok) fail("--out-statement", ok.error());
   if (auto ok = write_file(proof_path, proof_bytes, Visibility::shared); !ok) fail("--out-proof", ok.error());
 
@@ -102,7 +104,7 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
                    .add("samples", count)
                    .add("correct", correct)
                    .add("accuracy", accuracy(correct, count))
-                   .add("key_generators", std::size_t{1} << column_vars)
+                   .add("key_generators", key_generators(column_vars))
                    .add("prove_seconds", seconds)
                    .add_json("profile", profile_json(proven.profile))
                    .add("proof_bytes", proof_bytes.size())
@@ -170,7 +172,7 @@ ExitCode verify(const Arguments& arguments, const Output& output) {
                             .add("samples", samples)
                             .add("correct", statement.correct)
                             .add("accuracy", accuracy(statement.correct, samples))
-                            .add("key_generators", std::size_t{1} << column_vars)
+                            .add("key_generators", key_generators(column_vars))
                             .add("zero_knowledge", zk::is_zero_knowledge(proof))
                             .add("verify_seconds", seconds),
                         fmt::format("verified: the model committed to in this commitment ({}) classifies {} of these {} "

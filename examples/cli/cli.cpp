@@ -137,48 +137,11 @@ ExitCode report_verdict(const Output& output, const Status& verdict, const JsonO
   return ExitCode::success;
 }
 
-Result<std::size_t> key_column_vars(const zk::ModelCircuit<Scalar>& circuit) {
-  // Hyrax's default shape without the key's bound: balanced, or wider to stay within
-  // 2^max_default_row_vars rows.
-  auto preferred = [](std::size_t num_vars) {
-    const std::size_t wide = num_vars > Pcs::max_default_row_vars ? num_vars - Pcs::max_default_row_vars : 0;
-    return std::max(Pcs::balanced_column_vars(num_vars), wide);
-  };
-  const std::size_t column_vars =
-      std::max(preferred(circuit.weights_layout().num_vars()), preferred(circuit.aux_layout().num_vars()));
-  if (column_vars > max_key_column_vars) {
-    const std::size_t batch = circuit.batch();
-    return make_error(Errc::invalid_argument, "a proof over " + std::to_string(batch) + (batch == 1 ? " sample" : " samples") +
-                                                  " needs a key of 2^" + std::to_string(column_vars) +
-                                                  " generators, more than the 2^" + std::to_string(max_key_column_vars) +
-                                                  " this tool accepts");
-  }
-  return column_vars;
-}
-
-Result<std::size_t> key_column_vars(const nn::Architecture& architecture, std::size_t batch, zk::Conclusion conclusion) {
-  auto circuit = zk::ModelCircuit<Scalar>::compile(architecture, batch, conclusion);
-  if (!circuit) return circuit.error();
-  return key_column_vars(*circuit);
-}
-
-zk::ModelCircuit<Scalar> verifier_circuit(const nn::Architecture& architecture, std::size_t batch,
-                                          zk::Conclusion conclusion, const zk::VerifierLimits& limits) {
-  auto circuit = zk::compile_for_verifier<Scalar>(architecture, batch, conclusion, limits);
-  if (!circuit && circuit.error().code == Errc::resource_limit) {
-    throw Failure(ExitCode::bad_input, circuit.error().message + " (the --max-memory, --max-work and --max-degree "
-                                                                 "options raise the limits)");
-  }
-  return take(std::move(circuit), "architecture");
-}
-
 std::string hex_text(std::span<const std::uint8_t> bytes) {
   std::string out;
   for (std::uint8_t b : bytes) out += fmt::format("{:02x}", b);
   return out;
 }
-
-Pcs make_key(std::size_t column_vars) { return Pcs(key_domain, column_vars); }
 
 std::size_t argmax(std::span<const std::int64_t> values) {
   return static_cast<std::size_t>(std::max_element(values.begin(), values.end()) - values.begin());

@@ -1,6 +1,6 @@
 #pragma once
 // What every subcommand of the `zkcnn` command-line tool shares: exit codes and the failure
-// that carries one, progress and result output, and the commitment scheme with its key.
+// that carries one, progress and result output. The commitment schemes are in backends.hpp.
 
 #include <fmt/core.h>
 
@@ -15,10 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/error.hpp>
 #include <zkcnn/nn/architecture.hpp>
-#include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/precompiled.hpp>
 #include <zkcnn/zk/model_circuit.hpp>
 #include <zkcnn/zk/model_proof.hpp>
@@ -140,42 +138,19 @@ std::string profile_json(const zk::ProverProfile& profile);
 ExitCode report_verdict(const Output& output, const Status& verdict, const JsonObject& details,
                         std::string_view verified_line);
 
-// ---------------------------------------------------------------------------------------------
-// The commitment scheme: Hyrax over BN254 G1. Its key is the generators hash_to_group derives
-// from one fixed public domain string, so anyone rebuilds it from the number of column
-// variables alone (stored in the commitment file; an accuracy proof's larger key is derived
-// from its batch, see accuracy.cpp); no one knows relations between them.
-
-using Group = bn254::G1;
-using Pcs = Hyrax<Group>;
-using Scalar = Pcs::Scalar;
-
-/// The key's domain: part of the commitment format (another string gives other generators).
-inline constexpr std::string_view key_domain = "zkcnn command-line tool/bn254/v1";
-
-/// The largest key a commitment file may ask for: 2^16 generators (a model of 2^38 weights
-/// would fit in 2^22 rows; hostile files must not make the verifier derive millions).
-inline constexpr std::size_t max_key_column_vars = 16;
-
-/// The smallest key with which the library's default commitment shape
-/// (Hyrax::default_column_vars) fits both polynomials a proof of the circuit commits: the
-/// model's weights and the proof's auxiliary witness. Fails beyond max_key_column_vars.
-Result<std::size_t> key_column_vars(const zk::ModelCircuit<Scalar>& circuit);
-
-/// The same for a proof over `batch` samples ending in `conclusion`. The default is the key
-/// of `zkcnn commit`, sized for one-sample prediction proofs. Fails when the architecture
-/// does not compile for that batch or needs more than max_key_column_vars.
-Result<std::size_t> key_column_vars(const nn::Architecture& architecture, std::size_t batch = 1,
-                                    zk::Conclusion conclusion = zk::Conclusion::outputs);
-
-/// The circuit a verifier checks proofs over `batch` samples against, compiled once the
-/// architecture's verification cost is within `limits`; a bad-input failure (naming the layer
-/// and the limit) otherwise.
-zk::ModelCircuit<Scalar> verifier_circuit(const nn::Architecture& architecture, std::size_t batch,
-                                          zk::Conclusion conclusion, const zk::VerifierLimits& limits);
-
-/// Derives the key's 2^column_vars generators (the commitment's and every proof's).
-Pcs make_key(std::size_t column_vars);
+/// The circuit a verifier checks proofs over `batch` samples against, in the challenge field
+/// C of the commitment's backend, compiled once the architecture's verification cost is within
+/// `limits`; a bad-input failure (naming the layer and the limit) otherwise.
+template <class C>
+zk::ModelCircuit<C> verifier_circuit(const nn::Architecture& architecture, std::size_t batch, zk::Conclusion conclusion,
+                                     const zk::VerifierLimits& limits) {
+  auto circuit = zk::compile_for_verifier<C>(architecture, batch, conclusion, limits);
+  if (!circuit && circuit.error().code == Errc::resource_limit) {
+    throw Failure(ExitCode::bad_input, circuit.error().message + " (the --max-memory, --max-work and --max-degree "
+                                                                 "options raise the limits)");
+  }
+  return take(std::move(circuit), "architecture");
+}
 
 /// The index of the largest value, the first one on ties: a classifier's predicted class.
 std::size_t argmax(std::span<const std::int64_t> values);

@@ -17,6 +17,14 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 2
 
 failures=0
 checks=0
+failed=() # what failed, repeated at the end: a long log is often seen by its tail only
+
+# fail WHAT: counts a failed check and says so.
+fail() {
+    failures=$((failures + 1))
+    failed+=("$1")
+    echo "FAIL: $1"
+}
 
 # expect STATUS DESCRIPTION COMMAND...: runs the command, which must exit with STATUS.
 expect() {
@@ -26,8 +34,7 @@ expect() {
     "$@" >out.txt 2>err.txt
     local got=$?
     if ((got != want)); then
-        failures=$((failures + 1))
-        echo "FAIL: $what: exit $got, expected $want"
+        fail "$what: exit $got, expected $want"
         echo "  command: $*"
         sed 's/^/  stdout: /' out.txt
         sed 's/^/  stderr: /' err.txt
@@ -47,8 +54,7 @@ said() {
     if cat out.txt err.txt | grep -qE -- "$2"; then
         echo "ok:   $1"
     else
-        failures=$((failures + 1))
-        echo "FAIL: $1: nothing printed matches '$2'"
+        fail "$1: nothing printed matches '$2'"
         sed 's/^/  stdout: /' out.txt
         sed 's/^/  stderr: /' err.txt
     fi
@@ -89,10 +95,10 @@ expect 0 "inspect --json" grep -q '"multiply_accumulates"' <("$zkcnn" inspect --
 echo "== hostile commitment files: refused before any work (exit 2, within a second)"
 # The key size is the architecture's: a file claiming a larger key is not this model's.
 for key_size in 10 12 16; do
-    cp c1 c1.key && set_u32 c1.key "$header" "$key_size"
+    cp c1 c1.key && set_u32 c1.key $((header + 1)) "$key_size" # after the backend
     expect 2 "commitment whose key size field says 2^$key_size" "$zkcnn" verify --commitment c1.key --statement t \
         --proof p
-    grep -q "key size" err.txt || { failures=$((failures + 1)) && echo "FAIL: the refusal does not name the key size"; }
+    grep -q "key size" err.txt || fail "the refusal does not name the key size"
 done
 # expect_quick_refusal DESCRIPTION COMMAND...: exit 2 within a second of CPU time, naming a
 # verifier limit. CPU time (bash's `times`: the children's user and system time), not wall
@@ -113,8 +119,7 @@ expect_quick_refusal() {
     times >times.after
     cpu_ms=$(children_cpu_ms times.before times.after)
     if ! grep -q "beyond" err.txt || ((cpu_ms > 1000)); then
-        failures=$((failures + 1))
-        echo "FAIL: $what: refused in $cpu_ms ms of CPU time, expected a named limit within 1000 ms"
+        fail "$what: refused in $cpu_ms ms of CPU time, expected a named limit within 1000 ms"
     fi
 }
 hostile() { /usr/bin/python3 "$script_dir/hostile_commitment.py" "$1" c1 "c1.$1"; }
@@ -176,10 +181,14 @@ expect 2 "garbage secret" "$zkcnn" prove --secret garbage --commitment c1 --imag
 expect 2 "a statement given as the proof" "$zkcnn" verify --commitment c1 --statement t --proof t
 cp c1 c1.version && set_byte c1.version 8 9
 expect 2 "unknown commitment format version" "$zkcnn" verify --commitment c1.version --statement t --proof p
-# The commitment's payload: key size (4), architecture length (4), the architecture, ...
-cp c1 c1.key && set_byte c1.key $((header + 3)) 1
+# The commitment's payload: backend (1), key size (4), architecture length (4), the
+# architecture, ...
+cp c1 c1.backend && set_byte c1.backend "$header" 9
+expect 2 "a commitment of an unknown backend" "$zkcnn" verify --commitment c1.backend --statement t --proof p
+said "the error names the backends" "backend 9 is none this tool knows \\(bn254-hyrax or goldilocks-hash\\)"
+cp c1 c1.key && set_byte c1.key $((header + 4)) 1
 expect 2 "a commitment asking for a huge key" "$zkcnn" verify --commitment c1.key --statement t --proof p
-cp c1 c1.architecture && set_byte c1.architecture $((header + 8)) 7 # the architecture's format version
+cp c1 c1.architecture && set_byte c1.architecture $((header + 9)) 7 # the architecture's format version
 expect 2 "a corrupt architecture" "$zkcnn" inspect --commitment c1.architecture
 # The last byte of the last row's point: its flags, set to "infinity" with more bits set.
 cp c1 c1.point && set_byte c1.point $(($(stat -c %s c1) - 1)) 255
@@ -325,6 +334,53 @@ said "the error names the key" "generators, more than the 2\\^16"
 expect 2 "accuracy-prove with another commitment's secret" "$zkcnn" accuracy-prove --secret s2 --commitment c1 \
     --images 2 --data "$data" --out-proof x --out-statement y
 
+echo "== the hash-based backend (goldilocks-hash)"
+expect 0 "commit with --backend goldilocks-hash --proofs 4" "$zkcnn" commit --model "$model" --data "$data" \
+    --backend goldilocks-hash --proofs 4 --out-commitment h1 --out-secret hs1 --quiet
+said "it hides 4 proofs" "goldilocks-hash: transparent, hides 4 proofs"
+expect 0 "inspect names the backend" grep -q "goldilocks-hash, transparent (no key), hides 4 proofs" \
+    <("$zkcnn" inspect --commitment h1)
+expect 0 "prove test image 0" "$zkcnn" prove --secret hs1 --commitment h1 --image 0 --data "$data" \
+    --out-proof hp --out-statement ht --threads 1
+expect 0 "the same statement as with bn254-hyrax" cmp t ht
+expect 0 "verify" "$zkcnn" verify --commitment h1 --statement ht --proof hp
+size=$(stat -c %s hp)
+for offset in $((header + 100)) $((size / 2)) $((size - 1)); do
+    flipped hp hp.bad "$offset"
+    expect 1 "proof with byte $offset of $size changed" "$zkcnn" verify --commitment h1 --statement ht --proof hp.bad
+done
+expect 1 "statement with a changed logit" "$zkcnn" verify --commitment h1 --statement t.output --proof hp
+expect 1 "a bn254-hyrax proof against the goldilocks-hash commitment" "$zkcnn" verify --commitment h1 --statement t \
+    --proof p
+expect 1 "the goldilocks-hash proof against a bn254-hyrax commitment" "$zkcnn" verify --commitment c1 --statement ht \
+    --proof hp
+expect 2 "a bn254-hyrax secret with the goldilocks-hash commitment" "$zkcnn" prove --secret s1 --commitment h1 \
+    --image 0 --data "$data" --out-proof x --out-statement y
+said "the error says why" "the secret file does not belong to this commitment: it was made for another backend"
+expect 0 "accuracy-prove over 4 images in 2 shards" "$zkcnn" accuracy-prove --secret hs1 --commitment h1 --images 4 \
+    --data "$data" --shard-size 2 --out-proof hsp --out-statement hst --threads 1
+expect 0 "accuracy-verify them" "$zkcnn" accuracy-verify --commitment h1 --statement hst --proof hsp --images 4 \
+    --data "$data"
+expect 2 "a fourth proof would exceed what the commitment hides" "$zkcnn" accuracy-prove --secret hs1 --commitment h1 \
+    --images 4 --data "$data" --shard-size 2 --out-proof x --out-statement y
+said "the error gives the count" "the commitment hides 4 proofs .*, 3 made so far: 2 more would reveal weights"
+expect 0 "the last one" "$zkcnn" prove --secret hs1 --commitment h1 --image 1 --data "$data" --out-proof hp1 \
+    --out-statement ht1 --quiet
+expect 2 "then none" "$zkcnn" prove --secret hs1 --commitment h1 --image 2 --data "$data" --out-proof x \
+    --out-statement y
+said "commit again for more" "commit again for more"
+expect 0 "nothing written by the refused proofs" not test -e x
+# The secret ends with the last salt, the proof count (8) and the commitment's digest (32).
+flipped hs1 hs1.salt $(($(stat -c %s hs1) - 41))
+expect 2 "a secret whose randomness does not make the commitment" "$zkcnn" prove --secret hs1.salt --commitment h1 \
+    --image 0 --data "$data" --out-proof x --out-statement y
+said "the error says why" "the weights encode to another Merkle root"
+expect 2 "--proofs with bn254-hyrax" "$zkcnn" commit --model "$model" --data "$data" --proofs 4 --out-commitment x \
+    --out-secret y
+expect 2 "an unknown backend" "$zkcnn" commit --model "$model" --data "$data" --backend bn254-ligero \
+    --out-commitment x --out-secret y
+said "the error lists the backends" "is none of bn254-hyrax or goldilocks-hash"
+
 echo "== input from a file; help"
 for ((i = 0; i < 1024; ++i)); do echo $((i % 7 * 40)); done >input.txt
 expect 0 "prove on an input file" "$zkcnn" prove --secret s1 --commitment c1 --input input.txt \
@@ -420,4 +476,5 @@ done
 expect 0 "--help" "$zkcnn" --help
 
 echo "$checks checks, $failures failed"
+for what in "${failed[@]}"; do echo "failed: $what"; done
 ((failures == 0))

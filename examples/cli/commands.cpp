@@ -42,6 +42,12 @@ zk::VerifierLimits verifier_limits(const Arguments& arguments) {
           .max_degree = arguments.number("--max-degree", defaults.max_degree, 1, std::size_t{1} << 20)};
 }
 
+void save_proof_count(const Arguments& arguments, const CommitmentFile& published, const SecretFile& secret) {
+  if (!proofs_left(published, secret)) return;
+  const std::string path = arguments.required("--secret");
+  if (auto ok = write_file(path, encode(secret), Visibility::owner_only); !ok) fail("--secret", ok.error());
+}
+
 std::string mode_text(bool zero_knowledge) {
   return zero_knowledge ? "zero-knowledge proof" : "proof without zero knowledge: it reveals evaluations of the weights";
 }

@@ -48,7 +48,12 @@ zk::VerifierLimits verifier_limits(const Arguments& arguments);
 std::size_t memory_budget_option(const Arguments& arguments);
 
 /// accuracy-prove's shard size: --shard-size, or what the memory budget holds.
-std::size_t shard_size_option(const Arguments& arguments, const nn::Architecture& architecture);
+std::size_t shard_size_option(const Arguments& arguments, const CommitmentFile& published);
+
+/// Writes the secret file (--secret) with the proofs its owner has made counted, when its
+/// backend limits them (proofs_left): the provers call it before writing any proof, so that a
+/// proof never leaves uncounted.
+void save_proof_count(const Arguments& arguments, const CommitmentFile& published, const SecretFile& secret);
 
 /// Ends accuracy-prove in shards: writes the sharded statement and proof (--out-statement,
 /// --out-proof) and reports them.

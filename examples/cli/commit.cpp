@@ -15,7 +15,17 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const std::string secret_path = arguments.required("--out-secret");
   require_distinct_outputs(commitment_path, secret_path);
   const nn::QuantizedModel model = import_model(arguments, output);
-  const Committed committed = commit(model, output);
+  const std::string backend_option = arguments.optional("--backend").value_or(std::string(backend_name(Backend::bn254_hyrax)));
+  const auto backend = backend_named(backend_option);
+  if (!backend) {
+    throw Failure(ExitCode::bad_input, "--backend: '" + backend_option + "' is none of " + backend_names());
+  }
+  if (arguments.has("--proofs") && *backend != Backend::goldilocks_hash) {
+    throw Failure(ExitCode::bad_input, "--proofs: a " + backend_option + " commitment hides any number of proofs");
+  }
+  const std::size_t proofs =
+      arguments.number("--proofs", GoldilocksHash::default_proofs, 1, GoldilocksHash::max_proofs);
+  const Committed committed = commit(model, *backend, proofs, output);
   const auto commitment_bytes = encode(committed.commitment);
   // The secret first: a commitment without its secret could never be proven about.
   if (auto ok = write_file(secret_path, encode(committed.secret), Visibility::owner_only); !ok) fail("--out-secret", ok.error());
@@ -27,17 +37,23 @@ ExitCode run(const Arguments& arguments, const Output& output) {
     print_json(JsonObject()
                    .add("model", model.architecture.name)
                    .add("parameters", parameters)
-                   .add("key_generators", std::size_t{1} << committed.commitment.key_column_vars)
+                   .add("backend", backend_name(*backend))
+                   .add("key_generators", key_generators(committed.commitment.key_column_vars))
                    .add("key_seconds", committed.key_seconds)
                    .add("commit_seconds", committed.commit_seconds)
                    .add("commitment_bytes", commitment_bytes.size())
                    .add("commitment", commitment_path)
                    .add("secret", secret_path));
   }
-  output.line("committed to {} ({} parameters) in {:.2f} s (key: 2^{} generators, {:.2f} s)", model.architecture.name,
-              parameters, committed.commit_seconds, committed.commitment.key_column_vars, committed.key_seconds);
+  const auto hidden = proofs_left(committed.commitment, committed.secret);
+  const std::string scheme_text =
+      hidden ? fmt::format("{}: transparent, hides {} proofs", backend_option, *hidden)
+             : fmt::format("{}: key of 2^{} generators, {:.2f} s", backend_option, committed.commitment.key_column_vars,
+                           committed.key_seconds);
+  output.line("committed to {} ({} parameters) in {:.2f} s ({})", model.architecture.name, parameters,
+              committed.commit_seconds, scheme_text);
   output.line("commitment: {} ({} bytes, public)", commitment_path, commitment_bytes.size());
-  output.line("secret:     {} (the model and the commitment's blinding factors: keep it private)", secret_path);
+  output.line("secret:     {} (the model and the commitment's randomness: keep it private)", secret_path);
   return ExitCode::success;
 }
 
@@ -49,13 +65,23 @@ Command commit_command() {
       "--model M.onnx --out-commitment C --out-secret S [options]",
       "commit to a trained model once",
       "Imports a trained ONNX model, quantizes it (calibrating on Fashion-MNIST training images),\n"
-      "and commits to its weights with Hyrax over BN254. Writes the public commitment file C\n"
-      "(the architecture, the commitment and the key's size) and the secret file S (the quantized\n"
-      "weights and the commitment's blinding factors, readable by its owner only), which every\n"
-      "later proof about this commitment needs. Committing again gives another commitment.",
+      "and commits to its weights with the backend's scheme:\n"
+      "  - bn254-hyrax (the default): Hyrax over the BN254 curve, with a key of generators\n"
+      "    derived from a public string; the smallest proofs;\n"
+      "  - goldilocks-hash: the hash-based scheme over the Goldilocks field (SHA-256 Merkle trees,\n"
+      "    no curve, no key); a commitment hides --proofs proofs, which its secret file counts:\n"
+      "    commit again for more.\n"
+      "Writes the public commitment file C (the backend, the architecture, the commitment and\n"
+      "the key's size) and the secret file S (the quantized weights and the commitment's\n"
+      "randomness, readable by its owner only), which every later proof about this commitment\n"
+      "needs, and which proofs update. Committing again gives another commitment.",
       {{"--model", "M.onnx", "the trained model (ONNX)"},
        {"--out-commitment", "C", "where to write the public commitment"},
-       {"--out-secret", "S", "where to write the secret prover file"}},
+       {"--out-secret", "S", "where to write the secret prover file"},
+       {"--backend", "B", "the commitment scheme: " + backend_names() + " (default bn254-hyrax)"},
+       {"--proofs", "N",
+        "goldilocks-hash: the proofs the commitment hides, 1 to " + std::to_string(GoldilocksHash::max_proofs) +
+            " (default " + std::to_string(GoldilocksHash::default_proofs) + "; more make it wider)"}},
   };
   for (auto& option : quantization_options()) spec.options.push_back(std::move(option));
   return {std::move(spec), run};

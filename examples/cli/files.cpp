@@ -18,15 +18,17 @@ namespace zkcnn::cli {
 
 namespace {
 
-constexpr std::uint8_t format_version = 1;
 constexpr std::size_t magic_size = 8;
 
 struct Kind {
   std::string_view magic;
   std::string_view name;
+  /// The format version this tool writes and reads.
+  std::uint8_t version = 1;
 };
-constexpr Kind commitment_kind{"zkcnnCMT", "commitment"};
-constexpr Kind secret_kind{"zkcnnSEC", "secret prover"};
+// Commitments and secrets are at version 2 since they name their backend.
+constexpr Kind commitment_kind{"zkcnnCMT", "commitment", 2};
+constexpr Kind secret_kind{"zkcnnSEC", "secret prover", 2};
 constexpr Kind statement_kind{"zkcnnSTM", "statement"};
 constexpr Kind accuracy_statement_kind{"zkcnnACC", "accuracy statement"};
 constexpr Kind proof_kind{"zkcnnPRF", "proof"};
@@ -46,7 +48,7 @@ std::span<const std::uint8_t> as_bytes(std::string_view text) {
 std::vector<std::uint8_t> frame(const Kind& kind, std::span<const std::uint8_t> payload) {
   io::ByteWriter out;
   out.write_bytes(as_bytes(kind.magic));
-  out.write_u8(format_version);
+  out.write_u8(kind.version);
   out.write_u32(static_cast<std::uint32_t>(payload.size()));
   out.write_bytes(payload);
   return std::move(out).take();
@@ -67,9 +69,9 @@ Result<std::span<const std::uint8_t>> unframe(const Kind& kind, std::span<const 
   }
   auto version = in.read_u8("file format version");
   if (!version) return version.error();
-  if (*version != format_version) {
+  if (*version != kind.version) {
     return invalid(std::string(kind.name) + " file: format version " + std::to_string(*version) + ", this tool reads version " +
-                   std::to_string(format_version));
+                   std::to_string(kind.version));
   }
   auto size = in.read_u32("payload length");
   if (!size) return size.error();
@@ -120,11 +122,22 @@ Result<nn::Architecture> read_architecture(io::ByteReader& in) {
   return nn::Architecture::deserialize(*bytes);
 }
 
+Result<Backend> read_backend(io::ByteReader& in) {
+  auto number = in.read_u8("backend");
+  if (!number) return number.error();
+  const auto backend = static_cast<Backend>(*number);
+  if (backend_name(backend) == "unknown") {
+    return invalid("backend " + std::to_string(*number) + " is none this tool knows (" + backend_names() + ")");
+  }
+  return backend;
+}
+
 std::vector<std::uint8_t> commitment_payload(const CommitmentFile& file) {
   io::ByteWriter out;
+  out.write_u8(static_cast<std::uint8_t>(file.backend()));
   out.write_u32(static_cast<std::uint32_t>(file.key_column_vars));
   write_blob(out, file.architecture.serialize());
-  write_blob(out, file.commitment.serialize());
+  write_blob(out, std::visit([](const auto& commitment) { return commitment.serialize(); }, file.commitment));
   return std::move(out).take();
 }
 
@@ -145,11 +158,14 @@ Result<CommitmentFile> decode_commitment(std::span<const std::uint8_t> bytes) {
   return named(commitment_kind, [&]() -> Result<CommitmentFile> {
     io::ByteReader in(*payload);
     CommitmentFile file;
+    auto backend = read_backend(in);
+    if (!backend) return backend.error();
     auto column_vars = in.read_u32("key size");
     if (!column_vars) return column_vars.error();
-    if (*column_vars > max_key_column_vars) {
+    const std::size_t max_column_vars = *backend == Backend::bn254_hyrax ? Bn254Hyrax::max_key_column_vars : 0;
+    if (*column_vars > max_column_vars) {
       return invalid("the key would have 2^" + std::to_string(*column_vars) + " generators, more than the 2^" +
-                     std::to_string(max_key_column_vars) + " this tool accepts");
+                     std::to_string(max_column_vars) + " this tool accepts for " + std::string(backend_name(*backend)));
     }
     file.key_column_vars = *column_vars;
     auto architecture = read_architecture(in);
@@ -157,9 +173,13 @@ Result<CommitmentFile> decode_commitment(std::span<const std::uint8_t> bytes) {
     file.architecture = std::move(*architecture);
     auto commitment_bytes = read_blob(in, "model commitment");
     if (!commitment_bytes) return commitment_bytes.error();
-    auto commitment = zk::ModelCommitment<Pcs>::deserialize(*commitment_bytes);
-    if (!commitment) return commitment.error();
-    file.commitment = std::move(*commitment);
+    auto decoded = with_backend(*backend, [&]<class B>(B) -> Status {
+      auto commitment = zk::ModelCommitment<typename B::Pcs>::deserialize(*commitment_bytes);
+      if (!commitment) return commitment.error();
+      file.commitment = std::move(*commitment);
+      return {};
+    });
+    if (!decoded) return decoded.error();
     if (auto end = in.expect_end("commitment"); !end) return end.error();
     return file;
   }());
@@ -171,41 +191,16 @@ Sha256::Digest commitment_digest(const CommitmentFile& file) {
   return hash.finalize();
 }
 
-std::size_t published_key_column_vars(const CommitmentFile& published, const zk::ModelCircuit<Scalar>& one_sample) {
-  const std::size_t needed = take(key_column_vars(one_sample), "architecture");
-  if (published.key_column_vars != needed) {
-    throw Failure(ExitCode::bad_input, "commitment file: its key size field says 2^" +
-                                           std::to_string(published.key_column_vars) + " generators, its architecture needs 2^" +
-                                           std::to_string(needed));
-  }
-  return needed;
-}
-
-zk::ModelProverState<Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published) {
-  const auto mismatch = [](const std::string& why) {
-    return Failure(ExitCode::bad_input, "the secret file does not belong to this commitment: " + why);
-  };
-  if (secret.commitment_digest != commitment_digest(published)) throw mismatch("it was made for another commitment");
-  if (secret.model.architecture != published.architecture) throw mismatch("another architecture");
-  const auto circuit = take(zk::ModelCircuit<Scalar>::compile(published.architecture, 1), "architecture");
-  published_key_column_vars(published, circuit);
-  const auto& weights = published.commitment.weights;
-  if (weights.num_vars != circuit.weights_layout().num_vars() || weights.column_vars > published.key_column_vars ||
-      secret.opening.row_blinds.size() != weights.rows.size()) {
-    throw mismatch("its blinding factors do not fit the commitment's shape");
-  }
-  return {circuit.weights_integers(secret.model), secret.opening};
-}
-
 std::vector<std::uint8_t> encode(const SecretFile& file) {
   io::ByteWriter out;
+  out.write_u8(static_cast<std::uint8_t>(file.backend()));
   write_blob(out, file.model.architecture.serialize());
   for (const auto& layer : file.model.weights) {
     write_integers(out, layer.kernel);
     write_integers(out, layer.bias);
   }
-  out.write_u32(static_cast<std::uint32_t>(file.opening.row_blinds.size()));
-  for (const Scalar& blind : file.opening.row_blinds) out.write_field(blind);
+  with_backend(file.backend(), [&]<class B>(B) { B::write_randomness(out, std::get<typename B::Randomness>(file.randomness)); });
+  out.write_u64(file.proofs_made);
   out.write_bytes(file.commitment_digest);
   return frame(secret_kind, std::move(out).take());
 }
@@ -216,6 +211,8 @@ Result<SecretFile> decode_secret(std::span<const std::uint8_t> bytes) {
   return named(secret_kind, [&]() -> Result<SecretFile> {
     io::ByteReader in(*payload);
     SecretFile file;
+    auto backend = read_backend(in);
+    if (!backend) return backend.error();
     auto architecture = read_architecture(in);
     if (!architecture) return architecture.error();
     file.model.architecture = std::move(*architecture);
@@ -228,15 +225,16 @@ Result<SecretFile> decode_secret(std::span<const std::uint8_t> bytes) {
       file.model.weights.push_back({std::move(*kernel), std::move(*bias)});
     }
     if (auto valid = file.model.validate(); !valid) return valid.error();
-    auto blinds = in.read_u32("blinding factor count");
-    if (!blinds) return blinds.error();
-    if (*blinds > in.remaining() / Scalar::byte_size) return invalid("blinding factors: truncated");
-    file.opening.row_blinds.reserve(*blinds);
-    for (std::uint32_t i = 0; i < *blinds; ++i) {
-      auto blind = in.read_field<Scalar>("blinding factor");
-      if (!blind) return blind.error();
-      file.opening.row_blinds.push_back(*blind);
-    }
+    auto randomness = with_backend(*backend, [&]<class B>(B) -> Status {
+      auto read = B::read_randomness(in);
+      if (!read) return read.error();
+      file.randomness = std::move(*read);
+      return {};
+    });
+    if (!randomness) return randomness.error();
+    auto proofs = in.read_u64("proofs made");
+    if (!proofs) return proofs.error();
+    file.proofs_made = *proofs;
     auto digest = in.read_bytes(file.commitment_digest.size(), "commitment digest");
     if (!digest) return digest.error();
     std::copy(digest->begin(), digest->end(), file.commitment_digest.begin());

@@ -5,11 +5,14 @@
 //   magic (8 ASCII bytes naming the kind of file) || format version (u8) || payload length (u32)
 //   || payload
 // little-endian, as the library's own encodings (io/byte_stream.hpp). The payloads:
-//   commitment  key column variables (u32) || architecture (u32 length || nn::Architecture
+//   commitment  (version 2) backend (u8, backends.hpp) || key column variables (u32, 0 for a
+//               backend without a key) || architecture (u32 length || nn::Architecture
 //               encoding) || model commitment (u32 length || zk::ModelCommitment encoding)
-//   secret      architecture (as above) || per layer: kernel and bias (each u32 count || i64
-//               values) || row blinds of the commitment (u32 count || BN254 scalars) ||
-//               SHA-256 of the commitment file's payload the blinds belong to
+//   secret      (version 2) backend (u8) || architecture (as above) || per layer: kernel and
+//               bias (each u32 count || i64 values) || the commitment's randomness (bn254-hyrax:
+//               u32 count || BN254 scalars, the row blinds; goldilocks-hash: u32 count ||
+//               Goldilocks hiding coefficients, u32 count || 16-byte salts) || proofs made with
+//               it so far (u64) || SHA-256 of the commitment file's payload it belongs to
 //   statement   input (u32 count || i64 values) || output (the same) || predicted class (u32)
 //   accuracy statement
 //               sample count (u32, 1 to max_accuracy_samples) || per sample: u32 count || i64
@@ -27,6 +30,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <variant>
 #include <vector>
 
 #include <zkcnn/error.hpp>
@@ -36,25 +40,41 @@
 #include <zkcnn/zk/model_proof.hpp>
 #include <zkcnn/zk/sharded_accuracy.hpp>
 
+#include "backends.hpp"
 #include "cli.hpp"
 
 namespace zkcnn::cli {
 
 /// What `zkcnn commit` publishes: everything a verifier needs besides a statement and a proof.
 struct CommitmentFile {
-  /// The Hyrax key has 2^key_column_vars generators, derived from key_domain.
+  /// bn254-hyrax: the key has 2^key_column_vars generators, derived from its domain; 0 for
+  /// goldilocks-hash.
   std::size_t key_column_vars = 0;
   nn::Architecture architecture;
-  zk::ModelCommitment<Pcs> commitment;
+  /// The weights' commitment, in the backend's scheme (alternatives in Backend's order).
+  std::variant<zk::ModelCommitment<Bn254Hyrax::Pcs>, zk::ModelCommitment<GoldilocksHash::Pcs>> commitment;
+
+  Backend backend() const { return static_cast<Backend>(commitment.index() + 1); }
+  /// The commitment of backend B (which must be the file's).
+  template <class B>
+  const zk::ModelCommitment<typename B::Pcs>& commitment_of() const {
+    return std::get<zk::ModelCommitment<typename B::Pcs>>(commitment);
+  }
 };
 
 /// What `zkcnn commit` keeps for the model owner: the quantized model, and the commitment's
-/// blinding factors, so that every later proof is about the published commitment.
+/// randomness, so that every later proof is about the published commitment.
 struct SecretFile {
   nn::QuantizedModel model;
-  Pcs::Opening opening;
-  /// The commitment these blinds made (commitment_digest of its file).
+  /// In the commitment's backend (alternatives in Backend's order).
+  std::variant<Bn254Hyrax::Randomness, GoldilocksHash::Randomness> randomness;
+  /// Proofs made about the commitment so far: a goldilocks-hash commitment hides a fixed number
+  /// (GoldilocksHash::proof_budget), and `prove` counts them here before writing a proof.
+  std::uint64_t proofs_made = 0;
+  /// The commitment this randomness made (commitment_digest of its file).
   Sha256::Digest commitment_digest{};
+
+  Backend backend() const { return static_cast<Backend>(randomness.index() + 1); }
 };
 
 /// The public statement of a prediction proof: "the committed model maps input to output".
@@ -107,17 +127,6 @@ bool is_sharded_statement(std::span<const std::uint8_t> bytes);
 
 /// SHA-256 of a commitment file's canonical payload: what a secret file is tied to.
 Sha256::Digest commitment_digest(const CommitmentFile& file);
-
-/// The commitment file's key size, checked to be exactly what its architecture needs
-/// (`one_sample`: its circuit for one-sample prediction proofs): every proof binds the key it
-/// was made with, and a hostile file must not make a verifier derive a larger one. A bad-input
-/// failure otherwise.
-std::size_t published_key_column_vars(const CommitmentFile& published, const zk::ModelCircuit<Scalar>& one_sample);
-
-/// The owner's state for proofs about `published`, from a secret file that must belong to it
-/// (a mismatched opening would otherwise only show as a rejected proof, or make Hyrax throw);
-/// a bad-input failure otherwise.
-zk::ModelProverState<Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published);
 
 /// A whole file (at most 1 GiB).
 Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path);

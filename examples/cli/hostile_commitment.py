@@ -3,7 +3,8 @@
 
     hostile_commitment.py KIND SOURCE TARGET
 
-SOURCE is a real commitment file: its key size and model commitment are kept, its
+SOURCE is a real commitment file (format version 2): its backend, key size and model
+commitment are kept, its
 architecture is replaced by KIND, an architecture that would cost a verifier without limits
 minutes or gigabytes before rejecting anything:
     fft-padding   an FFT convolution with padding 2048, then average pooling
@@ -44,11 +45,11 @@ def main():
     kind, source, target = sys.argv[1:]
     data = open(source, "rb").read()
     header, payload = data[:13], data[13:]
-    key_size = payload[:4]
-    architecture_length = struct.unpack("<I", payload[4:8])[0]
-    commitment_blob = payload[8 + architecture_length:]
+    backend_and_key_size = payload[:5]
+    architecture_length = struct.unpack("<I", payload[5:9])[0]
+    commitment_blob = payload[9 + architecture_length:]
     hostile = KINDS[kind]
-    payload = key_size + u32(len(hostile)) + hostile + commitment_blob
+    payload = backend_and_key_size + u32(len(hostile)) + hostile + commitment_blob
     with open(target, "wb") as out:
         out.write(header[:9] + u32(len(payload)) + payload)
 

@@ -15,6 +15,7 @@
 #include "logits.hpp"
 #include "model_source.hpp"
 #include "onnx_import.hpp"
+#include "operations.hpp"
 
 namespace zkcnn::cli {
 
@@ -46,10 +47,12 @@ std::string shape_text(const nn::ActivationShape& shape) {
                     : fmt::format("{}x{}x{}", shape.channels, shape.height, shape.width);
 }
 
+/// The costs in backend B's circuit (its field sets the digits' width).
+template <class B>
 ModelCost model_cost(const nn::Architecture& architecture) {
   const auto shapes = take(architecture.shapes(), "architecture");
   const auto sizes = take(nn::QuantizedModel::weight_sizes(architecture), "architecture");
-  const auto circuit = take(zk::ModelCircuit<Scalar>::compile(architecture, 1), "architecture");
+  const auto circuit = take(B::Circuit::compile(architecture, 1), "architecture");
   ModelCost cost{{}, circuit.weights_layout().num_vars(), circuit.aux_layout().num_vars(), circuit.range_layout().digit_bits};
   for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
     const auto& in = shapes[i];
@@ -186,14 +189,24 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   arguments.require_one_of({"--model", "--commitment"});
   std::optional<CommitmentFile> published;
   nn::Architecture architecture;
+  Backend backend = Backend::bn254_hyrax;
   if (arguments.has("--model")) {
     architecture = import_model(arguments, output).architecture;
+    if (const auto name = arguments.optional("--backend")) {
+      const auto named = backend_named(*name);
+      if (!named) throw Failure(ExitCode::bad_input, "--backend: '" + *name + "' is none of " + backend_names());
+      backend = *named;
+    }
   } else {
     published = load(arguments.required("--commitment"), decode_commitment);
     architecture = published->architecture;
+    backend = published->backend();
   }
-  const ModelCost cost = model_cost(architecture);
-  const std::size_t column_vars = published ? published->key_column_vars : take(key_column_vars(architecture), "model");
+  const auto [cost, column_vars] = with_backend(backend, [&]<class B>(B) {
+    const std::size_t vars = published ? published->key_column_vars
+                                       : take(B::key_column_vars(take(B::Circuit::compile(architecture, 1), "model")), "model");
+    return std::pair{model_cost<B>(architecture), vars};
+  });
 
   LayerCost total;
   for (const auto& layer : cost.layers) {
@@ -225,7 +238,8 @@ ExitCode run(const Arguments& arguments, const Output& output) {
         .add("weight_polynomial_entries", std::size_t{1} << cost.weight_vars)
         .add("aux_polynomial_entries", std::size_t{1} << cost.aux_vars)
         .add("digit_bits", cost.digit_bits)
-        .add("key_generators", std::size_t{1} << column_vars);
+        .add("backend", backend_name(backend))
+        .add("key_generators", key_generators(column_vars));
     if (published) json.add("commitment_bytes", encode(*published).size());
     print_json(json);
     return ExitCode::success;
@@ -246,7 +260,14 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   output.line("               {} bits (the width the library chose for this model)", cost.digit_bits);
   output.line("committed weights: one polynomial of 2^{} entries; each proof commits 2^{} auxiliary entries",
               cost.weight_vars, cost.aux_vars);
-  output.line("commitment key:    2^{} generators (domain \"{}\")", column_vars, key_domain);
+  if (column_vars > 0) {
+    output.line("commitment:        {}, key of 2^{} generators (domain \"{}\")", backend_name(backend), column_vars,
+                Bn254Hyrax::key_domain);
+  } else {
+    const auto budget = published ? proof_budget(*published) : std::nullopt;
+    output.line("commitment:        {}, transparent (no key){}", backend_name(backend),
+                budget ? fmt::format(", hides {} proofs", *budget) : "");
+  }
   if (published) output.line("commitment file:   {} bytes", encode(*published).size());
   return ExitCode::success;
 }
@@ -269,7 +290,8 @@ Command inspect_command() {
       {{"--model", "M.onnx", "a trained model (ONNX)"},
        {"--commitment", "C", "a commitment file"},
        {"--statement", "T", "a prediction or accuracy statement file"},
-       {"--proof", "P", "the statement's proof"}},
+       {"--proof", "P", "the statement's proof"},
+       {"--backend", "B", "with --model: the costs in this commitment scheme's field (" + backend_names() + ")"}},
   };
   for (auto& option : quantization_options()) spec.options.push_back(std::move(option));
   return {std::move(spec), run};

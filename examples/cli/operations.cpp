@@ -7,6 +7,7 @@
 #include <memory>
 
 #include <zkcnn/random/os_rng.hpp>
+#include <zkcnn/zk/sharded_accuracy.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/prediction.hpp>
 
@@ -29,9 +30,66 @@ namespace {
 /// their index, so the larger key extends the commitment's, and the weights' commitment
 /// (made with fewer columns) opens under it unchanged. The key stays within
 /// max_key_column_vars, which also bounds what a hostile statement can make a verifier derive.
-std::size_t accuracy_key_column_vars(std::size_t published_key, const zk::ModelCircuit<Scalar>& batch_circuit,
+/// (A backend without a key, goldilocks-hash, says 0 throughout.)
+template <class B>
+std::size_t accuracy_key_column_vars(std::size_t published_key, const typename B::Circuit& batch_circuit,
                                      const std::string& what) {
-  return std::max(published_key, take(key_column_vars(batch_circuit), what));
+  return std::max(published_key, take(B::key_column_vars(batch_circuit), what));
+}
+
+/// The commitment file's key size, checked to be exactly what its architecture needs
+/// (`one_sample`: its circuit for one-sample prediction proofs): every proof binds the key it
+/// was made with, and a hostile file must not make a verifier derive a larger one. A bad-input
+/// failure otherwise.
+template <class B>
+std::size_t published_key_column_vars(const CommitmentFile& published, const typename B::Circuit& one_sample) {
+  const std::size_t needed = take(B::key_column_vars(one_sample), "architecture");
+  if (published.key_column_vars != needed) {
+    throw Failure(ExitCode::bad_input, "commitment file: its key size field says 2^" +
+                                           std::to_string(published.key_column_vars) + " generators, its architecture needs 2^" +
+                                           std::to_string(needed));
+  }
+  return needed;
+}
+
+/// The scheme at the published key (every proof but a larger accuracy batch's).
+template <class B>
+typename B::Pcs published_scheme(const CommitmentFile& published) {
+  return B::scheme(published.key_column_vars, 0);
+}
+
+/// The owner's state for proofs about `published`, from a secret file that must belong to it
+/// (a mismatched opening would otherwise only show as a rejected proof, or make the scheme
+/// throw); a bad-input failure otherwise.
+template <class B>
+zk::ModelProverState<typename B::Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published) {
+  const auto mismatch = [](const std::string& why) {
+    return Failure(ExitCode::bad_input, "the secret file does not belong to this commitment: " + why);
+  };
+  if (secret.backend() != published.backend()) throw mismatch("it was made for another backend");
+  if (secret.commitment_digest != commitment_digest(published)) throw mismatch("it was made for another commitment");
+  if (secret.model.architecture != published.architecture) throw mismatch("another architecture");
+  const auto circuit = take(B::Circuit::compile(published.architecture, 1), "architecture");
+  published_key_column_vars<B>(published, circuit);
+  std::vector<std::int64_t> weights = circuit.weights_integers(secret.model);
+  auto opening = B::reopen(published_scheme<B>(published), weights, circuit.weights_layout().num_vars(),
+                           published.commitment_of<B>().weights, std::get<typename B::Randomness>(secret.randomness));
+  if (!opening) throw mismatch(opening.error().message);
+  return {std::move(weights), std::move(*opening)};
+}
+
+/// Fails unless the commitment still hides `proofs` more proofs, then counts them in the secret
+/// (before they are made: a failed proof is counted too, which errs on the safe side).
+template <class B>
+void take_proofs(const CommitmentFile& published, SecretFile& secret, std::size_t proofs) {
+  const auto budget = B::proof_budget(published_scheme<B>(published), published.commitment_of<B>().weights);
+  if (budget && secret.proofs_made + proofs > *budget) {
+    throw Failure(ExitCode::bad_input,
+                  fmt::format("the commitment hides {} proofs ({} backend, `zkcnn commit --proofs`), {} made so far: {} "
+                              "more would reveal weights; commit again for more",
+                              *budget, backend_name(B::id), secret.proofs_made, proofs));
+  }
+  secret.proofs_made += proofs;
 }
 
 /// Fails (bad input, naming `what`) unless every sample is an input of the model and every
@@ -68,135 +126,175 @@ zk::ProverOptions with_progress(zk::ProverOptions options, ProgressBar& bar) {
 
 }  // namespace
 
-Committed commit(const nn::QuantizedModel& model, const Output& output) {
-  auto start = std::chrono::steady_clock::now();
-  const std::size_t column_vars = take(key_column_vars(model.architecture), "model");
-  output.progress("deriving the commitment key: 2^{} generators", column_vars);
-  const Pcs pcs = make_key(column_vars);
-  const double key_seconds = seconds_since(start);
 
-  output.progress("committing to the weights");
-  start = std::chrono::steady_clock::now();
-  OsRng rng;  // the blinding factors hide the weights: never a seeded generator
-  ProgressBar bar(output, "committing");
-  auto [commitment, state] = take(
-      zk::commit_model(pcs, model, rng, [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); }),
-      "commit");
-  const double commit_seconds = seconds_since(start);
+Committed commit(const nn::QuantizedModel& model, Backend backend, std::size_t proofs, const Output& output) {
+  return with_backend(backend, [&]<class B>(B) {
+    auto start = std::chrono::steady_clock::now();
+    const auto circuit = take(B::Circuit::compile(model.architecture, 1), "model");
+    const std::size_t column_vars = take(B::key_column_vars(circuit), "model");
+    if (column_vars > 0) output.progress("deriving the commitment key: 2^{} generators", column_vars);
+    const auto pcs = B::scheme(column_vars, proofs);
+    const double key_seconds = seconds_since(start);
 
-  CommitmentFile published{column_vars, model.architecture, std::move(commitment)};
-  SecretFile secret{model, std::move(state.opening), commitment_digest(published)};
-  return {std::move(published), std::move(secret), key_seconds, commit_seconds};
+    output.progress("committing to the weights ({})", backend_name(B::id));
+    start = std::chrono::steady_clock::now();
+    OsRng rng;  // the commitment's randomness hides the weights: never a seeded generator
+    ProgressBar bar(output, "committing");
+    auto [commitment, state] = take(
+        zk::commit_model(pcs, model, rng, [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); }),
+        "commit");
+    const double commit_seconds = seconds_since(start);
+
+    CommitmentFile published{column_vars, model.architecture, std::move(commitment)};
+    SecretFile secret{model, B::randomness(state.opening), 0, commitment_digest(published)};
+    return Committed{std::move(published), std::move(secret), key_seconds, commit_seconds};
+  });
 }
 
-ProvenPrediction prove_prediction(const CommitmentFile& published, const SecretFile& secret,
-                                  std::vector<std::int64_t> input, zk::ProverOptions options, const Output& output,
-                                  const std::string& input_hint) {
-  const auto state = prover_state(secret, published);
-  output.progress("deriving the commitment key: 2^{} generators", published.key_column_vars);
-  const Pcs pcs = make_key(published.key_column_vars);
-  output.progress("proving the prediction of {}", published.architecture.name);
-  const auto start = std::chrono::steady_clock::now();
-  OsRng rng;  // the proof's blinding factors: never a seeded generator
-  ProgressBar bar(output, "proving");
-  auto proven = zk::prove_prediction(pcs, secret.model, state, published.commitment, input, rng, with_progress(options, bar));
-  if (!proven) fail("prove", Error{proven.error().code, proven.error().message + input_hint});
-  const double seconds = seconds_since(start);
-  output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven->profile));
-  const std::size_t predicted_class = argmax(proven->output);
-  return {{std::move(input), std::move(proven->output), predicted_class}, std::move(proven->proof), proven->profile, seconds};
+std::optional<std::size_t> proof_budget(const CommitmentFile& published) {
+  return with_backend(published.backend(), [&]<class B>(B) {
+    return B::proof_budget(published_scheme<B>(published), published.commitment_of<B>().weights);
+  });
+}
+
+std::optional<std::size_t> proofs_left(const CommitmentFile& published, const SecretFile& secret) {
+  const auto budget = proof_budget(published);
+  if (!budget) return std::nullopt;
+  return *budget > secret.proofs_made ? *budget - secret.proofs_made : 0;
+}
+
+ProvenPrediction prove_prediction(const CommitmentFile& published, SecretFile& secret, std::vector<std::int64_t> input,
+                                  zk::ProverOptions options, const Output& output, const std::string& input_hint) {
+  return with_backend(published.backend(), [&]<class B>(B) {
+    const auto state = prover_state<B>(secret, published);
+    if (published.key_column_vars > 0) {
+      output.progress("deriving the commitment key: 2^{} generators", published.key_column_vars);
+    }
+    const auto pcs = published_scheme<B>(published);
+    take_proofs<B>(published, secret, 1);
+    output.progress("proving the prediction of {}", published.architecture.name);
+    const auto start = std::chrono::steady_clock::now();
+    OsRng rng;  // the proof's blinding factors: never a seeded generator
+    ProgressBar bar(output, "proving");
+    auto proven = zk::prove_prediction(pcs, secret.model, state, published.commitment_of<B>(), input, rng,
+                                       with_progress(options, bar));
+    if (!proven) fail("prove", Error{proven.error().code, proven.error().message + input_hint});
+    const double seconds = seconds_since(start);
+    output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven->profile));
+    const std::size_t predicted_class = argmax(proven->output);
+    return ProvenPrediction{
+        {std::move(input), std::move(proven->output), predicted_class}, std::move(proven->proof), proven->profile, seconds};
+  });
 }
 
 Verification verify_prediction(const CommitmentFile& published, const StatementFile& statement, const zk::ModelProof& proof,
-                         const zk::VerifierLimits& limits, const Output& output) {
-  // The architecture is the model owner's: its cost is checked before anything is compiled.
-  const auto circuit = verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, limits);
-  const std::size_t column_vars = published_key_column_vars(published, circuit);
-  output.progress("deriving the commitment key: 2^{} generators", column_vars);
-  const Pcs pcs = make_key(column_vars);
-  output.progress("verifying");
-  const auto start = std::chrono::steady_clock::now();
-  // The predicted class is a claim about the output: check it as part of the statement.
-  const std::size_t largest = argmax(statement.output);
-  Status verdict = statement.predicted_class == largest
-                       ? zk::verify_prediction(pcs, circuit, published.commitment, statement.input, statement.output, proof)
-                       : Status(make_error(Errc::verification_failed,
-                                           "the statement's predicted class " + std::to_string(statement.predicted_class) +
-                                               " is not its largest output (class " + std::to_string(largest) + ")"));
-  return {std::move(verdict), seconds_since(start), column_vars};
+                               const zk::VerifierLimits& limits, const Output& output) {
+  return with_backend(published.backend(), [&]<class B>(B) {
+    // The architecture is the model owner's: its cost is checked before anything is compiled.
+    const auto circuit =
+        verifier_circuit<typename B::Pcs::Challenge>(published.architecture, 1, zk::Conclusion::outputs, limits);
+    const std::size_t column_vars = published_key_column_vars<B>(published, circuit);
+    if (column_vars > 0) output.progress("deriving the commitment key: 2^{} generators", column_vars);
+    const auto pcs = published_scheme<B>(published);
+    output.progress("verifying");
+    const auto start = std::chrono::steady_clock::now();
+    // The predicted class is a claim about the output: check it as part of the statement.
+    const std::size_t largest = argmax(statement.output);
+    Status verdict =
+        statement.predicted_class == largest
+            ? zk::verify_prediction(pcs, circuit, published.commitment_of<B>(), statement.input, statement.output, proof)
+            : Status(make_error(Errc::verification_failed,
+                                "the statement's predicted class " + std::to_string(statement.predicted_class) +
+                                    " is not its largest output (class " + std::to_string(largest) + ")"));
+    return Verification{std::move(verdict), seconds_since(start), column_vars};
+  });
 }
 
-ProvenAccuracy prove_accuracy(const CommitmentFile& published, const SecretFile& secret, LabelledInputs inputs,
+ProvenAccuracy prove_accuracy(const CommitmentFile& published, SecretFile& secret, LabelledInputs inputs,
                               zk::ProverOptions options, const Output& output, const std::string& what) {
-  const auto state = prover_state(secret, published);
-  const nn::Architecture& architecture = published.architecture;
-  const std::size_t count = inputs.values.size();
-  if (count == 0 || count > max_accuracy_samples || inputs.labels.size() != count) {
-    throw Failure(ExitCode::bad_input, what + ": " + std::to_string(count) + " samples and " +
-                                           std::to_string(inputs.labels.size()) + " labels (1 to " +
-                                           std::to_string(max_accuracy_samples) + " labelled samples are proven)");
-  }
-  const std::size_t column_vars = accuracy_key_column_vars(
-      published.key_column_vars, take(zk::ModelCircuit<Scalar>::compile(architecture, count, zk::Conclusion::accuracy), what),
-      what);
+  return with_backend(published.backend(), [&]<class B>(B) {
+    const auto state = prover_state<B>(secret, published);
+    const nn::Architecture& architecture = published.architecture;
+    const std::size_t count = inputs.values.size();
+    if (count == 0 || count > max_accuracy_samples || inputs.labels.size() != count) {
+      throw Failure(ExitCode::bad_input, what + ": " + std::to_string(count) + " samples and " +
+                                             std::to_string(inputs.labels.size()) + " labels (1 to " +
+                                             std::to_string(max_accuracy_samples) + " labelled samples are proven)");
+    }
+    const std::size_t column_vars = accuracy_key_column_vars<B>(
+        published.key_column_vars, take(B::Circuit::compile(architecture, count, zk::Conclusion::accuracy), what), what);
 
-  output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, count);
-  const Pcs pcs = make_key(column_vars);
-  output.progress("proving the accuracy of {} on {} samples", architecture.name, count);
-  const auto start = std::chrono::steady_clock::now();
-  OsRng rng;  // the proof's blinding factors: never a seeded generator
-  ProgressBar bar(output, "proving");
-  auto proven = take(zk::prove_accuracy(pcs, secret.model, state, published.commitment,
-                                        std::span<const std::vector<std::int64_t>>(inputs.values),
-                                        std::span<const std::size_t>(inputs.labels), rng, with_progress(options, bar)),
-                     "prove");
-  const double seconds = seconds_since(start);
-  output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
-  return {{std::move(inputs.values), std::move(inputs.labels), proven.correct},
-          std::move(proven.proof),
-          proven.profile,
-          seconds,
-          column_vars};
+    if (column_vars > 0) output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, count);
+    const auto pcs = B::scheme(column_vars, 0);
+    take_proofs<B>(published, secret, 1);
+    output.progress("proving the accuracy of {} on {} samples", architecture.name, count);
+    const auto start = std::chrono::steady_clock::now();
+    OsRng rng;  // the proof's blinding factors: never a seeded generator
+    ProgressBar bar(output, "proving");
+    auto proven = take(zk::prove_accuracy(pcs, secret.model, state, published.commitment_of<B>(),
+                                          std::span<const std::vector<std::int64_t>>(inputs.values),
+                                          std::span<const std::size_t>(inputs.labels), rng, with_progress(options, bar)),
+                       "prove");
+    const double seconds = seconds_since(start);
+    output.progress("proved in {:.3f} s: {}", seconds, profile_text(proven.profile));
+    return ProvenAccuracy{{std::move(inputs.values), std::move(inputs.labels), proven.correct},
+                          std::move(proven.proof),
+                          proven.profile,
+                          seconds,
+                          column_vars};
+  });
 }
 
 Verification verify_accuracy(const CommitmentFile& published, const AccuracyStatementFile& statement,
-                       const zk::ModelProof& proof, const zk::VerifierLimits& limits, const Output& output,
-                       const std::string& what) {
+                             const zk::ModelProof& proof, const zk::VerifierLimits& limits, const Output& output,
+                             const std::string& what) {
   require_fits(statement, published.architecture, what);
-  const std::size_t samples = statement.samples.size();
-  // The architecture is the model owner's: its cost is checked before anything is compiled,
-  // for the commitment's own key (one sample) and for the batch.
-  const std::size_t published_key =
-      published_key_column_vars(published, verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, limits));
-  const auto circuit = verifier_circuit(published.architecture, samples, zk::Conclusion::accuracy, limits);
-  const std::size_t column_vars = accuracy_key_column_vars(published_key, circuit, what);
+  return with_backend(published.backend(), [&]<class B>(B) {
+    using Challenge = typename B::Pcs::Challenge;
+    const std::size_t samples = statement.samples.size();
+    // The architecture is the model owner's: its cost is checked before anything is compiled,
+    // for the commitment's own key (one sample) and for the batch.
+    const std::size_t published_key = published_key_column_vars<B>(
+        published, verifier_circuit<Challenge>(published.architecture, 1, zk::Conclusion::outputs, limits));
+    const auto circuit = verifier_circuit<Challenge>(published.architecture, samples, zk::Conclusion::accuracy, limits);
+    const std::size_t column_vars = accuracy_key_column_vars<B>(published_key, circuit, what);
 
-  output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, samples);
-  const Pcs pcs = make_key(column_vars);
-  output.progress("verifying");
-  const auto start = std::chrono::steady_clock::now();
-  Status verdict = zk::verify_accuracy(pcs, circuit, published.commitment,
-                                       std::span<const std::vector<std::int64_t>>(statement.samples),
-                                       std::span<const std::size_t>(statement.labels), statement.correct, proof);
-  return {std::move(verdict), seconds_since(start), column_vars};
+    if (column_vars > 0) {
+      output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, samples);
+    }
+    const auto pcs = B::scheme(column_vars, 0);
+    output.progress("verifying");
+    const auto start = std::chrono::steady_clock::now();
+    Status verdict = zk::verify_accuracy(pcs, circuit, published.commitment_of<B>(),
+                                         std::span<const std::vector<std::int64_t>>(statement.samples),
+                                         std::span<const std::size_t>(statement.labels), statement.correct, proof);
+    return Verification{std::move(verdict), seconds_since(start), column_vars};
+  });
 }
 
 namespace {
 
 /// The memory estimate of shard_size_for, per sample.
+template <class B>
 std::size_t estimated_bytes_per_sample(const nn::Architecture& architecture) {
-  const auto one = take(zk::ModelCircuit<Scalar>::compile(architecture, 1, zk::Conclusion::accuracy), "model");
+  const auto one = take(B::Circuit::compile(architecture, 1, zk::Conclusion::accuracy), "model");
   return std::size_t{256} << one.aux_layout().num_vars();
 }
 
 }  // namespace
 
-std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t memory_budget) {
-  std::size_t size =
-      std::clamp<std::size_t>(memory_budget / estimated_bytes_per_sample(architecture), 1, default_max_shard_samples);
-  // The key grows with the shard: halve it until the key fits.
-  while (size > 1 && !key_column_vars(architecture, size, zk::Conclusion::accuracy)) size /= 2;
-  return size;
+std::size_t shard_size_for(const nn::Architecture& architecture, Backend backend, std::size_t memory_budget) {
+  return with_backend(backend, [&]<class B>(B) {
+    std::size_t size =
+        std::clamp<std::size_t>(memory_budget / estimated_bytes_per_sample<B>(architecture), 1, default_max_shard_samples);
+    // The key grows with the shard: halve it until the key fits.
+    const auto fits = [&](std::size_t samples) {
+      auto circuit = B::Circuit::compile(architecture, samples, zk::Conclusion::accuracy);
+      return circuit && B::key_column_vars(*circuit);
+    };
+    while (size > 1 && !fits(size)) size /= 2;
+    return size;
+  });
 }
 
 namespace {
@@ -205,92 +303,121 @@ namespace {
 /// accuracy_key_column_vars over `circuit_for(count)`. Each key size is derived once (shards of
 /// neighbouring sizes, 127 and 126 samples, share one); `largest`, if given, hears of the
 /// largest asked for.
-zk::KeyForShard<Pcs> shard_keys(std::size_t published_key,
-                                std::function<Result<zk::ModelCircuit<Scalar>>(std::size_t)> circuit_for,
-                                const Output& output, std::size_t* largest = nullptr) {
+template <class B>
+zk::KeyForShard<typename B::Pcs> shard_keys(
+    std::size_t published_key, std::function<Result<typename B::Circuit>(std::size_t)> circuit_for, const Output& output,
+    std::size_t* largest = nullptr) {
+  using Pcs = typename B::Pcs;
   auto derived = std::make_shared<std::map<std::size_t, Pcs>>();
   return [=, &output](std::size_t count) -> Result<Pcs> {
     auto circuit = circuit_for(count);
     if (!circuit) return circuit.error();
-    auto column_vars = key_column_vars(*circuit);
+    auto column_vars = B::key_column_vars(*circuit);
     if (!column_vars) return column_vars.error();
     const std::size_t key = std::max(published_key, *column_vars);
     if (largest) *largest = std::max(*largest, key);
     auto found = derived->find(key);
     if (found == derived->end()) {
-      output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)", key, count);
-      found = derived->emplace(key, make_key(key)).first;
+      if (key > 0) output.progress("deriving the commitment key: 2^{} generators (for shards of {} samples)", key, count);
+      found = derived->emplace(key, B::scheme(key, 0)).first;
     }
     return found->second;
   };
 }
 
-}  // namespace
-
-zk::KeyForShard<Pcs> shard_prover_keys(const CommitmentFile& published, const Output& output) {
-  return shard_keys(
+template <class B>
+zk::KeyForShard<typename B::Pcs> shard_prover_keys(const CommitmentFile& published, const Output& output) {
+  return shard_keys<B>(
       published.key_column_vars,
-      [&published](std::size_t count) {
-        return zk::ModelCircuit<Scalar>::compile(published.architecture, count, zk::Conclusion::accuracy);
-      },
+      [&published](std::size_t count) { return B::Circuit::compile(published.architecture, count, zk::Conclusion::accuracy); },
       output);
 }
 
-ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret,
-                                      const zk::SampleSource& source, std::size_t samples, std::size_t shard_size,
-                                      std::size_t memory_budget, zk::ProverOptions options, const Output& output) {
-  const auto state = prover_state(secret, published);
-  const nn::Architecture& architecture = published.architecture;
-  const zk::KeyForShard<Pcs> key_for = shard_prover_keys(published, output);
-  const std::size_t shards = zk::plan_shards(samples, shard_size).size();
-  output.progress("proving the accuracy of {} on {} samples in {} shard{} of at most {}", architecture.name, samples,
-                  shards, shards == 1 ? "" : "s", shard_size);
-  // One shard per thread at a time, as many as the memory budget holds, each proof on its own
-  // thread: whole proofs side by side scale better than one proof's parallel loops (two of
-  // LeNet-5's shards at once on 2 cores: a quarter faster). The threads left over go to the
-  // proofs' own loops.
-  const std::size_t threads = zkcnn::detail::default_thread_count();
-  const std::size_t workers = std::clamp<std::size_t>(
-      memory_budget / (estimated_bytes_per_sample(architecture) * shard_size), 1, std::min(threads, shards));
-  zkcnn::set_thread_count(std::max<std::size_t>(1, threads / workers));
-  struct RestoreThreads {
-    ~RestoreThreads() { zkcnn::set_thread_count(0); }
-  } restore;
-  if (workers > 1) output.progress("{} shards at a time", workers);
-  const auto start = std::chrono::steady_clock::now();
-  ProgressBar bar(output, "proving");
-  std::size_t proven_samples = 0;
-  auto proven = take(zk::prove_accuracy_in_shards(
-                         key_for, secret.model, state, published.commitment, source, samples, shard_size,
-                         [] { return OsRng{}; },  // the proofs' blinding factors: never a seeded generator
-                         workers, options,
-                         [&](const zk::ShardSummary& shard, const zk::AccuracyProof<Pcs>&) {
-                           bar.update(proven_samples += shard.count, samples);
-                         }),
-                     "prove");
-  return {std::move(proven.first), std::move(proven.second), seconds_since(start)};
+}  // namespace
+
+ShardProver shard_prover(const CommitmentFile& published, const SecretFile& secret, zk::ProverOptions options,
+                         const Output& output) {
+  return with_backend(published.backend(), [&]<class B>(B) -> ShardProver {
+    using Pcs = typename B::Pcs;
+    auto state = std::make_shared<const zk::ModelProverState<Pcs>>(prover_state<B>(secret, published));
+    return [state, key_for = shard_prover_keys<B>(published, output), &published, &secret, options](
+               const zk::LabelledBatch& batch, std::string_view what) {
+      OsRng rng;  // the proof's blinding factors: never a seeded generator
+      const Pcs key = take(key_for(batch.samples.size()), std::string(what));
+      auto result = take(zk::prove_accuracy(key, secret.model, *state, published.commitment_of<B>(),
+                                            std::span<const std::vector<std::int64_t>>(batch.samples),
+                                            std::span<const std::size_t>(batch.labels), rng, options),
+                         std::string(what));
+      return ShardProof{result.correct, std::move(result.proof)};
+    };
+  });
+}
+
+void count_proofs(const CommitmentFile& published, SecretFile& secret, std::size_t proofs) {
+  with_backend(published.backend(), [&]<class B>(B) { take_proofs<B>(published, secret, proofs); });
+}
+
+ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, SecretFile& secret, const zk::SampleSource& source,
+                                      std::size_t samples, std::size_t shard_size, std::size_t memory_budget,
+                                      zk::ProverOptions options, const Output& output) {
+  return with_backend(published.backend(), [&]<class B>(B) {
+    const auto state = prover_state<B>(secret, published);
+    const nn::Architecture& architecture = published.architecture;
+    const auto key_for = shard_prover_keys<B>(published, output);
+    const std::size_t shards = zk::plan_shards(samples, shard_size).size();
+    take_proofs<B>(published, secret, shards);
+    output.progress("proving the accuracy of {} on {} samples in {} shard{} of at most {}", architecture.name, samples,
+                    shards, shards == 1 ? "" : "s", shard_size);
+    // One shard per thread at a time, as many as the memory budget holds, each proof on its own
+    // thread: whole proofs side by side scale better than one proof's parallel loops (two of
+    // LeNet-5's shards at once on 2 cores: a quarter faster). The threads left over go to the
+    // proofs' own loops.
+    const std::size_t threads = zkcnn::detail::default_thread_count();
+    const std::size_t workers = std::clamp<std::size_t>(
+        memory_budget / (estimated_bytes_per_sample<B>(architecture) * shard_size), 1, std::min(threads, shards));
+    zkcnn::set_thread_count(std::max<std::size_t>(1, threads / workers));
+    struct RestoreThreads {
+      ~RestoreThreads() { zkcnn::set_thread_count(0); }
+    } restore;
+    if (workers > 1) output.progress("{} shards at a time", workers);
+    const auto start = std::chrono::steady_clock::now();
+    ProgressBar bar(output, "proving");
+    std::size_t proven_samples = 0;
+    auto proven = take(zk::prove_accuracy_in_shards(
+                           key_for, secret.model, state, published.commitment_of<B>(), source, samples, shard_size,
+                           [] { return OsRng{}; },  // the proofs' blinding factors: never a seeded generator
+                           workers, options,
+                           [&](const zk::ShardSummary& shard, const auto&) {
+                             bar.update(proven_samples += shard.count, samples);
+                           }),
+                       "prove");
+    return ProvenShards{std::move(proven.first), std::move(proven.second), seconds_since(start)};
+  });
 }
 
 Verification verify_accuracy_in_shards(const CommitmentFile& published, const zk::ShardedAccuracyStatement& statement,
                                        const zk::ShardedAccuracyProof& proof, const zk::SampleSource& source,
                                        const zk::VerifierLimits& limits, const Output& output) {
-  // The architecture is the model owner's: its cost is checked before anything is compiled.
-  const std::size_t published_key =
-      published_key_column_vars(published, verifier_circuit(published.architecture, 1, zk::Conclusion::outputs, limits));
-  std::size_t largest_key = published_key;
-  const zk::KeyForShard<Pcs> key_for = shard_keys(
-      published_key,
-      [&published, &limits](std::size_t count) {
-        return zk::compile_for_verifier<Scalar>(published.architecture, count, zk::Conclusion::accuracy, limits);
-      },
-      output, &largest_key);
-  output.progress("verifying {} shards", statement.shards.size());
-  const auto start = std::chrono::steady_clock::now();
-  Status verdict = zk::verify_accuracy_in_shards(key_for, published.architecture, published.commitment, source, statement,
-                                                 proof, max_shard_samples, limits);
-  // A shard the verifier refuses to compile is bad input, as for one accuracy proof.
-  if (!verdict && verdict.error().code == Errc::resource_limit) fail("the sharded statement", verdict.error());
-  return {std::move(verdict), seconds_since(start), largest_key};
+  return with_backend(published.backend(), [&]<class B>(B) {
+    using Challenge = typename B::Pcs::Challenge;
+    // The architecture is the model owner's: its cost is checked before anything is compiled.
+    const std::size_t published_key = published_key_column_vars<B>(
+        published, verifier_circuit<Challenge>(published.architecture, 1, zk::Conclusion::outputs, limits));
+    std::size_t largest_key = published_key;
+    const auto key_for = shard_keys<B>(
+        published_key,
+        [&published, &limits](std::size_t count) {
+          return zk::compile_for_verifier<Challenge>(published.architecture, count, zk::Conclusion::accuracy, limits);
+        },
+        output, &largest_key);
+    output.progress("verifying {} shards", statement.shards.size());
+    const auto start = std::chrono::steady_clock::now();
+    Status verdict = zk::verify_accuracy_in_shards(key_for, published.architecture, published.commitment_of<B>(), source,
+                                                   statement, proof, max_shard_samples, limits);
+    // A shard the verifier refuses to compile is bad input, as for one accuracy proof.
+    if (!verdict && verdict.error().code == Errc::resource_limit) fail("the sharded statement", verdict.error());
+    return Verification{std::move(verdict), seconds_since(start), largest_key};
+  });
 }
 
 }  // namespace zkcnn::cli

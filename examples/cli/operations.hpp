@@ -1,17 +1,21 @@
 #pragma once
 // What the tool does, apart from its command line: commit to a model, prove and verify a
-// prediction or an accuracy, with the tool's commitment scheme and key sizes. The subcommands
+// prediction or an accuracy, in the commitment's backend (backends.hpp) with its key sizes. The subcommands
 // call these with what their options say; the Python module (examples/python) calls them with
 // what its caller passes. Each throws a Failure for bad input, as the subcommands do; a
 // verifier's rejection is a Status, not a Failure.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zkcnn/error.hpp>
 #include <zkcnn/zk/model_proof.hpp>
+#include <zkcnn/zk/sharded_accuracy.hpp>
 #include <zkcnn/zk/verifier_cost.hpp>
 
 #include "cli.hpp"
@@ -28,8 +32,20 @@ struct Committed {
   double commit_seconds = 0;
 };
 
-/// Commits to `model` with fresh blinding factors from the operating system.
-Committed commit(const nn::QuantizedModel& model, const Output& output);
+/// Commits to `model` in `backend` with fresh randomness from the operating system; a
+/// goldilocks-hash commitment hides `proofs` proofs (GoldilocksHash::proof_budget).
+Committed commit(const nn::QuantizedModel& model, Backend backend, std::size_t proofs, const Output& output);
+
+/// The proofs the commitment hides in all; nothing when unlimited.
+std::optional<std::size_t> proof_budget(const CommitmentFile& published);
+
+/// The proofs the commitment still hides, by the secret's count; nothing when unlimited.
+std::optional<std::size_t> proofs_left(const CommitmentFile& published, const SecretFile& secret);
+
+/// Counts `proofs` more proofs in the secret: a bad-input failure when the commitment does not
+/// hide that many more. Every prover below counts its own; whoever writes proofs writes the
+/// secret file (as the subcommands do) before them when the backend counts (proofs_left).
+void count_proofs(const CommitmentFile& published, SecretFile& secret, std::size_t proofs);
 
 struct ProvenPrediction {
   StatementFile statement;
@@ -39,9 +55,10 @@ struct ProvenPrediction {
 };
 
 /// Proves what the model of `secret`, committed to in `published`, outputs on `input` (at the
-/// architecture's input scale). `input_hint` is appended to a failure of the proof itself (an
-/// input at the wrong scale shows only as a layer's overflow).
-ProvenPrediction prove_prediction(const CommitmentFile& published, const SecretFile& secret,
+/// architecture's input scale), and counts the proof in the secret. `input_hint` is appended
+/// to a failure of the proof itself (an input at the wrong scale shows only as a layer's
+/// overflow).
+ProvenPrediction prove_prediction(const CommitmentFile& published, SecretFile& secret,
                                   std::vector<std::int64_t> input, zk::ProverOptions options, const Output& output,
                                   const std::string& input_hint = "");
 
@@ -70,9 +87,9 @@ struct ProvenAccuracy {
 };
 
 /// Proves how many of `inputs` (1 to max_accuracy_samples, at the input scale) the model of
-/// `secret`, committed to in `published`, classifies as labelled; `what` names the inputs in
-/// failures.
-ProvenAccuracy prove_accuracy(const CommitmentFile& published, const SecretFile& secret, LabelledInputs inputs,
+/// `secret`, committed to in `published`, classifies as labelled, and counts the proof in the
+/// secret; `what` names the inputs in failures.
+ProvenAccuracy prove_accuracy(const CommitmentFile& published, SecretFile& secret, LabelledInputs inputs,
                               zk::ProverOptions options, const Output& output, const std::string& what);
 
 /// Accepts, or says why `proof` does not show `statement` for the model committed to in
@@ -94,14 +111,25 @@ inline constexpr std::size_t default_memory_budget = std::size_t{8} << 30;
 inline constexpr std::size_t default_max_shard_samples = 128;
 
 /// The largest shard, up to default_max_shard_samples, whose proof fits `memory_budget` bytes by
-/// the estimate below and whose key stays within max_key_column_vars. The estimate, 256 bytes
-/// per auxiliary-witness entry of a one-sample proof per sample, is measured: LeNet-5's 2^16
-/// entries per sample take 11.5 MB of peak memory per sample in batches of 50 to 200.
-std::size_t shard_size_for(const nn::Architecture& architecture, std::size_t memory_budget);
+/// the estimate below and whose key stays within the backend's largest. The estimate, 256
+/// bytes per auxiliary-witness entry of a one-sample proof per sample, is measured: LeNet-5's
+/// 2^16 entries per sample take 11.5 MB of peak memory per sample in batches of 50 to 200.
+std::size_t shard_size_for(const nn::Architecture& architecture, Backend backend, std::size_t memory_budget);
 
-/// The keys of an accuracy proof's shards (accuracy_key_column_vars in operations.cpp), for
-/// provers; `published` and `output` must outlive it.
-zk::KeyForShard<Pcs> shard_prover_keys(const CommitmentFile& published, const Output& output);
+/// One shard's accuracy proof.
+struct ShardProof {
+  std::size_t correct = 0;
+  zk::ModelProof proof;
+};
+
+/// Proves a shard's batch (`what` names it in failures), each a proof against the commitment
+/// with a key of its size (accuracy_key_column_vars in operations.cpp): what an MPI rank does.
+using ShardProver = std::function<ShardProof(const zk::LabelledBatch& batch, std::string_view what)>;
+
+/// The shard prover of the model of `secret`, which must belong to `published`; the three
+/// arguments must outlive it. It does not count its proofs: its caller does (count_proofs).
+ShardProver shard_prover(const CommitmentFile& published, const SecretFile& secret, zk::ProverOptions options,
+                         const Output& output);
 
 struct ProvenShards {
   zk::ShardedAccuracyStatement statement;
@@ -111,8 +139,9 @@ struct ProvenShards {
 
 /// Proves the accuracy of the model of `secret`, committed to in `published`, on samples
 /// 0..samples-1 of `source` in shards of at most `shard_size`: as many shards at a time as there
-/// are threads and `memory_budget` holds by shard_size_for's estimate.
-ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret,
+/// are threads and `memory_budget` holds by shard_size_for's estimate. Counts the shards'
+/// proofs in the secret.
+ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, SecretFile& secret,
                                       const zk::SampleSource& source, std::size_t samples, std::size_t shard_size,
                                       std::size_t memory_budget, zk::ProverOptions options, const Output& output);
 

@@ -18,7 +18,7 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const std::string statement_path = arguments.required("--out-statement");
   require_distinct_outputs(proof_path, statement_path);
   const auto published = load(arguments.required("--commitment"), decode_commitment);
-  const auto secret = load(arguments.required("--secret"), decode_secret);
+  auto secret = load(arguments.required("--secret"), decode_secret);
   const nn::Architecture& architecture = published.architecture;
   const ModelInput input =
       arguments.has("--image")
@@ -38,6 +38,7 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const StatementFile& statement = proven.statement;
   const double seconds = proven.seconds;
   const auto proof_bytes = encode(proven.proof);
+  save_proof_count(arguments, published, secret);
   if (auto ok = write_file(statement_path, encode(statement), Visibility::shared); !ok) fail("--out-statement", ok.error());
   if (auto ok = write_file(proof_path, proof_bytes, Visibility::shared); !ok) fail("--out-proof", ok.error());
 

@@ -24,8 +24,6 @@
 #include <vector>
 
 #include <zkcnn/process/memory.hpp>
-#include <zkcnn/random/os_rng.hpp>
-#include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/sharded_accuracy.hpp>
 
 #include "arguments.hpp"
@@ -63,21 +61,16 @@ CommandSpec command_spec() {
 std::vector<ProvenShard> prove_my_shards(const Arguments& arguments, const Output& output, const CommitmentFile& published,
                                          const SecretFile& secret, const LabelledData& data,
                                          const std::vector<zk::ShardSummary>& plan, int rank, int ranks) {
-  const auto state = prover_state(secret, published);
-  // Each key size is derived once (shard_prover_keys keeps them).
-  const zk::KeyForShard<Pcs> key_for = shard_prover_keys(published, output);
+  // Each key size is derived once (the shard prover keeps them).
+  const ShardProver prove = shard_prover(published, secret, prover_options(arguments), output);
   const zk::SampleSource source = source_of(data.inputs);
-  OsRng rng;  // the proofs' blinding factors: never a seeded generator
   std::vector<ProvenShard> proven;
   for (std::size_t i = static_cast<std::size_t>(rank); i < plan.size(); i += static_cast<std::size_t>(ranks)) {
     const zk::ShardSummary& shard = plan[i];
-    const Pcs key = take(key_for(shard.count), "key");
-    const auto batch = take(source(shard.first, shard.count), "shard " + std::to_string(i));
+    const std::string what = "shard " + std::to_string(i);
+    const auto batch = take(source(shard.first, shard.count), what);
     const auto start = std::chrono::steady_clock::now();
-    auto result = take(zk::prove_accuracy(key, secret.model, state, published.commitment,
-                                          std::span<const std::vector<std::int64_t>>(batch.samples),
-                                          std::span<const std::size_t>(batch.labels), rng, prover_options(arguments)),
-                       "shard " + std::to_string(i));
+    ShardProof result = prove(batch, what);
     fmt::print(stderr, "rank {}: shard {} (samples {} to {}): {} of {} classified as labelled, proved in {:.2f} s\n", rank,
                i, shard.first, shard.first + shard.count - 1, result.correct, shard.count, seconds_since(start));
     proven.push_back({i, result.correct, encode(result.proof)});
@@ -131,6 +124,7 @@ int run(int argc, char** argv, int rank, int ranks) {
   ExitCode code = ExitCode::success;
   std::optional<Arguments> arguments;
   std::optional<CommitmentFile> published;
+  std::optional<SecretFile> secret;
   std::optional<LabelledData> data;
   std::vector<zk::ShardSummary> plan;
   std::size_t shard_size = 0;
@@ -146,13 +140,15 @@ int run(int argc, char** argv, int rank, int ranks) {
     const Output output(rank != 0 || arguments->has("--quiet"), arguments->has("--json"));
     require_distinct_outputs(arguments->required("--out-proof"), arguments->required("--out-statement"));
     published = load(arguments->required("--commitment"), decode_commitment);
-    const auto secret = load(arguments->required("--secret"), decode_secret);
+    secret = load(arguments->required("--secret"), decode_secret);
     data = read_data(*arguments, published->architecture, output);
-    shard_size = shard_size_option(*arguments, published->architecture);
+    shard_size = shard_size_option(*arguments, *published);
     plan = zk::plan_shards(data->inputs.values.size(), shard_size);
+    // Every rank refuses a plan beyond the commitment's proofs; rank 0 writes the count.
+    count_proofs(*published, *secret, plan.size());
     output.progress("proving {} samples in {} shards of at most {} on {} ranks", data->inputs.values.size(), plan.size(),
                     shard_size, ranks);
-    proven = prove_my_shards(*arguments, output, *published, secret, *data, plan, rank, ranks);
+    proven = prove_my_shards(*arguments, output, *published, *secret, *data, plan, rank, ranks);
   } catch (const Failure& failure) {
     error = failure.what(), code = failure.code();
   } catch (const std::exception& exception) {
@@ -184,6 +180,7 @@ int run(int argc, char** argv, int rank, int ranks) {
     for (const zk::ShardSummary& shard : plan) digest.absorb(take(source(shard.first, shard.count), "data"));
     shards.statement.dataset_digest = digest.finalize();
     shards.seconds = seconds_since(start);
+    save_proof_count(*arguments, *published, *secret);
     return static_cast<int>(write_sharded_accuracy(*arguments, output, *published, *data, shards, shard_size));
   } catch (const Failure& failure) {
     fmt::print(stderr, "zkcnn-mpi accuracy-prove: {}\n", failure.what());

@@ -227,5 +227,24 @@ def test_a_three_channel_model_commits_and_proves_from_npy_files(tmp_path):
     assert not zkcnn.verify(commitment, tool_statement, zkcnn.Proof.load(files["P"]))
 
 
+def test_the_hash_based_backend_counts_the_proofs_its_commitment_hides(committed, test_images, tmp_path):
+    model, bn254_commitment, _ = committed
+    images, labels = test_images
+    commitment, secret = zkcnn.commit(model, backend="goldilocks-hash", proofs=2)
+    assert commitment.backend == "goldilocks-hash" and bn254_commitment.backend == "bn254-hyrax"
+    assert commitment.proof_budget == 2 and bn254_commitment.proof_budget is None
+    prediction = zkcnn.prove(secret, commitment, images[0])
+    assert zkcnn.verify(commitment, prediction.statement, prediction.proof)
+    assert not zkcnn.verify(bn254_commitment, prediction.statement, prediction.proof)
+    assert (secret.proofs_made, secret.proofs_left(commitment)) == (1, 1)
+    secret.save(tmp_path / "model.secret")
+    accuracy = zkcnn.prove_accuracy(secret, commitment, images, labels)
+    assert zkcnn.verify_accuracy(commitment, accuracy.statement, accuracy.proof)
+    with pytest.raises(zkcnn.Error, match="the commitment hides 2 proofs"):
+        zkcnn.prove(secret, commitment, images[1])
+    # A saved secret keeps its count.
+    assert zkcnn.Secret.load(tmp_path / "model.secret").proofs_made == 1
+
+
 def test_the_allocator_setting_is_taken_where_the_c_library_is_glibc():
     assert zkcnn.reuse_freed_memory() == (platform.libc_ver()[0] == "glibc")

@@ -249,6 +249,10 @@ PYBIND11_MODULE(zkcnn, m) {
       .def_property_readonly("digest",
                              [](const cli::CommitmentFile& c) { return cli::hex_text(cli::commitment_digest(c)); },
                              "SHA-256 of the commitment file's payload, hexadecimal")
+      .def_property_readonly("backend", [](const cli::CommitmentFile& c) { return std::string(cli::backend_name(c.backend())); },
+                             "the commitment scheme: 'bn254-hyrax' or 'goldilocks-hash'")
+      .def_property_readonly("proof_budget", [](const cli::CommitmentFile& c) { return cli::proof_budget(c); },
+                             "the proofs the commitment hides in all; None when unlimited")
       .def("logits",
            [](const cli::CommitmentFile& c, const cli::StatementFile& statement) {
              return to_numpy(cli::logits(c.architecture, statement.output).values());
@@ -257,9 +261,14 @@ PYBIND11_MODULE(zkcnn, m) {
   def_file(commitment, cli::decode_commitment, "commitment", cli::Visibility::shared);
 
   py::class_<cli::SecretFile> secret(m, "Secret",
-                                     "The model owner's secret: the quantized model and the commitment's blinding factors "
-                                     "(a `zkcnn commit` secret file). Keep it private.");
-  secret.def_property_readonly("model", [](const cli::SecretFile& s) { return s.model; });
+                                     "The model owner's secret: the quantized model, the commitment's randomness and the "
+                                     "proofs made so far (a `zkcnn commit` secret file). Keep it private.");
+  secret.def_property_readonly("model", [](const cli::SecretFile& s) { return s.model; })
+      .def_readonly("proofs_made", &cli::SecretFile::proofs_made, "the proofs made with this secret so far")
+      .def(
+          "proofs_left",
+          [](const cli::SecretFile& s, const cli::CommitmentFile& c) { return cli::proofs_left(c, s); },
+          py::arg("commitment"), "the proofs the commitment still hides; None when unlimited");
   def_file(secret, cli::decode_secret, "secret", cli::Visibility::owner_only);
 
   py::class_<cli::StatementFile> statement(m, "Statement",
@@ -370,13 +379,22 @@ PYBIND11_MODULE(zkcnn, m) {
 
   m.def(
       "commit",
-      [](const nn::QuantizedModel& model, bool progress) {
+      [](const nn::QuantizedModel& model, const std::string& backend, std::size_t proofs, bool progress) {
+        const auto named = cli::backend_named(backend);
+        if (!named) {
+          throw Failure(ExitCode::bad_input, "backend: '" + backend + "' is none of " + cli::backend_names());
+        }
+        if (proofs == 0 || proofs > cli::GoldilocksHash::max_proofs) {
+          throw Failure(ExitCode::bad_input, "proofs: expected 1 to " + std::to_string(cli::GoldilocksHash::max_proofs));
+        }
         py::gil_scoped_release release;
-        auto committed = cli::commit(model, output_for(progress));
+        auto committed = cli::commit(model, *named, proofs, output_for(progress));
         return std::pair{std::move(committed.commitment), std::move(committed.secret)};
       },
-      py::arg("model"), py::arg("progress") = false,
-      "Commits to the model's weights with fresh blinding factors; returns (Commitment, Secret).");
+      py::arg("model"), py::arg("backend") = "bn254-hyrax", py::arg("proofs") = cli::GoldilocksHash::default_proofs,
+      py::arg("progress") = false,
+      "Commits to the model's weights with fresh randomness in the backend's scheme ('bn254-hyrax' or "
+      "'goldilocks-hash'; the latter hides `proofs` proofs); returns (Commitment, Secret).");
 
   m.def(
       "quantize_input",
@@ -396,8 +414,8 @@ PYBIND11_MODULE(zkcnn, m) {
 
   m.def(
       "prove",
-      [](const cli::SecretFile& secret, const cli::CommitmentFile& commitment, const py::array& input,
-         bool zero_knowledge, bool progress) {
+      [](cli::SecretFile& secret, const cli::CommitmentFile& commitment, const py::array& input, bool zero_knowledge,
+         bool progress) {
         auto inputs = model_inputs(input, commitment.architecture, "input");
         if (inputs.size() != 1) {
           throw cli::Failure(cli::ExitCode::bad_input,
@@ -411,7 +429,8 @@ PYBIND11_MODULE(zkcnn, m) {
       },
       py::arg("secret"), py::arg("commitment"), py::arg("input"), py::arg("zero_knowledge") = true,
       py::arg("progress") = false,
-      "Proves the committed model's prediction on one input (C x H x W, see quantize_input).");
+      "Proves the committed model's prediction on one input (C x H x W, see quantize_input). The secret "
+      "counts the proof (Secret.proofs_left; save it to keep the count).");
 
   m.def(
       "verify",
@@ -424,8 +443,8 @@ PYBIND11_MODULE(zkcnn, m) {
 
   m.def(
       "prove_accuracy",
-      [](const cli::SecretFile& secret, const cli::CommitmentFile& commitment, const py::array& samples,
-         const py::array& labels, bool zero_knowledge, bool progress) {
+      [](cli::SecretFile& secret, const cli::CommitmentFile& commitment, const py::array& samples, const py::array& labels,
+         bool zero_knowledge, bool progress) {
         cli::LabelledInputs inputs;
         inputs.values = model_inputs(samples, commitment.architecture, "samples");
         inputs.labels = cli::labels_from_array(to_array(labels, "labels"), inputs.values.size(), "labels");
@@ -437,7 +456,7 @@ PYBIND11_MODULE(zkcnn, m) {
       py::arg("secret"), py::arg("commitment"), py::arg("samples"), py::arg("labels"), py::arg("zero_knowledge") = true,
       py::arg("progress") = false,
       "Proves how many of the labelled samples (N x C x H x W, see quantize_input) the committed model "
-      "classifies as labelled, without revealing its predictions.");
+      "classifies as labelled, without revealing its predictions. The secret counts the proof.");
 
   m.def(
       "verify_accuracy",

@@ -1,6 +1,7 @@
 #pragma once
 // Precompiled model proofs for the shipped configurations: Hyrax over BN254 and over
-// BLS12-381, with OsRng (every real proof) and testing::DeterministicRng (tests, benchmarks).
+// BLS12-381, and the hash-based scheme over Goldilocks (GoldilocksLigero), with OsRng (every
+// real proof) and testing::DeterministicRng (tests, benchmarks).
 //
 // A program that proves and verifies a model instantiates the whole stack below the model
 // proof (circuit compilation, witness, every layer's prover and verifier, the openings, the
@@ -18,7 +19,10 @@
 
 #include "zkcnn/ec/bls12_381_g1.hpp"
 #include "zkcnn/ec/bn254_g1.hpp"
+#include "zkcnn/field/goldilocks.hpp"
+#include "zkcnn/field/goldilocks_ext2.hpp"
 #include "zkcnn/pcs/hyrax.hpp"
+#include "zkcnn/pcs/ligero.hpp"
 #include "zkcnn/random/deterministic_rng.hpp"
 #include "zkcnn/random/os_rng.hpp"
 #include "zkcnn/zk/accuracy.hpp"
@@ -48,19 +52,34 @@
       ::zkcnn::ProverProfile&, RNG&, const ::zkcnn::zk::ProverOptions&,                                                 \
       std::function<void(::zkcnn::zk::TableRef::Source, std::size_t, std::span<const typename P::Challenge>)>)
 
-// Everything for one curve G with Hyrax: the key, the circuit, the verifier and the provers.
+// Everything for one commitment scheme P: the circuit over its challenges, the verifier and the
+// provers.
+#define ZKCNN_PRECOMPILED_SCHEME(EXTERN, P)                                                                               \
+  EXTERN template class zkcnn::zk::ModelCircuit<typename P::Challenge>;                                                 \
+  EXTERN template ::zkcnn::Result<::zkcnn::zk::ModelCircuit<typename P::Challenge>>                                    \
+  zkcnn::zk::compile_for_verifier<typename P::Challenge>(const ::zkcnn::nn::Architecture&, std::size_t,                 \
+                                                         ::zkcnn::zk::Conclusion, const ::zkcnn::zk::VerifierLimits&);  \
+  EXTERN template ::zkcnn::Status zkcnn::zk::detail::verify_statement<P>(                                               \
+      const P&, const ::zkcnn::zk::ModelCircuit<typename P::Challenge>&, const ::zkcnn::zk::ModelCommitment<P>&,        \
+      std::span<const std::vector<std::int64_t>>, const ::zkcnn::zk::detail::ClaimedResult&,                            \
+      const ::zkcnn::zk::ModelProof&);                                                                                  \
+  ZKCNN_PRECOMPILED_PROVERS(EXTERN, P, ::zkcnn::OsRng);                                                                 \
+  ZKCNN_PRECOMPILED_PROVERS(EXTERN, P, ::zkcnn::testing::DeterministicRng)
+
+// Everything for one curve G with Hyrax: the key, then the scheme's model proofs.
 #define ZKCNN_PRECOMPILED_HYRAX(EXTERN, G)                                                                                 \
   EXTERN template class zkcnn::Hyrax<G>;                                                                                \
-  EXTERN template class zkcnn::zk::ModelCircuit<::zkcnn::scalar_of<G>>;                                                 \
-  EXTERN template ::zkcnn::Result<::zkcnn::zk::ModelCircuit<::zkcnn::scalar_of<G>>>                                    \
-  zkcnn::zk::compile_for_verifier<::zkcnn::scalar_of<G>>(const ::zkcnn::nn::Architecture&, std::size_t,                 \
-                                                         ::zkcnn::zk::Conclusion, const ::zkcnn::zk::VerifierLimits&);  \
-  EXTERN template ::zkcnn::Status zkcnn::zk::detail::verify_statement<::zkcnn::Hyrax<G>>(                               \
-      const ::zkcnn::Hyrax<G>&, const ::zkcnn::zk::ModelCircuit<::zkcnn::scalar_of<G>>&,                                \
-      const ::zkcnn::zk::ModelCommitment<::zkcnn::Hyrax<G>>&, std::span<const std::vector<std::int64_t>>,               \
-      const ::zkcnn::zk::detail::ClaimedResult&, const ::zkcnn::zk::ModelProof&);                                       \
-  ZKCNN_PRECOMPILED_PROVERS(EXTERN, ::zkcnn::Hyrax<G>, ::zkcnn::OsRng);                                                 \
-  ZKCNN_PRECOMPILED_PROVERS(EXTERN, ::zkcnn::Hyrax<G>, ::zkcnn::testing::DeterministicRng)
+  ZKCNN_PRECOMPILED_SCHEME(EXTERN, ::zkcnn::Hyrax<G>)
+
+namespace zkcnn {
+/// The transparent configuration: Goldilocks tables, Goldilocks^2 challenges, the hash-based
+/// scheme of pcs/ligero.hpp.
+using GoldilocksLigero = pcs::Ligero<Goldilocks, GoldilocksExt2>;
+}  // namespace zkcnn
+
+#define ZKCNN_PRECOMPILED_GOLDILOCKS_LIGERO(EXTERN)                                                                        \
+  EXTERN template class zkcnn::pcs::Ligero<::zkcnn::Goldilocks, ::zkcnn::GoldilocksExt2>;                               \
+  ZKCNN_PRECOMPILED_SCHEME(EXTERN, ::zkcnn::GoldilocksLigero)
 
 #if defined(ZKCNN_PRECOMPILED)
 #if defined(ZKCNN_ZK_PROBES)
@@ -68,4 +87,5 @@
 #endif
 ZKCNN_PRECOMPILED_HYRAX(extern, ::zkcnn::bn254::G1);
 ZKCNN_PRECOMPILED_HYRAX(extern, ::zkcnn::bls12_381::G1);
+ZKCNN_PRECOMPILED_GOLDILOCKS_LIGERO(extern);
 #endif

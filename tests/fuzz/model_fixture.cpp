@@ -54,7 +54,7 @@ std::size_t predicted_class(const nn::QuantizedModel& model, const std::vector<s
 
 }  // namespace
 
-ModelFixture::ModelFixture() : key_column_vars(5), pcs(zkcnn::cli::key_domain, key_column_vars) {
+ModelFixture::ModelFixture() : key_column_vars(5), pcs(zkcnn::cli::Bn254Hyrax::key_domain, key_column_vars) {
   zkcnn::set_thread_count(1);
   const auto architecture = tiny_architecture();
   model = expect(nn::zoo::random_model(architecture, 1, nn::zoo::random_input(architecture, 99, 4), 4, 5), "model");

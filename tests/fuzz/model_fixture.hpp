@@ -20,7 +20,7 @@
 
 namespace zkcnn_fuzz {
 
-using Pcs = zkcnn::cli::Pcs;
+using Pcs = zkcnn::cli::Bn254Hyrax::Pcs;
 
 struct ModelFixture {
   ModelFixture();

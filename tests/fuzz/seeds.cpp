@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -206,7 +207,24 @@ void add_model(Corpus& corpus) {
 
   const cli::CommitmentFile commitment{f.key_column_vars, f.model.architecture, f.commitment};
   corpus["cli_commitment"]["commitment"] = cli::encode(commitment);
-  corpus["cli_secret"]["secret"] = cli::encode(cli::SecretFile{f.model, f.state.opening, cli::commitment_digest(commitment)});
+  corpus["cli_secret"]["secret"] =
+      cli::encode(cli::SecretFile{f.model, f.state.opening, 2, cli::commitment_digest(commitment)});
+  {
+    // The same model in the hash-based backend: its commitment and its secret's hiding rows and
+    // salts.
+    using Backend = cli::GoldilocksHash;
+    zkcnn::testing::DeterministicRng rng(11);
+    auto committed = zkcnn::zk::commit_model(Backend::scheme(0, 2), f.model, rng);
+    if (!committed) {
+      std::fprintf(stderr, "zkcnn seeds: the hash-based commitment: %s\n", committed.error().message.c_str());
+      std::abort();
+    }
+    const auto& [hashed, state] = *committed;
+    const cli::CommitmentFile file{0, f.model.architecture, hashed};
+    corpus["cli_commitment"]["commitment_goldilocks_hash"] = cli::encode(file);
+    corpus["cli_secret"]["secret_goldilocks_hash"] =
+        cli::encode(cli::SecretFile{f.model, Backend::randomness(state.opening), 1, cli::commitment_digest(file)});
+  }
   const auto predicted = static_cast<std::size_t>(std::max_element(f.output.begin(), f.output.end()) - f.output.begin());
   corpus["cli_statement"]["statement"] = cli::encode(cli::StatementFile{f.input, f.output, predicted});
   corpus["cli_accuracy_statement"]["accuracy_statement"] =
