@@ -47,11 +47,11 @@ std::string_view backend_name(Backend backend) {
   return "unknown";
 }
 
-std::optional<Backend> backend_named(std::string_view name) {
+Result<Backend> backend_named(std::string_view name) {
   for (const Named& named : names) {
     if (named.name == name) return named.backend;
   }
-  return std::nullopt;
+  return make_error(Errc::invalid_argument, "'" + std::string(name) + "' is none of " + backend_names());
 }
 
 std::string backend_names() {

@@ -39,11 +39,11 @@ enum class Backend : std::uint8_t { bn254_hyrax = 1, goldilocks_hash = 2 };
 /// The backend's name on the command line and in the tool's output.
 std::string_view backend_name(Backend backend);
 
-/// The backend named `name`; nothing for an unknown name.
-std::optional<Backend> backend_named(std::string_view name);
-
 /// Every backend's name, for help texts and errors: "bn254-hyrax or goldilocks-hash".
 std::string backend_names();
+
+/// The backend named `name`, or an error that lists the names.
+Result<Backend> backend_named(std::string_view name);
 
 struct Bn254Hyrax {
   static constexpr Backend id = Backend::bn254_hyrax;

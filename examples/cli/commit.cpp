@@ -16,16 +16,13 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   require_distinct_outputs(commitment_path, secret_path);
   const nn::QuantizedModel model = import_model(arguments, output);
   const std::string backend_option = arguments.optional("--backend").value_or(std::string(backend_name(Backend::bn254_hyrax)));
-  const auto backend = backend_named(backend_option);
-  if (!backend) {
-    throw Failure(ExitCode::bad_input, "--backend: '" + backend_option + "' is none of " + backend_names());
-  }
-  if (arguments.has("--proofs") && *backend != Backend::goldilocks_hash) {
+  const auto backend = take(backend_named(backend_option), "--backend");
+  if (arguments.has("--proofs") && backend != Backend::goldilocks_hash) {
     throw Failure(ExitCode::bad_input, "--proofs: a " + backend_option + " commitment hides any number of proofs");
   }
   const std::size_t proofs =
       arguments.number("--proofs", GoldilocksHash::default_proofs, 1, GoldilocksHash::max_proofs);
-  const Committed committed = commit(model, *backend, proofs, output);
+  const Committed committed = commit(model, backend, proofs, output);
   const auto commitment_bytes = encode(committed.commitment);
   // The secret first: a commitment without its secret could never be proven about.
   if (auto ok = write_file(secret_path, encode(committed.secret), Visibility::owner_only); !ok) fail("--out-secret", ok.error());
@@ -37,7 +34,7 @@ ExitCode run(const Arguments& arguments, const Output& output) {
     print_json(JsonObject()
                    .add("model", model.architecture.name)
                    .add("parameters", parameters)
-                   .add("backend", backend_name(*backend))
+                   .add("backend", backend_name(backend))
                    .add("key_generators", key_generators(committed.commitment.key_column_vars))
                    .add("key_seconds", committed.key_seconds)
                    .add("commit_seconds", committed.commit_seconds)

@@ -162,10 +162,13 @@ Result<CommitmentFile> decode_commitment(std::span<const std::uint8_t> bytes) {
     if (!backend) return backend.error();
     auto column_vars = in.read_u32("key size");
     if (!column_vars) return column_vars.error();
-    const std::size_t max_column_vars = *backend == Backend::bn254_hyrax ? Bn254Hyrax::max_key_column_vars : 0;
-    if (*column_vars > max_column_vars) {
+    if (*backend == Backend::bn254_hyrax && *column_vars > Bn254Hyrax::max_key_column_vars) {
       return invalid("the key would have 2^" + std::to_string(*column_vars) + " generators, more than the 2^" +
-                     std::to_string(max_column_vars) + " this tool accepts for " + std::string(backend_name(*backend)));
+                     std::to_string(Bn254Hyrax::max_key_column_vars) + " this tool accepts");
+    }
+    if (*backend != Backend::bn254_hyrax && *column_vars != 0) {
+      return invalid(std::string(backend_name(*backend)) + " has no key, yet the key size field says 2^" +
+                     std::to_string(*column_vars));
     }
     file.key_column_vars = *column_vars;
     auto architecture = read_architecture(in);

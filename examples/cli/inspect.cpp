@@ -192,12 +192,11 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   Backend backend = Backend::bn254_hyrax;
   if (arguments.has("--model")) {
     architecture = import_model(arguments, output).architecture;
-    if (const auto name = arguments.optional("--backend")) {
-      const auto named = backend_named(*name);
-      if (!named) throw Failure(ExitCode::bad_input, "--backend: '" + *name + "' is none of " + backend_names());
-      backend = *named;
-    }
+    if (const auto name = arguments.optional("--backend")) backend = take(backend_named(*name), "--backend");
   } else {
+    if (arguments.has("--backend")) {
+      throw Failure(ExitCode::bad_input, "--backend goes with --model: a commitment file names its own");
+    }
     published = load(arguments.required("--commitment"), decode_commitment);
     architecture = published->architecture;
     backend = published->backend();
@@ -241,6 +240,7 @@ ExitCode run(const Arguments& arguments, const Output& output) {
         .add("backend", backend_name(backend))
         .add("key_generators", key_generators(column_vars));
     if (published) json.add("commitment_bytes", encode(*published).size());
+    if (const auto budget = published ? proof_budget(*published) : std::nullopt) json.add("proof_budget", *budget);
     print_json(json);
     return ExitCode::success;
   }

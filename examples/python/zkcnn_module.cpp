@@ -380,15 +380,12 @@ PYBIND11_MODULE(zkcnn, m) {
   m.def(
       "commit",
       [](const nn::QuantizedModel& model, const std::string& backend, std::size_t proofs, bool progress) {
-        const auto named = cli::backend_named(backend);
-        if (!named) {
-          throw Failure(ExitCode::bad_input, "backend: '" + backend + "' is none of " + cli::backend_names());
-        }
+        const auto named = cli::take(cli::backend_named(backend), "backend");
         if (proofs == 0 || proofs > cli::GoldilocksHash::max_proofs) {
           throw Failure(ExitCode::bad_input, "proofs: expected 1 to " + std::to_string(cli::GoldilocksHash::max_proofs));
         }
         py::gil_scoped_release release;
-        auto committed = cli::commit(model, *named, proofs, output_for(progress));
+        auto committed = cli::commit(model, named, proofs, output_for(progress));
         return std::pair{std::move(committed.commitment), std::move(committed.secret)};
       },
       py::arg("model"), py::arg("backend") = "bn254-hyrax", py::arg("proofs") = cli::GoldilocksHash::default_proofs,

@@ -16,7 +16,7 @@
 #include <zkcnn/nn/quantized_model.hpp>
 #include <zkcnn/zk/model_proof.hpp>
 
-#include "cli.hpp"
+#include "backends.hpp"
 
 namespace zkcnn_fuzz {
 
