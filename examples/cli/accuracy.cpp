@@ -69,6 +69,7 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::string statement_path = arguments.required("--out-statement");
   require_distinct_outputs(proof_path, statement_path);
   const auto published = load(arguments.required("--commitment"), decode_commitment);
+  const FileLock secret_lock(arguments.required("--secret"));  // the proof count: see count_proofs
   auto secret = load(arguments.required("--secret"), decode_secret);
   const nn::Architecture& architecture = published.architecture;
   // One proof over the whole batch unless it would not fit the memory budget or shards are
@@ -76,6 +77,7 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::size_t shard_size = shard_size_option(arguments, published);
   auto data = read_data(arguments, architecture, output);
   if (arguments.has("--shard-size") || arguments.has("--memory-budget") || data.inputs.values.size() > shard_size) {
+    count_proofs(published, secret, zk::plan_shards(data.inputs.values.size(), shard_size).size());
     const ProvenShards proven =
         prove_accuracy_in_shards(published, secret, source_of(data.inputs), data.inputs.values.size(), shard_size,
                                  memory_budget_option(arguments), prover_options(arguments), output);
@@ -86,6 +88,7 @@ ExitCode prove(const Arguments& arguments, const Output& output) {
   const std::string& source = data.source;
   const std::string& count_option = data.count_option;
   const std::size_t count = inputs.values.size();
+  count_proofs(published, secret, 1);
   const ProvenAccuracy proven =
       prove_accuracy(published, secret, std::move(inputs), prover_options(arguments), output, count_option);
   const AccuracyStatementFile& statement = proven.statement;

@@ -40,6 +40,11 @@ Error not_this_commitment(const std::string& why) {
 
 }  // namespace
 
+bool is_backend(std::uint8_t number) {
+  return std::any_of(names.begin(), names.end(),
+                     [number](const Named& named) { return static_cast<std::uint8_t>(named.backend) == number; });
+}
+
 std::string_view backend_name(Backend backend) {
   for (const Named& named : names) {
     if (named.backend == backend) return named.name;
@@ -85,10 +90,9 @@ Result<std::size_t> Bn254Hyrax::key_column_vars(const Circuit& circuit) {
 
 Bn254Hyrax::Pcs Bn254Hyrax::scheme(std::size_t column_vars, std::size_t /*proofs*/) { return Pcs(key_domain, column_vars); }
 
-Result<Bn254Hyrax::Pcs::Opening> Bn254Hyrax::reopen(const Pcs& pcs, std::span<const std::int64_t> /*weights*/,
-                                                    std::size_t num_vars, const Pcs::Commitment& commitment,
+Result<Bn254Hyrax::Pcs::Opening> Bn254Hyrax::reopen(const Pcs& /*pcs*/, std::span<const std::int64_t> /*weights*/,
+                                                    const Pcs::Commitment& commitment,
                                                     const Randomness& randomness) {
-  if (auto fits = pcs.check_model_commitment(commitment, num_vars); !fits) return fits.error();
   if (randomness.row_blinds.size() != commitment.rows.size()) {
     return not_this_commitment("its blinding factors do not fit the commitment's shape");
   }
@@ -114,12 +118,11 @@ GoldilocksHash::Pcs GoldilocksHash::scheme(std::size_t /*column_vars*/, std::siz
 }
 
 Result<GoldilocksHash::Pcs::Opening> GoldilocksHash::reopen(const Pcs& pcs, std::span<const std::int64_t> weights,
-                                                            std::size_t num_vars, const Pcs::Commitment& commitment,
+                                                            const Pcs::Commitment& commitment,
                                                             const Randomness& randomness) {
-  if (auto fits = pcs.check_model_commitment(commitment, num_vars); !fits) return fits.error();
-  // check_model_commitment bounds the shape: these sizes are small.
+  // check_model_commitment has bounded the shape: these sizes are small.
   const std::size_t rows = std::size_t{1} << (commitment.num_vars - commitment.column_vars);
-  if (commitment.rate_bits != pcs.parameters().rate_bits || randomness.hiding_rows.size() != rows * commitment.hiding ||
+  if (randomness.hiding_rows.size() != rows * commitment.hiding ||
       randomness.salts.size() != std::size_t{1} << (commitment.column_vars + commitment.rate_bits)) {
     return not_this_commitment("its hiding coefficients or salts do not fit the commitment's shape");
   }
@@ -130,7 +133,25 @@ Result<GoldilocksHash::Pcs::Opening> GoldilocksHash::reopen(const Pcs& pcs, std:
   return std::move(opening);
 }
 
-std::optional<std::size_t> GoldilocksHash::proof_budget(const Pcs& pcs, const Pcs::Commitment& commitment) {
+std::size_t GoldilocksHash::max_proofs() {
+  static const std::size_t most = [] {
+    // hiding_for fails from some count on: the last that succeeds, by bisection.
+    const Pcs pcs;
+    std::size_t fits = 1, fails = std::size_t{1} << Pcs::max_column_vars;
+    while (fails - fits > 1) {
+      const std::size_t middle = fits + (fails - fits) / 2;
+      (pcs.hiding_for(Pcs::max_column_vars, middle) ? fits : fails) = middle;
+    }
+    return fits;
+  }();
+  return most;
+}
+
+std::optional<std::size_t> GoldilocksHash::proof_budget(const Pcs::Commitment& commitment) {
+  // Read from an untrusted file: a shape the scheme refuses, or a code too narrow for one
+  // opening, hides nothing.
+  const Pcs pcs;
+  if (!pcs.check_zero_knowledge(commitment, 0)) return 0;
   return commitment.hiding / pcs.queries(commitment.column_vars, commitment.hiding, commitment.rate_bits);
 }
 

@@ -36,6 +36,9 @@ namespace zkcnn::cli {
 /// A backend's number in the commitment and secret files.
 enum class Backend : std::uint8_t { bn254_hyrax = 1, goldilocks_hash = 2 };
 
+/// Whether `number` is a backend's (a file's byte).
+bool is_backend(std::uint8_t number);
+
 /// The backend's name on the command line and in the tool's output.
 std::string_view backend_name(Backend backend);
 
@@ -71,12 +74,13 @@ struct Bn254Hyrax {
   static Randomness randomness(const Pcs::Opening& opening) { return opening; }
 
   /// The opening of the published commitment to `weights` (the table of weights_layout) from
-  /// the secret's randomness; an error when they do not fit its shape.
-  static Result<Pcs::Opening> reopen(const Pcs& pcs, std::span<const std::int64_t> weights, std::size_t num_vars,
+  /// the secret's randomness, once pcs.check_model_commitment has accepted the commitment; an
+  /// error when they do not fit its shape.
+  static Result<Pcs::Opening> reopen(const Pcs& pcs, std::span<const std::int64_t> weights,
                                      const Pcs::Commitment& commitment, const Randomness& randomness);
 
   /// Unlimited: a Pedersen commitment's blinding hides every opening.
-  static std::optional<std::size_t> proof_budget(const Pcs&, const Pcs::Commitment&) { return std::nullopt; }
+  static std::optional<std::size_t> proof_budget(const Pcs::Commitment&) { return std::nullopt; }
 
   static void write_randomness(io::ByteWriter& out, const Randomness& randomness);
   static Result<Randomness> read_randomness(io::ByteReader& in);
@@ -96,8 +100,9 @@ struct GoldilocksHash {
 
   /// The proofs a model commitment hides unless asked otherwise (`zkcnn commit --proofs`).
   static constexpr std::size_t default_proofs = 16;
-  /// The most a commitment is made for: beyond, its hiding rows outgrow the codewords.
-  static constexpr std::size_t max_proofs = 4096;
+  /// The most a commitment can be made for: their columns' worth of hiding coefficients must
+  /// fit in half a row of the widest code the scheme accepts (Ligero::hiding_for).
+  static std::size_t max_proofs();
 
   /// Transparent: no key, whatever the circuit.
   static Result<std::size_t> key_column_vars(const Circuit&) { return std::size_t{0}; }
@@ -109,12 +114,13 @@ struct GoldilocksHash {
   static Randomness randomness(const Pcs::Opening& opening) { return {opening.hiding_rows, opening.salts}; }
 
   /// Encodes the weights again with the secret's randomness and checks that the result is the
-  /// published commitment.
-  static Result<Pcs::Opening> reopen(const Pcs& pcs, std::span<const std::int64_t> weights, std::size_t num_vars,
+  /// published commitment (accepted by pcs.check_model_commitment).
+  static Result<Pcs::Opening> reopen(const Pcs& pcs, std::span<const std::int64_t> weights,
                                      const Pcs::Commitment& commitment, const Randomness& randomness);
 
-  /// The proofs the commitment hides: its hiding coefficients over one proof's opened columns.
-  static std::optional<std::size_t> proof_budget(const Pcs& pcs, const Pcs::Commitment& commitment);
+  /// The proofs the commitment hides: its hiding coefficients over one proof's opened columns;
+  /// none for a commitment whose code cannot hide one.
+  static std::optional<std::size_t> proof_budget(const Pcs::Commitment& commitment);
 
   static void write_randomness(io::ByteWriter& out, const Randomness& randomness);
   static Result<Randomness> read_randomness(io::ByteReader& in);
@@ -123,7 +129,8 @@ struct GoldilocksHash {
 /// The generators of a key of 2^column_vars (none for a backend without a key: column_vars 0).
 inline std::size_t key_generators(std::size_t column_vars) { return column_vars == 0 ? 0 : std::size_t{1} << column_vars; }
 
-/// Calls `f` with the backend type's value: f(Bn254Hyrax{}) or f(GoldilocksHash{}).
+/// Calls `f` with the backend type's value: f(Bn254Hyrax{}) or f(GoldilocksHash{}). A Backend
+/// holds one of the two: the file decoders refuse any other number (is_backend).
 template <class F>
 decltype(auto) with_backend(Backend backend, F&& f) {
   switch (backend) {

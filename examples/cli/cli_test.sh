@@ -338,6 +338,11 @@ echo "== the hash-based backend (goldilocks-hash)"
 expect 0 "commit with --backend goldilocks-hash --proofs 4" "$zkcnn" commit --model "$model" --data "$data" \
     --backend goldilocks-hash --proofs 4 --out-commitment h1 --out-secret hs1 --quiet
 said "it hides 4 proofs" "goldilocks-hash: transparent, hides 4 proofs"
+# The secret ends with the last salt, the proof count (8) and the commitment's digest (32).
+flipped hs1 hs1.salt $(($(stat -c %s hs1) - 41))
+expect 2 "a secret whose randomness does not make the commitment" "$zkcnn" prove --secret hs1.salt --commitment h1 \
+    --image 0 --data "$data" --out-proof x --out-statement y
+said "the error says why" "the weights encode to another Merkle root"
 expect 0 "inspect names the backend" grep -q "goldilocks-hash, transparent (no key), hides 4 proofs" \
     <("$zkcnn" inspect --commitment h1)
 expect 0 "prove test image 0" "$zkcnn" prove --secret hs1 --commitment h1 --image 0 --data "$data" \
@@ -368,13 +373,20 @@ expect 0 "the last one" "$zkcnn" prove --secret hs1 --commitment h1 --image 1 --
     --out-statement ht1 --quiet
 expect 2 "then none" "$zkcnn" prove --secret hs1 --commitment h1 --image 2 --data "$data" --out-proof x \
     --out-statement y
-said "commit again for more" "commit again for more"
+said "commit again for more" "commit again, for more proofs"
 expect 0 "nothing written by the refused proofs" not test -e x
-# The secret ends with the last salt, the proof count (8) and the commitment's digest (32).
-flipped hs1 hs1.salt $(($(stat -c %s hs1) - 41))
-expect 2 "a secret whose randomness does not make the commitment" "$zkcnn" prove --secret hs1.salt --commitment h1 \
-    --image 0 --data "$data" --out-proof x --out-statement y
-said "the error says why" "the weights encode to another Merkle root"
+expect 0 "a commitment for one proof" "$zkcnn" commit --model "$model" --data "$data" --backend goldilocks-hash \
+    --proofs 1 --out-commitment h2 --out-secret hs2 --quiet
+# Two provers at once on one secret take turns (a lock on the secret): one proves, one is refused.
+for i in 1 2; do
+    "$zkcnn" prove --secret hs2 --commitment h2 --image "$i" --data "$data" --out-proof "hp.race$i" \
+        --out-statement "ht.race$i" --quiet >/dev/null 2>&1 &
+done
+wait
+expect 0 "of two provers at once with one proof left, exactly one proves" test "$(ls hp.race* | wc -l)" = 1
+expect 2 "--proofs beyond what the widest code hides" "$zkcnn" commit --model "$model" --data "$data" \
+    --backend goldilocks-hash --proofs 100000 --out-commitment x --out-secret y
+said "the error gives the range" "100000 proofs; a commitment hides 1 to [0-9]+"
 expect 2 "--proofs with bn254-hyrax" "$zkcnn" commit --model "$model" --data "$data" --proofs 4 --out-commitment x \
     --out-secret y
 expect 2 "an unknown backend" "$zkcnn" commit --model "$model" --data "$data" --backend bn254-ligero \

@@ -1,6 +1,8 @@
 // zkcnn commit: import and quantize a trained model, commit to its weights, and write the
 // public commitment file and the model owner's secret file.
 
+#include <limits>
+
 #include "commands.hpp"
 #include "files.hpp"
 #include "model_source.hpp"
@@ -17,11 +19,10 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const nn::QuantizedModel model = import_model(arguments, output);
   const std::string backend_option = arguments.optional("--backend").value_or(std::string(backend_name(Backend::bn254_hyrax)));
   const auto backend = take(backend_named(backend_option), "--backend");
-  if (arguments.has("--proofs") && backend != Backend::goldilocks_hash) {
-    throw Failure(ExitCode::bad_input, "--proofs: a " + backend_option + " commitment hides any number of proofs");
-  }
-  const std::size_t proofs =
-      arguments.number("--proofs", GoldilocksHash::default_proofs, 1, GoldilocksHash::max_proofs);
+  std::optional<std::size_t> asked;
+  if (arguments.has("--proofs")) asked = arguments.number("--proofs", 0, 0, std::numeric_limits<std::uint32_t>::max());
+  require_proofs_option(backend, asked, "--proofs");
+  const std::size_t proofs = asked.value_or(GoldilocksHash::default_proofs);
   const Committed committed = commit(model, backend, proofs, output);
   const auto commitment_bytes = encode(committed.commitment);
   // The secret first: a commitment without its secret could never be proven about.
@@ -77,7 +78,7 @@ Command commit_command() {
        {"--out-secret", "S", "where to write the secret prover file"},
        {"--backend", "B", "the commitment scheme: " + backend_names() + " (default bn254-hyrax)"},
        {"--proofs", "N",
-        "goldilocks-hash: the proofs the commitment hides, 1 to " + std::to_string(GoldilocksHash::max_proofs) +
+        "goldilocks-hash: the proofs the commitment hides, 1 to " + std::to_string(GoldilocksHash::max_proofs()) +
             " (default " + std::to_string(GoldilocksHash::default_proofs) + "; more make it wider)"}},
   };
   for (auto& option : quantization_options()) spec.options.push_back(std::move(option));

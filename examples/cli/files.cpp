@@ -1,6 +1,7 @@
 #include "files.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,11 +126,10 @@ Result<nn::Architecture> read_architecture(io::ByteReader& in) {
 Result<Backend> read_backend(io::ByteReader& in) {
   auto number = in.read_u8("backend");
   if (!number) return number.error();
-  const auto backend = static_cast<Backend>(*number);
-  if (backend_name(backend) == "unknown") {
+  if (!is_backend(*number)) {
     return invalid("backend " + std::to_string(*number) + " is none this tool knows (" + backend_names() + ")");
   }
-  return backend;
+  return static_cast<Backend>(*number);
 }
 
 std::vector<std::uint8_t> commitment_payload(const CommitmentFile& file) {
@@ -186,6 +186,10 @@ Result<CommitmentFile> decode_commitment(std::span<const std::uint8_t> bytes) {
     if (auto end = in.expect_end("commitment"); !end) return end.error();
     return file;
   }());
+}
+
+std::optional<std::size_t> proof_budget(const CommitmentFile& file) {
+  return with_backend(file.backend(), [&]<class B>(B) { return B::proof_budget(file.commitment_of<B>().weights); });
 }
 
 Sha256::Digest commitment_digest(const CommitmentFile& file) {
@@ -372,12 +376,40 @@ Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path) {
   return bytes;
 }
 
-Status write_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes, Visibility visibility) {
+FileLock::FileLock(const std::filesystem::path& path) {
+  for (;;) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    int locked = 0;
+    while ((locked = ::flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    struct stat held {}, named {};
+    if (locked != 0 || ::fstat(fd, &held) != 0 || ::stat(path.c_str(), &named) != 0) {
+      ::close(fd);
+      return;
+    }
+    if (held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+      fd_ = fd;
+      return;
+    }
+    ::close(fd);  // replaced while we waited: lock the new file
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+}
+
+Status write_file(const std::filesystem::path& link_or_path, std::span<const std::uint8_t> bytes, Visibility visibility) {
+  std::error_code ignored;
+  std::filesystem::path path = link_or_path;
+  if (std::filesystem::is_symlink(link_or_path, ignored)) {
+    if (auto target = std::filesystem::weakly_canonical(link_or_path, ignored); !ignored) path = std::move(target);
+  }
   const mode_t mode = visibility == Visibility::owner_only ? 0600 : 0644;
   // A regular file is written beside its place and renamed into it: a failure (a full disk, a
   // killed process) never leaves a partial file under the name. Anything else (a device, a
   // pipe) is written in place.
-  std::error_code ignored;
   const bool in_place = std::filesystem::exists(path, ignored) && !std::filesystem::is_regular_file(path, ignored);
   const std::filesystem::path written_path =
       in_place ? path : std::filesystem::path(path.string() + ".partial-" + std::to_string(::getpid()));

@@ -22,6 +22,7 @@
 //               and an accuracy proof are both one)
 //   sharded accuracy statement, sharded accuracy proof
 //               zk::ShardedAccuracyStatement and zk::ShardedAccuracyProof's encodings
+// A version-1 commitment or secret file (before backends) is refused, naming its version.
 // Every reader treats the bytes as untrusted: it checks the frame, bounds every count before
 // allocating, rejects trailing bytes, and reports each problem as an Error naming the file's
 // part; it never asserts.
@@ -29,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <variant>
 #include <vector>
@@ -128,12 +130,33 @@ bool is_sharded_statement(std::span<const std::uint8_t> bytes);
 /// SHA-256 of a commitment file's canonical payload: what a secret file is tied to.
 Sha256::Digest commitment_digest(const CommitmentFile& file);
 
+/// The proofs the commitment hides in all (its backend's proof_budget); nothing when
+/// unlimited.
+std::optional<std::size_t> proof_budget(const CommitmentFile& file);
+
+/// An exclusive lock (flock) on a file for as long as it lives: a prover holds its secret
+/// file's from reading the proof count to writing it back, so that two provers of one secret
+/// take turns and neither's count is lost. A file replaced while waiting (write_file renames a
+/// new one into place) is locked again; a file that cannot be opened is not locked (reading it
+/// reports why).
+class FileLock {
+ public:
+  explicit FileLock(const std::filesystem::path& path);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 /// A whole file (at most 1 GiB).
 Result<std::vector<std::uint8_t>> read_file(const std::filesystem::path& path);
 
 enum class Visibility { shared, owner_only };
 
-/// Writes (replaces) a file; owner_only files are created readable by their owner alone.
+/// Writes (replaces) a file; owner_only files are created readable by their owner alone. A
+/// symbolic link is followed: its target is replaced.
 Status write_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes, Visibility visibility);
 
 /// Fails (bad usage) when two output paths name the same file: the second would replace the

@@ -58,11 +58,12 @@ typename B::Pcs published_scheme(const CommitmentFile& published) {
   return B::scheme(published.key_column_vars, 0);
 }
 
-/// The owner's state for proofs about `published`, from a secret file that must belong to it
-/// (a mismatched opening would otherwise only show as a rejected proof, or make the scheme
-/// throw); a bad-input failure otherwise.
+/// The owner's state for proofs about `published` with `pcs` (a key at least the published
+/// one), from a secret file that must belong to it (a mismatched opening would otherwise only
+/// show as a rejected proof, or make the scheme throw); a bad-input failure otherwise.
 template <class B>
-zk::ModelProverState<typename B::Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published) {
+zk::ModelProverState<typename B::Pcs> prover_state(const SecretFile& secret, const CommitmentFile& published,
+                                                   const typename B::Pcs& pcs) {
   const auto mismatch = [](const std::string& why) {
     return Failure(ExitCode::bad_input, "the secret file does not belong to this commitment: " + why);
   };
@@ -71,26 +72,16 @@ zk::ModelProverState<typename B::Pcs> prover_state(const SecretFile& secret, con
   if (secret.model.architecture != published.architecture) throw mismatch("another architecture");
   const auto circuit = take(B::Circuit::compile(published.architecture, 1), "architecture");
   published_key_column_vars<B>(published, circuit);
+  const auto& commitment = published.commitment_of<B>().weights;
+  const std::size_t num_vars = circuit.weights_layout().num_vars();
+  if (auto fits = pcs.check_model_commitment(commitment, num_vars); !fits) fail("commitment file", fits.error());
   std::vector<std::int64_t> weights = circuit.weights_integers(secret.model);
-  auto opening = B::reopen(published_scheme<B>(published), weights, circuit.weights_layout().num_vars(),
-                           published.commitment_of<B>().weights, std::get<typename B::Randomness>(secret.randomness));
+  auto opening = B::reopen(pcs, weights, commitment, std::get<typename B::Randomness>(secret.randomness));
   if (!opening) throw mismatch(opening.error().message);
   return {std::move(weights), std::move(*opening)};
 }
 
-/// Fails unless the commitment still hides `proofs` more proofs, then counts them in the secret
-/// (before they are made: a failed proof is counted too, which errs on the safe side).
-template <class B>
-void take_proofs(const CommitmentFile& published, SecretFile& secret, std::size_t proofs) {
-  const auto budget = B::proof_budget(published_scheme<B>(published), published.commitment_of<B>().weights);
-  if (budget && secret.proofs_made + proofs > *budget) {
-    throw Failure(ExitCode::bad_input,
-                  fmt::format("the commitment hides {} proofs ({} backend, `zkcnn commit --proofs`), {} made so far: {} "
-                              "more would reveal weights; commit again for more",
-                              *budget, backend_name(B::id), secret.proofs_made, proofs));
-  }
-  secret.proofs_made += proofs;
-}
+
 
 /// Fails (bad input, naming `what`) unless every sample is an input of the model and every
 /// label one of its classes: a statement about another model, not a proof to reject.
@@ -151,10 +142,16 @@ Committed commit(const nn::QuantizedModel& model, Backend backend, std::size_t p
   });
 }
 
-std::optional<std::size_t> proof_budget(const CommitmentFile& published) {
-  return with_backend(published.backend(), [&]<class B>(B) {
-    return B::proof_budget(published_scheme<B>(published), published.commitment_of<B>().weights);
-  });
+void require_proofs_option(Backend backend, std::optional<std::size_t> proofs, const std::string& option) {
+  if (!proofs) return;
+  if (backend != Backend::goldilocks_hash) {
+    throw Failure(ExitCode::bad_input,
+                  option + ": a " + std::string(backend_name(backend)) + " commitment hides any number of proofs");
+  }
+  if (*proofs == 0 || *proofs > GoldilocksHash::max_proofs()) {
+    throw Failure(ExitCode::bad_input, option + ": " + std::to_string(*proofs) + " proofs; a commitment hides 1 to " +
+                                           std::to_string(GoldilocksHash::max_proofs()));
+  }
 }
 
 std::optional<std::size_t> proofs_left(const CommitmentFile& published, const SecretFile& secret) {
@@ -163,15 +160,26 @@ std::optional<std::size_t> proofs_left(const CommitmentFile& published, const Se
   return *budget > secret.proofs_made ? *budget - secret.proofs_made : 0;
 }
 
-ProvenPrediction prove_prediction(const CommitmentFile& published, SecretFile& secret, std::vector<std::int64_t> input,
+void count_proofs(const CommitmentFile& published, SecretFile& secret, std::size_t proofs) {
+  const auto budget = proof_budget(published);
+  if (!budget) return;
+  if (proofs > *budget || secret.proofs_made > *budget - proofs) {
+    throw Failure(ExitCode::bad_input,
+                  fmt::format("the commitment hides {} proofs ({}), {} made so far: {} more would reveal weights; commit "
+                              "again, for more proofs, to go on",
+                              *budget, backend_name(published.backend()), secret.proofs_made, proofs));
+  }
+  secret.proofs_made += proofs;
+}
+
+ProvenPrediction prove_prediction(const CommitmentFile& published, const SecretFile& secret, std::vector<std::int64_t> input,
                                   zk::ProverOptions options, const Output& output, const std::string& input_hint) {
   return with_backend(published.backend(), [&]<class B>(B) {
-    const auto state = prover_state<B>(secret, published);
     if (published.key_column_vars > 0) {
       output.progress("deriving the commitment key: 2^{} generators", published.key_column_vars);
     }
     const auto pcs = published_scheme<B>(published);
-    take_proofs<B>(published, secret, 1);
+    const auto state = prover_state<B>(secret, published, pcs);
     output.progress("proving the prediction of {}", published.architecture.name);
     const auto start = std::chrono::steady_clock::now();
     OsRng rng;  // the proof's blinding factors: never a seeded generator
@@ -210,10 +218,9 @@ Verification verify_prediction(const CommitmentFile& published, const StatementF
   });
 }
 
-ProvenAccuracy prove_accuracy(const CommitmentFile& published, SecretFile& secret, LabelledInputs inputs,
+ProvenAccuracy prove_accuracy(const CommitmentFile& published, const SecretFile& secret, LabelledInputs inputs,
                               zk::ProverOptions options, const Output& output, const std::string& what) {
   return with_backend(published.backend(), [&]<class B>(B) {
-    const auto state = prover_state<B>(secret, published);
     const nn::Architecture& architecture = published.architecture;
     const std::size_t count = inputs.values.size();
     if (count == 0 || count > max_accuracy_samples || inputs.labels.size() != count) {
@@ -226,7 +233,7 @@ ProvenAccuracy prove_accuracy(const CommitmentFile& published, SecretFile& secre
 
     if (column_vars > 0) output.progress("deriving the commitment key: 2^{} generators (for {} samples)", column_vars, count);
     const auto pcs = B::scheme(column_vars, 0);
-    take_proofs<B>(published, secret, 1);
+    const auto state = prover_state<B>(secret, published, pcs);
     output.progress("proving the accuracy of {} on {} samples", architecture.name, count);
     const auto start = std::chrono::steady_clock::now();
     OsRng rng;  // the proof's blinding factors: never a seeded generator
@@ -339,8 +346,10 @@ ShardProver shard_prover(const CommitmentFile& published, const SecretFile& secr
                          const Output& output) {
   return with_backend(published.backend(), [&]<class B>(B) -> ShardProver {
     using Pcs = typename B::Pcs;
-    auto state = std::make_shared<const zk::ModelProverState<Pcs>>(prover_state<B>(secret, published));
-    return [state, key_for = shard_prover_keys<B>(published, output), &published, &secret, options](
+    const auto key_for = shard_prover_keys<B>(published, output);
+    auto state = std::make_shared<const zk::ModelProverState<Pcs>>(
+        prover_state<B>(secret, published, take(key_for(1), "key")));
+    return [state, key_for, &published, &secret, options](
                const zk::LabelledBatch& batch, std::string_view what) {
       OsRng rng;  // the proof's blinding factors: never a seeded generator
       const Pcs key = take(key_for(batch.samples.size()), std::string(what));
@@ -353,19 +362,14 @@ ShardProver shard_prover(const CommitmentFile& published, const SecretFile& secr
   });
 }
 
-void count_proofs(const CommitmentFile& published, SecretFile& secret, std::size_t proofs) {
-  with_backend(published.backend(), [&]<class B>(B) { take_proofs<B>(published, secret, proofs); });
-}
-
-ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, SecretFile& secret, const zk::SampleSource& source,
+ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret, const zk::SampleSource& source,
                                       std::size_t samples, std::size_t shard_size, std::size_t memory_budget,
                                       zk::ProverOptions options, const Output& output) {
   return with_backend(published.backend(), [&]<class B>(B) {
-    const auto state = prover_state<B>(secret, published);
     const nn::Architecture& architecture = published.architecture;
     const auto key_for = shard_prover_keys<B>(published, output);
+    const auto state = prover_state<B>(secret, published, take(key_for(1), "key"));
     const std::size_t shards = zk::plan_shards(samples, shard_size).size();
-    take_proofs<B>(published, secret, shards);
     output.progress("proving the accuracy of {} on {} samples in {} shard{} of at most {}", architecture.name, samples,
                     shards, shards == 1 ? "" : "s", shard_size);
     // One shard per thread at a time, as many as the memory budget holds, each proof on its own

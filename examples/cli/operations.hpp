@@ -36,15 +36,18 @@ struct Committed {
 /// goldilocks-hash commitment hides `proofs` proofs (GoldilocksHash::proof_budget).
 Committed commit(const nn::QuantizedModel& model, Backend backend, std::size_t proofs, const Output& output);
 
-/// The proofs the commitment hides in all; nothing when unlimited.
-std::optional<std::size_t> proof_budget(const CommitmentFile& published);
+/// Fails (bad input, naming `option`) unless a number of proofs asked for a commitment, if any,
+/// is one `backend` can hide: goldilocks-hash, 1 to GoldilocksHash::max_proofs().
+void require_proofs_option(Backend backend, std::optional<std::size_t> proofs, const std::string& option);
 
 /// The proofs the commitment still hides, by the secret's count; nothing when unlimited.
 std::optional<std::size_t> proofs_left(const CommitmentFile& published, const SecretFile& secret);
 
 /// Counts `proofs` more proofs in the secret: a bad-input failure when the commitment does not
-/// hide that many more. Every prover below counts its own; whoever writes proofs writes the
-/// secret file (as the subcommands do) before them when the backend counts (proofs_left).
+/// hide that many more (proof_budget). The provers below do not count: their callers count
+/// before proving (a failed proof stays counted, which errs on the safe side), and write the
+/// secret file before any proof when the backend counts (as the subcommands do, under a
+/// FileLock on the secret).
 void count_proofs(const CommitmentFile& published, SecretFile& secret, std::size_t proofs);
 
 struct ProvenPrediction {
@@ -55,10 +58,9 @@ struct ProvenPrediction {
 };
 
 /// Proves what the model of `secret`, committed to in `published`, outputs on `input` (at the
-/// architecture's input scale), and counts the proof in the secret. `input_hint` is appended
-/// to a failure of the proof itself (an input at the wrong scale shows only as a layer's
-/// overflow).
-ProvenPrediction prove_prediction(const CommitmentFile& published, SecretFile& secret,
+/// architecture's input scale). `input_hint` is appended to a failure of the proof itself (an
+/// input at the wrong scale shows only as a layer's overflow).
+ProvenPrediction prove_prediction(const CommitmentFile& published, const SecretFile& secret,
                                   std::vector<std::int64_t> input, zk::ProverOptions options, const Output& output,
                                   const std::string& input_hint = "");
 
@@ -87,9 +89,9 @@ struct ProvenAccuracy {
 };
 
 /// Proves how many of `inputs` (1 to max_accuracy_samples, at the input scale) the model of
-/// `secret`, committed to in `published`, classifies as labelled, and counts the proof in the
-/// secret; `what` names the inputs in failures.
-ProvenAccuracy prove_accuracy(const CommitmentFile& published, SecretFile& secret, LabelledInputs inputs,
+/// `secret`, committed to in `published`, classifies as labelled; `what` names the inputs in
+/// failures.
+ProvenAccuracy prove_accuracy(const CommitmentFile& published, const SecretFile& secret, LabelledInputs inputs,
                               zk::ProverOptions options, const Output& output, const std::string& what);
 
 /// Accepts, or says why `proof` does not show `statement` for the model committed to in
@@ -127,7 +129,7 @@ struct ShardProof {
 using ShardProver = std::function<ShardProof(const zk::LabelledBatch& batch, std::string_view what)>;
 
 /// The shard prover of the model of `secret`, which must belong to `published`; the three
-/// arguments must outlive it. It does not count its proofs: its caller does (count_proofs).
+/// arguments must outlive it.
 ShardProver shard_prover(const CommitmentFile& published, const SecretFile& secret, zk::ProverOptions options,
                          const Output& output);
 
@@ -139,9 +141,9 @@ struct ProvenShards {
 
 /// Proves the accuracy of the model of `secret`, committed to in `published`, on samples
 /// 0..samples-1 of `source` in shards of at most `shard_size`: as many shards at a time as there
-/// are threads and `memory_budget` holds by shard_size_for's estimate. Counts the shards'
-/// proofs in the secret.
-ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, SecretFile& secret,
+/// are threads and `memory_budget` holds by shard_size_for's estimate: zk::plan_shards's
+/// shards, each a proof.
+ProvenShards prove_accuracy_in_shards(const CommitmentFile& published, const SecretFile& secret,
                                       const zk::SampleSource& source, std::size_t samples, std::size_t shard_size,
                                       std::size_t memory_budget, zk::ProverOptions options, const Output& output);
 

@@ -18,7 +18,9 @@ ExitCode run(const Arguments& arguments, const Output& output) {
   const std::string statement_path = arguments.required("--out-statement");
   require_distinct_outputs(proof_path, statement_path);
   const auto published = load(arguments.required("--commitment"), decode_commitment);
+  const FileLock secret_lock(arguments.required("--secret"));  // the proof count: see count_proofs
   auto secret = load(arguments.required("--secret"), decode_secret);
+  count_proofs(published, secret, 1);
   const nn::Architecture& architecture = published.architecture;
   const ModelInput input =
       arguments.has("--image")

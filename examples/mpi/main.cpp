@@ -59,10 +59,12 @@ CommandSpec command_spec() {
 
 /// Proves this rank's shards; a Failure for bad input.
 std::vector<ProvenShard> prove_my_shards(const Arguments& arguments, const Output& output, const CommitmentFile& published,
-                                         const SecretFile& secret, const LabelledData& data,
+                                         SecretFile& secret, const LabelledData& data,
                                          const std::vector<zk::ShardSummary>& plan, int rank, int ranks) {
   // Each key size is derived once (the shard prover keeps them).
   const ShardProver prove = shard_prover(published, secret, prover_options(arguments), output);
+  // Every rank refuses a plan beyond the commitment's proofs; rank 0 writes the count.
+  count_proofs(published, secret, plan.size());
   const zk::SampleSource source = source_of(data.inputs);
   std::vector<ProvenShard> proven;
   for (std::size_t i = static_cast<std::size_t>(rank); i < plan.size(); i += static_cast<std::size_t>(ranks)) {
@@ -144,8 +146,6 @@ int run(int argc, char** argv, int rank, int ranks) {
     data = read_data(*arguments, published->architecture, output);
     shard_size = shard_size_option(*arguments, *published);
     plan = zk::plan_shards(data->inputs.values.size(), shard_size);
-    // Every rank refuses a plan beyond the commitment's proofs; rank 0 writes the count.
-    count_proofs(*published, *secret, plan.size());
     output.progress("proving {} samples in {} shards of at most {} on {} ranks", data->inputs.values.size(), plan.size(),
                     shard_size, ranks);
     proven = prove_my_shards(*arguments, output, *published, *secret, *data, plan, rank, ranks);

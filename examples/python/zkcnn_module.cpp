@@ -379,19 +379,18 @@ PYBIND11_MODULE(zkcnn, m) {
 
   m.def(
       "commit",
-      [](const nn::QuantizedModel& model, const std::string& backend, std::size_t proofs, bool progress) {
+      [](const nn::QuantizedModel& model, const std::string& backend, std::optional<std::size_t> proofs, bool progress) {
         const auto named = cli::take(cli::backend_named(backend), "backend");
-        if (proofs == 0 || proofs > cli::GoldilocksHash::max_proofs) {
-          throw Failure(ExitCode::bad_input, "proofs: expected 1 to " + std::to_string(cli::GoldilocksHash::max_proofs));
-        }
+        cli::require_proofs_option(named, proofs, "proofs");
         py::gil_scoped_release release;
-        auto committed = cli::commit(model, named, proofs, output_for(progress));
+        auto committed =
+            cli::commit(model, named, proofs.value_or(cli::GoldilocksHash::default_proofs), output_for(progress));
         return std::pair{std::move(committed.commitment), std::move(committed.secret)};
       },
-      py::arg("model"), py::arg("backend") = "bn254-hyrax", py::arg("proofs") = cli::GoldilocksHash::default_proofs,
+      py::arg("model"), py::arg("backend") = "bn254-hyrax", py::arg("proofs") = py::none(),
       py::arg("progress") = false,
       "Commits to the model's weights with fresh randomness in the backend's scheme ('bn254-hyrax' or "
-      "'goldilocks-hash'; the latter hides `proofs` proofs); returns (Commitment, Secret).");
+      "'goldilocks-hash'; the latter hides `proofs` proofs, 16 by default); returns (Commitment, Secret).");
 
   m.def(
       "quantize_input",
@@ -418,6 +417,7 @@ PYBIND11_MODULE(zkcnn, m) {
           throw cli::Failure(cli::ExitCode::bad_input,
                              "input: " + std::to_string(inputs.size()) + " inputs; a prediction takes one");
         }
+        cli::count_proofs(commitment, secret, 1);  // under the GIL: one count per proof, whatever the threads
         py::gil_scoped_release release;
         auto proven = cli::prove_prediction(commitment, secret, std::move(inputs.front()),
                                             {.zero_knowledge = zero_knowledge}, output_for(progress));
@@ -445,6 +445,7 @@ PYBIND11_MODULE(zkcnn, m) {
         cli::LabelledInputs inputs;
         inputs.values = model_inputs(samples, commitment.architecture, "samples");
         inputs.labels = cli::labels_from_array(to_array(labels, "labels"), inputs.values.size(), "labels");
+        cli::count_proofs(commitment, secret, 1);  // under the GIL: one count per proof, whatever the threads
         py::gil_scoped_release release;
         auto proven = cli::prove_accuracy(commitment, secret, std::move(inputs), {.zero_knowledge = zero_knowledge},
                                           output_for(progress), "samples");
