@@ -5,6 +5,7 @@
 // and the O(d) interpolation that round polynomials of any degree rely on.
 
 #include <zkcnn/ec/bn254_g1.hpp>
+#include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/nn/zoo.hpp>
 #include <zkcnn/pcs/hyrax.hpp>
 #include <zkcnn/precompiled.hpp>
@@ -221,4 +222,20 @@ TEST_CASE("fft convolutions are proven directly in a field whose two-adicity the
   std::size_t fft_steps = 0;
   for (const auto& step : fr_circuit->steps()) fft_steps += std::holds_alternative<Conv2dFftLayer<Fr>>(step.layer) ? 1 : 0;
   CHECK(fft_steps == convolutions);
+}
+
+TEST_CASE("a batch whose range check would keep fewer than 100 bits of soundness in its field is refused",
+          "[zk][verifier-cost]") {
+  // The logUp identity errs with probability (entries) / |F|: Goldilocks^2 (at least 2^126
+  // elements) allows 2^26 witness entries. LeNet-5 on 2048 samples takes 3.9 * 10^7 of them, on
+  // 4096 samples 7.8 * 10^7; BN254's scalar field allows any batch.
+  using zkcnn::GoldilocksExt2;
+  const Architecture lenet = zoo::lenet5();
+  const auto wide = zkcnn::zk::ModelCircuit<GoldilocksExt2>::compile(lenet, 4096, Conclusion::accuracy);
+  REQUIRE_FALSE(wide);
+  CHECK_THAT(wide.error().message, Catch::Contains("too many for 100 bits of soundness"));
+  CHECK(zkcnn::zk::ModelCircuit<GoldilocksExt2>::compile(lenet, 2048, Conclusion::accuracy));
+  CHECK(zkcnn::zk::ModelCircuit<Fr>::compile(lenet, 4096, Conclusion::accuracy));
+  const auto verifier = zkcnn::zk::compile_for_verifier<GoldilocksExt2>(lenet, 4096, Conclusion::accuracy, {});
+  CHECK_FALSE(verifier);
 }

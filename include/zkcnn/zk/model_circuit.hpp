@@ -40,6 +40,7 @@
 #include "zkcnn/detail/bits.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/size_bits.hpp"
 #include "zkcnn/nn/architecture.hpp"
 #include "zkcnn/nn/bias.hpp"
 #include "zkcnn/nn/conv2d_direct.hpp"
@@ -121,13 +122,19 @@ class ModelCircuit {
     // Sizes the architecture allows but the field or the layouts cannot (an FFT longer than the
     // field's two-adicity, a weight block beyond 2^48 entries) are reported, not thrown.
     try {
-      return ModelCircuit(architecture, batch, conclusion, std::move(*shapes));
+      ModelCircuit circuit(architecture, batch, conclusion, std::move(*shapes));
+      if (auto sound = circuit.check_lookup_soundness(); !sound) return sound.error();
+      return circuit;
     } catch (const std::invalid_argument& e) {
       return make_error(Errc::invalid_argument, std::string("model: ") + e.what());
     } catch (const std::length_error& e) {
       return make_error(Errc::invalid_argument, std::string("model: ") + e.what());
     }
   }
+
+  /// The statistical security every proof keeps in its challenge field (docs/protocol.md
+  /// section 9).
+  static constexpr std::size_t security_bits = 100;
 
   const nn::Architecture& architecture() const { return architecture_; }
   std::size_t batch() const { return batch_; }
@@ -266,6 +273,21 @@ class ModelCircuit {
   }
 
  private:
+  // The range check's logUp identity is a rational function of degree at most its leaves (the
+  // N looked-up digits and the table's |T| entries, within the witness's used entries): a false
+  // digit survives alpha with probability at most (N + |T|) / |F| (docs/protocol.md section 9).
+  // A batch for which that exceeds 2^-security_bits in this field is refused (Goldilocks^2:
+  // beyond 2^26 entries); shards prove it.
+  Status check_lookup_soundness() const {
+    const std::size_t leaves_bits = zkcnn::detail::ceil_log2(aux_layout_.used_size());
+    if (field_size_bits<F>() >= security_bits + leaves_bits) return {};
+    return make_error(Errc::invalid_argument,
+                      "model: a batch of " + std::to_string(batch_) + " samples looks up about 2^" +
+                          std::to_string(leaves_bits) + " digits, too many for " + std::to_string(security_bits) +
+                          " bits of soundness in this field (at least 2^" + std::to_string(field_size_bits<F>()) +
+                          " elements): prove fewer samples at once (in shards)");
+  }
+
   static constexpr std::size_t no_activation = static_cast<std::size_t>(-1);
 
   ModelCircuit(const nn::Architecture& architecture, std::size_t batch, Conclusion conclusion,
