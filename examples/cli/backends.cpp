@@ -34,10 +34,6 @@ Result<std::vector<T>> read_counted(io::ByteReader& in, std::size_t size, const 
   return values;
 }
 
-Error not_this_commitment(const std::string& why) {
-  return make_error(Errc::invalid_argument, "its randomness does not make this commitment: " + why);
-}
-
 }  // namespace
 
 bool is_backend(std::uint8_t number) {
@@ -94,7 +90,7 @@ Result<Bn254Hyrax::Pcs::Opening> Bn254Hyrax::reopen(const Pcs& /*pcs*/, std::spa
                                                     const Pcs::Commitment& commitment,
                                                     const Randomness& randomness) {
   if (randomness.row_blinds.size() != commitment.rows.size()) {
-    return not_this_commitment("its blinding factors do not fit the commitment's shape");
+    return make_error(Errc::invalid_argument, "its blinding factors do not fit the commitment's shape");
   }
   return randomness;
 }
@@ -124,12 +120,14 @@ Result<GoldilocksHash::Pcs::Opening> GoldilocksHash::reopen(const Pcs& pcs, std:
   const std::size_t rows = std::size_t{1} << (commitment.num_vars - commitment.column_vars);
   if (randomness.hiding_rows.size() != rows * commitment.hiding ||
       randomness.salts.size() != std::size_t{1} << (commitment.column_vars + commitment.rate_bits)) {
-    return not_this_commitment("its hiding coefficients or salts do not fit the commitment's shape");
+    return make_error(Errc::invalid_argument, "its hiding coefficients or salts do not fit the commitment's shape");
   }
   auto [rebuilt, opening] = pcs.commit_with_randomness(std::span<const Goldilocks>(nn::to_field<Goldilocks>(weights)),
                                                        commitment.num_vars, commitment.column_vars,
                                                        randomness.hiding_rows, randomness.salts);
-  if (rebuilt != commitment) return not_this_commitment("the weights encode to another Merkle root");
+  if (rebuilt != commitment) {
+    return make_error(Errc::invalid_argument, "its randomness and weights encode to another Merkle root");
+  }
   return std::move(opening);
 }
 

@@ -7,9 +7,9 @@
 #include <memory>
 
 #include <zkcnn/random/os_rng.hpp>
-#include <zkcnn/zk/sharded_accuracy.hpp>
 #include <zkcnn/zk/accuracy.hpp>
 #include <zkcnn/zk/prediction.hpp>
+#include <zkcnn/zk/sharded_accuracy.hpp>
 
 namespace zkcnn::cli {
 
@@ -81,8 +81,6 @@ zk::ModelProverState<typename B::Pcs> prover_state(const SecretFile& secret, con
   return {std::move(weights), std::move(*opening)};
 }
 
-
-
 /// Fails (bad input, naming `what`) unless every sample is an input of the model and every
 /// label one of its classes: a statement about another model, not a proof to reject.
 void require_fits(const AccuracyStatementFile& statement, const nn::Architecture& architecture, const std::string& what) {
@@ -116,7 +114,6 @@ zk::ProverOptions with_progress(zk::ProverOptions options, ProgressBar& bar) {
 }
 
 }  // namespace
-
 
 Committed commit(const nn::QuantizedModel& model, Backend backend, std::size_t proofs, const Output& output) {
   return with_backend(backend, [&]<class B>(B) {

@@ -64,7 +64,6 @@ ProvenPrediction prove_prediction(const CommitmentFile& published, const SecretF
                                   std::vector<std::int64_t> input, zk::ProverOptions options, const Output& output,
                                   const std::string& input_hint = "");
 
-
 /// A verifier's verdict: accepted, or why not.
 struct Verification {
   Status verdict;

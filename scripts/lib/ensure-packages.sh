@@ -6,8 +6,12 @@
 #   when running as root; otherwise the exact command to run is printed and the script exits 1.
 #   On a system without dpkg/apt (not Debian-like) it only warns and carries on.
 
+# Installed when a line of its status (one per architecture) says so. Compared in bash, not piped
+# into `grep -q`: under a caller's pipefail, grep's early exit can fail the pipe.
 _zkcnn_pkg_installed() {
-    dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed
+    local status
+    status=$(dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null) || true
+    [[ $'\n'"$status"$'\n' == *$'\n'installed$'\n'* ]]
 }
 
 ensure_packages() {
