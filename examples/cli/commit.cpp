@@ -72,7 +72,7 @@ Command commit_command() {
       "Writes the public commitment file C (the backend, the architecture, the commitment and\n"
       "the key's size) and the secret file S (the quantized weights and the commitment's\n"
       "randomness, readable by its owner only), which every later proof about this commitment\n"
-      "needs, and which proofs update. Committing again gives another commitment.",
+      "needs (goldilocks-hash proofs update its count). Committing again gives another commitment.",
       {{"--model", "M.onnx", "the trained model (ONNX)"},
        {"--out-commitment", "C", "where to write the public commitment"},
        {"--out-secret", "S", "where to write the secret prover file"},
