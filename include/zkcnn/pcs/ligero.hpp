@@ -54,6 +54,7 @@
 #include "zkcnn/detail/random.hpp"
 #include "zkcnn/field/pow.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/size_bits.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/pcs/claims.hpp"
@@ -722,7 +723,7 @@ class Ligero {
   static std::size_t challenge_field_bits() {
     std::size_t degree = 1;
     if constexpr (!std::same_as<EF, F>) degree = EF::extension_degree;
-    return degree * (F::modulus_bits - 1);
+    return degree * field_size_bits<F>();
   }
 
   /// The point's column and row parts. A point may have fewer coordinates than the table has
