@@ -55,9 +55,9 @@ ModelCost model_cost(const nn::Architecture& architecture) {
   const auto circuit = take(B::Circuit::compile(architecture, 1), "architecture");
   ModelCost cost{{}, circuit.weights_layout().num_vars(), circuit.aux_layout().num_vars(), circuit.range_layout().digit_bits};
   for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
-    const auto& in = shapes[i];
+    const auto& in = shapes[architecture.layer_inputs(i)[0]];
     const auto& out = shapes[i + 1];
-    LayerCost layer{onnx_import::describe_layer(architecture.layers[i]), shape_text(out)};
+    LayerCost layer{onnx_import::describe_layer(architecture, i), shape_text(out)};
     layer.parameters = sizes[i].first + sizes[i].second;
     if (const auto* conv = std::get_if<nn::Conv2dSpec>(&architecture.layers[i])) {
       layer.multiply_accumulates = out.element_count() * in.channels * conv->kernel * conv->kernel;

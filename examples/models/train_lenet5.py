@@ -71,6 +71,34 @@ def accuracy(model, x, y, batch=1000):
     return correct / len(x)
 
 
+def train(model, train_x, train_y, test_x, test_y, epochs, lr, batch):
+    """Adam with a cosine schedule, reporting the test accuracy after every epoch."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
+    loss_fn = nn.CrossEntropyLoss()
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(len(train_x))
+        for i in range(0, len(order), batch):
+            index = order[i : i + batch]
+            optimizer.zero_grad()
+            loss = loss_fn(model(train_x[index]), train_y[index])
+            loss.backward()
+            optimizer.step()
+        schedule.step()
+        print(f"epoch {epoch + 1}: test accuracy {accuracy(model, test_x, test_y):.4f}", flush=True)
+    print(f"float test accuracy (PyTorch, 10000 images): {accuracy(model, test_x, test_y):.4f}")
+
+
+def export(model, output, **options):
+    """The model in evaluation mode as ONNX (opset 13) of a 1x32x32 image, any batch size."""
+    model.eval()
+    torch.onnx.export(
+        model, torch.zeros(1, 1, 32, 32), output, opset_version=13, input_names=["image"], output_names=["logits"],
+        dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}}, **options)
+    print(f"wrote {output}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=DEFAULT_DATA, help="directory of the gzipped IDX files")
@@ -85,31 +113,9 @@ def main():
 
     train_x, train_y = load_split(args.data, "train")
     test_x, test_y = load_split(args.data, "t10k")
-
     model = lenet5()
-    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
-    loss_fn = nn.CrossEntropyLoss()
-    batch = 64
-    for epoch in range(args.epochs):
-        model.train()
-        order = torch.randperm(len(train_x))
-        for i in range(0, len(order), batch):
-            index = order[i : i + batch]
-            optimizer.zero_grad()
-            loss = loss_fn(model(train_x[index]), train_y[index])
-            loss.backward()
-            optimizer.step()
-        schedule.step()
-        print(f"epoch {epoch + 1}: test accuracy {accuracy(model, test_x, test_y):.4f}", flush=True)
-
-    print(f"float test accuracy (PyTorch, 10000 images): {accuracy(model, test_x, test_y):.4f}")
-    model.eval()
-    torch.onnx.export(
-        model, torch.zeros(1, 1, 32, 32), args.output, opset_version=13,
-        input_names=["image"], output_names=["logits"],
-        dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
-    print(f"wrote {args.output}")
+    train(model, train_x, train_y, test_x, test_y, args.epochs, lr=2e-3, batch=64)
+    export(model, args.output)
 
 
 if __name__ == "__main__":

@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
              quantized->architecture.name, model->channels, model->height, model->width, q.input_scale_bits, q.weight_bits,
              q.activation_bits, q.accumulator_margin_bits, calibration->size());
   for (std::size_t i = 0; i < quantized->architecture.layers.size(); ++i) {
-    fmt::print("  {:2}  {}\n", i, onnx_import::describe_layer(quantized->architecture.layers[i]));
+    fmt::print("  {:2}  {}\n", i, onnx_import::describe_layer(quantized->architecture, i));
   }
 
   auto inputs = model_inputs(*test, options.limit == 0 ? test->count : options.limit, *model);

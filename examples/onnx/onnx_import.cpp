@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -253,6 +254,18 @@ class Importer {
   }
 
  private:
+  /// What the importer knows of a value computed from the graph's input.
+  struct Value {
+    std::size_t tensor;  // in FloatModel::reads' numbering
+    Shape shape;
+    /// Whether it is a Conv's or dense layer's output that nothing else has read, so that a
+    /// bias or a batch normalization can fold into that layer.
+    bool foldable = false;
+    /// Zero padding pending for the Conv that reads it (Pad nodes), and the Pad, for messages.
+    std::size_t padding = 0;
+    std::string pad_origin = {};
+  };
+
   // ---- the graph around the nodes -------------------------------------------------------------
 
   Status collect_constants() {
@@ -312,55 +325,88 @@ class Importer {
       }
       sizes.push_back(static_cast<std::size_t>(dims[d].dim_value()));
     }
+    model_.channels = sizes[0];
+    model_.height = sizes.size() == 3 ? sizes[1] : 1;
+    model_.width = sizes.size() == 3 ? sizes[2] : 1;
     if (sizes.size() == 3) {
-      shape_ = Shape{sizes[0], sizes[1], sizes[2], false};
-      if (shape_.size() > max_tensor_elements) return invalid(where + "more than 2^28 elements");
+      values_[input->name()] = {0, Shape{sizes[0], sizes[1], sizes[2], false}};
+      if (values_[input->name()].shape.size() > max_tensor_elements) return invalid(where + "more than 2^28 elements");
     } else {
       // A flat input is an image of 1x1 pixels, flattened (free in the proof).
-      shape_ = Shape{sizes[0], 1, 1, true};
       model_.layers.push_back({FloatFlatten{}, "input '" + input->name() + "'"});
+      model_.reads.push_back({0});
+      values_[input->name()] = {1, Shape{sizes[0], 1, 1, true}};
     }
-    model_.channels = sizes[0];
-    model_.height = shape_.flat ? 1 : sizes[1];
-    model_.width = shape_.flat ? 1 : sizes[2];
-    current_ = input->name();
     return {};
   }
 
   Status finish() {
-    if (pending_pad_) return invalid("onnx: " + *pending_pad_ + ": zero padding must be followed by a Conv");
     if (model_.layers.empty()) return invalid("onnx: the graph has no layer (Conv, Gemm, pooling, ...)");
     if (graph_.output_size() != 1) return invalid("onnx: the graph must have exactly one output");
-    if (graph_.output(0).name() != current_) {
-      return invalid("onnx: the graph's output '" + graph_.output(0).name() + "' is not the end of the chain of layers ('" +
-                     current_ + "')");
+    const auto output = values_.find(graph_.output(0).name());
+    if (output == values_.end()) return invalid("onnx: the graph's output '" + graph_.output(0).name() + "' is not computed by its nodes");
+    if (output->second.padding != 0) return invalid("onnx: " + output->second.pad_origin + ": zero padding must be followed by a Conv");
+    // The model's output is its last layer's; every other layer's output is read.
+    if (output->second.tensor != model_.layers.size()) {
+      return invalid("onnx: the graph's output '" + output->first + "' is not computed last: " +
+                     model_.layers.back().origin + " comes after it and feeds no output");
     }
-    return check_grammar();
+    const auto readers = reader_lists();
+    for (std::size_t k = 0; k + 1 < model_.layers.size(); ++k) {
+      if (readers[k + 1].empty()) return invalid("onnx: " + model_.layers[k].origin + ": its output is never used");
+    }
+    return check_grammar(readers);
   }
 
-  /// What nn::Architecture requires of the order of layers, reported with the ONNX node.
-  Status check_grammar() const {
+  /// The layers reading each tensor (FloatModel::reads' numbering).
+  std::vector<std::vector<std::size_t>> reader_lists() const {
+    std::vector<std::vector<std::size_t>> readers(model_.layers.size() + 1);
+    for (std::size_t k = 0; k < model_.layers.size(); ++k) {
+      for (std::size_t t : model_.reads[k]) readers[t].push_back(k);
+    }
+    return readers;
+  }
+
+  /// What nn::Architecture requires of the layers' connections, reported with the ONNX node.
+  Status check_grammar(const std::vector<std::vector<std::size_t>>& readers) const {
     const auto& layers = model_.layers;
+    const auto is = [&]<class... Kinds>(std::size_t layer, std::type_identity<Kinds>...) {
+      return (std::holds_alternative<Kinds>(layers[layer].operation) || ...);
+    };
+    constexpr std::type_identity<FloatConv> conv;
+    constexpr std::type_identity<FloatDense> dense;
+    constexpr std::type_identity<FloatAdd> add;
+    constexpr std::type_identity<FloatRelu> relu;
+    constexpr std::type_identity<FloatFlatten> flatten;
+    const auto producer = [&](std::size_t layer) -> std::optional<std::size_t> {
+      const std::size_t t = model_.reads[layer][0];
+      return t == 0 ? std::nullopt : std::optional<std::size_t>(t - 1);
+    };
     for (std::size_t i = 0; i < layers.size(); ++i) {
-      const auto& op = layers[i].operation;
-      const bool after_linear = i > 0 && (std::holds_alternative<FloatConv>(layers[i - 1].operation) ||
-                                          std::holds_alternative<FloatDense>(layers[i - 1].operation));
-      if (std::holds_alternative<FloatConv>(op) || std::holds_alternative<FloatDense>(op)) {
-        // The accumulators are rescaled only by a rescale-ReLU; only the model's output (or its
-        // flattening) may be left at the accumulators' scale.
-        const bool only_flatten_after = std::all_of(layers.begin() + static_cast<std::ptrdiff_t>(i) + 1, layers.end(),
-                                                    [](const FloatLayer& l) { return std::holds_alternative<FloatFlatten>(l.operation); });
-        const bool relu_next = i + 1 < layers.size() && std::holds_alternative<FloatRelu>(layers[i + 1].operation);
-        if (!relu_next && !only_flatten_after) {
+      const auto& next = readers[i + 1];
+      if (is(i, conv, dense, add)) {
+        // Accumulators are rescaled only by a rescale-ReLU (an addition's terms are aligned
+        // exactly); only the model's output (or its flattening) may stay at their scale.
+        const bool last = i + 1 == layers.size() || (i + 2 == layers.size() && is(i + 1, flatten));
+        const bool rescaled = !next.empty() && std::all_of(next.begin(), next.end(), [&](std::size_t k) { return is(k, relu, add); });
+        if (!rescaled && !last) {
           return invalid("onnx: " + layers[i].origin +
-                         ": must be followed by a Relu: the architecture rescales accumulators only in a "
-                         "rescale-ReLU, so only the last layer may go without one");
+                         ": must be followed by a Relu (or an Add, then a Relu): the architecture rescales accumulators "
+                         "only in a rescale-ReLU, so only the last layer may go without one");
         }
-      } else if (std::holds_alternative<FloatRelu>(op) && !after_linear) {
-        return invalid("onnx: " + layers[i].origin + ": a Relu must directly follow a Conv, Gemm or MatMul");
-      } else if (std::holds_alternative<FloatMaxPool>(op) &&
-                 (i == 0 || !std::holds_alternative<FloatRelu>(layers[i - 1].operation))) {
-        return invalid("onnx: " + layers[i].origin + ": a MaxPool must directly follow a Relu");
+      } else if (is(i, relu)) {
+        const auto source = producer(i);
+        if (!source || !is(*source, conv, dense, add)) {
+          return invalid("onnx: " + layers[i].origin + ": a Relu must directly follow a Conv, Gemm, MatMul or Add");
+        }
+      } else if (std::holds_alternative<FloatMaxPool>(layers[i].operation)) {
+        const auto source = producer(i);
+        if (!source || !is(*source, relu) || readers[*source + 1].size() != 1) {
+          return invalid("onnx: " + layers[i].origin + ": a MaxPool must directly follow a Relu that nothing else reads");
+        }
+      } else if (is(i, flatten) && readers[model_.reads[i][0]].size() != 1) {
+        return invalid("onnx: " + layers[i].origin + ": its input is read by other nodes too (only a Flatten that is the "
+                       "sole reader of an image is supported)");
       }
     }
     return {};
@@ -374,46 +420,56 @@ class Importer {
     return {};
   }
 
+  /// The computed value a node reads as input `i`.
+  Result<Value> value_input(const Node& node, int i) const {
+    const std::string name = node.input(i);
+    const auto found = values_.find(name);
+    if (found == values_.end()) {
+      return node.fail("its input '" + name + "' is not computed by an earlier node (nodes must come in a topological order)");
+    }
+    if (found->second.padding != 0 && node.op() != "Conv" && node.op() != "Pad") {
+      return invalid("onnx: " + found->second.pad_origin + ": zero padding must be followed by a Conv, not " + node.describe());
+    }
+    return found->second;
+  }
+
   Status import_node(const Node& node) {
     if (auto ok = check_domain(node); !ok) return ok;
     if (node.proto().output_size() < 1 || node.proto().output(0).empty()) return node.fail("has no output");
-    // Every node continues the chain: its data input is the previous node's output and no
-    // other node reads it (Add reads it as either input).
-    const bool chained = node.input(0) == current_ || (node.op() == "Add" && node.input(1) == current_);
-    if (!chained) {
-      return node.fail("its input is not '" + current_ + "', the output of the previous layer (only a chain of layers is supported)");
-    }
-    if (uses_[current_] != 1) {
-      return node.fail("'" + current_ + "' feeds " + std::to_string(uses_[current_]) +
-                       " nodes or outputs (only a chain of layers is supported)");
-    }
     for (int i = 1; i < node.proto().output_size(); ++i) {
       if (!node.proto().output(i).empty() && uses_[node.proto().output(i)] != 0) {
         return node.fail("its output '" + node.proto().output(i) + "' is used (only the first output is supported)");
       }
     }
     const std::string& op = node.op();
-    Status status = op == "Conv"                 ? conv(node)
-                    : op == "Gemm"               ? gemm(node)
-                    : op == "MatMul"             ? matmul(node)
-                    : op == "Add"                ? add(node)
-                    : op == "Relu"               ? relu(node)
-                    : op == "MaxPool"            ? pool(node, true)
-                    : op == "AveragePool"        ? pool(node, false)
-                    : op == "GlobalAveragePool"  ? global_average_pool(node)
-                    : op == "Flatten"            ? flatten(node)
-                    : op == "Reshape"            ? reshape(node)
-                    : op == "Pad"                ? pad(node)
-                    : op == "BatchNormalization" ? batch_normalization(node)
-                    : op == "Identity"           ? identity(node)
-                    : op == "Dropout"            ? dropout(node)
-                                                 : node.fail("operator " + op + " is unsupported");
-    if (!status) return status;
-    if (pending_pad_ && op != "Pad" && op != "Conv") {
-      return invalid("onnx: " + *pending_pad_ + ": zero padding must be followed by a Conv, not " + node.describe());
-    }
-    current_ = node.proto().output(0);
+    if (op == "Add") return add(node);  // reads one or two computed values
+    auto in = value_input(node, 0);
+    if (!in) return in.error();
+    auto out = op == "Conv"                 ? conv(node, *in)
+               : op == "Gemm"               ? gemm(node, *in)
+               : op == "MatMul"             ? matmul(node, *in)
+               : op == "Relu"               ? relu(node, *in)
+               : op == "MaxPool"            ? pool(node, *in, true)
+               : op == "AveragePool"        ? pool(node, *in, false)
+               : op == "GlobalAveragePool"  ? global_average_pool(node, *in)
+               : op == "Flatten"            ? flatten(node, *in)
+               : op == "Reshape"            ? reshape(node, *in)
+               : op == "Pad"                ? pad(node, *in)
+               : op == "BatchNormalization" ? batch_normalization(node, *in)
+               : op == "Identity"           ? identity(node, *in)
+               : op == "Dropout"            ? dropout(node, *in)
+                                            : Result<Value>(node.fail("operator " + op + " is unsupported"));
+    if (!out) return out.error();
+    values_[node.proto().output(0)] = std::move(*out);
     return {};
+  }
+
+  /// The same value under another name (Identity, Dropout, a Flatten of a flat value, ...): it
+  /// stays foldable while no other node reads it.
+  Value alias(const Node& node, const Value& in) {
+    Value out = in;
+    out.foldable = in.foldable && uses_[node.input(0)] == 1;
+    return out;
   }
 
   /// Input `i` as a constant (an initializer or a Constant node's output).
@@ -429,7 +485,8 @@ class Importer {
 
   /// Input `i` as a float constant of `count` values whose dimensions are all 1 except one
   /// equal to `count` (a per-channel or per-feature vector in any broadcastable layout).
-  Result<std::vector<double>> vector_input(const Node& node, int i, const std::string& what, std::size_t count) const {
+  Result<std::vector<double>> vector_input(const Node& node, int i, const std::string& what, std::size_t count,
+                                           const Shape& shape) const {
     auto tensor = constant_input(node, i, what);
     if (!tensor) return tensor.error();
     const Tensor& t = **tensor;
@@ -438,22 +495,27 @@ class Importer {
     if (t.size() != count || non_unit > 1) {
       return node.fail("the " + what + " must hold " + std::to_string(count) + " values, one per channel");
     }
-    if (shape_.flat && count > 1 && t.dims.back() != count) {
+    if (shape.flat && count > 1 && t.dims.back() != count) {
       return node.fail("the " + what + " must broadcast along the features (shaped (" + std::to_string(count) + ") or (1, " +
                        std::to_string(count) + "))");
     }
     return t.floats;
   }
 
-  void emit(FloatOperation operation, const Node& node) {
+  /// Appends a layer reading `inputs`; returns the value of its output.
+  Value emit(FloatOperation operation, const Node& node, std::vector<std::size_t> inputs, const Shape& shape) {
+    const bool linear = std::holds_alternative<FloatConv>(operation) || std::holds_alternative<FloatDense>(operation);
     model_.layers.push_back({std::move(operation), node.describe()});
-    foldable_ = std::holds_alternative<FloatConv>(model_.layers.back().operation) ||
-                std::holds_alternative<FloatDense>(model_.layers.back().operation);
+    model_.reads.push_back(std::move(inputs));
+    return Value{model_.layers.size(), shape, linear};
   }
 
-  Status conv(const Node& node) {
-    if (auto ok = node.only_attributes({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}); !ok) return ok;
-    if (shape_.flat) return node.fail("needs an image input, got a flat one");
+  /// The Conv or dense layer a foldable value is the output of.
+  FloatOperation& producer_of(const Value& value) { return model_.layers[value.tensor - 1].operation; }
+
+  Result<Value> conv(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}); !ok) return ok.error();
+    if (in.shape.flat) return node.fail("needs an image input, got a flat one");
     auto weights = constant_input(node, 1, "weight");
     if (!weights) return weights.error();
     const Tensor& w = **weights;
@@ -461,8 +523,8 @@ class Importer {
     auto group = node.int_attribute("group", 1);
     if (!group) return group.error();
     if (*group != 1) return node.fail("group " + std::to_string(*group) + " is unsupported (only 1)");
-    if (w.dims[1] != shape_.channels) {
-      return node.fail("the weight has " + std::to_string(w.dims[1]) + " input channels, the input " + std::to_string(shape_.channels));
+    if (w.dims[1] != in.shape.channels) {
+      return node.fail("the weight has " + std::to_string(w.dims[1]) + " input channels, the input " + std::to_string(in.shape.channels));
     }
     if (w.dims[2] != w.dims[3]) return node.fail("only square kernels are supported");
     const std::size_t kernel = w.dims[2];
@@ -476,34 +538,31 @@ class Importer {
     if (*dilation != 1) return node.fail("dilation is unsupported");
     auto padding = symmetric_pads(node);
     if (!padding) return padding.error();
-    if (auto ok = explicit_padding(node, *padding); !ok) return ok;
-    const std::size_t total_padding = *padding + pending_padding_;
-    pending_padding_ = 0;
-    pending_pad_.reset();
-    if (shape_.height + 2 * total_padding < kernel || shape_.width + 2 * total_padding < kernel) {
+    if (auto ok = explicit_padding(node, *padding); !ok) return ok.error();
+    const std::size_t total_padding = *padding + in.padding;
+    if (in.shape.height + 2 * total_padding < kernel || in.shape.width + 2 * total_padding < kernel) {
       return node.fail("the kernel is larger than the padded input");
     }
-    FloatConv c{shape_.channels, w.dims[0], kernel, total_padding, *stride, w.floats, std::vector<double>(w.dims[0], 0.0)};
+    FloatConv c{in.shape.channels, w.dims[0], kernel, total_padding, *stride, w.floats, std::vector<double>(w.dims[0], 0.0)};
     if (!node.input(2).empty()) {
-      auto bias = vector_input(node, 2, "bias", c.out_channels);
+      auto bias = vector_input(node, 2, "bias", c.out_channels, in.shape);
       if (!bias) return bias.error();
       c.bias = std::move(*bias);
     }
-    shape_ = Shape{c.out_channels, (shape_.height + 2 * total_padding - kernel) / *stride + 1,
-                   (shape_.width + 2 * total_padding - kernel) / *stride + 1, false};
-    if (shape_.size() > max_tensor_elements) return node.fail("the output has more than 2^28 elements");
-    emit(std::move(c), node);
-    return {};
+    const Shape out{c.out_channels, (in.shape.height + 2 * total_padding - kernel) / *stride + 1,
+                    (in.shape.width + 2 * total_padding - kernel) / *stride + 1, false};
+    if (out.size() > max_tensor_elements) return node.fail("the output has more than 2^28 elements");
+    return emit(std::move(c), node, {in.tensor}, out);
   }
 
   /// A dense layer from a (in, out) or, transposed, (out, in) matrix.
-  Result<FloatDense> dense(const Node& node, const Tensor& matrix, bool transposed) const {
-    if (!shape_.flat) return node.fail("needs a flat input (add a Flatten)");
+  Result<FloatDense> dense(const Node& node, const Shape& shape, const Tensor& matrix, bool transposed) const {
+    if (!shape.flat) return node.fail("needs a flat input (add a Flatten)");
     if (matrix.integral || matrix.dims.size() != 2) return node.fail("the weight must be a 2-D float tensor");
     const std::size_t in = transposed ? matrix.dims[1] : matrix.dims[0];
     const std::size_t out = transposed ? matrix.dims[0] : matrix.dims[1];
-    if (in != shape_.channels) {
-      return node.fail("the weight takes " + std::to_string(in) + " features, the input has " + std::to_string(shape_.channels));
+    if (in != shape.channels) {
+      return node.fail("the weight takes " + std::to_string(in) + " features, the input has " + std::to_string(shape.channels));
     }
     FloatDense d{in, out, std::vector<double>(in * out), std::vector<double>(out, 0.0)};
     for (std::size_t o = 0; o < out; ++o) {
@@ -512,8 +571,8 @@ class Importer {
     return d;
   }
 
-  Status gemm(const Node& node) {
-    if (auto ok = node.only_attributes({"alpha", "beta", "transA", "transB"}); !ok) return ok;
+  Result<Value> gemm(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({"alpha", "beta", "transA", "transB"}); !ok) return ok.error();
     auto trans_a = node.int_attribute("transA", 0);
     if (!trans_a) return trans_a.error();
     if (*trans_a != 0) return node.fail("transA is unsupported");
@@ -525,68 +584,87 @@ class Importer {
     if (!beta) return beta.error();
     auto matrix = constant_input(node, 1, "weight");
     if (!matrix) return matrix.error();
-    auto d = dense(node, **matrix, *trans_b != 0);
+    auto d = dense(node, in.shape, **matrix, *trans_b != 0);
     if (!d) return d.error();
     for (double& w : d->weights) w *= *alpha;
     if (!node.input(2).empty()) {
       auto c = constant_input(node, 2, "bias");
       if (!c) return c.error();
       // C broadcasts to (1, out): one value per output, or one for all.
-      auto bias = vector_input(node, 2, "bias", (*c)->size() == 1 ? 1 : d->out_features);
+      auto bias = vector_input(node, 2, "bias", (*c)->size() == 1 ? 1 : d->out_features, in.shape);
       if (!bias) return bias.error();
       for (std::size_t o = 0; o < d->out_features; ++o) d->bias[o] = *beta * (*bias)[bias->size() == 1 ? 0 : o];
     }
-    shape_ = Shape{d->out_features, 1, 1, true};
-    emit(std::move(*d), node);
-    return {};
+    const Shape out{d->out_features, 1, 1, true};
+    return emit(std::move(*d), node, {in.tensor}, out);
   }
 
-  Status matmul(const Node& node) {
-    if (auto ok = node.only_attributes({}); !ok) return ok;
+  Result<Value> matmul(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({}); !ok) return ok.error();
     auto matrix = constant_input(node, 1, "weight");
     if (!matrix) return matrix.error();
-    auto d = dense(node, **matrix, false);
+    auto d = dense(node, in.shape, **matrix, false);
     if (!d) return d.error();
-    shape_ = Shape{d->out_features, 1, 1, true};
-    emit(std::move(*d), node);
-    return {};
+    const Shape out{d->out_features, 1, 1, true};
+    return emit(std::move(*d), node, {in.tensor}, out);
   }
 
-  /// Add of a constant right after a Conv, Gemm or MatMul: their bias.
+  /// Add of two computed tensors of one shape (a residual connection), or of a constant to the
+  /// output of the Conv, Gemm or MatMul just before it (their bias, folded).
   Status add(const Node& node) {
     if (auto ok = node.only_attributes({}); !ok) return ok;
-    if (!foldable_) return node.fail("Add is supported only as the bias of the Conv, Gemm or MatMul just before it");
-    const int other = node.input(0) == current_ ? 1 : 0;
-    auto* layer = &model_.layers.back().operation;
+    if (node.proto().input_size() != 2) return node.fail("expected two inputs");
+    const bool computed[] = {values_.contains(node.input(0)), values_.contains(node.input(1))};
+    if (computed[0] && computed[1]) {
+      auto a = value_input(node, 0);
+      if (!a) return a.error();
+      auto b = value_input(node, 1);
+      if (!b) return b.error();
+      const auto dims = [](const Shape& s) { return std::tuple{s.channels, s.height, s.width, s.flat}; };
+      if (dims(a->shape) != dims(b->shape)) {
+        return node.fail("the two tensors added have different shapes (only a residual addition of equal shapes is supported)");
+      }
+      values_[node.proto().output(0)] = emit(FloatAdd{}, node, {a->tensor, b->tensor}, a->shape);
+      return {};
+    }
+    const int data = computed[0] ? 0 : 1;
+    auto in = value_input(node, data);
+    if (!in) return in.error();
+    if (!in->foldable || uses_[node.input(data)] != 1) {
+      return node.fail("adding a constant is supported only as the bias of the Conv, Gemm or MatMul just before it");
+    }
+    auto* layer = &producer_of(*in);
     auto* c = std::get_if<FloatConv>(layer);
     auto* d = std::get_if<FloatDense>(layer);
     auto& bias = c != nullptr ? c->bias : d->bias;
-    auto tensor = constant_input(node, other, "addend");
+    auto tensor = constant_input(node, 1 - data, "addend");
     if (!tensor) return tensor.error();
     const auto& dims = (*tensor)->dims;
     const bool per_channel = (dims.size() == 3 || dims.size() == 4) && dims.rbegin()[0] == 1 && dims.rbegin()[1] == 1;
     if (c != nullptr && (*tensor)->size() != 1 && !per_channel) {
       return node.fail("the addend of a Conv must be per channel, shaped (channels, 1, 1) or (1, channels, 1, 1)");
     }
-    auto values = vector_input(node, other, "addend", (*tensor)->size() == 1 ? 1 : bias.size());
+    auto values = vector_input(node, 1 - data, "addend", (*tensor)->size() == 1 ? 1 : bias.size(), in->shape);
     if (!values) return values.error();
     for (std::size_t o = 0; o < bias.size(); ++o) bias[o] += (*values)[values->size() == 1 ? 0 : o];
+    values_[node.proto().output(0)] = *in;
     return {};
   }
 
-  Status relu(const Node& node) {
-    if (auto ok = node.only_attributes({}); !ok) return ok;
-    emit(FloatRelu{}, node);
-    return {};
+  Result<Value> relu(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({}); !ok) return ok.error();
+    return emit(FloatRelu{}, node, {in.tensor}, in.shape);
   }
 
-  Status pool(const Node& node, bool max) {
+  Result<Value> pool(const Node& node, const Value& in, bool max) {
     if (max) {
-      if (auto ok = node.only_attributes({"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"}); !ok) return ok;
+      if (auto ok = node.only_attributes({"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"}); !ok) {
+        return ok.error();
+      }
     } else if (auto ok = node.only_attributes({"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides"}); !ok) {
-      return ok;
+      return ok.error();
     }
-    if (shape_.flat) return node.fail("needs an image input, got a flat one");
+    if (in.shape.flat) return node.fail("needs an image input, got a flat one");
     auto window = square_attribute(node, "kernel_shape", std::nullopt);
     if (!window) return window.error();
     auto stride = square_attribute(node, "strides", 1);
@@ -595,85 +673,75 @@ class Importer {
     if (!dilation) return dilation.error();
     auto padding = symmetric_pads(node);
     if (!padding) return padding.error();
-    if (auto ok = explicit_padding(node, *padding); !ok) return ok;
+    if (auto ok = explicit_padding(node, *padding); !ok) return ok.error();
     if (*padding != 0) return node.fail("padded pooling is unsupported");
     if (*dilation != 1) return node.fail("dilation is unsupported");
     if (*stride != *window) {
       return node.fail("stride " + std::to_string(*stride) + " with window " + std::to_string(*window) +
                        ": only a stride equal to the window is supported");
     }
-    if (auto ok = check_window(node, *window); !ok) return ok;
+    if (auto ok = check_window(node, in.shape, *window); !ok) return ok.error();
     // With the sizes multiples of the window, ceil_mode changes nothing.
-    shape_.height /= *window;
-    shape_.width /= *window;
-    if (max) {
-      emit(FloatMaxPool{*window}, node);
-    } else {
-      emit(FloatAvgPool{*window}, node);
-    }
-    return {};
+    const Shape out{in.shape.channels, in.shape.height / *window, in.shape.width / *window, false};
+    if (max) return emit(FloatMaxPool{*window}, node, {in.tensor}, out);
+    return emit(FloatAvgPool{*window}, node, {in.tensor}, out);
   }
 
-  Status check_window(const Node& node, std::size_t window) const {
+  static Status check_window(const Node& node, const Shape& shape, std::size_t window) {
     if (window < 2 || !is_power_of_two(window)) {
       return node.fail("window " + std::to_string(window) + ": only powers of two, at least 2, are supported");
     }
-    if (shape_.height % window != 0 || shape_.width % window != 0) {
-      return node.fail("the input's " + std::to_string(shape_.height) + "x" + std::to_string(shape_.width) +
+    if (shape.height % window != 0 || shape.width % window != 0) {
+      return node.fail("the input's " + std::to_string(shape.height) + "x" + std::to_string(shape.width) +
                        " is not a multiple of the window " + std::to_string(window));
     }
     return {};
   }
 
-  Status global_average_pool(const Node& node) {
-    if (auto ok = node.only_attributes({}); !ok) return ok;
-    if (shape_.flat) return node.fail("needs an image input, got a flat one");
-    if (shape_.height == 1 && shape_.width == 1) return {};  // the mean of one pixel is that pixel
-    if (shape_.height != shape_.width) return node.fail("only square inputs are supported");
-    if (auto ok = check_window(node, shape_.height); !ok) return ok;
-    emit(FloatAvgPool{shape_.height}, node);
-    shape_.height = shape_.width = 1;
-    return {};
+  Result<Value> global_average_pool(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({}); !ok) return ok.error();
+    if (in.shape.flat) return node.fail("needs an image input, got a flat one");
+    if (in.shape.height == 1 && in.shape.width == 1) return alias(node, in);  // the mean of one pixel is that pixel
+    if (in.shape.height != in.shape.width) return node.fail("only square inputs are supported");
+    if (auto ok = check_window(node, in.shape, in.shape.height); !ok) return ok.error();
+    return emit(FloatAvgPool{in.shape.height}, node, {in.tensor}, Shape{in.shape.channels, 1, 1, false});
   }
 
-  void flatten_shape(const Node& node) {
-    if (shape_.flat) return;  // (batch, features) flattens to itself
-    emit(FloatFlatten{}, node);
-    shape_ = Shape{shape_.size(), 1, 1, true};
+  Value flatten_value(const Node& node, const Value& in) {
+    if (in.shape.flat) return alias(node, in);  // (batch, features) flattens to itself
+    return emit(FloatFlatten{}, node, {in.tensor}, Shape{in.shape.size(), 1, 1, true});
   }
 
-  Status flatten(const Node& node) {
-    if (auto ok = node.only_attributes({"axis"}); !ok) return ok;
+  Result<Value> flatten(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({"axis"}); !ok) return ok.error();
     auto axis = node.int_attribute("axis", 1);
     if (!axis) return axis.error();
-    const std::int64_t rank = shape_.flat ? 2 : 4;
+    const std::int64_t rank = in.shape.flat ? 2 : 4;
     if (*axis != 1 && *axis != 1 - rank) return node.fail("axis " + std::to_string(*axis) + ": only axis 1 is supported");
-    flatten_shape(node);
-    return {};
+    return flatten_value(node, in);
   }
 
-  Status reshape(const Node& node) {
-    if (auto ok = node.only_attributes({"allowzero"}); !ok) return ok;
+  Result<Value> reshape(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({"allowzero"}); !ok) return ok.error();
     auto allow_zero = node.int_attribute("allowzero", 0);
     if (!allow_zero) return allow_zero.error();
     auto target = constant_input(node, 1, "shape");
     if (!target) return target.error();
     const Tensor& t = **target;
-    const auto features = static_cast<std::int64_t>(shape_.size());
+    const auto features = static_cast<std::int64_t>(in.shape.size());
     const bool flattens = t.integral && t.dims.size() == 1 && t.size() == 2 &&
                           (t.integers[0] == 1 || t.integers[0] == -1 || (t.integers[0] == 0 && *allow_zero == 0)) &&
                           (t.integers[1] == features || (t.integers[1] == -1 && t.integers[0] != -1));
     if (!flattens) return node.fail("only a Reshape to (batch, " + std::to_string(features) + ") is supported");
-    flatten_shape(node);
-    return {};
+    return flatten_value(node, in);
   }
 
-  Status pad(const Node& node) {
-    if (auto ok = node.only_attributes({"mode", "pads", "value"}); !ok) return ok;
+  Result<Value> pad(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({"mode", "pads", "value"}); !ok) return ok.error();
     auto mode = node.string_attribute("mode", "constant");
     if (!mode) return mode.error();
     if (*mode != "constant") return node.fail("mode " + *mode + " is unsupported (only zero padding)");
-    if (shape_.flat) return node.fail("needs an image input, got a flat one");
+    if (in.shape.flat) return node.fail("needs an image input, got a flat one");
     // Opset 11 moved pads and the value from attributes to inputs; both are read.
     auto attribute_pads = node.ints_attribute("pads");
     if (!attribute_pads) return attribute_pads.error();
@@ -704,13 +772,15 @@ class Importer {
       return node.fail("pads " + join(pads) + ": only equal, non-negative padding of the height and width is supported");
     }
     if (static_cast<std::uint64_t>(pads[2]) > max_tensor_elements) return node.fail("the padding is too large");
-    pending_padding_ += static_cast<std::size_t>(pads[2]);
-    pending_pad_ = node.describe();
-    return {};
+    Value out = in;
+    out.foldable = false;
+    out.padding += static_cast<std::size_t>(pads[2]);
+    out.pad_origin = node.describe();
+    return out;
   }
 
-  Status batch_normalization(const Node& node) {
-    if (auto ok = node.only_attributes({"epsilon", "momentum", "training_mode", "spatial", "is_test"}); !ok) return ok;
+  Result<Value> batch_normalization(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({"epsilon", "momentum", "training_mode", "spatial", "is_test"}); !ok) return ok.error();
     auto training = node.int_attribute("training_mode", 0);
     if (!training) return training.error();
     if (*training != 0) return node.fail("training mode is unsupported");
@@ -719,14 +789,16 @@ class Importer {
     if (*spatial != 1) return node.fail("spatial 0 is unsupported");
     auto epsilon = node.float_attribute("epsilon", 1e-5);
     if (!epsilon) return epsilon.error();
-    if (!foldable_) return node.fail("must directly follow a Conv, Gemm or MatMul, into which it is folded");
-    auto* layer = &model_.layers.back().operation;
+    if (!in.foldable || uses_[node.input(0)] != 1) {
+      return node.fail("must directly follow a Conv, Gemm or MatMul whose output nothing else reads, into which it is folded");
+    }
+    auto* layer = &producer_of(in);
     auto* c = std::get_if<FloatConv>(layer);
     auto* d = std::get_if<FloatDense>(layer);
     const std::size_t channels = c != nullptr ? c->out_channels : d->out_features;
     std::vector<std::vector<double>> p;
     for (auto [index, what] : {std::pair{1, "scale"}, {2, "bias"}, {3, "mean"}, {4, "variance"}}) {
-      auto values = vector_input(node, index, what, channels);
+      auto values = vector_input(node, index, what, channels, in.shape);
       if (!values) return values.error();
       p.push_back(std::move(*values));
     }
@@ -740,13 +812,16 @@ class Importer {
       for (std::size_t j = 0; j < per_channel; ++j) weights[o * per_channel + j] *= factor;
       bias[o] = (bias[o] - p[2][o]) * factor + p[1][o];
     }
-    return {};
+    return in;
   }
 
-  Status identity(const Node& node) { return node.only_attributes({}); }
+  Result<Value> identity(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({}); !ok) return ok.error();
+    return alias(node, in);
+  }
 
-  Status dropout(const Node& node) {
-    if (auto ok = node.only_attributes({"seed", "ratio", "is_test"}); !ok) return ok;
+  Result<Value> dropout(const Node& node, const Value& in) {
+    if (auto ok = node.only_attributes({"seed", "ratio", "is_test"}); !ok) return ok.error();
     auto is_test = node.int_attribute("is_test", 1);
     if (!is_test) return is_test.error();
     if (*is_test == 0) return node.fail("training mode is unsupported");
@@ -757,18 +832,14 @@ class Importer {
       const bool off = t.size() == 1 && (t.integral ? t.integers[0] == 0 : t.floats[0] == 0.0);
       if (!off) return node.fail("training mode is unsupported");
     }
-    return {};
+    return alias(node, in);
   }
 
   const onnx::GraphProto& graph_;
   std::map<std::string, Tensor> constants_;
   std::map<std::string, std::size_t> uses_;
+  std::map<std::string, Value> values_;
   FloatModel model_;
-  std::string current_;
-  Shape shape_;
-  std::size_t pending_padding_ = 0;
-  std::optional<std::string> pending_pad_;  // the Pad node awaiting its Conv
-  bool foldable_ = false;                   // the last layer is a Conv or dense layer, nothing after it
 };
 
 std::size_t argmax(const auto& values) {
@@ -869,11 +940,28 @@ Result<std::vector<double>> run_float(const FloatModel& model, std::span<const d
     return invalid("run_float: the input has " + std::to_string(input.size()) + " values, expected " +
                    std::to_string(model.input_size()));
   }
-  std::vector<double> x(input.begin(), input.end());
-  std::size_t channels = model.channels, height = model.height, width = model.width;
-  for (const auto& layer : model.layers) {
+  if (model.reads.size() != model.layers.size()) return invalid("run_float: the model lists the inputs of some layers only");
+  struct Activation {
+    std::vector<double> values;
+    std::size_t channels, height, width;
+  };
+  std::vector<Activation> tensors{{{input.begin(), input.end()}, model.channels, model.height, model.width}};
+  for (std::size_t k = 0; k < model.layers.size(); ++k) {
+    const auto& layer = model.layers[k];
+    const auto& reads = model.reads[k];
+    const bool add = std::holds_alternative<FloatAdd>(layer.operation);
+    if (reads.size() != (add ? 2u : 1u) || std::any_of(reads.begin(), reads.end(), [&](std::size_t t) { return t > k; })) {
+      return invalid("run_float: " + layer.origin + ": reads tensors that are not computed before it");
+    }
+    const std::vector<double>& x = tensors[reads[0]].values;
+    std::size_t channels = tensors[reads[0]].channels, height = tensors[reads[0]].height, width = tensors[reads[0]].width;
     std::vector<double> y;
-    if (const auto* c = std::get_if<FloatConv>(&layer.operation)) {
+    if (add) {
+      const std::vector<double>& other = tensors[reads[1]].values;
+      if (other.size() != x.size()) return invalid("run_float: " + layer.origin + ": the two tensors added differ in size");
+      y = x;
+      for (std::size_t j = 0; j < y.size(); ++j) y[j] += other[j];
+    } else if (const auto* c = std::get_if<FloatConv>(&layer.operation)) {
       const std::size_t k = c->kernel, p = c->padding;
       const std::size_t out_h = (height + 2 * p - k) / c->stride + 1, out_w = (width + 2 * p - k) / c->stride + 1;
       y.assign(c->out_channels * out_h * out_w, 0.0);
@@ -933,9 +1021,9 @@ Result<std::vector<double>> run_float(const FloatModel& model, std::span<const d
       }
       height = out_h, width = out_w;
     }
-    x = std::move(y);
+    tensors.push_back({std::move(y), channels, height, width});
   }
-  return x;
+  return std::move(tensors.back().values);
 }
 
 Result<std::vector<std::int64_t>> quantize_input(std::span<const double> input, std::size_t input_scale_bits) {
@@ -972,42 +1060,67 @@ Result<nn::QuantizedModel> quantize(const FloatModel& model, std::span<const std
     inputs.push_back(std::move(*integers));
   }
 
+  if (model.reads.size() != model.layers.size()) return invalid("quantize: the model lists the inputs of some layers only");
+  // The architecture and the kernels first, with every rescale still to calibrate and every
+  // bias still to quantize: both depend on the scales the rescales before them set.
   nn::QuantizedModel q;
   q.architecture.name = model.name;
   q.architecture.in_channels = model.channels, q.architecture.height = model.height, q.architecture.width = model.width;
   q.architecture.input_scale_bits = options.input_scale_bits;
-  auto scale = static_cast<std::int64_t>(options.input_scale_bits);  // of the current activation
-  const auto relus = static_cast<std::uint64_t>(std::count_if(model.layers.begin(), model.layers.end(), [](const auto& layer) {
-    return std::holds_alternative<FloatRelu>(layer.operation);
-  }));
-  const std::uint64_t inferences = relus * inputs.size();
-  std::uint64_t inferred = 0;
-  for (const auto& layer : model.layers) {
+  for (std::size_t k = 0; k < model.layers.size(); ++k) {
+    const FloatLayer& layer = model.layers[k];
     nn::LayerWeights weights;
     nn::LayerSpec spec;
     if (const auto* c = std::get_if<FloatConv>(&layer.operation)) {
       auto bits = weight_scale_bits(c->weights, options.weight_bits, layer.origin);
       if (!bits) return bits.error();
-      weights.kernel = quantize_weights(c->weights, *bits, options.weight_bits);
-      scale += static_cast<std::int64_t>(*bits);
-      auto bias = quantize_bias(c->bias, scale, layer.origin);
-      if (!bias) return bias.error();
-      weights.bias = std::move(*bias);
+      weights = {quantize_weights(c->weights, *bits, options.weight_bits), std::vector<std::int64_t>(c->bias.size())};
       spec = nn::Conv2dSpec{c->out_channels, c->kernel, c->padding, c->stride, *bits, options.conv_algorithm};
     } else if (const auto* d = std::get_if<FloatDense>(&layer.operation)) {
       auto bits = weight_scale_bits(d->weights, options.weight_bits, layer.origin);
       if (!bits) return bits.error();
-      weights.kernel = quantize_weights(d->weights, *bits, options.weight_bits);
-      scale += static_cast<std::int64_t>(*bits);
-      auto bias = quantize_bias(d->bias, scale, layer.origin);
-      if (!bias) return bias.error();
-      weights.bias = std::move(*bias);
+      weights = {quantize_weights(d->weights, *bits, options.weight_bits), std::vector<std::int64_t>(d->bias.size())};
       spec = nn::DenseSpec{d->out_features, *bits};
     } else if (std::holds_alternative<FloatRelu>(layer.operation)) {
-      // The accumulators the layers so far produce on the calibration inputs set the range.
+      spec = nn::RescaleReluSpec{nn::Architecture::max_bits, 0};
+    } else if (const auto* m = std::get_if<FloatMaxPool>(&layer.operation)) {
+      spec = nn::MaxPoolSpec{m->window};
+    } else if (const auto* a = std::get_if<FloatAvgPool>(&layer.operation)) {
+      // A window sum: the mean at a scale 2 * log2(window) bits higher.
+      spec = nn::AvgPoolSpec{a->window};
+    } else if (std::holds_alternative<FloatAdd>(layer.operation)) {
+      // Exact: the term of lower scale is multiplied up to the other's.
+      spec = nn::AddSpec{};
+    } else {
+      spec = nn::FlattenSpec{};
+    }
+    q.architecture.add(spec, model.reads[k]);
+    q.weights.push_back(std::move(weights));
+  }
+  if (auto valid = q.validate(); !valid) return Error{valid.error().code, "quantize: " + valid.error().message};
+
+  const auto relus = static_cast<std::uint64_t>(std::count_if(model.layers.begin(), model.layers.end(), [](const auto& layer) {
+    return std::holds_alternative<FloatRelu>(layer.operation);
+  }));
+  const std::uint64_t inferences = relus * inputs.size();
+  std::uint64_t inferred = 0;
+  for (std::size_t k = 0; k < model.layers.size(); ++k) {
+    const FloatLayer& layer = model.layers[k];
+    if (std::holds_alternative<FloatConv>(layer.operation) || std::holds_alternative<FloatDense>(layer.operation)) {
+      // The bias at the accumulators' scale: the input's (as calibrated so far) plus the weights'.
+      const auto shapes = q.architecture.shapes();
+      if (!shapes) return Error{shapes.error().code, "quantize: " + shapes.error().message};
+      const auto* c = std::get_if<FloatConv>(&layer.operation);
+      auto bias = quantize_bias(c != nullptr ? c->bias : std::get<FloatDense>(layer.operation).bias, (*shapes)[k + 1].scale_bits,
+                                layer.origin);
+      if (!bias) return bias.error();
+      q.weights[k].bias = std::move(*bias);
+    } else if (std::holds_alternative<FloatRelu>(layer.operation)) {
+      // The accumulators the layers before it produce on the calibration inputs set the range.
+      const std::size_t source = q.architecture.layer_inputs(k)[0];
       std::int64_t largest = 1;
       for (const auto& input : inputs) {
-        auto trace = nn::infer(q, input);
+        auto trace = nn::infer(q, input, source);
         if (!trace) return Error{trace.error().code, "quantize: calibrating " + layer.origin + ": " + trace.error().message};
         for (std::int64_t v : trace->back()) largest = std::max(largest, v < 0 ? -v : v);
         if (options.progress) options.progress(++inferred, inferences);
@@ -1019,19 +1132,8 @@ Result<nn::QuantizedModel> quantize(const FloatModel& model, std::span<const std
                        std::to_string(nn::Architecture::max_bits) + " (use fewer weight or activation bits)");
       }
       const std::size_t shift = magnitude_bits > options.activation_bits ? magnitude_bits - options.activation_bits : 0;
-      scale -= static_cast<std::int64_t>(shift);
-      spec = nn::RescaleReluSpec{bits, shift};
-    } else if (const auto* m = std::get_if<FloatMaxPool>(&layer.operation)) {
-      spec = nn::MaxPoolSpec{m->window};
-    } else if (const auto* a = std::get_if<FloatAvgPool>(&layer.operation)) {
-      // A window sum: the mean at a scale 2 * log2(window) bits higher.
-      scale += 2 * std::countr_zero(a->window);
-      spec = nn::AvgPoolSpec{a->window};
-    } else {
-      spec = nn::FlattenSpec{};
+      q.architecture.layers[k] = nn::RescaleReluSpec{bits, shift};
     }
-    q.architecture.layers.push_back(spec);
-    q.weights.push_back(std::move(weights));
   }
   if (auto valid = q.validate(); !valid) return Error{valid.error().code, "quantize: " + valid.error().message};
   return q;
@@ -1054,11 +1156,23 @@ std::string describe_layer(const nn::LayerSpec& spec) {
           return "maxpool " + to_string(s.window) + "x" + to_string(s.window);
         } else if constexpr (std::is_same_v<S, nn::AvgPoolSpec>) {
           return "avgpool " + to_string(s.window) + "x" + to_string(s.window);
+        } else if constexpr (std::is_same_v<S, nn::AddSpec>) {
+          return "add";
         } else {
           return "flatten";
         }
       },
       spec);
+}
+
+std::string describe_layer(const nn::Architecture& architecture, std::size_t k) {
+  std::string text = describe_layer(architecture.layers.at(k));
+  if (architecture.is_chain()) return text;
+  const auto inputs = architecture.layer_inputs(k);
+  const auto name = [](std::size_t t) { return t == 0 ? std::string("the input") : "layer " + std::to_string(t - 1); };
+  text += ", reads " + name(inputs[0]);
+  if (inputs.size() > 1) text += " and " + name(inputs[1]);
+  return text;
 }
 
 Result<AccuracyReport> compare_accuracy(const FloatModel& float_model, const nn::QuantizedModel& quantized,

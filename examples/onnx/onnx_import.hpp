@@ -1,9 +1,10 @@
 #pragma once
 // Importing a trained float CNN from ONNX into a zkcnn::nn::QuantizedModel.
 //
-// Two steps. `load_onnx` reads the graph into a FloatModel: a chain of layers in the grammar
-// nn::Architecture can express, with the float weights, and with batch normalization, zero
-// padding, Identity and Dropout folded away. `quantize` then picks power-of-two scales: each
+// Two steps. `load_onnx` reads the graph into a FloatModel: layers in the grammar
+// nn::Architecture can express, each reading the input or earlier layers' outputs (a chain, or
+// a graph with residual connections), with the float weights, and with batch normalization,
+// zero padding, Identity and Dropout folded away. `quantize` then picks power-of-two scales: each
 // weight tensor's from its largest magnitude and the weight bit width, each rescale-ReLU's
 // accumulator bits and shift from the accumulators seen on calibration inputs (as
 // nn::zoo::random_model does). Whatever the architecture cannot express exactly (an operator,
@@ -11,12 +12,15 @@
 // nothing is approximated beyond the quantization itself.
 //
 // Supported operators: Conv (square kernels, equal strides, symmetric padding, group 1, no
-// dilation), Gemm, MatMul, Add (a constant bias right after a Conv, Gemm or MatMul), Relu,
-// MaxPool and AveragePool (square windows of a power-of-two size with the stride equal to the
-// window, no padding), GlobalAveragePool, Flatten and a Reshape that flattens, Pad (constant
-// zeros on the height and width, folded into the next Conv), BatchNormalization after a Conv or
-// Gemm (folded into it), Identity and Dropout (inference), Constant. The graph must be a chain
-// with one float input, (batch, C, H, W) or (batch, features) with batch 1 or symbolic.
+// dilation), Gemm, MatMul, Add (of two computed tensors of one shape, a residual connection;
+// or of a constant, as the bias of the Conv, Gemm or MatMul just before it), Relu, MaxPool and
+// AveragePool (square windows of a power-of-two size with the stride equal to the window, no
+// padding), GlobalAveragePool (and so AdaptiveAvgPool to 1x1; square maps of a power-of-two
+// side), Flatten and a Reshape that flattens, Pad (constant zeros on the height and width,
+// folded into the next Conv), BatchNormalization after a Conv or Gemm whose output nothing
+// else reads (folded into it), Identity and Dropout (inference), Constant. Nodes come in any
+// topological order; the graph has one float input, (batch, C, H, W) or (batch, features)
+// with batch 1 or symbolic, and one output, computed last.
 
 #include <cstddef>
 #include <cstdint>
@@ -53,8 +57,10 @@ struct FloatAvgPool {
   std::size_t window = 2;
 };
 struct FloatFlatten {};
+/// The sum of two tensors of one shape.
+struct FloatAdd {};
 
-using FloatOperation = std::variant<FloatConv, FloatDense, FloatRelu, FloatMaxPool, FloatAvgPool, FloatFlatten>;
+using FloatOperation = std::variant<FloatConv, FloatDense, FloatRelu, FloatMaxPool, FloatAvgPool, FloatFlatten, FloatAdd>;
 
 struct FloatLayer {
   FloatOperation operation;
@@ -67,6 +73,9 @@ struct FloatModel {
   std::string name;
   std::size_t channels = 1, height = 1, width = 1;
   std::vector<FloatLayer> layers;
+  /// The tensors each layer reads, numbered as nn::Architecture::reads numbers them (0 the
+  /// input, k + 1 layer k's output); one list per layer.
+  std::vector<std::vector<std::size_t>> reads;
 
   std::size_t input_size() const { return channels * height * width; }
 };
@@ -109,6 +118,10 @@ Result<nn::QuantizedModel> quantize(const FloatModel& model, std::span<const std
 /// A quantized layer in words, for reports: "conv2d 6 channels, 5x5, padding 0, stride 1,
 /// weights at 2^7", "rescale-relu: 19-bit accumulators, shift 9", ...
 std::string describe_layer(const nn::LayerSpec& spec);
+
+/// Layer `k` of an architecture in words; in a graph, with the layers it reads:
+/// "add, reads layer 6 and layer 7", "conv2d ..., reads the input".
+std::string describe_layer(const nn::Architecture& architecture, std::size_t k);
 
 struct AccuracyReport {
   std::size_t samples = 0;

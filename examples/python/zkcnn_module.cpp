@@ -233,7 +233,9 @@ PYBIND11_MODULE(zkcnn, m) {
           "what an accuracy proof counts.")
       .def_property_readonly("layers", [](const nn::QuantizedModel& model) {
         std::vector<std::string> layers;
-        for (const auto& spec : model.architecture.layers) layers.push_back(onnx_import::describe_layer(spec));
+        for (std::size_t k = 0; k < model.architecture.layers.size(); ++k) {
+          layers.push_back(onnx_import::describe_layer(model.architecture, k));
+        }
         return layers;
       });
 

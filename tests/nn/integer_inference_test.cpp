@@ -72,7 +72,7 @@ TEST_CASE("integer inference: convolutions match the definition on every arithme
           CAPTURE(m.path, kernel, stride, padding);
           const std::size_t channels = 3, height = 7, width = 9;
           Conv2dSpec spec{4, kernel, padding, stride, 0, zkcnn::nn::ConvAlgorithm::direct};
-          Architecture architecture{"conv", channels, height, width, 0, {spec}};
+          Architecture architecture{"conv", channels, height, width, 0, {spec}, {}};
           QuantizedModel model{architecture, {{}}};
           auto uniform = [&](std::int64_t bound) { return std::uniform_int_distribution<std::int64_t>(-bound, bound)(rng); };
           for (std::size_t e = 0; e < spec.out_channels * channels * kernel * kernel; ++e) {
@@ -97,7 +97,7 @@ TEST_CASE("integer inference: convolutions match the definition on every arithme
 
 TEST_CASE("integer inference: an accumulator past 2^62 is refused, naming the layer", "[nn][inference]") {
   Conv2dSpec spec{1, 1, 0, 1, 0, zkcnn::nn::ConvAlgorithm::direct};
-  Architecture architecture{"conv", 2, 1, 1, 0, {spec}};
+  Architecture architecture{"conv", 2, 1, 1, 0, {spec}, {}};
   const std::int64_t large = std::int64_t{1} << 61;  // a weight below 2^62, times an input of 2
   QuantizedModel model{architecture, {{{large, large}, {0}}}};
   const auto trace = zkcnn::nn::infer(model, std::vector<std::int64_t>{2, 0});

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the small ONNX models of tests/onnx/data/operators, one per supported operator (with
 what the architecture needs around it) and one per unsupported operator, attribute or shape,
-and a small classifier of 3x32x32 images.
+a small classifier of 3x32x32 images, and residual graphs (supported, and not).
 
 For each supported model it also writes NAME.txt: one line "input" and one line "output" with
 the float input and the output PyTorch computes for it (an implementation independent of the
@@ -176,7 +176,6 @@ def unsupported():
     ], [1, 2, 4, 4], [1, 2, 4, 4], [("s", np.ones(2, np.float32)), ("m", np.zeros(2, np.float32))])
     conv_then("dropout_training", helper.make_node("Dropout", ["r", "", "train"], ["y"], name="dropout"),
               out=(1, 2, 6, 6), extra=[("train", np.array(True))])
-    conv_then("branch", helper.make_node("Add", ["r", "r"], ["y"], name="add"), out=(1, 2, 6, 6))
     save("reshape_not_flatten", [
         helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape"),
     ], [1, 2, 2, 2], [1, 2, 4], [("shape", np.array([1, 2, 4], dtype=np.int64))])
@@ -202,8 +201,102 @@ def three_channel_classifier():
     ], [1, 3, 32, 32], [1, 10], [("w", w), ("b", b), ("d", d), ("e", e)])
 
 
+def bn_params(channels):
+    return (floats(channels), floats(channels), floats(channels),
+            rng.uniform(0.5, 2.0, size=channels).astype(np.float32))
+
+
+def batch_norm(x, params):
+    scale, bias, mean, var = params
+    return F.batch_norm(x, t(mean), t(var), t(scale), t(bias), training=False, eps=1e-5)
+
+
+def residual_graphs():
+    """Graphs with residual connections (supported), and graphs the architecture cannot express."""
+    # A stem, then a strided block whose 1x1 projection is added to its second convolution; every
+    # convolution bias-free with a BatchNormalization, as ResNets export. The projection's nodes
+    # come before the block's, another topological order than PyTorch's.
+    x = floats(1, 2, 8, 8)
+    ws, w1, w2, wp, wd, bd = floats(4, 2, 3, 3), floats(4, 4, 3, 3), floats(4, 4, 3, 3), floats(4, 4, 1, 1), floats(3, 4), floats(3)
+    n0, n1, n2, n_p = bn_params(4), bn_params(4), bn_params(4), bn_params(4)
+
+    def bn(name, source, out, params):
+        return helper.make_node("BatchNormalization", [source] + [f"{name}_{p}" for p in ("s", "b", "m", "v")], [out], name=name)
+
+    def bn_init(name, params):
+        return [(f"{name}_{p}", v) for p, v in zip(("s", "b", "m", "v"), params)]
+
+    save("residual", [
+        helper.make_node("Conv", ["x", "ws"], ["c0"], name="stem", pads=[1, 1, 1, 1]),
+        bn("bn0", "c0", "n0", n0),
+        helper.make_node("Relu", ["n0"], ["r0"], name="relu0"),
+        helper.make_node("Conv", ["r0", "wp"], ["cp"], name="projection", strides=[2, 2]),
+        bn("bnp", "cp", "np", n_p),
+        helper.make_node("Conv", ["r0", "w1"], ["c1"], name="conv1", pads=[1, 1, 1, 1], strides=[2, 2]),
+        bn("bn1", "c1", "n1", n1),
+        helper.make_node("Relu", ["n1"], ["r1"], name="relu1"),
+        helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2", pads=[1, 1, 1, 1]),
+        bn("bn2", "c2", "n2", n2),
+        helper.make_node("Add", ["n2", "np"], ["a"], name="add"),
+        helper.make_node("Relu", ["a"], ["r2"], name="relu2"),
+        helper.make_node("GlobalAveragePool", ["r2"], ["g"], name="pool"),
+        helper.make_node("Flatten", ["g"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "wd", "bd"], ["y"], name="dense", transB=1),
+    ], [1, 2, 8, 8], [1, 3],
+        [("ws", ws), ("w1", w1), ("w2", w2), ("wp", wp), ("wd", wd), ("bd", bd)] +
+        bn_init("bn0", n0) + bn_init("bn1", n1) + bn_init("bn2", n2) + bn_init("bnp", n_p))
+    r0 = F.relu(batch_norm(F.conv2d(t(x), t(ws), padding=1), n0))
+    r1 = F.relu(batch_norm(F.conv2d(r0, t(w1), stride=2, padding=1), n1))
+    a = batch_norm(F.conv2d(r1, t(w2), padding=1), n2) + batch_norm(F.conv2d(r0, t(wp), stride=2), n_p)
+    g = F.adaptive_avg_pool2d(F.relu(a), 1).flatten(1)
+    save_expected("residual", x, F.linear(g, t(wd), t(bd)))
+
+    # An identity shortcut: the block's input (a ReLU's output) added to its convolution.
+    x, w, v = floats(1, 2, 4, 4), floats(2, 2, 3, 3), floats(2, 2, 3, 3)
+    save("identity_residual", [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"], name="relu"),
+        helper.make_node("Conv", ["r", "v"], ["d"], name="conv2", pads=[1, 1, 1, 1]),
+        helper.make_node("Add", ["r", "d"], ["a"], name="add"),
+        helper.make_node("Relu", ["a"], ["y"], name="relu2"),
+    ], [1, 2, 4, 4], [1, 2, 4, 4], [("w", w), ("v", v)])
+    r = F.relu(F.conv2d(t(x), t(w), padding=1))
+    save_expected("identity_residual", x, F.relu(r + F.conv2d(r, t(v), padding=1)))
+
+    w2, w3 = floats(2, 1, 3, 3), floats(3, 1, 3, 3)
+    save("add_shapes", [
+        helper.make_node("Conv", ["x", "w2"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"], name="relu"),
+        helper.make_node("Conv", ["x", "w3"], ["d"], name="conv3", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["d"], ["s"], name="relu3"),
+        helper.make_node("Add", ["r", "s"], ["y"], name="add"),
+    ], [1, 1, 4, 4], [1, 2, 4, 4], [("w2", w2), ("w3", w3)])
+    save("maxpool_shared_relu", [
+        helper.make_node("Conv", ["x", "w2"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"], name="relu"),
+        helper.make_node("MaxPool", ["r"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Conv", ["r", "v"], ["q"], name="strided", strides=[2, 2]),
+        helper.make_node("Add", ["p", "q"], ["y"], name="add"),
+    ], [1, 1, 4, 4], [1, 2, 2, 2], [("w2", w2), ("v", floats(2, 2, 2, 2))])
+    save("unused_branch", [
+        helper.make_node("Conv", ["x", "w2"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["y"], name="relu"),
+        helper.make_node("Conv", ["y", "v"], ["d"], name="conv2", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["d"], ["e"], name="unused"),
+    ], [1, 1, 4, 4], [1, 2, 4, 4], [("w2", w2), ("v", floats(2, 2, 3, 3))])
+    scale, bias, mean, var = bn_params(2)
+    save("batchnorm_shared", [
+        helper.make_node("Conv", ["x", "w2"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["c", "s", "b", "m", "v"], ["n"], name="bn"),
+        helper.make_node("Relu", ["n"], ["r"], name="relu"),
+        helper.make_node("Add", ["r", "c"], ["a"], name="add"),
+        helper.make_node("Relu", ["a"], ["y"], name="relu2"),
+    ], [1, 1, 4, 4], [1, 2, 4, 4], [("w2", w2), ("s", scale), ("b", bias), ("m", mean), ("v", var)])
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     supported()
     unsupported()
     three_channel_classifier()
+    residual_graphs()

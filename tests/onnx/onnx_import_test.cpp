@@ -56,6 +56,8 @@ std::string structure(const nn::LayerSpec& spec) {
           return "maxpool " + std::to_string(s.window);
         } else if constexpr (std::is_same_v<S, nn::AvgPoolSpec>) {
           return "avgpool " + std::to_string(s.window);
+        } else if constexpr (std::is_same_v<S, nn::AddSpec>) {
+          return "add";
         } else {
           return "flatten";
         }
@@ -226,6 +228,10 @@ TEST_CASE("ONNX import: every supported operator imports, matches PyTorch and qu
       {"pad_conv", {"conv2d 2 3 2 1"}},
       {"conv_batchnorm_relu", {"conv2d 3 3 0 1", "rescale-relu"}},
       {"identity_dropout", {"conv2d 2 3 0 1", "rescale-relu", "flatten"}},
+      {"residual",
+       {"conv2d 4 3 1 1", "rescale-relu", "conv2d 4 1 0 2", "conv2d 4 3 1 2", "rescale-relu", "conv2d 4 3 1 1", "add",
+        "rescale-relu", "avgpool 4", "flatten", "dense 3"}},
+      {"identity_residual", {"conv2d 2 3 1 1", "rescale-relu", "conv2d 2 3 1 1", "add", "rescale-relu"}},
   };
   for (const auto& c : cases) {
     INFO("model " << c.name);
@@ -272,7 +278,10 @@ TEST_CASE("ONNX import: unsupported operators, attributes and shapes are named e
       {"pad_nonzero", {"node 'pad' (Pad)", "only zeros"}},
       {"batchnorm_first", {"node 'bn' (BatchNormalization)", "must directly follow a Conv"}},
       {"dropout_training", {"node 'dropout' (Dropout)", "training mode"}},
-      {"branch", {"node 'add' (Add)", "feeds 2 nodes"}},
+      {"add_shapes", {"node 'add' (Add)", "different shapes"}},
+      {"maxpool_shared_relu", {"node 'pool' (MaxPool)", "a Relu that nothing else reads"}},
+      {"unused_branch", {"the graph's output 'y' is not computed last", "node 'unused' (Relu)"}},
+      {"batchnorm_shared", {"node 'bn' (BatchNormalization)", "whose output nothing else reads"}},
       {"reshape_not_flatten", {"node 'reshape' (Reshape)", "only a Reshape to (batch, 8)"}},
       {"bad_tensor_size", {"tensor 'w'", "describe 18 elements but it holds 68 bytes"}},
   };
@@ -329,6 +338,12 @@ TEST_CASE("ONNX import: layers are described in words", "[onnx]") {
   CHECK(onnx_import::describe_layer(nn::MaxPoolSpec{.window = 2}) == "maxpool 2x2");
   CHECK(onnx_import::describe_layer(nn::AvgPoolSpec{.window = 4}) == "avgpool 4x4");
   CHECK(onnx_import::describe_layer(nn::FlattenSpec{}) == "flatten");
+  CHECK(onnx_import::describe_layer(nn::AddSpec{}) == "add");
+  // In a graph, each layer with what it reads; a chain needs no such words.
+  const auto residual = nn::zoo::resnet20();
+  CHECK(onnx_import::describe_layer(residual, 0) == "conv2d 16 channels, 3x3, padding 1, stride 1, weights at 2^0, reads the input");
+  CHECK(onnx_import::describe_layer(residual, 5) == "add, reads layer 4 and layer 1");
+  CHECK(onnx_import::describe_layer(nn::zoo::lenet5(), 1) == "rescale-relu: 16-bit accumulators, shift 0");
 }
 
 TEST_CASE("ONNX import: quantization and accuracy reject bad arguments", "[onnx]") {

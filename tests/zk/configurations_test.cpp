@@ -3,8 +3,8 @@
 // through group_traits alone (libsecp256k1, where installed: examples/custom_backend), and
 // Goldilocks tables with every sumcheck, FFT convolution, lookup and argmax in Goldilocks^2
 // (with the test-only revealing scheme, support/revealing_scheme.hpp, until a hash-based scheme
-// models the concept). In each: predictions and accuracy on the every-layer network and on
-// LeNet-5, in zero knowledge and plain, rejection of wrong statements and tampered bytes, and
+// models the concept). In each: predictions and accuracy on the every-layer network, on a
+// residual graph and on LeNet-5, in zero knowledge and plain, rejection of wrong statements and tampered bytes, and
 // the same bytes for any thread count.
 
 #include <zkcnn/detail/parallel.hpp>
@@ -124,6 +124,21 @@ void check_predictions(Setup<Config>& s, std::size_t bits, bool zero_knowledge) 
   CHECK_FALSE(s.verify(x, proven->outputs, zkcnn::zk::ModelProof{{bytes.begin(), bytes.end() - 1}}));
 }
 
+// An accuracy proof of the model's count verifies, and a count one off does not.
+template <class Config>
+void check_accuracy(Setup<Config>& s, const Samples& x, const std::vector<std::size_t>& labels) {
+  const auto span_x = std::span<const std::vector<std::int64_t>>(x);
+  auto proven = zkcnn::zk::prove_accuracy(Config::scheme(), s.model, s.committed.second, s.committed.first, span_x,
+                                          std::span<const std::size_t>(labels), s.rng);
+  REQUIRE(proven);
+  const auto verify = [&](std::size_t correct) {
+    return zkcnn::zk::verify_accuracy(Config::scheme(), s.model.architecture, s.committed.first, span_x,
+                                      std::span<const std::size_t>(labels), correct, proven->proof);
+  };
+  CHECK(verify(proven->correct));
+  CHECK_FALSE(verify(proven->correct == 0 ? 1 : proven->correct - 1));
+}
+
 }  // namespace
 
 TEMPLATE_LIST_TEST_CASE("every-layer predictions verify and bind their statement in every configuration",
@@ -140,18 +155,29 @@ TEMPLATE_LIST_TEST_CASE("LeNet-5 predictions and accuracy in every configuration
   Setup<TestType> s(lenet5());
   check_predictions(s, 8, true);
 
-  const Samples x = s.inputs(3, 8);
+  check_accuracy(s, s.inputs(3, 8), {1, 4, 7});
+}
+
+TEMPLATE_LIST_TEST_CASE("residual graphs: predictions and accuracy verify and bind their edges in every configuration",
+                        "[zk][configurations][residual]", Configurations) {
+  Setup<TestType> s(zkcnn_model_test::residual_model(1));
+  for (bool zero_knowledge : {true, false}) {
+    INFO("zero knowledge " << zero_knowledge);
+    check_predictions(s, 4, zero_knowledge);
+  }
+  const Samples x = s.inputs(3, 4);
   const auto span_x = std::span<const std::vector<std::int64_t>>(x);
-  const std::vector<std::size_t> labels{1, 4, 7};
-  auto proven = zkcnn::zk::prove_accuracy(TestType::scheme(), s.model, s.committed.second, s.committed.first, span_x,
-                                          std::span<const std::size_t>(labels), s.rng);
+  // The proven outputs are integer inference's, additions aligned.
+  auto proven = zkcnn::zk::prove_model(TestType::scheme(), s.model, s.committed.second, s.committed.first, span_x, s.rng);
   REQUIRE(proven);
-  const auto verify = [&](std::size_t correct) {
-    return zkcnn::zk::verify_accuracy(TestType::scheme(), s.model.architecture, s.committed.first, span_x,
-                                      std::span<const std::size_t>(labels), correct, proven->proof);
-  };
-  CHECK(verify(proven->correct));
-  CHECK_FALSE(verify(proven->correct == 0 ? 1 : proven->correct - 1));
+  for (std::size_t b = 0; b < x.size(); ++b) CHECK(proven->outputs[b] == zkcnn::nn::infer(s.model, x[b])->back());
+  // The same layers with the projection reading another tensor of its shape: another graph.
+  auto rewired = s.model.architecture;
+  rewired.reads[8] = {3};
+  CHECK_FALSE(zkcnn::zk::verify_model(TestType::scheme(), rewired, s.committed.first, span_x,
+                                      std::span<const std::vector<std::int64_t>>(proven->outputs), proven->proof));
+
+  check_accuracy(s, x, {0, 1, 2});
 }
 
 TEMPLATE_LIST_TEST_CASE("commitments and proofs are the same bytes for any thread count in every configuration",

@@ -16,21 +16,14 @@
 // Padding: the entries j with j_c >= d_c (and every other index real) receive bias[j_c], the
 // bias table's padding (zero for an honest table). Only the padding of Y depends on it.
 //
-// Zero knowledge (docs/protocol.md section 8). With a mask commitment on the transcript
-// (gkr::masks_of) the prover draws two fresh committed lines and sends z' = z + S_z and
-// beta' = beta + S_b (S = R(0) + R(1) for a line R, gkr/claim.hpp), uniformly random; the claims
-// it leaves carry the mask terms (1, line) for the layers that prove them to discharge. The
-// equation can no longer be checked on the sent values: it holds of the true values,
-//   v - sum_t kappa_t S_t = (z' - S_z) + B (beta' - S_b),   B = prod_d prefix_indicator(r_d, d_d),
-// with kappa_t S_t the output claim's mask terms, and is linear in the committed entries, so both
-// sides record it as a claim on the mask commitment (gkr::LinearClaim), opened with the others at
-// the end of the proof. The proof keeps its two field elements.
+// Zero knowledge (docs/protocol.md section 8): the two values are sent masked and the equation
+// is recorded as a claim on the mask commitment (gkr/linear_relation.hpp). The proof keeps its
+// two field elements.
 //
 // Costs: prover O(|Z| + d_c) (two multilinear evaluations), verifier O(num_vars(Z)),
 // proof 2 field elements.
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -42,7 +35,7 @@
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/gkr/layer.hpp"
-#include "zkcnn/gkr/sumcheck_step.hpp"
+#include "zkcnn/gkr/linear_relation.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/poly/eq.hpp"
@@ -118,23 +111,11 @@ class BiasLayer {
     check_claim(claim);
     absorb_statement(transcript, claim);
     const auto parts = shape_.split(std::span<const F>(claim.point));
-    Proof proof{evaluate_multilinear(inputs[0], std::span<const F>(claim.point)),
-                evaluate_multilinear(inputs[1], parts[channel_dim_])};
-    SentMasks sent_masks;
-    auto* masks = gkr::masks_of(transcript);
-    if constexpr (!std::is_same_v<decltype(masks), void*>) {
-      if (masks != nullptr) {
-        const std::size_t first = masks->draw(2 * line_entries, transcript);
-        sent_masks = line_masks(first);
-        proof.input_value += gkr::line_sum(*masks, first);
-        proof.bias_value += gkr::line_sum(*masks, first + line_entries);
-      }
-    }
-    absorb_proof(transcript, proof);
-    if constexpr (!std::is_same_v<decltype(masks), void*>) {
-      if (masks != nullptr) masks->claim(relation_claim(claim, proof, sent_masks));
-    }
-    auto claims = input_claims(claim, proof, sent_masks);
+    F values[] = {evaluate_multilinear(inputs[0], std::span<const F>(claim.point)), evaluate_multilinear(inputs[1], parts[channel_dim_])};
+    const F coefficients[] = {F::one(), broadcast(claim)};
+    auto masks = gkr::send_linear_relation(claim, std::span<const F>(coefficients), std::span<F>(values), transcript);
+    Proof proof{values[0], values[1]};
+    auto claims = input_claims(claim, proof, masks);
     return {std::move(proof), std::move(claims)};
   }
 
@@ -142,27 +123,12 @@ class BiasLayer {
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
     check_claim(claim);
     absorb_statement(transcript, claim);
-    SentMasks sent_masks;
-    auto* masks = gkr::masks_of(transcript);
-    if constexpr (!std::is_same_v<decltype(masks), void*>) {
-      if (masks != nullptr) {
-        auto first = masks->draw(2 * line_entries, transcript);
-        if (!first) return first.error();
-        sent_masks = line_masks(*first);
-      }
-    }
-    absorb_proof(transcript, proof);
-    const bool masked = !sent_masks[0].empty();
-    if (!masked) {
-      if (!claim.masks.empty()) throw std::logic_error("BiasLayer: a masked claim outside a zero-knowledge proof");
-      if (claim.value != proof.input_value + proof.bias_value * broadcast(claim)) {
-        return make_error(Errc::verification_failed, "bias layer: the output claim is not Z~(r) + bias~(r_c)");
-      }
-    }
-    if constexpr (!std::is_same_v<decltype(masks), void*>) {
-      if (masked) masks->claim(relation_claim(claim, proof, sent_masks));
-    }
-    return input_claims(claim, proof, sent_masks);
+    const F values[] = {proof.input_value, proof.bias_value};
+    const F coefficients[] = {F::one(), broadcast(claim)};
+    auto masks = gkr::receive_linear_relation(claim, std::span<const F>(coefficients), std::span<const F>(values), transcript,
+                                              "bias layer: the output claim is not Z~(r) + bias~(r_c)");
+    if (!masks) return masks.error();
+    return input_claims(claim, proof, *masks);
   }
 
   void write_proof(const Proof& proof, io::ByteWriter& out) const {
@@ -178,18 +144,6 @@ class BiasLayer {
   }
 
  private:
-  // A committed line R(w) = c + d w takes two entries (gkr::MaskTerm); the prover draws one per
-  // sent value.
-  static constexpr std::size_t line_entries = 2;
-
-  // The mask terms of the sent values (Z~(r), bias~(r_c)): none outside zero knowledge.
-  using SentMasks = std::array<std::vector<gkr::MaskTerm<F>>, 2>;
-
-  static SentMasks line_masks(std::size_t first) {
-    return {std::vector<gkr::MaskTerm<F>>{{F::one(), first}},
-            std::vector<gkr::MaskTerm<F>>{{F::one(), first + line_entries}}};
-  }
-
   // B = prod_{d != c} prefix_indicator(r_d, d_d): the broadcast's weight at the claim's point.
   F broadcast(const gkr::Claim<F>& claim) const {
     const auto parts = shape_.split(std::span<const F>(claim.point));
@@ -198,18 +152,6 @@ class BiasLayer {
       if (d != channel_dim_) value *= prefix_indicator(parts[d], shape_.dim(d));
     }
     return value;
-  }
-
-  // The equation v = z + B beta on masked values: v' - z' - B beta' equals the same combination
-  // of the mask terms, a claim on the committed entries (2 c + d per term's line).
-  gkr::LinearClaim<F> relation_claim(const gkr::Claim<F>& claim, const Proof& proof,
-                                     const SentMasks& sent_masks) const {
-    gkr::MaskedValue<F> residual = claim.masked_value();
-    residual.add(-F::one(), {proof.input_value, sent_masks[0]});
-    residual.add(-broadcast(claim), {proof.bias_value, sent_masks[1]});
-    gkr::LinearClaim<F> out{{}, residual.value};
-    for (const auto& term : residual.masks) out.add_line(term.mask, term.coefficient);
-    return out;
   }
 
   static std::size_t channel_size(const TensorShape& shape, std::size_t channel_dim) {
@@ -235,14 +177,8 @@ class BiasLayer {
     transcript.absorb_u64("nn/bias/channel_dim", channel_dim_);
     gkr::absorb_claim(transcript, claim);
   }
-  template <class T>
-  static void absorb_proof(T& transcript, const Proof& proof) {
-    const F values[] = {proof.input_value, proof.bias_value};
-    gkr::absorb_evaluations(transcript, std::span<const F>(values));
-  }
-
   std::vector<gkr::InputClaim<F>> input_claims(const gkr::Claim<F>& claim, const Proof& proof,
-                                               const SentMasks& sent_masks) const {
+                                               const gkr::SentMasks<F>& sent_masks) const {
     const auto parts = shape_.split(std::span<const F>(claim.point));
     const auto r_c = parts[channel_dim_];
     std::vector<gkr::InputClaim<F>> claims;

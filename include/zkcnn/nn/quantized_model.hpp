@@ -43,7 +43,7 @@ struct QuantizedModel {
     if (!shapes) return shapes.error();
     std::vector<std::pair<std::size_t, std::size_t>> sizes;
     for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
-      const auto& in = (*shapes)[i];
+      const auto& in = (*shapes)[architecture.layer_inputs(i)[0]];
       const auto& out = (*shapes)[i + 1];
       if (const auto* conv = std::get_if<Conv2dSpec>(&architecture.layers[i])) {
         sizes.emplace_back(out.channels * in.channels * conv->kernel * conv->kernel, out.channels);
@@ -111,11 +111,21 @@ class IntegerInference {
     return {};
   }
 
-  Result<std::vector<std::vector<std::int64_t>>> run(std::span<const std::int64_t> input) const {
+  /// The input and the outputs of the first `layer_count` layers (all by default).
+  Result<std::vector<std::vector<std::int64_t>>> run(std::span<const std::int64_t> input,
+                                                      std::size_t layer_count = static_cast<std::size_t>(-1)) const {
     std::vector<std::vector<std::int64_t>> activations{{input.begin(), input.end()}};
-    for (std::size_t i = 0; i < model_.architecture.layers.size(); ++i) {
-      auto next = std::visit([&](const auto& spec) { return apply(spec, i, activations.back()); },
-                             model_.architecture.layers[i]);
+    for (std::size_t i = 0; i < std::min(layer_count, model_.architecture.layers.size()); ++i) {
+      const auto inputs = model_.architecture.layer_inputs(i);
+      auto next = std::visit(
+          [&](const auto& spec) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, AddSpec>) {
+              return add(i, activations[inputs[0]], activations[inputs[1]]);
+            } else {
+              return apply(spec, i, activations[inputs[0]]);
+            }
+          },
+          model_.architecture.layers[i]);
       if (!next) return next.error();
       activations.push_back(std::move(*next));
     }
@@ -124,6 +134,9 @@ class IntegerInference {
 
  private:
   using Values = std::vector<std::int64_t>;
+
+  // The shape of the (first) tensor layer `layer` reads.
+  const ActivationShape& input_shape(std::size_t layer) const { return shapes_[model_.architecture.layer_inputs(layer)[0]]; }
 
   Error overflow(std::size_t layer, const std::string& what) const {
     return Error{Errc::invalid_argument, "inference: " + layer_name(model_.architecture.layers[layer], layer) + ": " + what};
@@ -162,7 +175,7 @@ class IntegerInference {
   }
 
   Result<Values> apply(const Conv2dSpec& spec, std::size_t layer, const Values& x) const {
-    const auto& in = shapes_[layer];
+    const auto& in = input_shape(layer);
     const auto& out = shapes_[layer + 1];
     const auto& w = model_.weights[layer];
     const std::size_t k = spec.kernel, terms = in.channels * k * k;
@@ -200,7 +213,7 @@ class IntegerInference {
   // the inner loop has no branch and vectorizes).
   template <class Operand, class Accumulator>
   Values convolve(const Conv2dSpec& spec, std::size_t layer, const Values& x) const {
-    const auto& in = shapes_[layer];
+    const auto& in = input_shape(layer);
     const auto& out = shapes_[layer + 1];
     const auto& w = model_.weights[layer];
     const std::size_t k = spec.kernel, plane = out.height * out.width, stride = spec.stride, padding = spec.padding;
@@ -303,7 +316,7 @@ class IntegerInference {
 
   template <class Pool>
   Result<Values> pool(std::size_t window, std::size_t layer, const Values& x, Pool combine) const {
-    const auto& in = shapes_[layer];
+    const auto& in = input_shape(layer);
     const auto& out = shapes_[layer + 1];
     Values y(out.element_count());
     for (std::size_t c = 0; c < out.channels; ++c) {
@@ -336,6 +349,22 @@ class IntegerInference {
 
   Result<Values> apply(const FlattenSpec&, std::size_t, const Values& x) const { return x; }
 
+  // Both terms at the higher of the two scales: the other multiplied by 2^(difference).
+  Result<Values> add(std::size_t layer, const Values& a, const Values& b) const {
+    const auto inputs = model_.architecture.layer_inputs(layer);
+    const std::int64_t scale = shapes_[layer + 1].scale_bits;
+    const auto a_shift = static_cast<unsigned>(scale - shapes_[inputs[0]].scale_bits);
+    const auto b_shift = static_cast<unsigned>(scale - shapes_[inputs[1]].scale_bits);
+    Values y(a.size());
+    for (std::size_t j = 0; j < y.size(); ++j) {
+      // The shifts are at most 48 bits and the values below 2^62: the sum fits in 128 bits.
+      auto value = narrow(int128{a[j]} * (int128{1} << a_shift) + int128{b[j]} * (int128{1} << b_shift), layer);
+      if (!value) return value.error();
+      y[j] = *value;
+    }
+    return y;
+  }
+
   const QuantizedModel& model_;
   std::vector<ActivationShape> shapes_;
 };
@@ -352,13 +381,20 @@ inline Result<IntegerInference> checked_inference(const QuantizedModel& model) {
 
 namespace zkcnn::nn {
 
-/// Integer-only inference: every activation, the input first and the model's output last.
-/// Fails, naming the layer and the value, when an accumulator leaves its bit width.
-inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input) {
+/// The input and the outputs of the model's first `layer_count` layers only: what a rescale is
+/// calibrated on, before the layers after it are (nn::zoo, the ONNX importer).
+inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input,
+                                                            std::size_t layer_count) {
   auto inference = zkcnn::detail::checked_inference(model);
   if (!inference) return inference.error();
   if (auto ok = inference->check_input(input); !ok) return ok.error();
-  return inference->run(input);
+  return inference->run(input, layer_count);
+}
+
+/// Integer-only inference: every activation, the input first and the model's output last.
+/// Fails, naming the layer and the value, when an accumulator leaves its bit width.
+inline Result<std::vector<std::vector<std::int64_t>>> infer(const QuantizedModel& model, std::span<const std::int64_t> input) {
+  return infer(model, input, model.architecture.layers.size());
 }
 
 /// The same on each input, the model checked once.

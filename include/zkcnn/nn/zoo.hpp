@@ -1,6 +1,8 @@
 #pragma once
 // The architectures of the paper's evaluation (zkCNN section 6): LeNet-5 on 1x32x32 images and
-// VGG-11 / VGG-16 on 3x32x32 (CIFAR-10) images, and deterministic random weights for them,
+// VGG-11 / VGG-16 on 3x32x32 (CIFAR-10) images; residual networks (He, Zhang, Ren, Sun, "Deep
+// Residual Learning for Image Recognition", CVPR 2016): ResNet-20 and the CIFAR-10 variant of
+// ResNet-18; and deterministic random weights for them,
 // with each rescale calibrated so that activations keep a fixed number of bits. They serve
 // tests and benchmarks; trained models come from the ONNX importer.
 
@@ -55,6 +57,48 @@ inline Architecture vgg(std::string name, const std::vector<std::vector<std::siz
 inline Architecture vgg11() { return vgg("vgg11", {{64}, {128}, {256, 256}, {512, 512}, {512, 512}}); }
 inline Architecture vgg16() { return vgg("vgg16", {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}}); }
 
+/// A residual network for images of `channels` x `size` x `size`: a 3x3 stem convolution of
+/// stage_channels[0] channels, then for each stage `blocks` basic blocks (two 3x3 convolutions,
+/// the first of stride 2 in every stage but the first, and a shortcut added before the
+/// block's last ReLU: the identity, or a strided 1x1 projection where the shape changes),
+/// global average pooling and a dense layer of `classes` outputs. The final map's side must be
+/// a power of two (the pooling window).
+inline Architecture resnet(std::string name, std::size_t channels, std::size_t size,
+                           const std::vector<std::size_t>& stage_channels, std::size_t blocks, std::size_t classes = 10) {
+  Architecture a;
+  a.name = std::move(name);
+  a.in_channels = channels, a.height = size, a.width = size;
+  a.add(Conv2dSpec{stage_channels.front(), 3, 1});
+  std::size_t x = a.add(RescaleReluSpec{});
+  std::size_t width = stage_channels.front();
+  for (std::size_t stage = 0; stage < stage_channels.size(); ++stage) {
+    for (std::size_t block = 0; block < blocks; ++block) {
+      const std::size_t out = stage_channels[stage];
+      const std::size_t stride = stage > 0 && block == 0 ? 2 : 1;
+      const std::size_t c1 = a.add(Conv2dSpec{out, 3, 1, stride}, {x});
+      const std::size_t r1 = a.add(RescaleReluSpec{}, {c1});
+      const std::size_t c2 = a.add(Conv2dSpec{out, 3, 1}, {r1});
+      const std::size_t shortcut = stride == 1 && out == width ? x : a.add(Conv2dSpec{out, 1, 0, stride}, {x});
+      const std::size_t sum = a.add(AddSpec{}, {c2, shortcut});
+      x = a.add(RescaleReluSpec{}, {sum});
+      width = out;
+    }
+  }
+  const std::size_t side = size >> (stage_channels.size() - 1);
+  a.add(AvgPoolSpec{side}, {x});
+  a.add(FlattenSpec{});
+  a.add(DenseSpec{classes});
+  return a;
+}
+
+/// ResNet-20 for CIFAR-10 (He et al. section 4.2): three stages of 16, 32 and 64 channels, three
+/// blocks each, 1x1 projections where the shape changes; 0.27 M parameters.
+inline Architecture resnet20() { return resnet("resnet20", 3, 32, {16, 32, 64}, 3); }
+
+/// ResNet-18's CIFAR-10 variant: a 3x3 stem and four stages of 64 to 512 channels, two blocks
+/// each; 11 M parameters.
+inline Architecture resnet18() { return resnet("resnet18", 3, 32, {64, 128, 256, 512}, 2); }
+
 /// A deterministic random input: values in [0, 2^bits).
 inline std::vector<std::int64_t> random_input(const Architecture& architecture, std::uint64_t seed, std::size_t bits = 8) {
   std::mt19937_64 rng(seed);
@@ -85,9 +129,10 @@ inline Result<QuantizedModel> random_model(Architecture architecture, std::uint6
   // Calibrate the rescales in order, each on the accumulators the earlier ones produce.
   for (std::size_t i = 0; i < model.architecture.layers.size(); ++i) {
     if (!std::holds_alternative<RescaleReluSpec>(model.architecture.layers[i])) continue;
-    QuantizedModel prefix{model.architecture, {model.weights.begin(), model.weights.begin() + static_cast<std::ptrdiff_t>(i)}};
-    prefix.architecture.layers.resize(i);
-    auto trace = infer(prefix, calibration);
+    // The layers up to the one the rescale reads (its input's producer, an earlier layer),
+    // with the rescales calibrated so far.
+    const std::size_t source = model.architecture.layer_inputs(i)[0];
+    auto trace = infer(model, calibration, source);
     if (!trace) return trace.error();
     std::int64_t largest = 1;
     for (std::int64_t v : trace->back()) largest = std::max(largest, v < 0 ? -v : v);

@@ -11,7 +11,10 @@
 //                same);
 //   AvgPool      sum pooling;
 //   Flatten      nothing: the flat vector keeps the image's padded layout, and the dense
-//                layer's weight columns are laid out to match.
+//                layer's weight columns are laid out to match;
+//   Add          the residual addition of two tensors, each multiplied by its alignment.
+// Layers read any earlier tensor (nn::Architecture::reads); a tensor several layers read gets
+// their claims merged into one before its own layer is proven (gkr/claim_merge.hpp).
 // Tables come from three places: activations (tensors, computed by the prover and never
 // committed: each is reduced to claims on the tables it was computed from), the model's
 // weights (one committed polynomial, one block per kernel and bias) and the proof's auxiliary
@@ -50,6 +53,7 @@
 #include "zkcnn/nn/pooling.hpp"
 #include "zkcnn/nn/quantized_model.hpp"
 #include "zkcnn/nn/relu.hpp"
+#include "zkcnn/nn/residual_add.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/zk/argmax.hpp"
 #include "zkcnn/zk/block_layout.hpp"
@@ -90,7 +94,7 @@ template <TwoAdicField F>
 class ModelCircuit {
  public:
   using Layer = std::variant<nn::Conv2dFftLayer<F>, nn::Conv2dDirectLayer<F>, nn::DenseLayer<F>, nn::BiasLayer<F>,
-                             nn::RescaleReluLayer<F>, nn::MaxPoolLayer<F>, nn::SumPoolLayer<F>>;
+                             nn::RescaleReluLayer<F>, nn::MaxPoolLayer<F>, nn::SumPoolLayer<F>, nn::ResidualAddLayer<F>>;
 
   struct Step {
     Layer layer;
@@ -163,7 +167,7 @@ class ModelCircuit {
     std::vector<std::int64_t> table(weights_layout_.size(), 0);
     for (const auto& [spec, kernel_block, bias_block] : weight_blocks_) {
       const auto& weights = model.weights[spec];
-      const auto& in = shapes_[spec];
+      const auto& in = shapes_[architecture_.layer_inputs(spec)[0]];
       const auto& out = shapes_[spec + 1];
       std::vector<std::int64_t> kernel(std::size_t{1} << weights_layout_.block_num_vars(kernel_block), 0);
       if (const auto* conv = std::get_if<nn::Conv2dSpec>(&architecture_.layers[spec])) {
@@ -294,11 +298,16 @@ class ModelCircuit {
                std::vector<nn::ActivationShape> shapes)
       : architecture_(architecture), batch_(batch), conclusion_(conclusion), shapes_(std::move(shapes)) {
     std::vector<std::size_t> weight_vars;
-    std::size_t current = add_tensor(shapes_[0], 0);
+    // The circuit tensor holding each architecture tensor (0 the input, i + 1 layer i's output).
+    std::vector<std::size_t> tensor_of(shapes_.size(), no_activation);
+    tensor_of[0] = add_tensor(shapes_[0], 0);
+    std::vector<bool> fused(architecture_.layers.size(), false);
     for (std::size_t i = 0; i < architecture_.layers.size(); ++i) {
-      const auto& in = shapes_[i];
+      const auto inputs = architecture_.layer_inputs(i);
+      const auto& in = shapes_[inputs[0]];
       const auto& out = shapes_[i + 1];
       const auto& spec = architecture_.layers[i];
+      const std::size_t current = tensor_of[inputs[0]];
       if (const auto* conv = std::get_if<nn::Conv2dSpec>(&spec)) {
         const nn::Conv2dShape shape{batch_, in.channels, out.channels, in.height, in.width, conv->kernel, conv->padding, conv->stride};
         const std::size_t kernel = weight_vars.size();
@@ -311,7 +320,7 @@ class ModelCircuit {
         } else {
           steps_.push_back({nn::Conv2dDirectLayer<F>(shape), {tensor_ref(current), weights_ref(kernel)}, z, i});
         }
-        current = add_bias(i, out, z, kernel + 1);
+        tensor_of[i + 1] = add_bias(i, out, z, kernel + 1);
       } else if (std::holds_alternative<nn::DenseSpec>(spec)) {
         // The features keep the layout of the tensor they come from: (C, H, W) for a flattened
         // image, (N) for a vector; the layer contracts over their real entries only.
@@ -325,35 +334,50 @@ class ModelCircuit {
         dense_input_tensor_[i] = current;
         const std::size_t z = add_tensor(out, no_activation);
         steps_.push_back({nn::DenseLayer<F>(batch_, out.channels, features), {weights_ref(kernel), tensor_ref(current)}, z, i});
-        current = add_bias(i, out, z, kernel + 1);
+        tensor_of[i + 1] = add_bias(i, out, z, kernel + 1);
       } else if (const auto* relu = std::get_if<nn::RescaleReluSpec>(&spec)) {
+        // A max pooling reading this layer (its only reader, nn::Architecture::shapes) runs
+        // first, on the accumulators, in this layer's place.
+        const std::optional<std::size_t> pool_layer = max_pool_reading(i + 1);
         std::size_t accumulators = current;
-        const bool pooled = i + 1 < architecture_.layers.size() && std::holds_alternative<nn::MaxPoolSpec>(architecture_.layers[i + 1]);
-        if (pooled) {
-          const std::size_t window = std::get<nn::MaxPoolSpec>(architecture_.layers[i + 1]).window;
+        if (pool_layer) {
+          const std::size_t window = std::get<nn::MaxPoolSpec>(architecture_.layers[*pool_layer]).window;
           nn::MaxPoolLayer<F> pool(tensors_[current].physical, window, relu->bits, nn::max_digit_bits);
-          nn::ActivationShape pooled_shape = shapes_[i + 2];
+          nn::ActivationShape pooled_shape = shapes_[*pool_layer + 1];
           pooled_shape.scale_bits = in.scale_bits;
           accumulators = add_tensor(pooled_shape, no_activation);
-          steps_.push_back({std::move(pool), {tensor_ref(current), aux_ref(range_checked_.size())}, accumulators, i + 1});
+          steps_.push_back({std::move(pool), {tensor_ref(current), aux_ref(range_checked_.size())}, accumulators, *pool_layer});
           range_checked_.push_back(steps_.size() - 1);
+          fused[*pool_layer] = true;
         }
-        const nn::ActivationShape& relu_out = pooled ? shapes_[i + 2] : out;
+        const std::size_t result = pool_layer ? *pool_layer + 1 : i + 1;
         nn::RescaleReluLayer<F> layer(tensors_[accumulators].physical.num_vars(), relu->bits, relu->shift, nn::max_digit_bits);
-        current = add_tensor(relu_out, pooled ? i + 2 : i + 1);
-        steps_.push_back({std::move(layer), {tensor_ref(accumulators), aux_ref(range_checked_.size())}, current, i});
+        tensor_of[result] = add_tensor(shapes_[result], result);
+        steps_.push_back({std::move(layer), {tensor_ref(accumulators), aux_ref(range_checked_.size())}, tensor_of[result], i});
         range_checked_.push_back(steps_.size() - 1);
-        if (pooled) ++i;
+      } else if (std::holds_alternative<nn::MaxPoolSpec>(spec)) {
+        if (!fused[i]) throw std::logic_error("ModelCircuit: a max pooling without its rescale-ReLU");
       } else if (const auto* avg = std::get_if<nn::AvgPoolSpec>(&spec)) {
         nn::SumPoolLayer<F> layer(tensors_[current].physical, avg->window);
-        const std::size_t pooled = add_tensor(out, i + 1);
-        steps_.push_back({std::move(layer), {tensor_ref(current)}, pooled, i});
-        current = pooled;
+        tensor_of[i + 1] = add_tensor(out, i + 1);
+        steps_.push_back({std::move(layer), {tensor_ref(current)}, tensor_of[i + 1], i});
+      } else if (std::holds_alternative<nn::AddSpec>(spec)) {
+        // Each term multiplied by 2^(the output's scale - its own): exact alignment.
+        const std::size_t other = tensor_of[inputs[1]];
+        if (tensors_[other].physical != tensors_[current].physical) {
+          throw std::logic_error("ModelCircuit: the terms of an addition have different layouts");
+        }
+        const auto shift = [&](std::size_t t) { return static_cast<std::size_t>(out.scale_bits - shapes_[t].scale_bits); };
+        nn::ResidualAddLayer<F> layer(tensors_[current].physical, shift(inputs[0]), shift(inputs[1]));
+        tensor_of[i + 1] = add_tensor(out, i + 1);
+        steps_.push_back({std::move(layer), {tensor_ref(current), tensor_ref(other)}, tensor_of[i + 1], i});
       } else {
-        // Flatten: the same table, read as a flat vector.
+        // Flatten (its input's only reader): the same table, read as a flat vector.
         tensors_[current].logical.flat = true;
+        tensor_of[i + 1] = current;
       }
     }
+    const std::size_t current = tensor_of.back();
     output_tensor_ = current;
     weights_layout_ = BlockLayout(std::move(weight_vars));
     if (conclusion_ == Conclusion::accuracy) {
@@ -426,6 +450,14 @@ class ModelCircuit {
       }
     }
     return best;
+  }
+
+  // The max pooling layer reading architecture tensor t, if one does.
+  std::optional<std::size_t> max_pool_reading(std::size_t t) const {
+    for (std::size_t j = t; j < architecture_.layers.size(); ++j) {
+      if (std::holds_alternative<nn::MaxPoolSpec>(architecture_.layers[j]) && architecture_.layer_inputs(j)[0] == t) return j;
+    }
+    return std::nullopt;
   }
 
   std::size_t add_tensor(const nn::ActivationShape& shape, std::size_t activation) {

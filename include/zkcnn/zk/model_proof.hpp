@@ -61,7 +61,8 @@ namespace zkcnn::zk {
 
 namespace detail {
 
-// The profile phase each kind of layer's proof is charged to (bias layers count as wiring).
+// The profile phase each kind of layer's proof is charged to (bias layers and residual
+// additions count as wiring).
 template <class F> constexpr ProverPhase layer_phase(const nn::Conv2dFftLayer<F>&) { return ProverPhase::convolution; }
 template <class F> constexpr ProverPhase layer_phase(const nn::Conv2dDirectLayer<F>&) { return ProverPhase::convolution; }
 template <class F> constexpr ProverPhase layer_phase(const nn::DenseLayer<F>&) { return ProverPhase::dense; }
@@ -69,6 +70,7 @@ template <class F> constexpr ProverPhase layer_phase(const nn::BiasLayer<F>&) { 
 template <class F> constexpr ProverPhase layer_phase(const nn::RescaleReluLayer<F>&) { return ProverPhase::relu; }
 template <class F> constexpr ProverPhase layer_phase(const nn::MaxPoolLayer<F>&) { return ProverPhase::pooling; }
 template <class F> constexpr ProverPhase layer_phase(const nn::SumPoolLayer<F>&) { return ProverPhase::pooling; }
+template <class F> constexpr ProverPhase layer_phase(const nn::ResidualAddLayer<F>&) { return ProverPhase::wiring; }
 
 }  // namespace detail
 

@@ -126,7 +126,7 @@ inline Result<VerifierCost> verifier_cost(const nn::Architecture& architecture, 
 
   for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
     const std::string where = nn::layer_name(architecture.layers[i], i);
-    const nn::ActivationShape& in = (*shapes)[i];
+    const nn::ActivationShape& in = (*shapes)[architecture.layer_inputs(i)[0]];
     const nn::ActivationShape& out = (*shapes)[i + 1];
     std::visit(
         [&](const auto& spec) {
