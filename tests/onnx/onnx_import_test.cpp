@@ -187,6 +187,69 @@ TEST_CASE("ONNX import: the shipped LeNet-5 quantizes and infers exactly as the 
   CHECK(report->out_of_range == 0);
 }
 
+TEST_CASE("ONNX import: the shipped residual network infers as PyTorch does, and its quantized predictions agree",
+          "[onnx][residual]") {
+  const std::filesystem::path installed = "/usr/share/datasets/fashion-mnist";
+  if (!std::filesystem::exists(installed / "t10k-images-idx3-ubyte.gz")) {
+    WARN("dataset-fashion-mnist is not installed; skipped");
+    return;
+  }
+  const auto model = onnx_import::load_onnx(std::filesystem::path(ZKCNN_MODELS_DIR) / "resnet_fashion_mnist.onnx");
+  REQUIRE(model);
+  // PyTorch's logits of the first test images and its classes of the first 100
+  // (make_resnet_reference.py).
+  std::ifstream in(test_data / "resnet_reference.txt");
+  REQUIRE(in);
+  std::vector<std::vector<double>> logits;
+  std::vector<std::size_t> classes;
+  for (std::string line, word; std::getline(in, line);) {
+    std::istringstream fields(line);
+    fields >> word;
+    if (word == "logits") {
+      logits.emplace_back();
+      for (double v = 0; fields >> v;) logits.back().push_back(v);
+    } else {
+      for (std::size_t c = 0; fields >> c;) classes.push_back(c);
+    }
+  }
+  REQUIRE(classes.size() == 100);
+  auto images = [&](zkcnn::data::Split split, std::size_t count) {
+    const auto set = zkcnn::data::load_fashion_mnist(installed, split);
+    REQUIRE(set);
+    const auto padded = zkcnn::data::pad_to_input(*set, model->channels, model->height, model->width);
+    REQUIRE(padded);
+    std::vector<std::vector<double>> out;
+    for (std::size_t i = 0; i < count; ++i) out.push_back(zkcnn::data::to_unit_interval(padded->image(i)));
+    return out;
+  };
+  const auto test = images(zkcnn::data::Split::test, classes.size());
+  for (std::size_t i = 0; i < logits.size(); ++i) {
+    const auto output = onnx_import::run_float(*model, test[i]);
+    REQUIRE(output);
+    REQUIRE(output->size() == logits[i].size());
+    for (std::size_t c = 0; c < output->size(); ++c) CHECK(std::abs((*output)[c] - logits[i][c]) < 1e-4);
+  }
+  // Quantized as `zkcnn commit` does (8 bits, calibrated on 200 training images): the classes
+  // agree with PyTorch's on 91 of the first 100 test images and 96.6% of all 10,000 (the
+  // rescales' floor divisions accumulate over the layers).
+  const auto quantized = onnx_import::quantize(*model, images(zkcnn::data::Split::train, 200), {});
+  REQUIRE(quantized);
+  CHECK_FALSE(quantized->architecture.is_chain());
+  std::size_t agreements = 0;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    const auto float_class = onnx_import::run_float(*model, test[i]);
+    REQUIRE(float_class);
+    CHECK(std::max_element(float_class->begin(), float_class->end()) - float_class->begin() ==
+          static_cast<std::ptrdiff_t>(classes[i]));
+    const auto trace = nn::infer(*quantized, *onnx_import::quantize_input(test[i], 8));
+    REQUIRE(trace);
+    agreements += static_cast<std::size_t>(std::max_element(trace->back().begin(), trace->back().end()) -
+                                           trace->back().begin()) == classes[i];
+  }
+  INFO(agreements << " of 100 quantized predictions agree with PyTorch's");
+  CHECK(agreements >= 90);
+}
+
 TEST_CASE("ONNX import: the bit widths are the caller's choice", "[onnx]") {
   const auto model = onnx_import::load_onnx(lenet5_path);
   REQUIRE(model);
