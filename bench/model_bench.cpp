@@ -66,6 +66,8 @@ const ModelCase cases[] = {
     {"lenet5", &zkcnn::nn::zoo::lenet5, 5, 3, 10},
     {"vgg11", &zkcnn::nn::zoo::vgg11, 1, 1, 3},
     {"vgg16", &zkcnn::nn::zoo::vgg16, 1, 1, 3},
+    {"resnet20", &zkcnn::nn::zoo::resnet20, 3, 3, 10},
+    {"resnet18", &zkcnn::nn::zoo::resnet18, 1, 1, 3},
 };
 
 struct SetupBase {

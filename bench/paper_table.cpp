@@ -1,6 +1,7 @@
 // The zkCNN paper's evaluation table (Liu, Xie, Zhang, CCS 2021, section 7) measured on this
 // machine: prediction proofs for LeNet-5 (1x32x32 input), VGG-11 and VGG-16 (3x32x32 inputs),
-// and an accuracy proof of VGG-16 on 20 labelled samples, with zero knowledge on and a SHA-256
+// and an accuracy proof of VGG-16 on 20 labelled samples, and beyond the paper prediction
+// proofs of the residual networks ResNet-20 and ResNet-18, with zero knowledge on and a SHA-256
 // transcript, in two configurations: Hyrax over BN254 G1 (the paper's setting) and the
 // transparent hash-based scheme over Goldilocks with Goldilocks^2 challenges; each on 1 thread
 // and on 2 threads. Models have random calibrated 8-bit weights (nn::zoo), inputs are random,
@@ -63,6 +64,8 @@ const Row rows[] = {
     {"vgg11", &zkcnn::nn::zoo::vgg11, 0, 1},
     {"vgg16", &zkcnn::nn::zoo::vgg16, 0, 1},
     {"vgg16_accuracy20", &zkcnn::nn::zoo::vgg16, 20, 1},
+    {"resnet20", &zkcnn::nn::zoo::resnet20, 0, 3},
+    {"resnet18", &zkcnn::nn::zoo::resnet18, 0, 1},
 };
 
 /// A row's model and samples, made once for its thread counts.

@@ -37,6 +37,8 @@ MODELS = {
     "vgg11": "VGG-11",
     "vgg16": "VGG-16",
     "vgg16_accuracy20": "VGG-16, accuracy on 20",
+    "resnet20": "ResNet-20",
+    "resnet18": "ResNet-18",
 }
 
 

@@ -1,6 +1,7 @@
-// A custom CNN, end to end: describe the network, give it integer weights, commit to them,
-// prove one prediction and check the proof as a verifier would, holding only public data (the
-// architecture, the commitment, the input, the claimed output and the proof's bytes). Last,
+// A custom CNN with a residual block, end to end: describe the network, give it integer
+// weights, commit to them, prove one prediction and check the proof as a verifier would,
+// holding only public data (the architecture, the commitment, the input, the claimed output
+// and the proof's bytes). Last,
 // the same proof is offered for a changed output and must be rejected. All of it runs in each
 // shipped configuration, which is one line each in main: Hyrax over BN254 and over BLS12-381,
 // and the transparent hash-based scheme over Goldilocks with Goldilocks^2 challenges. Exits
@@ -28,24 +29,29 @@ double ms_since(Clock::time_point start) {
 }
 
 // The whole network is public: shapes, bit widths and rescales are part of the statement (the
-// proof binds the architecture's digest), only the weights stay secret.
+// proof binds the architecture's digest), only the weights stay secret. Layers read earlier
+// tensors by index (0 the input, k + 1 layer k's output), so the network may be a graph: here a
+// residual block adds its input to its convolution's output.
 nn::Architecture tiny_net() {
   nn::Architecture a;
   a.name = "tiny-digits";
   a.in_channels = 1, a.height = 16, a.width = 16;  // one 16x16 image with 4-bit pixels
-  a.layers = {
-      // 4 filters of 3x3, padding 1: 4x16x16. Accumulators fit in 12 signed bits (9 taps of at
-      // most 15 * 2); the rescale divides by 2^2 before the ReLU, which keeps activations small.
-      nn::Conv2dSpec{.out_channels = 4, .kernel = 3, .padding = 1},
-      nn::RescaleReluSpec{.bits = 12, .shift = 2},
-      nn::MaxPoolSpec{.window = 2},  // 4x8x8
-      // 36 taps of at most 67 * 8: 16 bits hold the accumulators.
-      nn::Conv2dSpec{.out_channels = 8, .kernel = 3, .padding = 1},
-      nn::RescaleReluSpec{.bits = 16, .shift = 6},
-      nn::MaxPoolSpec{.window = 2},  // 8x4x4
-      nn::FlattenSpec{},             // 128 features
-      nn::DenseSpec{.out_features = 10},  // the logits: the last layer needs no range check
-  };
+  // 4 filters of 3x3, padding 1: 4x16x16. Accumulators fit in 12 signed bits (9 taps of at
+  // most 15 * 2); the rescale divides by 2^2 before the ReLU, which keeps activations small.
+  a.add(nn::Conv2dSpec{.out_channels = 4, .kernel = 3, .padding = 1});
+  a.add(nn::RescaleReluSpec{.bits = 12, .shift = 2});
+  const std::size_t pooled = a.add(nn::MaxPoolSpec{.window = 2});  // 4x8x8, values below 2^7
+  // A residual block: 36 taps of at most 2^7 * 8 plus the shortcut, at the same scale, fit in 17
+  // signed bits.
+  const std::size_t conv = a.add(nn::Conv2dSpec{.out_channels = 4, .kernel = 3, .padding = 1}, {pooled});
+  const std::size_t sum = a.add(nn::AddSpec{}, {conv, pooled});
+  a.add(nn::RescaleReluSpec{.bits = 17, .shift = 6}, {sum});
+  // 36 taps of at most 2^10 * 8: 20 bits hold the accumulators.
+  a.add(nn::Conv2dSpec{.out_channels = 8, .kernel = 3, .padding = 1});
+  a.add(nn::RescaleReluSpec{.bits = 20, .shift = 8});
+  a.add(nn::MaxPoolSpec{.window = 2});          // 8x4x4
+  a.add(nn::FlattenSpec{});                     // 128 features
+  a.add(nn::DenseSpec{.out_features = 10});     // the logits: the last layer needs no range check
   return a;
 }
 

@@ -1,5 +1,6 @@
 """The Python module on the shipped LeNet-5 and Fashion-MNIST: import, commit, prove, verify,
-the tool's files both ways, rejections, bad input, and the GIL released while proving.
+the tool's files both ways, rejections, bad input, and the GIL released while proving; the
+shipped residual network's predictions and accuracy.
 
 Run by ctest (python.pytest) with PYTHONPATH at the built module, ZKCNN_MODELS_DIR at
 examples/models and ZKCNN_CLI at the command-line tool.
@@ -19,6 +20,7 @@ import pytest
 import zkcnn
 
 MODEL = Path(os.environ.get("ZKCNN_MODELS_DIR", "examples/models")) / "lenet5_fashion_mnist.onnx"
+RESIDUAL_MODEL = MODEL.with_name("resnet_fashion_mnist.onnx")
 RGB_MODEL = Path(os.environ.get("ZKCNN_OPERATOR_MODELS_DIR", "tests/onnx/data/operators")) / "rgb_classifier.onnx"
 DATA = Path("/usr/share/datasets/fashion-mnist")
 
@@ -147,6 +149,20 @@ def test_accuracy_counts_the_predictions_that_match(committed, test_images):
     for changed in (zkcnn.AccuracyStatement(statement.samples, statement.labels, statement.correct + 1),
                     zkcnn.AccuracyStatement(statement.samples, (statement.labels + 1) % 10, statement.correct)):
         assert not zkcnn.verify_accuracy(commitment, changed, proven.proof)
+
+
+def test_a_residual_network_proves_its_predictions_and_accuracy(test_images):
+    calibration, _ = zkcnn.fashion_mnist("train", (1, 32, 32), count=200)
+    model = zkcnn.import_onnx(RESIDUAL_MODEL, calibration)
+    assert "add, reads layer 4 and layer 1" in model.layers
+    commitment, secret = zkcnn.commit(model)
+    images, labels = test_images
+    prediction = zkcnn.prove(secret, commitment, images[0])
+    assert prediction.predicted_class == secret.model.predict(images[:1])[0]
+    assert zkcnn.verify(commitment, prediction.statement, prediction.proof)
+    proven = zkcnn.prove_accuracy(secret, commitment, images, labels)
+    assert proven.correct == (secret.model.predict(images) == labels).sum()
+    assert zkcnn.verify_accuracy(commitment, proven.statement, proven.proof)
 
 
 def test_bad_input_raises_an_error_that_names_it(committed):

@@ -245,6 +245,7 @@ void add_model(Corpus& corpus) {
   corpus["architecture"]["fuzz_tiny"] = f.model.architecture.serialize();
   corpus["architecture"]["lenet5"] = zkcnn::nn::zoo::lenet5().serialize();
   corpus["architecture"]["vgg11"] = zkcnn::nn::zoo::vgg11().serialize();
+  corpus["architecture"]["resnet20"] = zkcnn::nn::zoo::resnet20().serialize();
 }
 
 Bytes read_bytes(const fs::path& path) {

@@ -121,7 +121,8 @@ TEST_CASE("verifier cost: the verifiers refuse a hostile commitment before readi
 TEST_CASE("verifier cost: the zoo and the largest legitimate shapes are within the default limits",
           "[zk][verifier-cost]") {
   const zkcnn::zk::VerifierLimits limits;
-  for (const Architecture& architecture : {zoo::lenet5(), zoo::vgg11(), zoo::vgg16(), vgg16_imagenet_shape()}) {
+  for (const Architecture& architecture :
+       {zoo::lenet5(), zoo::vgg11(), zoo::vgg16(), vgg16_imagenet_shape(), zoo::resnet20(), zoo::resnet18()}) {
     INFO(architecture.name);
     for (auto [batch, conclusion] : {std::pair{std::size_t{1}, Conclusion::outputs}, std::pair{std::size_t{20}, Conclusion::accuracy}}) {
       const auto cost = zkcnn::zk::verifier_cost(architecture, batch, conclusion);
@@ -138,6 +139,7 @@ TEST_CASE("verifier cost: the zoo and the largest legitimate shapes are within t
   CHECK(vgg->max_degree == 20);
   CHECK_THAT(vgg->max_degree_at, Catch::Contains("rescale-relu"));
   REQUIRE(zkcnn::zk::compile_for_verifier<Fr>(zoo::vgg16(), 20, Conclusion::accuracy));
+  REQUIRE(zkcnn::zk::compile_for_verifier<Fr>(zoo::resnet18(), 1, Conclusion::outputs));
 }
 
 TEST_CASE("verifier cost: raised limits are honoured", "[zk][verifier-cost]") {

@@ -39,7 +39,8 @@ enum class Mutation : std::uint8_t {
   step_mask_top,               // the highest coefficient of each round's m_i
   step_mask_last_round_top,    // the highest coefficient of the last round's m_n only
   sent_value_lines,            // the lines R_k that mask a step's sent factors
-  lone_value_lines,            // the lines of values sent outside a sumcheck (gkr::send_value)
+  lone_value_lines,            // the lines of values sent outside a sumcheck (gkr::send_value,
+                               // gkr/linear_relation.hpp)
   opening_mask_constant,       // the hiding opening's mask g: its constant term
   opening_mask_linear,         // g's linear coefficients
   opening_mask_quadratic,      // g's quadratic coefficients

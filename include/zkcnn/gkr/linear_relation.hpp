@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/field.hpp"
+#include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/gkr/sumcheck_step.hpp"
@@ -68,7 +69,11 @@ SentMasks<F> send_linear_relation(const Claim<F>& claim, std::span<const F> coef
   auto* commitment = masks_of(transcript);
   if constexpr (!std::is_same_v<decltype(commitment), void*>) {
     if (commitment != nullptr) {
-      const std::size_t first = commitment->draw(detail::sent_line_entries * values.size(), transcript);
+      for (const F& value : values) zk_probes::observe_secret(value);
+      // The zero-knowledge probes' mutation leaves these lines zero (zkcnn/detail/zk_probes.hpp).
+      const std::size_t first = commitment->draw(detail::sent_line_entries * values.size(), transcript, [](std::size_t) {
+        return zk_probes::mutated(zk_probes::Mutation::lone_value_lines);
+      });
       masks = detail::sent_line_masks<F>(first, values.size());
       for (std::size_t t = 0; t < values.size(); ++t) values[t] += line_sum(*commitment, first + t * detail::sent_line_entries);
     }
