@@ -100,6 +100,12 @@ TEST_CASE("malformed graphs are refused, naming the layer", "[nn][architecture]"
   a.reads[9] = {8, 8};  // the projection is then read by nothing
   check_refused(a, "layer 8 (conv2d): its output is never read");
 
+  // A chain's layers read one tensor each: an addition needs the lists (found by fuzzing,
+  // tests/fuzz/regressions/architecture).
+  Architecture chain = zkcnn_model_test::every_layer_architecture();
+  chain.layers.insert(chain.layers.begin() + 2, AddSpec{});
+  check_refused(chain, "layer 2 (add): reads 1 tensors, its kind reads 2");
+
   Architecture relus;
   relus.in_channels = 1, relus.height = 4, relus.width = 4;
   relus.layers = {Conv2dSpec{1, 3, 1}, RescaleReluSpec{}, RescaleReluSpec{}};

@@ -297,21 +297,23 @@ struct Architecture {
   }
 
  private:
-  // The lists of `reads`, if any: one per layer, of its kind's arity, naming earlier tensors;
-  // every tensor but the output is read (a layer nothing reads would be computed but never
-  // proven).
+  // Every layer's inputs (its list in `reads`, or in a chain the previous layer's output) are
+  // its kind's arity and name earlier tensors; every tensor but the output is read (a layer
+  // nothing reads would be computed but never proven).
   Status check_graph() const {
     if (!lists_every_layer()) {
       return make_error(Errc::invalid_argument, "architecture: the graph lists the inputs of " + std::to_string(reads.size()) +
                                                     " layers, it has " + std::to_string(layers.size()));
     }
-    for (std::size_t k = 0; k < reads.size(); ++k) {
+    // A chain's layers read one tensor each, so a kind that reads two needs the lists.
+    for (std::size_t k = 0; k < layers.size(); ++k) {
       const std::string where = "architecture: " + layer_name(layers[k], k) + ": ";
-      if (reads[k].size() != input_count(layers[k])) {
-        return make_error(Errc::invalid_argument, where + "reads " + std::to_string(reads[k].size()) +
+      const std::vector<std::size_t> inputs = layer_inputs(k);
+      if (inputs.size() != input_count(layers[k])) {
+        return make_error(Errc::invalid_argument, where + "reads " + std::to_string(inputs.size()) +
                                                       " tensors, its kind reads " + std::to_string(input_count(layers[k])));
       }
-      for (std::size_t t : reads[k]) {
+      for (std::size_t t : inputs) {
         if (t > k) {
           return make_error(Errc::invalid_argument,
                             where + "reads tensor " + std::to_string(t) + ", which is not computed before it");
