@@ -114,10 +114,12 @@ Result<Tensor> read_tensor(const onnx::TensorProto& proto, const std::string& wh
 }
 
 /// An activation's shape in ONNX terms: (batch, channels, height, width), or (batch, features)
-/// when flat (then channels holds the features).
+/// when flat (then channels holds the features, and a flattened image's height and width are
+/// kept: the vector keeps the image's layout).
 struct Shape {
   std::size_t channels = 1, height = 1, width = 1;
   bool flat = false;
+  std::size_t source_height = 1, source_width = 1;
   std::size_t size() const { return channels * height * width; }
 };
 
@@ -620,9 +622,12 @@ class Importer {
       if (!a) return a.error();
       auto b = value_input(node, 1);
       if (!b) return b.error();
-      const auto dims = [](const Shape& s) { return std::tuple{s.channels, s.height, s.width, s.flat}; };
+      const auto dims = [](const Shape& s) {
+        return std::tuple{s.channels, s.height, s.width, s.flat, s.source_height, s.source_width};
+      };
       if (dims(a->shape) != dims(b->shape)) {
-        return node.fail("the two tensors added have different shapes (only a residual addition of equal shapes is supported)");
+        return node.fail("the two tensors added have different shapes or layouts (only a residual addition of equal "
+                         "shapes is supported, and a flattened image is added only to another)");
       }
       values_[node.proto().output(0)] = emit(FloatAdd{}, node, {a->tensor, b->tensor}, a->shape);
       return {};
@@ -709,7 +714,7 @@ class Importer {
 
   Value flatten_value(const Node& node, const Value& in) {
     if (in.shape.flat) return alias(node, in);  // (batch, features) flattens to itself
-    return emit(FloatFlatten{}, node, {in.tensor}, Shape{in.shape.size(), 1, 1, true});
+    return emit(FloatFlatten{}, node, {in.tensor}, Shape{in.shape.size(), 1, 1, true, in.shape.height, in.shape.width});
   }
 
   Result<Value> flatten(const Node& node, const Value& in) {

@@ -166,4 +166,45 @@ TEST_CASE("rescale-ReLU layer rejects digits that do not decompose the accumulat
   CHECK_FALSE(accepted<F>(layer, claim, proven.proof, honest));
 }
 
+TEST_CASE("rescale-ReLU layer combines several claims on its output in its own sumcheck", "[nn]") {
+  using F = zkcnn::bn254::Fr;
+  static_assert(zkcnn::gkr::CombinesClaims<RescaleReluLayer<F>, F, zkcnn::Sha256Transcript>);
+  zkcnn::testing::DeterministicRng rng(43);
+  const RescaleReluLayer<F> layer(4, 10, 2, 3);
+  std::vector<std::int64_t> accumulator(13);
+  for (std::size_t x = 0; x < accumulator.size(); ++x) accumulator[x] = static_cast<std::int64_t>(x * 37 % 500) - 250;
+  const auto a = field_values<F>(accumulator);
+  const auto b = layer.witness(a);
+  REQUIRE(b);
+  const std::vector<std::vector<F>> inputs{a, *b};
+  const auto output = layer.forward(std::span<const std::span<const F>>(views(inputs)));
+  const std::vector<zkcnn::gkr::Claim<F>> claims{claim_at_random_point<F>(rng, std::span<const F>(output), 4),
+                                                 claim_at_random_point<F>(rng, std::span<const F>(output), 4),
+                                                 claim_at_random_point<F>(rng, std::span<const F>(output), 4)};
+  const std::span<const zkcnn::gkr::Claim<F>> all(claims);
+  auto prover = transcript();
+  const auto proven = layer.prove(std::span<const std::span<const F>>(views(inputs)), all, prover);
+  auto verifier = transcript();
+  const auto verified = layer.verify(all, proven.proof, verifier);
+  REQUIRE(verified);
+  CHECK(*verified == proven.input_claims);
+  CHECK(verifier.state_digest() == prover.state_digest());
+  CHECK(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*verified), inputs));
+  // Any one claim false: rejected, or leaving a false claim on the inputs.
+  for (std::size_t k = 0; k < claims.size(); ++k) {
+    auto wrong = claims;
+    wrong[k].value += F::one();
+    auto t = transcript();
+    const auto result = layer.verify(std::span<const zkcnn::gkr::Claim<F>>(wrong), proven.proof, t);
+    if (result) CHECK_FALSE(input_claims_hold<F>(std::span<const zkcnn::gkr::InputClaim<F>>(*result), inputs));
+  }
+  // One claim in a span is the single-claim proof, byte for byte.
+  auto single = transcript();
+  auto spanned = transcript();
+  const auto one = layer.prove(std::span<const std::span<const F>>(views(inputs)), claims[0], single);
+  const auto same = layer.prove(std::span<const std::span<const F>>(views(inputs)), all.first(1), spanned);
+  CHECK(one.proof == same.proof);
+  CHECK(single.state_digest() == spanned.state_digest());
+}
+
 }  // namespace

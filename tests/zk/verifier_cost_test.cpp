@@ -96,6 +96,36 @@ TEST_CASE("verifier cost: hostile architectures are refused before anything is c
     CHECK(error.code == zkcnn::Errc::resource_limit);
     CHECK_THAT(error.message, Catch::Contains("layer 0 (conv2d)"));
   }
+  SECTION("a large public input read by thousands of additions") {
+    // Each layer reading the input leaves a claim the verifier checks on the whole input table.
+    Architecture a;
+    a.in_channels = 1, a.height = 1024, a.width = 1024;
+    std::size_t sum = a.add(AddSpec{}, {0, 0});
+    for (int k = 0; k < 10'000; ++k) sum = a.add(AddSpec{}, {0, sum});
+    a.add(Conv2dSpec{1, 1});
+    const auto error = refusal(a, 1, Conclusion::outputs);
+    CHECK(error.code == zkcnn::Errc::resource_limit);
+    CHECK_THAT(error.message, Catch::Contains("the public input"));
+  }
+}
+
+TEST_CASE("an addition of a flattened image and a vector compiles: their layouts are the same", "[zk][verifier-cost]") {
+  // A (4, 1, 1) image flattened keeps its image table; a dense layer's four outputs are a
+  // vector: each entry is at the same position in both.
+  Architecture a;
+  a.in_channels = 4, a.height = 1, a.width = 1;
+  const std::size_t flat = a.add(FlattenSpec{});
+  const std::size_t dense = a.add(DenseSpec{4}, {flat});
+  a.add(AddSpec{}, {flat, dense});
+  REQUIRE(a.shapes());
+  REQUIRE(zkcnn::zk::compile_for_verifier<Fr>(a, 2, Conclusion::outputs));
+  // A flattened 2x2 image and a vector of its four entries are laid out differently: refused.
+  Architecture b;
+  b.in_channels = 1, b.height = 2, b.width = 2;
+  const std::size_t image = b.add(FlattenSpec{});
+  const std::size_t vector = b.add(DenseSpec{4}, {image});
+  b.add(AddSpec{}, {image, vector});
+  CHECK_FALSE(b.shapes());
 }
 
 TEST_CASE("verifier cost: the verifiers refuse a hostile commitment before reading the proof", "[zk][verifier-cost]") {

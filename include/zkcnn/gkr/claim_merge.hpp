@@ -45,7 +45,9 @@ void check_claim_points(std::span<const Claim<F>> claims, std::size_t num_vars) 
   }
 }
 
-// sum_k alpha_k v_k, mask terms included.
+}  // namespace detail
+
+/// sum_k alpha_k v_k, mask terms included.
 template <Field F>
 MaskedValue<F> combined_value(std::span<const Claim<F>> claims, std::span<const F> alpha) {
   MaskedValue<F> sum{F::zero()};
@@ -53,7 +55,7 @@ MaskedValue<F> combined_value(std::span<const Claim<F>> claims, std::span<const 
   return sum;
 }
 
-// sum_k alpha_k eq(r_k, s).
+/// sum_k alpha_k eq(r_k, s).
 template <Field F>
 F combined_weight(std::span<const Claim<F>> claims, std::span<const F> alpha, std::span<const F> s) {
   F weight = F::zero();
@@ -61,15 +63,39 @@ F combined_weight(std::span<const Claim<F>> claims, std::span<const F> alpha, st
   return weight;
 }
 
-// The sumcheck of sum_x (sum_k alpha_k eq(r_k, x)) V(x), sending V's value when `send_table`.
-template <EncodableField F, class T>
-ProvenStep<F> prove_combination(std::span<const F> table, std::size_t num_vars, std::span<const Claim<F>> claims,
-                                std::span<const F> alpha, bool send_table, T& transcript) {
-  std::vector<F> weights(std::size_t{1} << num_vars, F::zero());
+/// sum_k alpha_k eq(r_k, x) over the hypercube of the claims' variables.
+template <Field F>
+std::vector<F> combined_eq_table(std::span<const Claim<F>> claims, std::span<const F> alpha) {
+  if (claims.size() == 1 && alpha[0] == F::one()) return eq_table(std::span<const F>(claims[0].point));
+  std::vector<F> weights(std::size_t{1} << claims[0].point.size(), F::zero());
   for (std::size_t k = 0; k < claims.size(); ++k) {
     const std::vector<F> eq = eq_table(std::span<const F>(claims[k].point));
     for (std::size_t x = 0; x < weights.size(); ++x) weights[x] += alpha[k] * eq[x];
   }
+  return weights;
+}
+
+/// For a structured layer whose sumcheck has eq(r, x) as a factor: the coefficients that
+/// combine several claims on its output inside that sumcheck, as sum_k alpha_k eq(r_k, x),
+/// instead of a merge before it (the same Schwartz-Zippel error on alpha, and no merge's
+/// rounds). Binds the claims first; one claim is bound as it is and is its own combination.
+template <EncodableField F, class T>
+std::vector<F> combination_coefficients(std::span<const Claim<F>> claims, T& transcript) {
+  if (claims.empty()) throw std::invalid_argument("combination_coefficients: no claims");
+  if (claims.size() == 1) {
+    absorb_claim(transcript, claims.front());
+    return {F::one()};
+  }
+  return detail::merge_coefficients(transcript, claims);
+}
+
+namespace detail {
+
+// The sumcheck of sum_x (sum_k alpha_k eq(r_k, x)) V(x), sending V's value when `send_table`.
+template <EncodableField F, class T>
+ProvenStep<F> prove_combination(std::span<const F> table, std::size_t num_vars, std::span<const Claim<F>> claims,
+                                std::span<const F> alpha, bool send_table, T& transcript) {
+  std::vector<F> weights = combined_eq_table(claims, alpha);
   std::vector<F> values(table.begin(), table.end());
   sumcheck::SumOfProducts<F> g(num_vars, {std::move(weights), std::move(values)}, {{F::one(), {0, 1}}});
   const std::size_t sent[] = {1};
@@ -109,10 +135,10 @@ Result<Claim<F>> verify_merge(std::size_t num_vars, std::span<const Claim<F>> cl
   }
   if (proof.size() != 1) return make_error(Errc::malformed_proof, "claim merge: expected one sumcheck step");
   const std::vector<F> alpha = detail::merge_coefficients(transcript, claims);
-  auto subclaim = verify_step(detail::combined_value(claims, std::span<const F>(alpha)), num_vars, 2, 1, proof.front(), transcript);
+  auto subclaim = verify_step(combined_value(claims, std::span<const F>(alpha)), num_vars, 2, 1, proof.front(), transcript);
   if (!subclaim) return subclaim.error();
   const F value = proof.front().evaluations[0];
-  const F weight = detail::combined_weight(claims, std::span<const F>(alpha), std::span<const F>(subclaim->point));
+  const F weight = combined_weight(claims, std::span<const F>(alpha), std::span<const F>(subclaim->point));
   if (auto ok = check_step(*subclaim, weight * value, "claim merge"); !ok) return ok.error();
   return make_claim(std::move(subclaim->point), sent_value(proof.front(), *subclaim, 0));
 }
@@ -152,10 +178,10 @@ Status verify_public_claims(std::span<const F> table, std::size_t num_vars, std:
   }
   if (proof.size() != 1) return make_error(Errc::malformed_proof, "public claims: expected one sumcheck step");
   const std::vector<F> alpha = detail::merge_coefficients(transcript, claims);
-  auto subclaim = verify_step(detail::combined_value(claims, std::span<const F>(alpha)), num_vars, 2, 0, proof.front(), transcript);
+  auto subclaim = verify_step(combined_value(claims, std::span<const F>(alpha)), num_vars, 2, 0, proof.front(), transcript);
   if (!subclaim) return subclaim.error();
   const std::span<const F> s(subclaim->point);
-  return check_step(*subclaim, detail::combined_weight(claims, std::span<const F>(alpha), s) * evaluate_multilinear(table, s),
+  return check_step(*subclaim, combined_weight(claims, std::span<const F>(alpha), s) * evaluate_multilinear(table, s),
                     "public claims");
 }
 

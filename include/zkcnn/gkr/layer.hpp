@@ -56,4 +56,16 @@ concept Layer = Field<F> && requires(const L& layer, std::span<const std::span<c
   { layer.read_proof(reader) } -> std::same_as<Result<typename L::Proof>>;
 };
 
+/// A layer that takes every claim on its output at once and combines them inside its own
+/// sumcheck (gkr::combination_coefficients), so a tensor several layers read needs no merge
+/// before its layer: prove(inputs, claims, transcript) and verify(claims, proof, transcript),
+/// with one claim the same as the single-claim members.
+template <class L, class F, class T>
+concept CombinesClaims = Layer<L, F, T> && requires(const L& layer, std::span<const std::span<const F>> inputs,
+                                                    std::span<const Claim<F>> claims, T& transcript,
+                                                    const typename L::Proof& proof) {
+  { layer.prove(inputs, claims, transcript) } -> std::same_as<LayerProverOutput<typename L::Proof, F>>;
+  { layer.verify(claims, proof, transcript) } -> std::same_as<Result<std::vector<InputClaim<F>>>>;
+};
+
 }  // namespace zkcnn::gkr

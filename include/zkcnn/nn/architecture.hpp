@@ -138,10 +138,12 @@ struct Architecture {
   /// Appends a layer reading the tensors `inputs` (indices as in `reads`) and returns the index
   /// of its output tensor.
   std::size_t add(LayerSpec spec, std::vector<std::size_t> inputs) {
-    if (reads.empty() && inputs != std::vector<std::size_t>{layers.size()}) {
-      for (std::size_t k = 0; k < layers.size(); ++k) reads.push_back({k});
+    const bool stays_chain = reads.empty() && inputs == std::vector<std::size_t>{layers.size()};
+    if (!stays_chain) {
+      // The chain so far written out, then this layer's inputs.
+      for (std::size_t k = reads.size(); k < layers.size(); ++k) reads.push_back({k});
+      reads.push_back(std::move(inputs));
     }
-    if (!reads.empty()) reads.push_back(std::move(inputs));
     layers.push_back(spec);
     return layers.size();
   }

@@ -11,7 +11,9 @@
 // table D[j][x] (the digit index j in the highest variables); the model proof checks every
 // digit's range (zk/range_check.hpp), and the exact part widths make the decomposition unique.
 // This layer reduces a claim R~(r) = v by one degree-3 sumcheck, sum_x eq(r, x) b(x) M(x),
-// after which the prover sends the digits' values d_j~(u) (below). The verifier recombines
+// after which the prover sends the digits' values d_j~(u) (below). Several claims R~(r_k) = v_k
+// (R read by several layers) are combined in the same sumcheck with random alpha_k, eq(r, x)
+// becoming sum_k alpha_k eq(r_k, x) (gkr::combination_coefficients), so they need no merge. The verifier recombines
 // them into
 //   a claim on D at (u, rho), rho random: D~(u, rho) = sum_j eq(rho, j) d_j~(u), and
 //   a claim on A at u:                    A~(u) = sum_j 2^(offset_j) d_j~(u) - 2^(Q-1).
@@ -43,6 +45,7 @@
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
+#include "zkcnn/gkr/claim_merge.hpp"
 #include "zkcnn/gkr/layer.hpp"
 #include "zkcnn/gkr/sumcheck_step.hpp"
 #include "zkcnn/io/byte_stream.hpp"
@@ -102,16 +105,26 @@ class RescaleReluLayer {
   template <class T>
   gkr::LayerProverOutput<Proof, F> prove(std::span<const std::span<const F>> inputs, const gkr::Claim<F>& claim,
                                          T& transcript) const {
+    return prove(inputs, std::span<const gkr::Claim<F>>(&claim, 1), transcript);
+  }
+
+  /// Several claims on R (a tensor several layers read, such as a residual block's input):
+  /// combined inside the sumcheck, sum_x (sum_k alpha_k eq(r_k, x)) b(x) M(x), with no merge
+  /// before it (gkr::CombinesClaims). One claim is proven as above.
+  template <class T>
+  gkr::LayerProverOutput<Proof, F> prove(std::span<const std::span<const F>> inputs, std::span<const gkr::Claim<F>> claims,
+                                         T& transcript) const {
     check_inputs(inputs);
-    check_claim(claim);
-    gkr::absorb_claim(transcript, claim);
-    // Factors: 0 is eq(r, .), 1 + j is digit row j, or M for j the magnitude's lowest digit.
+    for (const auto& claim : claims) check_claim(claim);
+    const std::vector<F> alpha = gkr::combination_coefficients(claims, transcript);
+    // Factors: 0 is sum_k alpha_k eq(r_k, .), 1 + j is digit row j, or M for j the magnitude's
+    // lowest digit.
     const std::size_t length = std::size_t{1} << num_vars_;
     const std::size_t count = digits_.digit_count();
     const std::size_t m = digits_.part_rows(magnitude_part).first;
     std::vector<std::vector<F>> tables;
     tables.reserve(1 + count);
-    tables.push_back(eq_table(std::span<const F>(claim.point)));
+    tables.push_back(gkr::combined_eq_table(claims, std::span<const F>(alpha)));
     for (std::size_t j = 0; j < count; ++j) {
       if (j == m) {
         tables.push_back(magnitude_table(inputs[1]));
@@ -124,7 +137,8 @@ class RescaleReluLayer {
                                  {{F::one(), {0, 1 + digits_.part_rows(sign_part).first, 1 + m}}});
     std::vector<std::size_t> sent(count);
     for (std::size_t j = 0; j < count; ++j) sent[j] = 1 + j;
-    auto proven = gkr::prove_step(std::move(g), claim.masked_value(), std::span<const std::size_t>(sent), transcript);
+    auto proven = gkr::prove_step(std::move(g), gkr::combined_value(claims, std::span<const F>(alpha)),
+                                  std::span<const std::size_t>(sent), transcript);
     std::vector<gkr::MaskedValue<F>> values;
     values.reserve(count);
     for (std::size_t j = 0; j < count; ++j) values.push_back(proven.sent(j));
@@ -136,13 +150,19 @@ class RescaleReluLayer {
 
   template <class T>
   Result<std::vector<gkr::InputClaim<F>>> verify(const gkr::Claim<F>& claim, const Proof& proof, T& transcript) const {
-    check_claim(claim);
-    gkr::absorb_claim(transcript, claim);
-    auto subclaim =
-        gkr::verify_step(claim.masked_value(), num_vars_, 3, digits_.digit_count(), proof.product, transcript);
+    return verify(std::span<const gkr::Claim<F>>(&claim, 1), proof, transcript);
+  }
+
+  template <class T>
+  Result<std::vector<gkr::InputClaim<F>>> verify(std::span<const gkr::Claim<F>> claims, const Proof& proof,
+                                                 T& transcript) const {
+    for (const auto& claim : claims) check_claim(claim);
+    const std::vector<F> alpha = gkr::combination_coefficients(claims, transcript);
+    auto subclaim = gkr::verify_step(gkr::combined_value(claims, std::span<const F>(alpha)), num_vars_, 3,
+                                     digits_.digit_count(), proof.product, transcript);
     if (!subclaim) return subclaim.error();
     const std::span<const F> sent(proof.product.evaluations);
-    const F expected = eq_eval(std::span<const F>(claim.point), std::span<const F>(subclaim->point)) *
+    const F expected = gkr::combined_weight(claims, std::span<const F>(alpha), std::span<const F>(subclaim->point)) *
                        sent[digits_.part_rows(sign_part).first] * sent[digits_.part_rows(magnitude_part).first];
     if (auto ok = gkr::check_step(*subclaim, expected, "rescale-ReLU"); !ok) return ok.error();
     std::vector<gkr::MaskedValue<F>> values;

@@ -302,6 +302,11 @@ class ModelCircuit {
     std::vector<std::size_t> tensor_of(shapes_.size(), no_activation);
     tensor_of[0] = add_tensor(shapes_[0], 0);
     std::vector<bool> fused(architecture_.layers.size(), false);
+    // The max pooling layer reading each tensor, if one does (then it is its only reader).
+    std::vector<std::optional<std::size_t>> max_pool_reading(shapes_.size());
+    for (std::size_t j = 0; j < architecture_.layers.size(); ++j) {
+      if (std::holds_alternative<nn::MaxPoolSpec>(architecture_.layers[j])) max_pool_reading[architecture_.layer_inputs(j)[0]] = j;
+    }
     for (std::size_t i = 0; i < architecture_.layers.size(); ++i) {
       const auto inputs = architecture_.layer_inputs(i);
       const auto& in = shapes_[inputs[0]];
@@ -338,7 +343,7 @@ class ModelCircuit {
       } else if (const auto* relu = std::get_if<nn::RescaleReluSpec>(&spec)) {
         // A max pooling reading this layer (its only reader, nn::Architecture::shapes) runs
         // first, on the accumulators, in this layer's place.
-        const std::optional<std::size_t> pool_layer = max_pool_reading(i + 1);
+        const std::optional<std::size_t> pool_layer = max_pool_reading[i + 1];
         std::size_t accumulators = current;
         if (pool_layer) {
           const std::size_t window = std::get<nn::MaxPoolSpec>(architecture_.layers[*pool_layer]).window;
@@ -364,8 +369,8 @@ class ModelCircuit {
       } else if (std::holds_alternative<nn::AddSpec>(spec)) {
         // Each term multiplied by 2^(the output's scale - its own): exact alignment.
         const std::size_t other = tensor_of[inputs[1]];
-        if (tensors_[other].physical != tensors_[current].physical) {
-          throw std::logic_error("ModelCircuit: the terms of an addition have different layouts");
+        if (!same_layout(tensors_[other].physical, tensors_[current].physical)) {
+          throw std::invalid_argument("the terms of an addition are laid out differently (a flattened image and a vector)");
         }
         const auto shift = [&](std::size_t t) { return static_cast<std::size_t>(out.scale_bits - shapes_[t].scale_bits); };
         nn::ResidualAddLayer<F> layer(tensors_[current].physical, shift(inputs[0]), shift(inputs[1]));
@@ -452,12 +457,18 @@ class ModelCircuit {
     return best;
   }
 
-  // The max pooling layer reading architecture tensor t, if one does.
-  std::optional<std::size_t> max_pool_reading(std::size_t t) const {
-    for (std::size_t j = t; j < architecture_.layers.size(); ++j) {
-      if (std::holds_alternative<nn::MaxPoolSpec>(architecture_.layers[j]) && architecture_.layer_inputs(j)[0] == t) return j;
-    }
-    return std::nullopt;
+  // Whether two tables put every entry at the same position: the same dimensions once those
+  // of size 1 (which take no bits) are left out, as a flattened C x 1 x 1 image and a vector of
+  // C entries.
+  static bool same_layout(const nn::TensorShape& a, const nn::TensorShape& b) {
+    auto sized = [](const nn::TensorShape& shape) {
+      std::vector<std::size_t> dims;
+      for (std::size_t d : shape.dims()) {
+        if (d != 1) dims.push_back(d);
+      }
+      return dims;
+    };
+    return sized(a) == sized(b);
   }
 
   std::size_t add_tensor(const nn::ActivationShape& shape, std::size_t activation) {

@@ -8,7 +8,8 @@
 //   1. a random point on the outputs' extension, whose value the verifier computes itself, or
 //      the argmax gadget (zk/argmax.hpp), which leaves claims on the outputs' extension;
 //   2. the layers from the output to the input, each reducing the claims on its output (merged
-//      into one when there are several) to claims on its inputs: activations (the next layers
+//      into one when there are several, or combined in the layer's own sumcheck when it takes
+//      several: gkr::CombinesClaims) to claims on its inputs: activations (the next layers
 //      to prove), blocks of the committed weights, blocks of the committed auxiliary witness,
 //      or the public input (checked by the verifier directly);
 //   3. all claims on the weights opened at once against the model commitment;
@@ -155,11 +156,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Chall
   std::vector<std::vector<F>> weight_buffers;
   for (std::size_t s = circuit.steps().size(); s-- > 0;) {
     const auto& step = circuit.steps()[s];
-    const auto& table = witness.tensors[step.output];
-    auto merged = gkr::prove_merge(std::span<const F>(table), circuit.tensor(step.output).physical.num_vars(),
-                                   std::span<const gkr::Claim<F>>(book.tensors[step.output]), transcript);
-    for (const auto& merge : merged.proof) gkr::write_step(body, merge);
-    book.observe(TableRef::Source::tensor, step.output, std::span<const F>(merged.claim.point));
+    const std::span<const gkr::Claim<F>> output_claims(book.tensors[step.output]);
     std::vector<std::span<const F>> inputs_view;
     std::size_t weight_inputs = 0;
     for (const TableRef& ref : step.inputs) {
@@ -183,8 +180,22 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Chall
     }
     std::visit(
         [&](const auto& layer) {
-          zkcnn::detail::PhaseScope scope(layer_phase(layer));
-          auto proven = layer.prove(std::span<const std::span<const F>>(inputs_view), merged.claim, transcript);
+          const std::span<const std::span<const F>> inputs(inputs_view);
+          // A layer combines the claims on its output in its own sumcheck, or they are merged
+          // into one first (docs/protocol.md section 4).
+          auto proven = [&] {
+            if constexpr (gkr::CombinesClaims<std::decay_t<decltype(layer)>, F, decltype(transcript)>) {
+              zkcnn::detail::PhaseScope scope(layer_phase(layer));
+              return layer.prove(inputs, output_claims, transcript);
+            } else {
+              auto merged = gkr::prove_merge(std::span<const F>(witness.tensors[step.output]),
+                                             circuit.tensor(step.output).physical.num_vars(), output_claims, transcript);
+              for (const auto& merge : merged.proof) gkr::write_step(body, merge);
+              book.observe(TableRef::Source::tensor, step.output, std::span<const F>(merged.claim.point));
+              zkcnn::detail::PhaseScope scope(layer_phase(layer));
+              return layer.prove(inputs, merged.claim, transcript);
+            }
+          }();
           layer.write_proof(proven.proof, body);
           book.route(circuit, step, std::span<const gkr::InputClaim<F>>(proven.input_claims));
         },
@@ -302,6 +313,31 @@ Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model
 
 namespace detail {
 
+/// The verifier's side of one step: the claims on the layer's output combined in its own
+/// sumcheck, or merged first (the merge proof precedes the layer's in the bytes); returns the
+/// claims on its inputs.
+template <class L, class F, class T>
+Result<std::vector<gkr::InputClaim<F>>> verify_layer(const L& layer, std::span<const gkr::Claim<F>> claims,
+                                                     std::size_t num_vars, io::ByteReader& in, T& transcript) {
+  if constexpr (gkr::CombinesClaims<L, F, T>) {
+    auto layer_proof = layer.read_proof(in);
+    if (!layer_proof) return layer_proof.error();
+    return layer.verify(claims, *layer_proof, transcript);
+  } else {
+    std::vector<gkr::SumcheckStep<F>> merge_proof;
+    if (claims.size() > 1) {
+      auto merge = gkr::read_step<F>(in, num_vars, 2, 1);
+      if (!merge) return merge.error();
+      merge_proof.push_back(std::move(*merge));
+    }
+    auto merged = gkr::verify_merge(num_vars, claims, std::span<const gkr::SumcheckStep<F>>(merge_proof), transcript);
+    if (!merged) return merged.error();
+    auto layer_proof = layer.read_proof(in);
+    if (!layer_proof) return layer_proof.error();
+    return layer.verify(*merged, *layer_proof, transcript);
+  }
+}
+
 /// Checks a model proof of `result` on a batch of public inputs, against the circuit compiled
 /// for that batch and conclusion; returns why it is rejected, if it is.
 template <ModelCommitmentScheme P>
@@ -384,21 +420,10 @@ Status verify_statement(const P& pcs, const ModelCircuit<typename P::Challenge>&
   for (std::size_t s = circuit.steps().size(); s-- > 0;) {
     const auto& step = circuit.steps()[s];
     const std::size_t num_vars = circuit.tensor(step.output).physical.num_vars();
-    const auto& claims = book.tensors[step.output];
-    std::vector<gkr::SumcheckStep<F>> merge_proof;
-    if (claims.size() > 1) {
-      auto merge = gkr::read_step<F>(in, num_vars, 2, 1);
-      if (!merge) return merge.error();
-      merge_proof.push_back(std::move(*merge));
-    }
-    auto merged = gkr::verify_merge(num_vars, std::span<const gkr::Claim<F>>(claims),
-                                    std::span<const gkr::SumcheckStep<F>>(merge_proof), transcript);
-    if (!merged) return merged.error();
+    const std::span<const gkr::Claim<F>> claims(book.tensors[step.output]);
     auto status = std::visit(
         [&](const auto& layer) -> Status {
-          auto layer_proof = layer.read_proof(in);
-          if (!layer_proof) return layer_proof.error();
-          auto input_claims = layer.verify(*merged, *layer_proof, transcript);
+          auto input_claims = verify_layer(layer, claims, num_vars, in, transcript);
           if (!input_claims) return input_claims.error();
           book.route(circuit, step, std::span<const gkr::InputClaim<F>>(*input_claims));
           return {};

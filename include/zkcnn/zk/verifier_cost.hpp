@@ -115,9 +115,11 @@ inline Result<VerifierCost> verifier_cost(const nn::Architecture& architecture, 
     return saturating_mul(batch_padded, saturating_mul(padded(s.source_channels),
                                                        saturating_mul(padded(s.source_height), padded(s.source_width))));
   };
+  // Unmasked claims on the public input are checked one evaluation each: one per layer input
+  // that reads it.
   const std::size_t input_entries = table_entries(shapes->front());
   tally.hold(input_entries, "the public input");
-  tally.spend(2 * input_entries, "the public input");
+  tally.spend(saturating_mul(saturating_mul(2, input_entries), architecture.reader_counts().front()), "the public input");
   if (conclusion == Conclusion::outputs) {
     const std::size_t output_entries = table_entries(shapes->back());
     tally.hold(output_entries, "the public outputs");
