@@ -47,9 +47,22 @@ void check_claim_points(std::span<const Claim<F>> claims, std::size_t num_vars) 
 
 }  // namespace detail
 
+namespace detail {
+
+// One coefficient per claim, and claims of one dimension (a programming error otherwise: claims
+// and coefficients come from the protocol's structure, never from proof bytes).
+template <Field F>
+void check_combination(std::span<const Claim<F>> claims, std::span<const F> alpha) {
+  if (claims.empty() || alpha.size() != claims.size()) throw std::invalid_argument("claim combination: one coefficient per claim");
+  check_claim_points(claims, claims.front().point.size());
+}
+
+}  // namespace detail
+
 /// sum_k alpha_k v_k, mask terms included.
 template <Field F>
 MaskedValue<F> combined_value(std::span<const Claim<F>> claims, std::span<const F> alpha) {
+  detail::check_combination(claims, alpha);
   MaskedValue<F> sum{F::zero()};
   for (std::size_t k = 0; k < claims.size(); ++k) sum.add(alpha[k], claims[k].masked_value());
   return sum;
@@ -58,6 +71,8 @@ MaskedValue<F> combined_value(std::span<const Claim<F>> claims, std::span<const 
 /// sum_k alpha_k eq(r_k, s).
 template <Field F>
 F combined_weight(std::span<const Claim<F>> claims, std::span<const F> alpha, std::span<const F> s) {
+  detail::check_combination(claims, alpha);
+  if (s.size() != claims.front().point.size()) throw std::invalid_argument("combined_weight: a point of the wrong dimension");
   F weight = F::zero();
   for (std::size_t k = 0; k < claims.size(); ++k) weight += alpha[k] * eq_eval(std::span<const F>(claims[k].point), s);
   return weight;
@@ -66,6 +81,7 @@ F combined_weight(std::span<const Claim<F>> claims, std::span<const F> alpha, st
 /// sum_k alpha_k eq(r_k, x) over the hypercube of the claims' variables.
 template <Field F>
 std::vector<F> combined_eq_table(std::span<const Claim<F>> claims, std::span<const F> alpha) {
+  detail::check_combination(claims, alpha);
   if (claims.size() == 1 && alpha[0] == F::one()) return eq_table(std::span<const F>(claims[0].point));
   std::vector<F> weights(std::size_t{1} << claims[0].point.size(), F::zero());
   for (std::size_t k = 0; k < claims.size(); ++k) {

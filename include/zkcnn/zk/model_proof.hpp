@@ -73,6 +73,11 @@ template <class F> constexpr ProverPhase layer_phase(const nn::MaxPoolLayer<F>&)
 template <class F> constexpr ProverPhase layer_phase(const nn::SumPoolLayer<F>&) { return ProverPhase::pooling; }
 template <class F> constexpr ProverPhase layer_phase(const nn::ResidualAddLayer<F>&) { return ProverPhase::wiring; }
 
+// Whether a layer combines the claims on its output in its own sumcheck (gkr::CombinesClaims),
+// asked with one transcript type on both sides so that prover and verifier take the same branch.
+template <class L, class F>
+inline constexpr bool combines_claims = gkr::CombinesClaims<L, F, Sha256Transcript>;
+
 }  // namespace detail
 
 namespace detail {
@@ -184,7 +189,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Chall
           // A layer combines the claims on its output in its own sumcheck, or they are merged
           // into one first (docs/protocol.md section 4).
           auto proven = [&] {
-            if constexpr (gkr::CombinesClaims<std::decay_t<decltype(layer)>, F, decltype(transcript)>) {
+            if constexpr (combines_claims<std::decay_t<decltype(layer)>, F>) {
               zkcnn::detail::PhaseScope scope(layer_phase(layer));
               return layer.prove(inputs, output_claims, transcript);
             } else {
@@ -196,6 +201,7 @@ ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Chall
               return layer.prove(inputs, merged.claim, transcript);
             }
           }();
+          zkcnn::detail::PhaseScope scope(layer_phase(layer));
           layer.write_proof(proven.proof, body);
           book.route(circuit, step, std::span<const gkr::InputClaim<F>>(proven.input_claims));
         },
@@ -319,7 +325,7 @@ namespace detail {
 template <class L, class F, class T>
 Result<std::vector<gkr::InputClaim<F>>> verify_layer(const L& layer, std::span<const gkr::Claim<F>> claims,
                                                      std::size_t num_vars, io::ByteReader& in, T& transcript) {
-  if constexpr (gkr::CombinesClaims<L, F, T>) {
+  if constexpr (combines_claims<L, F>) {
     auto layer_proof = layer.read_proof(in);
     if (!layer_proof) return layer_proof.error();
     return layer.verify(claims, *layer_proof, transcript);
