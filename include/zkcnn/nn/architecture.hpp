@@ -7,20 +7,12 @@
 // its SHA-256 digest is bound into every proof's transcript, so a proof never verifies
 // against another architecture.
 //
-// Integer semantics (what the proof is about, exactly):
-//   Conv2d / Dense   accumulator = sum of weight * input + bias (all integers);
-//                    its scale is the input's plus weight_scale_bits.
-//   RescaleRelu      ReLU(floor(accumulator / 2^shift)); the accumulator must lie in
-//                    [-2^(bits-1), 2^(bits-1)) or witness generation fails naming the layer.
-//   MaxPool          the maximum over each window; it must follow a RescaleRelu, and is
-//                    proven on the accumulators before it (equal results: both are monotone).
-//   AvgPool          the sum over each window: the average at a scale 2 * log2(window) bits
-//                    higher, so the division is exact and folds into the next rescale.
-//   Flatten          (C, H, W) -> (C * H * W), C-major as in PyTorch; free in the proof.
-//   Add              the sum of two tensors of one shape, the one of lower scale multiplied by
-//                    2^(difference) first, so that both have the higher scale (a residual
-//                    connection; exact, so the alignment costs the proof nothing).
+// An architecture is generic over the kinds of layer it may hold (nn/layer_kind.hpp): the
+// built-in ones (nn::Architecture) are conv2d, dense, rescale-relu, maxpool, avgpool, flatten
+// and add, each in its own header of nn/kinds/ with its integer semantics (what the proof is
+// about, exactly); nn::ArchitectureWith<K...> adds a user's kinds to them.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -31,85 +23,51 @@
 #include <variant>
 #include <vector>
 
-#include "zkcnn/detail/bits.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/nn/kinds/add.hpp"
+#include "zkcnn/nn/kinds/avg_pool.hpp"
+#include "zkcnn/nn/kinds/conv2d.hpp"
+#include "zkcnn/nn/kinds/dense.hpp"
+#include "zkcnn/nn/kinds/flatten.hpp"
+#include "zkcnn/nn/kinds/rescale_relu.hpp"
+#include "zkcnn/nn/layer_kind.hpp"
 #include "zkcnn/transcript/sha256.hpp"
 
 namespace zkcnn::nn {
 
-/// How a convolution is proven: through the FFT (the paper's method) or directly.
-enum class ConvAlgorithm : std::uint8_t { fft = 0, direct = 1 };
-
-struct Conv2dSpec {
-  std::size_t out_channels = 1;
-  std::size_t kernel = 1;
-  std::size_t padding = 0;
-  std::size_t stride = 1;
-  std::size_t weight_scale_bits = 0;
-  ConvAlgorithm algorithm = ConvAlgorithm::fft;
-  friend bool operator==(const Conv2dSpec&, const Conv2dSpec&) = default;
-};
-
-struct DenseSpec {
-  std::size_t out_features = 1;
-  std::size_t weight_scale_bits = 0;
-  friend bool operator==(const DenseSpec&, const DenseSpec&) = default;
-};
-
-struct RescaleReluSpec {
-  std::size_t bits = 16;
-  std::size_t shift = 0;
-  friend bool operator==(const RescaleReluSpec&, const RescaleReluSpec&) = default;
-};
-
-struct MaxPoolSpec {
-  std::size_t window = 2;
-  friend bool operator==(const MaxPoolSpec&, const MaxPoolSpec&) = default;
-};
-
-struct AvgPoolSpec {
-  std::size_t window = 2;
-  friend bool operator==(const AvgPoolSpec&, const AvgPoolSpec&) = default;
-};
-
-struct FlattenSpec {
-  friend bool operator==(const FlattenSpec&, const FlattenSpec&) = default;
-};
-
-struct AddSpec {
-  friend bool operator==(const AddSpec&, const AddSpec&) = default;
-};
-
-using LayerSpec = std::variant<Conv2dSpec, DenseSpec, RescaleReluSpec, MaxPoolSpec, AvgPoolSpec, FlattenSpec, AddSpec>;
-
-/// How many tensors a layer of this kind reads.
-inline std::size_t input_count(const LayerSpec& spec) { return std::holds_alternative<AddSpec>(spec) ? 2 : 1; }
-
-/// A tensor's logical shape between layers: an image (channels, height, width) or a flat
-/// vector (height = width = 1, `flat`), with its scale: values are real numbers times
-/// 2^scale_bits (negative when a rescale shifts by more than the accumulator's scale). `flattened_from` keeps the image a flat vector came from, whose padded layout
-/// the vector keeps (so flattening costs nothing in the proof).
-struct ActivationShape {
-  std::size_t channels = 1;
-  std::size_t height = 1;
-  std::size_t width = 1;
-  bool flat = false;
-  std::int64_t scale_bits = 0;
-  /// For a flattened image: its (channels, height, width); otherwise equal to the shape.
-  std::size_t source_channels = 1, source_height = 1, source_width = 1;
-
-  std::size_t element_count() const { return channels * height * width; }
-  friend bool operator==(const ActivationShape&, const ActivationShape&) = default;
-};
-
 /// A layer's name for messages: its kind and position.
-inline std::string layer_name(const LayerSpec& spec, std::size_t index) {
-  static constexpr const char* names[] = {"conv2d", "dense", "rescale-relu", "maxpool", "avgpool", "flatten", "add"};
-  return "layer " + std::to_string(index) + " (" + names[spec.index()] + ")";
+template <class... Kinds>
+std::string layer_name(const std::variant<Kinds...>& spec, std::size_t index) {
+  return std::visit(
+      [&](const auto& s) { return "layer " + std::to_string(index) + " (" + std::string(std::decay_t<decltype(s)>::name) + ")"; },
+      spec);
 }
 
-struct Architecture {
+/// How many tensors a layer of this kind reads.
+template <class... Kinds>
+std::size_t input_count(const std::variant<Kinds...>& spec) {
+  return std::visit([](const auto& s) { return kind_arity<std::decay_t<decltype(s)>>(); }, spec);
+}
+
+/// An architecture over the layer kinds Kinds (nn/layer_kind.hpp), each with its own code.
+template <LayerKind... Kinds>
+struct BasicArchitecture {
+  static_assert(sizeof...(Kinds) > 0, "an architecture needs at least one layer kind");
+  static_assert(((kind_arity<Kinds>() > 0) && ...), "a layer kind reads at least one tensor");
+  static_assert(
+      [] {
+        constexpr std::array<std::uint8_t, sizeof...(Kinds)> codes{Kinds::code...};
+        for (std::size_t i = 0; i < codes.size(); ++i)
+          for (std::size_t j = i + 1; j < codes.size(); ++j)
+            if (codes[i] == codes[j]) return false;
+        return true;
+      }(),
+      "two layer kinds of an architecture share a code");
+
+  /// One layer: its kind and parameters.
+  using LayerSpec = std::variant<Kinds...>;
+
   std::string name;
   std::size_t in_channels = 1;
   std::size_t height = 1;
@@ -118,12 +76,12 @@ struct Architecture {
   std::vector<LayerSpec> layers;
   /// The tensors each layer reads, by index: 0 is the model's input and j + 1 is layer j's
   /// output, so layer k reads indices up to k. Empty for a chain, where layer k reads tensor k
-  /// (the previous layer's output); otherwise one list per layer, of its kind's input_count.
+  /// (the previous layer's output); otherwise one list per layer, of its kind's arity.
   /// The model's output is the last layer's.
   std::vector<std::vector<std::size_t>> reads;
 
   /// Equal architectures compute the same thing: a chain is equal to itself written as a graph.
-  friend bool operator==(const Architecture& a, const Architecture& b) {
+  friend bool operator==(const BasicArchitecture& a, const BasicArchitecture& b) {
     if (std::tie(a.name, a.in_channels, a.height, a.width, a.input_scale_bits, a.layers) !=
         std::tie(b.name, b.in_channels, b.height, b.width, b.input_scale_bits, b.layers)) {
       return false;
@@ -181,8 +139,8 @@ struct Architecture {
   }
 
   /// Bounds that keep every size computation far from overflow.
-  inline static constexpr std::size_t max_elements = std::size_t{1} << 28;
-  inline static constexpr std::size_t max_bits = 48;
+  inline static constexpr std::size_t max_elements = max_tensor_elements;
+  inline static constexpr std::size_t max_bits = max_scale_bits;
 
   /// The shape of every tensor: the input first, then each layer's output. Fails, naming the
   /// layer, if a layer does not fit the shapes it receives or the graph is malformed.
@@ -203,12 +161,20 @@ struct Architecture {
                                       in_channels, height, width}};
     for (std::size_t i = 0; i < layers.size(); ++i) {
       const std::string where = "architecture: " + layer_name(layers[i], i) + ": ";
-      for (std::size_t v : std::visit([](const auto& spec) { return parameters(spec); }, layers[i])) {
-        if (v > max_elements) return fail_size(where);
+      if (auto encodable = check_parameters(layers[i], where); !encodable) return encodable.error();
+      std::vector<LayerInput> inputs;
+      for (std::size_t t : layer_inputs(i)) {
+        const std::optional<std::size_t> source = producer(t);
+        inputs.push_back({out[t], source ? std::optional<std::uint8_t>(code(layers[*source])) : std::nullopt,
+                          source && accumulates(layers[*source]), readers[t]});
       }
-      auto next = output_shape(i, out, readers);
+      auto next = std::visit([&](const auto& spec) { return spec.output_shape(ShapeContext{inputs}); }, layers[i]);
       if (!next) return make_error(Errc::invalid_argument, where + next.error().message);
       if (next->element_count() > max_elements) return fail_size(where);
+      // Far beyond any network's, and far from overflowing what kinds compute from scales.
+      if (next->scale_bits > max_scale_magnitude || next->scale_bits < -max_scale_magnitude) {
+        return make_error(Errc::invalid_argument, where + "its output's scale is beyond 2^(+-2^30)");
+      }
       out.push_back(*next);
     }
     return out;
@@ -220,7 +186,7 @@ struct Architecture {
   inline static constexpr std::uint8_t chain_format_version = 2;
   inline static constexpr std::uint8_t graph_format_version = 3;
 
-  /// The canonical encoding: version, name, input, then each layer's kind and parameters
+  /// The canonical encoding: version, name, input, then each layer's kind code and parameters
   /// (and, in a graph, the tensors it reads), every size and count at full width: distinct
   /// architectures have distinct encodings, and equal ones the same.
   std::vector<std::uint8_t> serialize() const {
@@ -232,12 +198,8 @@ struct Architecture {
     for (std::size_t v : {in_channels, height, width, input_scale_bits}) out.write_u64(v);
     out.write_u64(layers.size());
     for (std::size_t k = 0; k < layers.size(); ++k) {
-      out.write_u8(static_cast<std::uint8_t>(layers[k].index()));
-      std::visit(
-          [&](const auto& spec) {
-            for (std::size_t v : parameters(spec)) out.write_u64(v);
-          },
-          layers[k]);
+      out.write_u8(code(layers[k]));
+      for (std::size_t v : std::visit([](const auto& spec) { return spec.parameters(); }, layers[k])) out.write_u64(v);
       if (!chain) {
         for (std::size_t t : reads.at(k)) out.write_u64(t);
       }
@@ -245,7 +207,7 @@ struct Architecture {
     return std::move(out).take();
   }
 
-  static Result<Architecture> deserialize(std::span<const std::uint8_t> bytes) {
+  static Result<BasicArchitecture> deserialize(std::span<const std::uint8_t> bytes) {
     io::ByteReader in(bytes);
     auto version = in.read_u8("architecture version");
     if (!version) return version.error();
@@ -257,7 +219,7 @@ struct Architecture {
     if (!name_size) return name_size.error();
     auto name_bytes = in.read_bytes(*name_size, "architecture name");
     if (!name_bytes) return name_bytes.error();
-    Architecture arch;
+    BasicArchitecture arch;
     arch.name.assign(name_bytes->begin(), name_bytes->end());
     for (std::size_t* field : {&arch.in_channels, &arch.height, &arch.width, &arch.input_scale_bits}) {
       auto v = in.read_u64("architecture input shape");
@@ -299,6 +261,13 @@ struct Architecture {
   }
 
  private:
+  static std::uint8_t code(const LayerSpec& spec) {
+    return std::visit([](const auto& s) { return static_cast<std::uint8_t>(std::decay_t<decltype(s)>::code); }, spec);
+  }
+  static bool accumulates(const LayerSpec& spec) {
+    return std::visit([](const auto& s) { return kind_accumulates<std::decay_t<decltype(s)>>(); }, spec);
+  }
+
   // Every layer's inputs (its list in `reads`, or in a chain the previous layer's output) are
   // its kind's arity and name earlier tensors; every tensor but the output is read (a layer
   // nothing reads would be computed but never proven).
@@ -333,152 +302,76 @@ struct Architecture {
     return {};
   }
 
-  // Layer i's output shape, given the shapes before it.
-  Result<ActivationShape> output_shape(std::size_t i, std::span<const ActivationShape> shapes,
-                                       std::span<const std::size_t> readers) const {
-    auto fail = [](const std::string& why) -> Result<ActivationShape> { return make_error(Errc::invalid_argument, why); };
-    const std::vector<std::size_t> inputs = layer_inputs(i);
-    const ActivationShape& current = shapes[inputs[0]];
-    const std::optional<std::size_t> source = producer(inputs[0]);
-    auto source_is = [&](auto... kinds) {
-      return source && (std::holds_alternative<decltype(kinds)>(layers[*source]) || ...);
-    };
+  inline static constexpr std::int64_t max_scale_magnitude = std::int64_t{1} << 30;
+
+  // A layer's parameters, which the canonical encoding writes: as many words as its kind
+  // declares, each at most 2^28, and decoded back to the same layer.
+  static Status check_parameters(const LayerSpec& spec, const std::string& where) {
     return std::visit(
-        [&](const auto& spec) -> Result<ActivationShape> {
-          using S = std::decay_t<decltype(spec)>;
-          ActivationShape s = current;
-          if constexpr (std::is_same_v<S, Conv2dSpec> || std::is_same_v<S, DenseSpec>) {
-            if (spec.weight_scale_bits > max_bits) return fail("the weight scale is beyond 2^" + std::to_string(max_bits));
+        [&](const auto& layer) -> Status {
+          using K = std::decay_t<decltype(layer)>;
+          const std::vector<std::size_t> words = layer.parameters();
+          for (std::size_t v : words) {
+            if (v > max_elements) return fail_size(where);
           }
-          if constexpr (std::is_same_v<S, Conv2dSpec>) {
-            if (current.flat) return fail("a convolution needs an image input");
-            if (spec.out_channels == 0 || spec.kernel == 0 || spec.stride == 0) return fail("sizes must be positive");
-            if (current.height + 2 * spec.padding < spec.kernel || current.width + 2 * spec.padding < spec.kernel) {
-              return fail("the kernel is larger than the padded input");
-            }
-            s.channels = spec.out_channels;
-            s.height = (current.height + 2 * spec.padding - spec.kernel) / spec.stride + 1;
-            s.width = (current.width + 2 * spec.padding - spec.kernel) / spec.stride + 1;
-            s.scale_bits += static_cast<std::int64_t>(spec.weight_scale_bits);
-            s.source_channels = s.channels, s.source_height = s.height, s.source_width = s.width;
-          } else if constexpr (std::is_same_v<S, DenseSpec>) {
-            if (!current.flat) return fail("a dense layer needs a flat input (add a flatten layer)");
-            if (spec.out_features == 0) return fail("sizes must be positive");
-            s = ActivationShape{spec.out_features, 1, 1, true,
-                                current.scale_bits + static_cast<std::int64_t>(spec.weight_scale_bits), spec.out_features,
-                                1, 1};
-          } else if constexpr (std::is_same_v<S, RescaleReluSpec>) {
-            if (spec.bits < 2 || spec.bits > max_bits) {
-              return fail("the accumulator bit width must be in [2, " + std::to_string(max_bits) + "]");
-            }
-            if (spec.shift > spec.bits - 2) return fail("the shift must leave at least one value bit");
-            if (!source_is(Conv2dSpec{}, DenseSpec{}, AddSpec{})) {
-              return fail("a rescale-ReLU must read a convolution, a dense layer or an addition");
-            }
-            s.scale_bits -= static_cast<std::int64_t>(spec.shift);
-          } else if constexpr (std::is_same_v<S, MaxPoolSpec> || std::is_same_v<S, AvgPoolSpec>) {
-            if (current.flat) return fail("pooling needs an image input");
-            if (spec.window < 2 || (spec.window & (spec.window - 1)) != 0) {
-              return fail("the window must be a power of two, at least 2 (stride equal to the window)");
-            }
-            if (current.height % spec.window != 0 || current.width % spec.window != 0) {
-              return fail("the height and width must be multiples of the window");
-            }
-            if constexpr (std::is_same_v<S, MaxPoolSpec>) {
-              // Proven on the accumulators before the rescale-ReLU, in its place (zk/model_circuit.hpp).
-              if (!source_is(RescaleReluSpec{}) || readers[inputs[0]] != 1) {
-                return fail("max pooling must read a rescale-ReLU that nothing else reads");
-              }
-            } else {
-              s.scale_bits += static_cast<std::int64_t>(2 * zkcnn::detail::ceil_log2(spec.window));
-            }
-            s.height /= spec.window;
-            s.width /= spec.window;
-            s.source_channels = s.channels, s.source_height = s.height, s.source_width = s.width;
-          } else if constexpr (std::is_same_v<S, FlattenSpec>) {
-            if (current.flat) return fail("the input is already flat");
-            // Flattening reads the same table as a vector, so no other layer may read it as an image.
-            if (readers[inputs[0]] != 1) return fail("flattening must be the only reader of its input");
-            s.channels = current.element_count();
-            s.height = s.width = 1;
-            s.flat = true;
-          } else {
-            const ActivationShape& other = shapes[inputs[1]];
-            auto without_scale = [](ActivationShape a) {
-              a.scale_bits = 0;
-              return a;
-            };
-            if (without_scale(current) != without_scale(other)) return fail("the two tensors added have different shapes");
-            const std::int64_t difference = current.scale_bits - other.scale_bits;
-            if (difference > static_cast<std::int64_t>(max_bits) || -difference > static_cast<std::int64_t>(max_bits)) {
-              return fail("the two scales differ by more than " + std::to_string(max_bits) + " bits");
-            }
-            s.scale_bits = std::max(current.scale_bits, other.scale_bits);
+          if (words.size() != K::parameter_count) {
+            return make_error(Errc::invalid_argument, where + "its kind writes " + std::to_string(words.size()) +
+                                                          " parameters and declares " + std::to_string(K::parameter_count));
           }
-          return s;
+          auto decoded = K::from_parameters(std::span<const std::size_t>(words));
+          if (!decoded || !(*decoded == layer)) {
+            return make_error(Errc::invalid_argument, where + "its parameters do not survive their encoding" +
+                                                          (decoded ? std::string() : " (" + decoded.error().message + ")"));
+          }
+          return {};
         },
-        layers[i]);
+        spec);
   }
 
   static Error fail_size(const std::string& where) {
     return Error{Errc::invalid_argument, where + "a tensor has more than 2^28 entries"};
   }
 
-  static std::vector<std::size_t> parameters(const Conv2dSpec& s) {
-    return {s.out_channels, s.kernel, s.padding, s.stride, s.weight_scale_bits, static_cast<std::size_t>(s.algorithm)};
-  }
-  static std::vector<std::size_t> parameters(const DenseSpec& s) { return {s.out_features, s.weight_scale_bits}; }
-  static std::vector<std::size_t> parameters(const RescaleReluSpec& s) { return {s.bits, s.shift}; }
-  static std::vector<std::size_t> parameters(const MaxPoolSpec& s) { return {s.window}; }
-  static std::vector<std::size_t> parameters(const AvgPoolSpec& s) { return {s.window}; }
-  static std::vector<std::size_t> parameters(const FlattenSpec&) { return {}; }
-  static std::vector<std::size_t> parameters(const AddSpec&) { return {}; }
-
-  static Result<LayerSpec> read_layer(io::ByteReader& in, std::uint8_t kind) {
-    auto read = [&](std::size_t count) -> Result<std::vector<std::size_t>> {
-      std::vector<std::size_t> values;
-      for (std::size_t i = 0; i < count; ++i) {
+  // The layer of kind `code`, its parameters read from `in`.
+  static Result<LayerSpec> read_layer(io::ByteReader& in, std::uint8_t code) {
+    std::optional<Result<LayerSpec>> layer;
+    auto try_kind = [&]<class K>() {
+      if (layer || code != K::code) return;
+      std::vector<std::size_t> words(K::parameter_count);
+      for (std::size_t& word : words) {
         auto v = in.read_u64("layer parameter");
-        if (!v) return v.error();
-        values.push_back(*v);
+        if (!v) {
+          layer.emplace(v.error());
+          return;
+        }
+        word = *v;
       }
-      return values;
+      auto spec = K::from_parameters(std::span<const std::size_t>(words));
+      if (spec) {
+        layer.emplace(LayerSpec{std::move(*spec)});
+      } else {
+        layer.emplace(spec.error());
+      }
     };
-    switch (kind) {
-      case 0: {
-        auto p = read(6);
-        if (!p) return p.error();
-        if ((*p)[5] > 1) return make_error(Errc::invalid_encoding, "architecture: unknown convolution algorithm");
-        return LayerSpec{Conv2dSpec{(*p)[0], (*p)[1], (*p)[2], (*p)[3], (*p)[4], static_cast<ConvAlgorithm>((*p)[5])}};
-      }
-      case 1: {
-        auto p = read(2);
-        if (!p) return p.error();
-        return LayerSpec{DenseSpec{(*p)[0], (*p)[1]}};
-      }
-      case 2: {
-        auto p = read(2);
-        if (!p) return p.error();
-        return LayerSpec{RescaleReluSpec{(*p)[0], (*p)[1]}};
-      }
-      case 3: {
-        auto p = read(1);
-        if (!p) return p.error();
-        return LayerSpec{MaxPoolSpec{(*p)[0]}};
-      }
-      case 4: {
-        auto p = read(1);
-        if (!p) return p.error();
-        return LayerSpec{AvgPoolSpec{(*p)[0]}};
-      }
-      case 5:
-        return LayerSpec{FlattenSpec{}};
-      case 6:
-        return LayerSpec{AddSpec{}};
-      default:
-        return make_error(Errc::invalid_encoding, "architecture: unknown layer kind " + std::to_string(kind));
-    }
+    (try_kind.template operator()<Kinds>(), ...);
+    if (!layer) return make_error(Errc::invalid_encoding, "architecture: unknown layer kind " + std::to_string(code));
+    return std::move(*layer);
   }
 };
+
+/// The architectures of the built-in layer kinds, and of those with a user's kinds added.
+template <LayerKind... Extra>
+using ArchitectureWith = BasicArchitecture<Conv2dSpec, DenseSpec, RescaleReluSpec, MaxPoolSpec, AvgPoolSpec, FlattenSpec,
+                                           AddSpec, Extra...>;
+using Architecture = ArchitectureWith<>;
+using LayerSpec = Architecture::LayerSpec;
+
+/// Whether A is an architecture (a BasicArchitecture over some kinds).
+template <class A>
+inline constexpr bool is_architecture = false;
+template <class... Kinds>
+inline constexpr bool is_architecture<BasicArchitecture<Kinds...>> = true;
+template <class A>
+concept ModelArchitecture = is_architecture<A>;
 
 }  // namespace zkcnn::nn

@@ -227,6 +227,10 @@ class MaxPoolLayer {
   const PoolGeometry& geometry() const { return geometry_; }
   std::size_t bits() const { return digits_.total_bits(); }
   const DigitLayout& digits() const { return digits_; }
+  /// The same layer with digits of at most `digit_bits` bits.
+  MaxPoolLayer with_digit_bits(std::size_t digit_bits) const {
+    return {geometry_.input(), geometry_.window(), bits(), digit_bits};
+  }
   std::size_t input_count() const { return 2; }
   std::size_t input_num_vars(std::size_t input) const {
     if (input > 1) throw std::out_of_range("MaxPoolLayer has two inputs");

@@ -81,6 +81,8 @@ class RescaleReluLayer {
   std::size_t bits() const { return digits_.total_bits(); }
   std::size_t shift() const { return shift_; }
   const DigitLayout& digits() const { return digits_; }
+  /// The same layer with digits of at most `digit_bits` bits.
+  RescaleReluLayer with_digit_bits(std::size_t digit_bits) const { return {num_vars_, bits(), shift_, digit_bits}; }
 
   /// The auxiliary witness: the digit table of the accumulators. Fails, naming the position,
   /// if an accumulator is outside [-2^(bits-1), 2^(bits-1)).

@@ -29,15 +29,15 @@ struct AccuracyProof {
 
 /// Classifies every sample and proves how many match their labels. `rng` must be a
 /// cryptographic generator (OsRng) outside tests.
-template <ModelCommitmentScheme P, CryptoRng Rng>
-Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
+template <ModelCommitmentScheme P, CryptoRng Rng, nn::ModelArchitecture Arch>
+Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::BasicQuantizedModel<Arch>& model, const ModelProverState<P>& state,
                                         const ModelCommitment<P>& commitment,
                                         std::span<const std::vector<std::int64_t>> samples,
                                         std::span<const std::size_t> labels, Rng& rng,
                                         const ProverOptions& options = {}) {
   using F = typename P::Challenge;
   ProverProfile profile;
-  auto circuit = ModelCircuit<F>::compile(model.architecture, samples.size(), Conclusion::accuracy);
+  auto circuit = ModelCircuit<F, Arch>::compile(model.architecture, samples.size(), Conclusion::accuracy);
   if (!circuit) return circuit.error();
   if (auto ok = circuit->argmax().check_labels(labels); !ok) return ok.error();
   if (auto ok = detail::check_prover_state(*circuit, state); !ok) return ok.error();
@@ -56,8 +56,8 @@ Result<AccuracyProof<P>> prove_accuracy(const P& pcs, const nn::QuantizedModel& 
 /// Accepts, or says why the proof does not show that the committed model classifies exactly
 /// `correct` of the samples as labelled, against a circuit compiled for the batch
 /// (compile_for_verifier).
-template <ModelCommitmentScheme P>
-Status verify_accuracy(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit, const ModelCommitment<P>& commitment,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status verify_accuracy(const P& pcs, const ModelCircuit<typename P::Challenge, Arch>& circuit, const ModelCommitment<P>& commitment,
                        std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
                        std::size_t correct, const ModelProof& proof) {
   if (correct > samples.size()) return make_error(Errc::verification_failed, "accuracy: more correct samples than samples");
@@ -66,8 +66,8 @@ Status verify_accuracy(const P& pcs, const ModelCircuit<typename P::Challenge>& 
 
 /// The same from the architecture, whose circuit is compiled only if verifying it stays
 /// within `limits`.
-template <ModelCommitmentScheme P>
-Status verify_accuracy(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status verify_accuracy(const P& pcs, const Arch& architecture, const ModelCommitment<P>& commitment,
                        std::span<const std::vector<std::int64_t>> samples, std::span<const std::size_t> labels,
                        std::size_t correct, const ModelProof& proof, const VerifierLimits& limits = {}) {
   auto circuit = compile_for_verifier<typename P::Challenge>(architecture, samples.size(), Conclusion::accuracy, limits);

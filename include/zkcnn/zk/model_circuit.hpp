@@ -1,7 +1,10 @@
 #pragma once
 // A quantized CNN compiled into the layers the proof runs through (docs/protocol.md sections 4-7).
 //
-// Every architecture layer becomes one or two structured layers over field tables:
+// Each architecture layer compiles itself (its kind's compile, nn/layer_kind.hpp) through a
+// zk::LayerCompiler: the tables it adds, the blocks of committed weights it reads, and the
+// structured layers (gkr::Layer) that prove it, some of whose digits join the range check.
+// The built-in kinds compile as follows (nn/kinds/):
 //   Conv2d       convolution (FFT or direct) of the activation and the committed kernel,
 //                then the committed bias;
 //   Dense        the matrix-multiplication layer, then the bias;
@@ -13,8 +16,9 @@
 //   Flatten      nothing: the flat vector keeps the image's padded layout, and the dense
 //                layer's weight columns are laid out to match;
 //   Add          the residual addition of two tensors, each multiplied by its alignment.
-// Layers read any earlier tensor (nn::Architecture::reads); a tensor several layers read gets
-// their claims merged into one before its own layer is proven (gkr/claim_merge.hpp).
+// Layers read any earlier tensor (nn::BasicArchitecture::reads); a tensor several layers read
+// gets their claims merged into one before its own layer is proven (gkr/claim_merge.hpp), or
+// combined in that layer's sumcheck (gkr::CombinesClaims).
 // Tables come from three places: activations (tensors, computed by the prover and never
 // committed: each is reduced to claims on the tables it was computed from), the model's
 // weights (one committed polynomial, one block per kernel and bias) and the proof's auxiliary
@@ -29,7 +33,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -45,15 +49,8 @@
 #include "zkcnn/error.hpp"
 #include "zkcnn/field/size_bits.hpp"
 #include "zkcnn/nn/architecture.hpp"
-#include "zkcnn/nn/bias.hpp"
-#include "zkcnn/nn/conv2d_direct.hpp"
-#include "zkcnn/nn/conv2d_fft.hpp"
-#include "zkcnn/nn/dense.hpp"
 #include "zkcnn/nn/digits.hpp"
-#include "zkcnn/nn/pooling.hpp"
 #include "zkcnn/nn/quantized_model.hpp"
-#include "zkcnn/nn/relu.hpp"
-#include "zkcnn/nn/residual_add.hpp"
 #include "zkcnn/nn/tensor_shape.hpp"
 #include "zkcnn/zk/argmax.hpp"
 #include "zkcnn/zk/block_layout.hpp"
@@ -89,18 +86,174 @@ struct TensorLayout {
 /// classifies as labelled.
 enum class Conclusion : std::uint8_t { outputs, accuracy };
 
-template <TwoAdicField F>
+namespace detail {
+
+// The variant of the distinct types in the tuples Tuples: every layer type the kinds compile
+// into, each once.
+template <class Variant, class... Tuples>
+struct unique_variant;
+template <class... Seen>
+struct unique_variant<std::variant<Seen...>> {
+  using type = std::variant<Seen...>;
+};
+template <class... Seen, class... Rest>
+struct unique_variant<std::variant<Seen...>, std::tuple<>, Rest...> : unique_variant<std::variant<Seen...>, Rest...> {};
+template <class... Seen, class T, class... Ts, class... Rest>
+struct unique_variant<std::variant<Seen...>, std::tuple<T, Ts...>, Rest...>
+    : unique_variant<std::conditional_t<(std::is_same_v<T, Seen> || ...), std::variant<Seen...>, std::variant<Seen..., T>>,
+                     std::tuple<Ts...>, Rest...> {};
+
+template <class F, class Arch>
+struct circuit_layers;
+template <class F, class... Kinds>
+struct circuit_layers<F, nn::BasicArchitecture<Kinds...>> {
+  using type = typename unique_variant<std::variant<>, typename Kinds::template circuit_layers<F>...>::type;
+};
+
+}  // namespace detail
+
+/// A layer whose digits join the range check: its input 1 is the digit table of its input 0
+/// (witness), laid out by digits(), rebuilt for another digit width by with_digit_bits.
+template <class L, class F>
+concept RangeCheckedLayer = requires(const L& layer, std::span<const F> table, std::size_t digit_bits) {
+  { layer.with_digit_bits(digit_bits) } -> std::same_as<L>;
+  { layer.digits() } -> std::convertible_to<const nn::DigitLayout&>;
+  { layer.padding_digits() } -> std::same_as<std::vector<std::uint64_t>>;
+  { layer.witness(table) } -> std::same_as<Result<std::vector<F>>>;
+};
+
+template <TwoAdicField F, nn::ModelArchitecture Arch = nn::Architecture>
+  requires EncodableField<F>
+class ModelCircuit;
+
+/// What a layer kind's compile sees (nn/layer_kind.hpp): the layer's shapes and input tables,
+/// and the means to add tables, committed weight blocks and proof steps. Steps are proven from
+/// the last to the first, so a kind adds its steps in forward order.
+template <class F, class Arch>
+class LayerCompiler {
+ public:
+  using Field = F;
+  using Circuit = ModelCircuit<F, Arch>;
+  using Step = typename Circuit::Step;
+  using Fill = typename Circuit::Fill;
+
+  /// The layer being compiled, its architecture and the batch.
+  std::size_t layer() const { return layer_; }
+  const Arch& architecture() const { return circuit_.architecture_; }
+  std::size_t batch() const { return circuit_.batch_; }
+  /// The shape of architecture tensor t (0 the input, k + 1 layer k's output).
+  const nn::ActivationShape& shape(std::size_t t) const { return circuit_.shapes_.at(t); }
+  const nn::ActivationShape& input_shape(std::size_t i) const { return shape(inputs_.at(i)); }
+  const nn::ActivationShape& output_shape() const { return shape(layer_ + 1); }
+
+  /// The table of the layer's input i.
+  std::size_t input(std::size_t i) const {
+    const std::size_t table = circuit_.tensor_of_.at(inputs_.at(i));
+    if (table == Circuit::no_table) throw std::logic_error("ModelCircuit: a layer reads a tensor no layer compiled");
+    return table;
+  }
+  /// A table's layout (a kind may change how its input is read, as flattening does).
+  TensorLayout& layout(std::size_t table) { return circuit_.tensors_.at(table); }
+  /// A step input reading a table.
+  static TableRef table_ref(std::size_t table) { return {TableRef::Source::tensor, table}; }
+
+  /// A new table the witness computes (a step's fill), not an activation of the model.
+  std::size_t new_tensor(const nn::ActivationShape& shape) { return circuit_.add_tensor(shape, Circuit::no_activation); }
+  /// A new table holding the output of `layer` (by default this layer's) from integer
+  /// inference, bound as that layer's output.
+  std::size_t output_tensor() { return output_tensor(layer_); }
+  std::size_t output_tensor(std::size_t layer) {
+    const std::size_t table = circuit_.add_tensor(shape(layer + 1), layer + 1);
+    circuit_.tensor_of_.at(layer + 1) = table;
+    return table;
+  }
+  /// Binds an existing table as this layer's output.
+  void bind_output(std::size_t table) { circuit_.tensor_of_.at(layer_ + 1) = table; }
+  /// Whether this layer's output has a table (another layer may have compiled it).
+  bool output_bound() const { return circuit_.tensor_of_.at(layer_ + 1) != Circuit::no_table; }
+  /// The layer reading this layer's output, if exactly one does.
+  std::optional<std::size_t> sole_reader() const {
+    const auto& readers = circuit_.readers_.at(layer_ + 1);
+    return readers.size() == 1 ? std::optional<std::size_t>(readers.front()) : std::nullopt;
+  }
+
+  /// A block of 2^num_vars committed weights, filled from the layer's nn::LayerWeights by
+  /// `place` (given the block, zeroed).
+  TableRef add_weights(std::size_t num_vars, std::function<void(const nn::LayerWeights&, std::span<std::int64_t>)> place) {
+    circuit_.weight_blocks_.push_back({layer_, circuit_.weight_vars_.size(), std::move(place)});
+    circuit_.weight_vars_.push_back(num_vars);
+    return {TableRef::Source::weights, circuit_.weight_vars_.size() - 1};
+  }
+
+  /// A step computing table `output` from `inputs`. Its output, unless an activation, is
+  /// computed by `fill` (by_forward: the layer's forward), which may also compute its inputs
+  /// from its output. `spec` is the architecture layer it is reported as (this one by default).
+  template <class L>
+  void add_step(L layer, std::vector<TableRef> inputs, std::size_t output, Fill fill = {},
+                std::optional<std::size_t> spec = std::nullopt) {
+    circuit_.steps_.push_back({std::move(layer), std::move(inputs), output, spec.value_or(layer_), std::move(fill)});
+  }
+  /// The same for a layer whose digits join the range check (RangeCheckedLayer): its digit
+  /// table is the next block of the auxiliary witness, its last input.
+  template <class L>
+    requires RangeCheckedLayer<L, F>
+  void add_range_checked_step(L layer, std::vector<TableRef> inputs, std::size_t output, Fill fill = {},
+                              std::optional<std::size_t> spec = std::nullopt) {
+    // The digits are those of input 0's entries (RangeCheckedLayer).
+    if (inputs.size() != 1 || inputs[0].source != TableRef::Source::tensor) {
+      throw std::logic_error("ModelCircuit: a range-checked step reads one table, whose digits it checks");
+    }
+    inputs.push_back({TableRef::Source::aux, circuit_.range_checked_.size()});
+    add_step(std::move(layer), std::move(inputs), output, std::move(fill), spec);
+    circuit_.range_checked_.push_back(circuit_.steps_.size() - 1);
+  }
+  /// A fill computing a step's output by its layer's forward (inputs from the auxiliary
+  /// witness read as empty).
+  static Fill by_forward() {
+    return [](const Step& step, std::span<std::vector<F>> tensors, const nn::LayerWeights&) -> Status {
+      std::vector<std::span<const F>> inputs;
+      for (const TableRef& ref : step.inputs) {
+        inputs.push_back(ref.source == TableRef::Source::tensor ? std::span<const F>(tensors[ref.index]) : std::span<const F>());
+      }
+      tensors[step.output] = std::visit(
+          [&](const auto& layer) { return layer.forward(std::span<const std::span<const F>>(inputs)); }, step.layer);
+      return {};
+    };
+  }
+
+ private:
+  friend Circuit;
+  LayerCompiler(Circuit& circuit, std::size_t layer)
+      : circuit_(circuit), layer_(layer), inputs_(circuit.architecture_.layer_inputs(layer)) {}
+
+  Circuit& circuit_;
+  std::size_t layer_;
+  std::vector<std::size_t> inputs_;
+};
+
+/// Kinds whose layers compile into a circuit over F.
+template <class K, class F, class Arch>
+concept CompilableKind = nn::LayerKind<K> && requires(const K& spec, LayerCompiler<F, Arch>& compiler) { spec.compile(compiler); };
+
+template <TwoAdicField F, nn::ModelArchitecture Arch>
   requires EncodableField<F>
 class ModelCircuit {
  public:
-  using Layer = std::variant<nn::Conv2dFftLayer<F>, nn::Conv2dDirectLayer<F>, nn::DenseLayer<F>, nn::BiasLayer<F>,
-                             nn::RescaleReluLayer<F>, nn::MaxPoolLayer<F>, nn::SumPoolLayer<F>, nn::ResidualAddLayer<F>>;
+  using Architecture = Arch;
+  using Model = nn::BasicQuantizedModel<Arch>;
+  /// Every structured layer the architecture's kinds compile into.
+  using Layer = typename detail::circuit_layers<F, Arch>::type;
+
+  struct Step;
+  /// Computes a step's tables that are not activations (nn::LayerKind::compile).
+  using Fill = std::function<Status(const Step&, std::span<std::vector<F>> tensors, const nn::LayerWeights&)>;
 
   struct Step {
     Layer layer;
     std::vector<TableRef> inputs;
     std::size_t output;  // tensor index
     std::size_t spec;    // the architecture layer it belongs to
+    Fill fill;
   };
 
   /// The tables of one proof: every tensor, the auxiliary witness, and the model's outputs.
@@ -114,24 +267,19 @@ class ModelCircuit {
     std::size_t correct = 0;
   };
 
-  static Result<ModelCircuit> compile(const nn::Architecture& architecture, std::size_t batch,
-                                      Conclusion conclusion = Conclusion::outputs) {
+  static Result<ModelCircuit> compile(const Arch& architecture, std::size_t batch, Conclusion conclusion = Conclusion::outputs) {
     if (batch == 0 || batch > (std::size_t{1} << 20)) return make_error(Errc::invalid_argument, "model: batch size out of range");
     auto shapes = architecture.shapes();
     if (!shapes) return shapes.error();
-    const bool has_weights = std::any_of(architecture.layers.begin(), architecture.layers.end(), [](const nn::LayerSpec& spec) {
-      return std::holds_alternative<nn::Conv2dSpec>(spec) || std::holds_alternative<nn::DenseSpec>(spec);
-    });
-    if (!has_weights) return make_error(Errc::invalid_argument, "model: no convolution or dense layer to commit to");
     // Sizes the architecture allows but the field or the layouts cannot (an FFT longer than the
     // field's two-adicity, a weight block beyond 2^48 entries) are reported, not thrown.
     try {
       ModelCircuit circuit(architecture, batch, conclusion, std::move(*shapes));
       if (auto sound = circuit.check_lookup_soundness(); !sound) return sound.error();
       return circuit;
-    } catch (const std::invalid_argument& e) {
-      return make_error(Errc::invalid_argument, std::string("model: ") + e.what());
-    } catch (const std::length_error& e) {
+    } catch (const std::logic_error& e) {
+      // std::invalid_argument and std::length_error, and a kind's compile breaking the
+      // compiler's rules (check_wiring): an error, never an exception through a verifier.
       return make_error(Errc::invalid_argument, std::string("model: ") + e.what());
     }
   }
@@ -140,7 +288,7 @@ class ModelCircuit {
   /// section 9).
   static constexpr std::size_t security_bits = 100;
 
-  const nn::Architecture& architecture() const { return architecture_; }
+  const Arch& architecture() const { return architecture_; }
   std::size_t batch() const { return batch_; }
   std::span<const Step> steps() const { return steps_; }
   const TensorLayout& tensor(std::size_t index) const { return tensors_.at(index); }
@@ -157,38 +305,20 @@ class ModelCircuit {
   std::size_t difference_block() const { return range_checked_.size() + 1; }
 
   /// The committed polynomial of the model's weights, as field elements.
-  std::vector<F> weights_table(const nn::QuantizedModel& model) const {
-    return nn::to_field<F>(weights_integers(model));
-  }
+  std::vector<F> weights_table(const Model& model) const { return nn::to_field<F>(weights_integers(model)); }
 
   /// The same polynomial's entries as the integers they are: what the model's owner keeps
   /// (ModelProverState), at a quarter of the memory of field elements.
-  std::vector<std::int64_t> weights_integers(const nn::QuantizedModel& model) const {
+  std::vector<std::int64_t> weights_integers(const Model& model) const {
+    // The weight placers index the layers' weights by their sizes.
+    if (auto valid = model.validate(); !valid) throw std::invalid_argument(valid.error().message);
+    if (model.architecture != architecture_) throw std::invalid_argument("model: the architecture does not match");
     std::vector<std::int64_t> table(weights_layout_.size(), 0);
-    for (const auto& [spec, kernel_block, bias_block] : weight_blocks_) {
-      const auto& weights = model.weights[spec];
-      const auto& in = shapes_[architecture_.layer_inputs(spec)[0]];
-      const auto& out = shapes_[spec + 1];
-      std::vector<std::int64_t> kernel(std::size_t{1} << weights_layout_.block_num_vars(kernel_block), 0);
-      if (const auto* conv = std::get_if<nn::Conv2dSpec>(&architecture_.layers[spec])) {
-        const nn::TensorShape shape{out.channels, in.channels, conv->kernel, conv->kernel};
-        std::size_t n = 0;
-        for (std::size_t o = 0; o < out.channels; ++o)
-          for (std::size_t i = 0; i < in.channels; ++i)
-            for (std::size_t a = 0; a < conv->kernel; ++a)
-              for (std::size_t c = 0; c < conv->kernel; ++c) kernel[shape.offset({o, i, a, c})] = weights.kernel[n++];
-      } else {
-        // Dense: column j of the logical matrix is input entry j, wherever the input's layout puts it.
-        const TensorLayout& input = tensors_[dense_input_tensor_.at(spec)];
-        const std::size_t in_bits = input.physical.num_vars() - input.physical.dimension_bits()[0];
-        for (std::size_t o = 0; o < out.channels; ++o) {
-          for (std::size_t j = 0; j < in.element_count(); ++j) {
-            kernel[(o << in_bits) | input.position(0, j)] = weights.kernel[o * in.element_count() + j];
-          }
-        }
-      }
-      weights_layout_.place(kernel_block, std::span<const std::int64_t>(kernel), std::span<std::int64_t>(table));
-      weights_layout_.place(bias_block, std::span<const std::int64_t>(weights.bias), std::span<std::int64_t>(table));
+    std::vector<std::int64_t> block;
+    for (const WeightBlock& weights : weight_blocks_) {
+      block.assign(std::size_t{1} << weights_layout_.block_num_vars(weights.block), 0);
+      weights.place(model.weights[weights.spec], std::span<std::int64_t>(block));
+      weights_layout_.place(weights.block, std::span<const std::int64_t>(block), std::span<std::int64_t>(table));
     }
     return table;
   }
@@ -212,7 +342,7 @@ class ModelCircuit {
   /// Integer inference on every sample, then every table the proof needs (`labels`: one per
   /// sample for accuracy circuits, none otherwise). Fails, naming the layer, when a value
   /// leaves its bit width.
-  Result<Witness> witness(const nn::QuantizedModel& model, std::span<const std::vector<std::int64_t>> samples,
+  Result<Witness> witness(const Model& model, std::span<const std::vector<std::int64_t>> samples,
                           std::span<const std::size_t> labels = {}) const {
     if (model.architecture != architecture_) return make_error(Errc::invalid_argument, "model: the architecture does not match");
     if (samples.size() != batch_) {
@@ -232,36 +362,31 @@ class ModelCircuit {
     for (std::size_t t = 0; t < tensors_.size(); ++t) {
       if (tensor_activation_[t] != no_activation) out.tensors[t] = tensor_table(t, activations[tensor_activation_[t]]);
     }
-    // In forward order: the accumulators without their bias, the window maxima, and the digit
-    // decompositions of the auxiliary witness.
+    // In forward order: each step's tables that are not activations (the accumulators without
+    // their bias, the window maxima, ...), then its digits in the auxiliary witness.
     auto failure = [&](const Step& step, const Error& error) {
       return make_error(Errc::invalid_argument,
                         "witness: " + nn::layer_name(architecture_.layers[step.spec], step.spec) + ": " + error.message);
     };
     for (const Step& step : steps_) {
-      if (const auto* bias = std::get_if<nn::BiasLayer<F>>(&step.layer)) {
-        std::vector<F>& z = out.tensors[step.inputs[0].index];
-        z = out.tensors[step.output];
-        const auto& weights = model.weights[step.spec].bias;
-        const nn::TensorShape& shape = bias->shape();
-        const std::size_t channel_bits = shape.dimension_bits()[1];
-        const std::size_t inner = shape.num_vars() - shape.dimension_bits()[0] - channel_bits;
-        for (std::size_t position = 0; position < z.size(); ++position) {
-          const std::size_t channel = (position >> inner) & ((std::size_t{1} << channel_bits) - 1);
-          if (channel < weights.size() && shape.is_real(position)) z[position] -= F::from_i64(weights[channel]);
+      if (step.fill) {
+        if (auto filled = step.fill(step, std::span<std::vector<F>>(out.tensors), model.weights[step.spec]); !filled) {
+          return failure(step, filled.error());
         }
-      } else if (const auto* pool = std::get_if<nn::MaxPoolLayer<F>>(&step.layer)) {
-        const std::span<const F> accumulators(out.tensors[step.inputs[0].index]);
-        const std::span<const F> inputs[] = {accumulators, {}};
-        out.tensors[step.output] = pool->forward(std::span<const std::span<const F>>(inputs));
-        auto digits = pool->witness(accumulators);
-        if (!digits) return failure(step, digits.error());
-        aux_layout_.place(step.inputs[1].index, std::span<const F>(*digits), std::span<F>(out.aux));
-      } else if (const auto* relu = std::get_if<nn::RescaleReluLayer<F>>(&step.layer)) {
-        auto digits = relu->witness(std::span<const F>(out.tensors[step.inputs[0].index]));
-        if (!digits) return failure(step, digits.error());
-        aux_layout_.place(step.inputs[1].index, std::span<const F>(*digits), std::span<F>(out.aux));
       }
+      const TableRef& last = step.inputs.back();
+      if (last.source != TableRef::Source::aux) continue;
+      auto digits = std::visit(
+          [&](const auto& layer) -> Result<std::vector<F>> {
+            if constexpr (RangeCheckedLayer<std::decay_t<decltype(layer)>, F>) {
+              return layer.witness(std::span<const F>(out.tensors[step.inputs[0].index]));
+            } else {
+              throw std::logic_error("ModelCircuit: a step reads the auxiliary witness but has no digits");
+            }
+          },
+          step.layer);
+      if (!digits) return failure(step, digits.error());
+      aux_layout_.place(last.index, std::span<const F>(*digits), std::span<F>(out.aux));
     }
     if (conclusion_ == Conclusion::accuracy) {
       auto chosen = argmax().witness(std::span<const F>(out.tensors[output_tensor_]), labels);
@@ -277,6 +402,8 @@ class ModelCircuit {
   }
 
  private:
+  friend class LayerCompiler<F, Arch>;
+
   // The range check's logUp identity is a rational function of degree at most its leaves (the
   // N looked-up digits and the table's |T| entries, within the witness's used entries): a false
   // digit survives alpha with probability at most (N + |T|) / |F| (docs/protocol.md section 9).
@@ -292,99 +419,35 @@ class ModelCircuit {
                           " elements): prove fewer samples at once (in shards)");
   }
 
+  // A table holding no activation of the model (tensor_activation_), and an architecture
+  // tensor without a table yet (tensor_of_).
   static constexpr std::size_t no_activation = static_cast<std::size_t>(-1);
+  static constexpr std::size_t no_table = static_cast<std::size_t>(-1);
 
-  ModelCircuit(const nn::Architecture& architecture, std::size_t batch, Conclusion conclusion,
-               std::vector<nn::ActivationShape> shapes)
+  ModelCircuit(const Arch& architecture, std::size_t batch, Conclusion conclusion, std::vector<nn::ActivationShape> shapes)
       : architecture_(architecture), batch_(batch), conclusion_(conclusion), shapes_(std::move(shapes)) {
-    std::vector<std::size_t> weight_vars;
-    // The circuit tensor holding each architecture tensor (0 the input, i + 1 layer i's output).
-    std::vector<std::size_t> tensor_of(shapes_.size(), no_activation);
-    tensor_of[0] = add_tensor(shapes_[0], 0);
-    std::vector<bool> fused(architecture_.layers.size(), false);
-    // The max pooling layer reading each tensor, if one does (then it is its only reader).
-    std::vector<std::optional<std::size_t>> max_pool_reading(shapes_.size());
+    // The circuit tensor holding each architecture tensor (0 the input, i + 1 layer i's output),
+    // and the layers reading each.
+    tensor_of_.assign(shapes_.size(), no_table);
+    tensor_of_[0] = add_tensor(shapes_[0], 0);
+    readers_.resize(shapes_.size());
     for (std::size_t j = 0; j < architecture_.layers.size(); ++j) {
-      if (std::holds_alternative<nn::MaxPoolSpec>(architecture_.layers[j])) max_pool_reading[architecture_.layer_inputs(j)[0]] = j;
+      for (std::size_t t : architecture_.layer_inputs(j)) readers_[t].push_back(j);
     }
     for (std::size_t i = 0; i < architecture_.layers.size(); ++i) {
-      const auto inputs = architecture_.layer_inputs(i);
-      const auto& in = shapes_[inputs[0]];
-      const auto& out = shapes_[i + 1];
-      const auto& spec = architecture_.layers[i];
-      const std::size_t current = tensor_of[inputs[0]];
-      if (const auto* conv = std::get_if<nn::Conv2dSpec>(&spec)) {
-        const nn::Conv2dShape shape{batch_, in.channels, out.channels, in.height, in.width, conv->kernel, conv->padding, conv->stride};
-        const std::size_t kernel = weight_vars.size();
-        weight_vars.push_back(shape.kernel_shape().num_vars());
-        weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels));
-        weight_blocks_.push_back({i, kernel, kernel + 1});
-        const std::size_t z = add_tensor(out, no_activation);
-        if (conv->algorithm == nn::ConvAlgorithm::fft && shape.fft_fits(F::two_adicity)) {
-          steps_.push_back({nn::Conv2dFftLayer<F>(shape), {tensor_ref(current), weights_ref(kernel)}, z, i});
-        } else {
-          steps_.push_back({nn::Conv2dDirectLayer<F>(shape), {tensor_ref(current), weights_ref(kernel)}, z, i});
-        }
-        tensor_of[i + 1] = add_bias(i, out, z, kernel + 1);
-      } else if (std::holds_alternative<nn::DenseSpec>(spec)) {
-        // The features keep the layout of the tensor they come from: (C, H, W) for a flattened
-        // image, (N) for a vector; the layer contracts over their real entries only.
-        const TensorLayout& input = tensors_[current];
-        const auto input_dims = input.physical.dims();
-        const nn::TensorShape features(std::vector<std::size_t>(input_dims.begin() + 1, input_dims.end()));
-        const std::size_t kernel = weight_vars.size();
-        weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels) + features.num_vars());
-        weight_vars.push_back(zkcnn::detail::ceil_log2(out.channels));
-        weight_blocks_.push_back({i, kernel, kernel + 1});
-        dense_input_tensor_[i] = current;
-        const std::size_t z = add_tensor(out, no_activation);
-        steps_.push_back({nn::DenseLayer<F>(batch_, out.channels, features), {weights_ref(kernel), tensor_ref(current)}, z, i});
-        tensor_of[i + 1] = add_bias(i, out, z, kernel + 1);
-      } else if (const auto* relu = std::get_if<nn::RescaleReluSpec>(&spec)) {
-        // A max pooling reading this layer (its only reader, nn::Architecture::shapes) runs
-        // first, on the accumulators, in this layer's place.
-        const std::optional<std::size_t> pool_layer = max_pool_reading[i + 1];
-        std::size_t accumulators = current;
-        if (pool_layer) {
-          const std::size_t window = std::get<nn::MaxPoolSpec>(architecture_.layers[*pool_layer]).window;
-          nn::MaxPoolLayer<F> pool(tensors_[current].physical, window, relu->bits, nn::max_digit_bits);
-          nn::ActivationShape pooled_shape = shapes_[*pool_layer + 1];
-          pooled_shape.scale_bits = in.scale_bits;
-          accumulators = add_tensor(pooled_shape, no_activation);
-          steps_.push_back({std::move(pool), {tensor_ref(current), aux_ref(range_checked_.size())}, accumulators, *pool_layer});
-          range_checked_.push_back(steps_.size() - 1);
-          fused[*pool_layer] = true;
-        }
-        const std::size_t result = pool_layer ? *pool_layer + 1 : i + 1;
-        nn::RescaleReluLayer<F> layer(tensors_[accumulators].physical.num_vars(), relu->bits, relu->shift, nn::max_digit_bits);
-        tensor_of[result] = add_tensor(shapes_[result], result);
-        steps_.push_back({std::move(layer), {tensor_ref(accumulators), aux_ref(range_checked_.size())}, tensor_of[result], i});
-        range_checked_.push_back(steps_.size() - 1);
-      } else if (std::holds_alternative<nn::MaxPoolSpec>(spec)) {
-        if (!fused[i]) throw std::logic_error("ModelCircuit: a max pooling without its rescale-ReLU");
-      } else if (const auto* avg = std::get_if<nn::AvgPoolSpec>(&spec)) {
-        nn::SumPoolLayer<F> layer(tensors_[current].physical, avg->window);
-        tensor_of[i + 1] = add_tensor(out, i + 1);
-        steps_.push_back({std::move(layer), {tensor_ref(current)}, tensor_of[i + 1], i});
-      } else if (std::holds_alternative<nn::AddSpec>(spec)) {
-        // Each term multiplied by 2^(the output's scale - its own): exact alignment.
-        const std::size_t other = tensor_of[inputs[1]];
-        if (!same_layout(tensors_[other].physical, tensors_[current].physical)) {
-          throw std::invalid_argument("the terms of an addition are laid out differently (a flattened image and a vector)");
-        }
-        const auto shift = [&](std::size_t t) { return static_cast<std::size_t>(out.scale_bits - shapes_[t].scale_bits); };
-        nn::ResidualAddLayer<F> layer(tensors_[current].physical, shift(inputs[0]), shift(inputs[1]));
-        tensor_of[i + 1] = add_tensor(out, i + 1);
-        steps_.push_back({std::move(layer), {tensor_ref(current), tensor_ref(other)}, tensor_of[i + 1], i});
-      } else {
-        // Flatten (its input's only reader): the same table, read as a flat vector.
-        tensors_[current].logical.flat = true;
-        tensor_of[i + 1] = current;
-      }
+      LayerCompiler<F, Arch> compiler(*this, i);
+      std::visit(
+          [&](const auto& spec) {
+            static_assert(CompilableKind<std::decay_t<decltype(spec)>, F, Arch>,
+                          "a layer kind without compile(LayerCompiler&) (nn/layer_kind.hpp)");
+            spec.compile(compiler);
+          },
+          architecture_.layers[i]);
     }
-    const std::size_t current = tensor_of.back();
-    output_tensor_ = current;
-    weights_layout_ = BlockLayout(std::move(weight_vars));
+    if (weight_vars_.empty()) throw std::invalid_argument("no layer commits to weights (a convolution or a dense layer)");
+    if (tensor_of_.back() == no_table) throw std::logic_error("ModelCircuit: the last layer compiled no output table");
+    output_tensor_ = tensor_of_.back();
+    weights_layout_ = BlockLayout(std::move(weight_vars_));
     if (conclusion_ == Conclusion::accuracy) {
       const TensorLayout& logits = tensors_[output_tensor_];
       if (logits.physical.dims().size() != 2) {
@@ -393,10 +456,67 @@ class ModelCircuit {
       argmax_.emplace(batch_, logits.physical.dim(1), nn::max_digit_bits);
     }
     set_digit_bits(smallest_witness_digit_bits());
+    check_wiring();
   }
 
-  // The range-checked layers (max pooling, rescale-ReLU) with digits of at most `digit_bits`
-  // bits: their aux blocks 0..k-1 in step order, then the multiplicities.
+  // What the proof's soundness needs of the steps the kinds compiled, checked for every
+  // circuit, so that a kind's mistake is refused and never becomes a claim nobody proves: every
+  // table but the input is the output of exactly one step, which comes before every step
+  // reading it (steps are proven from the last), and every step's output is read by a later
+  // step or is the model's output (else the claims on it would be dropped); every step reads
+  // and writes tables of the sizes its layer declares.
+  void check_wiring() const {
+    std::vector<std::optional<std::size_t>> producer(tensors_.size());
+    std::vector<bool> read(tensors_.size(), false);
+    auto fail = [&](const Step& step, const std::string& why) {
+      throw std::logic_error(nn::layer_name(architecture_.layers[step.spec], step.spec) + ": " + why);
+    };
+    for (std::size_t s = 0; s < steps_.size(); ++s) {
+      const Step& step = steps_[s];
+      const auto [input_count, input_vars, output_vars] = std::visit(
+          [](const auto& layer) {
+            std::vector<std::size_t> vars;
+            for (std::size_t i = 0; i < layer.input_count(); ++i) vars.push_back(layer.input_num_vars(i));
+            return std::tuple{layer.input_count(), vars, layer.output_num_vars()};
+          },
+          step.layer);
+      if (input_count != step.inputs.size()) fail(step, "a step's layer reads another number of tables than it is given");
+      for (std::size_t i = 0; i < step.inputs.size(); ++i) {
+        const TableRef& ref = step.inputs[i];
+        std::size_t vars = 0;
+        if (ref.source == TableRef::Source::tensor) {
+          if (ref.index >= tensors_.size() || (ref.index != input_tensor() && !producer[ref.index])) {
+            fail(step, "a step reads a table no earlier step computes");
+          }
+          read[ref.index] = true;
+          vars = tensors_[ref.index].physical.num_vars();
+        } else {
+          const BlockLayout& layout = ref.source == TableRef::Source::weights ? weights_layout_ : aux_layout_;
+          if (ref.index >= layout.block_count()) fail(step, "a step reads a block that does not exist");
+          vars = layout.block_num_vars(ref.index);
+        }
+        if (vars != input_vars[i]) fail(step, "a step's table is not of the size its layer reads");
+      }
+      if (step.output >= tensors_.size() || step.output == input_tensor() || producer[step.output]) {
+        fail(step, "a step's output is the input or another step's");
+      }
+      if (tensors_[step.output].physical.num_vars() != output_vars) fail(step, "a step's output is not of its layer's size");
+      producer[step.output] = s;
+    }
+    for (std::size_t s = 0; s < steps_.size(); ++s) {
+      if (!read[steps_[s].output] && steps_[s].output != output_tensor_) fail(steps_[s], "a step's output is never read");
+    }
+    if (output_tensor_ != input_tensor() && !producer[output_tensor_]) {
+      throw std::logic_error("the model's output is computed by no step");
+    }
+    for (std::size_t t = 0; t < tensors_.size(); ++t) {
+      if (t != input_tensor() && !producer[t]) throw std::logic_error("a table is computed by no step");
+    }
+  }
+
+  // The range-checked layers with digits of at most `digit_bits` bits: their aux blocks
+  // 0..k-1 in step order, then the argmax gadget's (accuracy circuits), then the
+  // multiplicities.
   void set_digit_bits(std::size_t digit_bits) {
     std::vector<std::size_t> aux_vars;
     RangeCheckLayout range{digit_bits, {}, range_checked_.size()};
@@ -404,12 +524,8 @@ class ModelCircuit {
       std::visit(
           [&](auto& layer) {
             using L = std::decay_t<decltype(layer)>;
-            if constexpr (std::is_same_v<L, nn::RescaleReluLayer<F>> || std::is_same_v<L, nn::MaxPoolLayer<F>>) {
-              if constexpr (std::is_same_v<L, nn::RescaleReluLayer<F>>) {
-                layer = L(layer.output_num_vars(), layer.bits(), layer.shift(), digit_bits);
-              } else {
-                layer = L(layer.geometry().input(), layer.geometry().window(), layer.bits(), digit_bits);
-              }
+            if constexpr (RangeCheckedLayer<L, F>) {
+              layer = layer.with_digit_bits(digit_bits);
               // Only the digits of the accumulators' real entries are looked up (zk/range_check.hpp).
               const nn::TensorShape& accumulators = tensors_[steps_[step].inputs[0].index].physical;
               if (accumulators.num_vars() != layer.input_num_vars(0)) {
@@ -419,7 +535,7 @@ class ModelCircuit {
                   {aux_vars.size(), layer.digits(), layer.input_num_vars(0), accumulators, layer.padding_digits()});
               aux_vars.push_back(layer.input_num_vars(1));
             } else {
-              throw std::logic_error("ModelCircuit: a range-checked step of another kind");
+              throw std::logic_error("ModelCircuit: a range-checked step without digits");
             }
           },
           steps_[step].layer);
@@ -457,20 +573,6 @@ class ModelCircuit {
     return best;
   }
 
-  // Whether two tables put every entry at the same position: the same dimensions once those
-  // of size 1 (which take no bits) are left out, as a flattened C x 1 x 1 image and a vector of
-  // C entries.
-  static bool same_layout(const nn::TensorShape& a, const nn::TensorShape& b) {
-    auto sized = [](const nn::TensorShape& shape) {
-      std::vector<std::size_t> dims;
-      for (std::size_t d : shape.dims()) {
-        if (d != 1) dims.push_back(d);
-      }
-      return dims;
-    };
-    return sized(a) == sized(b);
-  }
-
   std::size_t add_tensor(const nn::ActivationShape& shape, std::size_t activation) {
     const nn::TensorShape physical = shape.flat && shape.source_channels == shape.channels
                                          ? nn::TensorShape{batch_, shape.channels}
@@ -480,32 +582,26 @@ class ModelCircuit {
     return tensors_.size() - 1;
   }
 
-  std::size_t add_bias(std::size_t spec, const nn::ActivationShape& shape, std::size_t z, std::size_t block) {
-    const std::size_t accumulators = add_tensor(shape, spec + 1);
-    steps_.push_back({nn::BiasLayer<F>(tensors_[z].physical, 1), {tensor_ref(z), weights_ref(block)}, accumulators, spec});
-    return accumulators;
-  }
-
-  static TableRef tensor_ref(std::size_t i) { return {TableRef::Source::tensor, i}; }
-  static TableRef weights_ref(std::size_t i) { return {TableRef::Source::weights, i}; }
-  static TableRef aux_ref(std::size_t i) { return {TableRef::Source::aux, i}; }
-
-  struct WeightBlocks {
+  // A block of the committed weights: the layer it belongs to, its index, and how the layer's
+  // weights fill it.
+  struct WeightBlock {
     std::size_t spec;
-    std::size_t kernel;
-    std::size_t bias;
+    std::size_t block;
+    std::function<void(const nn::LayerWeights&, std::span<std::int64_t>)> place;
   };
 
-  nn::Architecture architecture_;
+  Arch architecture_;
   std::size_t batch_;
   Conclusion conclusion_;
   std::vector<nn::ActivationShape> shapes_;
   std::vector<TensorLayout> tensors_;
   std::vector<std::size_t> tensor_activation_;
+  std::vector<std::size_t> tensor_of_;              // compilation only
+  std::vector<std::vector<std::size_t>> readers_;  // compilation only
   std::vector<Step> steps_;
-  std::vector<WeightBlocks> weight_blocks_;
+  std::vector<std::size_t> weight_vars_;  // compilation only
+  std::vector<WeightBlock> weight_blocks_;
   std::vector<std::size_t> range_checked_;  // steps, in the order of their aux blocks
-  std::map<std::size_t, std::size_t> dense_input_tensor_;
   std::size_t output_tensor_ = 0;
   BlockLayout weights_layout_;
   BlockLayout aux_layout_;

@@ -62,16 +62,15 @@ namespace zkcnn::zk {
 
 namespace detail {
 
-// The profile phase each kind of layer's proof is charged to (bias layers and residual
-// additions count as wiring).
+// The profile phase each kind of layer's proof is charged to (bias layers, residual additions
+// and the layers of user kinds count as wiring).
+template <class L> constexpr ProverPhase layer_phase(const L&) { return ProverPhase::wiring; }
 template <class F> constexpr ProverPhase layer_phase(const nn::Conv2dFftLayer<F>&) { return ProverPhase::convolution; }
 template <class F> constexpr ProverPhase layer_phase(const nn::Conv2dDirectLayer<F>&) { return ProverPhase::convolution; }
 template <class F> constexpr ProverPhase layer_phase(const nn::DenseLayer<F>&) { return ProverPhase::dense; }
-template <class F> constexpr ProverPhase layer_phase(const nn::BiasLayer<F>&) { return ProverPhase::wiring; }
 template <class F> constexpr ProverPhase layer_phase(const nn::RescaleReluLayer<F>&) { return ProverPhase::relu; }
 template <class F> constexpr ProverPhase layer_phase(const nn::MaxPoolLayer<F>&) { return ProverPhase::pooling; }
 template <class F> constexpr ProverPhase layer_phase(const nn::SumPoolLayer<F>&) { return ProverPhase::pooling; }
-template <class F> constexpr ProverPhase layer_phase(const nn::ResidualAddLayer<F>&) { return ProverPhase::wiring; }
 
 // Whether a layer combines the claims on its output in its own sumcheck (gkr::CombinesClaims),
 // asked with one transcript type on both sides so that prover and verifier take the same branch.
@@ -86,11 +85,11 @@ namespace detail {
 /// means) gives `witness.outputs`. prove_model is the honest caller; tests call it with
 /// tables a cheating prover might use. Each activation's table is freed once its layer is
 /// proven, which keeps a large batch's peak memory down.
-template <ModelCommitmentScheme P, CryptoRng Rng>
-ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
+template <ModelCommitmentScheme P, CryptoRng Rng, nn::ModelArchitecture Arch>
+ModelProof prove_with_witness(const P& pcs, const ModelCircuit<typename P::Challenge, Arch>& circuit,
                               const ModelProverState<P>& state, const ModelCommitment<P>& commitment,
                               std::span<const std::vector<std::int64_t>> inputs,
-                              typename ModelCircuit<typename P::Challenge>::Witness witness,
+                              typename ModelCircuit<typename P::Challenge, Arch>::Witness witness,
                               std::span<const std::size_t> labels, ProverProfile& profile, Rng& rng,
                               const ProverOptions& options = {},
                               std::function<void(TableRef::Source, std::size_t, std::span<const typename P::Challenge>)>
@@ -267,8 +266,8 @@ namespace detail {
 
 /// The owner's state must hold the weights' table of this architecture (a state made for
 /// another model is refused before any work).
-template <ModelCommitmentScheme P>
-Status check_prover_state(const ModelCircuit<typename P::Challenge>& circuit, const ModelProverState<P>& state) {
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status check_prover_state(const ModelCircuit<typename P::Challenge, Arch>& circuit, const ModelProverState<P>& state) {
   if (state.weights.size() != circuit.weights_layout().size()) {
     return make_error(Errc::invalid_argument, "prove: the prover state holds " + std::to_string(state.weights.size()) +
                                                   " weight entries, the architecture's table " +
@@ -279,8 +278,8 @@ Status check_prover_state(const ModelCircuit<typename P::Challenge>& circuit, co
 
 /// The model commitment must fit the architecture, and in zero knowledge the scheme's openings
 /// must be able to hide (Hyrax: a key that holds each opening's columns and mask).
-template <ModelCommitmentScheme P>
-Status check_commitment(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status check_commitment(const P& pcs, const ModelCircuit<typename P::Challenge, Arch>& circuit,
                         const ModelCommitment<P>& commitment, const ProverOptions& options) {
   if (auto ok = pcs.check_model_commitment(commitment.weights, circuit.weights_layout().num_vars()); !ok) {
     return make_error(ok.error().code, "prove: " + ok.error().message);
@@ -296,13 +295,13 @@ Status check_commitment(const P& pcs, const ModelCircuit<typename P::Challenge>&
 
 /// Proves the model's outputs on a batch of public inputs. Fails, naming the layer, when the
 /// model does not fit its architecture's bit widths on these inputs.
-template <ModelCommitmentScheme P, CryptoRng Rng>
-Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
+template <ModelCommitmentScheme P, CryptoRng Rng, nn::ModelArchitecture Arch>
+Result<ProvenBatch<P>> prove_model(const P& pcs, const nn::BasicQuantizedModel<Arch>& model, const ModelProverState<P>& state,
                                    const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                                    Rng& rng, const ProverOptions& options = {}) {
   using F = typename P::Challenge;
   ProverProfile profile;
-  auto circuit = ModelCircuit<F>::compile(model.architecture, inputs.size());
+  auto circuit = ModelCircuit<F, Arch>::compile(model.architecture, inputs.size());
   if (!circuit) return circuit.error();
   if (auto ok = detail::check_prover_state(*circuit, state); !ok) return ok.error();
   if (auto ok = detail::check_commitment(pcs, *circuit, commitment, options); !ok) return ok.error();
@@ -346,15 +345,15 @@ Result<std::vector<gkr::InputClaim<F>>> verify_layer(const L& layer, std::span<c
 
 /// Checks a model proof of `result` on a batch of public inputs, against the circuit compiled
 /// for that batch and conclusion; returns why it is rejected, if it is.
-template <ModelCommitmentScheme P>
-Status verify_statement(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status verify_statement(const P& pcs, const ModelCircuit<typename P::Challenge, Arch>& circuit,
                         const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                         const ClaimedResult& result, const ModelProof& proof) {
   using F = typename P::Challenge;
   if (circuit.batch() != inputs.size() || circuit.conclusion() != result.conclusion) {
     return make_error(Errc::invalid_argument, "verify: the circuit was compiled for another batch or conclusion");
   }
-  const nn::Architecture& architecture = circuit.architecture();
+  const Arch& architecture = circuit.architecture();
   const std::size_t input_size = circuit.tensor(circuit.input_tensor()).logical.element_count();
   const std::size_t output_size = circuit.tensor(circuit.output_tensor()).logical.element_count();
   auto check_values = [](std::span<const std::int64_t> values) -> Status {
@@ -495,8 +494,8 @@ Status verify_statement(const P& pcs, const ModelCircuit<typename P::Challenge>&
 
 /// Checks a model proof for a batch of public inputs and claimed outputs, against a circuit
 /// compiled for that batch (compile_for_verifier); returns why it is rejected, if it is.
-template <ModelCommitmentScheme P>
-Status verify_model(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit, const ModelCommitment<P>& commitment,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status verify_model(const P& pcs, const ModelCircuit<typename P::Challenge, Arch>& circuit, const ModelCommitment<P>& commitment,
                     std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
                     const ModelProof& proof) {
   return detail::verify_statement(pcs, circuit, commitment, inputs, {Conclusion::outputs, outputs, {}, 0}, proof);
@@ -504,8 +503,8 @@ Status verify_model(const P& pcs, const ModelCircuit<typename P::Challenge>& cir
 
 /// The same from the architecture, whose circuit is compiled only if verifying it stays
 /// within `limits`.
-template <ModelCommitmentScheme P>
-Status verify_model(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status verify_model(const P& pcs, const Arch& architecture, const ModelCommitment<P>& commitment,
                     std::span<const std::vector<std::int64_t>> inputs, std::span<const std::vector<std::int64_t>> outputs,
                     const ModelProof& proof, const VerifierLimits& limits = {}) {
   auto circuit = compile_for_verifier<typename P::Challenge>(architecture, inputs.size(), Conclusion::outputs, limits);

@@ -56,12 +56,12 @@ using ProgressReport = std::function<void(std::uint64_t done, std::uint64_t tota
 /// Commits to a model's weights. `rng` must be a cryptographic generator (OsRng). `progress`,
 /// if given, hears of every row committed (a VGG-sized model's commitment takes seconds to
 /// minutes).
-template <ModelCommitmentScheme P, CryptoRng Rng>
-Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::QuantizedModel& model,
+template <ModelCommitmentScheme P, CryptoRng Rng, nn::ModelArchitecture Arch>
+Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::BasicQuantizedModel<Arch>& model,
                                                                        Rng& rng, const ProgressReport& progress = {}) {
   using Base = typename P::Scalar;
   if (auto valid = model.validate(); !valid) return valid.error();
-  auto circuit = ModelCircuit<typename P::Challenge>::compile(model.architecture, 1);
+  auto circuit = ModelCircuit<typename P::Challenge, Arch>::compile(model.architecture, 1);
   if (!circuit) return circuit.error();
   std::vector<std::int64_t> weights = circuit->weights_integers(model);
   auto [commitment, opening] = pcs.commit_model(std::span<const Base>(nn::to_field<Base>(weights)),
@@ -104,8 +104,8 @@ struct ClaimedResult {
 };
 
 /// The statement, bound before any challenge: the same function for prover and verifier.
-template <ModelCommitmentScheme P, class T>
-void absorb_statement(T& transcript, const P& pcs, const nn::Architecture& architecture,
+template <ModelCommitmentScheme P, class T, nn::ModelArchitecture Arch>
+void absorb_statement(T& transcript, const P& pcs, const Arch& architecture,
                       const ModelCommitment<P>& commitment, std::span<const std::vector<std::int64_t>> inputs,
                       const ClaimedResult& result, bool zero_knowledge) {
   // Inputs and outputs are integers: bound as the committed tables' field elements.

@@ -25,8 +25,8 @@ struct Prediction {
 
 /// Runs the model on `input` and proves the output. `rng` must be a cryptographic generator
 /// (OsRng) outside tests.
-template <ModelCommitmentScheme P, CryptoRng Rng>
-Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& model, const ModelProverState<P>& state,
+template <ModelCommitmentScheme P, CryptoRng Rng, nn::ModelArchitecture Arch>
+Result<Prediction<P>> prove_prediction(const P& pcs, const nn::BasicQuantizedModel<Arch>& model, const ModelProverState<P>& state,
                                        const ModelCommitment<P>& commitment, std::span<const std::int64_t> input, Rng& rng,
                                        const ProverOptions& options = {}) {
   const std::vector<std::vector<std::int64_t>> inputs{{input.begin(), input.end()}};
@@ -37,8 +37,8 @@ Result<Prediction<P>> prove_prediction(const P& pcs, const nn::QuantizedModel& m
 
 /// Accepts, or says why the proof does not show that the committed model maps input to output,
 /// against a circuit compiled for one sample (compile_for_verifier).
-template <ModelCommitmentScheme P>
-Status verify_prediction(const P& pcs, const ModelCircuit<typename P::Challenge>& circuit,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status verify_prediction(const P& pcs, const ModelCircuit<typename P::Challenge, Arch>& circuit,
                          const ModelCommitment<P>& commitment, std::span<const std::int64_t> input,
                          std::span<const std::int64_t> output, const ModelProof& proof) {
   const std::vector<std::vector<std::int64_t>> inputs{{input.begin(), input.end()}};
@@ -49,8 +49,8 @@ Status verify_prediction(const P& pcs, const ModelCircuit<typename P::Challenge>
 
 /// The same from the architecture, whose circuit is compiled only if verifying it stays
 /// within `limits`.
-template <ModelCommitmentScheme P>
-Status verify_prediction(const P& pcs, const nn::Architecture& architecture, const ModelCommitment<P>& commitment,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status verify_prediction(const P& pcs, const Arch& architecture, const ModelCommitment<P>& commitment,
                          std::span<const std::int64_t> input, std::span<const std::int64_t> output,
                          const ModelProof& proof, const VerifierLimits& limits = {}) {
   auto circuit = compile_for_verifier<typename P::Challenge>(architecture, 1, Conclusion::outputs, limits);

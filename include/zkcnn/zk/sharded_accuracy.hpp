@@ -292,10 +292,10 @@ inline Result<LabelledBatch> read_shard(const SampleSource& source, const ShardS
 /// at a time, and frees them before it takes the next. `source` is called under a lock, twice
 /// per shard (the dataset's digest is taken in order once every shard is proven); `on_shard`,
 /// if given, hears of each shard proven, under the same lock, in the order they finish.
-template <ModelCommitmentScheme P, class MakeRng>
+template <ModelCommitmentScheme P, class MakeRng, nn::ModelArchitecture Arch>
   requires CryptoRng<std::invoke_result_t<MakeRng&>>
 Result<std::pair<ShardedAccuracyStatement, ShardedAccuracyProof>> prove_accuracy_in_shards(
-    const KeyForShard<P>& key_for, const nn::QuantizedModel& model, const ModelProverState<P>& state,
+    const KeyForShard<P>& key_for, const nn::BasicQuantizedModel<Arch>& model, const ModelProverState<P>& state,
     const ModelCommitment<P>& commitment, const SampleSource& source, std::size_t samples, std::size_t shard_size,
     MakeRng make_rng, std::size_t workers = 1, const ProverOptions& options = {},
     const std::type_identity_t<std::function<void(const ShardSummary&, const AccuracyProof<P>&)>>& on_shard = {}) {
@@ -361,8 +361,8 @@ Result<std::pair<ShardedAccuracyStatement, ShardedAccuracyProof>> prove_accuracy
 /// Accepts, or says why the shard proofs do not show the statement for the committed model on
 /// the dataset of `source` (read shard by shard). Each shard's circuit is compiled only if
 /// verifying it stays within `limits`.
-template <ModelCommitmentScheme P>
-Status verify_accuracy_in_shards(const KeyForShard<P>& key_for, const nn::Architecture& architecture,
+template <ModelCommitmentScheme P, nn::ModelArchitecture Arch>
+Status verify_accuracy_in_shards(const KeyForShard<P>& key_for, const Arch& architecture,
                                  const ModelCommitment<P>& commitment, const SampleSource& source,
                                  const ShardedAccuracyStatement& statement, const ShardedAccuracyProof& proof,
                                  std::size_t max_shard_samples, const VerifierLimits& limits = {}) {
@@ -374,7 +374,7 @@ Status verify_accuracy_in_shards(const KeyForShard<P>& key_for, const nn::Archit
   }
   detail::ShardKeys<P> keys(key_for);
   DatasetDigest digest;
-  std::map<std::size_t, ModelCircuit<typename P::Challenge>> circuits;
+  std::map<std::size_t, ModelCircuit<typename P::Challenge, Arch>> circuits;
   for (std::size_t i = 0; i < statement.shards.size(); ++i) {
     const ShardSummary& shard = statement.shards[i];
     auto batch = detail::read_shard(source, shard, i);

@@ -17,15 +17,18 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
+#include "zkcnn/detail/saturating.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/nn/architecture.hpp"
-#include "zkcnn/nn/conv2d_shape.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 
 namespace zkcnn::zk {
@@ -58,12 +61,9 @@ struct VerifierCost {
 
 namespace detail {
 
-// Saturating arithmetic: a hostile shape must not wrap a cost around to a small number.
-inline std::size_t saturating_add(std::size_t a, std::size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
-inline std::size_t saturating_mul(std::size_t a, std::size_t b) { return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b; }
-inline std::size_t padded(std::size_t n) {
-  return n > (std::size_t{1} << 62) ? SIZE_MAX : std::size_t{1} << zkcnn::detail::ceil_log2(n);
-}
+using zkcnn::detail::padded;
+using zkcnn::detail::saturating_add;
+using zkcnn::detail::saturating_mul;
 
 class CostTally {
  public:
@@ -84,24 +84,55 @@ class CostTally {
   std::size_t heaviest_ = 0;
 };
 
-/// One wiring value over a grid of `points` positions of a transform of 2^log_n entries
-/// (nn/conv2d_fft.hpp, grid_fourier_sum): a product per point, or the whole transform's table.
-inline void fft_grid_sum(CostTally& tally, std::size_t points, std::size_t log_n, const std::string& where) {
-  const std::size_t n = std::size_t{1} << log_n;
-  if (saturating_mul(points, 3 * log_n + 1) <= 4 * n) {
-    tally.spend(saturating_mul(points, 3 * log_n + 2), where);
-  } else {
-    tally.hold(n + n / 2, where);
-    tally.spend(saturating_add(n * 5 / 2, 2 * points), where);
-  }
-}
-
 }  // namespace detail
+
+/// What a layer kind's verifier_cost sees (nn/layer_kind.hpp): the layer's shapes, the batch
+/// and the field's two-adicity, and the tally its costs go to, under the layer's name.
+class LayerCost {
+ public:
+  LayerCost(detail::CostTally& tally, std::string where, std::span<const nn::ActivationShape> inputs,
+            const nn::ActivationShape& output, std::size_t batch, std::size_t two_adicity)
+      : tally_(tally), where_(std::move(where)), inputs_(inputs), output_(output), batch_(batch), two_adicity_(two_adicity) {}
+
+  const nn::ActivationShape& input_shape(std::size_t i) const { return inputs_[i]; }
+  const nn::ActivationShape& output_shape() const { return output_; }
+  std::size_t batch() const { return batch_; }
+  std::size_t two_adicity() const { return two_adicity_; }
+
+  /// Field elements the verifier holds at once for this layer.
+  void hold(std::size_t entries) { tally_.hold(entries, where_); }
+  /// Field multiplications beyond what the proof's bytes account for.
+  void spend(std::size_t multiplications) { tally_.spend(multiplications, where_); }
+  /// A sumcheck round's degree.
+  void degree(std::size_t d) { tally_.degree(d, where_); }
+
+  /// One wiring value over a grid of `points` positions of a transform of 2^log_n entries
+  /// (nn/conv2d_fft.hpp, grid_fourier_sum): a product per point, or the whole transform's table.
+  void fft_grid_sum(std::size_t points, std::size_t log_n) {
+    const std::size_t n = std::size_t{1} << log_n;
+    if (detail::saturating_mul(points, 3 * log_n + 1) <= 4 * n) {
+      spend(detail::saturating_mul(points, 3 * log_n + 2));
+    } else {
+      hold(n + n / 2);
+      spend(detail::saturating_add(n * 5 / 2, 2 * points));
+    }
+  }
+
+ private:
+  detail::CostTally& tally_;
+  std::string where_;
+  std::span<const nn::ActivationShape> inputs_;
+  const nn::ActivationShape& output_;
+  std::size_t batch_;
+  std::size_t two_adicity_;
+};
 
 /// The verifier's cost, from the architecture's shapes alone (no circuit is compiled), in a
 /// field of the given two-adicity (which decides where FFT convolutions are proven directly).
-inline Result<VerifierCost> verifier_cost(const nn::Architecture& architecture, std::size_t batch, Conclusion conclusion,
-                                          std::size_t two_adicity = 64) {
+/// Each layer's kind adds what its verifier computes beyond reading its proof.
+template <nn::ModelArchitecture Arch>
+Result<VerifierCost> verifier_cost(const Arch& architecture, std::size_t batch, Conclusion conclusion,
+                                   std::size_t two_adicity = 64) {
   using detail::padded;
   using detail::saturating_add;
   using detail::saturating_mul;
@@ -127,42 +158,18 @@ inline Result<VerifierCost> verifier_cost(const nn::Architecture& architecture, 
   }
 
   for (std::size_t i = 0; i < architecture.layers.size(); ++i) {
-    const std::string where = nn::layer_name(architecture.layers[i], i);
-    const nn::ActivationShape& in = (*shapes)[architecture.layer_inputs(i)[0]];
-    const nn::ActivationShape& out = (*shapes)[i + 1];
+    std::vector<nn::ActivationShape> inputs;
+    for (std::size_t t : architecture.layer_inputs(i)) inputs.push_back((*shapes)[t]);
+    LayerCost layer(tally, nn::layer_name(architecture.layers[i], i), inputs, (*shapes)[i + 1], batch, two_adicity);
     std::visit(
         [&](const auto& spec) {
-          using S = std::decay_t<decltype(spec)>;
-          if constexpr (std::is_same_v<S, nn::Conv2dSpec>) {
-            const nn::Conv2dShape shape{batch, in.channels, spec.out_channels, in.height, in.width,
-                                        spec.kernel, spec.padding, spec.stride};
-            const std::size_t k = spec.kernel;
-            const std::size_t out_points = saturating_mul(out.height, out.width);
-            if (spec.algorithm == nn::ConvAlgorithm::fft && shape.fft_fits(two_adicity)) {
-              const std::size_t log_n = shape.fft_transform_vars();  // below 60: sizes are at most 2^28
-              detail::fft_grid_sum(tally, out_points, log_n, where);                     // the output grid
-              detail::fft_grid_sum(tally, saturating_mul(in.height, in.width), log_n, where);  // the input grid
-              detail::fft_grid_sum(tally, saturating_mul(k, k), log_n, where);                // the kernel grid
-              tally.degree(3, where);
-            } else {
-              // Eq tables over the output's rows and columns and the kernel's, and one table
-              // per input axis filled over every (output, tap) pair.
-              const std::size_t entries = saturating_add(
-                  saturating_add(in.height, in.width),
-                  saturating_add(saturating_add(padded(out.height), padded(out.width)), 2 * padded(k)));
-              tally.hold(entries, where);
-              tally.spend(saturating_add(saturating_mul(k, saturating_add(out.height, out.width)), 2 * entries), where);
-              tally.degree(2, where);
-            }
-          } else if constexpr (std::is_same_v<S, nn::MaxPoolSpec>) {
-            // The zero-check: degree window^2 + 1, and twice that plus one in zero knowledge
-            // (the mask's last round), with an eq table over the window.
-            const std::size_t window_size = saturating_mul(spec.window, spec.window);
-            tally.degree(saturating_add(saturating_mul(2, window_size), 1), where);
-            tally.hold(window_size, where);
-          } else if constexpr (std::is_same_v<S, nn::RescaleReluSpec>) {
-            // Degree 3, plus one per digit sent in zero knowledge (at most a digit per bit).
-            tally.degree(saturating_add(spec.bits, 4), where);
+          using K = std::decay_t<decltype(spec)>;
+          if constexpr (requires { spec.verifier_cost(layer); }) {
+            spec.verifier_cost(layer);
+          } else {
+            // A kind that declares its cost must have it counted, not skipped for a typo.
+            static_assert(!requires { &K::verifier_cost; } && !requires { &K::template verifier_cost<LayerCost>; },
+                          "a layer kind's verifier_cost cannot be called as verifier_cost(zk::LayerCost&) const");
           }
         },
         architecture.layers[i]);
@@ -207,15 +214,15 @@ inline Status check_verifier_cost(const VerifierCost& cost, const VerifierLimits
 
 /// The circuit a verifier checks proofs against, compiled only once the architecture's cost
 /// is known to be within `limits`.
-template <TwoAdicField F>
+template <TwoAdicField F, nn::ModelArchitecture Arch>
   requires EncodableField<F>
-Result<ModelCircuit<F>> compile_for_verifier(const nn::Architecture& architecture, std::size_t batch,
-                                             Conclusion conclusion, const VerifierLimits& limits = {}) {
+Result<ModelCircuit<F, Arch>> compile_for_verifier(const Arch& architecture, std::size_t batch, Conclusion conclusion,
+                                                   const VerifierLimits& limits = {}) {
   if (batch == 0 || batch > (std::size_t{1} << 20)) return make_error(Errc::invalid_argument, "model: batch size out of range");
   auto cost = verifier_cost(architecture, batch, conclusion, F::two_adicity);
   if (!cost) return cost.error();
   if (auto ok = check_verifier_cost(*cost, limits, sizeof(F)); !ok) return ok.error();
-  return ModelCircuit<F>::compile(architecture, batch, conclusion);
+  return ModelCircuit<F, Arch>::compile(architecture, batch, conclusion);
 }
 
 }  // namespace zkcnn::zk
