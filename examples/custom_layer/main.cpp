@@ -1,15 +1,17 @@
-// A layer kind of the user's own, proven in a committed, zero-knowledge model proof without
-// editing the library: the element-wise square activation y = x^2 (the activation of CryptoNets
-// and of many networks built for proofs, where it is cheaper than a ReLU).
-//
-// Two pieces, both in this directory:
-//  - square_layer.hpp: SquareLayer<F>, a gkr::Layer that reduces a claim on the squares'
-//    extension to a claim on the input's, by one sumcheck;
-//  - SquareSpec below: the layer kind (zkcnn/nn/layer_kind.hpp), the kind's encoding, output
-//    shape, integer inference, and how it compiles into the proof (one SquareLayer step).
-// nn::ArchitectureWith<SquareSpec> is then an architecture that may hold squares beside the
-// built-in kinds, and every function of the library (commitment, prediction and accuracy proofs,
-// the verifier and its cost limits) takes it as it takes the built-in nn::Architecture.
+// Layer kinds of the user's own, proven in committed, zero-knowledge model proofs without
+// editing the library (zkcnn/nn/layer_kind.hpp):
+//  - SquareSpec, the element-wise square activation y = x^2 (the activation of CryptoNets and of
+//    many networks built for proofs, where it is cheaper than a ReLU), proven by a layer of its
+//    own: square_layer.hpp's SquareLayer<F>, a gkr::Layer that reduces a claim on the squares'
+//    extension to a claim on the input's by one sumcheck;
+//  - OffsetReluSpec, ReLU(floor((x + offset) / 2^shift)) with a committed offset per channel: a
+//    kind with committed parameters and digits in the range check, built from the library's
+//    bias and rescale-ReLU layers.
+// Each kind gives its encoding, output shape, integer inference and how it compiles into the
+// proof. nn::ArchitectureWith<SquareSpec, OffsetReluSpec> is then an architecture that may hold
+// them beside the built-in kinds, and every function of the library (commitment, prediction
+// and accuracy proofs, the verifier and its cost limits) takes it as it takes the built-in
+// nn::Architecture.
 //
 // The program builds a small network with a square, commits to its weights, proves one
 // prediction and an accuracy over a batch, verifies both as a verifier would (from public data
@@ -82,21 +84,93 @@ struct SquareSpec {
   // No verifier_cost: the verifier replays the sumcheck, in time linear in the proof's size.
 };
 
-static_assert(nn::LayerKind<SquareSpec>);
+/// ReLU(floor((x + offset_c) / 2^shift)), x an accumulator in [-2^(bits-1), 2^(bits-1)) once
+/// offset, with one committed offset per channel. Two steps of the library's layers: the
+/// offsets added (nn::BiasLayer, reading a block of the committed weights), then the
+/// rescale-ReLU, whose digits join the proof's range check.
+struct OffsetReluSpec {
+  std::size_t bits = 16;
+  std::size_t shift = 0;
+  friend bool operator==(const OffsetReluSpec&, const OffsetReluSpec&) = default;
 
-using Architecture = nn::ArchitectureWith<SquareSpec>;
+  static constexpr std::uint8_t code = 129;
+  static constexpr std::string_view name = "offset-relu";
+  static constexpr std::size_t parameter_count = 2;
+  template <class F>
+  using circuit_layers = std::tuple<nn::BiasLayer<F>, nn::RescaleReluLayer<F>>;
+
+  std::vector<std::size_t> parameters() const { return {bits, shift}; }
+  static zkcnn::Result<OffsetReluSpec> from_parameters(std::span<const std::size_t> p) { return OffsetReluSpec{p[0], p[1]}; }
+
+  zkcnn::Result<nn::ActivationShape> output_shape(const nn::ShapeContext& context) const {
+    if (bits < 2 || bits > nn::max_scale_bits || shift > bits - 2) return context.fail("bits in [2, 48] and a shift below them");
+    if (!context.inputs[0].accumulates) return context.fail("an offset ReLU reads an accumulator");
+    nn::ActivationShape shape = context.input(0);
+    shape.scale_bits -= static_cast<std::int64_t>(shift);
+    return shape;
+  }
+
+  nn::WeightSizes weight_sizes(const nn::ActivationShape& in, const nn::ActivationShape&) const { return {0, in.channels}; }
+
+  zkcnn::Result<std::vector<std::int64_t>> infer(const nn::InferenceContext& context) const {
+    const nn::ActivationShape& in = context.input_shapes[0];
+    const std::int64_t half = std::int64_t{1} << (bits - 1);
+    std::vector<std::int64_t> y;
+    y.reserve(context.inputs[0].size());
+    for (std::size_t j = 0; j < context.inputs[0].size(); ++j) {
+      // Both terms are below 2^62: their sum fits in 64 bits.
+      const std::int64_t a = context.inputs[0][j] + context.weights.bias[j / (in.height * in.width)];
+      if (a < -half || a >= half) return context.error("an offset accumulator leaves its " + std::to_string(bits) + " bits");
+      y.push_back(std::max<std::int64_t>(0, a >> shift));
+    }
+    return y;
+  }
+
+  template <class Compiler>
+  void compile(Compiler& b) const {
+    using F = typename Compiler::Field;
+    const std::size_t input = b.input(0);
+    const nn::TensorShape shape = b.layout(input).physical;  // (batch, channels, ...)
+    const auto offsets = b.add_weights(zkcnn::detail::ceil_log2(b.input_shape(0).channels),
+                                       [](const nn::LayerWeights& weights, std::span<std::int64_t> block) {
+                                         std::copy(weights.bias.begin(), weights.bias.end(), block.begin());
+                                       });
+    // The offset accumulators are no activation of the model: the step's fill computes them.
+    const std::size_t offset = b.new_tensor(b.input_shape(0));
+    b.add_step(nn::BiasLayer<F>(shape, 1), {b.table_ref(input), offsets}, offset,
+               [](const auto& step, std::span<std::vector<F>> tables, const nn::LayerWeights& weights) -> zkcnn::Status {
+                 const std::vector<F> values = nn::to_field<F>(weights.bias);
+                 const std::span<const F> inputs[] = {tables[step.inputs[0].index], values};
+                 tables[step.output] = std::get<nn::BiasLayer<F>>(step.layer).forward(inputs);
+                 return {};
+               });
+    b.add_range_checked_step(nn::RescaleReluLayer<F>(shape.num_vars(), bits, shift, nn::max_digit_bits),
+                             {b.table_ref(offset)}, b.output_tensor());
+  }
+
+  /// The ReLU's sumcheck: degree 3, plus one per digit sent in zero knowledge.
+  template <class Cost>
+  void verifier_cost(Cost& cost) const {
+    cost.degree(bits + 4);
+  }
+};
+
+static_assert(nn::LayerKind<SquareSpec> && nn::LayerKind<OffsetReluSpec>);
+
+using Architecture = nn::ArchitectureWith<SquareSpec, OffsetReluSpec>;
 using Model = nn::BasicQuantizedModel<Architecture>;
 
 namespace {
 
-// 1x8x8 images: a convolution, its square rescaled by a ReLU, and a dense layer of 4 classes.
+// 1x8x8 images: a convolution, its square rescaled by an offset ReLU, and a dense layer of 4
+// classes.
 Architecture square_net() {
   Architecture a;
   a.name = "square-net";
   a.in_channels = 1, a.height = 8, a.width = 8;
   a.add(nn::Conv2dSpec{.out_channels = 2, .kernel = 3, .padding = 1});  // 9 taps of at most 15 * 8: 11 bits
   a.add(SquareSpec{});                                                 // squares below 2^21
-  a.add(nn::RescaleReluSpec{.bits = 23, .shift = 14});                 // back to 7 bits
+  a.add(OffsetReluSpec{.bits = 23, .shift = 14});                      // back to 7 bits
   a.add(nn::FlattenSpec{});
   a.add(nn::DenseSpec{.out_features = 4});
   return a;
