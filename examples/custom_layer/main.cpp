@@ -105,7 +105,10 @@ struct OffsetReluSpec {
   zkcnn::Result<nn::ActivationShape> output_shape(const nn::ShapeContext& context) const {
     if (bits < 2 || bits > nn::max_scale_bits || shift > bits - 2) return context.fail("bits in [2, 48] and a shift below them");
     if (!context.inputs[0].accumulates) return context.fail("an offset ReLU reads an accumulator");
+    // One offset per channel of an image, or per entry of a vector: a flattened image keeps its
+    // channels in its layout, where the offsets would run per channel, not per entry.
     nn::ActivationShape shape = context.input(0);
+    if (shape.flat && shape.source_channels != shape.channels) return context.fail("an offset ReLU cannot read a flattened image");
     shape.scale_bits -= static_cast<std::int64_t>(shift);
     return shape;
   }

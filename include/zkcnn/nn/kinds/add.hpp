@@ -77,7 +77,9 @@ struct AddSpec {
       throw std::invalid_argument("the terms of an addition are laid out differently (a flattened image and a vector)");
     }
     // Each term multiplied by 2^(the output's scale - its own): exact alignment.
-    const auto shift = [&](std::size_t i) { return static_cast<std::size_t>(b.output_shape().scale_bits - b.input_shape(i).scale_bits); };
+    const auto shift = [&](std::size_t i) {
+      return static_cast<std::size_t>(b.output_shape().scale_bits - b.input_shape(i).scale_bits);
+    };
     b.add_step(ResidualAddLayer<F>(b.layout(first).physical, shift(0), shift(1)), {b.table_ref(first), b.table_ref(second)},
                b.output_tensor());
   }
