@@ -39,9 +39,7 @@ namespace zkcnn::nn {
 /// A layer's name for messages: its kind and position.
 template <class... Kinds>
 std::string layer_name(const std::variant<Kinds...>& spec, std::size_t index) {
-  return std::visit(
-      [&](const auto& s) { return "layer " + std::to_string(index) + " (" + std::string(std::decay_t<decltype(s)>::name) + ")"; },
-      spec);
+  return std::visit([&](const auto& s) { return layer_label(index, std::decay_t<decltype(s)>::name); }, spec);
 }
 
 /// How many tensors a layer of this kind reads.

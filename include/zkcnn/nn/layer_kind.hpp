@@ -130,6 +130,11 @@ struct ShapeContext {
   static Error fail(const std::string& why) { return Error{Errc::invalid_argument, why}; }
 };
 
+/// A layer's name for messages: its position and kind ("layer 3 (conv2d)").
+inline std::string layer_label(std::size_t index, std::string_view kind) {
+  return "layer " + std::to_string(index) + " (" + std::string(kind) + ")";
+}
+
 /// What a kind's infer sees: the values of the tensors the layer reads (logical layouts:
 /// an image (channel, row, column) row-major), their shapes, the output's, and the layer's
 /// weights.
@@ -138,11 +143,15 @@ struct InferenceContext {
   std::span<const ActivationShape> input_shapes;
   const ActivationShape& output;
   const LayerWeights& weights;
-  /// The layer's name for messages ("layer 3 (conv2d)").
-  const std::string& layer;
+  /// The layer's position and its kind's name, for messages (named only when one fails: inference
+  /// runs every layer on every sample).
+  std::size_t index;
+  std::string_view kind;
 
   /// An error naming the layer: inference refuses values the proof could not carry.
-  Error error(const std::string& what) const { return Error{Errc::invalid_argument, "inference: " + layer + ": " + what}; }
+  Error error(const std::string& what) const {
+    return Error{Errc::invalid_argument, "inference: " + layer_label(index, kind) + ": " + what};
+  }
   /// The value, unless its magnitude reaches 2^62.
   Result<std::int64_t> narrow(zkcnn::detail::int128 value) const {
     if (value <= -max_magnitude || value >= max_magnitude) return error("an accumulator exceeds 2^62");

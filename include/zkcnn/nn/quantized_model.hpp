@@ -110,9 +110,12 @@ class IntegerInference {
         inputs.emplace_back(activations[t]);
         input_shapes.push_back(shapes_[t]);
       }
-      const std::string name = nn::layer_name(architecture.layers[i], i);
-      const nn::InferenceContext context{inputs, input_shapes, shapes_[i + 1], model_.weights[i], name};
-      auto next = std::visit([&](const auto& spec) { return spec.infer(context); }, architecture.layers[i]);
+      auto next = std::visit(
+          [&](const auto& spec) {
+            using K = std::decay_t<decltype(spec)>;
+            return spec.infer(nn::InferenceContext{inputs, input_shapes, shapes_[i + 1], model_.weights[i], i, K::name});
+          },
+          architecture.layers[i]);
       if (!next) return next.error();
       activations.push_back(std::move(*next));
     }
