@@ -78,7 +78,7 @@ void BM_Msm(benchmark::State& state, ScalarKind kind) {
 
 void msm_sizes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"log_n", "threads"});
-  for (int log_n = 10; log_n <= static_cast<int>(max_msm_log); log_n += 2) b->Args({log_n, 1});
+  for (int log_n = 4; log_n <= static_cast<int>(max_msm_log); log_n += 2) b->Args({log_n, 1});
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -135,6 +135,27 @@ TEST_CASE("msm: the result does not depend on the thread count", "[ec][msm]") {
   CHECK(zkcnn::msm(prefix, prefix_scalars) == naive_msm(prefix, prefix_scalars));
 }
 
+TEST_CASE("msm: windows summed in groups, the last one partial", "[ec][msm]") {
+  // Full-size scalars over a few hundred or thousand points: the windows' buckets are summed
+  // several windows at a time (zkcnn::detail::joint_bucket_inputs), and the window count is
+  // not a multiple of the group's size.
+  using G = zkcnn::bn254::G1;
+  using F = G::Scalar;
+  std::mt19937_64 rng(0x6d7371);
+  for (std::size_t n : {700u, 3000u}) {
+    CAPTURE(n);
+    const std::size_t bits = F::modulus_bits - 1;  // the largest signed magnitude of random scalars
+    const std::size_t c = zkcnn::detail::choose_window(n, bits);
+    const std::size_t windows = (bits + 1 + c - 1) / c;
+    const std::size_t group = zkcnn::detail::joint_bucket_inputs / n;
+    REQUIRE(group > 1);
+    REQUIRE(windows % group != 0);
+    const auto points = random_points<G>(n, rng);
+    const auto scalars = make_scalars<F>(n, ScalarKind::random, rng);
+    CHECK(zkcnn::msm<G>(std::span<const G>(points), std::span<const F>(scalars), 1) == naive_msm(points, scalars));
+  }
+}
+
 TEST_CASE("msm: the generic bucket path agrees with the affine one", "[ec][msm]") {
   using F = zkcnn::bn254::Fr;
   std::mt19937_64 rng(0x6d7370);

@@ -8,14 +8,15 @@
 // - scalars are read as signed values (k or -(p - k), whichever is smaller), so small negative
 //   integers (quantized weights) are as cheap as small positive ones;
 // - the window width c is chosen from the number of points and the largest scalar's bit length,
-//   minimising (windows) * (points + 2^(c-1)) additions; scalars of at most 1 bit skip the
-//   buckets entirely;
+//   minimising (windows) * (points + 2 * 2^(c-1)) additions (combining the buckets adds two
+//   points per bucket); scalars of at most 1 bit skip the buckets entirely;
 // - digits are signed (in (-2^(c-1), 2^(c-1)]), halving the buckets;
 // - points are split across threads in contiguous chunks whose partial sums are added in a fixed
 //   order, so the result does not depend on the number of threads.
 // - each window groups its inputs by bucket (a counting sort) and sums every bucket through
 //   msm_point_ops<G>::sum_buckets, which a backend may specialize: the library's curves sum
-//   affine points pairwise with one shared inversion per round (batched affine additions).
+//   affine points pairwise with one shared inversion per round (batched affine additions);
+//   small multiplications sum several windows' buckets at once, sharing those rounds.
 
 #include <algorithm>
 #include <array>
@@ -117,13 +118,18 @@ std::uint64_t extract_bits(const SignedScalar<Words>& s, std::size_t offset, std
   return bits & ((std::uint64_t{1} << width) - 1);
 }
 
-/// The window width minimising windows * (points + buckets) additions.
+/// How many bucket inputs (points times windows) a group of windows may hold at once: enough
+/// that a round's inversion is shared by thousands of additions, few enough to stay in cache.
+inline constexpr std::size_t joint_bucket_inputs = std::size_t{1} << 14;
+
+/// The window width minimising windows * (points + 2 buckets) additions: the running sums
+/// that combine a window's buckets add two points per bucket.
 inline std::size_t choose_window(std::size_t points, std::size_t bits) {
   std::size_t best = 1;
   double best_cost = -1;
   for (std::size_t c = 1; c <= 20; ++c) {
     const double windows = static_cast<double>((bits + 1 + c - 1) / c);  // + 1: the signed carry
-    const double cost = windows * (static_cast<double>(points) + static_cast<double>(std::size_t{1} << (c - 1)));
+    const double cost = windows * (static_cast<double>(points) + 2.0 * static_cast<double>(std::size_t{1} << (c - 1)));
     if (best_cost < 0 || cost < best_cost) {
       best_cost = cost;
       best = c;
@@ -166,37 +172,55 @@ G pippenger_chunk(std::span<const typename msm_point_ops<G>::Input> points,
       digits[w * n + i] = static_cast<std::int32_t>(raw) - static_cast<std::int32_t>(carry << c);
     }
   }
-  std::vector<G> buckets(half);
-  std::vector<std::size_t> offsets(half + 1);
-  std::vector<std::size_t> cursor(half);
-  for (std::size_t w = windows; w-- > 0;) {
-    for (std::size_t d = 0; d < c; ++d) result = Traits::doubled(result);
+  // Windows are summed in groups whose buckets go through sum_buckets together, so that they
+  // share its rounds (the library's curves pay one inversion per round): a small
+  // multi-scalar multiplication would otherwise pay a few inversions per window. Bucket
+  // (window w, digit magnitude m) is slot (w - first) * half + m - 1 of its group.
+  const std::size_t group = std::clamp<std::size_t>(joint_bucket_inputs / std::max<std::size_t>(n, 1), 1, windows);
+  std::vector<G> buckets(group * half);
+  std::vector<std::size_t> offsets(group * half + 1);
+  std::vector<std::size_t> cursor(group * half);
+  for (std::size_t top = windows; top > 0;) {
+    const std::size_t first = top - std::min(group, top);
     // Group the inputs by bucket (a counting sort), signs applied, then sum every bucket.
     std::fill(offsets.begin(), offsets.end(), 0);
-    const std::int32_t* window_digits = digits.data() + w * n;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t digit = window_digits[i];
-      if (digit != 0) ++offsets[static_cast<std::size_t>(digit < 0 ? -digit : digit)];
+    for (std::size_t w = first; w < top; ++w) {
+      const std::int32_t* window_digits = digits.data() + w * n;
+      const std::size_t base = (w - first) * half;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int32_t digit = window_digits[i];
+        if (digit != 0) ++offsets[base + static_cast<std::size_t>(digit < 0 ? -digit : digit)];
+      }
     }
-    for (std::size_t b = 1; b <= half; ++b) offsets[b] += offsets[b - 1];
-    std::copy(offsets.begin(), offsets.end() - 1, cursor.begin());
-    work.resize(offsets[half]);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t digit = window_digits[i];
-      if (digit == 0) continue;
-      const bool negative = (digit < 0) != scalars[i].negative;
-      work[cursor[static_cast<std::size_t>(digit < 0 ? -digit : digit) - 1]++] =
-          negative ? Ops::negate(points[i]) : points[i];
+    const std::size_t slots = (top - first) * half;
+    for (std::size_t b = 1; b <= slots; ++b) offsets[b] += offsets[b - 1];
+    std::copy(offsets.begin(), offsets.begin() + static_cast<std::ptrdiff_t>(slots), cursor.begin());
+    work.resize(offsets[slots]);
+    for (std::size_t w = first; w < top; ++w) {
+      const std::int32_t* window_digits = digits.data() + w * n;
+      const std::size_t base = (w - first) * half;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int32_t digit = window_digits[i];
+        if (digit == 0) continue;
+        const bool negative = (digit < 0) != scalars[i].negative;
+        work[cursor[base + static_cast<std::size_t>(digit < 0 ? -digit : digit) - 1]++] =
+            negative ? Ops::negate(points[i]) : points[i];
+      }
     }
-    Ops::sum_buckets(work, offsets, buckets);
-    // sum_b (b + 1) * bucket_b by running sums from the top bucket down.
-    G running = Traits::identity();
-    G window_sum = Traits::identity();
-    for (std::size_t b = half; b-- > 0;) {
-      running = Traits::add(running, buckets[b]);
-      window_sum = Traits::add(window_sum, running);
+    Ops::sum_buckets(work, std::span<const std::size_t>(offsets).first(slots + 1), std::span<G>(buckets).first(slots));
+    for (std::size_t w = top; w-- > first;) {
+      for (std::size_t d = 0; d < c; ++d) result = Traits::doubled(result);
+      // sum_b (b + 1) * bucket_b by running sums from the top bucket down.
+      const G* window_buckets = buckets.data() + (w - first) * half;
+      G running = Traits::identity();
+      G window_sum = Traits::identity();
+      for (std::size_t b = half; b-- > 0;) {
+        running = Traits::add(running, window_buckets[b]);
+        window_sum = Traits::add(window_sum, running);
+      }
+      result = Traits::add(result, window_sum);
     }
-    result = Traits::add(result, window_sum);
+    top = first;
   }
   return result;
 }
