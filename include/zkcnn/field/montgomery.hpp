@@ -414,7 +414,7 @@ ZKCNN_UNROLL
 
   constexpr bool is_zero() const { return detail::is_zero(value_); }
 
-  constexpr MontgomeryField square() const { return {RawTag{}, montgomery_multiply(value_, value_)}; }
+  ZKCNN_ALWAYS_INLINE constexpr MontgomeryField square() const { return {RawTag{}, montgomery_multiply(value_, value_)}; }
 
   /// The multiplicative inverse (Fermat: x^(p-2)), or nothing for zero.
   constexpr std::optional<MontgomeryField> inverse() const {

@@ -11,6 +11,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
+#include "zkcnn/detail/inline.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/poly/eq.hpp"
 
@@ -19,9 +20,10 @@ namespace zkcnn {
 namespace detail {
 
 /// low + r (high - low): a multilinear table's value between two entries. Equal entries (the
-/// zeros of padding, a constant stretch) skip the multiplication.
+/// zeros of padding, a constant stretch) skip the multiplication. Forced inline: the folding
+/// loops call it per entry, and g++ otherwise calls it (its multiplication has two paths).
 template <Field F>
-inline F interpolate(const F& low, const F& high, const F& r) {
+ZKCNN_ALWAYS_INLINE F interpolate(const F& low, const F& high, const F& r) {
   const F step = high - low;
   return step.is_zero() ? low : low + r * step;
 }
