@@ -34,6 +34,19 @@ struct G1Parameters {
   static constexpr std::string_view generator_y =
       "0x08b3f481e3aaa0f1a09e30ed741d8ae4fcf5e095d5d00af600db18cb2c04b3edd03cc744a2888ae40caa232946c5e7e1";
   static constexpr std::string_view cofactor = "0x396c8c005555e1568c00aaab0000aaab";
+  /// The endomorphism (x, y) -> (beta x, y) with beta = endomorphism_beta^2 (below), which is
+  /// [u^2 - 1] on the subgroup (ec/glv.hpp), and the basis (1, u^2), (u^2 - 1, -1) of
+  /// {(a, b) : a + b lambda = 0 mod r} (r = u^4 - u^2 + 1).
+  static constexpr detail::ec::GlvParameters glv{
+      .beta = "0x1a0111ea397fe699ec02408663d4de85aa0d857d89759ad4897d29650fb85f9b409427eb4f49fffd8bfd00000000aaac",
+      .lambda = "0xac45a4010001a40200000000ffffffff",
+      .a1 = "0x1",
+      .b1 = "0xac45a4010001a4020000000100000000",
+      .a2 = "0xac45a4010001a40200000000ffffffff",
+      .b2 = "-0x1",
+      .g1 = "0x2",
+      .g2 = "0x17c6becf1e01faadd63f6e522f6cfee30",
+  };
 
   /// |u| for the family parameter u = -0xd201000000010000.
   static constexpr std::uint64_t u_abs = 0xd201000000010000ull;

@@ -21,6 +21,18 @@ struct G1Parameters {
   static constexpr std::string_view generator_x = "0x1";
   static constexpr std::string_view generator_y = "0x2";
   static constexpr std::string_view cofactor = "0x1";
+  /// The endomorphism (x, y) -> (beta x, y) = [lambda] (ec/glv.hpp), and a reduced basis of
+  /// {(a, b) : a + b lambda = 0 mod r}: (6u^2 + 2u, -(2u + 1)) and (2u + 1, 6u^2 + 4u + 1).
+  static constexpr detail::ec::GlvParameters glv{
+      .beta = "0x30644e72e131a0295e6dd9e7e0acccb0c28f069fbb966e3de4bd44e5607cfd48",
+      .lambda = "0x30644e72e131a029048b6e193fd84104cc37a73fec2bc5e9b8ca0b2d36636f23",
+      .a1 = "0x6f4d8248eeb859fc8211bbeb7d4f1128",
+      .b1 = "-0x89d3256894d213e3",
+      .a2 = "0x89d3256894d213e3",
+      .b2 = "0x6f4d8248eeb859fd0be4e1541221250b",
+      .g1 = "0x24ccef014a773d2d25398fd0300ff6565",
+      .g2 = "0x2d91d232ec7e0b3d7",
+  };
 };
 
 /// A point of BN254 G1; models CommitmentGroup with scalars bn254::Fr.

@@ -74,6 +74,7 @@
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/detail/bytes.hpp"
+#include "zkcnn/ec/glv.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/transcript/sha256.hpp"
@@ -129,6 +130,13 @@ constexpr F field_from_hex(std::string_view hex) {
   const auto expected = hex_to_le_bytes<F::byte_size>(hex);
   if (acc.to_bytes() != expected) throw "zkcnn ec: field literal is not below the modulus";
   return acc;
+}
+
+/// The field element of a signed hexadecimal string ("-0x..." for a negative value).
+template <class F>
+constexpr F signed_field_from_hex(std::string_view hex) {
+  if (!hex.empty() && hex.front() == '-') return -field_from_hex<F>(hex.substr(1));
+  return field_from_hex<F>(hex);
 }
 
 /// A curve constant given as an integer (signed or unsigned), a hexadecimal string, or a value
@@ -192,8 +200,10 @@ inline std::span<const std::uint8_t> as_byte_span(std::string_view s) {
 ///   cofactor            #E(Base) / r: a hex string or an unsigned integer (1 for prime order)
 /// and optionally `name` (a string_view used in error messages) and
 /// `template <class Point> static bool is_in_prime_subgroup(const Point&)`, a faster
-/// replacement for the generic subgroup check [r]P = O. Base must be usable in constant
-/// expressions (MontgomeryField is), since the constants are converted at compile time.
+/// replacement for the generic subgroup check [r]P = O, and `glv` (detail::ec::GlvParameters,
+/// ec/glv.hpp) for a curve with the endomorphism (x, y) -> (beta x, y): multiplications by a
+/// Scalar then take half the doublings. Base must be usable in constant expressions
+/// (MontgomeryField is), since the constants are converted at compile time.
 template <class P>
 concept ShortWeierstrassParameters =
     PrimeField<typename P::Base> && PrimeField<typename P::Scalar> &&
@@ -537,8 +547,13 @@ class ShortWeierstrassPoint {
     return mul_le_bytes(bytes);
   }
 
-  /// [k]P for a scalar k (its canonical value in [0, r)).
+  /// [k]P for a scalar k (its canonical value in [0, r)). With an endomorphism (Params::glv)
+  /// P must be in the prime-order subgroup, as every point the library makes or decodes is:
+  /// there phi acts as [lambda].
   friend ShortWeierstrassPoint operator*(const ShortWeierstrassPoint& p, const Scalar& k) {
+    if constexpr (has_endomorphism) {
+      if (auto product = p.mul_by_halves(k)) return *product;
+    }
     const auto bytes = k.to_bytes();
     return p.mul_le_bytes(bytes);
   }
@@ -754,6 +769,77 @@ class ShortWeierstrassPoint {
     out.y_ = r * (v - out.x_) - y1j - y1j;
     out.z_ = h + h;
     return out;
+  }
+
+  // The endomorphism phi(x, y) = (beta x, y) and k's split k1 + k2 lambda (ec/glv.hpp), with
+  // the constants checked here: beta and lambda primitive cube roots of unity, both basis
+  // vectors in the lattice.
+  static constexpr bool has_endomorphism = requires { Params::glv; };
+  struct Endomorphism {
+    Base beta;
+    detail::ec::GlvSplitter splitter;
+  };
+  static constexpr Endomorphism endomorphism() requires has_endomorphism {
+    constexpr auto& glv = Params::glv;
+    constexpr Base beta = detail::ec::field_from_hex<Base>(glv.beta);
+    constexpr Scalar lambda = detail::ec::field_from_hex<Scalar>(glv.lambda);
+    static_assert(beta != Base::one() && beta.square() * beta == Base::one(), "glv.beta: a primitive cube root of unity");
+    static_assert(lambda != Scalar::one() && lambda.square() * lambda == Scalar::one(),
+                  "glv.lambda: a primitive cube root of unity");
+    static_assert(detail::ec::signed_field_from_hex<Scalar>(glv.a1) +
+                          detail::ec::signed_field_from_hex<Scalar>(glv.b1) * lambda ==
+                      Scalar::zero(),
+                  "glv: a1 + b1 lambda = 0 mod r");
+    static_assert(detail::ec::signed_field_from_hex<Scalar>(glv.a2) +
+                          detail::ec::signed_field_from_hex<Scalar>(glv.b2) * lambda ==
+                      Scalar::zero(),
+                  "glv: a2 + b2 lambda = 0 mod r");
+    return {beta, detail::ec::GlvSplitter(glv)};
+  }
+
+  // [k1]P + [k2]phi(P), both halves in width-5 NAF over one chain of 128 doublings; nothing if
+  // the split came out longer than 128 bits.
+  std::optional<ShortWeierstrassPoint> mul_by_halves(const Scalar& k) const requires has_endomorphism {
+    static constexpr Endomorphism phi = endomorphism();
+    const auto bytes = k.to_bytes();
+    detail::ec::Wide wide{};
+    for (std::size_t i = 0; i < bytes.size(); ++i) wide[i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
+    const auto halves = phi.splitter.split(wide);
+    if (!halves) return std::nullopt;
+    if (is_identity()) return ShortWeierstrassPoint{};
+    constexpr unsigned window = 5;
+    constexpr std::size_t half_bits = 8 * sizeof(detail::ec::GlvHalf::magnitude);
+    std::array<std::array<std::int8_t, half_bits + 1>, 2> digits{};
+    std::array<std::size_t, 2> top{};
+    std::array<bool, 2> nonzero{};
+    for (std::size_t h = 0; h < 2; ++h) {
+      const std::size_t length = detail::ec::significant_bytes((*halves)[h].magnitude);
+      nonzero[h] = length > 0;
+      if (nonzero[h]) {
+        top[h] = wnaf(std::span<const std::uint8_t>((*halves)[h].magnitude).first(length), window,
+                      std::span<std::int8_t>(digits[h]).first(8 * length + 1));
+      }
+    }
+    // Odd multiples P, 3P, ..., 15P, and their images under phi (one multiplication each).
+    std::array<std::array<ShortWeierstrassPoint, std::size_t{1} << (window - 2)>, 2> tables;
+    tables[0][0] = *this;
+    const ShortWeierstrassPoint twice = doubled();
+    for (std::size_t i = 1; i < tables[0].size(); ++i) tables[0][i] = tables[0][i - 1] + twice;
+    for (std::size_t i = 0; i < tables[0].size(); ++i) {
+      tables[1][i] = from_jacobian_unchecked(tables[0][i].x_ * phi.beta, tables[0][i].y_, tables[0][i].z_);
+    }
+    ShortWeierstrassPoint acc;
+    const std::size_t start = std::max(nonzero[0] ? top[0] : 0, nonzero[1] ? top[1] : 0);
+    for (std::size_t i = start + 1; i-- > 0;) {
+      acc = acc.doubled();
+      for (std::size_t h = 0; h < 2; ++h) {
+        const int d = digits[h][i];
+        if (d == 0) continue;
+        const ShortWeierstrassPoint& multiple = tables[h][static_cast<std::size_t>((d < 0 ? -d : d) >> 1)];
+        acc += ((d < 0) != (*halves)[h].negative) ? -multiple : multiple;
+      }
+    }
+    return acc;
   }
 
   // Width-w non-adjacent form of the little-endian integer k: digits[i] in
