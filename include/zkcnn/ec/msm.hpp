@@ -27,6 +27,7 @@
 
 #include "zkcnn/concepts/group.hpp"
 #include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/field/one_half.hpp"
 
 namespace zkcnn {
 
@@ -71,7 +72,7 @@ SignedScalar<scalar_words<S>> to_signed(const S& k, const std::array<std::uint8_
   if (k == S::zero()) return out;  // zero: the common padding, without a conversion
   if constexpr (requires { k.to_canonical_limbs(); } && sizeof(k.to_canonical_limbs()) == 8 * scalar_words<S>) {
     // Montgomery fields: compare and copy limbs, not the byte encoding.
-    static const auto half_limbs = (-S::one() * *S::from_u64(2).inverse()).to_canonical_limbs();
+    static const auto half_limbs = (-S::one() * one_half<S>()).to_canonical_limbs();
     const auto limbs = k.to_canonical_limbs();
     bool negative = false;
     for (std::size_t i = limbs.size(); i-- > 0;) {
@@ -240,7 +241,7 @@ G msm(std::span<const G> points, std::span<const scalar_of<G>> scalars,
     using Signed = detail::SignedScalar<detail::scalar_words<S>>;
     const auto inputs = Ops::prepare(points);
     std::vector<Signed> signed_scalars(scalars.size());
-    const auto half = (-S::one() * *S::from_u64(2).inverse()).to_bytes();  // (p - 1) / 2
+    static const auto half = (-S::one() * one_half<S>()).to_bytes();  // (p - 1) / 2
     // Below a thousand points per thread, threads cost more than they save.
     threads = std::clamp<std::size_t>(points.size() / 1024, 1, threads);
     std::vector<G> partial(threads, group_traits<G>::identity());

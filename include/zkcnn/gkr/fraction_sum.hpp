@@ -240,14 +240,52 @@ Level<F> parent_level(const S& below, const F& empty) {
 }
 
 // eq(point, j) = low(j mod 2^h) high(j >> h), h half the variables: two tables of square-root
-// size instead of one of 2^point.size() (a level's own size), one multiplication per read.
+// size instead of one of 2^point.size() (a level's own size).
 template <Field F>
 class SplitEq {
  public:
   explicit SplitEq(std::span<const F> point)
       : low_bits_(point.size() / 2), low_(eq_table(point.first(low_bits_))), high_(eq_table(point.subspan(low_bits_))) {}
 
-  F operator()(std::size_t j) const { return low_[j & ((std::size_t{1} << low_bits_) - 1)] * high_[j >> low_bits_]; }
+  /// Sums sum_j eq(point, j) v_j (N values per j) over increasing j: the terms of a block of
+  /// equal j >> h are weighted by low(j) alone and their sum by high once, so the weight costs
+  /// no multiplication per term.
+  template <std::size_t N>
+  class Sum {
+   public:
+    explicit Sum(const SplitEq& eq) : eq_(eq) {
+      block_sums_.fill(F::zero());
+      total_.fill(F::zero());
+    }
+
+    /// low(j), once the sum has moved to j's block; the caller adds low(j) v_j to terms().
+    const F& low_weight(std::size_t j) {
+      const std::size_t block = j >> eq_.low_bits_;
+      if (block != block_) {
+        flush();
+        block_ = block;
+      }
+      return eq_.low_[j & ((std::size_t{1} << eq_.low_bits_) - 1)];
+    }
+    std::array<F, N>& terms() { return block_sums_; }
+    std::array<F, N> total() {
+      flush();
+      return total_;
+    }
+
+   private:
+    void flush() {
+      if (block_ >= eq_.high_.size()) return;  // no block yet
+      for (std::size_t i = 0; i < N; ++i) {
+        total_[i] += eq_.high_[block_] * block_sums_[i];
+        block_sums_[i] = F::zero();
+      }
+    }
+
+    const SplitEq& eq_;
+    std::size_t block_ = ~std::size_t{0};
+    std::array<F, N> block_sums_, total_;
+  };
 
  private:
   std::size_t low_bits_;
@@ -316,10 +354,12 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
       return [&tables, j, raw_per_pair](std::size_t t, std::size_t e) -> const F& { return tables[t][raw_per_pair * j + e]; };
     };
     // The pair's values at t = 0 and t = 1: each half of its raw entries folded by fold_by
-    // (at most rounds_from_below - 1 challenges, the first binding neighbours).
-    auto pair_values = [&](auto&& raw, std::array<F, 4>& low, std::array<F, 4>& high) {
+    // (at most rounds_from_below - 1 challenges, the first binding neighbours). Numerators that
+    // are all one (a lookup's digits) fold to one, and are not folded.
+    auto pair_values = [&](auto&& raw, std::array<F, 4>& low, std::array<F, 4>& high, bool numerators_one) {
       const std::size_t half = raw_per_pair / 2;
-      for (std::size_t t = 0; t < 4; ++t) {
+      if (numerators_one) low[0] = low[1] = high[0] = high[1] = F::one();
+      for (std::size_t t = numerators_one ? 2 : 0; t < 4; ++t) {
         for (std::size_t side = 0; side < 2; ++side) {
           std::array<F, std::size_t{1} << (rounds_from_below - 1)> entries;
           for (std::size_t e = 0; e < half; ++e) entries[e] = raw(t, side * half + e);
@@ -339,9 +379,9 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
       std::vector<F> p(nodes_per_pair), q(nodes_per_pair);
       if (from_below) read_nodes(below, empty_denominator, 0, std::span<F>(p), std::span<F>(q));
       if (from_below) {
-        pair_values(from_run(p, q, 0), last_low, last_high);
+        pair_values(from_run(p, q, 0), last_low, last_high, false);
       } else {
-        pair_values(from_tables(0), last_low, last_high);
+        pair_values(from_tables(0), last_low, last_high, false);
       }
       const F z = sumcheck::vanishing_value<F>(std::span<const F>(out.point));
       for (std::size_t t = 0; t <= last_degree; t += (t == 0 ? 2 : 1)) {
@@ -362,7 +402,7 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
       // piece and added (field sums do not depend on the split).
       const std::size_t pieces = dealt_pieces(pairs);
       std::vector<std::array<F, 4>> partial(pieces, {F::zero(), F::zero(), F::zero(), F::zero()});
-      auto add_pair = [&](std::size_t j, auto&& raw, std::array<F, 4>& g) {
+      auto add_pair = [&](std::size_t j, auto&& raw, typename SplitEq<F>::template Sum<4>& sum) {
         bool is_empty = true;
         for (std::size_t t = 0; t < 4 && is_empty; ++t) {
           for (std::size_t e = 0; e < raw_per_pair; ++e) is_empty = is_empty && raw(t, e) == empty[t];
@@ -373,8 +413,12 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
           }
           return;
         }
+        bool numerators_one = true;
+        for (std::size_t t = 0; t < 2 && numerators_one; ++t) {
+          for (std::size_t e = 0; e < raw_per_pair; ++e) numerators_one = numerators_one && raw(t, e) == F::one();
+        }
         std::array<F, 4> low, high;
-        pair_values(raw, low, high);
+        pair_values(raw, low, high, numerators_one);
         if (writes_tables) {
           for (std::size_t t = 0; t < 4; ++t) {
             folded[t][2 * j] = low[t];
@@ -384,27 +428,36 @@ sumcheck::ProverOutput<F> prove_level(std::span<const F> r, const F& lambda, con
         const auto& [a0, a1, b0, b1] = low;   // p0, p1, q0, q1 at t = 0
         const auto& [c0, c1, d0, d1] = high;  // at t = 1
         // At t = 2: 2 high - low.
-        const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1, f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
-        const F w = rest(j);
-        g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
-        g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
-        g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
+        const F f0 = d0 + d0 - b0, f1 = d1 + d1 - b1;
+        const F& w = sum.low_weight(j);
+        std::array<F, 4>& g = sum.terms();
+        if (numerators_one) {
+          // p0 = p1 = 1 at every t: f = q0 + q1 + lambda q0 q1, a multiplication fewer.
+          g[0] += w * (b0 + b1 + lambda * (b0 * b1));
+          g[1] += w * (d0 + d1 + lambda * (d0 * d1));
+          g[2] += w * (f0 + f1 + lambda * (f0 * f1));
+        } else {
+          const F e0 = c0 + c0 - a0, e1 = c1 + c1 - a1;
+          g[0] += w * (a0 * b1 + b0 * (a1 + lambda * b1));
+          g[1] += w * (c0 * d1 + d0 * (c1 + lambda * d1));
+          g[2] += w * (e0 * f1 + f0 * (e1 + lambda * f1));
+        }
         g[3] += w;
       };
       for_dealt_pieces(pairs, pieces, [&](std::size_t piece, std::size_t first, std::size_t last) {
-        std::array<F, 4> g{F::zero(), F::zero(), F::zero(), F::zero()};
+        typename SplitEq<F>::template Sum<4> sums(rest);
         if (from_below) {
           std::vector<F> p(nodes_per_pair * std::min(run_pairs, last - first)), q(p.size());
           for (std::size_t start = first; start < last; start += run_pairs) {
             const std::size_t count = std::min(run_pairs, last - start);
             read_nodes(below, empty_denominator, nodes_per_pair * start, std::span<F>(p.data(), nodes_per_pair * count),
                        std::span<F>(q.data(), nodes_per_pair * count));
-            for (std::size_t j = start; j < start + count; ++j) add_pair(j, from_run(p, q, j - start), g);
+            for (std::size_t j = start; j < start + count; ++j) add_pair(j, from_run(p, q, j - start), sums);
           }
         } else {
-          for (std::size_t j = first; j < last; ++j) add_pair(j, from_tables(j), g);
+          for (std::size_t j = first; j < last; ++j) add_pair(j, from_tables(j), sums);
         }
-        partial[piece] = g;
+        partial[piece] = sums.total();
       });
       F live_weight = F::zero();
       std::array<F, 3> g{F::zero(), F::zero(), F::zero()};

@@ -31,6 +31,7 @@
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/one_half.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/sumcheck/masking.hpp"
@@ -138,7 +139,8 @@ LinearClaim<F> additive_value_claim(std::size_t first, std::size_t degree, std::
       claim.terms.emplace_back(first + mask_coefficient_offset(i, degree) + a, power);
     }
   }
-  const F inverse_scale = *power_of_two<F>(n - 1).inverse();
+  F inverse_scale = F::one();  // 2^-(n-1)
+  for (std::size_t i = 1; i < n; ++i) inverse_scale *= one_half<F>();
   for (const auto& term : claimed_masks) {
     const F kappa = term.coefficient * inverse_scale;
     claim.terms.emplace_back(term.mask, kappa);
@@ -169,8 +171,7 @@ template <Field F>
 sumcheck::SumOfProducts<F> lift_to_one_variable(sumcheck::SumOfProducts<F> g) {
   const auto shape = g.shape();
   std::vector<sumcheck::Term<F>> terms(shape.terms().begin(), shape.terms().end());
-  const F half = *F::from_u64(2).inverse();
-  for (auto& term : terms) term.coefficient *= half;
+  for (auto& term : terms) term.coefficient *= one_half<F>();
   std::vector<std::vector<F>> tables = std::move(g).take_factors();
   for (auto& table : tables) table.assign(2, table.empty() ? F::zero() : table[0]);
   return sumcheck::SumOfProducts<F>(1, std::move(tables), std::move(terms));

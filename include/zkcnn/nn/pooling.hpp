@@ -53,6 +53,7 @@
 #include "zkcnn/detail/bits.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/one_half.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/gkr/layer.hpp"
 #include "zkcnn/gkr/sumcheck_step.hpp"
@@ -193,7 +194,7 @@ class SumPoolLayer {
   std::vector<gkr::InputClaim<F>> input_claims(const gkr::Claim<F>& claim, T& transcript) const {
     gkr::require_dimension(claim, output_num_vars(), "SumPoolLayer");
     gkr::absorb_claim(transcript, claim);
-    const std::vector<F> half(geometry_.window_bits(), F::from_u64(2).inverse().value());
+    const std::vector<F> half(geometry_.window_bits(), one_half<F>());
     const F scale = F::from_u64(geometry_.window_size()).inverse().value();
     gkr::MaskedValue<F> value{F::zero()};
     value.add(scale, claim.masked_value());

@@ -105,9 +105,12 @@ void add_additive_part(std::vector<F>& message, const std::vector<std::vector<F>
   for (std::size_t j = round + 1; j < n; ++j) {
     rest += evaluate_coefficients<F>(additive[j], F::zero()) + evaluate_coefficients<F>(additive[j], F::one());
   }
-  F scale = F::one();  // 2^m
-  for (std::size_t j = round + 1; j < n; ++j) scale += scale;
-  const F half_scale = round + 1 < n ? scale * F::from_u64(2).inverse().value() : F::zero();
+  F scale = F::one();         // 2^m
+  F half_scale = F::zero();  // 2^(m-1), or nothing when m = 0
+  for (std::size_t j = round + 1; j < n; ++j) {
+    half_scale = scale;
+    scale += scale;
+  }
   const F constant = scale * bound + half_scale * rest;
   for (std::size_t position = 0; position < message.size(); ++position) {
     const F t = F::from_u64(position == 0 ? 0 : position + 1);

@@ -38,6 +38,7 @@
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/bits.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/one_half.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/gkr/sumcheck_step.hpp"
 #include "zkcnn/io/byte_stream.hpp"
@@ -403,8 +404,7 @@ class ArgmaxGadget {
   }
 
   std::vector<F> class_mean_point(std::span<const F> tau) const {
-    const F half = *F::from_u64(2).inverse();
-    std::vector<F> point(class_vars_, half);
+    std::vector<F> point(class_vars_, one_half<F>());
     point.insert(point.end(), tau.begin(), tau.end());
     return point;
   }
