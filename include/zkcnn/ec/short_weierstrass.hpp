@@ -288,7 +288,10 @@ class ShortWeierstrassPoint {
   /// The point at infinity.
   constexpr ShortWeierstrassPoint() = default;
 
-  /// The point with the given affine coordinates (or O); no on-curve or subgroup check.
+  /// The point with the given affine coordinates (or O); no on-curve or subgroup check. Group
+  /// operations assume both (multiplication by a Scalar uses the endomorphism, which acts as
+  /// [lambda] on the prime-order subgroup only): untrusted coordinates go through
+  /// from_affine_checked or decode.
   constexpr explicit ShortWeierstrassPoint(const Affine& p)
       : x_(p.infinity ? Base::one() : p.x), y_(p.infinity ? Base::one() : p.y),
         z_(p.infinity ? Base::zero() : Base::one()) {}
