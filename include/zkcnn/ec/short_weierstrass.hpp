@@ -554,10 +554,10 @@ class ShortWeierstrassPoint {
   /// P must be in the prime-order subgroup, as every point the library makes or decodes is:
   /// there phi acts as [lambda].
   friend ShortWeierstrassPoint operator*(const ShortWeierstrassPoint& p, const Scalar& k) {
-    if constexpr (has_endomorphism) {
-      if (auto product = p.mul_by_halves(k)) return *product;
-    }
     const auto bytes = k.to_bytes();
+    if constexpr (has_endomorphism) {
+      if (auto product = p.mul_by_halves(bytes)) return *product;
+    }
     return p.mul_le_bytes(bytes);
   }
   friend ShortWeierstrassPoint operator*(const Scalar& k, const ShortWeierstrassPoint& p) { return p * k; }
@@ -800,11 +800,12 @@ class ShortWeierstrassPoint {
     return {beta, detail::ec::GlvSplitter(glv)};
   }
 
-  // [k1]P + [k2]phi(P), both halves in width-5 NAF over one chain of 128 doublings; nothing if
-  // the split came out longer than 128 bits.
-  std::optional<ShortWeierstrassPoint> mul_by_halves(const Scalar& k) const requires has_endomorphism {
+  // [k1]P + [k2]phi(P) for k given by its little-endian bytes, both halves in width-5 NAF over
+  // one chain of 128 doublings; nothing if the split came out longer than 128 bits.
+  std::optional<ShortWeierstrassPoint> mul_by_halves(const std::array<std::uint8_t, Scalar::byte_size>& bytes) const
+    requires has_endomorphism
+  {
     static constexpr Endomorphism phi = endomorphism();
-    const auto bytes = k.to_bytes();
     detail::ec::Wide wide{};
     for (std::size_t i = 0; i < bytes.size(); ++i) wide[i / 8] |= std::uint64_t{bytes[i]} << (8 * (i % 8));
     const auto halves = phi.splitter.split(wide);

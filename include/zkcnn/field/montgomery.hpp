@@ -351,11 +351,15 @@ ZKCNN_UNROLL
     return {RawTag{}, to_montgomery(canonical)};
   }
 
-  /// The canonical value in [0, p) as little-endian limbs.
+  /// The canonical value in [0, p) as little-endian limbs. A reduction (a product with one) in
+  /// portable code, not the assembly kernel: the compiler drops the zero limbs' products, and
+  /// the kernel, inlined into the large frames that convert scalars (a scalar multiplication's
+  /// ladder), asked clang for more registers than it had for -march=icelake-server and
+  /// sapphirerapids.
   constexpr Limbs to_canonical_limbs() const {
     Limbs one_limbs{};
     one_limbs[0] = 1;
-    return montgomery_multiply(value_, one_limbs);
+    return montgomery_multiply_portable(value_, one_limbs);
   }
 
   /// Canonical little-endian encoding of the value in [0, p).
