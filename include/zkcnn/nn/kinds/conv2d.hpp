@@ -168,16 +168,10 @@ struct Conv2dSpec {
 
  private:
   // The convolution in Operand and Accumulator arithmetic, exact when the bounds allow it, one
-  // output channel per task: for each kernel tap, a multiply-add over the output columns of
-  // each row whose input column lies inside the image (computed once per tap, so the inner
-  // loop has no branch and vectorizes).
+  // output channel per task.
   template <class Operand, class Accumulator>
   std::vector<std::int64_t> convolve(const InferenceContext& context) const {
-    const ActivationShape& in = context.input_shapes[0];
-    const ActivationShape& out = context.output;
-    const LayerWeights& w = context.weights;
     const std::span<const std::int64_t> x = context.inputs[0];
-    const std::size_t k = kernel, plane = out.height * out.width;
     // The inputs as operands: narrowed once on the 16-bit path, read in place on the 64-bit one.
     std::vector<Operand> narrowed;
     std::span<const Operand> inputs;
@@ -187,6 +181,69 @@ struct Conv2dSpec {
       narrowed.assign(x.begin(), x.end());
       inputs = narrowed;
     }
+    std::vector<Accumulator> y = stride == 1 ? convolve_padded<Operand, Accumulator>(context, inputs)
+                                             : convolve_rows<Operand, Accumulator>(context, inputs);
+    if constexpr (std::is_same_v<Accumulator, std::int64_t>) {
+      return y;
+    } else {
+      return std::vector<std::int64_t>(y.begin(), y.end());
+    }
+  }
+
+  // Stride 1: the input copied once into zero-padded planes, and each output plane computed in
+  // rows as wide as a padded row (out.width columns kept, the k - 1 after them discarded), so
+  // that a kernel tap is one multiply-add over the whole plane. Row by row, the small images of
+  // a network's last blocks (2x2, 4x4) left loops of two to four entries per row.
+  template <class Operand, class Accumulator>
+  std::vector<Accumulator> convolve_padded(const InferenceContext& context, std::span<const Operand> inputs) const {
+    const ActivationShape& in = context.input_shapes[0];
+    const ActivationShape& out = context.output;
+    const LayerWeights& w = context.weights;
+    const std::size_t k = kernel, plane = out.height * out.width;
+    const std::size_t padded_width = in.width + 2 * padding, padded_plane = padded_width * (in.height + 2 * padding);
+    std::vector<Operand> padded(in.channels * padded_plane, Operand{0});
+    for (std::size_t i = 0; i < in.channels; ++i) {
+      for (std::size_t row = 0; row < in.height; ++row) {
+        std::copy_n(inputs.data() + (i * in.height + row) * in.width, in.width,
+                    padded.data() + i * padded_plane + (row + padding) * padded_width + padding);
+      }
+    }
+    // Output (r, c) is wide entry r padded_width + c; tap (a, b) reads padded entry
+    // (r + a, c + b), at offset a padded_width + b from it. The last wide entry read,
+    // (out.height - 1 + k - 1) padded_width + out.width - 1 + k - 1, ends the padded plane.
+    const std::size_t wide = (out.height - 1) * padded_width + out.width;
+    std::vector<Accumulator> y(out.element_count());
+    zkcnn::detail::parallel_for(0, out.channels, [&](std::size_t first_channel, std::size_t last_channel) {
+      std::vector<Accumulator> sums(wide);
+      for (std::size_t o = first_channel; o < last_channel; ++o) {
+        std::fill(sums.begin(), sums.end(), static_cast<Accumulator>(w.bias[o]));
+        for (std::size_t i = 0; i < in.channels; ++i) {
+          for (std::size_t a = 0; a < k; ++a) {
+            for (std::size_t b = 0; b < k; ++b) {
+              const auto weight = static_cast<Accumulator>(w.kernel[((o * in.channels + i) * k + a) * k + b]);
+              if (weight == 0) continue;
+              const Operand* source = padded.data() + i * padded_plane + a * padded_width + b;
+              for (std::size_t n = 0; n < wide; ++n) sums[n] += weight * static_cast<Accumulator>(source[n]);
+            }
+          }
+        }
+        for (std::size_t r = 0; r < out.height; ++r) {
+          std::copy_n(sums.data() + r * padded_width, out.width, y.data() + o * plane + r * out.width);
+        }
+      }
+    });
+    return y;
+  }
+
+  // Any stride: for each kernel tap, a multiply-add over the output columns of each row whose
+  // input column lies inside the image (computed once per tap, so the inner loop has no branch
+  // and vectorizes).
+  template <class Operand, class Accumulator>
+  std::vector<Accumulator> convolve_rows(const InferenceContext& context, std::span<const Operand> inputs) const {
+    const ActivationShape& in = context.input_shapes[0];
+    const ActivationShape& out = context.output;
+    const LayerWeights& w = context.weights;
+    const std::size_t k = kernel, plane = out.height * out.width;
     // The output columns [first, last) of kernel column b, whose input column c stride + b -
     // padding lies in [0, in.width).
     std::vector<std::pair<std::size_t, std::size_t>> columns(k);
@@ -214,14 +271,8 @@ struct Conv2dSpec {
                     inputs.data() + (i * in.height + row - padding) * in.width + (first * stride + b - padding);
                 Accumulator* target = y_plane + r * out.width + first;
                 const std::size_t count = last - first;
-                if (stride == 1) {
-                  for (std::size_t n = 0; n < count; ++n) {
-                    target[n] += static_cast<Accumulator>(weight) * static_cast<Accumulator>(source[n]);
-                  }
-                } else {
-                  for (std::size_t n = 0; n < count; ++n) {
-                    target[n] += static_cast<Accumulator>(weight) * static_cast<Accumulator>(source[n * stride]);
-                  }
+                for (std::size_t n = 0; n < count; ++n) {
+                  target[n] += static_cast<Accumulator>(weight) * static_cast<Accumulator>(source[n * stride]);
                 }
               }
             }
@@ -229,11 +280,7 @@ struct Conv2dSpec {
         }
       }
     });
-    if constexpr (std::is_same_v<Accumulator, std::int64_t>) {
-      return y;
-    } else {
-      return std::vector<std::int64_t>(y.begin(), y.end());
-    }
+    return y;
   }
 };
 
