@@ -2,15 +2,28 @@
 // addition (Jacobian + affine), doubling, scalar multiplication by a full-size scalar,
 // encoding (one inversion), decoding (square root and subgroup check), hash_to_group, and
 // batch normalization (one shared inversion).
+//
+// Where libsecp256k1 is installed (Debian's libsecp256k1-dev), the same machine's anchors on
+// another 256-bit curve through its public API: a mixed addition (secp256k1_ec_pubkey_combine
+// of 1,024 keys: one Jacobian + affine addition per key and one normalization, reported per
+// key), a variable-base scalar multiplication (secp256k1_ec_pubkey_tweak_mul, constant time,
+// GLV) and a fixed-base one (secp256k1_ec_pubkey_create). Its multi-scalar multiplication is
+// not public.
 
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 #include <vector>
 
 #include <zkcnn/ec/bls12_381_g1.hpp>
 #include <zkcnn/ec/bn254_g1.hpp>
+
+#ifdef ZKCNN_BENCH_SECP256K1
+#include <secp256k1.h>
+#endif
 
 namespace {
 
@@ -139,6 +152,68 @@ void BM_BatchNormalize(benchmark::State& state) {
 
 ZKCNN_CURVE_BENCHMARKS(zkcnn::bn254::G1);
 ZKCNN_CURVE_BENCHMARKS(zkcnn::bls12_381::G1);
+
+#ifdef ZKCNN_BENCH_SECP256K1
+// A valid secret key: 32 random big-endian bytes, the top one 0x7f (below the group order).
+std::array<unsigned char, 32> secp256k1_secret(std::mt19937_64& rng) {
+  std::array<unsigned char, 32> key{};
+  for (auto& byte : key) byte = static_cast<unsigned char>(rng());
+  key[0] = 0x7f;
+  return key;
+}
+
+secp256k1_pubkey secp256k1_random_key(const secp256k1_context* context, std::mt19937_64& rng) {
+  secp256k1_pubkey key;
+  if (!secp256k1_ec_pubkey_create(context, &key, secp256k1_secret(rng).data())) std::abort();
+  return key;
+}
+
+void BM_Secp256k1CombinePerKey(benchmark::State& state) {
+  secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  std::mt19937_64 rng(20);
+  std::vector<secp256k1_pubkey> keys;
+  for (int i = 0; i < state.range(0); ++i) keys.push_back(secp256k1_random_key(context, rng));
+  std::vector<const secp256k1_pubkey*> inputs;
+  for (const auto& key : keys) inputs.push_back(&key);
+  for (auto _ : state) {
+    secp256k1_pubkey sum;
+    if (!secp256k1_ec_pubkey_combine(context, &sum, inputs.data(), inputs.size())) state.SkipWithError("combine failed");
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  secp256k1_context_destroy(context);
+}
+
+void BM_Secp256k1TweakMul(benchmark::State& state) {
+  secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  std::mt19937_64 rng(21);
+  secp256k1_pubkey key = secp256k1_random_key(context, rng);
+  const auto tweak = secp256k1_secret(rng);
+  for (auto _ : state) {
+    if (!secp256k1_ec_pubkey_tweak_mul(context, &key, tweak.data())) state.SkipWithError("tweak_mul failed");
+    benchmark::DoNotOptimize(key);
+  }
+  state.SetItemsProcessed(state.iterations());
+  secp256k1_context_destroy(context);
+}
+
+void BM_Secp256k1Create(benchmark::State& state) {
+  secp256k1_context* context = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  std::mt19937_64 rng(22);
+  const auto secret = secp256k1_secret(rng);
+  for (auto _ : state) {
+    secp256k1_pubkey key;
+    if (!secp256k1_ec_pubkey_create(context, &key, secret.data())) state.SkipWithError("create failed");
+    benchmark::DoNotOptimize(key);
+  }
+  state.SetItemsProcessed(state.iterations());
+  secp256k1_context_destroy(context);
+}
+
+BENCHMARK(BM_Secp256k1CombinePerKey)->Arg(1024);
+BENCHMARK(BM_Secp256k1TweakMul);
+BENCHMARK(BM_Secp256k1Create);
+#endif
 
 }  // namespace
 
