@@ -525,13 +525,8 @@ class ShortWeierstrassPoint {
     const unsigned window = bits <= 24 ? 2 : bits <= 96 ? 3 : bits <= 160 ? 4 : 5;
     const std::size_t top = wnaf(k.first(bytes), window, digits);
 
-    // Odd multiples P, 3P, ..., (2^(window-1) - 1)P.
     std::array<ShortWeierstrassPoint, 8> table;
-    table[0] = *this;
-    if (window > 2) {
-      const ShortWeierstrassPoint twice = doubled();
-      for (std::size_t i = 1; i < (std::size_t{1} << (window - 2)); ++i) table[i] = table[i - 1] + twice;
-    }
+    odd_multiples(std::span<ShortWeierstrassPoint>(table).first(std::size_t{1} << (window - 2)));
     ShortWeierstrassPoint acc;
     for (std::size_t i = top + 1; i-- > 0;) {
       acc = acc.doubled();
@@ -813,28 +808,23 @@ class ShortWeierstrassPoint {
     if (is_identity()) return ShortWeierstrassPoint{};
     constexpr unsigned window = 5;
     constexpr std::size_t half_bits = 8 * sizeof(detail::ec::GlvHalf::magnitude);
+    // A zero half keeps its digits zero and its top at 0.
     std::array<std::array<std::int8_t, half_bits + 1>, 2> digits{};
     std::array<std::size_t, 2> top{};
-    std::array<bool, 2> nonzero{};
     for (std::size_t h = 0; h < 2; ++h) {
       const std::size_t length = detail::ec::significant_bytes((*halves)[h].magnitude);
-      nonzero[h] = length > 0;
-      if (nonzero[h]) {
-        top[h] = wnaf(std::span<const std::uint8_t>((*halves)[h].magnitude).first(length), window,
-                      std::span<std::int8_t>(digits[h]).first(8 * length + 1));
-      }
+      if (length == 0) continue;
+      top[h] = wnaf(std::span<const std::uint8_t>((*halves)[h].magnitude).first(length), window,
+                    std::span<std::int8_t>(digits[h]).first(8 * length + 1));
     }
-    // Odd multiples P, 3P, ..., 15P, and their images under phi (one multiplication each).
+    // P's odd multiples, and their images under phi (one multiplication each).
     std::array<std::array<ShortWeierstrassPoint, std::size_t{1} << (window - 2)>, 2> tables;
-    tables[0][0] = *this;
-    const ShortWeierstrassPoint twice = doubled();
-    for (std::size_t i = 1; i < tables[0].size(); ++i) tables[0][i] = tables[0][i - 1] + twice;
+    odd_multiples(tables[0]);
     for (std::size_t i = 0; i < tables[0].size(); ++i) {
       tables[1][i] = from_jacobian_unchecked(tables[0][i].x_ * phi.beta, tables[0][i].y_, tables[0][i].z_);
     }
     ShortWeierstrassPoint acc;
-    const std::size_t start = std::max(nonzero[0] ? top[0] : 0, nonzero[1] ? top[1] : 0);
-    for (std::size_t i = start + 1; i-- > 0;) {
+    for (std::size_t i = std::max(top[0], top[1]) + 1; i-- > 0;) {
       acc = acc.doubled();
       for (std::size_t h = 0; h < 2; ++h) {
         const int d = digits[h][i];
@@ -844,6 +834,14 @@ class ShortWeierstrassPoint {
       }
     }
     return acc;
+  }
+
+  // P, 3P, 5P, ... into `table` (the odd multiples a width-w NAF adds, 2^(w-2) of them).
+  void odd_multiples(std::span<ShortWeierstrassPoint> table) const {
+    table[0] = *this;
+    if (table.size() < 2) return;
+    const ShortWeierstrassPoint twice = doubled();
+    for (std::size_t i = 1; i < table.size(); ++i) table[i] = table[i - 1] + twice;
   }
 
   // Width-w non-adjacent form of the little-endian integer k: digits[i] in
