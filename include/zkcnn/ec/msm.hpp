@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "zkcnn/concepts/group.hpp"
+#include "zkcnn/detail/bigint.hpp"
 #include "zkcnn/detail/parallel.hpp"
 #include "zkcnn/field/one_half.hpp"
 
@@ -65,12 +66,12 @@ template <PrimeField S>
 constexpr std::size_t scalar_words = (S::byte_size + 7) / 8;
 
 /// k as sign and magnitude, taking -(p - k) when k > (p - 1) / 2. `half` is (p - 1) / 2's
-/// encoding; one canonical conversion for non-negative values, two for negative ones.
+/// encoding; one canonical conversion for Montgomery fields, two for others' negative values.
 template <PrimeField S>
 SignedScalar<scalar_words<S>> to_signed(const S& k, const std::array<std::uint8_t, S::byte_size>& half) {
   SignedScalar<scalar_words<S>> out;
   if (k == S::zero()) return out;  // zero: the common padding, without a conversion
-  if constexpr (requires { k.to_canonical_limbs(); } && sizeof(k.to_canonical_limbs()) == 8 * scalar_words<S>) {
+  if constexpr (requires { k.to_canonical_limbs(); S::modulus; } && sizeof(k.to_canonical_limbs()) == 8 * scalar_words<S>) {
     // Montgomery fields: compare and copy limbs, not the byte encoding.
     static const auto half_limbs = (-S::one() * one_half<S>()).to_canonical_limbs();
     const auto limbs = k.to_canonical_limbs();
@@ -81,7 +82,11 @@ SignedScalar<scalar_words<S>> to_signed(const S& k, const std::array<std::uint8_
         break;
       }
     }
-    const auto magnitude = negative ? (-k).to_canonical_limbs() : limbs;
+    auto magnitude = limbs;
+    if (negative) {  // p - k, without a second conversion
+      magnitude = S::modulus;
+      detail::sub_in_place(magnitude, limbs);
+    }
     for (std::size_t i = 0; i < magnitude.size(); ++i) out.magnitude[i] = magnitude[i];
     out.negative = negative;
   } else {

@@ -258,24 +258,40 @@ ZKCNN_UNROLL
   }
 #endif
 
-  ZKCNN_ALWAYS_INLINE static constexpr Limbs montgomery_multiply(const Limbs& a, const Limbs& b) {
-#if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
-    if constexpr (has_spare_bit && limb_count == 4) {
-      if (!std::is_constant_evaluated() && detail::use_x86_64_montgomery_asm()) {
-        return detail::montgomery_multiply_x86_64_4<kernel_constants>(a, b);
-      }
-    } else if constexpr (has_spare_bit && limb_count == 6) {
-      if (!std::is_constant_evaluated() && detail::use_x86_64_montgomery_asm()) {
-        return detail::montgomery_multiply_x86_64_6<kernel_constants>(a, b);
-      }
-    }
-#endif
+  // Without the assembly kernel: CIOS with the add-with-carry intrinsics where the modulus has a
+  // spare bit, the portable loop otherwise.
+  ZKCNN_ALWAYS_INLINE static constexpr Limbs montgomery_multiply_without_asm(const Limbs& a, const Limbs& b) {
 #if ZKCNN_HAS_ADDCARRY_INTRINSICS
     if constexpr (has_spare_bit) {
       if (!std::is_constant_evaluated()) return montgomery_multiply_cios(a, b);
     }
 #endif
     return montgomery_multiply_portable(a, b);
+  }
+
+#if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
+  // The same behind a call, for CPUs that the assembly kernel is known at run time not to suit:
+  // inlined beside the kernel at every multiplication, the second path cost g++'s point
+  // formulas their register allocation (BN254 G1 addition 350 to 295 ns out of line, g++ 12
+  // without -march; docs/benchmarks.md).
+  [[gnu::noinline, gnu::cold]] static Limbs montgomery_multiply_out_of_line(const Limbs& a, const Limbs& b) {
+    return montgomery_multiply_without_asm(a, b);
+  }
+#endif
+
+  ZKCNN_ALWAYS_INLINE static constexpr Limbs montgomery_multiply(const Limbs& a, const Limbs& b) {
+#if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
+    if constexpr (has_spare_bit && (limb_count == 4 || limb_count == 6)) {
+      if (!std::is_constant_evaluated()) {
+        if (detail::use_x86_64_montgomery_asm()) [[likely]] {
+          if constexpr (limb_count == 4) return detail::montgomery_multiply_x86_64_4<kernel_constants>(a, b);
+          else return detail::montgomery_multiply_x86_64_6<kernel_constants>(a, b);
+        }
+        return montgomery_multiply_out_of_line(a, b);
+      }
+    }
+#endif
+    return montgomery_multiply_without_asm(a, b);
   }
 
   static constexpr Limbs montgomery_pow(Limbs base, const Limbs& exponent) {
@@ -351,15 +367,28 @@ ZKCNN_UNROLL
     return {RawTag{}, to_montgomery(canonical)};
   }
 
-  /// The canonical value in [0, p) as little-endian limbs. A reduction (a product with one) in
-  /// portable code, not the assembly kernel: the compiler drops the zero limbs' products, and
-  /// the kernel, inlined into the large frames that convert scalars (a scalar multiplication's
-  /// ladder), asked clang for more registers than it had for -march=icelake-server and
-  /// sapphirerapids.
+  /// The canonical value in [0, p) as little-endian limbs: value * R^-1, Montgomery's reduction
+  /// of the single-width value alone (a quarter of a product's work for four limbs). Portable
+  /// code, not the assembly kernel: the kernel, inlined into the large frames that convert
+  /// scalars (a scalar multiplication's ladder), asked clang for more registers than it had for
+  /// -march=icelake-server and sapphirerapids.
   constexpr Limbs to_canonical_limbs() const {
-    Limbs one_limbs{};
-    one_limbs[0] = 1;
-    return montgomery_multiply_portable(value_, one_limbs);
+    // Each row adds the multiple m p of p that clears the lowest limb, then drops that limb.
+    // t < p stays true: (t + m p) / 2^64 <= (p - 1 + (2^64 - 1) p) / 2^64 < p, so neither a
+    // limb beyond the n nor a final subtraction is needed, whether or not p has a spare bit.
+    Limbs t = value_;
+    ZKCNN_UNROLL
+    for (std::size_t i = 0; i < limb_count; ++i) {
+      const std::uint64_t m = t[0] * inv;
+      detail::u128 acc = detail::u128{m} * modulus[0] + t[0];  // its low limb is zero
+      ZKCNN_UNROLL
+      for (std::size_t j = 1; j < limb_count; ++j) {
+        acc = (acc >> 64) + detail::u128{m} * modulus[j] + t[j];  // at most 2^128 - 1
+        t[j - 1] = static_cast<std::uint64_t>(acc);
+      }
+      t[limb_count - 1] = static_cast<std::uint64_t>(acc >> 64);
+    }
+    return t;
   }
 
   /// Canonical little-endian encoding of the value in [0, p).
