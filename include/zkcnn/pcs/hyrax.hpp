@@ -113,12 +113,15 @@ class Hyrax {
       opening.row_blinds.push_back(zk_probes::masking_random<Scalar>(rng, zk_probes::Mutation::witness_row_blinds));
     }
     // Rows are independent: with as many rows as threads, each row's MSM runs on one thread.
+    // Rows are dealt to the threads in turn, not in halves: a model's table puts its layers'
+    // weights in blocks padded to powers of two, so runs of zero rows (cheap) alternate with
+    // full ones, and halves left one thread idle for a third of VGG-16's commitment.
     commitment.rows.resize(rows);
     const std::size_t threads = detail::default_thread_count();
     const std::size_t msm_threads = rows >= threads ? 1 : threads;
     std::mutex reporting;  // progress hears of rows one at a time, in increasing counts
     std::uint64_t rows_done = 0;
-    detail::parallel_for(0, rows, [&](std::size_t first, std::size_t last) {
+    detail::parallel_for_dealt(0, rows, rows, [&](std::size_t, std::size_t first, std::size_t last) {
       for (std::size_t r = first; r < last; ++r) {
         const std::size_t begin = std::min(evaluations.size(), r * columns);
         const std::size_t end = std::min(evaluations.size(), begin + columns);
