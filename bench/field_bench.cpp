@@ -47,6 +47,17 @@ void BM_Inverse(benchmark::State& state) {
 }
 
 template <class F>
+void BM_InverseVartime(benchmark::State& state) {
+  std::mt19937_64 rng(3);
+  F x = F::random(rng);
+  for (auto _ : state) {
+    x = *zkcnn::inverse_vartime(x) + F::one();
+    benchmark::DoNotOptimize(x);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+template <class F>
 void BM_BatchInverse(benchmark::State& state) {
   std::mt19937_64 rng(4);
   std::vector<F> values(static_cast<std::size_t>(state.range(0)));
@@ -62,6 +73,7 @@ void BM_BatchInverse(benchmark::State& state) {
   BENCHMARK_TEMPLATE(BM_MulLatency, F);                \
   BENCHMARK_TEMPLATE(BM_AddLatency, F);                \
   BENCHMARK_TEMPLATE(BM_Inverse, F);                   \
+  BENCHMARK_TEMPLATE(BM_InverseVartime, F);            \
   BENCHMARK_TEMPLATE(BM_BatchInverse, F)->Arg(1 << 16)
 
 ZKCNN_FIELD_BENCHMARKS(zkcnn::bn254::Fr);

@@ -16,6 +16,7 @@
 #include "zkcnn/field/bn254.hpp"
 #include "zkcnn/field/goldilocks.hpp"
 #include "zkcnn/field/goldilocks_ext2.hpp"
+#include "zkcnn/field/inverse_vartime.hpp"
 #include "zkcnn/field/montgomery.hpp"
 #include "zkcnn/field/ntt.hpp"
 #include "zkcnn/field/pow.hpp"

@@ -5,6 +5,7 @@
 // exhaustive check of a tiny Montgomery field.
 
 #include <zkcnn/field/batch_inverse.hpp>
+#include <zkcnn/field/inverse_vartime.hpp>
 #include <zkcnn/field/bls12_381.hpp>
 #include <zkcnn/field/bn254.hpp>
 #include <zkcnn/field/goldilocks.hpp>
@@ -1149,6 +1150,43 @@ TEMPLATE_TEST_CASE("field laws: Montgomery products agree between compile time a
   }
   constexpr F compile_time_inverse = *F::from_u64(0x123456789ull).inverse();
   CHECK(compile_time_inverse == *F::from_u64(0x123456789ull).inverse());
+}
+
+namespace {
+struct Secp256k1BaseParams {  // 2^256 - 2^32 - 977: four full-width limbs, no spare bit
+  static constexpr std::string_view modulus = "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f";
+};
+struct P384Params {  // 2^384 - 2^128 - 2^96 + 2^32 - 1: six full-width limbs
+  static constexpr std::string_view modulus =
+      "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff";
+};
+using Secp256k1Base = zkcnn::MontgomeryField<Secp256k1BaseParams>;
+using P384 = zkcnn::MontgomeryField<P384Params>;
+}  // namespace
+
+// The divsteps inversion (field/inverse_vartime.hpp) against the exponentiation, on moduli of one
+// to six limbs with and without spare bits, at values whose divsteps run longest or shortest
+// (powers of two, +-1, p - 1) and at random ones; every element of the field of 257 elements.
+TEMPLATE_TEST_CASE("field laws: inverse_vartime equals inverse", "[field][laws][inverse]", ZKCNN_TEST_ALL_FIELDS, P63,
+                   PTopFd, PTopFe, P64, P127, P128, P257, Secp256k1Base, P384) {
+  using F = TestType;
+  CHECK_FALSE(zkcnn::inverse_vartime(F::zero()).has_value());
+  std::vector<F> values = {F::one(), -F::one(), F::from_u64(2), -F::from_u64(2), F::from_u64(3)};
+  F power = F::one();
+  for (int k = 0; k < 400; ++k, power += power) {
+    values.insert(values.end(), {power, -power, power + F::one(), power - F::one()});
+  }
+  auto rng = make_rng(41);
+  for (std::size_t trial = 0; trial < 20 * kRandomTrials; ++trial) values.push_back(F::random(rng));
+  if constexpr (std::is_same_v<F, P257>) {
+    for (std::uint64_t x = 1; x < 257; ++x) values.push_back(F::from_u64(x));
+  }
+  for (const F& x : values) {
+    if (x.is_zero()) continue;
+    INFO("x = " << x);
+    CHECK(zkcnn::inverse_vartime(x) == x.inverse());
+  }
+  STATIC_REQUIRE(*zkcnn::inverse_vartime(F::from_u64(3)) * F::from_u64(3) == F::one());
 }
 
 TEST_CASE("Goldilocks: products whose low word is below their top 32 bits (the rare borrow)", "[field][goldilocks]") {

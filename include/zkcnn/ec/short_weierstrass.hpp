@@ -12,7 +12,8 @@
 // constant and a = 0 (both shipped curves) selects the cheaper doubling with `if constexpr`.
 //
 // NOT CONSTANT TIME. The branches above, the scalar multiplication (width-w NAF with variable
-// digit positions) and the decoder all depend on the data. The library proves statements about
+// digit positions), the field inversions of the affine conversions (field/inverse_vartime.hpp)
+// and the decoder all depend on the data. The library proves statements about
 // public or prover-held data and does not claim side-channel resistance; do not use this type
 // for secret-key operations on a machine shared with an attacker.
 //
@@ -77,6 +78,7 @@
 #include "zkcnn/ec/glv.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/inverse_vartime.hpp"
 #include "zkcnn/transcript/sha256.hpp"
 
 namespace zkcnn {
@@ -565,7 +567,7 @@ class ShortWeierstrassPoint {
   Affine to_affine() const {
     if (is_identity()) return {};
     if (is_normalized()) return Affine{x_, y_, false};
-    const Base z_inv = *z_.inverse();
+    const Base z_inv = *inverse_vartime(z_);
     const Base z_inv2 = z_inv.square();
     return Affine{x_ * z_inv2, y_ * z_inv2 * z_inv, false};
   }
@@ -579,7 +581,7 @@ class ShortWeierstrassPoint {
       prefix[i] = running;
       if (!points[i].is_identity() && !points[i].is_normalized()) running *= points[i].z_;
     }
-    Base inverse = *running.inverse();  // a product of non-zero Z's
+    Base inverse = *inverse_vartime(running);  // a product of non-zero Z's
     for (std::size_t i = points.size(); i-- > 0;) {
       ShortWeierstrassPoint& p = points[i];
       if (p.is_identity()) {
@@ -948,7 +950,7 @@ struct msm_point_ops<ShortWeierstrassPoint<Params>> {
       prefix[i] = running;
       running *= values[i];
     }
-    Base inverse = *running.inverse();
+    Base inverse = *inverse_vartime(running);
     for (std::size_t i = values.size(); i-- > 0;) {
       const Base value = values[i];
       values[i] = inverse * prefix[i];
