@@ -161,7 +161,7 @@ void add_ligero(Corpus& corpus) {
   std::vector<F> witness(std::size_t{1} << witness_vars);
   for (F& w : witness) w = F::from_u64(rng() % 16);
 
-  const auto [commitment, opening] = pcs.commit_model(std::span<const F>(weights_field), weights_vars, rng);
+  const auto [commitment, opening] = pcs.commit_model(std::span<const std::int64_t>(weights), weights_vars, rng);
   corpus["ligero_commitment"]["model"] = Pcs::encode_commitment(commitment);
   std::vector<zkcnn::EvaluationClaim<EF>> claims;
   for (int k = 0; k < 2; ++k) {

@@ -72,7 +72,7 @@ struct Opening {
     for (std::int64_t w : weights) weights_field.push_back(F::from_i64(w));
     for (std::size_t i = 0; i < 100; ++i) witness_integers.push_back(static_cast<std::int64_t>(rng() % 16));
     for (std::int64_t w : witness_integers) witness.push_back(F::from_i64(w));
-    std::tie(weights_commitment, weights_opening) = scheme().commit_model(std::span<const F>(weights_field), weights_vars, rng);
+    std::tie(weights_commitment, weights_opening) = scheme().commit_model(std::span<const std::int64_t>(weights), weights_vars, rng);
     std::tie(witness_commitment, witness_opening) =
         scheme().commit_witness(std::span<const F>(witness), witness_vars, weights_commitment, true, rng);
 

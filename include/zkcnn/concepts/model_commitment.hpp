@@ -21,8 +21,9 @@
 
 namespace zkcnn {
 
-/// A model proof commits two tables: the model's weights once, published (`commit_model`),
-/// and per proof the auxiliary witness (`commit_witness`, whose shape may follow the weights'
+/// A model proof commits two tables: the model's weights once, published (`commit_model`,
+/// which takes them as the integers they are and converts a row at a time, so that a table of
+/// 2^25 weights never exists as field elements: 1 GiB for BN254), and per proof the auxiliary witness (`commit_witness`, whose shape may follow the weights'
 /// commitment). The proof's field is the scheme's Challenge, two-adic for the FFT
 /// convolutions. At its end:
 ///   - plain proofs open each table's claims with `prove_batch` / `verify_batch`;
@@ -51,7 +52,7 @@ concept ModelCommitmentScheme =
              const std::function<void(std::uint64_t, std::uint64_t)>& progress, io::ByteWriter& out,
              io::ByteReader& in, std::span<const std::uint8_t> bytes) {
       pcs.absorb_parameters(transcript);
-      { pcs.commit_model(table, num_vars, rng, progress) } -> std::same_as<std::pair<typename P::Commitment, typename P::Opening>>;
+      { pcs.commit_model(integers, num_vars, rng, progress) } -> std::same_as<std::pair<typename P::Commitment, typename P::Opening>>;
       {
         pcs.commit_witness(table, num_vars, commitment, zero_knowledge, rng)
       } -> std::same_as<std::pair<typename P::Commitment, typename P::Opening>>;

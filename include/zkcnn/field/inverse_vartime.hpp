@@ -42,7 +42,8 @@ template <std::size_t N>
 inline constexpr std::size_t signed_limbs = (64 * N + 8) / batch + 1;
 
 /// Batches that reach g = 0 for any x < p < 2^(64 N): Bernstein and Yang's theorem 11.2 bounds
-/// the divsteps by (49 b + 80) / 17 for b-bit inputs; one batch more for the rounding.
+/// the divsteps by (49 b + 57) / 17 for b >= 46 bits and (49 b + 80) / 17 below; the larger
+/// serves every b, and one batch more covers the rounding.
 template <std::size_t N>
 inline constexpr std::size_t max_batches = (49 * 64 * N + 80) / 17 / batch + 2;
 

@@ -100,6 +100,15 @@ class Hyrax {
   std::pair<Commitment, Opening> commit(std::span<const Scalar> evaluations, std::size_t num_vars, Rng& rng,
                                         std::optional<std::size_t> column_vars = std::nullopt,
                                         const RowProgress& progress = {}) const {
+    return commit_entries(evaluations, num_vars, rng, column_vars, progress);
+  }
+
+ private:
+  // The same for entries that are field elements or integers: an integer row is converted into
+  // a buffer of its thread's just before its MSM.
+  template <class Entry, CryptoRng Rng>
+  std::pair<Commitment, Opening> commit_entries(std::span<const Entry> evaluations, std::size_t num_vars, Rng& rng,
+                                                std::optional<std::size_t> column_vars, const RowProgress& progress) const {
     const std::size_t b = column_vars.value_or(default_column_vars(num_vars));
     if (b > num_vars || b > max_column_vars_ || num_vars >= 64 || evaluations.size() > (std::size_t{1} << num_vars)) {
       throw std::invalid_argument("Hyrax::commit: shape does not fit the polynomial or the key");
@@ -122,10 +131,18 @@ class Hyrax {
     std::mutex reporting;  // progress hears of rows one at a time, in increasing counts
     std::uint64_t rows_done = 0;
     detail::parallel_for_dealt(0, rows, rows, [&](std::size_t, std::size_t first, std::size_t last) {
+      std::vector<Scalar> converted;
       for (std::size_t r = first; r < last; ++r) {
         const std::size_t begin = std::min(evaluations.size(), r * columns);
         const std::size_t end = std::min(evaluations.size(), begin + columns);
-        commitment.rows[r] = key_.commit(evaluations.subspan(begin, end - begin), opening.row_blinds[r], msm_threads);
+        const auto row = evaluations.subspan(begin, end - begin);
+        if constexpr (std::same_as<Entry, Scalar>) {
+          commitment.rows[r] = key_.commit(row, opening.row_blinds[r], msm_threads);
+        } else {
+          converted.resize(row.size());
+          for (std::size_t i = 0; i < row.size(); ++i) converted[i] = Scalar::from_i64(row[i]);
+          commitment.rows[r] = key_.commit(std::span<const Scalar>(converted), opening.row_blinds[r], msm_threads);
+        }
         if (progress) {
           const std::lock_guard lock(reporting);
           progress(++rows_done, rows);
@@ -135,6 +152,7 @@ class Hyrax {
     return {std::move(commitment), std::move(opening)};
   }
 
+ public:
   // What a model proof needs (ModelCommitmentScheme; pcs/hyrax_model_opening.hpp).
 
   /// A model's weights: columns take the smaller half of the variables. The verifier's
@@ -142,10 +160,10 @@ class Hyrax {
   /// inner-product argument folds one generator per column with a scalar multiplication, and
   /// the weights' commitment, published once, does not travel in proofs.
   template <CryptoRng Rng>
-  std::pair<Commitment, Opening> commit_model(std::span<const Scalar> weights, std::size_t num_vars, Rng& rng,
+  std::pair<Commitment, Opening> commit_model(std::span<const std::int64_t> weights, std::size_t num_vars, Rng& rng,
                                               const RowProgress& progress = {}) const {
     const std::size_t columns = std::min({std::max<std::size_t>(num_vars / 2, 1), num_vars, max_column_vars_});
-    return commit(weights, num_vars, rng, columns, progress);
+    return commit_entries(weights, num_vars, rng, columns, progress);
   }
 
   /// A proof's auxiliary witness, shaped by hyrax::aux_column_vars.

@@ -279,10 +279,14 @@ class Ligero {
   /// A model's weights, hidden through parameters().model_proofs zero-knowledge proofs (a table
   /// narrower than the columns that needs is committed padded).
   template <CryptoRng Rng>
-  std::pair<Commitment, Opening> commit_model(std::span<const F> weights, std::size_t num_vars, Rng& rng,
+  std::pair<Commitment, Opening> commit_model(std::span<const std::int64_t> weights, std::size_t num_vars, Rng& rng,
                                               const std::function<void(std::uint64_t, std::uint64_t)>& progress = {}) const {
     const std::size_t column_vars = std::max(default_column_vars(num_vars, parameters_.model_proofs), min_model_column_vars);
-    auto committed = commit(weights, std::max(num_vars, column_vars), rng, column_vars, parameters_.model_proofs);
+    // The code's rows are encoded whole: the table as field elements (as wide as the integers
+    // for the small fields this scheme is used with).
+    std::vector<F> table(weights.size());
+    for (std::size_t i = 0; i < weights.size(); ++i) table[i] = F::from_i64(weights[i]);
+    auto committed = commit(std::span<const F>(table), std::max(num_vars, column_vars), rng, column_vars, parameters_.model_proofs);
     if (progress) progress(1, 1);
     return committed;
   }

@@ -20,7 +20,6 @@
 #include "zkcnn/detail/profile.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/io/byte_stream.hpp"
-#include "zkcnn/nn/integer.hpp"
 #include "zkcnn/nn/quantized_model.hpp"
 #include "zkcnn/zk/model_circuit.hpp"
 
@@ -59,13 +58,12 @@ using ProgressReport = std::function<void(std::uint64_t done, std::uint64_t tota
 template <ModelCommitmentScheme P, CryptoRng Rng, nn::ModelArchitecture Arch>
 Result<std::pair<ModelCommitment<P>, ModelProverState<P>>> commit_model(const P& pcs, const nn::BasicQuantizedModel<Arch>& model,
                                                                        Rng& rng, const ProgressReport& progress = {}) {
-  using Base = typename P::Scalar;
   if (auto valid = model.validate(); !valid) return valid.error();
   auto circuit = ModelCircuit<typename P::Challenge, Arch>::compile(model.architecture, 1);
   if (!circuit) return circuit.error();
   std::vector<std::int64_t> weights = circuit->weights_integers(model);
-  auto [commitment, opening] = pcs.commit_model(std::span<const Base>(nn::to_field<Base>(weights)),
-                                                circuit->weights_layout().num_vars(), rng, progress);
+  auto [commitment, opening] =
+      pcs.commit_model(std::span<const std::int64_t>(weights), circuit->weights_layout().num_vars(), rng, progress);
   return std::pair{ModelCommitment<P>{std::move(commitment)}, ModelProverState<P>{std::move(weights), std::move(opening)}};
 }
 
