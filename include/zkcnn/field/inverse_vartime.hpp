@@ -4,7 +4,7 @@
 // divstep, section 11 bounds how many reach g = 0), with their variable-time shortcuts. For
 // public values and for code that does not claim constant time (the curve arithmetic, whose
 // branches and tables depend on its scalars anyway: ec/short_weierstrass.hpp). A 254-bit
-// inversion takes about a sixth of the constant-time exponentiation's time (docs/benchmarks.md).
+// inversion takes about a fifth of the constant-time exponentiation's time (docs/benchmarks.md).
 //
 // The state is (eta, f, g, d, e) with f odd, eta = -delta, and d x = f, e x = g (mod p): it
 // starts as (-1, p, x, 0, 1) and ends at g = 0, where f = +-gcd(p, x) = +-1 makes +-d the

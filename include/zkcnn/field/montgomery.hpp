@@ -274,8 +274,8 @@ ZKCNN_UNROLL
 #if ZKCNN_HAS_X86_64_MONTGOMERY_ASM
   // The same behind a call, for CPUs that the assembly kernel is known at run time not to suit:
   // inlined beside the kernel at every multiplication, the second path cost g++'s point
-  // formulas their register allocation (BN254 G1 addition 350 to 295 ns out of line, g++ 12
-  // without -march; docs/benchmarks.md).
+  // formulas their register allocation (BN254 G1 addition 375-391 to 312-329 ns out of line,
+  // g++ 12 without -march; docs/benchmarks.md).
   [[gnu::noinline, gnu::cold]] static Limbs montgomery_multiply_out_of_line(const Limbs& a, const Limbs& b) {
     return montgomery_multiply_without_asm(a, b);
   }
@@ -458,7 +458,7 @@ ZKCNN_UNROLL
   }
 
   /// The same in time that depends on the value (Bernstein-Yang divsteps,
-  /// field/inverse_vartime.hpp): about six times faster, for public values only.
+  /// field/inverse_vartime.hpp): about five times faster for BN254, for public values only.
   constexpr std::optional<MontgomeryField> inverse_vartime() const {
     if (is_zero()) return std::nullopt;
     if (std::is_constant_evaluated()) return inverse();
