@@ -18,6 +18,7 @@
 #include "zkcnn/error.hpp"
 #include "zkcnn/gkr/claim.hpp"
 #include "zkcnn/io/byte_stream.hpp"
+#include "zkcnn/nn/integer.hpp"
 #include "zkcnn/pcs/claims.hpp"
 #include "zkcnn/poly/multilinear.hpp"
 #include "support/plain_pcs.hpp"
@@ -48,9 +49,7 @@ class RevealingScheme : public PlainPCS<F, EF> {
   template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit_model(std::span<const std::int64_t> weights, std::size_t num_vars, Rng& rng,
                                               const std::function<void(std::uint64_t, std::uint64_t)>& = {}) const {
-    std::vector<F> table(weights.size());
-    for (std::size_t i = 0; i < weights.size(); ++i) table[i] = F::from_i64(weights[i]);
-    return commit(std::span<const F>(table), num_vars, rng);
+    return commit(std::span<const F>(nn::to_field<F>(weights)), num_vars, rng);
   }
   template <CryptoRng Rng>
   std::pair<Commitment, Opening> commit_witness(std::span<const F> evaluations, std::size_t num_vars, const Commitment&,
