@@ -5,10 +5,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <zkcnn/detail/parallel.hpp>
+#include <zkcnn/io/byte_stream.hpp>
 
 #include "ec/ec_test_support.hpp"
 
@@ -239,6 +243,52 @@ TEST_CASE("BLS12-381 endomorphism subgroup check agrees with [r]P = O", "[ec][su
     }
     CHECK(found > 0);
   }
+}
+
+TEMPLATE_TEST_CASE("write_groups and read_groups: many points in parallel, the first invalid one reported",
+                   "[ec][encoding]", ZKCNN_TEST_ALL_GROUPS) {
+  using G = TestType;
+  auto rng = make_rng(27);
+  std::vector<G> points;
+  for (std::size_t i = 0; i < 1000; ++i) points.push_back(i % 97 == 5 ? G::identity() : random_point<G>(rng));
+  zkcnn::io::ByteWriter writer;
+  writer.write_u8(7);
+  writer.write_groups(std::span<const G>(points));
+  const auto bytes = std::move(writer).take();
+  REQUIRE(bytes.size() == 1 + points.size() * G::encoded_size);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto one = points[i].encode();
+    REQUIRE(std::equal(one.begin(), one.end(), bytes.begin() + static_cast<std::ptrdiff_t>(1 + i * G::encoded_size)));
+  }
+  for (std::size_t threads : {1u, 2u, 3u}) {
+    CAPTURE(threads);
+    zkcnn::set_thread_count(threads);
+    zkcnn::io::ByteReader reader(bytes);
+    REQUIRE(reader.read_u8("tag"));
+    auto decoded = reader.read_groups<G>(points.size(), "row");
+    REQUIRE(decoded);
+    CHECK(*decoded == points);
+    CHECK(reader.remaining() == 0);
+    // Two invalid elements of different kinds: the error is always the lower one's.
+    auto broken = bytes;
+    const auto off_curve = x_off_curve<G>(rng).to_bytes();
+    std::copy(off_curve.begin(), off_curve.end(), broken.begin() + static_cast<std::ptrdiff_t>(1 + 300 * G::encoded_size));
+    std::fill_n(broken.begin() + static_cast<std::ptrdiff_t>(1 + 700 * G::encoded_size), G::encoded_size, std::uint8_t{0xff});
+    zkcnn::io::ByteReader broken_reader(broken);
+    REQUIRE(broken_reader.read_u8("tag"));
+    const auto failed = broken_reader.read_groups<G>(points.size(), "row");
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().code == Errc::invalid_encoding);
+    CHECK(failed.error().message.find("row: ") == 0);
+    CHECK(failed.error().message.find("on the curve") != std::string::npos);
+    // Truncated: one byte short of the last element.
+    zkcnn::io::ByteReader short_reader(std::span<const std::uint8_t>(bytes).first(bytes.size() - 1));
+    REQUIRE(short_reader.read_u8("tag"));
+    const auto truncated = short_reader.read_groups<G>(points.size(), "row");
+    REQUIRE_FALSE(truncated);
+    CHECK(truncated.error().message.find("truncated") != std::string::npos);
+  }
+  zkcnn::set_thread_count(0);
 }
 
 TEMPLATE_TEST_CASE("random byte strings never decode to a point outside the subgroup", "[ec][encoding]",

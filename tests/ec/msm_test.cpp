@@ -4,12 +4,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <iterator>
 #include <random>
 #include <vector>
 
 #include <zkcnn/ec/bls12_381_g1.hpp>
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/ec/msm.hpp>
+#include <zkcnn/field/one_half.hpp>
 
 namespace {
 
@@ -136,23 +139,58 @@ TEST_CASE("msm: the result does not depend on the thread count", "[ec][msm]") {
 }
 
 TEST_CASE("msm: windows summed in groups, the last one partial", "[ec][msm]") {
-  // Full-size scalars over a few hundred or thousand points: the windows' buckets are summed
-  // several windows at a time (zkcnn::detail::joint_bucket_inputs), and the window count is
-  // not a multiple of the group's size.
+  // 200-bit scalars over a few hundred or thousand points (too short for the endomorphism to
+  // pay): the windows' buckets are summed several windows at a time
+  // (zkcnn::detail::joint_bucket_inputs), and the window count is not a multiple of the
+  // group's size.
   using G = zkcnn::bn254::G1;
   using F = G::Scalar;
   std::mt19937_64 rng(0x6d7371);
+  const F two_64 = F::from_u64(std::uint64_t{1} << 32).square();
   for (std::size_t n : {700u, 3000u}) {
     CAPTURE(n);
-    const std::size_t bits = F::modulus_bits - 1;  // the largest signed magnitude of random scalars
-    const std::size_t c = zkcnn::detail::choose_window(n, bits);
+    const std::size_t bits = 200;
+    REQUIRE_FALSE(zkcnn::detail::endomorphism_pays(n, bits));
+    const std::size_t c = zkcnn::detail::choose_window(n, bits).width;
     const std::size_t windows = (bits + 1 + c - 1) / c;
     const std::size_t group = zkcnn::detail::joint_bucket_inputs / n;
     REQUIRE(group > 1);
     REQUIRE(windows % group != 0);
     const auto points = random_points<G>(n, rng);
-    const auto scalars = make_scalars<F>(n, ScalarKind::random, rng);
+    std::vector<F> scalars(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      F k = F::from_u64((rng() & 0xff) | 0x80);  // 8 bits, the top one set
+      for (int word = 0; word < 3; ++word) k = k * two_64 + F::from_u64(rng());
+      scalars[i] = i % 2 == 0 ? k : -k;
+    }
     CHECK(zkcnn::msm<G>(std::span<const G>(points), std::span<const F>(scalars), 1) == naive_msm(points, scalars));
+  }
+}
+
+TEMPLATE_TEST_CASE("msm: full-size scalars split through the endomorphism", "[ec][msm]", zkcnn::bn254::G1,
+                   zkcnn::bls12_381::G1) {
+  // k P = k1 P + k2 phi(P) with halves of 128 bits (GLV inside the bucket method): random
+  // scalars, and the ones whose split is extreme: lambda and -lambda (halves 0 and +-1), -1,
+  // (r - 1) / 2 (the largest magnitude), zero; points equal, opposite and at infinity.
+  using G = TestType;
+  using F = typename G::Scalar;
+  std::mt19937_64 rng(0x676c76);
+  const F lambda = zkcnn::detail::ec::field_from_hex<F>(G::Parameters::glv.lambda);
+  for (std::size_t n : {1u, 5u, 64u, 700u, 3000u}) {
+    CAPTURE(n);
+    REQUIRE(zkcnn::detail::endomorphism_pays(n, F::modulus_bits - 1));
+    auto points = random_points<G>(n, rng);
+    auto scalars = make_scalars<F>(n, ScalarKind::random, rng);
+    const F special[] = {lambda, -lambda, -F::one(), -F::one() * zkcnn::one_half<F>(), F::zero(), F::one()};
+    for (std::size_t i = 0; i < n && i < std::size(special); ++i) scalars[i] = special[i];
+    if (n > 8) {
+      points[7] = points[6];   // equal points, equal scalars
+      scalars[7] = scalars[6];
+      points[8] = -points[6];  // opposite
+    }
+    const G expected = naive_msm(points, scalars);
+    CHECK(zkcnn::msm<G>(std::span<const G>(points), std::span<const F>(scalars), 1) == expected);
+    CHECK(zkcnn::msm<G>(std::span<const G>(points), std::span<const F>(scalars), 2) == expected);
   }
 }
 

@@ -734,6 +734,32 @@ class ShortWeierstrassPoint {
     return os << '(' << to_hex(a.x) << ", " << to_hex(a.y) << ')';
   }
 
+  // The endomorphism phi(x, y) = (beta x, y) and k's split k1 + k2 lambda (ec/glv.hpp), with
+  // the constants checked here: beta and lambda primitive cube roots of unity, both basis
+  // vectors in the lattice. Public: the bucket method uses them too (msm_point_ops below).
+  static constexpr bool has_endomorphism = requires { Params::glv; };
+  struct Endomorphism {
+    Base beta;
+    detail::ec::GlvSplitter splitter;
+  };
+  static constexpr Endomorphism endomorphism() requires has_endomorphism {
+    constexpr auto& glv = Params::glv;
+    constexpr Base beta = detail::ec::field_from_hex<Base>(glv.beta);
+    constexpr Scalar lambda = detail::ec::field_from_hex<Scalar>(glv.lambda);
+    static_assert(beta != Base::one() && beta.square() * beta == Base::one(), "glv.beta: a primitive cube root of unity");
+    static_assert(lambda != Scalar::one() && lambda.square() * lambda == Scalar::one(),
+                  "glv.lambda: a primitive cube root of unity");
+    static_assert(detail::ec::signed_field_from_hex<Scalar>(glv.a1) +
+                          detail::ec::signed_field_from_hex<Scalar>(glv.b1) * lambda ==
+                      Scalar::zero(),
+                  "glv: a1 + b1 lambda = 0 mod r");
+    static_assert(detail::ec::signed_field_from_hex<Scalar>(glv.a2) +
+                          detail::ec::signed_field_from_hex<Scalar>(glv.b2) * lambda ==
+                      Scalar::zero(),
+                  "glv: a2 + b2 lambda = 0 mod r");
+    return {beta, detail::ec::GlvSplitter(glv)};
+  }
+
  private:
   static Error fail(std::string message) { return make_error(Errc::invalid_encoding, std::string(name) + " " + message); }
 
@@ -771,31 +797,6 @@ class ShortWeierstrassPoint {
     return out;
   }
 
-  // The endomorphism phi(x, y) = (beta x, y) and k's split k1 + k2 lambda (ec/glv.hpp), with
-  // the constants checked here: beta and lambda primitive cube roots of unity, both basis
-  // vectors in the lattice.
-  static constexpr bool has_endomorphism = requires { Params::glv; };
-  struct Endomorphism {
-    Base beta;
-    detail::ec::GlvSplitter splitter;
-  };
-  static constexpr Endomorphism endomorphism() requires has_endomorphism {
-    constexpr auto& glv = Params::glv;
-    constexpr Base beta = detail::ec::field_from_hex<Base>(glv.beta);
-    constexpr Scalar lambda = detail::ec::field_from_hex<Scalar>(glv.lambda);
-    static_assert(beta != Base::one() && beta.square() * beta == Base::one(), "glv.beta: a primitive cube root of unity");
-    static_assert(lambda != Scalar::one() && lambda.square() * lambda == Scalar::one(),
-                  "glv.lambda: a primitive cube root of unity");
-    static_assert(detail::ec::signed_field_from_hex<Scalar>(glv.a1) +
-                          detail::ec::signed_field_from_hex<Scalar>(glv.b1) * lambda ==
-                      Scalar::zero(),
-                  "glv: a1 + b1 lambda = 0 mod r");
-    static_assert(detail::ec::signed_field_from_hex<Scalar>(glv.a2) +
-                          detail::ec::signed_field_from_hex<Scalar>(glv.b2) * lambda ==
-                      Scalar::zero(),
-                  "glv: a2 + b2 lambda = 0 mod r");
-    return {beta, detail::ec::GlvSplitter(glv)};
-  }
 
   // [k1]P + [k2]phi(P) for k given by its little-endian bytes, both halves in width-5 NAF over
   // one chain of 128 doublings; nothing if the split came out longer than 128 bits.
@@ -902,6 +903,35 @@ struct msm_point_ops<ShortWeierstrassPoint<Params>> {
 
   static std::vector<Input> prepare(std::span<const Point> points) { return Point::batch_to_affine(points); }
   static Input negate(const Input& point) { return -point; }
+
+  // The endomorphism (x, y) -> (beta x, y) of curves that have one, and the split of a scalar
+  // m < r into m1 + m2 lambda: the bucket method's full-size scalars become halves of 128
+  // bits (ec/msm.hpp).
+  static constexpr bool has_endomorphism = Point::has_endomorphism;
+  static Input endomorphism(const Input& p)
+    requires has_endomorphism
+  {
+    static constexpr Base beta = Point::endomorphism().beta;
+    return p.infinity ? p : Input{p.x * beta, p.y, false};
+  }
+  template <std::size_t Words>
+  static std::optional<std::array<detail::SignedScalar<2>, 2>> split(const std::array<std::uint64_t, Words>& m)
+    requires has_endomorphism && (Words <= 4)
+  {
+    static constexpr auto splitter = Point::endomorphism().splitter;
+    detail::ec::Wide wide{};
+    std::copy(m.begin(), m.end(), wide.begin());
+    const auto halves = splitter.split(wide);
+    if (!halves) return std::nullopt;
+    std::array<detail::SignedScalar<2>, 2> out;
+    for (std::size_t h = 0; h < 2; ++h) {
+      for (std::size_t i = 0; i < 16; ++i) {
+        out[h].magnitude[i / 8] |= std::uint64_t{(*halves)[h].magnitude[i]} << (8 * (i % 8));
+      }
+      out[h].negative = (*halves)[h].negative;
+    }
+    return out;
+  }
 
   static void sum_buckets(std::span<Input> inputs, std::span<const std::size_t> offsets, std::span<Point> sums) {
     const std::size_t buckets = offsets.size() - 1;

@@ -80,7 +80,7 @@ std::vector<F> fourier_table(std::span<const F> r, const F& root) {
     rho[k] = F::one() - r[k];
     if (!rho[k].is_zero()) table[0] *= rho[k];
   }
-  batch_inverse(std::span<F>(rho));  // zeros (r_k = 1) stay zero
+  batch_inverse_vartime(std::span<F>(rho));  // a challenge point: public; zeros (r_k = 1) stay zero
   for (std::size_t k = 0; k < n; ++k) rho[k] *= r[k];
 
   for (std::size_t k = n; k-- > 0;) {

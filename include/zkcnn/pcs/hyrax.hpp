@@ -249,7 +249,7 @@ class Hyrax {
     std::vector<G> rows = commitment.rows;
     group_traits<G>::batch_normalize(rows);  // one shared inversion for all the encodings
     io::ByteWriter encoded;
-    for (const G& row : rows) encoded.write_group(row);
+    encoded.write_groups(std::span<const G>(rows));
     transcript.absorb_bytes("hyrax/rows", std::move(encoded).take());
   }
 
@@ -530,10 +530,11 @@ inline constexpr std::uint8_t hyrax_format_version = 1;
 template <CommitmentGroup G>
 std::vector<std::uint8_t> serialize(const HyraxCommitment<G>& commitment) {
   io::ByteWriter out;
+  out.reserve(9 + commitment.rows.size() * group_traits<G>::encoded_size);
   out.write_u8(hyrax_format_version);
   out.write_u32(commitment.num_vars);
   out.write_u32(commitment.column_vars);
-  for (const G& row : commitment.rows) out.write_group(row);
+  out.write_groups(std::span<const G>(commitment.rows));
   return std::move(out).take();
 }
 
@@ -558,14 +559,9 @@ Result<HyraxCommitment<G>> deserialize_hyrax_commitment(std::span<const std::uin
   if (in.remaining() != rows * group_traits<G>::encoded_size) {
     return make_error(Errc::invalid_encoding, "hyrax commitment: length does not match its declared shape");
   }
-  HyraxCommitment<G> commitment{*num_vars, *column_vars, {}};
-  commitment.rows.reserve(rows);
-  for (std::size_t r = 0; r < rows; ++r) {
-    auto row = in.read_group<G>("hyrax commitment row");
-    if (!row) return row.error();
-    commitment.rows.push_back(*row);
-  }
-  return commitment;
+  auto decoded = in.read_groups<G>(rows, "hyrax commitment row");
+  if (!decoded) return decoded.error();
+  return HyraxCommitment<G>{*num_vars, *column_vars, std::move(*decoded)};
 }
 
 /// version || has value commitment (u8: 0 or 1) || [value commitment] || inner-product proof.

@@ -156,7 +156,7 @@ class MaskVerifier {
 template <CommitmentGroup G, CryptoRng Rng>
 void write_mask_rows(io::ByteWriter& out, const MaskProver<G, Rng>& masks) {
   out.write_u32(static_cast<std::uint32_t>(masks.rows().size()));
-  for (const G& row : masks.rows()) out.write_group(row);
+  out.write_groups(std::span<const G>(masks.rows()));
 }
 
 /// Reads a mask section of rows `width` entries wide; the count is bounded by the bytes left.
@@ -167,14 +167,9 @@ Result<MaskVerifier<G>> read_mask_rows(io::ByteReader& in, std::size_t width) {
   if (*count > in.remaining() / group_traits<G>::encoded_size) {
     return make_error(Errc::invalid_encoding, "model proof: truncated mask rows");
   }
-  std::vector<G> rows;
-  rows.reserve(*count);
-  for (std::uint32_t i = 0; i < *count; ++i) {
-    auto row = in.read_group<G>("mask row");
-    if (!row) return row.error();
-    rows.push_back(*row);
-  }
-  return MaskVerifier<G>(width, std::move(rows));
+  auto rows = in.read_groups<G>(*count, "mask row");
+  if (!rows) return rows.error();
+  return MaskVerifier<G>(width, std::move(*rows));
 }
 
 }  // namespace zkcnn::hyrax

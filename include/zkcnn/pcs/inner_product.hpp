@@ -27,6 +27,7 @@
 #include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/inverse_vartime.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 
 namespace zkcnn {
@@ -126,7 +127,7 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
     right = Traits::add(right, Traits::scalar_mul(value_base, detail::ipa::inner_product(u_hi, b_lo)));
     right = Traits::add(right, Traits::scalar_mul(blinding_base, r_blind));
     const F x = detail::ipa::round_challenge(transcript, left, right);
-    const auto x_inverse = x.inverse();
+    const auto x_inverse = inverse_vartime(x);  // a challenge: public
     if (!x_inverse) throw std::runtime_error("prove_inner_product: zero challenge (probability 2^-250)");
     proof.left.push_back(left);
     proof.right.push_back(right);
@@ -142,7 +143,7 @@ InnerProductProof<G> prove_inner_product(T& transcript, std::span<const G> gener
     u.resize(h);
     b.resize(h);
     g.resize(h);
-    rho += x2 * l_blind + *(x2.inverse()) * r_blind;
+    rho += x2 * l_blind + x_inverse->square() * r_blind;
   }
   // Schnorr proof of knowledge of (a, rho) with P' = a (g + beta U) + rho H.
   const G base = Traits::add(Traits::scalar_mul(g[0], scale), Traits::scalar_mul(value_base, b[0]));
@@ -183,13 +184,13 @@ Status verify_inner_product(T& transcript, std::span<const G> generators, const 
   s.reserve(n);
   for (std::size_t j = 0; j < rounds; ++j) {
     const F x = detail::ipa::round_challenge(transcript, proof.left[j], proof.right[j]);
-    const auto x_inverse = x.inverse();
+    const auto x_inverse = inverse_vartime(x);  // a challenge: public
     if (!x_inverse) return make_error(Errc::verification_failed, "inner product: zero challenge");
     const F x2 = x.square();
     statement.points.push_back(proof.left[j]);
     statement.scalars.push_back(x2);
     statement.points.push_back(proof.right[j]);
-    statement.scalars.push_back(*x2.inverse());
+    statement.scalars.push_back(x_inverse->square());
     std::vector<F> next(2 * s.size());
     for (std::size_t t = 0; t < s.size(); ++t) {
       next[2 * t] = s[t] * *x_inverse;

@@ -13,8 +13,9 @@ namespace zkcnn {
 
 /// Evaluates the degree-d polynomial through (i, values[i]), i = 0..d, anywhere, in O(d):
 /// Lagrange's formula with the barycentric weights w_i = 1 / prod_{j != i} (i - j), which for
-/// these nodes are (-1)^(d - i) / (i! (d - i)!), set up in O(d) with one batch inversion. (A
-/// verifier reads d from an untrusted architecture: no step may cost more than linear in it.)
+/// these nodes are (-1)^(d - i) / (i! (d - i)!), set up in O(d) with one batch inversion, in
+/// variable time since d is public. (A verifier reads d from an untrusted architecture: no step
+/// may cost more than linear in it.)
 template <Field F>
 class UniformInterpolator {
  public:
@@ -25,7 +26,7 @@ class UniformInterpolator {
       weights_[i] = factorial[i] * factorial[degree - i];
       if ((degree - i) % 2 == 1) weights_[i] = -weights_[i];
     }
-    batch_inverse<F>(weights_);
+    batch_inverse_vartime<F>(weights_);
   }
 
   std::size_t degree() const { return weights_.size() - 1; }
