@@ -282,6 +282,11 @@ Status verify_hiding_opening(const PedersenKey<G>& key, std::size_t column_vars,
   const auto lambda = column_reduction::row_weights_at(claims, std::span<const F>(alpha), part, s,
                                                        std::span<const std::size_t>(row_counts));
   LinearCombination<G> statement;
+  // Room for the rows, the two terms below and the inner product's L and R per round.
+  std::size_t statement_terms = lambda.masks.size() + 2 + 2 * column_vars;
+  for (const auto& matrix : matrices) statement_terms += matrix.rows.size();
+  statement.points.reserve(statement_terms);
+  statement.scalars.reserve(statement_terms);
   for (std::size_t m = 0; m < matrices.size(); ++m) {
     for (std::size_t r = 0; r < lambda.matrices[m].size(); ++r) {
       if (lambda.matrices[m][r] == F::zero()) continue;

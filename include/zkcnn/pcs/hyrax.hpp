@@ -149,6 +149,9 @@ class Hyrax {
         }
       }
     }, rows >= threads ? threads : 1);
+    // Affine rows, with one shared inversion: every later encoding (the transcript's, the
+    // file's) and every verifier's multi-scalar multiplication then reads them as they are.
+    group_traits<G>::batch_normalize(std::span<G>(commitment.rows));
     return {std::move(commitment), std::move(opening)};
   }
 

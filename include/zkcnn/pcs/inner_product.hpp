@@ -201,8 +201,12 @@ Status verify_inner_product(T& transcript, std::span<const G> generators, const 
   const F beta = detail::ipa::inner_product<F>(s, b);
   const F c = detail::ipa::final_challenge(transcript, proof.schnorr_commitment);
   // z1 (sum_i s_i G_i + beta U) + z2 H - A - c P' == 0, as one MSM.
-  std::vector<G> points(generators.begin(), generators.end());
+  const std::size_t terms = n + 3 + statement.points.size();
+  std::vector<G> points;
+  points.reserve(terms);
+  points.assign(generators.begin(), generators.end());
   std::vector<F> scalars(n);
+  scalars.reserve(terms);
   for (std::size_t i = 0; i < n; ++i) scalars[i] = proof.opening_response * s[i];
   points.push_back(value_base);
   scalars.push_back(proof.opening_response * beta);
