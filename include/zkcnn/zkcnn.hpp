@@ -21,6 +21,7 @@
 #include "zkcnn/field/ntt.hpp"
 #include "zkcnn/field/pow.hpp"
 #include "zkcnn/field/quadratic_extension.hpp"
+#include "zkcnn/field/small_integers.hpp"
 
 #include "zkcnn/ec/bls12_381_g1.hpp"
 #include "zkcnn/ec/bn254_g1.hpp"

@@ -8,12 +8,14 @@
 #include <zkcnn/field/goldilocks.hpp>
 #include <zkcnn/field/goldilocks_ext2.hpp>
 #include <zkcnn/field/pow.hpp>
+#include <zkcnn/field/small_integers.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -101,13 +103,34 @@ TEMPLATE_TEST_CASE("field vectors: sum, difference, product, square, negation, i
     }
   }
 
-  // batch_inverse over the whole column of a's agrees with the reference inverses.
+  // batch_inverse and batch_inverse_vartime over the whole column of a's agree with the
+  // reference inverses.
+  auto column_vartime = column_a;
   zkcnn::batch_inverse(std::span<F>(column_a));
+  zkcnn::batch_inverse_vartime(std::span<F>(column_vartime));
   for (std::size_t i = 0; i < V::arithmetic.size(); ++i) {
     const auto& v = V::arithmetic[i];
     INFO("batch inverse of vector " << i << ": a = " << v.a);
     CHECK(to_be_hex(column_a[i]) == (v.inverse.empty() ? std::string(v.a) : std::string(v.inverse)));
+    CHECK(column_vartime[i] == column_a[i]);
   }
+}
+
+TEMPLATE_TEST_CASE("small integers: the table agrees with from_i64", "[field]", zkcnn::bn254::Fr, zkcnn::bls12_381::Fr,
+                   zkcnn::Goldilocks) {
+  using F = TestType;
+  const zkcnn::SmallIntegers<F> to_element;
+  for (std::int64_t v = -300; v <= 300; ++v) {
+    CAPTURE(v);
+    CHECK(to_element(v) == F::from_i64(v));
+  }
+  for (const std::int64_t v : {std::int64_t{1} << 40, -(std::int64_t{1} << 40), std::numeric_limits<std::int64_t>::max(),
+                               std::numeric_limits<std::int64_t>::min() + 1}) {
+    CAPTURE(v);
+    CHECK(to_element(v) == F::from_i64(v));
+  }
+  CHECK(to_element(-128) == -F::from_u64(128));
+  CHECK(to_element(127) == F::from_u64(127));
 }
 
 TEMPLATE_TEST_CASE("field vectors: pow with 64-bit exponents", "[field][vectors]",

@@ -12,6 +12,7 @@
 
 #include "zkcnn/concepts/field.hpp"
 #include "zkcnn/detail/parallel.hpp"
+#include "zkcnn/field/small_integers.hpp"
 
 namespace zkcnn::nn {
 
@@ -48,13 +49,9 @@ std::optional<std::int64_t> to_small_integer(const F& value) {
 template <Field F>
 void to_field(std::span<const std::int64_t> integers, std::span<F> out) {
   if (out.size() != integers.size()) throw std::invalid_argument("to_field: output of another length");
-  std::array<F, 256> bytes;  // bytes[v + 128] = v
-  for (std::size_t v = 0; v < bytes.size(); ++v) bytes[v] = F::from_i64(static_cast<std::int64_t>(v) - 128);
+  const SmallIntegers<F> to_element;
   zkcnn::detail::parallel_for(0, integers.size(), [&](std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) {
-      const std::int64_t v = integers[i];
-      out[i] = v >= -128 && v < 128 ? bytes[static_cast<std::size_t>(v + 128)] : F::from_i64(v);
-    }
+    for (std::size_t i = first; i < last; ++i) out[i] = to_element(integers[i]);
   }, zkcnn::detail::threads_for(integers.size(), std::size_t{1} << 14));
 }
 

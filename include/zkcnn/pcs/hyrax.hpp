@@ -29,6 +29,7 @@
 #include "zkcnn/detail/zk_probes.hpp"
 #include "zkcnn/ec/msm.hpp"
 #include "zkcnn/error.hpp"
+#include "zkcnn/field/small_integers.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/pcs/hyrax_commitment.hpp"
@@ -130,6 +131,7 @@ class Hyrax {
     const std::size_t msm_threads = rows >= threads ? 1 : threads;
     std::mutex reporting;  // progress hears of rows one at a time, in increasing counts
     std::uint64_t rows_done = 0;
+    const SmallIntegers<Scalar> to_scalar;
     detail::parallel_for_dealt(0, rows, rows, [&](std::size_t, std::size_t first, std::size_t last) {
       std::vector<Scalar> converted;
       for (std::size_t r = first; r < last; ++r) {
@@ -140,7 +142,7 @@ class Hyrax {
           commitment.rows[r] = key_.commit(row, opening.row_blinds[r], msm_threads);
         } else {
           converted.resize(row.size());
-          for (std::size_t i = 0; i < row.size(); ++i) converted[i] = Scalar::from_i64(row[i]);
+          for (std::size_t i = 0; i < row.size(); ++i) converted[i] = to_scalar(row[i]);
           commitment.rows[r] = key_.commit(std::span<const Scalar>(converted), opening.row_blinds[r], msm_threads);
         }
         if (progress) {
