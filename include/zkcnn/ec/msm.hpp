@@ -19,7 +19,8 @@
 //   small multiplications sum several windows' buckets at once, sharing those rounds;
 // - on curves with an efficient endomorphism (ec/glv.hpp), full-size scalars are split into
 //   halves of 128 bits over the points and their images (Gallant, Lambert, Vanstone, CRYPTO
-//   2001) where the cost model above says that halving the windows pays for doubling the points.
+//   2001) where the cost model above says that halving the windows pays for doubling the
+//   points, up to a few thousand points per thread (beyond, the doubled points leave the cache).
 
 #include <algorithm>
 #include <array>
@@ -158,12 +159,19 @@ concept HasEndomorphism = requires { requires Ops::has_endomorphism; };
 /// Bits of a split scalar's halves.
 inline constexpr std::size_t split_bits = 128;
 
+/// The most points a thread splits. The additions counted below favour splitting up to about
+/// 65,000 full-size scalars, but the doubled inputs (72 bytes each for BN254) outgrow the core's
+/// cache first: on one thread of a Xeon with 2 MiB of L2, a BN254 multiplication with
+/// full-size scalars took 10% less time with the split at 4,096 and 5,500 points, 3% less at
+/// 8,192, as much at 11,000 and 5% more at 16,384 (docs/benchmarks.md).
+inline constexpr std::size_t max_split_points = std::size_t{1} << 13;
+
 /// Whether the bucket method costs less on the points and their images with half-length
-/// scalars (GLV inside Pippenger): for full-size scalars over up to some hundred thousand
-/// points, where halving the windows saves more than doubling the points costs. A split is
-/// counted as one addition.
+/// scalars (GLV inside Pippenger): for full-size scalars over at most max_split_points points,
+/// where halving the windows saves more than doubling the points costs. A split is counted as
+/// one addition.
 inline bool endomorphism_pays(std::size_t points, std::size_t bits) {
-  if (bits <= split_bits) return false;
+  if (bits <= split_bits || points > max_split_points) return false;
   const double split = choose_window(2 * points, split_bits).additions + static_cast<double>(points);
   return split < choose_window(points, bits).additions;
 }
