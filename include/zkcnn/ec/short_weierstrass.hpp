@@ -797,7 +797,6 @@ class ShortWeierstrassPoint {
     return out;
   }
 
-
   // [k1]P + [k2]phi(P) for k given by its little-endian bytes, both halves in width-5 NAF over
   // one chain of 128 doublings; nothing if the split came out longer than 128 bits.
   std::optional<ShortWeierstrassPoint> mul_by_halves(const std::array<std::uint8_t, Scalar::byte_size>& bytes) const
