@@ -22,10 +22,10 @@
 namespace zkcnn {
 
 /// A model proof commits two tables: the model's weights once, published (`commit_model`,
-/// which takes them as the integers they are and converts a row at a time, so that a table of
-/// 2^25 weights never exists as field elements: 1 GiB for BN254), and per proof the auxiliary witness (`commit_witness`, whose shape may follow the weights'
-/// commitment). The proof's field is the scheme's Challenge, two-adic for the FFT
-/// convolutions. At its end:
+/// which takes them as the integers they are, so that a scheme may convert a row at a time and
+/// a table of 2^25 weights never exists as field elements: 1 GiB for BN254), and per proof the
+/// auxiliary witness (`commit_witness`, whose shape may follow the weights' commitment). The
+/// proof's field is the scheme's Challenge, two-adic for the FFT convolutions. At its end:
 ///   - plain proofs open each table's claims with `prove_batch` / `verify_batch`;
 ///   - zero-knowledge proofs draw every sumcheck step's masks from the scheme's committed
 ///     randomness (`MaskProver` / `MaskVerifier`: `draw(count, transcript)` returns the first

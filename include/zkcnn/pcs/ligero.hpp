@@ -55,6 +55,7 @@
 #include "zkcnn/field/pow.hpp"
 #include "zkcnn/error.hpp"
 #include "zkcnn/field/size_bits.hpp"
+#include "zkcnn/field/small_integers.hpp"
 #include "zkcnn/io/byte_stream.hpp"
 #include "zkcnn/pcs/batch_opening.hpp"
 #include "zkcnn/pcs/claims.hpp"
@@ -284,8 +285,9 @@ class Ligero {
     const std::size_t column_vars = std::max(default_column_vars(num_vars, parameters_.model_proofs), min_model_column_vars);
     // The code's rows are encoded whole: the table as field elements (as wide as the integers
     // for the small fields this scheme is used with).
+    const SmallIntegers<F> to_element;
     std::vector<F> table(weights.size());
-    for (std::size_t i = 0; i < weights.size(); ++i) table[i] = F::from_i64(weights[i]);
+    for (std::size_t i = 0; i < weights.size(); ++i) table[i] = to_element(weights[i]);
     auto committed = commit(std::span<const F>(table), std::max(num_vars, column_vars), rng, column_vars, parameters_.model_proofs);
     if (progress) progress(1, 1);
     return committed;
