@@ -2,7 +2,9 @@
 // multiplicities and claims verify; a digit outside its width (looked up in another width's
 // part of the table, or not an integer at all), wrong multiplicities, a false claim, and every
 // changed element of the proof are rejected; the encoding round trips and fails cleanly on
-// truncated or random bytes.
+// truncated or random bytes. The same for packed blocks (a key per column), beside single
+// digits, where a tuple of digits out of range must fail even when it makes the same integer
+// as a tuple in range.
 
 #include <zkcnn/ec/bn254_g1.hpp>
 #include <zkcnn/nn/digits.hpp>
@@ -84,7 +86,8 @@ struct Proven {
   zkcnn::zk::RangeCheckProof<Pcs> proof;
 };
 
-Proven prove(const Setup& s, const std::vector<F>& aux, zkcnn::testing::DeterministicRng& rng) {
+template <class S>
+Proven prove(const S& s, const std::vector<F>& aux, zkcnn::testing::DeterministicRng& rng) {
   auto [commitment, opening] = pcs().commit(std::span<const F>(aux), s.layout.num_vars(), rng);
   Claims claims = s.claims_on(aux, rng);
   zkcnn::Sha256Transcript t("range check test");
@@ -93,9 +96,45 @@ Proven prove(const Setup& s, const std::vector<F>& aux, zkcnn::testing::Determin
   return {std::move(commitment), std::move(claims), std::move(proof)};
 }
 
-bool verifies(const Setup& s, const Proven& p) {
+template <class S>
+bool verifies(const S& s, const Proven& p) {
   zkcnn::Sha256Transcript t("range check test");
   return static_cast<bool>(zkcnn::zk::verify_range_check(pcs(), s.layout, s.range, p.commitment, p.claims, p.proof, t));
+}
+
+// A false claim, and every element of the lookup and every block value changed.
+template <class S>
+void check_tampering(const S& s, const Proven& honest) {
+  for (std::size_t k = 0; k < honest.claims.size(); ++k) {
+    auto wrong = honest;
+    wrong.claims[k].value += F::one();
+    CHECK_FALSE(verifies(s, wrong));
+  }
+  for (std::size_t i = 0; i < 4; ++i) {
+    auto tampered = honest;
+    tampered.proof.lookup.top[i] += F::one();
+    CHECK_FALSE(verifies(s, tampered));
+  }
+  for (std::size_t level = 0; level < honest.proof.lookup.levels.size(); ++level) {
+    const auto& step = honest.proof.lookup.levels[level];
+    for (std::size_t round = 0; round < step.sumcheck.round_messages.size(); ++round) {
+      for (std::size_t i = 0; i < step.sumcheck.round_messages[round].size(); ++i) {
+        auto tampered = honest;
+        tampered.proof.lookup.levels[level].sumcheck.round_messages[round][i] += F::one();
+        CHECK_FALSE(verifies(s, tampered));
+      }
+    }
+    for (std::size_t i = 0; i < step.evaluations.size(); ++i) {
+      auto tampered = honest;
+      tampered.proof.lookup.levels[level].evaluations[i] += F::one();
+      CHECK_FALSE(verifies(s, tampered));
+    }
+  }
+  for (std::size_t k = 0; k < honest.proof.block_values.size(); ++k) {
+    auto tampered = honest;
+    tampered.proof.block_values[k] += F::one();
+    CHECK_FALSE(verifies(s, tampered));
+  }
 }
 
 TEST_CASE("range check: honest digits verify, every changed element is rejected", "[zk]") {
@@ -104,41 +143,8 @@ TEST_CASE("range check: honest digits verify, every changed element is rejected"
   const auto aux = s.witness(rng);
   const Proven honest = prove(s, aux, rng);
   CHECK(verifies(s, honest));
+  check_tampering(s, honest);
 
-  SECTION("a false claim") {
-    for (std::size_t k = 0; k < honest.claims.size(); ++k) {
-      auto wrong = honest;
-      wrong.claims[k].value += F::one();
-      CHECK_FALSE(verifies(s, wrong));
-    }
-  }
-  SECTION("every element of the lookup and every block value") {
-    for (std::size_t i = 0; i < 4; ++i) {
-      auto tampered = honest;
-      tampered.proof.lookup.top[i] += F::one();
-      CHECK_FALSE(verifies(s, tampered));
-    }
-    for (std::size_t level = 0; level < honest.proof.lookup.levels.size(); ++level) {
-      const auto& step = honest.proof.lookup.levels[level];
-      for (std::size_t round = 0; round < step.sumcheck.round_messages.size(); ++round) {
-        for (std::size_t i = 0; i < step.sumcheck.round_messages[round].size(); ++i) {
-          auto tampered = honest;
-          tampered.proof.lookup.levels[level].sumcheck.round_messages[round][i] += F::one();
-          CHECK_FALSE(verifies(s, tampered));
-        }
-      }
-      for (std::size_t i = 0; i < step.evaluations.size(); ++i) {
-        auto tampered = honest;
-        tampered.proof.lookup.levels[level].evaluations[i] += F::one();
-        CHECK_FALSE(verifies(s, tampered));
-      }
-    }
-    for (std::size_t k = 0; k < honest.proof.block_values.size(); ++k) {
-      auto tampered = honest;
-      tampered.proof.block_values[k] += F::one();
-      CHECK_FALSE(verifies(s, tampered));
-    }
-  }
   SECTION("encoding: round trip, every byte of the opening, truncation and random bytes") {
     zkcnn::io::ByteWriter out;
     zkcnn::zk::write_range_check(out, honest.proof);
@@ -219,6 +225,198 @@ TEST_CASE("range check: digits outside their range and wrong multiplicities are 
   SECTION("one multiplicity too many") {
     auto bad = aux;
     bad[multiplicities + RangeCheckLayout::table_index(1, 1)] += F::one();
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+}
+
+// Digits of at most 4 bits in four tables: two packed whole (a key per column), one packed
+// after its first row (a single digit, then a key), one of single digits.
+struct PackedSetup {
+  static constexpr std::size_t digit_bits = 4;
+  DigitLayout pair{{3, 1}, digit_bits};       // widths 3, 1: packed
+  DigitLayout triple{{2, 1, 1}, digit_bits};  // widths 2, 1, 1 | 0: packed, with its padding row
+  DigitLayout single{{6}, digit_bits};        // widths 4, 2: 6 bits, too many for one key
+  DigitLayout tail{{4, 2, 1}, digit_bits};    // widths 4 | 2, 1, 0: row 0 single, the rest packed
+  // The triple's columns are a tensor of 5 entries padded to 8, whose padding holds 9.
+  static constexpr std::uint64_t padding_value = 9;
+  RangeCheckLayout range = packed_range();
+  BlockLayout layout{{4 + pair.row_vars(), 3 + triple.row_vars(), 3 + single.row_vars(), 3 + tail.row_vars(),
+                      range.multiplicity_vars()}};
+
+  RangeCheckLayout packed_range() const {
+    RangeCheckLayout r{digit_bits,
+                       {{0, pair, 4},
+                        {1, triple, 3, zkcnn::nn::TensorShape{5}, triple.digits_of(padding_value)},
+                        {2, single, 3},
+                        {3, tail, 3}},
+                       4};
+    r.pack(zkcnn::zk::Packing::whenever_possible);
+    return r;
+  }
+
+  std::vector<F> witness(zkcnn::testing::DeterministicRng& rng) const {
+    std::vector<F> aux(layout.size(), F::zero());
+    auto place = [&](std::size_t block, const DigitLayout& digits, std::size_t column_vars) {
+      std::vector<F> values;
+      for (std::size_t x = 0; x < (std::size_t{1} << column_vars); ++x) {
+        const bool padding = block == 1 && x >= 5;
+        values.push_back(F::from_u64(padding ? padding_value : rng() % (std::uint64_t{1} << digits.total_bits())));
+      }
+      const auto table = zkcnn::nn::digit_table(digits, std::span<const F>(values), column_vars, 0).value();
+      layout.place(block, std::span<const F>(table), std::span<F>(aux));
+    };
+    place(0, pair, 4);
+    place(1, triple, 3);
+    place(2, single, 3);
+    place(3, tail, 3);
+    const auto multiplicities = range.multiplicities(layout, std::span<const F>(aux));
+    layout.place(4, std::span<const F>(multiplicities), std::span<F>(aux));
+    return aux;
+  }
+
+  Claims claims_on(const std::vector<F>& aux, zkcnn::testing::DeterministicRng& rng) const {
+    Claims claims;
+    for (std::size_t block : {0, 1, 2, 3}) {
+      std::vector<F> point(layout.block_num_vars(block));
+      for (auto& c : point) c = F::random(rng);
+      const auto begin = aux.begin() + static_cast<std::ptrdiff_t>(layout.offset(block));
+      const F value = zkcnn::evaluate_multilinear(std::span<const F>(&*begin, std::size_t{1} << point.size()),
+                                                  std::span<const F>(point));
+      claims.push_back({layout.embed(block, std::span<const F>(point)), value});
+    }
+    return claims;
+  }
+
+  // Table entry of a packed block's tuple, given as the integer its packed digits make.
+  std::size_t section_entry(std::size_t block, std::uint64_t integer) const {
+    return layout.offset(4) + range.sections.at(*range.digit_blocks.at(block).section).offset + integer;
+  }
+};
+
+TEST_CASE("range check: packing a block only where it saves leaves, one section per layout", "[zk]") {
+  const PackedSetup s;
+  REQUIRE(s.range.sections.size() == 3);
+  CHECK(s.range.first_packed_row(s.range.digit_blocks[0]) == 0);
+  CHECK(s.range.first_packed_row(s.range.digit_blocks[1]) == 0);
+  CHECK_FALSE(s.range.digit_blocks[2].section);
+  CHECK(s.range.first_packed_row(s.range.digit_blocks[3]) == 1);
+  // 2^5 single digits' entries, then the sections of 16, 16 and 8 tuples: 72 entries.
+  CHECK(s.range.multiplicity_vars() == 7);
+  // Keys: 16 + 5 packed, 8 * 2 single, 8 single and 8 packed; the table: 32 + 16 + 16 + 8.
+  CHECK(s.range.lookup_leaves() == (16 + 5 + 8 * 2 + 8 + 8) + (32 + 16 + 16 + 8));
+
+  // By default a layout is packed only where its columns save more leaves than its section
+  // adds: 16 columns of 2 rows save 16 leaves, as many as the 16 tuples of 4 bits, and 5
+  // columns of 4 rows 15; 8 columns of 3 packed rows save 16, more than their 8 tuples.
+  RangeCheckLayout by_default = s.range;
+  by_default.pack();
+  REQUIRE(by_default.sections.size() == 1);
+  CHECK(by_default.digit_blocks[3].section);
+  CHECK(by_default.multiplicity_vars() == RangeCheckLayout::table_vars(s.digit_bits) + 1);
+  RangeCheckLayout wide{s.digit_bits, {{0, s.pair, 5}, {1, s.pair, 4}, {2, s.single, 3}}, 3};
+  wide.pack();
+  REQUIRE(wide.sections.size() == 1);  // 32 + 16 columns of the same layout share it
+  CHECK(wide.digit_blocks[0].section == wide.digit_blocks[1].section);
+  CHECK_FALSE(wide.digit_blocks[2].section);
+}
+
+TEST_CASE("range check: packed blocks verify, every changed element is rejected", "[zk]") {
+  const PackedSetup s;
+  zkcnn::testing::DeterministicRng rng(63);
+  const auto aux = s.witness(rng);
+  const Proven honest = prove(s, aux, rng);
+  CHECK(verifies(s, honest));
+  check_tampering(s, honest);
+
+  // A layout whose multiplicity block has the unpacked table's size is refused, not misread.
+  const BlockLayout unpacked_table{{s.layout.block_num_vars(0), s.layout.block_num_vars(1), s.layout.block_num_vars(2),
+                                    s.layout.block_num_vars(3), RangeCheckLayout::table_vars(s.digit_bits)}};
+  zkcnn::Sha256Transcript t("range check test");
+  CHECK_FALSE(zkcnn::zk::verify_range_check(pcs(), unpacked_table, s.range, honest.commitment, honest.claims, honest.proof, t));
+}
+
+TEST_CASE("range check: packed digits outside their range and wrong multiplicities are rejected", "[zk]") {
+  const PackedSetup s;
+  zkcnn::testing::DeterministicRng rng(64);
+  const auto aux = s.witness(rng);
+  const std::size_t pair = s.layout.offset(0), triple = s.layout.offset(1);
+  auto integer_at = [&](const std::vector<F>& witness, std::size_t begin, const DigitLayout& digits, std::size_t length,
+                        std::size_t column) {
+    std::uint64_t value = 0;
+    for (std::size_t row = 0; row < digits.row_count(); ++row) {
+      value += static_cast<std::uint64_t>(*zkcnn::nn::to_small_integer(witness[begin + row * length + column])) << digits.offset(row);
+    }
+    return value;
+  };
+
+  SECTION("a 3-bit digit of 8 with a top digit of 0: the integer of the tuple (0, 1), counted as that tuple") {
+    auto bad = aux;
+    const std::uint64_t old = integer_at(aux, pair, s.pair, 16, 3);
+    bad[pair + 3] = F::from_u64(8);
+    bad[pair + 16 + 3] = F::zero();
+    bad[s.section_entry(0, old)] -= F::one();
+    bad[s.section_entry(0, 8)] += F::one();
+    CHECK_THROWS_AS(s.range.multiplicities(s.layout, std::span<const F>(bad)), std::invalid_argument);
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("digits (d + 8, -1) for (d, 0): the same integer, not an integer digit, multiplicities unchanged") {
+    std::size_t column = 0;
+    while (column < 16 && aux[pair + 16 + column] != F::zero()) ++column;
+    REQUIRE(column < 16);
+    auto bad = aux;
+    bad[pair + column] += F::from_u64(8);
+    bad[pair + 16 + column] = -F::one();
+    CHECK(integer_at(bad, pair, s.pair, 16, column) == integer_at(aux, pair, s.pair, 16, column));
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("a packed block's second digit changed, the multiplicities left as they were") {
+    auto bad = aux;
+    bad[pair + 16 + 9] = F::one() - bad[pair + 16 + 9];  // still a bit, another tuple
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("a packed block's padding row with a non-zero entry") {
+    auto bad = aux;
+    bad[triple + 3 * 8 + 2] = F::one();
+    CHECK_THROWS_AS(s.range.multiplicities(s.layout, std::span<const F>(bad)), std::invalid_argument);
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("digits in padding columns of a packed block are not looked up, whatever they hold") {
+    auto other = aux;
+    other[triple + 5] = F::from_u64(1000);  // row 0, column 5
+    other[triple + 8 + 7] = -F::one();     // row 1, column 7
+    other[triple + 3 * 8 + 6] = F::one();  // the padding row, column 6
+    CHECK(verifies(s, prove(s, other, rng)));
+  }
+  SECTION("one multiplicity too many in a section") {
+    auto bad = aux;
+    bad[s.section_entry(1, 5)] += F::one();
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("a tuple counted as a single digit of the same integer") {
+    auto bad = aux;
+    const std::uint64_t old = integer_at(aux, pair, s.pair, 16, 0);
+    bad[s.section_entry(0, old)] -= F::one();
+    bad[s.layout.offset(4) + RangeCheckLayout::table_index(4, old)] += F::one();
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("after a single first row, packed digits (d + 4, 0) for (d, 1): the same integer, multiplicities unchanged") {
+    const std::size_t tail = s.layout.offset(3);
+    std::size_t column = 0;
+    while (column < 8 && aux[tail + 2 * 8 + column] != F::one()) ++column;
+    REQUIRE(column < 8);
+    auto bad = aux;
+    bad[tail + 8 + column] += F::from_u64(4);
+    bad[tail + 2 * 8 + column] = F::zero();
+    CHECK(integer_at(bad, tail, s.tail, 8, column) == integer_at(aux, tail, s.tail, 8, column));
+    CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("after a single first row, that row's digit out of its width") {
+    const std::size_t tail = s.layout.offset(3);
+    auto bad = aux;
+    const auto old = static_cast<std::size_t>(*zkcnn::nn::to_small_integer(aux[tail + 2]));
+    bad[tail + 2] = F::from_u64(16);
+    bad[s.layout.offset(4) + RangeCheckLayout::table_index(4, old)] -= F::one();
+    bad[s.layout.offset(4) + RangeCheckLayout::table_index(4, 0)] += F::one();
     CHECK_FALSE(verifies(s, prove(s, bad, rng)));
   }
 }

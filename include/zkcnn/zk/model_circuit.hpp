@@ -549,22 +549,34 @@ class ModelCircuit {
       aux_vars.push_back(gadget.difference_num_vars());
     }
     range.multiplicity_block = aux_vars.size();
-    aux_vars.push_back(RangeCheckLayout::table_vars(digit_bits));
-    aux_layout_ = BlockLayout(std::move(aux_vars));
-    range_layout_ = std::move(range);
+    // Packed where that saves leaves, unless the sections make the padded witness larger.
+    RangeCheckLayout packed = range;
+    packed.pack();
+    std::vector<std::size_t> packed_vars = aux_vars;
+    packed_vars.push_back(packed.multiplicity_vars());
+    aux_vars.push_back(range.multiplicity_vars());
+    BlockLayout packed_layout(std::move(packed_vars));
+    if (packed_layout.size() <= BlockLayout(aux_vars).size()) {
+      aux_layout_ = std::move(packed_layout);
+      range_layout_ = std::move(packed);
+    } else {
+      aux_layout_ = BlockLayout(std::move(aux_vars));
+      range_layout_ = std::move(range);
+    }
   }
 
   // The digit width with the smallest auxiliary witness: first its padded size (what the
-  // commitment, the lookup and the opening cost), then its entries, then the fewest digits.
+  // commitment and the opening cost), then the lookup's leaves (what the range check costs),
+  // then its entries, then the fewest digits.
   std::size_t smallest_witness_digit_bits() {
     std::size_t best = nn::max_digit_bits;
-    std::tuple<std::size_t, std::size_t, std::size_t> best_cost{static_cast<std::size_t>(-1), 0, 0};
+    std::tuple<std::size_t, std::size_t, std::size_t, std::size_t> best_cost{static_cast<std::size_t>(-1), 0, 0, 0};
     for (std::size_t digit_bits = 1; digit_bits <= nn::max_digit_bits; ++digit_bits) {
       set_digit_bits(digit_bits);
       std::size_t entries = 0, digits = 0;
       for (std::size_t block = 0; block < aux_layout_.block_count(); ++block) entries += std::size_t{1} << aux_layout_.block_num_vars(block);
       for (const DigitBlock& b : range_layout_.digit_blocks) digits += b.digits.digit_count();
-      const std::tuple cost{aux_layout_.size(), entries, digits};
+      const std::tuple cost{aux_layout_.size(), range_layout_.lookup_leaves(), entries, digits};
       if (cost < best_cost) {
         best_cost = cost;
         best = digit_bits;

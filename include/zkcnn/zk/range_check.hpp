@@ -35,11 +35,29 @@
 // widths, the tensor shapes, the table and the block positions are public: O(blocks * n)
 // work) and the values become claims on the witness. Every claim is then opened at once by
 // the scheme's batch opening.
+//
+// Packed rows. The rows f, f + 1, ..., R - 1 of a digit block (f = 0, or f = 1 when the first
+// row alone is too wide: at least two rows, widths adding up to at most D) can be looked up a
+// column at a time: column x has the one key
+//   sum_{j >= f} eq(tau, j) d_j(x) + gamma tag,
+// tau a point of the row variables drawn after gamma, before alpha, and tag > D naming the
+// packed rows' layout (RangeCheckLayout::pack); rows before f stay single digits. The table
+// gets a section per packed layout: every tuple of digits of those widths, keyed the same way
+// (a padding row's digit is 0 in every tuple). A column whose tuple is not in its section has
+// a key polynomial in (tau, gamma) that differs from every entry's, equal to one of them with
+// probability at most |T| max(1, log2 R) / |F| per column (Schwartz-Zippel); recomposing the
+// digits with fixed powers of two instead would let an out-of-range tuple pose as the
+// in-range tuple of the same integer. The column's leaf sits at row f's position and the
+// rows after it are empty. The key's digit part is the block's extension at (columns, tau)
+// less the single rows' weighted values, so the verifier needs the block's value there and
+// at (columns, j) for each j < f. A rescale-ReLU's digits (remainder | magnitude, sign,
+// padding row) take two leaves a column instead of four.
 
 #include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -76,19 +94,131 @@ struct DigitBlock {
   /// The digits an honest witness holds in the other columns, one per row (zeros if empty).
   std::vector<std::uint64_t> padding_digits = {};
 
+  /// The table section its columns are looked up in, one key per column, when the block is
+  /// packed (RangeCheckLayout::pack); otherwise every digit is looked up on its own.
+  std::optional<std::size_t> section = std::nullopt;
+
   bool is_checked(std::size_t column) const { return !checked_columns || checked_columns->is_real(column); }
   std::uint64_t padding_digit(std::size_t row) const { return row < padding_digits.size() ? padding_digits[row] : 0; }
+  /// Digits looked up on their own: one per row of every looked-up column.
+  std::size_t checked_column_count() const {
+    return checked_columns ? checked_columns->element_count() : std::size_t{1} << column_vars;
+  }
 };
+
+/// The part of the table for the packed rows of one digit layout: every tuple of digits of
+/// those widths, entry offset + v for the tuple whose digits are v's bits, the first row's
+/// lowest.
+struct PackedSection {
+  /// The rows looked up together: first_row and every row after it.
+  std::size_t first_row = 0;
+  /// Their widths, the padding rows' 0 included (their digit is 0 in every tuple).
+  std::vector<std::size_t> widths;
+  std::size_t offset = 0;
+  /// log2 of the tuples: the widths' sum.
+  std::size_t vars = 0;
+  /// The row variables of its blocks.
+  std::size_t row_vars() const { return zkcnn::detail::ceil_log2(first_row + widths.size()); }
+  bool packs(const nn::DigitLayout& digits) const {
+    return first_row + widths.size() == digits.row_count() &&
+           std::equal(widths.begin(), widths.end(), digits.widths().begin() + static_cast<std::ptrdiff_t>(first_row));
+  }
+};
+
+/// Whether RangeCheckLayout::pack packs every layout it may, or only where that saves leaves.
+enum class Packing { where_it_saves, whenever_possible };
 
 /// Which blocks of the auxiliary witness are digits, and where the multiplicities are.
 struct RangeCheckLayout {
   /// D: the widest digit.
   std::size_t digit_bits = 0;
   std::vector<DigitBlock> digit_blocks;
-  /// A block of digit_bits + 1 variables: one multiplicity per table entry.
+  /// One multiplicity per table entry (multiplicity_vars() variables).
   std::size_t multiplicity_block = 0;
+  /// The packed layouts' sections of the table, after the single digits' 2^(D+1) entries.
+  std::vector<PackedSection> sections = {};
 
+  /// The single digits' part of the table: 2^(D+1) entries.
   static std::size_t table_vars(std::size_t digit_bits) { return digit_bits + 1; }
+
+  /// The whole table's variables: the single digits, then the sections.
+  std::size_t multiplicity_vars() const {
+    return zkcnn::detail::ceil_log2(sections.empty() ? std::size_t{1} << table_vars(digit_bits)
+                                                     : sections.back().offset + (std::size_t{1} << sections.back().vars));
+  }
+
+  /// The row variables of the packed keys' point: the most any section needs.
+  std::size_t packed_row_vars() const {
+    std::size_t vars = 0;
+    for (const PackedSection& s : sections) vars = std::max(vars, s.row_vars());
+    return vars;
+  }
+
+  /// The first row of a block's digits that can be looked up together with every row after
+  /// it: at least two rows whose widths add up to at most D, all of them if they fit, else
+  /// all but the first (the widest: a rescale's remainder, with the small magnitude, sign and
+  /// padding rows packed).
+  std::optional<std::size_t> packable_from(const nn::DigitLayout& digits) const {
+    const auto widths = digits.widths();
+    for (std::size_t first = 0; first < 2 && first + 2 <= widths.size(); ++first) {
+      if (std::accumulate(widths.begin() + static_cast<std::ptrdiff_t>(first), widths.end(), std::size_t{0}) <= digit_bits) return first;
+    }
+    return std::nullopt;
+  }
+
+  /// Packs digit blocks: the rows packable_from names are looked up one key per column (their
+  /// digits together) in a section of the table holding every tuple of their widths; rows
+  /// before them stay single digits. Each layout gets one section, shared by its blocks; by
+  /// default only where its blocks save more leaves (packed rows - 1 per looked-up column)
+  /// than the section adds. Call once, after listing the digit blocks.
+  void pack(Packing packing = Packing::where_it_saves) {
+    std::vector<std::pair<PackedSection, std::size_t>> saved;  // per layout, in order of appearance
+    for (const DigitBlock& b : digit_blocks) {
+      const auto first = packable_from(b.digits);
+      if (!first) continue;
+      const auto widths = b.digits.widths().subspan(*first);
+      auto found = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.first.packs(b.digits); });
+      if (found == saved.end()) {
+        const std::size_t vars = std::accumulate(widths.begin(), widths.end(), std::size_t{0});
+        found = saved.insert(saved.end(), {PackedSection{*first, {widths.begin(), widths.end()}, 0, vars}, 0});
+      }
+      found->second += b.checked_column_count() * (widths.size() - 1);
+    }
+    sections.clear();
+    for (const auto& [section, leaves] : saved) {
+      if (packing == Packing::whenever_possible || leaves > (std::size_t{1} << section.vars)) sections.push_back(section);
+    }
+    // Largest first from 2^(D+1), so every section starts at a multiple of its own size.
+    std::stable_sort(sections.begin(), sections.end(), [](const PackedSection& a, const PackedSection& b) { return a.vars > b.vars; });
+    std::size_t offset = std::size_t{1} << table_vars(digit_bits);
+    for (PackedSection& s : sections) {
+      s.offset = offset;
+      offset += std::size_t{1} << s.vars;
+    }
+    for (DigitBlock& b : digit_blocks) {
+      b.section.reset();
+      for (std::size_t k = 0; k < sections.size(); ++k) {
+        if (sections[k].packs(b.digits)) b.section = k;
+      }
+    }
+  }
+
+  /// The first packed row of a block (its row count when it is not packed).
+  std::size_t first_packed_row(const DigitBlock& b) const { return b.section ? sections[*b.section].first_row : b.digits.row_count(); }
+
+  /// The lookup's leaves that are not empty for an honest witness: a key per looked-up digit
+  /// outside the packed rows, one per looked-up column for them, and one per table entry. The
+  /// fraction tree costs about this.
+  std::size_t lookup_leaves() const {
+    std::size_t leaves = std::size_t{1} << table_vars(digit_bits);
+    for (const PackedSection& s : sections) leaves += std::size_t{1} << s.vars;
+    for (const DigitBlock& b : digit_blocks) leaves += b.checked_column_count() * (first_packed_row(b) + (b.section ? 1 : 0));
+    return leaves;
+  }
+
+  /// The tag that keeps section k's keys apart from the single digits' (whose widths are at
+  /// most D) and from the other sections'.
+  std::size_t section_tag(std::size_t section) const { return digit_bits + 1 + section; }
 
   /// The table entry of a digit of width w: 2^w + d.
   static std::size_t table_index(std::size_t width, std::uint64_t digit) {
@@ -98,36 +228,49 @@ struct RangeCheckLayout {
   /// The multiplicities of every table entry among the looked-up digits of `witness`.
   template <EncodableField F>
   std::vector<F> multiplicities(const BlockLayout& layout, std::span<const F> witness) const {
-    // Every digit row, counted on all threads (a count table per chunk of rows, then added).
-    struct Row {
+    // Every digit row, and every packed block, counted on all threads (a count table per chunk
+    // of items, then added).
+    struct Item {
       const DigitBlock* block;
-      std::size_t row;
+      std::size_t row;  // a single digit's, or a packed block's first packed row
       std::size_t begin;
     };
-    std::vector<Row> rows;
+    std::vector<Item> items;
     std::size_t entries = 0;
     for (const DigitBlock& b : digit_blocks) {
-      for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
-        rows.push_back({&b, row, layout.offset(b.block) + (row << b.column_vars)});
-        entries += std::size_t{1} << b.column_vars;
-      }
+      const std::size_t length = std::size_t{1} << b.column_vars;
+      const std::size_t first_packed = first_packed_row(b);
+      for (std::size_t row = 0; row < first_packed; ++row) items.push_back({&b, row, layout.offset(b.block) + row * length});
+      if (b.section) items.push_back({&b, first_packed, layout.offset(b.block) + first_packed * length});
+      entries += b.digits.row_count() * length;
     }
-    const std::size_t table_size = std::size_t{1} << table_vars(digit_bits);
+    auto digit_at = [&](const DigitBlock& b, std::size_t entry, std::size_t row) {
+      const auto digit = nn::to_small_integer(witness[entry]);
+      if (!digit || *digit < 0 || *digit >= (std::int64_t{1} << b.digits.width(row))) {
+        throw std::invalid_argument("RangeCheckLayout: a digit outside its width");
+      }
+      return static_cast<std::uint64_t>(*digit);
+    };
+    const std::size_t table_size = std::size_t{1} << multiplicity_vars();
     const std::size_t threads = zkcnn::detail::threads_for(entries, std::size_t{1} << 16);
     std::vector<std::vector<std::uint64_t>> partial(threads);
     zkcnn::detail::parallel_for(0, threads, [&](std::size_t first_thread, std::size_t last_thread) {
       for (std::size_t t = first_thread; t < last_thread; ++t) {
         std::vector<std::uint64_t> counts(table_size, 0);
-        for (std::size_t k = t; k < rows.size(); k += threads) {
-          const auto& [b, row, begin] = rows[k];
-          const std::size_t width = b->digits.width(row);
-          for (std::size_t x = 0; x < (std::size_t{1} << b->column_vars); ++x) {
+        for (std::size_t k = t; k < items.size(); k += threads) {
+          const auto& [b, row, begin] = items[k];
+          const std::size_t length = std::size_t{1} << b->column_vars;
+          for (std::size_t x = 0; x < length; ++x) {
             if (!b->is_checked(x)) continue;
-            const auto digit = nn::to_small_integer(witness[begin + x]);
-            if (!digit || *digit < 0 || *digit >= (std::int64_t{1} << width)) {
-              throw std::invalid_argument("RangeCheckLayout: a digit outside its width");
+            if (row < first_packed_row(*b)) {
+              ++counts[table_index(b->digits.width(row), digit_at(*b, begin + x, row))];
+              continue;
             }
-            ++counts[table_index(width, static_cast<std::uint64_t>(*digit))];
+            std::uint64_t tuple = 0;
+            for (std::size_t j = row; j < b->digits.row_count(); ++j) {
+              tuple |= digit_at(*b, begin + (j - row) * length + x, j) << (b->digits.offset(j) - b->digits.offset(row));
+            }
+            ++counts[sections[*b->section].offset + tuple];
           }
         }
         partial[t] = std::move(counts);
@@ -146,7 +289,8 @@ struct RangeCheckLayout {
 template <class P>
 struct RangeCheckProof {
   gkr::FractionSumProof<typename P::Challenge> lookup;
-  /// Each digit block's value at the leaves' point, then the multiplicities' value.
+  /// The values detail::sent_values lists: each digit block's at the leaves' point (a packed
+  /// block's at its packed point, and its single rows'), then the multiplicities'.
   std::vector<typename P::Challenge> block_values;
   typename P::BatchProof opening;
 };
@@ -155,30 +299,79 @@ namespace detail {
 
 template <EncodableField F>
 struct LookupChallenges {
-  F gamma;  // separates the widths
-  F alpha;  // the fractions' pole
+  F gamma;             // separates the widths and the sections
+  std::vector<F> tau;  // the packed keys' row point (empty without packed blocks)
+  F alpha;             // the fractions' pole
 };
 
+// tau only where there are packed blocks, so that a layout without them draws what it always has.
 template <EncodableField F, class T>
-LookupChallenges<F> lookup_challenges(T& transcript) {
-  const F gamma = transcript.template challenge<F>("zkcnn/range/gamma");
-  const F alpha = transcript.template challenge<F>("zkcnn/range/alpha");
-  return {gamma, alpha};
+LookupChallenges<F> lookup_challenges(T& transcript, const RangeCheckLayout& range) {
+  LookupChallenges<F> c;
+  c.gamma = transcript.template challenge<F>("zkcnn/range/gamma");
+  for (std::size_t k = 0; k < range.packed_row_vars(); ++k) c.tau.push_back(transcript.template challenge<F>("zkcnn/range/tau"));
+  c.alpha = transcript.template challenge<F>("zkcnn/range/alpha");
+  return c;
 }
 
-// The key v + gamma w of table entry i.
+// eq(tau, j) for every row j of section k's blocks.
 template <Field F>
-F table_key(std::size_t i, const F& gamma) {
-  if (i == 0) return F::zero();
-  const std::size_t width = static_cast<std::size_t>(std::bit_width(i)) - 1;
-  return F::from_u64(i - (std::size_t{1} << width)) + gamma * F::from_u64(width);
+std::vector<F> block_row_weights(const RangeCheckLayout& range, std::size_t section, const LookupChallenges<F>& c) {
+  const PackedSection& s = range.sections[section];
+  std::vector<F> weights = eq_table(std::span<const F>(c.tau).first(s.row_vars()));
+  weights.resize(s.first_row + s.widths.size());
+  return weights;
 }
 
-// The table's keys' extension at r (table_vars coordinates): with S_w = sum over
+// eq(tau, j) for the packed rows j of section k's blocks: their digits' weights in a key.
+template <Field F>
+std::vector<F> packed_row_weights(const RangeCheckLayout& range, std::size_t section, const LookupChallenges<F>& c) {
+  std::vector<F> weights = block_row_weights(range, section, c);
+  weights.erase(weights.begin(), weights.begin() + static_cast<std::ptrdiff_t>(range.sections[section].first_row));
+  return weights;
+}
+
+// The key of table entry i: v + gamma w for a single digit of width w (entry 0 stands for
+// (0, 0) again; entries past the sections are unused, key 0); sum_j eq(tau, j) v_j + gamma tag
+// for the tuple (v_j) of a section.
+template <Field F>
+class TableKeys {
+ public:
+  TableKeys(const RangeCheckLayout& range, const LookupChallenges<F>& c) : range_(range), gamma_(c.gamma) {
+    for (std::size_t k = 0; k < range.sections.size(); ++k) row_weights_.push_back(packed_row_weights(range, k, c));
+  }
+
+  F operator()(std::size_t i) const {
+    if (i == 0) return F::zero();
+    if (i < (std::size_t{1} << RangeCheckLayout::table_vars(range_.digit_bits))) {
+      const std::size_t width = static_cast<std::size_t>(std::bit_width(i)) - 1;
+      return F::from_u64(i - (std::size_t{1} << width)) + gamma_ * F::from_u64(width);
+    }
+    for (std::size_t k = 0; k < range_.sections.size(); ++k) {
+      const PackedSection& section = range_.sections[k];
+      if (i < section.offset || i >= section.offset + (std::size_t{1} << section.vars)) continue;
+      std::size_t tuple = i - section.offset;
+      F key = gamma_ * F::from_u64(range_.section_tag(k));
+      for (std::size_t j = 0; j < section.widths.size(); ++j) {
+        key += row_weights_[k][j] * F::from_u64(tuple & ((std::size_t{1} << section.widths[j]) - 1));
+        tuple >>= section.widths[j];
+      }
+      return key;
+    }
+    return F::zero();
+  }
+
+ private:
+  const RangeCheckLayout& range_;
+  F gamma_;
+  std::vector<std::vector<F>> row_weights_;
+};
+
+// The single digits' keys' extension at r (table_vars coordinates): with S_w = sum over
 // [2^w, 2^(w+1)) of eq(r, i) = r_w prod_{k > w} (1 - r_k),
 //   sum_i eq(r, i) key(i) = sum_k 2^k r_k - sum_w 2^w S_w + gamma sum_w w S_w.
 template <Field F>
-F table_key_extension(std::span<const F> r, const F& gamma) {
+F single_keys_extension(std::span<const F> r, const F& gamma) {
   F value = F::zero(), above = F::one();  // above = prod_{k > w} (1 - r_k)
   for (std::size_t w = r.size(); w-- > 0;) {
     const F s = r[w] * above;
@@ -203,6 +396,66 @@ std::vector<F> block_point(std::span<const F> r, std::size_t block_vars) {
   return {r.begin(), r.begin() + static_cast<std::ptrdiff_t>(block_vars)};
 }
 
+// The whole table's keys' extension at r (multiplicity_vars() coordinates): each part's
+// extension weighted by eq(r's high coordinates, the part's place). A section's keys are affine
+// in its entries' bits, so their extension is that function at r.
+template <Field F>
+F table_key_extension(const RangeCheckLayout& range, std::span<const F> r, const LookupChallenges<F>& c) {
+  const std::size_t single_vars = RangeCheckLayout::table_vars(range.digit_bits);
+  F value = block_weight(r, single_vars, 0) * single_keys_extension(r.first(single_vars), c.gamma);
+  for (std::size_t k = 0; k < range.sections.size(); ++k) {
+    const PackedSection& section = range.sections[k];
+    const std::vector<F> row_weights = packed_row_weights(range, k, c);
+    F key = c.gamma * F::from_u64(range.section_tag(k));
+    for (std::size_t j = 0, bit = 0; j < section.widths.size(); ++j) {
+      F digit = F::zero();
+      for (std::size_t b = 0; b < section.widths[j]; ++b, ++bit) digit += nn::power_of_two<F>(b) * r[bit];
+      key += row_weights[j] * digit;
+    }
+    value += block_weight(r, section.vars, section.offset) * key;
+  }
+  return value;
+}
+
+// What the prover sends at the leaves' point r (or leaves as claims, in zero knowledge), in
+// order: each digit block's value at r's low coordinates, or a packed block's at (columns,
+// tau), whose row part weights its digits as a key weights the packed ones, and, when its first row
+// stays a single digit, also at (columns, row j) for each row j before the packed ones; then
+// the multiplicities' value.
+template <Field F>
+struct SentValue {
+  std::size_t block;
+  std::vector<F> point;
+};
+
+inline std::size_t sent_value_count(const RangeCheckLayout& range) {
+  std::size_t count = 1;
+  for (const DigitBlock& b : range.digit_blocks) count += b.section ? 1 + range.first_packed_row(b) : 1;
+  return count;
+}
+
+template <Field F>
+std::vector<SentValue<F>> sent_values(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> r,
+                                      const LookupChallenges<F>& c) {
+  std::vector<SentValue<F>> values;
+  for (const DigitBlock& b : range.digit_blocks) {
+    std::vector<F> point = block_point(r, layout.block_num_vars(b.block));
+    if (!b.section) {
+      values.push_back({b.block, std::move(point)});
+      continue;
+    }
+    const auto rows = point.begin() + static_cast<std::ptrdiff_t>(b.column_vars);
+    std::copy_n(c.tau.begin(), b.digits.row_vars(), rows);
+    values.push_back({b.block, point});
+    for (std::size_t row = 0; row < range.first_packed_row(b); ++row) {
+      for (std::size_t k = 0; k < b.digits.row_vars(); ++k) rows[static_cast<std::ptrdiff_t>(k)] = (row >> k) & 1 ? F::one() : F::zero();
+      values.push_back({b.block, point});
+    }
+  }
+  values.push_back({range.multiplicity_block, block_point(r, layout.block_num_vars(range.multiplicity_block))});
+  return values;
+}
+
 // The leaves p and q over the witness's index space, up to the end of its last block (the
 // unused entries after it are the empty fraction 0 / alpha, which the fraction tree fills in
 // itself), computed from the witness as the tree reads them (gkr::FractionLeaves).
@@ -212,17 +465,31 @@ class LookupLeaves {
   LookupLeaves(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> witness,
                const LookupChallenges<F>& challenges)
       : witness_(witness), challenges_(challenges), size_(layout.used_size()) {
+    const F& alpha = challenges.alpha;
     for (const DigitBlock& b : range.digit_blocks) {
       const std::size_t length = std::size_t{1} << b.column_vars;
-      for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
+      const std::size_t first_packed = range.first_packed_row(b);
+      for (std::size_t row = 0; row < first_packed; ++row) {
         runs_.push_back({layout.offset(b.block) + row * length, length, &b,
-                         challenges.alpha - challenges.gamma * F::from_u64(b.digits.width(row)),
-                         challenges.alpha + F::from_u64(b.padding_digit(row))});
+                         alpha - challenges.gamma * F::from_u64(b.digits.width(row)),
+                         alpha + F::from_u64(b.padding_digit(row)), {}});
+      }
+      if (b.section) {  // the first packed row's positions hold the columns' leaves; the rows after are empty
+        std::vector<F> weights = packed_row_weights(range, *b.section, challenges);
+        F padding = alpha;
+        for (std::size_t j = 0; j < weights.size(); ++j) padding += weights[j] * F::from_u64(b.padding_digit(first_packed + j));
+        runs_.push_back({layout.offset(b.block) + first_packed * length, length, &b,
+                         alpha - challenges.gamma * F::from_u64(range.section_tag(*b.section)), padding, std::move(weights)});
       }
     }
-    runs_.push_back({layout.offset(range.multiplicity_block),
-                     std::size_t{1} << RangeCheckLayout::table_vars(range.digit_bits), nullptr, F::zero(), F::zero()});
+    const std::size_t table_size = std::size_t{1} << range.multiplicity_vars();
+    runs_.push_back({layout.offset(range.multiplicity_block), table_size, nullptr, F::zero(), F::zero(), {}});
     std::sort(runs_.begin(), runs_.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+    const TableKeys<F> keys(range, challenges);
+    table_denominators_.resize(table_size);
+    zkcnn::detail::parallel_for(0, table_size, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) table_denominators_[i] = alpha - keys(i);
+    });
   }
 
   std::size_t size() const { return size_; }
@@ -238,42 +505,51 @@ class LookupLeaves {
         const std::size_t x = i - run->begin;
         if (run->block == nullptr) {  // a multiplicity
           p[i - first] = -witness_[i];
-          q[i - first] = challenges_.alpha - table_key(x, challenges_.gamma);
-        } else if (run->block->is_checked(x)) {
+          q[i - first] = table_denominators_[x];
+          continue;
+        }
+        F digits = witness_[i];  // a single digit, or a packed block's sum_j eq(tau, j) d_j
+        if (!run->row_weights.empty()) {
+          digits *= run->row_weights[0];
+          for (std::size_t row = 1; row < run->row_weights.size(); ++row) digits += run->row_weights[row] * witness_[i + row * run->length];
+        }
+        if (run->block->is_checked(x)) {
           p[i - first] = F::one();
-          q[i - first] = run->checked_base - witness_[i];
+          q[i - first] = run->checked_base - digits;
         } else {
-          q[i - first] = run->padding_base - witness_[i];
+          q[i - first] = run->padding_base - digits;
         }
       }
     }
   }
 
  private:
-  // One digit row of a digit block (q = base - d), or the multiplicities (block null).
+  // One digit row of a digit block (q = base - d), a packed block's first packed row (q =
+  // base - its columns' weighted digits), or the multiplicities (block null).
   struct Run {
     std::size_t begin;
     std::size_t length;
     const DigitBlock* block;
-    F checked_base;  // alpha - gamma w(row)
-    F padding_base;  // alpha + e(row)
+    F checked_base;  // alpha - gamma w(row), or alpha - gamma tag for a packed block
+    F padding_base;  // alpha + e(row), or alpha + sum_j eq(tau, j) e(j) over the packed rows
+    std::vector<F> row_weights;  // eq(tau, j) of a packed block's packed rows; empty for a single row
   };
 
   std::span<const F> witness_;
   LookupChallenges<F> challenges_;
   std::size_t size_;
   std::vector<Run> runs_;  // by position, disjoint
+  std::vector<F> table_denominators_;  // alpha - key(i)
 };
 
-// The blocks whose values are sent, in order: the digit blocks, then the multiplicities.
-inline std::vector<std::size_t> sent_blocks(const RangeCheckLayout& range) {
-  std::vector<std::size_t> blocks;
-  for (const DigitBlock& b : range.digit_blocks) blocks.push_back(b.block);
-  blocks.push_back(range.multiplicity_block);
-  return blocks;
+// Whether the layout's multiplicity block holds the range layout's whole table (its size
+// depends on the packing).
+inline bool holds_table(const BlockLayout& layout, const RangeCheckLayout& range) {
+  return range.multiplicity_block < layout.block_count() &&
+         layout.block_num_vars(range.multiplicity_block) == range.multiplicity_vars();
 }
 
-// p~(r) and q~(r) as affine functions of the sent blocks' values at r (sent_blocks order).
+// p~(r) and q~(r) as affine functions of the sent values (sent_values order).
 template <Field F>
 struct LeafForm {
   F p_constant = F::zero();
@@ -292,14 +568,40 @@ LeafForm<F> leaf_form(const BlockLayout& layout, const RangeCheckLayout& range, 
     const std::size_t vars = layout.block_num_vars(b.block);
     const F weight = block_weight(r, vars, layout.offset(b.block));
     const std::span<const F> columns = r.first(b.column_vars);
-    const std::vector<F> row_weights = eq_table(r.subspan(b.column_vars, b.digits.row_vars()));
+    // The extension of the checked columns' indicator.
+    const F checked = b.checked_columns ? b.checked_columns->indicator(columns) : F::one();
+    const std::span<const F> rows = r.subspan(b.column_vars, b.digits.row_vars());
+    if (b.section) {
+      // Rows j before the first packed row f: single digits, from their values v_j at
+      // (columns, j). Row f: the columns' packed leaves, whose digit part is
+      // sum_{j >= f} eq(tau, j) d_j = v_tau - sum_{j < f} eq(tau, j) v_j, v_tau the value at
+      // (columns, tau). The rows after f: empty.
+      const std::size_t first_packed = range.first_packed_row(b);
+      const std::vector<F> at_r = eq_table(rows);
+      const std::vector<F> at_tau = block_row_weights(range, *b.section, c);
+      F padding = F::zero();
+      for (std::size_t row = first_packed; row < b.digits.row_count(); ++row) padding += at_tau[row] * F::from_u64(b.padding_digit(row));
+      const F packed = weight * at_r[first_packed];
+      form.p_constant += packed * checked;
+      form.q_constant += packed * ((F::one() - checked) * padding - checked * c.gamma * F::from_u64(range.section_tag(*b.section)));
+      form.p_coefficients.push_back(F::zero());
+      form.q_coefficients.push_back(-packed);
+      for (std::size_t row = 0; row < first_packed; ++row) {
+        const F single = weight * at_r[row];
+        form.p_constant += single * checked;
+        form.q_constant += single * ((F::one() - checked) * F::from_u64(b.padding_digit(row)) -
+                                     checked * c.gamma * F::from_u64(b.digits.width(row)));
+        form.p_coefficients.push_back(F::zero());
+        form.q_coefficients.push_back(packed * at_tau[row] - single);
+      }
+      continue;
+    }
+    const std::vector<F> row_weights = eq_table(rows);
     F widths = F::zero(), padding = F::zero();
     for (std::size_t row = 0; row < b.digits.row_count(); ++row) {
       widths += row_weights[row] * F::from_u64(b.digits.width(row));
       padding += row_weights[row] * F::from_u64(b.padding_digit(row));
     }
-    // The extension of the checked columns' indicator.
-    const F checked = b.checked_columns ? b.checked_columns->indicator(columns) : F::one();
     form.p_constant += weight * checked;
     form.q_constant += weight * ((F::one() - checked) * padding - checked * c.gamma * widths);
     form.p_coefficients.push_back(F::zero());
@@ -309,11 +611,11 @@ LeafForm<F> leaf_form(const BlockLayout& layout, const RangeCheckLayout& range, 
   const F weight = block_weight(r, vars, layout.offset(range.multiplicity_block));
   form.p_coefficients.push_back(-weight);
   form.q_coefficients.push_back(F::zero());
-  form.q_constant -= weight * table_key_extension(r.first(vars), c.gamma);
+  form.q_constant -= weight * table_key_extension(range, r.first(vars), c);
   return form;
 }
 
-// p~(r) and q~(r) from the blocks' values at r (in sent_blocks order).
+// p~(r) and q~(r) from the sent values (in sent_values order).
 template <Field F>
 std::pair<F, F> leaves_at(const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> r,
                           std::span<const F> block_values, const LookupChallenges<F>& c) {
@@ -333,14 +635,13 @@ std::vector<CommittedClaim<F>> leaf_claims(const BlockLayout& layout, const Rang
                                            const gkr::FractionSumClaims<F>& lookup, const LookupChallenges<F>& c) {
   const std::span<const F> r(lookup.point);
   const auto form = leaf_form(layout, range, r, c);
-  const auto blocks = sent_blocks(range);
+  const auto sent = sent_values(layout, range, r, c);
   auto claim = [&](const std::vector<F>& coefficients, const F& constant, const gkr::MaskedValue<F>& value) {
     CommittedClaim<F> out{matrix, {}, value};
     out.value.value -= constant;
-    for (std::size_t k = 0; k < blocks.size(); ++k) {
+    for (std::size_t k = 0; k < sent.size(); ++k) {
       if (coefficients[k] == F::zero()) continue;
-      const std::vector<F> point = block_point(r, layout.block_num_vars(blocks[k]));
-      out.terms.push_back({coefficients[k], layout.embed(blocks[k], std::span<const F>(point))});
+      out.terms.push_back({coefficients[k], layout.embed(sent[k].block, std::span<const F>(sent[k].point))});
     }
     return out;
   };
@@ -360,18 +661,16 @@ RangeCheckProof<P> prove_range_check(const P& pcs, const BlockLayout& layout, co
                                      const typename P::Commitment& commitment,
                                      std::vector<EvaluationClaim<typename P::Challenge>> claims, T& transcript, Rng& rng) {
   using F = typename P::Challenge;
+  if (!detail::holds_table(layout, range)) throw std::invalid_argument("prove_range_check: the multiplicity block is not the table's size");
   P::absorb_commitment(transcript, commitment);
-  const auto challenges = detail::lookup_challenges<F>(transcript);
+  const auto challenges = detail::lookup_challenges<F>(transcript, range);
   const detail::LookupLeaves<F> leaves(layout, range, witness, challenges);
   auto proven = gkr::prove_fraction_sum(leaves, layout.num_vars(), transcript, challenges.alpha);
   RangeCheckProof<P> out;
   out.lookup = std::move(proven.proof);
-  const std::span<const F> r(proven.claims.point);
-  for (std::size_t block : detail::sent_blocks(range)) {
-    const std::size_t vars = layout.block_num_vars(block);
+  for (const auto& [block, point] : detail::sent_values(layout, range, std::span<const F>(proven.claims.point), challenges)) {
     const auto begin = witness.begin() + static_cast<std::ptrdiff_t>(layout.offset(block));
-    std::vector<F> point = detail::block_point(r, vars);
-    const F value = evaluate_multilinear(std::span<const F>(&*begin, std::size_t{1} << vars), std::span<const F>(point));
+    const F value = evaluate_multilinear(std::span<const F>(&*begin, std::size_t{1} << point.size()), std::span<const F>(point));
     out.block_values.push_back(value);
     claims.push_back({layout.embed(block, std::span<const F>(point)), value});
   }
@@ -386,24 +685,26 @@ Status verify_range_check(const P& pcs, const BlockLayout& layout, const RangeCh
                           std::vector<EvaluationClaim<typename P::Challenge>> claims, const RangeCheckProof<P>& proof,
                           T& transcript) {
   using F = typename P::Challenge;
+  if (!detail::holds_table(layout, range)) return make_error(Errc::invalid_argument, "range check: the multiplicity block is not the table's size");
   P::absorb_commitment(transcript, commitment);
-  const auto challenges = detail::lookup_challenges<F>(transcript);
+  const auto challenges = detail::lookup_challenges<F>(transcript, range);
   auto lookup = gkr::verify_fraction_sum(layout.num_vars(), proof.lookup, transcript);
   if (!lookup) return lookup.error();
   if (lookup->root_numerator != F::zero() || lookup->root_denominator == F::zero()) {
     return make_error(Errc::verification_failed, "range check: a digit is outside its range");
   }
-  const auto blocks = detail::sent_blocks(range);
-  if (proof.block_values.size() != blocks.size()) return make_error(Errc::malformed_proof, "range check: wrong number of block values");
+  if (proof.block_values.size() != detail::sent_value_count(range)) {
+    return make_error(Errc::malformed_proof, "range check: wrong number of block values");
+  }
   gkr::absorb_evaluations(transcript, std::span<const F>(proof.block_values));
   const std::span<const F> r(lookup->point);
   const auto [p, q] = detail::leaves_at(layout, range, r, std::span<const F>(proof.block_values), challenges);
   if (p != lookup->numerator.value || q != lookup->denominator.value) {
     return make_error(Errc::verification_failed, "range check: the leaves do not match the committed digits");
   }
-  for (std::size_t k = 0; k < blocks.size(); ++k) {
-    const std::vector<F> point = detail::block_point(r, layout.block_num_vars(blocks[k]));
-    claims.push_back({layout.embed(blocks[k], std::span<const F>(point)), proof.block_values[k]});
+  const auto sent = detail::sent_values(layout, range, r, challenges);
+  for (std::size_t k = 0; k < sent.size(); ++k) {
+    claims.push_back({layout.embed(sent[k].block, std::span<const F>(sent[k].point)), proof.block_values[k]});
   }
   return pcs.verify_batch(commitment, std::span<const EvaluationClaim<F>>(claims), proof.opening, transcript);
 }
@@ -416,7 +717,8 @@ template <EncodableField F, class T>
 std::pair<gkr::FractionSumProof<F>, std::vector<CommittedClaim<F>>> prove_masked_range_check(
     const BlockLayout& layout, const RangeCheckLayout& range, std::span<const F> witness, std::size_t matrix,
     T& transcript) {
-  const auto challenges = detail::lookup_challenges<F>(transcript);
+  if (!detail::holds_table(layout, range)) throw std::invalid_argument("prove_masked_range_check: the multiplicity block is not the table's size");
+  const auto challenges = detail::lookup_challenges<F>(transcript, range);
   const detail::LookupLeaves<F> leaves(layout, range, witness, challenges);
   auto proven = gkr::prove_fraction_sum(leaves, layout.num_vars(), transcript, challenges.alpha);
   auto claims = detail::leaf_claims(layout, range, matrix, proven.claims, challenges);
@@ -427,7 +729,8 @@ template <EncodableField F, class T>
 Result<std::vector<CommittedClaim<F>>> verify_masked_range_check(const BlockLayout& layout, const RangeCheckLayout& range,
                                                                  std::size_t matrix, const gkr::FractionSumProof<F>& proof,
                                                                  T& transcript) {
-  const auto challenges = detail::lookup_challenges<F>(transcript);
+  if (!detail::holds_table(layout, range)) return make_error(Errc::invalid_argument, "range check: the multiplicity block is not the table's size");
+  const auto challenges = detail::lookup_challenges<F>(transcript, range);
   auto lookup = gkr::verify_fraction_sum(layout.num_vars(), proof, transcript);
   if (!lookup) return lookup.error();
   if (lookup->root_numerator != F::zero()) return make_error(Errc::verification_failed, "range check: a digit is outside its range");
@@ -449,7 +752,7 @@ Result<RangeCheckProof<P>> read_range_check(io::ByteReader& in, const BlockLayou
   auto lookup = gkr::read_fraction_sum<F>(in, layout.num_vars());
   if (!lookup) return lookup.error();
   RangeCheckProof<P> proof{std::move(*lookup), {}, {}};
-  for (std::size_t k = 0; k < range.digit_blocks.size() + 1; ++k) {
+  for (std::size_t k = 0; k < detail::sent_value_count(range); ++k) {
     auto value = in.read_field<F>("range check block value");
     if (!value) return value.error();
     proof.block_values.push_back(*value);
