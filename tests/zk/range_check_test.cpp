@@ -35,6 +35,34 @@ const Pcs& pcs() {
   return scheme;
 }
 
+// Block `block` of `aux`: the digits of a random integer of the layout's width in each column,
+// except columns from `real` on, which hold `padding_value` (the padding of a smaller tensor).
+void place_digits(const BlockLayout& layout, std::vector<F>& aux, std::size_t block, const DigitLayout& digits,
+                  std::size_t column_vars, std::size_t real, std::uint64_t padding_value,
+                  zkcnn::testing::DeterministicRng& rng) {
+  std::vector<F> values;
+  for (std::size_t x = 0; x < (std::size_t{1} << column_vars); ++x) {
+    values.push_back(F::from_u64(x >= real ? padding_value : rng() % (std::uint64_t{1} << digits.total_bits())));
+  }
+  const auto table = zkcnn::nn::digit_table(digits, std::span<const F>(values), column_vars, 0).value();
+  layout.place(block, std::span<const F>(table), std::span<F>(aux));
+}
+
+// Claims as the layers make them: on each of `blocks`, at a random point of its variables.
+Claims random_claims(const BlockLayout& layout, const std::vector<F>& aux, std::initializer_list<std::size_t> blocks,
+                     zkcnn::testing::DeterministicRng& rng) {
+  Claims claims;
+  for (std::size_t block : blocks) {
+    std::vector<F> point(layout.block_num_vars(block));
+    for (auto& c : point) c = F::random(rng);
+    const auto begin = aux.begin() + static_cast<std::ptrdiff_t>(layout.offset(block));
+    const F value = zkcnn::evaluate_multilinear(std::span<const F>(&*begin, std::size_t{1} << point.size()),
+                                                std::span<const F>(point));
+    claims.push_back({layout.embed(block, std::span<const F>(point)), value});
+  }
+  return claims;
+}
+
 // Two digit tables of different shapes and the multiplicities, digits of at most 3 bits.
 struct Setup {
   static constexpr std::size_t digit_bits = 3;
@@ -49,34 +77,15 @@ struct Setup {
 
   std::vector<F> witness(zkcnn::testing::DeterministicRng& rng) const {
     std::vector<F> aux(layout.size(), F::zero());
-    auto place = [&](std::size_t block, const DigitLayout& digits, std::size_t column_vars) {
-      std::vector<F> values;
-      for (std::size_t x = 0; x < (std::size_t{1} << column_vars); ++x) {
-        const bool padding = block == 1 && x >= 5;
-        values.push_back(F::from_u64(padding ? padding_value : rng() % (std::uint64_t{1} << digits.total_bits())));
-      }
-      const auto table = zkcnn::nn::digit_table(digits, std::span<const F>(values), column_vars, 0).value();
-      layout.place(block, std::span<const F>(table), std::span<F>(aux));
-    };
-    place(0, first, 4);
-    place(1, second, 3);
+    place_digits(layout, aux, 0, first, 4, 16, 0, rng);
+    place_digits(layout, aux, 1, second, 3, 5, padding_value, rng);
     const auto multiplicities = range.multiplicities(layout, std::span<const F>(aux));
     layout.place(2, std::span<const F>(multiplicities), std::span<F>(aux));
     return aux;
   }
 
-  // Claims as the layers make them: on a block, at a random point of its variables.
   Claims claims_on(const std::vector<F>& aux, zkcnn::testing::DeterministicRng& rng) const {
-    Claims claims;
-    for (std::size_t block : {0, 1, 0}) {
-      std::vector<F> point(layout.block_num_vars(block));
-      for (auto& c : point) c = F::random(rng);
-      const auto begin = aux.begin() + static_cast<std::ptrdiff_t>(layout.offset(block));
-      const F value = zkcnn::evaluate_multilinear(std::span<const F>(&*begin, std::size_t{1} << point.size()),
-                                                  std::span<const F>(point));
-      claims.push_back({layout.embed(block, std::span<const F>(point)), value});
-    }
-    return claims;
+    return random_claims(layout, aux, {0, 1, 0}, rng);
   }
 };
 
@@ -137,13 +146,20 @@ void check_tampering(const S& s, const Proven& honest) {
   }
 }
 
+// An honest witness's proof, which verifies, and fails with any element changed.
+template <class S>
+Proven prove_and_tamper(const S& s, zkcnn::testing::DeterministicRng& rng) {
+  const auto aux = s.witness(rng);
+  Proven honest = prove(s, aux, rng);
+  CHECK(verifies(s, honest));
+  check_tampering(s, honest);
+  return honest;
+}
+
 TEST_CASE("range check: honest digits verify, every changed element is rejected", "[zk]") {
   const Setup s;
   zkcnn::testing::DeterministicRng rng(61);
-  const auto aux = s.witness(rng);
-  const Proven honest = prove(s, aux, rng);
-  CHECK(verifies(s, honest));
-  check_tampering(s, honest);
+  const Proven honest = prove_and_tamper(s, rng);
 
   SECTION("encoding: round trip, every byte of the opening, truncation and random bytes") {
     zkcnn::io::ByteWriter out;
@@ -256,35 +272,17 @@ struct PackedSetup {
 
   std::vector<F> witness(zkcnn::testing::DeterministicRng& rng) const {
     std::vector<F> aux(layout.size(), F::zero());
-    auto place = [&](std::size_t block, const DigitLayout& digits, std::size_t column_vars) {
-      std::vector<F> values;
-      for (std::size_t x = 0; x < (std::size_t{1} << column_vars); ++x) {
-        const bool padding = block == 1 && x >= 5;
-        values.push_back(F::from_u64(padding ? padding_value : rng() % (std::uint64_t{1} << digits.total_bits())));
-      }
-      const auto table = zkcnn::nn::digit_table(digits, std::span<const F>(values), column_vars, 0).value();
-      layout.place(block, std::span<const F>(table), std::span<F>(aux));
-    };
-    place(0, pair, 4);
-    place(1, triple, 3);
-    place(2, single, 3);
-    place(3, tail, 3);
+    place_digits(layout, aux, 0, pair, 4, 16, 0, rng);
+    place_digits(layout, aux, 1, triple, 3, 5, padding_value, rng);
+    place_digits(layout, aux, 2, single, 3, 8, 0, rng);
+    place_digits(layout, aux, 3, tail, 3, 8, 0, rng);
     const auto multiplicities = range.multiplicities(layout, std::span<const F>(aux));
     layout.place(4, std::span<const F>(multiplicities), std::span<F>(aux));
     return aux;
   }
 
   Claims claims_on(const std::vector<F>& aux, zkcnn::testing::DeterministicRng& rng) const {
-    Claims claims;
-    for (std::size_t block : {0, 1, 2, 3}) {
-      std::vector<F> point(layout.block_num_vars(block));
-      for (auto& c : point) c = F::random(rng);
-      const auto begin = aux.begin() + static_cast<std::ptrdiff_t>(layout.offset(block));
-      const F value = zkcnn::evaluate_multilinear(std::span<const F>(&*begin, std::size_t{1} << point.size()),
-                                                  std::span<const F>(point));
-      claims.push_back({layout.embed(block, std::span<const F>(point)), value});
-    }
-    return claims;
+    return random_claims(layout, aux, {0, 1, 2, 3}, rng);
   }
 
   // Table entry of a packed block's tuple, given as the integer its packed digits make.
@@ -323,10 +321,7 @@ TEST_CASE("range check: packing a block only where it saves leaves, one section 
 TEST_CASE("range check: packed blocks verify, every changed element is rejected", "[zk]") {
   const PackedSetup s;
   zkcnn::testing::DeterministicRng rng(63);
-  const auto aux = s.witness(rng);
-  const Proven honest = prove(s, aux, rng);
-  CHECK(verifies(s, honest));
-  check_tampering(s, honest);
+  const Proven honest = prove_and_tamper(s, rng);
 
   // A layout whose multiplicity block has the unpacked table's size is refused, not misread.
   const BlockLayout unpacked_table{{s.layout.block_num_vars(0), s.layout.block_num_vars(1), s.layout.block_num_vars(2),
