@@ -48,6 +48,12 @@ void place_digits(const BlockLayout& layout, std::vector<F>& aux, std::size_t bl
   layout.place(block, std::span<const F>(table), std::span<F>(aux));
 }
 
+// The multiplicities of the digits in `aux`, in their block.
+void place_multiplicities(const BlockLayout& layout, const RangeCheckLayout& range, std::vector<F>& aux) {
+  const auto multiplicities = range.multiplicities(layout, std::span<const F>(aux));
+  layout.place(range.multiplicity_block, std::span<const F>(multiplicities), std::span<F>(aux));
+}
+
 // Claims as the layers make them: on each of `blocks`, at a random point of its variables.
 Claims random_claims(const BlockLayout& layout, const std::vector<F>& aux, std::initializer_list<std::size_t> blocks,
                      zkcnn::testing::DeterministicRng& rng) {
@@ -79,8 +85,7 @@ struct Setup {
     std::vector<F> aux(layout.size(), F::zero());
     place_digits(layout, aux, 0, first, 4, 16, 0, rng);
     place_digits(layout, aux, 1, second, 3, 5, padding_value, rng);
-    const auto multiplicities = range.multiplicities(layout, std::span<const F>(aux));
-    layout.place(2, std::span<const F>(multiplicities), std::span<F>(aux));
+    place_multiplicities(layout, range, aux);
     return aux;
   }
 
@@ -253,8 +258,10 @@ struct PackedSetup {
   DigitLayout triple{{2, 1, 1}, digit_bits};  // widths 2, 1, 1 | 0: packed, with its padding row
   DigitLayout single{{6}, digit_bits};        // widths 4, 2: 6 bits, too many for one key
   DigitLayout tail{{4, 2, 1}, digit_bits};    // widths 4 | 2, 1, 0: row 0 single, the rest packed
-  // The triple's columns are a tensor of 5 entries padded to 8, whose padding holds 9.
+  // The triple's columns are a tensor of 5 entries padded to 8, whose padding holds 9; the
+  // tail's a tensor of 6, whose padding holds 45 (digits 13 | 2, 1, 0).
   static constexpr std::uint64_t padding_value = 9;
+  static constexpr std::uint64_t tail_padding_value = 45;
   RangeCheckLayout range = packed_range();
   BlockLayout layout{{4 + pair.row_vars(), 3 + triple.row_vars(), 3 + single.row_vars(), 3 + tail.row_vars(),
                       range.multiplicity_vars()}};
@@ -264,7 +271,7 @@ struct PackedSetup {
                        {{0, pair, 4},
                         {1, triple, 3, zkcnn::nn::TensorShape{5}, triple.digits_of(padding_value)},
                         {2, single, 3},
-                        {3, tail, 3}},
+                        {3, tail, 3, zkcnn::nn::TensorShape{6}, tail.digits_of(tail_padding_value)}},
                        4};
     r.pack(zkcnn::zk::Packing::whenever_possible);
     return r;
@@ -275,9 +282,8 @@ struct PackedSetup {
     place_digits(layout, aux, 0, pair, 4, 16, 0, rng);
     place_digits(layout, aux, 1, triple, 3, 5, padding_value, rng);
     place_digits(layout, aux, 2, single, 3, 8, 0, rng);
-    place_digits(layout, aux, 3, tail, 3, 8, 0, rng);
-    const auto multiplicities = range.multiplicities(layout, std::span<const F>(aux));
-    layout.place(4, std::span<const F>(multiplicities), std::span<F>(aux));
+    place_digits(layout, aux, 3, tail, 3, 6, tail_padding_value, rng);
+    place_multiplicities(layout, range, aux);
     return aux;
   }
 
@@ -300,12 +306,12 @@ TEST_CASE("range check: packing a block only where it saves leaves, one section 
   CHECK(s.range.first_packed_row(s.range.digit_blocks[3]) == 1);
   // 2^5 single digits' entries, then the sections of 16, 16 and 8 tuples: 72 entries.
   CHECK(s.range.multiplicity_vars() == 7);
-  // Keys: 16 + 5 packed, 8 * 2 single, 8 single and 8 packed; the table: 32 + 16 + 16 + 8.
-  CHECK(s.range.lookup_leaves() == (16 + 5 + 8 * 2 + 8 + 8) + (32 + 16 + 16 + 8));
+  // Keys: 16 + 5 packed, 8 * 2 single, 6 single and 6 packed; the table: 32 + 16 + 16 + 8.
+  CHECK(s.range.lookup_leaves() == (16 + 5 + 8 * 2 + 6 + 6) + (32 + 16 + 16 + 8));
 
   // By default a layout is packed only where its columns save more leaves than its section
   // adds: 16 columns of 2 rows save 16 leaves, as many as the 16 tuples of 4 bits, and 5
-  // columns of 4 rows 15; 8 columns of 3 packed rows save 16, more than their 8 tuples.
+  // columns of 4 rows 15; 6 columns of 3 packed rows save 12, more than their 8 tuples.
   RangeCheckLayout by_default = s.range;
   by_default.pack();
   REQUIRE(by_default.sections.size() == 1);
@@ -316,6 +322,22 @@ TEST_CASE("range check: packing a block only where it saves leaves, one section 
   REQUIRE(wide.sections.size() == 1);  // 32 + 16 columns of the same layout share it
   CHECK(wide.digit_blocks[0].section == wide.digit_blocks[1].section);
   CHECK_FALSE(wide.digit_blocks[2].section);
+
+  // Widths 1, 2, 1, 0 (4 bits) are packed whole, though their rows 1.. are the tail's packed
+  // rows 2, 1, 0: two sections, each layout packed from its own first row, in either order.
+  const DigitLayout narrow{{1, 2, 1}, s.digit_bits};
+  for (bool tail_first : {true, false}) {
+    RangeCheckLayout both{s.digit_bits, {{0, tail_first ? s.tail : narrow, 4}, {1, tail_first ? narrow : s.tail, 4}}, 2};
+    both.pack(zkcnn::zk::Packing::whenever_possible);
+    REQUIRE(both.sections.size() == 2);
+    const auto& narrow_block = both.digit_blocks[tail_first ? 1 : 0];
+    const auto& tail_block = both.digit_blocks[tail_first ? 0 : 1];
+    REQUIRE(narrow_block.section);
+    REQUIRE(tail_block.section);
+    CHECK(narrow_block.section != tail_block.section);
+    CHECK(both.first_packed_row(narrow_block) == 0);
+    CHECK(both.first_packed_row(tail_block) == 1);
+  }
 }
 
 TEST_CASE("range check: packed blocks verify, every changed element is rejected", "[zk]") {
@@ -327,7 +349,9 @@ TEST_CASE("range check: packed blocks verify, every changed element is rejected"
   const BlockLayout unpacked_table{{s.layout.block_num_vars(0), s.layout.block_num_vars(1), s.layout.block_num_vars(2),
                                     s.layout.block_num_vars(3), RangeCheckLayout::table_vars(s.digit_bits)}};
   zkcnn::Sha256Transcript t("range check test");
-  CHECK_FALSE(zkcnn::zk::verify_range_check(pcs(), unpacked_table, s.range, honest.commitment, honest.claims, honest.proof, t));
+  const auto refused = zkcnn::zk::verify_range_check(pcs(), unpacked_table, s.range, honest.commitment, honest.claims, honest.proof, t);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == zkcnn::Errc::invalid_argument);
 }
 
 TEST_CASE("range check: packed digits outside their range and wrong multiplicities are rejected", "[zk]") {
@@ -395,15 +419,27 @@ TEST_CASE("range check: packed digits outside their range and wrong multipliciti
     CHECK_FALSE(verifies(s, prove(s, bad, rng)));
   }
   SECTION("after a single first row, packed digits (d + 4, 0) for (d, 1): the same integer, multiplicities unchanged") {
+    // Column 0's packed digits made (1, 1, 0), tuple 5, honestly: its multiplicities follow.
     const std::size_t tail = s.layout.offset(3);
-    std::size_t column = 0;
-    while (column < 8 && aux[tail + 2 * 8 + column] != F::one()) ++column;
-    REQUIRE(column < 8);
-    auto bad = aux;
-    bad[tail + 8 + column] += F::from_u64(4);
-    bad[tail + 2 * 8 + column] = F::zero();
-    CHECK(integer_at(bad, tail, s.tail, 8, column) == integer_at(aux, tail, s.tail, 8, column));
+    auto base = aux;
+    base[s.section_entry(3, integer_at(aux, tail, s.tail, 8, 0) >> 4)] -= F::one();
+    base[tail + 8] = F::one();
+    base[tail + 2 * 8] = F::one();
+    base[s.section_entry(3, 5)] += F::one();
+    REQUIRE(verifies(s, prove(s, base, rng)));
+    auto bad = base;
+    bad[tail + 8] += F::from_u64(4);
+    bad[tail + 2 * 8] = F::zero();
+    CHECK(integer_at(bad, tail, s.tail, 8, 0) == integer_at(base, tail, s.tail, 8, 0));
     CHECK_FALSE(verifies(s, prove(s, bad, rng)));
+  }
+  SECTION("after a single first row, digits in padding columns are not looked up, whatever they hold") {
+    const std::size_t tail = s.layout.offset(3);
+    auto other = aux;
+    other[tail + 6] = F::from_u64(1000);         // row 0, column 6
+    other[tail + 8 + 7] = -F::one();             // row 1, column 7
+    other[tail + 3 * 8 + 6] = F::from_u64(3);    // the padding row, column 6
+    CHECK(verifies(s, prove(s, other, rng)));
   }
   SECTION("after a single first row, that row's digit out of its width") {
     const std::size_t tail = s.layout.offset(3);

@@ -119,8 +119,9 @@ struct PackedSection {
   std::size_t vars = 0;
   /// The row variables of its blocks.
   std::size_t row_vars() const { return zkcnn::detail::ceil_log2(first_row + widths.size()); }
-  bool packs(const nn::DigitLayout& digits) const {
-    return first_row + widths.size() == digits.row_count() &&
+  /// Whether it holds the packed rows of a layout whose rows from `first` on are packed.
+  bool packs(const nn::DigitLayout& digits, std::size_t first) const {
+    return first == first_row && first_row + widths.size() == digits.row_count() &&
            std::equal(widths.begin(), widths.end(), digits.widths().begin() + static_cast<std::ptrdiff_t>(first_row));
   }
 };
@@ -177,7 +178,7 @@ struct RangeCheckLayout {
       const auto first = packable_from(b.digits);
       if (!first) continue;
       const auto widths = b.digits.widths().subspan(*first);
-      auto found = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.first.packs(b.digits); });
+      auto found = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.first.packs(b.digits, *first); });
       if (found == saved.end()) {
         const std::size_t vars = std::accumulate(widths.begin(), widths.end(), std::size_t{0});
         found = saved.insert(saved.end(), {PackedSection{*first, {widths.begin(), widths.end()}, 0, vars}, 0});
@@ -197,8 +198,9 @@ struct RangeCheckLayout {
     }
     for (DigitBlock& b : digit_blocks) {
       b.section.reset();
-      for (std::size_t k = 0; k < sections.size(); ++k) {
-        if (sections[k].packs(b.digits)) b.section = k;
+      const auto first = packable_from(b.digits);
+      for (std::size_t k = 0; first && k < sections.size(); ++k) {
+        if (sections[k].packs(b.digits, *first)) b.section = k;
       }
     }
   }
