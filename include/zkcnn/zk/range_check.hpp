@@ -57,6 +57,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <span>
@@ -119,11 +120,6 @@ struct PackedSection {
   std::size_t vars = 0;
   /// The row variables of its blocks.
   std::size_t row_vars() const { return zkcnn::detail::ceil_log2(first_row + widths.size()); }
-  /// Whether it holds the packed rows of a layout whose rows from `first` on are packed.
-  bool packs(const nn::DigitLayout& digits, std::size_t first) const {
-    return first == first_row && first_row + widths.size() == digits.row_count() &&
-           std::equal(widths.begin(), widths.end(), digits.widths().begin() + static_cast<std::ptrdiff_t>(first_row));
-  }
 };
 
 /// Whether RangeCheckLayout::pack packs every layout it may, or only where that saves leaves.
@@ -173,36 +169,40 @@ struct RangeCheckLayout {
   /// default only where its blocks save more leaves (packed rows - 1 per looked-up column)
   /// than the section adds. Call once, after listing the digit blocks.
   void pack(Packing packing = Packing::where_it_saves) {
-    std::vector<std::pair<PackedSection, std::size_t>> saved;  // per layout, in order of appearance
-    for (const DigitBlock& b : digit_blocks) {
+    // Each packable block's layout (first packed row and widths), found through a map: linear
+    // in the blocks however many layouts an architecture has.
+    std::map<std::pair<std::size_t, std::vector<std::size_t>>, std::size_t> layout_index;
+    std::vector<std::pair<PackedSection, std::size_t>> layouts;  // with the leaves packing saves, in order of appearance
+    std::vector<std::optional<std::size_t>> layout_of(digit_blocks.size());
+    for (std::size_t k = 0; k < digit_blocks.size(); ++k) {
+      const DigitBlock& b = digit_blocks[k];
       const auto first = packable_from(b.digits);
       if (!first) continue;
       const auto widths = b.digits.widths().subspan(*first);
-      auto found = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.first.packs(b.digits, *first); });
-      if (found == saved.end()) {
+      const auto [found, added] = layout_index.try_emplace({*first, {widths.begin(), widths.end()}}, layouts.size());
+      if (added) {
         const std::size_t vars = std::accumulate(widths.begin(), widths.end(), std::size_t{0});
-        found = saved.insert(saved.end(), {PackedSection{*first, {widths.begin(), widths.end()}, 0, vars}, 0});
+        layouts.push_back({PackedSection{*first, {widths.begin(), widths.end()}, 0, vars}, 0});
       }
-      found->second += b.checked_column_count() * (widths.size() - 1);
+      layouts[found->second].second += b.checked_column_count() * (widths.size() - 1);
+      layout_of[k] = found->second;
     }
-    sections.clear();
-    for (const auto& [section, leaves] : saved) {
-      if (packing == Packing::whenever_possible || leaves > (std::size_t{1} << section.vars)) sections.push_back(section);
+    std::vector<std::size_t> chosen;
+    for (std::size_t i = 0; i < layouts.size(); ++i) {
+      if (packing == Packing::whenever_possible || layouts[i].second > (std::size_t{1} << layouts[i].first.vars)) chosen.push_back(i);
     }
     // Largest first from 2^(D+1), so every section starts at a multiple of its own size.
-    std::stable_sort(sections.begin(), sections.end(), [](const PackedSection& a, const PackedSection& b) { return a.vars > b.vars; });
+    std::stable_sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) { return layouts[a].first.vars > layouts[b].first.vars; });
+    std::vector<std::optional<std::size_t>> section_of(layouts.size());
+    sections.clear();
     std::size_t offset = std::size_t{1} << table_vars(digit_bits);
-    for (PackedSection& s : sections) {
-      s.offset = offset;
-      offset += std::size_t{1} << s.vars;
+    for (std::size_t i : chosen) {
+      section_of[i] = sections.size();
+      sections.push_back(layouts[i].first);
+      sections.back().offset = offset;
+      offset += std::size_t{1} << layouts[i].first.vars;
     }
-    for (DigitBlock& b : digit_blocks) {
-      b.section.reset();
-      const auto first = packable_from(b.digits);
-      for (std::size_t k = 0; first && k < sections.size(); ++k) {
-        if (sections[k].packs(b.digits, *first)) b.section = k;
-      }
-    }
+    for (std::size_t k = 0; k < digit_blocks.size(); ++k) digit_blocks[k].section = layout_of[k] ? section_of[*layout_of[k]] : std::nullopt;
   }
 
   /// The first packed row of a block (its row count when it is not packed).
@@ -331,6 +331,15 @@ std::vector<F> packed_row_weights(const RangeCheckLayout& range, std::size_t sec
   std::vector<F> weights = block_row_weights(range, section, c);
   weights.erase(weights.begin(), weights.begin() + static_cast<std::ptrdiff_t>(range.sections[section].first_row));
   return weights;
+}
+
+// sum_{j >= f} eq(tau, j) e_j over a packed block's packed rows (their weights from f on):
+// the digit part of its key in a padding column of an honest witness.
+template <Field F>
+F packed_padding(const DigitBlock& b, std::size_t first_packed, std::span<const F> packed_weights) {
+  F padding = F::zero();
+  for (std::size_t j = 0; j < packed_weights.size(); ++j) padding += packed_weights[j] * F::from_u64(b.padding_digit(first_packed + j));
+  return padding;
 }
 
 // The key of table entry i: v + gamma w for a single digit of width w (entry 0 stands for
@@ -478,8 +487,7 @@ class LookupLeaves {
       }
       if (b.section) {  // the first packed row's positions hold the columns' leaves; the rows after are empty
         std::vector<F> weights = packed_row_weights(range, *b.section, challenges);
-        F padding = alpha;
-        for (std::size_t j = 0; j < weights.size(); ++j) padding += weights[j] * F::from_u64(b.padding_digit(first_packed + j));
+        const F padding = alpha + packed_padding(b, first_packed, std::span<const F>(weights));
         runs_.push_back({layout.offset(b.block) + first_packed * length, length, &b,
                          alpha - challenges.gamma * F::from_u64(range.section_tag(*b.section)), padding, std::move(weights)});
       }
@@ -581,8 +589,7 @@ LeafForm<F> leaf_form(const BlockLayout& layout, const RangeCheckLayout& range, 
       const std::size_t first_packed = range.first_packed_row(b);
       const std::vector<F> at_r = eq_table(rows);
       const std::vector<F> at_tau = block_row_weights(range, *b.section, c);
-      F padding = F::zero();
-      for (std::size_t row = first_packed; row < b.digits.row_count(); ++row) padding += at_tau[row] * F::from_u64(b.padding_digit(row));
+      const F padding = packed_padding(b, first_packed, std::span<const F>(at_tau).subspan(first_packed));
       const F packed = weight * at_r[first_packed];
       form.p_constant += packed * checked;
       form.q_constant += packed * ((F::one() - checked) * padding - checked * c.gamma * F::from_u64(range.section_tag(*b.section)));
